@@ -1,0 +1,72 @@
+# Two commands: `make run` serves the demo partnership on http://127.0.0.1:5000;
+# `make test` runs the whole suite (SQLite, then PostgreSQL when TEST_DATABASE_URL is set).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app safeguarding
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test setup install assets instance db demo chromium lint bench clean
+
+run: setup
+	@echo "Serving the demo partnership on http://$(HOST):$(PORT) (sign in as office@demo.test, password demo-password-2026)"
+	$(FLASK) run --debug --no-reload --host $(HOST) --port $(PORT)
+
+setup: install assets instance db demo
+
+# --- Python ------------------------------------------------------------------------------
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $@
+
+# --- GOV.UK Frontend and axe-core from the npm registry (pinned in package-lock.json) ----
+assets: safeguarding/static/build/app.css
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+safeguarding/static/build/app.css: node_modules/.package-lock.json $(wildcard safeguarding/assets/scss/*.scss)
+	npm run --silent build:css
+
+# --- instance/: local config with a generated secret key, and the SQLite database --------
+instance: instance/config.py
+
+instance/config.py: | $(VENV)/.installed
+	$(BIN)/python -m safeguarding.instance_setup
+
+db: instance/config.py $(VENV)/.installed
+	$(FLASK) db upgrade
+
+demo: db
+	$(FLASK) seed-demo --if-empty
+
+# --- tests -------------------------------------------------------------------------------
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  (apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 || \
+	   (apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends chromium >/dev/null)); }
+
+test: install assets chromium
+	$(BIN)/python -m pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+	  echo "== again on PostgreSQL ($$TEST_DATABASE_URL) =="; \
+	  SAFEGUARDING_TEST_DB=postgresql $(BIN)/python -m pytest; \
+	fi
+
+lint: install
+	$(BIN)/ruff check safeguarding tests bench
+
+bench: install assets
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) node_modules safeguarding/static/build .pytest_cache

@@ -1,0 +1,83 @@
+"""Time the main pages and API lists through the WSGI app and count their SQL queries.
+
+    python -m bench.run [--database-url URL] [--requests 30] [--regenerate]
+
+Prints p50/p95 (ms) and queries per request for each URL, and marks anything over the
+budgets (15 queries; p95 100 ms on SQLite at full size). Features add URLs in
+bench/pages.py."""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from bench.generate import DEFAULT_URL, bench_app, generate
+from safeguarding.extensions import db
+from safeguarding.models import Role, User
+from safeguarding.services import accounts
+
+QUERY_BUDGET = 15
+P95_BUDGET_MS = 100.0
+
+
+def _client(app, role: Role):
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == f"{role.value}@bench.example"))
+        key = accounts.start_session(user, app.permanent_session_lifetime)
+        db.session.commit()
+    client = app.test_client()
+    with client.session_transaction() as s:
+        s["_user_id"] = key
+        s["_fresh"] = True
+    return client
+
+
+def main() -> int:
+    from bench.pages import pages
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--regenerate", action="store_true")
+    args = parser.parse_args()
+    if args.regenerate or (args.database_url == DEFAULT_URL
+                           and not Path(DEFAULT_URL.removeprefix("sqlite:///")).exists()):
+        generate(args.database_url)
+    app = bench_app(args.database_url)
+    counter = {"n": 0}
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", lambda *a: counter.__setitem__("n", counter["n"] + 1))
+        url_list = pages(db.session)
+    print(f"{'URL':60} {'role':18} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+    failures = 0
+    for role, url in url_list:
+        client = _client(app, role)
+        client.get(url)  # warm up
+        times, queries = [], []
+        for _ in range(args.requests):
+            counter["n"] = 0
+            t0 = time.perf_counter()
+            r = client.get(url)
+            times.append((time.perf_counter() - t0) * 1000)
+            queries.append(counter["n"])
+            if r.status_code != 200:
+                print(f"{url}: HTTP {r.status_code}", file=sys.stderr)
+                failures += 1
+                break
+        times.sort()
+        p50 = statistics.median(times)
+        p95 = times[max(0, int(len(times) * 0.95) - 1)]
+        q = max(queries)
+        over = q > QUERY_BUDGET or (args.database_url.startswith("sqlite") and p95 > P95_BUDGET_MS)
+        failures += over
+        print(f"{url[:60]:60} {role.value:18} {p50:8.1f} {p95:8.1f} {q:8d}{'  OVER BUDGET' if over else ''}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

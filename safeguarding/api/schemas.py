@@ -1,0 +1,72 @@
+"""Schemas shared by every API blueprint."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_login import current_user
+from marshmallow import Schema, fields, validate
+
+from safeguarding.workflows.base import Lifecycle
+
+
+class PageArgs(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1), metadata={"description": "Page number, from 1"})
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200),
+                              metadata={"description": "Items per page (1–200)"})
+
+
+_page_schemas: dict[str, type[Schema]] = {}
+
+
+def page_of(item_schema: type[Schema]) -> type[Schema]:
+    """The list envelope: {"items": [...], "total": n, "page": p, "per_page": k}."""
+    name = f"{item_schema.__name__.removesuffix('Schema')}Page"
+    if name not in _page_schemas:
+        _page_schemas[name] = Schema.from_dict(
+            {
+                "items": fields.List(fields.Nested(item_schema)),
+                "total": fields.Integer(),
+                "page": fields.Integer(),
+                "per_page": fields.Integer(),
+            },
+            name=name,
+        )
+    return _page_schemas[name]
+
+
+def page(items: list[Any], total: int, args: dict[str, Any]) -> dict[str, Any]:
+    return {"items": items, "total": total, "page": args.get("page", 1), "per_page": args.get("per_page", 50)}
+
+
+def workflow_fields(lifecycle: Lifecycle) -> dict[str, fields.Field]:
+    """`state`, `version` and `available_triggers` (for the requesting user) — the uniform
+    contract every workflow resource shows."""
+    return {
+        "state": fields.Function(lambda obj: lifecycle.state_of(obj)),
+        "version": fields.Integer(),
+        "available_triggers": fields.Function(
+            lambda obj: lifecycle.available_triggers(obj, current_user),
+            metadata={"description": "Triggers the requesting user may fire now"},
+        ),
+    }
+
+
+class TransitionRequestSchema(Schema):
+    trigger = fields.String(required=True)
+    version = fields.Integer(required=True, strict=True)
+    comment = fields.String(allow_none=True)
+
+    class Meta:
+        unknown = "include"
+
+
+class HistorySchema(Schema):
+    id = fields.Integer()
+    trigger = fields.String()
+    from_state = fields.String()
+    to_state = fields.String()
+    actor = fields.String(attribute="actor_label")
+    at = fields.DateTime()
+    comment = fields.String(allow_none=True)
+    data = fields.Dict()

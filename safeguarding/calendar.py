@@ -1,0 +1,136 @@
+"""Dates for a partnership in England: today's date, financial years (1 April – 31 March)
+and working days (weekends and English bank holidays, from the `holidays` library, plus
+closure days the business office adds).
+
+"N working days after D" never counts D itself. Five working days after Friday
+18 December 2026 is Tuesday 29 December 2026: Christmas Day is a Friday and Boxing Day,
+a Saturday, is made up on Monday 28 December. The tests pin cases like this one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def today() -> date:
+    """Today in England (the server may run in UTC)."""
+    return datetime.now(UTC).astimezone(LONDON).date()
+
+
+# --- financial years ---------------------------------------------------------------------
+
+def financial_year_start(d: date) -> int:
+    """The calendar year in which the financial year containing `d` starts."""
+    return d.year if d.month >= 4 else d.year - 1
+
+
+def financial_year_label(start_year: int) -> str:
+    """2020 → "2020-21" (the form used in URLs and the API)."""
+    return f"{start_year}-{str(start_year + 1)[-2:]}"
+
+
+def financial_year_title(start_year: int) -> str:
+    """2020 → "2020/21" (the form used in documents)."""
+    return f"{start_year}/{str(start_year + 1)[-2:]}"
+
+
+def parse_financial_year(label: str) -> int:
+    """"2020-21" or "2020/21" → 2020; ValueError with a readable message otherwise."""
+    text = (label or "").strip().replace("/", "-")
+    try:
+        first, second = text.split("-")
+        start = int(first)
+        if len(first) != 4 or len(second) != 2 or int(second) != (start + 1) % 100:
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"{label!r} is not a financial year like 2020-21") from None
+    return start
+
+
+def financial_year_bounds(start_year: int) -> tuple[date, date]:
+    return date(start_year, 4, 1), date(start_year + 1, 3, 31)
+
+
+# --- working days ------------------------------------------------------------------------
+
+@lru_cache(maxsize=64)
+def _bank_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
+
+
+def bank_holidays(years: Iterable[int]) -> set[date]:
+    out: set[date] = set()
+    for y in years:
+        out |= _bank_holidays(y)
+    return out
+
+
+class WorkingDays:
+    """Working-day arithmetic with optional extra closure days."""
+
+    def __init__(self, closures: Iterable[date] = ()) -> None:
+        self.closures = frozenset(closures)
+
+    def is_working_day(self, d: date) -> bool:
+        return d.weekday() < 5 and d not in _bank_holidays(d.year) and d not in self.closures
+
+    def add(self, start: date, days: int) -> date:
+        """The date `days` working days after `start` (start itself not counted).
+        `days` = 0 gives `start` rolled forward to a working day."""
+        if days < 0:
+            raise ValueError("days must be 0 or more")
+        d = start
+        if days == 0:
+            while not self.is_working_day(d):
+                d += timedelta(days=1)
+            return d
+        counted = 0
+        while counted < days:
+            d += timedelta(days=1)
+            if self.is_working_day(d):
+                counted += 1
+        return d
+
+    def between(self, start: date, end: date) -> int:
+        """Working days after `start` up to and including `end` (0 if end <= start);
+        so `between(d, add(d, n)) == n`."""
+        if end <= start:
+            return 0
+        count = 0
+        d = start
+        while d < end:
+            d += timedelta(days=1)
+            if self.is_working_day(d):
+                count += 1
+        return count
+
+
+def working_days(closures: Iterable[date] | None = None) -> WorkingDays:
+    """The partnership's calendar: bank holidays plus the closure days recorded by the
+    business office (read from the database when called inside the app)."""
+    if closures is None:
+        closures = _recorded_closures()
+    return WorkingDays(closures)
+
+
+def _recorded_closures() -> list[date]:
+    try:
+        from flask import has_app_context
+
+        if not has_app_context():
+            return []
+        import sqlalchemy as sa
+
+        from safeguarding.extensions import db
+        from safeguarding.models.calendar import ClosureDay
+
+        return list(db.session.scalars(sa.select(ClosureDay.day)))
+    except ImportError:  # pragma: no cover
+        return []

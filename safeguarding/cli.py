@@ -1,0 +1,63 @@
+"""Command-line tasks: `flask --app safeguarding <command>`."""
+
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+
+from safeguarding.extensions import db
+from safeguarding.models import Organisation, Person, Role
+from safeguarding.services import accounts, audit
+from safeguarding.services.errors import ValidationFailed
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("create-user")
+    @click.argument("email")
+    @click.option("--role", "roles", multiple=True, required=True,
+                  type=click.Choice([r.value for r in Role]), help="Repeat for several roles.")
+    @click.option("--organisation", help="Name, short name or id of the organisation (partner members).")
+    @click.option("--person", "person_id", type=int, help="Id of the person in the directory.")
+    @click.password_option("--password", prompt="Password", help="Prompted (never echoed) when not given.")
+    def create_user(email: str, roles: tuple[str, ...], organisation: str | None, person_id: int | None,
+                    password: str) -> None:
+        """Create a user account (the first accounts of a real deployment)."""
+        org = None
+        if organisation:
+            stmt = sa.select(Organisation).where(sa.or_(
+                sa.func.lower(Organisation.name) == organisation.lower(),
+                sa.func.lower(Organisation.short_name) == organisation.lower(),
+                Organisation.id == (int(organisation) if organisation.isdigit() else -1)))
+            org = db.session.scalar(stmt)
+            if org is None:
+                raise click.UsageError(f"No organisation matches {organisation!r}")
+        person = db.session.get(Person, person_id) if person_id else None
+        if person_id and person is None:
+            raise click.UsageError(f"No person with id {person_id}")
+        with audit.acting_as("system: create-user command"):
+            try:
+                user = accounts.create_user(email=email, password=password, roles=[Role(r) for r in roles],
+                                            organisation=org, person=person)
+            except ValidationFailed as exc:
+                db.session.rollback()
+                raise click.ClickException("; ".join(exc.messages)) from None
+            db.session.commit()
+        click.echo(f"Created {user.email} with roles: {', '.join(sorted(roles))}")
+
+    @app.cli.command("seed-demo")
+    @click.option("--reset", is_flag=True, help="Delete everything in the database first.")
+    @click.option("--if-empty", is_flag=True, help="Do nothing (successfully) when the database has data.")
+    def seed_demo(reset: bool, if_empty: bool) -> None:
+        """Load the demo partnership (refuses a database that has data unless --reset)."""
+        from safeguarding import demo
+
+        if not reset and demo.has_data():
+            if if_empty:
+                click.echo("The database already has data: demo not loaded.")
+                return
+            raise click.ClickException("The database already has data. Use --reset to replace it with the demo.")
+        if reset:
+            demo.reset_database()
+        demo.seed()
+        click.echo("Demo partnership loaded. Sign in as office@demo.test with the password demo-password-2026.")

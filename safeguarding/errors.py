@@ -1,0 +1,138 @@
+"""Errors, in one place: RFC 9457 problem JSON under /api, GOV.UK error pages elsewhere.
+Nothing a user can send produces a 500; a bug that does is logged and shown as one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, flash, jsonify, redirect, render_template, request, url_for
+from marshmallow import Schema, fields
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+
+from safeguarding.extensions import db
+from safeguarding.services.errors import ServiceError, StaleVersion, ValidationFailed
+
+PROBLEM_TYPES = "https://safeguarding-partnership.example/problems/"
+
+
+class ProblemSchema(Schema):
+    """RFC 9457 problem details, with `errors` (field → message) and `reasons`."""
+
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    instance = fields.String()
+    errors = fields.Dict(keys=fields.String(), values=fields.String())
+    reasons = fields.List(fields.String())
+
+
+def problem(status: int, title: str, detail: str | None = None, *, errors: dict[str, str] | None = None,
+            reasons: list[str] | None = None, slug: str | None = None) -> Response:
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPES + (slug or str(status)),
+        "title": title,
+        "status": status,
+        "instance": request.path,
+    }
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    if reasons:
+        body["reasons"] = reasons
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _flatten_messages(messages: Any, prefix: str = "") -> dict[str, str]:
+    """webargs/marshmallow messages ({"json": {"field": ["msg"]}}) → {"field": "msg"}."""
+    out: dict[str, str] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            if key in ("json", "query", "form", "files", "path") and not prefix:
+                out.update(_flatten_messages(value, ""))
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
+                out.update(_flatten_messages(value, name))
+    elif isinstance(messages, list) and messages and all(isinstance(m, str) for m in messages):
+        out[prefix or "_schema"] = messages[0]
+    elif isinstance(messages, list):
+        for i, m in enumerate(messages):
+            out.update(_flatten_messages(m, f"{prefix}.{i}"))
+    else:
+        out[prefix or "_schema"] = str(messages)
+    return out
+
+
+def _friendly(messages: dict[str, str]) -> dict[str, str]:
+    replacements = {
+        "Missing data for required field.": "Enter a value",
+        "Not a valid integer.": "Enter a whole number",
+        "Not a valid date.": "Enter a real date in the form YYYY-MM-DD",
+        "Unknown field.": "This field is not recognised",
+        "Field may not be null.": "Enter a value",
+    }
+    return {k: replacements.get(v, v) for k, v in messages.items()}
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(ServiceError)
+    def service_error(exc: ServiceError):
+        db.session.rollback()
+        if _is_api():
+            reasons = exc.reasons if isinstance(exc, ValidationFailed) else None
+            detail = exc.message if exc.message != "There is a problem" else None
+            if isinstance(exc, ValidationFailed) and not detail:
+                detail = "; ".join(exc.messages) or None
+            return problem(exc.status, exc.title, detail, errors=exc.errors or None, reasons=reasons)
+        if exc.status == 404:
+            return render_template("errors/404.html"), 404
+        if exc.status == 403:
+            return render_template("errors/403.html"), 403
+        # Pages normally catch ValidationFailed and Conflict to re-show their form; one that
+        # escapes goes back where the user came from with the message.
+        messages = exc.messages if isinstance(exc, ValidationFailed) else [exc.message]
+        for m in messages or [exc.message]:
+            flash(m, "error")
+        return redirect(request.referrer or url_for("main.home"))
+
+    @app.errorhandler(StaleDataError)
+    def stale(exc: StaleDataError):
+        return service_error(StaleVersion())
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if _is_api():
+            if exc.code == 422 and getattr(exc, "data", None):
+                errors = _friendly(_flatten_messages(exc.data.get("messages", {})))
+                return problem(422, "Unprocessable content", "The request has problems: see errors", errors=errors)
+            detail = exc.description if exc.code not in (401,) else "Sign in or give a bearer token"
+            return problem(exc.code or 500, exc.name, detail)
+        if exc.code == 401:
+            return redirect(url_for("auth.sign_in", next=request.full_path if request.method == "GET" else None))
+        if exc.code in (403, 404, 405, 413, 400, 410):
+            template = {403: "errors/403.html", 404: "errors/404.html"}.get(exc.code, "errors/generic.html")
+            return render_template(template, error=exc), exc.code
+        return exc
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        if isinstance(exc, HTTPException):  # pragma: no cover - handled above
+            return http_error(exc)
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        if app.testing:
+            raise exc
+        if _is_api():
+            return problem(500, "Internal Server Error", "Something went wrong; it has been logged")
+        return render_template("errors/500.html"), 500

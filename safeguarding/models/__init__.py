@@ -1,0 +1,40 @@
+"""All models, imported here so metadata (and Alembic) sees every table."""
+
+from safeguarding.models.accounts import ApiToken, LoginSession, User, UserRole
+from safeguarding.models.audit import AuditEntry, WorkflowHistory
+from safeguarding.models.base import Base
+from safeguarding.models.calendar import ClosureDay
+from safeguarding.models.enums import (
+    Area,
+    Arm,
+    GroupKind,
+    MembershipRole,
+    OrganisationKind,
+    PartnershipState,
+    Role,
+)
+from safeguarding.models.groups import Group, Membership, MouSignature
+from safeguarding.models.people import Organisation, Person
+
+__all__ = [
+    "ApiToken",
+    "Area",
+    "Arm",
+    "AuditEntry",
+    "ClosureDay",
+    "Base",
+    "Group",
+    "GroupKind",
+    "LoginSession",
+    "Membership",
+    "MembershipRole",
+    "MouSignature",
+    "Organisation",
+    "OrganisationKind",
+    "PartnershipState",
+    "Person",
+    "Role",
+    "User",
+    "UserRole",
+    "WorkflowHistory",
+]

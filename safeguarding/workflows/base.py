@@ -1,0 +1,388 @@
+"""One shared way to give a model a lifecycle.
+
+A lifecycle declares, once: its states, its transitions (trigger, from, to), which roles
+may fire each trigger, the guards that refuse with a human-readable reason, the fields a
+trigger asks for (as `Param`s, from which both the page form and the API schema are
+built), and what each transition does to the record. `Lifecycle.fire` then
+
+- checks the role (and any per-record permission) → `Forbidden` (403),
+- checks the version the caller saw → `StaleVersion` (409),
+- checks the current state → `Conflict` (409),
+- validates the fields and runs the guards → `ValidationFailed` (422, with reasons),
+- changes the state column through a shared `transitions.Machine`, applies the fields,
+  writes a `WorkflowHistory` row and runs side effects — all in the caller's database
+  transaction, so a failure leaves nothing behind.
+
+The machine is built once per lifecycle with `model=None`; each fire borrows it for a
+small wrapper around the row (`add_model(..., initial=row.state)`, trigger,
+`remove_model`). See ../shared/docs/architecture.md for why.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from marshmallow import Schema, fields, validate
+from sqlalchemy.orm.exc import StaleDataError
+from transitions import Machine, MachineError
+
+from safeguarding.calendar import today as calendar_today
+from safeguarding.extensions import db
+from safeguarding.models.audit import WorkflowHistory
+from safeguarding.models.enums import Role
+from safeguarding.services import audit
+from safeguarding.services.errors import Conflict, Forbidden, StaleVersion, ValidationFailed
+
+ParamKind = Literal["text", "textarea", "date", "choice", "bool", "int", "money"]
+
+
+@dataclass(frozen=True)
+class Param:
+    """A field a trigger asks for. `message` is the GOV.UK error when it is missing."""
+
+    name: str
+    kind: ParamKind
+    label: str
+    required: bool = True
+    message: str | None = None
+    hint: str | None = None
+    choices: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def missing_message(self) -> str:
+        if self.message:
+            return self.message
+        verb = "Select" if self.kind in ("choice", "bool") else "Enter"
+        return f"{verb} {self.label[0].lower() + self.label[1:]}"
+
+
+@dataclass
+class TransitionContext:
+    """What guards, `apply` and `after` hooks see."""
+
+    row: Any
+    user: Any | None
+    trigger: str
+    source: str
+    dest: str
+    params: dict[str, Any]
+    comment: str | None
+    as_of: date
+
+    @property
+    def actor_roles(self) -> frozenset[Role]:
+        return frozenset(self.user.roles) if self.user is not None else frozenset()
+
+
+Guard = Callable[[TransitionContext], str | None]
+Hook = Callable[[TransitionContext], None]
+
+
+@dataclass(frozen=True)
+class Transition:
+    trigger: str
+    source: str | Sequence[str]
+    dest: str
+    roles: frozenset[Role] | Iterable[Role]
+    label: str
+    guards: Sequence[Guard] = ()
+    params: Sequence[Param] = ()
+    comment: Literal["required", "optional"] | None = "optional"
+    comment_label: str = "Comment"
+    # Per-record permission on top of the role (e.g. "a party to this dispute").
+    allowed: Callable[[Any, Any], bool] | None = None
+    apply: Hook | None = None
+    after: Hook | None = None
+    destructive: bool = False
+    # Ask for confirmation on a page even when there are no fields.
+    confirm: str | None = None
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return (self.source,) if isinstance(self.source, str) else tuple(self.source)
+
+    @property
+    def role_set(self) -> frozenset[Role]:
+        return frozenset(self.roles)
+
+    @property
+    def needs_form(self) -> bool:
+        return bool(self.params) or self.comment == "required" or self.confirm is not None
+
+
+@dataclass(frozen=True)
+class TriggerOption:
+    trigger: str
+    label: str
+    needs_form: bool
+    destructive: bool
+
+
+class _Bound:
+    """The object the shared machine drives: a row plus what this firing carries.
+
+    Its `state` reads and writes the row's state column; attribute names must not
+    collide with trigger names (the machine adds a method per trigger)."""
+
+    def __init__(self, lifecycle: Lifecycle, ctx: TransitionContext) -> None:
+        self._lc = lifecycle
+        self._ctx = ctx
+        self._refusals: list[str] = []
+
+    @property
+    def state(self) -> str:
+        return _value(getattr(self._ctx.row, self._lc.state_attr))
+
+    @state.setter
+    def state(self, value: str) -> None:
+        if self.state != value:
+            setattr(self._ctx.row, self._lc.state_attr, self._lc.states(value))
+
+    def _check_guards(self, event: Any) -> bool:
+        spec = self._lc.transitions[event.event.name]
+        self._refusals = [r for g in spec.guards if (r := g(self._ctx))]
+        return not self._refusals
+
+    def _apply(self, event: Any) -> None:
+        spec = self._lc.transitions[event.event.name]
+        if spec.apply:
+            spec.apply(self._ctx)
+
+    def _record(self, event: Any) -> None:
+        self._lc._record(self._ctx)
+
+
+def _value(state: Any) -> str:
+    return state.value if isinstance(state, enum.Enum) else str(state)
+
+
+class Lifecycle:
+    """A lifecycle bound to one model's state column."""
+
+    registry: dict[str, Lifecycle] = {}
+
+    def __init__(self, name: str, model: type, states: type[enum.StrEnum], transitions: Sequence[Transition], *,
+                 initial: str, state_attr: str = "state", noun: str = "record",
+                 loader: Callable[[int, Any], Any] | None = None,
+                 url: Callable[[Any], str] | None = None) -> None:
+        self.name = name
+        self.model = model
+        self.states = states
+        self.state_attr = state_attr
+        self.noun = noun
+        self.loader = loader
+        self.url = url
+        self.transitions: dict[str, Transition] = {}
+        for t in transitions:
+            if t.trigger in self.transitions:
+                raise ValueError(f"{name}: trigger {t.trigger} declared twice")
+            for s in (*t.sources, t.dest):
+                states(s)  # a typo in a state name fails at import
+            self.transitions[t.trigger] = t
+        self._lock = threading.Lock()
+        self.machine = Machine(
+            model=None,
+            states=[s.value for s in states],
+            initial=initial,
+            transitions=[
+                {
+                    "trigger": t.trigger,
+                    "source": list(t.sources),
+                    "dest": t.dest,
+                    "conditions": ["_check_guards"],
+                    "before": ["_apply"],
+                    "after": ["_record"],
+                }
+                for t in transitions
+            ],
+            auto_transitions=False,
+            send_event=True,
+            model_attribute="state",
+        )
+        Lifecycle.registry[name] = self
+
+    # --- what a user may do ---------------------------------------------------------------
+
+    def state_of(self, row: Any) -> str:
+        return _value(getattr(row, self.state_attr))
+
+    def may_fire(self, row: Any, user: Any, trigger: str) -> bool:
+        spec = self.transitions.get(trigger)
+        if spec is None or user is None or not getattr(user, "is_authenticated", False):
+            return False
+        if self.state_of(row) not in spec.sources:
+            return False
+        if not spec.role_set.intersection(user.roles):
+            return False
+        return spec.allowed is None or bool(spec.allowed(row, user))
+
+    def options(self, row: Any, user: Any) -> list[TriggerOption]:
+        return [
+            TriggerOption(t.trigger, t.label, t.needs_form, t.destructive)
+            for t in self.transitions.values()
+            if self.may_fire(row, user, t.trigger)
+        ]
+
+    def available_triggers(self, row: Any, user: Any) -> list[str]:
+        return [o.trigger for o in self.options(row, user)]
+
+    # --- firing ---------------------------------------------------------------------------
+
+    def fire(self, row: Any, trigger: str, *, user: Any | None, version: int | None = None,
+             params: dict[str, Any] | None = None, comment: str | None = None,
+             as_of: date | None = None, system: bool = False) -> Any:
+        """Fire `trigger` on `row` as `user` (or as the system, for scheduled jobs)."""
+        acting = audit.acting_as(user.email, user.id) if user is not None else contextlib.nullcontext()
+        with acting:
+            return self._fire(row, trigger, user=user, version=version, params=params, comment=comment,
+                              as_of=as_of, system=system)
+
+    def _fire(self, row: Any, trigger: str, *, user: Any | None, version: int | None,
+              params: dict[str, Any] | None, comment: str | None, as_of: date | None, system: bool) -> Any:
+        spec = self.transitions.get(trigger)
+        if spec is None:
+            raise ValidationFailed(reasons=[f"There is no action called {trigger!r} for a {self.noun}"])
+        if not system:
+            if user is None or not spec.role_set.intersection(user.roles) or (
+                spec.allowed is not None and not spec.allowed(row, user)
+            ):
+                raise Forbidden(f"You do not have permission to {spec.label.lower()}")
+            if version is None:
+                raise ValidationFailed(errors={"version": "Give the version of the record you are changing"})
+        if version is not None and version != row.version:
+            raise StaleVersion()
+        source = self.state_of(row)
+        if source not in spec.sources:
+            raise Conflict(
+                f"You cannot {spec.label.lower()} when the {self.noun} is {source.replace('_', ' ')}"
+            )
+        comment = (comment or "").strip() or None
+        clean = self._validate(spec, params or {}, comment)
+        ctx = TransitionContext(row=row, user=user, trigger=trigger, source=source, dest=spec.dest,
+                                params=clean, comment=comment, as_of=as_of or calendar_today())
+        bound = _Bound(self, ctx)
+        with self._lock:
+            self.machine.add_model(bound, initial=source)
+            try:
+                fired = getattr(bound, trigger)()
+            except MachineError as exc:  # pragma: no cover - the state was checked above
+                raise Conflict(str(exc.value)) from exc
+            finally:
+                self.machine.remove_model(bound)
+        if not fired:
+            raise ValidationFailed(f"You cannot {spec.label.lower()} yet", reasons=bound._refusals)
+        try:
+            db.session.flush()
+        except StaleDataError as exc:
+            raise StaleVersion() from exc
+        return row
+
+    def _validate(self, spec: Transition, params: dict[str, Any], comment: str | None) -> dict[str, Any]:
+        errors: dict[str, str] = {}
+        if spec.comment == "required" and not comment:
+            errors["comment"] = f"Enter {spec.comment_label[0].lower() + spec.comment_label[1:]}"
+        clean: dict[str, Any] = {}
+        for p in spec.params:
+            value = params.get(p.name)
+            if isinstance(value, str):
+                value = value.strip() or None
+            if value is None or value == []:
+                if p.required:
+                    errors[p.name] = p.missing_message
+                clean[p.name] = None
+                continue
+            if p.kind == "choice" and p.choices and str(value) not in {c for c, _ in p.choices}:
+                errors[p.name] = p.missing_message
+                continue
+            if p.kind == "date" and not isinstance(value, date):
+                errors[p.name] = f"{p.label} must be a real date"
+                continue
+            if p.kind in ("int", "money") and (isinstance(value, bool) or not isinstance(value, int)):
+                errors[p.name] = f"{p.label} must be a whole number" if p.kind == "int" else f"Enter {p.label.lower()}"
+                continue
+            if p.kind in ("int", "money") and value < 0:
+                errors[p.name] = f"{p.label} must be 0 or more"
+                continue
+            clean[p.name] = value
+        if errors:
+            raise ValidationFailed(errors=errors)
+        return clean
+
+    def _record(self, ctx: TransitionContext) -> None:
+        actor = audit.current_actor()
+        db.session.add(
+            WorkflowHistory(
+                lifecycle=self.name,
+                entity_id=ctx.row.id,
+                trigger=ctx.trigger,
+                from_state=ctx.source,
+                to_state=ctx.dest,
+                actor_id=actor.user_id,
+                actor_label=actor.label,
+                comment=ctx.comment,
+                data={k: audit._plain(v) for k, v in ctx.params.items() if v is not None},
+            )
+        )
+        audit.mark_action(ctx.row, f"transition:{ctx.trigger}")
+        spec = self.transitions[ctx.trigger]
+        if spec.after:
+            spec.after(ctx)
+
+    def history(self, entity_id: int) -> list[WorkflowHistory]:
+        return list(
+            db.session.scalars(
+                sa.select(WorkflowHistory)
+                .where(WorkflowHistory.lifecycle == self.name, WorkflowHistory.entity_id == entity_id)
+                .order_by(WorkflowHistory.at, WorkflowHistory.id)
+            )
+        )
+
+    # --- interfaces: the API schema and the page form for a trigger's fields -------------
+
+    def params_schema(self, trigger: str) -> type[Schema]:
+        spec = self.transitions[trigger]
+        return params_schema(spec)
+
+
+_schemas: dict[int, type[Schema]] = {}
+
+
+def params_schema(spec: Transition) -> type[Schema]:
+    """A marshmallow schema for the API body of one trigger (plus trigger/version/comment)."""
+    cached = _schemas.get(id(spec))
+    if cached is not None:
+        return cached
+    attrs: dict[str, Any] = {}
+    for p in spec.params:
+        kw: dict[str, Any] = {"required": False, "allow_none": True, "metadata": {"description": p.label}}
+        if p.kind in ("text", "textarea"):
+            attrs[p.name] = fields.String(**kw)
+        elif p.kind == "date":
+            attrs[p.name] = fields.Date(**kw)
+        elif p.kind == "choice":
+            attrs[p.name] = fields.String(validate=validate.OneOf([c for c, _ in p.choices]), **kw)
+        elif p.kind == "bool":
+            attrs[p.name] = fields.Boolean(**kw)
+        elif p.kind == "int":
+            attrs[p.name] = fields.Integer(strict=True, **kw)
+        elif p.kind == "money":
+            attrs[p.name] = fields.Integer(strict=True, metadata={"description": f"{p.label}, in pence"},
+                                           required=False, allow_none=True)
+    schema = Schema.from_dict(attrs, name=f"{spec.trigger.title().replace('_', '')}Params")
+    _schemas[id(spec)] = schema
+    return schema
+
+
+@dataclass
+class TriggerRequest:
+    trigger: str
+    version: int | None
+    comment: str | None
+    params: dict[str, Any] = field(default_factory=dict)

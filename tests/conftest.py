@@ -1,0 +1,238 @@
+"""Test fixtures.
+
+- One database per test session, built by the migrations and loaded with the demo
+  partnership: SQLite by default, PostgreSQL when SAFEGUARDING_TEST_DB=postgresql (the
+  URL comes from TEST_DATABASE_URL; `make test` runs the suite on both).
+- Every test runs inside an outer transaction that is rolled back afterwards; the code
+  under test commits to SAVEPOINTs ("joining a Session into an external transaction").
+- Each test client request gets its own session (a fresh identity map), like production.
+- `client_as("office")` gives a client signed in as a demo account; `demo` finds the demo
+  partnership's records; factories in tests/support/factories.py make more.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from flask import Flask
+from flask.testing import FlaskClient
+
+from safeguarding import create_app
+from safeguarding.config import TestConfig
+from safeguarding.extensions import Session, db
+from safeguarding.services import accounts
+from tests.support import databases
+from tests.support.demo import Demo
+
+# Fast, still-real argon2 for tests (production keeps the library's defaults).
+accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+accounts._DUMMY_HASH = accounts._hasher.hash("not-a-real-password-for-timing")
+
+
+def pytest_report_header(config: Any) -> str:
+    return f"database: {databases.backend()}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return databases.fresh_database("main", tmp_path_factory.mktemp("db"))
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    app = databases.build_app(database_url, tmp_path_factory.mktemp("uploads"))
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_ids(app: Flask) -> dict[str, dict[str, int]]:
+    return databases.seed_demo(app)
+
+
+class _Client(FlaskClient):
+    """Each request in its own application context, so it gets its own database session
+    (bound to the test's connection) and sees only what was flushed, as in production.
+    Afterwards the test's own session is expired, so it reads what the request wrote."""
+
+    def open(self, *args: Any, **kwargs: Any):
+        db.session.flush()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
+@pytest.fixture(autouse=True)
+def _transaction(app: Flask, demo_ids: dict) -> Iterator[None]:
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session(
+            {"class_": Session, "bind": connection, "join_transaction_mode": "create_savepoint"})
+        try:
+            yield
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def demo(demo_ids: dict) -> Demo:
+    return Demo(demo_ids)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    app.test_client_class = _Client
+    return app.test_client()
+
+
+@pytest.fixture
+def client_as(app: Flask, demo: Demo):
+    """`client_as("office")` → a client signed in as office@demo.test (or pass a User)."""
+
+    def make(who: Any) -> FlaskClient:
+        user = demo.user(who) if isinstance(who, str) else who
+        app.test_client_class = _Client
+        c = app.test_client()
+        key = accounts.start_session(user, app.permanent_session_lifetime)
+        db.session.flush()
+        with c.session_transaction() as s:
+            s["_user_id"] = key
+            s["_fresh"] = True
+        c.user = user  # type: ignore[attr-defined]
+        return c
+
+    return make
+
+
+@pytest.fixture
+def api_as(app: Flask, demo: Demo):
+    """`api_as("office")` → a client whose requests carry a bearer token (no cookies)."""
+
+    def make(who: Any) -> FlaskClient:
+        user = demo.user(who) if isinstance(who, str) else who
+        token, _ = accounts.issue_token(user, app.config["API_TOKEN_LIFETIME"])
+        db.session.flush()
+        app.test_client_class = _Client
+        c = app.test_client(use_cookies=False)
+        c.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        c.user = user  # type: ignore[attr-defined]
+        return c
+
+    return make
+
+
+@pytest.fixture
+def csrf_enabled(app: Flask) -> Iterator[None]:
+    previous = app.config["WTF_CSRF_ENABLED"]
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        yield
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = previous
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def __repr__(self) -> str:
+        return f"<{self.count} queries>\n" + "\n".join(self.statements)
+
+
+@pytest.fixture
+def count_queries(app: Flask):
+    """`with count_queries() as q: client.get(...)` then `assert q.count <= 15`.
+    SAVEPOINT bookkeeping of the test harness is not counted."""
+
+    @contextmanager
+    def counting() -> Iterator[QueryCounter]:
+        counter = QueryCounter()
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            s = statement.strip().upper()
+            if s.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN")):
+                return
+            counter.statements.append(statement)
+
+        engine = db.engine
+        sa.event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", before)
+
+    return counting
+
+
+def pytest_configure(config: Any) -> None:
+    os.environ.setdefault("SAFEGUARDING_TESTING", "1")
+
+
+__all__ = ["TestConfig"]
+
+
+# --- browser tests -------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory):
+    from tests.support.browser import LiveServer
+
+    workdir = tmp_path_factory.mktemp("live")
+    server = LiveServer(databases.fresh_database("live", workdir), workdir).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    from tests.support.browser import CHROMIUM
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browse(chromium, live_server):
+    """`browse("office")` → a Browse tab signed in as office@demo.test; `browse()` anonymous."""
+    from tests.support.browser import Browse
+
+    contexts = []
+
+    def make(who: str | None = None) -> Browse:
+        # bypass_csp lets the test inject axe-core; the app's own pages keep their CSP.
+        context = chromium.new_context(bypass_csp=True, locale="en-GB")
+        contexts.append(context)
+        b = Browse(context.new_page(), live_server.url)
+        if who:
+            b.sign_in(who)
+        return b
+
+    yield make
+    for context in contexts:
+        context.close()
