@@ -53,8 +53,12 @@ def test_an_endpoint_without_a_rule_is_refused(database_url, tmp_path):
         return "served"
 
     c = other.test_client()
-    assert c.get("/__test/unruled").status_code == 403
-    assert c.get("/__test/public").status_code == 200
+    try:
+        assert c.get("/__test/unruled").status_code == 403
+        assert c.get("/__test/public").status_code == 200
+    finally:
+        with other.app_context():
+            db.engine.dispose()
 
 
 def _expectation(app, rule, method, role: Role | None) -> str:
