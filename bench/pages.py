@@ -26,4 +26,7 @@ def pages(session) -> list[tuple[Role, str]]:
         (OFFICE, "/api/v1/people?per_page=100"),
         (OFFICE, "/api/v1/groups"),
         (OFFICE, f"/api/v1/groups/{group}/memberships"),
+        (OFFICE, "/actions"),
+        (OFFICE, "/actions?status=all"),
+        (OFFICE, "/api/v1/actions?status=all&per_page=100"),
     ]

@@ -141,6 +141,8 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     import safeguarding.workflows  # noqa: F401  (registers every lifecycle)
     from safeguarding import access
+    from safeguarding.actions.api import blp as actions_api
+    from safeguarding.actions.routes import bp as actions_bp
     from safeguarding.admin.routes import bp as admin_bp
     from safeguarding.api.routes import blp as core_api
     from safeguarding.auth.api import blp as auth_api
@@ -151,9 +153,9 @@ def _register_blueprints(app: Flask) -> None:
     from safeguarding.partnership.routes import bp as partnership_bp
     from safeguarding.workflows.routes import bp as workflow_bp
 
-    for bp in (main_bp, auth_bp, partnership_bp, admin_bp, workflow_bp):
+    for bp in (main_bp, auth_bp, partnership_bp, admin_bp, workflow_bp, actions_bp):
         app.register_blueprint(bp)
-    for blp in (core_api, auth_api, partnership_api):
+    for blp in (core_api, auth_api, partnership_api, actions_api):
         api.register_blueprint(blp)
 
     frontend = app.config["GOVUK_FRONTEND_DIR"]

@@ -23,7 +23,6 @@ from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 
-from safeguarding import create_app
 from safeguarding.config import TestConfig
 from safeguarding.extensions import Session, db
 from safeguarding.services import accounts

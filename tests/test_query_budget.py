@@ -19,17 +19,27 @@ def _pages(demo):
         f"/memberships/{membership}/edit", "/admin/users",
         "/api/v1/organisations", f"/api/v1/organisations/{org}", "/api/v1/people", "/api/v1/groups",
         f"/api/v1/groups/{group}/memberships", f"/api/v1/organisations/{org}/history",
+        "/actions", "/actions?status=all&overdue=1", f"/actions/{demo.id('actions', 'icb_progress')}",
+        "/api/v1/actions?status=open",
     ]
 
 
 def _grow(demo, n: int) -> None:
-    """Add n more organisations, people and board memberships."""
+    """Add n more organisations, people, board memberships and actions with progress."""
+    from datetime import date
+
+    from safeguarding.models import ActionSource
+    from safeguarding.services import actions
+
     board = demo.group("board")
     for _ in range(n):
         org = OrganisationFactory()
         person = PersonFactory(organisation=org)
         MembershipFactory(group=board, person=person, organisation=org,
                           deputy=PersonFactory(organisation=org))
+        a = actions.create_action(title="Grown action", owner_organisation_id=org.id, due_date=date(2026, 1, 1),
+                                  source_type=ActionSource.meeting, group_id=board.id)
+        actions.add_update(a, demo.user("office"), text="Progress", progress=10)
 
 
 @pytest.mark.parametrize("who", ["office", "admin"])

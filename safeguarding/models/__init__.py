@@ -1,6 +1,7 @@
 """All models, imported here so metadata (and Alembic) sees every table."""
 
 from safeguarding.models.accounts import ApiToken, LoginSession, User, UserRole
+from safeguarding.models.actions import Action, ActionSource, ActionStatus, ActionUpdate
 from safeguarding.models.audit import AuditEntry, WorkflowHistory
 from safeguarding.models.base import Base
 from safeguarding.models.calendar import ClosureDay
@@ -13,10 +14,15 @@ from safeguarding.models.enums import (
     PartnershipState,
     Role,
 )
+from safeguarding.models.files import StoredFile
 from safeguarding.models.groups import Group, Membership, MouSignature
 from safeguarding.models.people import Organisation, Person
 
 __all__ = [
+    "Action",
+    "ActionSource",
+    "ActionStatus",
+    "ActionUpdate",
     "ApiToken",
     "Area",
     "Arm",
@@ -34,6 +40,7 @@ __all__ = [
     "PartnershipState",
     "Person",
     "Role",
+    "StoredFile",
     "User",
     "UserRole",
     "WorkflowHistory",

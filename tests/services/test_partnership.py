@@ -12,7 +12,12 @@ from safeguarding.extensions import db
 from safeguarding.models import AuditEntry, MembershipRole, OrganisationKind
 from safeguarding.services import partnership as svc
 from safeguarding.services.errors import Conflict, StaleVersion, ValidationFailed
-from tests.support.factories import GroupFactory, MembershipFactory, OrganisationFactory, PersonFactory
+from tests.support.factories import (
+    GroupFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PersonFactory,
+)
 
 
 def test_organisation_names_are_unique_ignoring_case(demo):
