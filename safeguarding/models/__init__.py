@@ -17,6 +17,27 @@ from safeguarding.models.enums import (
 from safeguarding.models.files import StoredFile
 from safeguarding.models.groups import Group, Membership, MouSignature
 from safeguarding.models.people import Organisation, Person
+from safeguarding.models.reviews import (
+    AgeBand,
+    AlertKind,
+    DeadlineKind,
+    InformationRequest,
+    Methodology,
+    ParallelProcess,
+    RequestStatus,
+    Review,
+    ReviewAgency,
+    ReviewDeadlineAlert,
+    ReviewEvent,
+    ReviewEventKind,
+    ReviewKind,
+    ReviewOutcome,
+    ReviewPause,
+    ReviewRecommendation,
+    ReviewState,
+    S44Harm,
+    ScreeningOutcome,
+)
 
 __all__ = [
     "Action",
@@ -44,4 +65,24 @@ __all__ = [
     "User",
     "UserRole",
     "WorkflowHistory",
+    # case reviews
+    "AgeBand",
+    "AlertKind",
+    "DeadlineKind",
+    "InformationRequest",
+    "Methodology",
+    "ParallelProcess",
+    "RequestStatus",
+    "Review",
+    "ReviewAgency",
+    "ReviewDeadlineAlert",
+    "ReviewEvent",
+    "ReviewEventKind",
+    "ReviewKind",
+    "ReviewOutcome",
+    "ReviewPause",
+    "ReviewRecommendation",
+    "ReviewState",
+    "S44Harm",
+    "ScreeningOutcome",
 ]
