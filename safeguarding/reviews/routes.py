@@ -50,13 +50,6 @@ OFFICE_OR_CHAIR = (Role.business_office, Role.independent_chair)
 
 nav.add("Case reviews", "reviews.dashboard", order=20, section=("reviews",))
 
-STATE_COLOURS = {
-    "referred": "blue", "notified": "blue", "screening": "light-blue", "rapid_review": "light-blue",
-    "information_gathering": "light-blue", "awaiting_decision": "yellow", "commissioned": "turquoise",
-    "lcspr_commissioned": "turquoise", "in_review": "turquoise", "paused": "orange", "draft_report": "purple",
-    "signed_off": "purple", "published": "green", "action_monitoring": "green", "closed": "grey",
-    "not_commissioned": "grey", "no_lcspr": "grey",
-}
 
 
 def _summary(form, extra=None):
@@ -82,11 +75,6 @@ def _organisations():
 
 def _back(review):
     return redirect(url_for("reviews.review", review_id=review.id))
-
-
-@bp.app_context_processor
-def _review_globals():
-    return {"review_state_colours": STATE_COLOURS}
 
 
 # --- dashboard and lists --------------------------------------------------------------------------

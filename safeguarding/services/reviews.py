@@ -524,9 +524,10 @@ SCREENABLE = (ReviewState.screening, ReviewState.information_gathering, ReviewSt
 
 def record_screening(review: Review, user: Any, *, version: int | None, needs: bool | None, needs_reason: str | None,
                      harm: S44Harm | str | None, harm_reason: str | None, concern: bool | None,
-                     concern_reason: str | None) -> Review:
+                     concern_reason: str | None, screened_on: date | None = None) -> Review:
     """The sub-group (or the office) answers each s44 criterion with a reason; the route
-    is derived from the answers. It may be revised until the chair decides."""
+    is derived from the answers. It may be revised until the chair decides.
+    `screened_on` is the date of the sub-group's screening (default today)."""
     _require_worker(review, user)
     _check_version(review, version)
     if review.kind != ReviewKind.sar:
@@ -542,13 +543,14 @@ def record_screening(review: Review, user: Any, *, version: int | None, needs: b
                        ("concern_reason", concern_reason)):
         if not (text or "").strip():
             errors[name] = "Enter the reason for this answer"
+    _check_dates(errors, today(), screened_on=(screened_on, "The date of the screening"))
     if errors:
         raise ValidationFailed(errors=errors)
     review.s44_needs, review.s44_needs_reason = needs, needs_reason.strip()
     review.s44_harm, review.s44_harm_reason = harm_value, harm_reason.strip()
     review.s44_concern, review.s44_concern_reason = concern, concern_reason.strip()
     review.screening_outcome = derive_screening(needs, harm_value, concern)
-    review.screened_on = today()
+    review.screened_on = screened_on or today()
     audit.mark_action(review, "screening")
     db.session.flush()
     return review
@@ -672,7 +674,7 @@ def record_commissioning(review: Review, user: Any, *, version: int | None, term
 
 
 def add_event(review: Review, user: Any, *, kind: ReviewEventKind | str | None, held_on: date | None,
-              notes: str | None) -> ReviewEvent:
+              notes: str | None = None) -> ReviewEvent:
     """Record a panel meeting, practitioner event or family involvement."""
     _require_worker(review, user)
     _require_open(review)
@@ -880,15 +882,19 @@ def requests_of(review: Review, user: Any) -> list[InformationRequest]:
 
 
 def return_information(req: InformationRequest, user: Any, *, version: int | None, response: str | None,
-                       chronology: StoredFile | None = None) -> InformationRequest:
-    """The agency answers (text, and its chronology as an upload)."""
+                       chronology: StoredFile | None = None, returned_on: date | None = None) -> InformationRequest:
+    """The agency answers (text, and its chronology as an upload); `returned_on` for a
+    return the office enters after it arrived by email (default today)."""
     from safeguarding.workflows.reviews import request_lifecycle
 
     if not may_answer(req, user):
         raise Forbidden("Only the agency the request was sent to can answer it")
     if chronology is not None:
         req.chronology_file_id = chronology.id
-    request_lifecycle.fire(req, "respond", user=user, version=version, params={"response": response})
+    if returned_on is not None and returned_on > today():
+        raise ValidationFailed(errors={"returned_on": "The date the information was returned must be today or in the past"})
+    request_lifecycle.fire(req, "respond", user=user, version=version, params={"response": response},
+                           as_of=returned_on)
     return req
 
 
