@@ -144,8 +144,8 @@ def _register_blueprints(app: Flask) -> None:
     from safeguarding.actions.api import blp as actions_api
     from safeguarding.actions.routes import bp as actions_bp
     from safeguarding.admin.routes import bp as admin_bp
-    from safeguarding.audit_log.routes import bp as audit_log_bp
     from safeguarding.api.routes import blp as core_api
+    from safeguarding.audit_log.routes import bp as audit_log_bp
     from safeguarding.auth.api import blp as auth_api
     from safeguarding.auth.routes import bp as auth_bp
     from safeguarding.extensions import api
