@@ -453,9 +453,8 @@ add_workflow_endpoints(blp, "/information-requests", request_lifecycle, RequestR
 # --- recommendations ------------------------------------------------------------------------------
 
 def _recommendations(review):
-    actions = svc.actions_of(review)
-    return [{"id": r.id, "number": r.number, "text": r.text, "actions": actions.get(r.id, [])}
-            for r in svc.recommendations_of(review)]
+    return [{"id": r.id, "number": r.number, "text": r.text, "actions": actions}
+            for r, actions in svc.recommendations_with_actions(review)]
 
 
 @blp.route("/reviews/<int:review_id>/recommendations", methods=["GET"])

@@ -193,15 +193,14 @@ def review(review_id: int):
     on = today()
     if level == "agency":
         return render_template("reviews/agency.html", review=r, requests=svc.requests_of(r, current_user),
-                               actions=svc.actions_of(r, current_user), recommendations=svc.recommendations_of(r),
-                               today=on)
+                               recommendations=svc.recommendations_with_actions(r, current_user), today=on)
     cal = working_days()
-    pauses = svc.pauses_of([r.id]).get(r.id, [])
+    pauses = svc.pauses_of([r.id]).get(r.id, []) if r.review_started_on else []
     options = review_lifecycle.options(r, current_user)
     return render_template(
         "reviews/review.html", review=r, today=on, deadlines=svc.deadlines(r, pauses, on, cal), pauses=pauses,
         agencies=svc.agencies_of(r), requests=svc.requests_of(r, current_user), events=svc.events_of(r),
-        recommendations=svc.recommendations_of(r), actions=svc.actions_of(r), history=review_lifecycle.history(r.id),
+        recommendations=svc.recommendations_with_actions(r), history=review_lifecycle.history(r.id),
         options=[o for o in options if o.trigger != "decide"], can_decide=any(o.trigger == "decide" for o in options),
         lifecycle=review_lifecycle, worker=svc.may_work_on(r, current_user),
         office=current_user.has_role(Role.business_office), criteria=svc.LCSPR_CRITERIA,
@@ -607,9 +606,7 @@ def timeliness():
         year = parse_financial_year(label)
     except ValueError:
         abort(400)
-    figures = {None: svc.timeliness(year)}
-    for area in Area:
-        figures[area] = svc.timeliness(year, area)
+    figures = svc.timeliness_by_area(year)
     overall = figures[None]["timeliness"]
     measures = [("referral_to_decision", "Referral to decision"), ("decision_to_draft", "Decision to draft report"),
                 ("draft_to_publication", "Draft report to publication")]

@@ -877,8 +877,9 @@ def list_requests(user: Any, *, review: Review | None = None, status: str | None
 
 def requests_of(review: Review, user: Any) -> list[InformationRequest]:
     """A review's requests as the user may see them (an agency sees only its own)."""
-    rows, _ = list_requests(user, review=review, per_page=1000)
-    return rows
+    return list(db.session.scalars(sa.select(InformationRequest).where(
+        InformationRequest.review_id == review.id, request_visibility(user))
+        .order_by(InformationRequest.sent_on, InformationRequest.id)))
 
 
 def return_information(req: InformationRequest, user: Any, *, version: int | None, response: str | None,
@@ -983,6 +984,23 @@ def actions_of(review: Review, user: Any | None = None) -> dict[int, list[Action
     for action, _ in db.session.execute(stmt):
         out.setdefault(action.source_id, []).append(action)
     return out
+
+
+def recommendations_with_actions(review: Review, user: Any | None = None) -> list[tuple[ReviewRecommendation,
+                                                                                       list[Action]]]:
+    """The review's recommendations, each with its actions (an agency sees only its own
+    actions), in one query."""
+    join = sa.and_(Action.source_type == ActionSource.review, Action.source_id == ReviewRecommendation.id)
+    if user is not None and access_to(review, user) == "agency":
+        join = sa.and_(join, Action.owner_organisation_id == agency_organisation_id(user))
+    stmt = (sa.select(ReviewRecommendation, Action).outerjoin(Action, join)
+            .where(ReviewRecommendation.review_id == review.id).order_by(ReviewRecommendation.number, Action.id))
+    out: dict[int, tuple[ReviewRecommendation, list[Action]]] = {}
+    for rec, action in db.session.execute(stmt):
+        entry = out.setdefault(rec.id, (rec, []))
+        if action is not None:
+            entry[1].append(action)
+    return list(out.values())
 
 
 def open_action_count(review: Review) -> int:
@@ -1328,17 +1346,34 @@ def timeliness(financial_year: int, area: Area | str | None = None) -> dict[str,
          "timeliness": {"referral_to_decision" | "decision_to_draft" | "draft_to_publication":
                          {"sar": stats, "cspr": stats}},
              # stats = {"count", "median_days", "min_days", "max_days"}; a review counts in the
-             # year its later event happened
+             # year its later event happened (a SAR's referral is the date it was received, a
+             # CSPR's the date the local authority became aware)
          "actions": {"implemented": n, "not_implemented": n,   # closed in the year
                      "not_implemented_reasons": [{"reference", "action_id", "title",
                                                   "organisation", "reason", "closed_on"}]}}
     """
+    key = Area(area) if area else None
+    return timeliness_by_area(financial_year, [key])[key]
+
+
+def timeliness_by_area(financial_year: int,
+                       areas: Sequence[Area | None] = (None, *Area)) -> dict[Area | None, dict[str, Any]]:
+    """`timeliness` for several areas at once (None: all areas), from one set of queries."""
     start, end = financial_year_bounds(financial_year)
-    where = _area_clause(area)
     rows = list(db.session.execute(sa.select(
-        Review.id, Review.kind, Review.received_on, Review.decision, Review.decided_on, Review.draft_received_on,
-        Review.publication_decided_on, Review.published_on).where(where, Review.received_on <= end)))
+        Review.id, Review.kind, Review.area, Review.received_on, Review.decision, Review.decided_on,
+        Review.draft_received_on, Review.publication_decided_on, Review.published_on)
+        .where(Review.received_on <= end)))
     pauses = pauses_of([r.id for r in rows])
+    actions = _action_outcomes(start, end)
+    return {area: _figures(financial_year, start, end, area,
+                           [r for r in rows if area is None or Area(r.area) == area], pauses,
+                           [a for a in actions if area is None or a["area"] == area])
+            for area in areas}
+
+
+def _figures(financial_year: int, start: date, end: date, area: Area | None, rows: list[Any],
+             pauses: dict[int, list[ReviewPause]], actions: list[dict[str, Any]]) -> dict[str, Any]:
     kinds = ("sar", "cspr")
     received = dict.fromkeys(kinds, 0)
     completed = dict.fromkeys(kinds, 0)
@@ -1348,7 +1383,7 @@ def timeliness(financial_year: int, area: Area | str | None = None) -> dict[str,
     measures: dict[str, dict[str, list[int]]] = {
         m: {k: [] for k in kinds} for m in ("referral_to_decision", "decision_to_draft", "draft_to_publication")}
     for r in rows:
-        k = r.kind.value if isinstance(r.kind, ReviewKind) else str(r.kind)
+        k = ReviewKind(r.kind).value
         p = pauses.get(r.id, [])
         if _in(r.received_on, start, end):
             received[k] += 1
@@ -1357,20 +1392,22 @@ def timeliness(financial_year: int, area: Area | str | None = None) -> dict[str,
             measures["referral_to_decision"][k].append(elapsed_days(r.received_on, r.decided_on, p))
         if _in(r.draft_received_on, start, end) and r.decided_on:
             measures["decision_to_draft"][k].append(elapsed_days(r.decided_on, r.draft_received_on, p))
-        concluded = r.published_on if r.published_on else r.publication_decided_on
         if _in(r.publication_decided_on, start, end):
             completed[k] += 1
             if r.draft_received_on:
+                concluded = r.published_on or r.publication_decided_on
                 measures["draft_to_publication"][k].append(elapsed_days(r.draft_received_on, concluded, p))
         commissioned = r.decision is not None and ReviewOutcome(r.decision).commissions
         if commissioned and r.decided_on and r.decided_on <= end and not (
                 r.publication_decided_on and r.publication_decided_on <= end):
             ongoing[k] += 1
     sar = decisions["sar"]
+    reasons = [{k: v for k, v in a.items() if k not in ("area", "status", "completed_on")}
+               for a in actions if a["status"] == ActionStatus.not_implemented]
     return {
         "financial_year": financial_year,
         "label": financial_year_label(financial_year),
-        "area": Area(area).value if area else None,
+        "area": area.value if area else None,
         "from": start,
         "to": end,
         "referrals_received": received,
@@ -1381,38 +1418,44 @@ def timeliness(financial_year: int, area: Area | str | None = None) -> dict[str,
         "reviews_completed": completed,
         "ongoing_at_year_end": ongoing,
         "timeliness": {m: {k: _stats(v) for k, v in by_kind.items()} for m, by_kind in measures.items()},
-        "actions": _action_outcomes(start, end, where),
+        "actions": {"implemented": sum(1 for a in actions if a["status"] == ActionStatus.completed),
+                    "not_implemented": len(reasons), "not_implemented_reasons": reasons},
     }
 
 
-def _action_outcomes(start: date, end: date, where: sa.ColumnElement[bool]) -> dict[str, Any]:
+def _action_outcomes(start: date, end: date) -> list[dict[str, Any]]:
+    """Review actions completed, or accepted as not implemented, in [start, end]."""
     start_at = datetime.combine(start, time.min, LONDON).astimezone(UTC)
     end_at = datetime.combine(end + timedelta(days=1), time.min, LONDON).astimezone(UTC)
     closed_at = (sa.select(sa.func.max(WorkflowHistory.at)).where(
         WorkflowHistory.lifecycle == "action", WorkflowHistory.entity_id == Action.id,
         WorkflowHistory.to_state == ActionStatus.not_implemented.value).scalar_subquery())
-    base = (sa.select(Action.id, Action.title, Action.status, Action.closure_reason, Organisation.short_name,
-                      Review.reference, closed_at.label("closed_at"))
+    stmt = (sa.select(Action.id, Action.title, Action.status, Action.closure_reason, Action.completed_on,
+                      Organisation.short_name, Review.reference, Review.area, closed_at.label("closed_at"))
             .join(ReviewRecommendation, ReviewRecommendation.id == Action.source_id)
             .join(Review, Review.id == ReviewRecommendation.review_id)
             .join(Organisation, Organisation.id == Action.owner_organisation_id)
-            .where(Action.source_type == ActionSource.review, where))
-    implemented = db.session.scalar(sa.select(sa.func.count()).select_from(
-        base.where(Action.status == ActionStatus.completed, Action.completed_on.between(start, end)).subquery())) or 0
-    reasons = []
-    for row in db.session.execute(base.where(Action.status == ActionStatus.not_implemented)
-                                  .order_by(Review.reference, Action.id)):
-        at = row.closed_at
-        if at is None:
-            continue
-        if at.tzinfo is None:
-            at = at.replace(tzinfo=UTC)
-        if not start_at <= at < end_at:
-            continue
-        reasons.append({"reference": row.reference, "action_id": row.id, "title": row.title,
-                        "organisation": row.short_name, "reason": row.closure_reason,
-                        "closed_on": at.astimezone(LONDON).date()})
-    return {"implemented": implemented, "not_implemented": len(reasons), "not_implemented_reasons": reasons}
+            .where(Action.source_type == ActionSource.review, sa.or_(
+                sa.and_(Action.status == ActionStatus.completed, Action.completed_on.between(start, end)),
+                Action.status == ActionStatus.not_implemented))
+            .order_by(Review.reference, Action.id))
+    out = []
+    for row in db.session.execute(stmt):
+        status = ActionStatus(row.status)
+        closed_on = row.completed_on
+        if status is ActionStatus.not_implemented:
+            at = row.closed_at
+            if at is None:
+                continue
+            if at.tzinfo is None:
+                at = at.replace(tzinfo=UTC)
+            if not start_at <= at < end_at:
+                continue
+            closed_on = at.astimezone(LONDON).date()
+        out.append({"reference": row.reference, "action_id": row.id, "title": row.title,
+                    "organisation": row.short_name, "reason": row.closure_reason, "closed_on": closed_on,
+                    "area": Area(row.area), "status": status, "completed_on": row.completed_on})
+    return out
 
 
 def concluded_reviews(financial_year: int, area: Area | str | None = None,
