@@ -3,6 +3,8 @@ rules again (the API reaches them without these forms)."""
 
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput
@@ -44,6 +46,15 @@ NO_NAMES = "Use initials only: never a name"
 FILE_HINT = "A PDF, Word document (DOCX) or Excel spreadsheet (XLSX), smaller than 15MB"
 
 
+def initials_only(form, field) -> None:
+    """Initials, never a name (the service checks again)."""
+    from wtforms.validators import ValidationError
+
+    text = re.sub(r"[\s.]", "", field.data or "")
+    if text and not (text.isalpha() and text.isascii() and len(text) <= 4):
+        raise ValidationError("Initials must be 1 to 4 letters, like JS (never a name)")
+
+
 def yes_no(value: str | None) -> bool | None:
     return {"yes": True, "no": False}.get(value or "")
 
@@ -69,7 +80,7 @@ class VersionedForm(FlaskForm):
 
 class _CaseFields(FlaskForm):
     initials = StringField("Initials", widget=GovTextInput(), description=NO_NAMES,
-                           validators=[Required("Enter the initials"), Length(max=10)])
+                           validators=[Required("Enter the initials"), initials_only])
     area = RadioField("Area", widget=GovRadioInput(), choices=[(a.value, a.label) for a in Area],
                       validators=[Required("Select the area")])
     harm_date = DateField("Date of death or serious harm", what="the date of death or serious harm",
@@ -112,7 +123,7 @@ class NotificationForm(_CaseFields):
 
 class CaseDetailsForm(VersionedForm):
     initials = StringField("Initials", widget=GovTextInput(), description=NO_NAMES,
-                           validators=[Required("Enter the initials"), Length(max=10)])
+                           validators=[Required("Enter the initials"), initials_only])
     age_band = SelectField("Age band", widget=GovSelect(), validators=[Required("Select the age band")])
     area = RadioField("Area", widget=GovRadioInput(), choices=[(a.value, a.label) for a in Area],
                       validators=[Required("Select the area")])
