@@ -86,7 +86,8 @@ def _grow_reviews(demo, org) -> None:
                            sent_on=date(2026, 10, 1), due_on=date(2026, 10, 29)),
         ReviewAgency(review_id=gathering, organisation_id=org.id, added_on=date(2026, 10, 1)),
         ReviewEvent(review_id=in_review, kind="panel_meeting", held_on=date(2026, 8, 1)),
-        ReviewPause(review_id=in_review, started_on=date(2026, 7, 1), ended_on=date(2026, 7, 2),
+        # Zero-length pauses: more rows to read, deadlines unmoved.
+        ReviewPause(review_id=in_review, started_on=date(2026, 7, 1), ended_on=date(2026, 7, 1),
                     process="inquest", reason="Grown", expected_resume_on=date(2026, 7, 2)),
     ])
     number = db.session.scalar(sa.select(sa.func.count()).select_from(ReviewRecommendation)

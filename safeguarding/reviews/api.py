@@ -29,7 +29,7 @@ from safeguarding import access
 from safeguarding.actions.api import ActionResource
 from safeguarding.api.schemas import PageArgs, page, page_of, workflow_fields
 from safeguarding.api.workflow import add_workflow_endpoints
-from safeguarding.calendar import parse_financial_year, today, working_days
+from safeguarding.calendar import parse_financial_year, today
 from safeguarding.errors import ProblemSchema
 from safeguarding.models import (
     AgeBand,
@@ -341,7 +341,7 @@ def create_review(body):
 
 def _detail(review):
     pauses = svc.pauses_of([review.id]).get(review.id, [])
-    review.deadlines = svc.deadlines(review, pauses, today(), working_days())
+    review.deadlines = svc.deadlines(review, pauses, today())
     return review
 
 

@@ -18,7 +18,6 @@ from safeguarding.calendar import (
     financial_year_start,
     parse_financial_year,
     today,
-    working_days,
 )
 from safeguarding.extensions import db
 from safeguarding.forms import error_summary
@@ -194,7 +193,7 @@ def review(review_id: int):
     if level == "agency":
         return render_template("reviews/agency.html", review=r, requests=svc.requests_of(r, current_user),
                                recommendations=svc.recommendations_with_actions(r, current_user), today=on)
-    cal = working_days()
+    cal = svc.LazyWorkingDays()
     pauses = svc.pauses_of([r.id]).get(r.id, []) if r.review_started_on else []
     options = review_lifecycle.options(r, current_user)
     return render_template(
@@ -632,8 +631,8 @@ def _chair_panel(user):
 
 
 def _office_deadlines_panel(user):
-    rows = svc.open_reviews_with_deadlines(user, today())
-    cal = working_days()
+    cal = svc.LazyWorkingDays()
+    rows = svc.open_reviews_with_deadlines(user, today(), cal)
     week_end = cal.add(today(), 5)
     n = sum(1 for r in rows for d in r.deadlines if d.is_open and d.due_on <= week_end)
     if not n:
@@ -643,7 +642,7 @@ def _office_deadlines_panel(user):
 
 
 def _overdue_requests_panel(user):
-    _, n = svc.list_requests(user, overdue=True, per_page=1)
+    n = svc.count_requests(user, overdue=True)
     if not n:
         return None
     return home.Panel("Overdue information requests", n, url_for("reviews.my_requests", status="sent", mine=0),
@@ -654,7 +653,7 @@ def _partner_requests_panel(user):
     org_id = svc.agency_organisation_id(user)
     if not org_id:
         return None
-    _, n = svc.list_requests(user, status="sent", organisation_id=org_id, per_page=1)
+    n = svc.count_requests(user, status="sent", organisation_id=org_id)
     if not n:
         return None
     return home.Panel("Information requests", n, url_for("reviews.my_requests"), "waiting for your organisation")

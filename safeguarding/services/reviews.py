@@ -856,6 +856,18 @@ def may_answer(req: InformationRequest, user: Any) -> bool:
     return bool(user.has_role(Role.partner_member) and user.organisation_id == req.organisation_id)
 
 
+def count_requests(user: Any, *, status: str | None = None, overdue: bool = False,
+                   organisation_id: int | None = None, on: date | None = None) -> int:
+    stmt = sa.select(sa.func.count()).select_from(InformationRequest).where(request_visibility(user))
+    if status:
+        stmt = stmt.where(InformationRequest.status == RequestStatus(status))
+    if overdue:
+        stmt = stmt.where(InformationRequest.status == RequestStatus.sent, InformationRequest.due_on < (on or today()))
+    if organisation_id:
+        stmt = stmt.where(InformationRequest.organisation_id == organisation_id)
+    return db.session.scalar(stmt) or 0
+
+
 def list_requests(user: Any, *, review: Review | None = None, status: str | None = None, overdue: bool = False,
                   organisation_id: int | None = None, page: int = 1, per_page: int = 50,
                   on: date | None = None) -> tuple[list[InformationRequest], int]:
@@ -1081,6 +1093,28 @@ class Deadline:
 STATUS_RANK = {"breached": 3, "due_soon": 2, "on_track": 1, "paused": 0}
 
 
+class LazyWorkingDays:
+    """The partnership's working-day calendar, read from the database only when a
+    deadline actually needs it (most SAR pages never do)."""
+
+    def __init__(self) -> None:
+        self._cal: WorkingDays | None = None
+
+    def _get(self) -> WorkingDays:
+        if self._cal is None:
+            self._cal = working_days()
+        return self._cal
+
+    def add(self, start: date, days: int) -> date:
+        return self._get().add(start, days)
+
+    def between(self, start: date, end: date) -> int:
+        return self._get().between(start, end)
+
+    def is_working_day(self, d: date) -> bool:
+        return self._get().is_working_day(d)
+
+
 def report_due(review: Review, pauses: Iterable[ReviewPause], on: date) -> date | None:
     """The final report's due date, moved on by the days the review has been paused."""
     if review.report_due_on is None:
@@ -1088,7 +1122,7 @@ def report_due(review: Review, pauses: Iterable[ReviewPause], on: date) -> date 
     return review.report_due_on + timedelta(days=paused_days(pauses, date.min, on))
 
 
-def _deadline(kind: DeadlineKind, due: date, met: date | None, on: date, cal: WorkingDays, working: bool,
+def _deadline(kind: DeadlineKind, due: date, met: date | None, on: date, cal: Any, working: bool,
               warn: int) -> Deadline:
     if met is not None:
         return Deadline(kind, due, met, "met" if met <= due else "met_late", 0, working)
@@ -1108,12 +1142,12 @@ def _deadline(kind: DeadlineKind, due: date, met: date | None, on: date, cal: Wo
     return Deadline(kind, due, None, status, remaining, working)
 
 
-def deadlines(review: Review, pauses: Iterable[ReviewPause], on: date, cal: WorkingDays | None = None) -> list[Deadline]:
+def deadlines(review: Review, pauses: Iterable[ReviewPause], on: date, cal: Any = None) -> list[Deadline]:
     """The review's deadlines as of `on`: a CSPR's notification to the national panel (5
     working days after the local authority became aware) and rapid review (15 working
     days after the notification), and the final report (6 calendar months after the
     decision for an LCSPR; the configured target for a SAR; moved on by any pause)."""
-    cal = cal or working_days()
+    cal = cal or LazyWorkingDays()
     warn = setting("REVIEW_WARNING_WORKING_DAYS")
     out: list[Deadline] = []
     if review.kind == ReviewKind.cspr:
@@ -1201,10 +1235,10 @@ class Dashboard:
     upcoming: list[tuple[Review, Deadline]] = field(default_factory=list)
 
 
-def open_reviews_with_deadlines(user: Any, on: date, cal: WorkingDays | None = None) -> list[DashboardRow]:
+def open_reviews_with_deadlines(user: Any, on: date, cal: Any = None) -> list[DashboardRow]:
     rows = list(db.session.scalars(sa.select(Review).where(visibility(user), Review.state.in_(OPEN_STATES))
                                    .order_by(Review.received_on, Review.id)))
-    cal = cal or working_days()
+    cal = cal or LazyWorkingDays()
     pauses = pauses_of([r.id for r in rows])
     out = []
     for r in rows:
@@ -1402,7 +1436,7 @@ def _figures(financial_year: int, start: date, end: date, area: Area | None, row
                 r.publication_decided_on and r.publication_decided_on <= end):
             ongoing[k] += 1
     sar = decisions["sar"]
-    reasons = [{k: v for k, v in a.items() if k not in ("area", "status", "completed_on")}
+    reasons = [{k: v for k, v in a.items() if k not in ("area", "status")}
                for a in actions if a["status"] == ActionStatus.not_implemented]
     return {
         "financial_year": financial_year,
@@ -1424,37 +1458,33 @@ def _figures(financial_year: int, start: date, end: date, area: Area | None, row
 
 
 def _action_outcomes(start: date, end: date) -> list[dict[str, Any]]:
-    """Review actions completed, or accepted as not implemented, in [start, end]."""
+    """Review actions completed, or accepted as not implemented, in [start, end]: the
+    completed ones counted per area, the others with their reasons."""
     start_at = datetime.combine(start, time.min, LONDON).astimezone(UTC)
     end_at = datetime.combine(end + timedelta(days=1), time.min, LONDON).astimezone(UTC)
+    base = (sa.select(Review.area)
+            .select_from(Action)
+            .join(ReviewRecommendation, ReviewRecommendation.id == Action.source_id)
+            .join(Review, Review.id == ReviewRecommendation.review_id)
+            .where(Action.source_type == ActionSource.review))
+    out: list[dict[str, Any]] = []
+    for area, n in db.session.execute(base.add_columns(sa.func.count()).where(
+            Action.status == ActionStatus.completed, Action.completed_on.between(start, end)).group_by(Review.area)):
+        out += [{"area": Area(area), "status": ActionStatus.completed}] * n
     closed_at = (sa.select(sa.func.max(WorkflowHistory.at)).where(
         WorkflowHistory.lifecycle == "action", WorkflowHistory.entity_id == Action.id,
         WorkflowHistory.to_state == ActionStatus.not_implemented.value).scalar_subquery())
-    stmt = (sa.select(Action.id, Action.title, Action.status, Action.closure_reason, Action.completed_on,
-                      Organisation.short_name, Review.reference, Review.area, closed_at.label("closed_at"))
-            .join(ReviewRecommendation, ReviewRecommendation.id == Action.source_id)
-            .join(Review, Review.id == ReviewRecommendation.review_id)
+    stmt = (base.add_columns(Action.id, Action.title, Action.closure_reason, Organisation.short_name,
+                             Review.reference, closed_at.label("closed_at"))
             .join(Organisation, Organisation.id == Action.owner_organisation_id)
-            .where(Action.source_type == ActionSource.review, sa.or_(
-                sa.and_(Action.status == ActionStatus.completed, Action.completed_on.between(start, end)),
-                Action.status == ActionStatus.not_implemented))
+            .where(Action.status == ActionStatus.not_implemented, closed_at >= start_at, closed_at < end_at)
             .order_by(Review.reference, Action.id))
-    out = []
     for row in db.session.execute(stmt):
-        status = ActionStatus(row.status)
-        closed_on = row.completed_on
-        if status is ActionStatus.not_implemented:
-            at = row.closed_at
-            if at is None:
-                continue
-            if at.tzinfo is None:
-                at = at.replace(tzinfo=UTC)
-            if not start_at <= at < end_at:
-                continue
-            closed_on = at.astimezone(LONDON).date()
+        at = row.closed_at if row.closed_at.tzinfo else row.closed_at.replace(tzinfo=UTC)
         out.append({"reference": row.reference, "action_id": row.id, "title": row.title,
-                    "organisation": row.short_name, "reason": row.closure_reason, "closed_on": closed_on,
-                    "area": Area(row.area), "status": status, "completed_on": row.completed_on})
+                    "organisation": row.short_name, "reason": row.closure_reason,
+                    "closed_on": at.astimezone(LONDON).date(), "area": Area(row.area),
+                    "status": ActionStatus.not_implemented})
     return out
 
 
