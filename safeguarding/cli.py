@@ -13,6 +13,10 @@ from safeguarding.services.errors import ValidationFailed
 
 
 def register(app: Flask) -> None:
+    from safeguarding.notify import cli as notify_cli
+
+    notify_cli.register(app)  # outbox deliver
+
     @app.cli.command("create-user")
     @click.argument("email")
     @click.option("--role", "roles", multiple=True, required=True,
