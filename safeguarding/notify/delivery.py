@@ -61,14 +61,19 @@ def deliver_pending(now: datetime | None = None, limit: int = 50) -> dict[str, i
     ids = _claim(now, limit, token)
     if not ids:
         return result
-    batch = [(m.id, m.attempts, _email(m)) for m in _load(ids)]
+    batch: list[tuple[int, int, EmailMessage | None, str | None]] = []
+    for m in _load(ids):
+        try:
+            batch.append((m.id, m.attempts, _email(m), None))
+        except Exception as exc:  # a message that cannot be built never will be: give up on it
+            batch.append((m.id, m.attempts, None, f"The email could not be built: {_describe(exc)}"))
     db.session.commit()  # end the read before talking to the mail server
     result["claimed"] = len(batch)
 
     smtp = _Smtp(current_app.config)
     try:
-        for message_id, attempts, email in batch:
-            error, permanent = smtp.send(email)
+        for message_id, attempts, email, broken in batch:
+            error, permanent = (broken, True) if email is None else smtp.send(email)
             if error is None:
                 _record_sent(message_id, token, smtp.last_note)
                 result["sent"] += 1
@@ -196,10 +201,10 @@ class _Smtp:
             try:
                 self.client = self._connect()
             except (OSError, smtplib.SMTPException) as exc:
-                permanent = isinstance(exc, smtplib.SMTPAuthenticationError)
+                # Not the message's fault (the server is down, a password is wrong): retry.
                 self.unreachable = (f"Could not connect to the mail server {self.config['MAIL_SERVER']}:"
                                     f"{self.config.get('MAIL_PORT')}: {_describe(exc)}")
-                return self.unreachable, permanent
+                return self.unreachable, False
         try:
             refused = self.client.send_message(email)
         except smtplib.SMTPRecipientsRefused as exc:

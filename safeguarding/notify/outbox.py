@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from email.utils import make_msgid, parseaddr
@@ -30,7 +31,7 @@ class Attachment:
     def __post_init__(self) -> None:
         if not self.filename or "/" in self.filename or "\\" in self.filename or "\n" in self.filename:
             raise ValueError(f"not a safe attachment filename: {self.filename!r}")
-        if self.content_type.count("/") != 1:
+        if not re.fullmatch(r"[A-Za-z0-9.+-]+/[A-Za-z0-9.+-]+", self.content_type):
             raise ValueError(f"not a content type: {self.content_type!r}")
         if not isinstance(self.data, bytes | bytearray):
             raise TypeError("attachment data must be bytes")
@@ -71,6 +72,7 @@ def render_body(template: str, context: Mapping[str, Any]) -> str:
     text = tpl.render({
         "partnership_name": current_app.config["PARTNERSHIP_NAME"],
         "service_base_url": service_url(),
+        "service_url": service_url,
         **context,
     })
     # Tidy: no trailing spaces, at most one blank line in a row, one final newline.

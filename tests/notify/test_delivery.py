@@ -127,6 +127,25 @@ def test_a_permanent_refusal_fails_at_once(mail):
     assert _state(fine).status == OutboxStatus.sent and len(server.messages) == 1
 
 
+def test_a_message_that_cannot_be_built_fails_and_the_rest_are_sent(mail, monkeypatch):
+    from safeguarding.notify import delivery
+
+    broken, fine = _queue(2)
+    build = delivery._email
+
+    def failing(message):
+        if message.id == broken.id:
+            raise UnicodeEncodeError("ascii", "x", 0, 1, "test")
+        return build(message)
+
+    monkeypatch.setattr(delivery, "_email", failing)
+    with smtp_server(mail) as server:
+        assert deliver_pending() == {"claimed": 2, "sent": 1, "retrying": 0, "failed": 1}
+    assert _state(broken).status == OutboxStatus.failed
+    assert _state(broken).last_error.startswith("The email could not be built: UnicodeEncodeError")
+    assert _state(fine).status == OutboxStatus.sent and len(server.messages) == 1
+
+
 def test_a_message_whose_deliverer_vanished_is_sent_after_the_claim_times_out(mail):
     [message] = _queue(1)
     db.session.execute(sa.update(OutboxMessage).where(OutboxMessage.id == message.id).values(

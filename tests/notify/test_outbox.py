@@ -126,5 +126,7 @@ def test_attachments_must_be_safe():
         Attachment("../../etc/passwd", "text/plain", b"x")
     with pytest.raises(ValueError):
         Attachment("a.pdf", "pdf", b"x")
+    with pytest.raises(ValueError):
+        Attachment("a.csv", "text/csv; charset=utf-8\r\nBcc: x@example.org", b"x")
     with pytest.raises(TypeError):
         Attachment("a.txt", "text/plain", "not bytes")  # type: ignore[arg-type]
