@@ -111,14 +111,15 @@ def run_forever(app: Flask) -> None:
     """Start the blocking scheduler; stop cleanly on Ctrl-C or SIGTERM."""
     import signal
 
+    # APScheduler logs every minute's "Running job"; keep its warnings and errors (a job
+    # that raised, a run missed) and say what matters ourselves.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     scheduler = build_scheduler(app)
 
     def stop(signum: int, frame: Any) -> None:
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, stop)
-    # APScheduler logs every minute's "Running job"; keep its warnings and errors.
-    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
     log.info("scheduler started: daily jobs at %s %s, outbox every minute",
              app.config["SCHEDULER_DAILY_AT"], app.config.get("SCHEDULER_TIMEZONE", "Europe/London"))
     try:
