@@ -16,11 +16,12 @@ from tests.support import databases
 
 
 @contextmanager
-def committed_app(directory: Path, name: str = "committed", **config: Any) -> Iterator[tuple[Flask, str]]:
-    """(app, database URL) on a fresh migrated database (no demo data). While it is open,
-    `db.session` is an ordinary session per app context (one per thread), not the test's
-    connection-bound one."""
-    url = databases.fresh_database(name, directory)
+def committed_app(directory: Path, name: str = "committed", *, url: str | None = None,
+                  **config: Any) -> Iterator[tuple[Flask, str]]:
+    """(app, database URL) on a fresh migrated database (no demo data), or on `url` (the
+    live server's, say). While it is open, `db.session` is an ordinary session per app
+    context (one per thread), not the test's connection-bound one."""
+    url = url or databases.fresh_database(name, directory)
     app = databases.build_app(url, directory / "uploads", **config)
     bound = db.session
     db.session = db._make_scoped_session({"class_": Session})
