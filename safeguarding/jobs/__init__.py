@@ -110,7 +110,7 @@ def get(name: str) -> JobSpec:
         raise UnknownJob(name, [s.name for s in registered()]) from None
 
 
-from safeguarding.jobs.runner import run_due, run_job  # noqa: E402  (needs the registry above)
+from safeguarding.jobs.runner import retry_failed, run_due, run_job  # noqa: E402  (needs the registry above)
 
 __all__ = [
     "JobSpec",
@@ -120,6 +120,7 @@ __all__ = [
     "job",
     "load_jobs",
     "registered",
+    "retry_failed",
     "run_due",
     "run_job",
     "unregister",

@@ -7,13 +7,14 @@
    than `JOB_STALE_AFTER_MINUTES` (its runner died); each takeover adds one to
    `attempts`, which is the claim's fencing token.
 2. **Run** (one transaction): the first statement re-checks the claim (and, on SQLite,
-   takes the write lock up front; on PostgreSQL it locks the row, so a takeover waits);
-   the job runs inside `audit.acting_as("system: <job>")`; its result is written to the
-   row in the same transaction and committed with the job's work, so a job's effects and
+   takes the write lock up front, so a second runner there waits for the job to finish
+   and then finds it done; on PostgreSQL it locks the row, so a takeover waits); the job
+   runs inside `audit.acting_as("system: <job>")`; its result is written to the row in
+   the same transaction and committed with the job's work, so a job's effects and
    "succeeded" are committed together or not at all.
 3. **On failure**: roll the job's work back, then record `failed` with the traceback in
-   a new transaction. A later runner (the next `jobs run`, the next day's scheduler for
-   that date's backfill) may retry it.
+   a new transaction. A later runner for the same date retries it: `flask jobs run
+   --as-of DATE`, or the scheduler's catch-up when it restarts that day.
 
 Callers run this outside a request: it commits.
 """
@@ -108,6 +109,18 @@ def run_due(as_of: date, names: Iterable[str] | None = None) -> list[JobRun]:
     else:
         specs = registered()
     return [run_job(spec.name, as_of) for spec in specs]
+
+
+def retry_failed(as_of: date, max_attempts: int = 3) -> list[JobRun]:
+    """Retry the runs for `as_of` that failed, while they have had fewer than
+    `max_attempts` attempts (the scheduler does this every hour for today, so a passing
+    problem — the database restarting — fixes itself the same day)."""
+    from safeguarding.jobs import registered
+
+    failed = set(db.session.scalars(sa.select(JobRun.job).where(
+        JobRun.as_of == as_of, JobRun.outcome == JobOutcome.failed, JobRun.attempts < max_attempts)))
+    db.session.commit()  # end the read before the runs write
+    return [run_job(spec.name, as_of) for spec in registered() if spec.name in failed]
 
 
 # --- the steps -----------------------------------------------------------------------------

@@ -7,6 +7,8 @@ that started a scheduler would run every job again):
   also once at start-up when that time has already passed today, so a scheduler
   restarted (or first started by `make run`) mid-morning still does today's work.
   Runs that already succeeded are not repeated (see runner.py).
+- `retry_failed_jobs`: every hour, today's runs that failed are tried again (up to 3
+  attempts), so a passing problem fixes itself the same day.
 - `deliver_outbox`: `notify.deliver_pending()` every minute.
 
 Job stores live in memory and are never shared; each job has an explicit id with
@@ -33,6 +35,7 @@ log = logging.getLogger("safeguarding.scheduler")
 
 DAILY_ID = "daily_jobs"
 CATCH_UP_ID = "daily_jobs_catch_up"
+RETRY_ID = "retry_failed_jobs"
 OUTBOX_ID = "deliver_outbox"
 
 
@@ -55,6 +58,21 @@ def daily_jobs(app: Flask, as_of: date | None = None) -> list[Any]:
             runs = run_due(as_of or today())
             for run in runs:
                 log.info("%s for %s: %s %s", run.job, run.as_of, run.outcome.value, run.counts or "")
+            return runs
+        finally:
+            db.session.remove()
+
+
+def retry_failed_jobs(app: Flask) -> list[Any]:
+    """Try today's failed runs again, in a fresh app context."""
+    from safeguarding.calendar import today
+    from safeguarding.jobs import retry_failed
+
+    with app.app_context():
+        try:
+            runs = retry_failed(today())
+            for run in runs:
+                log.info("retried %s for %s: %s", run.job, run.as_of, run.outcome.value)
             return runs
         finally:
             db.session.remove()
@@ -98,6 +116,8 @@ def build_scheduler(app: Flask, scheduler_class: type[BaseScheduler] | None = No
     common = {"args": [app], "replace_existing": True, "coalesce": True, "max_instances": 1}
     scheduler.add_job(daily_jobs, CronTrigger(hour=at.hour, minute=at.minute, timezone=tz), id=DAILY_ID,
                       name="Daily jobs", misfire_grace_time=6 * 3600, **common)
+    scheduler.add_job(retry_failed_jobs, IntervalTrigger(hours=1, timezone=tz), id=RETRY_ID,
+                      name="Retry today's failed jobs", misfire_grace_time=600, **common)
     scheduler.add_job(deliver_outbox, IntervalTrigger(minutes=1, timezone=tz), id=OUTBOX_ID,
                       name="Deliver the email outbox", misfire_grace_time=50, **common)
     local_now = (now or datetime.now(tz)).astimezone(tz)

@@ -80,6 +80,39 @@ def test_a_failure_is_recorded_its_work_undone_and_a_later_runner_retries(define
     assert len(attempts) == 2
 
 
+def test_failed_runs_are_retried_a_few_times_and_others_left_alone(define_job):
+    outcomes = iter([ValueError("database restarting"), None, ValueError("a bug")])
+    calls: list[str] = []
+
+    def passing_problem(as_of: date) -> dict:
+        calls.append("passing")
+        error = next(outcomes)
+        if error:
+            raise error
+        return {}
+
+    define_job("t_passing", passing_problem)
+    define_job("t_fine", lambda as_of: calls.append("fine") or {})
+    jobs.run_due(DAY)
+    assert calls == ["fine", "passing"]  # same order: by name
+
+    retried = jobs.retry_failed(DAY)
+    assert [(r.job, r.outcome, r.attempts) for r in retried] == [("t_passing", JobOutcome.succeeded, 2)]
+    assert jobs.retry_failed(DAY) == [] and calls == ["fine", "passing", "passing"]
+
+    # A run that keeps failing is retried until it has had max_attempts.
+    def always(as_of: date) -> dict:
+        calls.append("always")
+        raise ValueError("a bug")
+
+    define_job("t_always", always)
+    jobs.run_job("t_always", DAY)
+    for _ in range(4):
+        jobs.retry_failed(DAY, max_attempts=3)
+    assert calls.count("always") == 3
+    assert jobs.run_job("t_always", DAY).attempts == 4  # by hand it can always be run again
+
+
 def test_a_job_that_returns_something_other_than_counts_fails(define_job):
     define_job("t_bad_counts", lambda as_of: {"emails": "two"})
     run = jobs.run_job("t_bad_counts", DAY)

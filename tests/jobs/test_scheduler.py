@@ -36,17 +36,18 @@ def _build(app, monkeypatch, daily_at: str, now: datetime):
 def test_the_scheduler_runs_the_daily_jobs_at_the_configured_time_and_the_outbox_every_minute(app, monkeypatch):
     scheduler = _build(app, monkeypatch, "07:15", datetime(2026, 11, 23, 6, 0, tzinfo=LONDON))
     jobs = {j.id: j for j in scheduler.get_jobs()}
-    assert set(jobs) == {"daily_jobs", "deliver_outbox"}  # before 07:15: nothing to catch up
+    assert set(jobs) == {"daily_jobs", "retry_failed_jobs", "deliver_outbox"}  # before 07:15: no catch-up
 
-    daily, outbox = jobs["daily_jobs"], jobs["deliver_outbox"]
+    daily, retry, outbox = jobs["daily_jobs"], jobs["retry_failed_jobs"], jobs["deliver_outbox"]
     assert isinstance(daily.trigger, CronTrigger)
     fields = {f.name: str(f) for f in daily.trigger.fields}
     assert (fields["hour"], fields["minute"]) == ("7", "15")
     assert str(daily.trigger.timezone) == "Europe/London"
     assert isinstance(outbox.trigger, IntervalTrigger) and outbox.trigger.interval.total_seconds() == 60
-    for job in (daily, outbox):
+    assert isinstance(retry.trigger, IntervalTrigger) and retry.trigger.interval.total_seconds() == 3600
+    for job in (daily, retry, outbox):
         assert job.coalesce is True and job.max_instances == 1
-        assert job.func in (sched.daily_jobs, sched.deliver_outbox) and job.args == (app,)
+        assert job.func in (sched.daily_jobs, sched.retry_failed_jobs, sched.deliver_outbox) and job.args == (app,)
     assert str(scheduler.timezone) == "Europe/London"
     assert isinstance(scheduler._jobstores["default"], MemoryJobStore)
     assert not scheduler.running
@@ -54,7 +55,8 @@ def test_the_scheduler_runs_the_daily_jobs_at_the_configured_time_and_the_outbox
 
 def test_a_scheduler_started_after_the_daily_time_catches_up_today(app, monkeypatch):
     scheduler = _build(app, monkeypatch, "06:30", datetime(2026, 11, 23, 10, 0, tzinfo=LONDON))
-    assert {j.id for j in scheduler.get_jobs()} == {"daily_jobs", "deliver_outbox", "daily_jobs_catch_up"}
+    assert {j.id for j in scheduler.get_jobs()} == {"daily_jobs", "retry_failed_jobs", "deliver_outbox",
+                                                    "daily_jobs_catch_up"}
 
 
 def test_the_daily_time_must_be_a_time(app, monkeypatch):
@@ -72,6 +74,10 @@ def test_each_scheduled_run_has_its_own_app_context_and_removes_its_session(app,
     runs = sched.daily_jobs(app, as_of=date(2026, 11, 23))
     assert [(r.job, r.outcome) for r in runs if r.job == "t_scheduled"] == [("t_scheduled", JobOutcome.succeeded)]
     assert seen == [date(2026, 11, 23)] and removed
+
+    removed.clear()
+    assert sched.retry_failed_jobs(app) == []  # nothing failed today
+    assert removed
 
     removed.clear()
     assert sched.deliver_outbox(app) == {"claimed": 0, "sent": 0, "retrying": 0, "failed": 0}  # no MAIL_SERVER
