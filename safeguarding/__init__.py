@@ -150,14 +150,17 @@ def _register_blueprints(app: Flask) -> None:
     from safeguarding.auth.routes import bp as auth_bp
     from safeguarding.closures.routes import bp as closures_bp
     from safeguarding.extensions import api
+    from safeguarding.jobs.routes import bp as jobs_bp
     from safeguarding.main.routes import bp as main_bp
+    from safeguarding.notify.routes import bp as notify_bp
     from safeguarding.partnership.api import blp as partnership_api
     from safeguarding.partnership.routes import bp as partnership_bp
     from safeguarding.reviews.api import blp as reviews_api
     from safeguarding.reviews.routes import bp as reviews_bp
     from safeguarding.workflows.routes import bp as workflow_bp
 
-    for bp in (main_bp, auth_bp, partnership_bp, admin_bp, workflow_bp, actions_bp, audit_log_bp):
+    for bp in (main_bp, auth_bp, partnership_bp, admin_bp, workflow_bp, actions_bp, audit_log_bp, notify_bp,
+               jobs_bp):
         app.register_blueprint(bp)
     app.register_blueprint(reviews_bp)
     app.register_blueprint(closures_bp)
