@@ -1,8 +1,9 @@
-"""case reviews
+"""case reviews: SARs and CSPRs, named agencies, information requests, pauses, events,
+recommendations, deadline alerts; closure days can be removed (kept, inactive)
 
-Revision ID: e629dbea4b0a
-Revises: d00346945e56
-Create Date: 2026-11-23 15:42:19.360662
+Revision ID: d5ea317ec56a
+Revises: 124474456a5c
+Create Date: 2026-11-23 16:15:18.837453
 
 """
 from alembic import op
@@ -10,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'e629dbea4b0a'
-down_revision = 'd00346945e56'
+revision = 'd5ea317ec56a'
+down_revision = '124474456a5c'
 branch_labels = None
 depends_on = None
 
@@ -222,7 +223,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_review_recommendations_review_id'), ['review_id'], unique=False)
 
     with op.batch_alter_table('closure_days', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('active', sa.Boolean(), server_default=sa.text('1'), nullable=False))
+        batch_op.add_column(sa.Column('active', sa.Boolean(), server_default=sa.true(), nullable=False))
 
     # ### end Alembic commands ###
 
