@@ -821,7 +821,21 @@ def send_information_request(review: Review, user: Any, *, organisation_id: int 
 
 
 def _after_request_sent(req: InformationRequest) -> None:
-    """Side effects of sending a request (the agency is emailed once the outbox lands)."""
+    """Tell the agency's partner members (case reference and a link only)."""
+    from safeguarding.formatting import long_date
+    from safeguarding.notify import queue_email, service_url
+
+    to = agency_emails(req.organisation_id)
+    if not to:
+        return
+    review = db.session.get(Review, req.review_id)
+    queue_email(to, f"Information request for case review {review.reference}", "review_information_request",
+                {"reference": review.reference, "organisation": req.organisation.name,
+                 "board": "Safeguarding Adults Board" if review.kind == ReviewKind.sar
+                 else "Safeguarding Children Partnership",
+                 "conditions": ", ".join(str(c) for c in req.conditions), "due": long_date(req.due_on),
+                 "link": service_url("reviews.information_request", review_id=review.id, request_id=req.id)},
+                kind="review_information_request", dedupe_key=f"review-request-sent:{req.id}")
 
 
 def request_visibility(user: Any) -> sa.ColumnElement[bool]:
@@ -1309,7 +1323,22 @@ def check_deadlines(as_of: date) -> dict[str, int]:
 
 
 def _after_alert(review: Review, deadline: Deadline, kind: AlertKind, as_of: date) -> None:
-    """Side effects of a new warning or breach (email once the outbox lands)."""
+    """Email the business office and the chair (once: the dedupe key)."""
+    from safeguarding.formatting import long_date
+    from safeguarding.notify import queue_email, service_url
+
+    to = office_and_chair_emails()
+    if not to:
+        return
+    breach = kind is AlertKind.breach
+    subject = (f"Deadline missed for case review {review.reference}: {deadline.label.lower()}" if breach
+               else f"Deadline coming for case review {review.reference}: {deadline.label.lower()}")
+    queue_email(to, subject, "review_deadline",
+                {"reference": review.reference, "deadline": deadline.label.lower(), "due": long_date(deadline.due_on),
+                 "remaining": deadline.remaining_text, "breach": breach,
+                 "link": service_url("reviews.review", review_id=review.id)},
+                kind=f"review_deadline_{kind.value}",
+                dedupe_key=f"review-deadline:{review.id}:{deadline.kind.value}:{kind.value}:{deadline.due_on}")
 
 
 def alerts_of(review: Review) -> list[ReviewDeadlineAlert]:
@@ -1339,7 +1368,34 @@ def chase_information_requests(as_of: date) -> dict[str, int]:
 
 
 def _after_chase(req: InformationRequest, as_of: date) -> None:
-    """Side effects of chasing (email once the outbox lands)."""
+    """Email the agency's partner members (once per chase)."""
+    from safeguarding.formatting import long_date
+    from safeguarding.notify import queue_email, service_url
+
+    to = agency_emails(req.organisation_id)
+    if not to:
+        return
+    reference = req.review.reference
+    queue_email(to, f"Overdue information request for case review {reference}", "review_request_chase",
+                {"reference": reference, "organisation": req.organisation.name, "due": long_date(req.due_on),
+                 "link": service_url("reviews.information_request", review_id=req.review_id, request_id=req.id)},
+                kind="review_request_chase", dedupe_key=f"review-request-chase:{req.id}:{as_of.isoformat()}")
+
+
+def tell_chair_decision_waiting(review: Review) -> None:
+    """Email the independent chair that a review waits for a decision (once per review)."""
+    from safeguarding.models import UserRole
+    from safeguarding.notify import queue_email, service_url
+
+    to = sorted(set(db.session.scalars(sa.select(User.email).join(UserRole).where(
+        User.active.is_(True), UserRole.role == Role.independent_chair))))
+    if not to:
+        return
+    queue_email(to, f"Case review {review.reference} is waiting for your decision", "review_decision_waiting",
+                {"reference": review.reference, "group": review.group.name,
+                 "recommendation": review.recommendation.label if review.recommendation else "no recommendation",
+                 "link": service_url("reviews.decide", review_id=review.id)},
+                kind="review_decision_waiting", dedupe_key=f"review-decision-waiting:{review.id}")
 
 
 # --- timeliness: the figures the annual report needs ------------------------------------------------

@@ -186,6 +186,10 @@ def _set_recommendation(ctx: TransitionContext) -> None:
     r.recommended_on = ctx.as_of
 
 
+def _tell_chair(ctx: TransitionContext) -> None:
+    svc.tell_chair_decision_waiting(ctx.row)
+
+
 def _decision_dest(ctx: TransitionContext) -> str:
     outcome = ReviewOutcome(ctx.params["outcome"])
     if ctx.row.kind == ReviewKind.cspr:
@@ -280,7 +284,7 @@ review_lifecycle = Lifecycle(
                            Param("recommendation_reason", "textarea", "Reasons for the recommendation",
                                  hint="Say why the route is mandatory or discretionary, or why no review is needed")],
                    guards=[_screened, _no_outstanding_requests, _route_fits("recommendation")],
-                   apply=_set_recommendation),
+                   apply=_set_recommendation, after=_tell_chair),
         # CSPR: the rapid review.
         Transition("start_rapid_review", "notified", "rapid_review", WORKERS, "Start the rapid review",
                    allowed=_worker, guards=[_notification_recorded]),
@@ -291,7 +295,7 @@ review_lifecycle = Lifecycle(
                            Param("recommendation_reason", "textarea", "Reasons for the recommendation")],
                    guards=[_rapid_review_recorded, _route_fits("recommendation"),
                            _delay_explained(DeadlineKind.rapid_review)],
-                   apply=_set_recommendation),
+                   apply=_set_recommendation, after=_tell_chair),
         # The independent chair decides.
         Transition("decide", "awaiting_decision", "commissioned", CHAIR, "Decide whether to commission a review",
                    alternatives=("not_commissioned", "lcspr_commissioned", "no_lcspr"), branch=_decision_dest,

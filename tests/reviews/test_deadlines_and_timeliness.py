@@ -175,8 +175,10 @@ def _reviewed(demo, *, received, decided, draft, published, area=Area.north, pau
              expected_resume_on=pause[1])
         fire(review, "resume", demo.user("office"), on=pause[1])
     review.review_started_on = decided
+    db.session.flush()
     advance(review, demo, ReviewState.draft_report)
     review.draft_received_on = draft
+    db.session.flush()
     advance(review, demo, ReviewState.signed_off)
     advance(review, demo, ReviewState.published)
     review.publication_decided_on = review.published_on = published
