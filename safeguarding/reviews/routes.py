@@ -671,7 +671,15 @@ def _partner_actions_panel(user):
                       "open for your organisation")
 
 
+def _refer_panel(user):
+    if user.has_role(*READERS):
+        return None  # the case reviews dashboard has the link
+    return home.Panel("Refer an adult for a Safeguarding Adults Review", None, url_for("reviews.refer"),
+                      "anyone may refer; give initials, never names")
+
+
 home.add({Role.independent_chair}, 5, _chair_panel)
+home.add({Role.viewer, Role.admin}, 95, _refer_panel)
 home.add({Role.business_office}, 6, _office_deadlines_panel)
 home.add({Role.business_office}, 7, _overdue_requests_panel)
 home.add({Role.partner_member}, 8, _partner_requests_panel)

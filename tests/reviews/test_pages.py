@@ -207,6 +207,8 @@ def test_home_panels(client_as, demo):
     assert "Review deadlines this week" in office and "Overdue information requests" in office
     police = client_as("police").get("/home").text
     assert "Information requests" not in police  # the demo's police request has been returned
+    assert "/reviews/refer" in client_as("viewer").get("/home").text
+    assert "/reviews/refer" not in client_as("office").get("/home").text
 
 
 def test_closure_days_are_added_and_removed_with_confirmation(client_as):
