@@ -385,3 +385,24 @@ def test_a_closed_review_cannot_be_changed(demo):
 def test_an_unknown_review_is_not_found(demo):
     with pytest.raises(NotFound):
         svc.get_review(999999, demo.user("office"))
+
+
+def test_a_branching_transition_must_say_how_it_branches():
+    import enum
+
+    from safeguarding.models import Review, Role
+    from safeguarding.workflows.base import Lifecycle, Transition
+
+    class S(enum.StrEnum):
+        a = "a"
+        b = "b"
+        c = "c"
+
+    with pytest.raises(ValueError, match="no branch"):
+        Lifecycle("test_branching", Review, S,
+                  [Transition("go", "a", "b", {Role.business_office}, "Go", alternatives=("c",))], initial="a")
+    with pytest.raises(ValueError):
+        Lifecycle("test_branching", Review, S,
+                  [Transition("go", "a", "b", {Role.business_office}, "Go", alternatives=("d",),
+                              branch=lambda ctx: "b")], initial="a")
+    Lifecycle.registry.pop("test_branching", None)
