@@ -87,6 +87,13 @@ def decimal_pounds(pence: int) -> Decimal:
 
 
 def to_xlsx(table: Table, *, generated_on: date | None = None) -> bytes:
+    buffer = io.BytesIO()
+    workbook(table, generated_on=generated_on).save(buffer)
+    return buffer.getvalue()
+
+
+def workbook(table: Table, *, generated_on: date | None = None):
+    """The table as an openpyxl workbook: money cells are `Decimal` pounds."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -113,6 +120,4 @@ def to_xlsx(table: Table, *, generated_on: date | None = None) -> bytes:
     for idx, c in enumerate(table.columns, start=1):
         ws.column_dimensions[ws.cell(row=header_row, column=idx).column_letter].width = 16 if c.money else 36
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return wb

@@ -22,7 +22,12 @@ from safeguarding.budget.forms import (
     SettingsForm,
     SpendForm,
 )
-from safeguarding.calendar import financial_year_label, financial_year_title, parse_financial_year, today
+from safeguarding.calendar import (
+    financial_year_label,
+    financial_year_title,
+    parse_financial_year,
+    today,
+)
 from safeguarding.charts import Series, bar_chart
 from safeguarding.extensions import db
 from safeguarding.formatting import money, plural
