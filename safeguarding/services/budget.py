@@ -1391,23 +1391,27 @@ class Monitoring:
 
 
 def spend_by_line(budget_id: int) -> tuple[dict[int, int], dict[int, int]]:
-    """(actual, committed-not-yet-spent) per line of a budget, in two queries."""
+    """(actual, committed-not-yet-spent) per line of a budget, in one query. What is
+    committed is each live commitment's amount less the live actuals paid against it,
+    never below zero."""
     t = SpendEntry.__table__
-    actual = {lid: int(total or 0) for lid, total in db.session.execute(
-        sa.select(t.c.line_id, sa.func.sum(t.c.amount_pence))
-        .where(t.c.budget_id == budget_id, t.c.kind == SpendKind.actual.value, t.c.ended_on.is_(None))
-        .group_by(t.c.line_id))}
     paid = t.alias("paid")
     spent = (sa.select(paid.c.commitment_id, sa.func.sum(paid.c.amount_pence).label("spent"))
              .where(paid.c.budget_id == budget_id, paid.c.kind == SpendKind.actual.value, paid.c.ended_on.is_(None),
                     paid.c.commitment_id.is_not(None))
              .group_by(paid.c.commitment_id).subquery())
     remaining = t.c.amount_pence - sa.func.coalesce(spent.c.spent, 0)
-    committed = {lid: int(total or 0) for lid, total in db.session.execute(
-        sa.select(t.c.line_id, sa.func.sum(sa.case((remaining > 0, remaining), else_=0)))
+    is_actual = t.c.kind == SpendKind.actual.value
+    rows = db.session.execute(
+        sa.select(t.c.line_id,
+                  sa.func.sum(sa.case((is_actual, t.c.amount_pence), else_=0)),
+                  sa.func.sum(sa.case((sa.and_(~is_actual, remaining > 0), remaining), else_=0)))
         .select_from(t.outerjoin(spent, spent.c.commitment_id == t.c.id))
-        .where(t.c.budget_id == budget_id, t.c.kind == SpendKind.commitment.value, t.c.ended_on.is_(None))
-        .group_by(t.c.line_id))}
+        .where(t.c.budget_id == budget_id, t.c.ended_on.is_(None))
+        .group_by(t.c.line_id))
+    actual, committed = {}, {}
+    for line_id, a, c in rows:
+        actual[line_id], committed[line_id] = int(a or 0), int(c or 0)
     return actual, committed
 
 

@@ -673,8 +673,9 @@ def test_chasing_picks_overdue_invoices_every_interval(demo, app):
     assert svc.invoices_to_chase(on + timedelta(days=13)) == []
     assert svc.invoices_to_chase(on + timedelta(days=14)) == [west]
     assert west.chase_count == 1
+    previous = app.config["INVOICE_CHASE_INTERVAL_DAYS"]
     app.config["INVOICE_CHASE_INTERVAL_DAYS"] = 7
     try:
         assert svc.invoices_to_chase(on + timedelta(days=7)) == [west]
     finally:
-        del app.config["INVOICE_CHASE_INTERVAL_DAYS"]
+        app.config["INVOICE_CHASE_INTERVAL_DAYS"] = previous
