@@ -65,3 +65,33 @@ def test_a_partner_sees_their_account(browse):
     assert "SP-2020-21-004" in b.page.content() and "County Police" not in b.page.content()
     b.goto("/budget/2020-21")
     b.goto("/budget/2020-21/contributions")
+
+
+def test_the_budget_forms_are_accessible(browse):
+    b = browse("office")
+    page = b.page
+    b.goto("/budget/2020-21")
+    page.get_by_role("link", name="Change Estimated legal fees – SAR").click()
+    b.check()
+    assert "In-year variation" in page.content()
+    page.get_by_role("button", name="Save").click()  # an approved budget needs the variation's details
+    b.check()
+    assert "Enter the reason for the change" in page.locator(".govuk-error-summary").inner_text()
+    b.goto("/budget/2020-21")
+    page.get_by_role("link", name="Change the equal-share target, reserves or notes").click()
+    b.check()
+    b.goto("/budget/2020-21")
+    page.get_by_role("button", name="Close the year").click()
+    b.check()
+    b.goto("/budget/2020-21/spend")
+    page.get_by_role("button", name="Record a commitment").click()
+    b.check()
+    b.goto("/budget/2020-21/spend")
+    page.get_by_role("link", name="Release PO-2020-022").click()
+    b.check()
+    b.goto("/budget/2021-22/contributions")
+    page.get_by_role("link", name="Add a partner's contribution").click()
+    b.check()
+    b.goto("/budget/2020-21/contributions")
+    page.get_by_role("link", name="Change County Police's contribution").click()
+    b.check()
