@@ -116,10 +116,6 @@ class Budget(VersionedMixin, TimestampMixin, Base):
     surplus_pence: Mapped[int | None]  # negative for a deficit
     reserves_carried_forward_pence: Mapped[int | None]
 
-    @property
-    def is_editable(self) -> bool:
-        return self.state in (BudgetState.draft, BudgetState.approved)
-
     def __repr__(self) -> str:
         return f"<Budget {self.financial_year}>"
 
