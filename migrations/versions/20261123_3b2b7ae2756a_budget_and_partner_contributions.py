@@ -5,7 +5,7 @@ variations, contribution agreements, invoices, payments, and spend (commitments 
 actuals in one table, `kind` telling them apart). Money columns are integer pence.
 
 Revision ID: 3b2b7ae2756a
-Revises: d00346945e56
+Revises: 124474456a5c
 Create Date: 2026-11-23 15:41:18.663373
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3b2b7ae2756a'
-down_revision = 'd00346945e56'
+down_revision = '124474456a5c'
 branch_labels = None
 depends_on = None
 

@@ -36,6 +36,8 @@ from safeguarding.models.enums import (
 )
 from safeguarding.models.files import StoredFile
 from safeguarding.models.groups import Group, Membership, MouSignature
+from safeguarding.models.jobs import JobOutcome, JobRun
+from safeguarding.models.outbox import OutboxAttachment, OutboxMessage, OutboxStatus
 from safeguarding.models.people import Organisation, Person
 
 __all__ = [
@@ -64,6 +66,8 @@ __all__ = [
     "GroupKind",
     "IncomeKind",
     "Invoice",
+    "JobOutcome",
+    "JobRun",
     "LineCategory",
     "LoginSession",
     "Membership",
@@ -71,6 +75,9 @@ __all__ = [
     "MouSignature",
     "Organisation",
     "OrganisationKind",
+    "OutboxAttachment",
+    "OutboxMessage",
+    "OutboxStatus",
     "PartnershipState",
     "Payment",
     "Person",
