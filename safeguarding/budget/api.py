@@ -666,6 +666,17 @@ def get_invoice(invoice_id: int):
     return svc.get_invoice(invoice_id, current_user)
 
 
+@blp.route("/invoices/<int:invoice_id>/pdf", methods=["GET"])
+@access.roles(*FINANCE)
+@blp.response(200, description="The invoice as a PDF (application/pdf)")
+def get_invoice_pdf(invoice_id: int):
+    """The invoice as a PDF on the partnership's letterhead."""
+    from safeguarding.documents import send_file
+
+    inv = svc.get_invoice(invoice_id, current_user)
+    return send_file(svc.invoice_pdf(inv), f"{inv.number}.pdf")
+
+
 @blp.route("/invoices/<int:invoice_id>/cancel", methods=["POST"])
 @access.roles(*OFFICE)
 @blp.arguments(ReasonSchema)

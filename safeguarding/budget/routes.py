@@ -446,6 +446,16 @@ def invoice(invoice_id: int):
                            labels=INVOICE_STATUS_LABELS)
 
 
+@bp.route("/budget/invoices/<int:invoice_id>/pdf")
+@access.roles(*FINANCE)
+def invoice_pdf(invoice_id: int):
+    """The invoice as a PDF (partners: their own organisation's only)."""
+    from safeguarding.documents import send_file
+
+    inv = svc.get_invoice(invoice_id, current_user)
+    return send_file(svc.invoice_pdf(inv), f"{inv.number}.pdf")
+
+
 @bp.route("/budget/invoices/<int:invoice_id>/cancel", methods=["GET", "POST"])
 @access.roles(*OFFICE)
 def cancel_invoice(invoice_id: int):

@@ -963,9 +963,11 @@ def _next_invoice_number(budget: Budget) -> str:
 
 
 def raise_invoice(agreement: ContributionAgreement, *, issued_on: date | None, due_on: date | None = None,
-                  amount_pence: int | None = None, description: str | None = None, user: Any = None) -> Invoice:
+                  amount_pence: int | None = None, description: str | None = None, user: Any = None,
+                  send: bool = True) -> Invoice:
     """Invoice a partner for (the rest of) their contribution. Defaults: the amount not yet
-    invoiced, due 30 days after issue (INVOICE_PAYMENT_DAYS)."""
+    invoiced, due 30 days after issue (INVOICE_PAYMENT_DAYS). With `send`, the invoice
+    (as a PDF) is emailed to the agreement's invoice contact, in the same transaction."""
     budget = agreement.budget
     if budget.state not in (BudgetState.approved, BudgetState.closed):
         raise Conflict(f"Invoices are raised once the Board has approved the budget: the {title(budget)} budget "
@@ -1005,7 +1007,73 @@ def raise_invoice(agreement: ContributionAgreement, *, issued_on: date | None, d
             db.session.flush()
     except IntegrityError:
         raise Conflict("Another invoice was raised at the same moment: try again") from None
+    if send:
+        send_invoice(invoice)
     return invoice
+
+
+# --- the invoice document and its emails -------------------------------------------------
+
+BUSINESS_OFFICE_SIGNATORY = ("Partnership Business Office", "Safeguarding Partnership")
+
+
+def invoice_letter(invoice: Invoice) -> Any:
+    """The invoice as a letter on the partnership's letterhead (documents/ renders it as
+    HTML, PDF or DOCX)."""
+    from safeguarding.documents import Letter, Table
+
+    a, org = invoice.agreement, invoice.organisation
+    year = title(invoice.agreement.budget)
+    rows = [[invoice.description or f"Contribution for {year}", money(invoice.amount_pence)]]
+    return Letter(
+        reference=invoice.number, date=invoice.issued_on,
+        recipient_name=a.contact_name or "Accounts payable", recipient_title="", recipient_organisation=org.name,
+        address_lines=(org.chief_executive_address or "").splitlines(),
+        subject=f"Invoice {invoice.number}: contribution to the partnership's budget for {year}",
+        salutation="Dear colleague",
+        paragraphs=[
+            f"This invoice is for {org.name}'s contribution to the partnership's budget for {year}, as agreed: "
+            f"{money(a.amount_pence)} ({(a.calculation or a.kind.label).rstrip('.')}).",
+            Table(f"Invoice {invoice.number}", ["Description", "Amount"],
+                  [*rows, ["Amount due", money(invoice.amount_pence)]]),
+            f"Please pay {money(invoice.amount_pence)} by {invoice.due_on.day} {invoice.due_on:%B %Y}, quoting "
+            f"{invoice.number}.",
+            "If you have any questions about this invoice, please contact the partnership's business office.",
+        ],
+        closing="Yours faithfully", signatory_name=BUSINESS_OFFICE_SIGNATORY[0],
+        signatory_title=BUSINESS_OFFICE_SIGNATORY[1])
+
+
+def invoice_pdf(invoice: Invoice) -> bytes:
+    from safeguarding.documents import render_pdf
+
+    return render_pdf(invoice_letter(invoice))
+
+
+def _invoice_email_context(invoice: Invoice, on: date) -> dict[str, Any]:
+    from safeguarding.notify import service_url
+
+    return {
+        "number": invoice.number, "organisation": invoice.organisation.name, "year": title(invoice.agreement.budget),
+        "amount": money(invoice.amount_pence), "outstanding": money(invoice.outstanding_pence),
+        "due": f"{invoice.due_on.day} {invoice.due_on:%B %Y}", "days_overdue": (on - invoice.due_on).days,
+        "link": service_url("budget.account", org_id=invoice.organisation_id),
+    }
+
+
+def send_invoice(invoice: Invoice) -> Any:
+    """Email the invoice (its PDF attached) to the invoice contact; None when the
+    agreement has no address to send it to (the invoice page says so)."""
+    from safeguarding.notify import Attachment, queue_email
+
+    to = invoice.sent_to
+    if not to:
+        return None
+    return queue_email(
+        [to], f"Invoice {invoice.number} from the Safeguarding Partnership", "budget_invoice",
+        _invoice_email_context(invoice, invoice.issued_on), kind="budget_invoice",
+        dedupe_key=f"budget-invoice:{invoice.id}",
+        attachments=[Attachment(f"{invoice.number}.pdf", "application/pdf", invoice_pdf(invoice))])
 
 
 def cancel_invoice(invoice: Invoice, *, version: int | None, reason: str | None, user: Any = None) -> Invoice:
@@ -1519,3 +1587,32 @@ def mark_chased(invoice: Invoice, as_of: date) -> None:
     invoice.last_chased_on = as_of
     invoice.chase_count += 1
     db.session.flush()
+
+
+@dataclass
+class ChaseResult:
+    chased: list[Invoice] = field(default_factory=list)
+    no_address: list[Invoice] = field(default_factory=list)
+
+
+def chase_overdue(as_of: date) -> ChaseResult:
+    """The daily chase: email each overdue invoice's contact (a reminder with the invoice
+    attached), at most every INVOICE_CHASE_INTERVAL_DAYS days; the same invoice and day
+    never send twice. Invoices with no address are counted (the office sees them in the
+    overdue list)."""
+    from safeguarding.notify import Attachment, queue_email
+
+    result = ChaseResult()
+    for invoice in invoices_to_chase(as_of):
+        to = invoice.agreement.invoice_email
+        if not to:
+            result.no_address.append(invoice)
+            continue
+        queue_email(
+            [to], f"Reminder: invoice {invoice.number} is overdue", "budget_invoice_overdue",
+            _invoice_email_context(invoice, as_of), kind="budget_invoice_overdue",
+            dedupe_key=f"budget-invoice-overdue:{invoice.id}:{as_of.isoformat()}",
+            attachments=[Attachment(f"{invoice.number}.pdf", "application/pdf", invoice_pdf(invoice))])
+        mark_chased(invoice, as_of)
+        result.chased.append(invoice)
+    return result
