@@ -67,7 +67,8 @@ def seed_budget(ctx: DemoContext) -> None:
 
     invoices = {}
     for key, issued_on, payments in INVOICES_2020:
-        invoice = svc.raise_invoice(agreements[key], issued_on=issued_on, user=office)
+        # Sent in 2020, before this service: raised here without emailing them again.
+        invoice = svc.raise_invoice(agreements[key], issued_on=issued_on, user=office, send=False)
         for received_on, pence in payments:
             svc.record_payment(invoice, amount_pence=pence, received_on=received_on,
                                reference=f"BACS {ctx.orgs[key].short_name.upper()} {received_on:%d%m%y}", user=office)
