@@ -203,7 +203,8 @@ def review(review_id: int):
         options=[o for o in options if o.trigger != "decide"], can_decide=any(o.trigger == "decide" for o in options),
         lifecycle=review_lifecycle, worker=svc.may_work_on(r, current_user),
         office=current_user.has_role(Role.business_office), criteria=svc.LCSPR_CRITERIA,
-        family_informed=svc.FAMILY_INFORMED, processes=ParallelProcess, action_open=ACTION_OPEN)
+        family_informed=svc.FAMILY_INFORMED, processes=ParallelProcess, action_open=ACTION_OPEN,
+        commitment_due=svc.commitment_due(r))
 
 
 @bp.route("/reviews/<int:review_id>/edit", methods=["GET", "POST"])
@@ -363,6 +364,24 @@ def commissioning(review_id: int):
             flash("Commissioning recorded", "success")
             return _back(r)
     return render_template("reviews/form.html", title="Commissioning", intro="For a SAR the contract value is committed against the budget line ‘Safeguarding Adult Reviews – Independent Authors’ when the review starts.", form=form, review=r, summary=_summary(form, extra))
+
+
+@bp.route("/reviews/<int:review_id>/commitment", methods=["POST"])
+@access.signed_in
+def commitment(review_id: int):
+    """Commit the reviewer's contract in the budget (when it could not be at the start)."""
+    r = _review(review_id, "office")
+    form = f.VersionedForm()
+    if form.validate_on_submit():
+        try:
+            svc.commit_contract_value(r, current_user)
+        except ServiceError as exc:
+            form_failed(form, exc)
+            for message in getattr(exc, "messages", None) or [exc.message]:
+                flash(message, "error")
+        else:
+            flash("The contract value is committed in the budget", "success")
+    return _back(r)
 
 
 @bp.route("/reviews/<int:review_id>/events/new", methods=["GET", "POST"])

@@ -673,6 +673,39 @@ def record_commissioning(review: Review, user: Any, *, version: int | None, term
     return review
 
 
+def commitment_due(review: Review) -> bool:
+    """A started SAR whose reviewer's contract is not yet committed in the budget."""
+    return bool(review.kind == ReviewKind.sar and review.review_started_on is not None
+                and (review.contract_value_pence or 0) > 0 and not review.commitment_recorded)
+
+
+def commit_contract_value(review: Review, user: Any, *, on: date | None = None) -> Any:
+    """Commit the independent reviewer's contract value against "Safeguarding Adult
+    Reviews – Independent Authors" in the budget of the financial year the review
+    started. Raises `ValidationFailed` with the budget's reason (no budget for that year,
+    a closed budget, no such line); the review is not held up by it and the office can
+    try again from the review's page once the budget is in place."""
+    from safeguarding.calendar import financial_year_start
+    from safeguarding.models import SAR_AUTHORS_LINE
+    from safeguarding.services import budget
+
+    if user is not None and not user.has_role(Role.business_office):
+        raise Forbidden("Only the business office can do this")
+    if not commitment_due(review):
+        raise Conflict("There is no contract value waiting to be committed for this review")
+    started = review.review_started_on
+    commitment = budget.record_commitment(
+        financial_year=financial_year_start(started), line_name=SAR_AUTHORS_LINE,
+        amount_pence=review.contract_value_pence, supplier=review.reviewer or "Independent reviewer",
+        reference=review.reference, committed_on=on or started,
+        description=f"Independent reviewer's contract for {review.reference}", source_type="review",
+        source_id=review.id, recorded_by_id=user.id if user is not None else None)
+    review.commitment_recorded = True
+    audit.mark_action(review, "budget_commitment")
+    db.session.flush()
+    return commitment
+
+
 def add_event(review: Review, user: Any, *, kind: ReviewEventKind | str | None, held_on: date | None,
               notes: str | None = None) -> ReviewEvent:
     """Record a panel meeting, practitioner event or family involvement."""

@@ -212,6 +212,21 @@ def _set_started(ctx: TransitionContext) -> None:
     ctx.row.review_started_on = ctx.as_of
 
 
+def _commit_contract(ctx: TransitionContext) -> None:
+    """Commit a SAR reviewer's contract in the budget. A budget that cannot take it yet
+    (no budget for the year, say) does not hold the review up: the review's page shows the
+    reason and the office records the commitment once the budget is in place."""
+    from safeguarding.services.errors import ValidationFailed
+
+    if not svc.commitment_due(ctx.row):
+        return
+    try:
+        with db.session.begin_nested():
+            svc.commit_contract_value(ctx.row, ctx.user, on=ctx.as_of)
+    except ValidationFailed:
+        ctx.row.commitment_recorded = False
+
+
 def _start_pause(ctx: TransitionContext) -> None:
     r: Review = ctx.row
     process = ParallelProcess(ctx.params["process"])
@@ -308,7 +323,7 @@ review_lifecycle = Lifecycle(
                    guards=[_route_fits("outcome")], apply=_set_decision, comment=None),
         # The review itself.
         Transition("start_review", ["commissioned", "lcspr_commissioned"], "in_review", OFFICE, "Start the review",
-                   guards=[_commissioning_recorded, _period_recorded], apply=_set_started),
+                   guards=[_commissioning_recorded, _period_recorded], apply=_set_started, after=_commit_contract),
         Transition("pause", "in_review", "paused", OFFICE, "Pause the review",
                    params=[Param("process", "choice", "Parallel proceedings",
                                  choices=tuple((p.value, p.label) for p in ParallelProcess)),
