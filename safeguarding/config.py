@@ -71,6 +71,10 @@ class Config:
     SCHEDULER_DAILY_AT = "06:30"
     SCHEDULER_TIMEZONE = "Europe/London"
 
+    # Disputes (see services/disputes.py): alert the chair and office when this many days
+    # remain before the 28-day deadline and no meeting is convened (*default* 7).
+    DISPUTE_ALERT_DAYS = 7
+
     PARTNERSHIP_NAME = "Safeguarding Partnership"
     SERVICE_BASE_URL = "http://127.0.0.1:5000"
 
@@ -110,6 +114,8 @@ def from_environment() -> dict:
     for env, key in mapping.items():
         if os.environ.get(env):
             out[key] = os.environ[env]
+    if os.environ.get("DISPUTE_ALERT_DAYS"):
+        out["DISPUTE_ALERT_DAYS"] = int(os.environ["DISPUTE_ALERT_DAYS"])
     if os.environ.get("MAIL_PORT"):
         out["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
     for flag in ("MAIL_USE_TLS", "MAIL_USE_SSL"):

@@ -5,6 +5,17 @@ from safeguarding.models.actions import Action, ActionSource, ActionStatus, Acti
 from safeguarding.models.audit import AuditEntry, WorkflowHistory
 from safeguarding.models.base import Base
 from safeguarding.models.calendar import ClosureDay
+from safeguarding.models.disputes import (
+    AgendaResponse,
+    AgendaResponseKind,
+    Complaint,
+    ComplaintKind,
+    ComplaintState,
+    Dispute,
+    DisputeParty,
+    DisputeState,
+    ResponseMethod,
+)
 from safeguarding.models.enums import (
     Area,
     Arm,
@@ -20,6 +31,8 @@ from safeguarding.models.people import Organisation, Person
 
 __all__ = [
     "Action",
+    "AgendaResponse",
+    "AgendaResponseKind",
     "ActionSource",
     "ActionStatus",
     "ActionUpdate",
@@ -28,6 +41,12 @@ __all__ = [
     "Arm",
     "AuditEntry",
     "ClosureDay",
+    "Complaint",
+    "ComplaintKind",
+    "ComplaintState",
+    "Dispute",
+    "DisputeParty",
+    "DisputeState",
     "Base",
     "Group",
     "GroupKind",
@@ -39,6 +58,7 @@ __all__ = [
     "OrganisationKind",
     "PartnershipState",
     "Person",
+    "ResponseMethod",
     "Role",
     "StoredFile",
     "User",
