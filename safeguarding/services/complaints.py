@@ -74,6 +74,11 @@ def list_complaints(user: Any, filters: ComplaintFilters) -> tuple[list[Complain
     return list(rows), total
 
 
+def open_count(user: Any) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Complaint).where(
+        visibility(user), Complaint.state.in_(OPEN_COMPLAINT_STATES))) or 0
+
+
 def chair_user() -> User | None:
     return db.session.scalar(sa.select(User).join(UserRole, UserRole.user_id == User.id).where(
         UserRole.role == Role.independent_chair, User.active.is_(True)).order_by(User.id).limit(1))

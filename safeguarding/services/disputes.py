@@ -35,6 +35,10 @@ from safeguarding.models import (
     Dispute,
     DisputeParty,
     DisputeState,
+    Group,
+    GroupKind,
+    Membership,
+    MembershipRole,
     Organisation,
     PartnershipState,
     Person,
@@ -380,9 +384,19 @@ def independent_chair_person() -> Person | None:
         .where(UserRole.role == Role.independent_chair, User.active.is_(True)).order_by(User.id).limit(1))
 
 
-def chair_candidates() -> list[Person]:
-    """People who could chair a dispute meeting (everyone active in the directory)."""
-    return list(db.session.scalars(sa.select(Person).where(Person.active.is_(True)).order_by(Person.name)))
+def chair_candidates(current_id: int | None = None) -> list[Person]:
+    """Who may be chosen to chair a dispute meeting: the Independent Chair, the current
+    members of the Board and the Executive, and the chairs and vice chairs of groups (and
+    whoever was chosen before)."""
+    on = today()
+    seats = sa.select(Membership.person_id).join(Group, Group.id == Membership.group_id).where(
+        Membership.start_date <= on, sa.or_(Membership.end_date.is_(None), Membership.end_date >= on),
+        sa.or_(Group.kind.in_((GroupKind.board, GroupKind.executive)),
+               Membership.role.in_((MembershipRole.chair, MembershipRole.vice_chair))))
+    chair = independent_chair_person()
+    extra = [i for i in (current_id, chair.id if chair else None) if i]
+    return list(db.session.scalars(sa.select(Person).where(
+        Person.active.is_(True), sa.or_(Person.id.in_(seats), Person.id.in_(extra or [0]))).order_by(Person.name)))
 
 
 def add_agreed_action(dispute: Dispute, user: Any, *, title: str, owner_organisation_id: int, due_date: date,
@@ -481,20 +495,24 @@ def deadline_summary(start: date, end: date) -> DeadlineSummary:
     return DeadlineSummary(determined=row[0], breached=row[1])
 
 
-def needing_meeting(limit: int = 1) -> tuple[int, list[Dispute]]:
-    """Determined disputes with no meeting convened: how many, and the nearest deadlines."""
-    stmt = sa.select(Dispute).where(Dispute.state == DisputeState.determined)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
-    rows = list(db.session.scalars(stmt.order_by(Dispute.deadline, Dispute.id).limit(limit)))
-    return total, rows
+@dataclass
+class Upcoming:
+    count: int
+    nearest: date | None  # the nearest deadline among them
 
 
-def deadlines_between(start: date, end: date, limit: int = 1) -> tuple[int, list[Dispute]]:
+def needing_meeting() -> Upcoming:
+    """Determined disputes with no meeting convened (one query, for the home page)."""
+    count, nearest = db.session.execute(sa.select(sa.func.count(), sa.func.min(Dispute.deadline))
+                                        .where(Dispute.state == DisputeState.determined)).one()
+    return Upcoming(count or 0, nearest)
+
+
+def deadlines_between(start: date, end: date) -> Upcoming:
     """Disputes whose meeting is still to be held and whose deadline falls between the dates."""
-    stmt = sa.select(Dispute).where(Dispute.state.in_(AWAITING_MEETING_STATES), Dispute.deadline.between(start, end))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
-    rows = list(db.session.scalars(stmt.order_by(Dispute.deadline, Dispute.id).limit(limit)))
-    return total, rows
+    count, nearest = db.session.execute(sa.select(sa.func.count(), sa.func.min(Dispute.deadline)).where(
+        Dispute.state.in_(AWAITING_MEETING_STATES), Dispute.deadline.between(start, end))).one()
+    return Upcoming(count or 0, nearest)
 
 
 def open_for_organisation(organisation_id: int) -> int:

@@ -99,7 +99,7 @@ def _set_meeting(ctx: TransitionContext) -> None:
     d.meeting_on = p["meeting_on"]
     d.meeting_time = svc.parse_time(p["meeting_time"])
     d.meeting_location = p["location"]
-    d.chair_person_id = p["chair_person_id"]
+    d.chair_person = db.session.get(Person, p["chair_person_id"])
     d.chair_reason = p.get("chair_reason") if not default_chair or p["chair_person_id"] != default_chair.id else None
     late = d.deadline is not None and d.meeting_on > d.deadline
     d.late_reason = p.get("late_reason") if late else None
