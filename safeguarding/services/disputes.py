@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from flask import current_app, has_app_context
 from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defaultload, selectinload
 
 from safeguarding.calendar import today
 from safeguarding.extensions import db
@@ -309,12 +309,16 @@ class PartyAgenda:
         return self.response is not None and self.response.response == AgendaResponseKind.agreed
 
 
+# Responses name who gave them; the responder's roles are not needed.
+_RESPONDER = defaultload(AgendaResponse.by).lazyload(User.role_rows)
+
+
 def agenda_status(dispute: Dispute) -> list[PartyAgenda]:
     latest: dict[int, AgendaResponse] = {}
     if dispute.agenda_revision:
         for r in db.session.scalars(sa.select(AgendaResponse).where(
                 AgendaResponse.dispute_id == dispute.id, AgendaResponse.agenda_revision == dispute.agenda_revision)
-                .order_by(AgendaResponse.id)):
+                .options(_RESPONDER).order_by(AgendaResponse.id)):
             latest[r.party_id] = r
     parties = dispute.parties if "parties" in inspect(dispute).dict else list(db.session.scalars(
         sa.select(DisputeParty).where(DisputeParty.dispute_id == dispute.id).order_by(DisputeParty.id)))
@@ -331,8 +335,9 @@ def changes_proposed(dispute: Dispute) -> list[PartyAgenda]:
 
 
 def agenda_history(dispute: Dispute) -> list[AgendaResponse]:
+    """Every response to every draft, oldest first."""
     return list(db.session.scalars(sa.select(AgendaResponse).where(AgendaResponse.dispute_id == dispute.id)
-                                   .order_by(AgendaResponse.id)))
+                                   .options(_RESPONDER).order_by(AgendaResponse.id)))
 
 
 def record_agenda_response(dispute: Dispute, user: Any, *, agenda_revision: int | None,

@@ -150,6 +150,9 @@ def test_drafting_and_answering_the_agenda_on_the_pages(client_as, demo):
     assert r.status_code == 302
     db.session.refresh(d)
     assert d.agenda_revision == 2
+    page = _text(office.get(f"/disputes/{d.id}"))
+    assert "Responses to earlier drafts" in page and "Draft 1: County Police – agreed" in page
+    assert "Not answered yet" in page  # the police's agreement was to draft 1
     west = client_as("west")
     form = west.get(f"/disputes/{d.id}/agenda/response")
     assert form.status_code == 200 and "Three" in form.text
