@@ -126,6 +126,9 @@ def dispute(dispute_id: int):
     # Convening and changing the arrangements have their own page (a chair to choose).
     meeting_option = next((o for o in options if o.trigger in ("convene", "rearrange")), None)
     agenda = svc.agenda_status(d)
+    if not (d.agenda_revision and all(s.agreed for s in agenda)):
+        # The button would only be refused: the table shows who has still to agree.
+        options = [o for o in options if o.trigger != "agree_agenda"]
     agreed_actions = svc.actions_of(d)
     mine = next((s for s in agenda if s.party.organisation_id == current_user.organisation_id), None) \
         if svc.is_party_representative(d, current_user) else None

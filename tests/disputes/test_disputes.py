@@ -247,6 +247,19 @@ def test_a_proposal_sends_the_agenda_back_and_a_redraft_clears_agreements(demo):
     assert len(svc.agenda_history(d)) == 4  # every response is kept
 
 
+def test_agreement_before_convening_is_recorded_as_agreed_once_convened(demo):
+    d = determined(demo)
+    svc.draft_agenda(d, demo.user("office"), version=d.version, text=AGENDA)
+    for who in ("police", "west"):
+        svc.record_agenda_response(d, demo.user(who), agenda_revision=1, response="agreed")
+    assert d.state == DisputeState.determined  # the meeting is not convened yet
+    fire(d, "convene", "chair", demo, params=meeting(date(2026, 12, 1)))
+    assert lifecycle.may_fire(d, demo.user("west"), "agree_agenda")  # a party's representative
+    assert not lifecycle.may_fire(d, demo.user("icb"), "agree_agenda")
+    fire(d, "agree_agenda", "west", demo)
+    assert d.state == DisputeState.agenda_agreed
+
+
 def test_only_a_partys_representative_answers_the_agenda(demo):
     d = convened(demo)
     svc.draft_agenda(d, demo.user("office"), version=d.version, text=AGENDA)

@@ -61,6 +61,7 @@ def test_the_dispute_page(client_as, demo):
     assert "Not answered yet" in page
     office = client_as("office").get(f"/disputes/{d.id}").text
     assert "Change the meeting arrangements" in office and "Redraft the agenda" in office
+    assert "Record the agenda as agreed" not in office  # West has still to agree
     breached = client_as("chair").get(f"/disputes/{demo.id('disputes', 'breached')}").text
     assert "28-day rule breached" in breached and "Both directors were at the national" in breached
 
