@@ -46,6 +46,8 @@ def test_partners_see_only_their_organisations_disputes(client_as, demo):
     assert police.get(f"/disputes/{resolved.id}").status_code == 404
     assert client_as("icb").get(f"/disputes/{convened.id}").status_code == 404
     assert client_as("icb").get(f"/disputes/{convened.id}/agenda/response").status_code == 404
+    assert client_as("icb").get(f"/workflow/dispute/{convened.id}/withdraw").status_code == 404
+    assert police.get(f"/workflow/dispute/{convened.id}/withdraw").status_code == 403  # a party, not the office
     assert client_as("viewer").get("/disputes").status_code == 403
     assert client_as("admin").get(f"/disputes/{convened.id}").status_code == 403
 
