@@ -27,6 +27,8 @@ from safeguarding.models.enums import (
 )
 from safeguarding.models.files import StoredFile
 from safeguarding.models.groups import Group, Membership, MouSignature
+from safeguarding.models.jobs import JobOutcome, JobRun
+from safeguarding.models.outbox import OutboxAttachment, OutboxMessage, OutboxStatus
 from safeguarding.models.people import Organisation, Person
 
 __all__ = [
@@ -50,12 +52,17 @@ __all__ = [
     "Base",
     "Group",
     "GroupKind",
+    "JobOutcome",
+    "JobRun",
     "LoginSession",
     "Membership",
     "MembershipRole",
     "MouSignature",
     "Organisation",
     "OrganisationKind",
+    "OutboxAttachment",
+    "OutboxMessage",
+    "OutboxStatus",
     "PartnershipState",
     "Person",
     "ResponseMethod",
