@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from safeguarding import access, home, nav
+from safeguarding import access, documents, home, nav
 from safeguarding.calendar import financial_year_bounds, financial_year_start, today
 from safeguarding.disputes.forms import (
     AgendaForm,
@@ -38,6 +38,7 @@ from safeguarding.models import (
     Role,
 )
 from safeguarding.services import complaints as complaints_svc
+from safeguarding.services import dispute_letters
 from safeguarding.services import disputes as svc
 from safeguarding.services.errors import ServiceError
 from safeguarding.web import choices, form_failed, int_arg
@@ -139,7 +140,18 @@ def dispute(dispute_id: int):
         visible_actions=svc.visible_action_ids(agreed_actions, current_user),
         responses=svc.agenda_history(d) if d.agenda_revision else [], colours=STATE_COLOURS,
         format_time=svc.format_time, agenda_open=d.state in svc.AGENDA_OPEN_STATES,
-        can_add_actions=d.state in svc.ACTION_STATES and current_user.has_role(*OFFICE_OR_CHAIR))
+        can_add_actions=d.state in svc.ACTION_STATES and current_user.has_role(*OFFICE_OR_CHAIR),
+        letters=dispute_letters.letters_sent(d) if d.escalated_on and current_user.has_role(*OFFICE_OR_CHAIR)
+        else [])
+
+
+@bp.route("/disputes/<int:dispute_id>/escalation-letters/<int:organisation_id>")
+@access.roles(*OFFICE_OR_CHAIR)
+def escalation_letter(dispute_id: int, organisation_id: int):
+    """The Independent Chair's letter to one statutory partner, exactly as emailed."""
+    d = svc.get_dispute(dispute_id, current_user)
+    pdf = dispute_letters.sent_letter_pdf(d, organisation_id)
+    return documents.send_file(pdf, f"{d.reference}-escalation-letter-{organisation_id}.pdf")
 
 
 @bp.route("/disputes/<int:dispute_id>/edit", methods=["GET", "POST"])

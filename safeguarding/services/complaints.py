@@ -141,5 +141,12 @@ def referral_recipient(complaint: Complaint) -> str | None:
 
 
 def notify_referral(complaint: Complaint) -> None:
-    """Tell the organisation its complaints process has been handed the complaint."""
+    """Tell the organisation (its safeguarding lead, or else its chief executive) that
+    its complaints process has been handed the complaint."""
+    from safeguarding.services.dispute_letters import send_referral_notice
+
+    to = referral_recipient(complaint)
+    if to is None:  # the refer trigger's guard asks for an address first
+        raise ValidationFailed(reasons=["The organisation has no email address to tell it of the referral"])
+    send_referral_notice(complaint, to)
     complaint.organisation_notified_at = utcnow()

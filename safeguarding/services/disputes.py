@@ -138,6 +138,13 @@ def party_organisation_ids(dispute: Dispute) -> list[int]:
                                    .where(DisputeParty.dispute_id == dispute.id).order_by(DisputeParty.id)))
 
 
+def parties_of(dispute: Dispute) -> list[DisputeParty]:
+    if "parties" in inspect(dispute).dict:
+        return list(dispute.parties)
+    return list(db.session.scalars(sa.select(DisputeParty).where(DisputeParty.dispute_id == dispute.id)
+                                   .order_by(DisputeParty.id)))
+
+
 def is_party_representative(dispute: Dispute, user: Any) -> bool:
     """A partner member of one of the party organisations."""
     return bool(user.has_role(Role.partner_member) and user.organisation_id
@@ -320,9 +327,7 @@ def agenda_status(dispute: Dispute) -> list[PartyAgenda]:
                 AgendaResponse.dispute_id == dispute.id, AgendaResponse.agenda_revision == dispute.agenda_revision)
                 .options(_RESPONDER).order_by(AgendaResponse.id)):
             latest[r.party_id] = r
-    parties = dispute.parties if "parties" in inspect(dispute).dict else list(db.session.scalars(
-        sa.select(DisputeParty).where(DisputeParty.dispute_id == dispute.id).order_by(DisputeParty.id)))
-    return [PartyAgenda(p, latest.get(p.id)) for p in parties]
+    return [PartyAgenda(p, latest.get(p.id)) for p in parties_of(dispute)]
 
 
 def parties_not_agreed(dispute: Dispute) -> list[Organisation]:
@@ -473,6 +478,22 @@ def disputes_due_an_alert(as_of: date) -> list[Dispute]:
         Dispute.state == DisputeState.determined, Dispute.deadline >= as_of,
         Dispute.deadline <= as_of + timedelta(days=alert_days()),
         Dispute.deadline_alert_sent_on.is_(None)).order_by(Dispute.deadline, Dispute.id)))
+
+
+def send_deadline_alerts(as_of: date) -> int:
+    """Email the Independent Chair and the business office about each determined dispute
+    with `alert_days()` or fewer days left and no meeting convened — once per dispute
+    (the email's dedupe key and `deadline_alert_sent_on` both say so)."""
+    from safeguarding.services.dispute_letters import send_deadline_alert
+
+    count = 0
+    for dispute in disputes_due_an_alert(as_of):
+        if send_deadline_alert(dispute, as_of):
+            dispute.deadline_alert_sent_on = as_of
+            audit.mark_action(dispute, "deadline_alert")
+            count += 1
+    db.session.flush()
+    return count
 
 
 def alert_recipients() -> list[str]:

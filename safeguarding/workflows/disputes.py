@@ -177,7 +177,7 @@ def _set_escalated(ctx: TransitionContext) -> None:
 def _escalation_letters(ctx: TransitionContext) -> None:
     from safeguarding.services.dispute_letters import send_escalation_letters
 
-    send_escalation_letters(ctx.row, ctx.as_of)
+    send_escalation_letters(ctx.row)
 
 
 def _set_withdrawn(ctx: TransitionContext) -> None:
