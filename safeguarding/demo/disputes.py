@@ -12,6 +12,7 @@ from safeguarding.demo import DemoContext, step
 from safeguarding.models import AgendaResponseKind, ComplaintKind
 from safeguarding.services import complaints as complaints_svc
 from safeguarding.services import disputes as svc
+from safeguarding.workflows.actions import action_lifecycle
 from safeguarding.workflows.disputes import complaint_lifecycle, dispute_lifecycle
 
 AGENDA = ("Introductions and the purpose of the meeting\n"
@@ -49,10 +50,15 @@ def seed_disputes(ctx: DemoContext) -> None:
         "held_on": date(2026, 6, 10),
         "outcome": "The parties agreed an interim split of assessment costs while the national framework "
                    "guidance is applied, and a joint protocol to be written by the end of September."})
-    svc.add_agreed_action(d, office, title="Write the joint protocol for funding discharge assessments",
-                          owner_organisation_id=orgs["icb"].id, due_date=date(2026, 9, 30))
-    svc.add_agreed_action(d, office, title="Brief hospital social work teams on the interim arrangement",
-                          owner_organisation_id=orgs["north"].id, due_date=date(2026, 7, 15))
+    # Both agreed actions were completed on time.
+    for title, owner, due, done in (
+            ("Write the joint protocol for funding discharge assessments", "icb", date(2026, 9, 30),
+             "Protocol agreed by both commissioners on 22 September"),
+            ("Brief hospital social work teams on the interim arrangement", "north", date(2026, 7, 15),
+             "Teams briefed on 8 July")):
+        action = svc.add_agreed_action(d, office, title=title, owner_organisation_id=orgs[owner].id, due_date=due)
+        action_lifecycle.fire(action, "claim_complete", user=ctx.users[owner], version=action.version, comment=done)
+        action_lifecycle.fire(action, "accept_completion", user=office, version=action.version, as_of=due)
     _fire(d, "resolve", chair, date(2026, 6, 24), params={
         "resolution": "Both parties accepted the interim arrangement in writing; the protocol is tracked in the "
                       "action log."})
