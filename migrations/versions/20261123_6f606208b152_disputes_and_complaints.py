@@ -1,7 +1,7 @@
 """disputes and complaints: disputes, their parties and agenda responses; complaints
 
 Revision ID: 6f606208b152
-Revises: 124474456a5c
+Revises: 3b2b7ae2756a
 Create Date: 2026-11-23 15:40:34.195405
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '6f606208b152'
-down_revision = '124474456a5c'
+down_revision = '3b2b7ae2756a'
 branch_labels = None
 depends_on = None
 
