@@ -42,7 +42,7 @@ def pages(session) -> list[tuple[Role, str]]:
         (OFFICE, f"/api/v1/groups/{group}/memberships"),
         (OFFICE, "/actions"),
         (OFFICE, "/actions?status=all"),
-        (OFFICE, "/api/v1/actions?status=all&per_page=100"),
+        (OFFICE, "/api/v1/actions?per_page=100"),
         *_disputes(session),
         *_budget(session),
     ]
