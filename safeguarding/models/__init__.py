@@ -25,6 +25,17 @@ from safeguarding.models.budget import (
     VariationSubject,
 )
 from safeguarding.models.calendar import ClosureDay
+from safeguarding.models.disputes import (
+    AgendaResponse,
+    AgendaResponseKind,
+    Complaint,
+    ComplaintKind,
+    ComplaintState,
+    Dispute,
+    DisputeParty,
+    DisputeState,
+    ResponseMethod,
+)
 from safeguarding.models.enums import (
     Area,
     Arm,
@@ -44,6 +55,8 @@ __all__ = [
     "INVOICE_STATUS_LABELS",
     "SAR_AUTHORS_LINE",
     "Action",
+    "AgendaResponse",
+    "AgendaResponseKind",
     "ActionSource",
     "ActionStatus",
     "ActionUpdate",
@@ -61,6 +74,12 @@ __all__ = [
     "Commitment",
     "ContributionAgreement",
     "ClosureDay",
+    "Complaint",
+    "ComplaintKind",
+    "ComplaintState",
+    "Dispute",
+    "DisputeParty",
+    "DisputeState",
     "Base",
     "Group",
     "GroupKind",
@@ -81,6 +100,7 @@ __all__ = [
     "PartnershipState",
     "Payment",
     "Person",
+    "ResponseMethod",
     "Role",
     "SpendEntry",
     "SpendKind",
