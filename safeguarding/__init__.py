@@ -151,6 +151,8 @@ def _register_blueprints(app: Flask) -> None:
     from safeguarding.budget.api import blp as budget_api
     from safeguarding.budget.routes import bp as budget_bp
     from safeguarding.closures.routes import bp as closures_bp
+    from safeguarding.disputes.api import blp as disputes_api
+    from safeguarding.disputes.routes import bp as disputes_bp
     from safeguarding.extensions import api
     from safeguarding.jobs.routes import bp as jobs_bp
     from safeguarding.main.routes import bp as main_bp
@@ -162,11 +164,11 @@ def _register_blueprints(app: Flask) -> None:
     from safeguarding.workflows.routes import bp as workflow_bp
 
     for bp in (main_bp, auth_bp, partnership_bp, admin_bp, workflow_bp, actions_bp, audit_log_bp, notify_bp,
-               jobs_bp, budget_bp):
+               jobs_bp, budget_bp, disputes_bp):
         app.register_blueprint(bp)
     app.register_blueprint(reviews_bp)
     app.register_blueprint(closures_bp)
-    for blp in (core_api, auth_api, partnership_api, actions_api, budget_api):
+    for blp in (core_api, auth_api, partnership_api, actions_api, budget_api, disputes_api):
         api.register_blueprint(blp)
     api.register_blueprint(reviews_api)
 

@@ -2,7 +2,7 @@
 recommendations, deadline alerts; closure days can be removed (kept, inactive)
 
 Revision ID: d5ea317ec56a
-Revises: 3b2b7ae2756a
+Revises: 6f606208b152
 Create Date: 2026-11-23 16:15:18.837453
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd5ea317ec56a'
-down_revision = '3b2b7ae2756a'
+down_revision = '6f606208b152'
 branch_labels = None
 depends_on = None
 

@@ -25,6 +25,17 @@ from safeguarding.models.budget import (
     VariationSubject,
 )
 from safeguarding.models.calendar import ClosureDay
+from safeguarding.models.disputes import (
+    AgendaResponse,
+    AgendaResponseKind,
+    Complaint,
+    ComplaintKind,
+    ComplaintState,
+    Dispute,
+    DisputeParty,
+    DisputeState,
+    ResponseMethod,
+)
 from safeguarding.models.enums import (
     Area,
     Arm,
@@ -65,6 +76,8 @@ __all__ = [
     "INVOICE_STATUS_LABELS",
     "SAR_AUTHORS_LINE",
     "Action",
+    "AgendaResponse",
+    "AgendaResponseKind",
     "ActionSource",
     "ActionStatus",
     "ActionUpdate",
@@ -82,6 +95,12 @@ __all__ = [
     "Commitment",
     "ContributionAgreement",
     "ClosureDay",
+    "Complaint",
+    "ComplaintKind",
+    "ComplaintState",
+    "Dispute",
+    "DisputeParty",
+    "DisputeState",
     "Base",
     "Group",
     "GroupKind",
@@ -102,6 +121,7 @@ __all__ = [
     "PartnershipState",
     "Payment",
     "Person",
+    "ResponseMethod",
     "Role",
     "SpendEntry",
     "SpendKind",
