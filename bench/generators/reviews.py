@@ -58,7 +58,8 @@ def generate(ctx) -> None:
             "age_band": rng.choice(SAR_BANDS if kind == "sar" else CHILD_BANDS),
             "harm_date": received - timedelta(days=rng.randint(3, 40)), "summary": "Benchmark case",
             "received_on": received, "referral_source": "Benchmark referrer", "received_by_email": rng.random() < 0.5,
-            "parallel_processes": [], "lcspr_criteria": [], "commitment_recorded": False, "version": 1,
+            "parallel_processes": [], "lcspr_criteria": [], "commitment_recorded": False, "paused_days": 0,
+            "version": 1,
             "created_at": now, "updated_at": now,
         }
         # Milestones by simulated durations; the review stops at the first one still ahead.
@@ -123,6 +124,10 @@ def generate(ctx) -> None:
                         ended = pause_end if pause_end <= TODAY else None
                         if ended is None and state == "in_review":
                             state = "paused"
+                        if ended is None:
+                            row["paused_since"] = pause_start
+                        else:
+                            row["paused_days"] = paused_days
                         pauses.append({"review_id": rid, "started_on": pause_start, "ended_on": ended,
                                        "process": "criminal_trial", "reason": "Benchmark trial",
                                        "expected_resume_on": pause_end})

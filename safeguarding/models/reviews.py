@@ -302,6 +302,10 @@ class Review(VersionedMixin, TimestampMixin, Base):
     contract_value_pence: Mapped[int | None]
     report_due_on: Mapped[date | None]  # before any pause is added
     review_started_on: Mapped[date | None]
+    # Pauses (the history is in review_pauses): days of ended pauses, and the start of the
+    # pause under way. They move the report deadline on.
+    paused_days: Mapped[int] = mapped_column(default=0, server_default="0")
+    paused_since: Mapped[date | None]
     commitment_recorded: Mapped[bool] = mapped_column(default=False)
 
     # Report, quality check, sign-off, publication, monitoring.

@@ -340,8 +340,7 @@ def create_review(body):
 
 
 def _detail(review):
-    pauses = svc.pauses_of([review.id]).get(review.id, [])
-    review.deadlines = svc.deadlines(review, pauses, today())
+    review.deadlines = svc.deadlines(review, today())
     return review
 
 

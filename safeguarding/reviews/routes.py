@@ -194,10 +194,10 @@ def review(review_id: int):
         return render_template("reviews/agency.html", review=r, requests=svc.requests_of(r, current_user),
                                recommendations=svc.recommendations_with_actions(r, current_user), today=on)
     cal = svc.LazyWorkingDays()
-    pauses = svc.pauses_of([r.id]).get(r.id, []) if r.review_started_on else []
+    pauses = svc.pauses_of([r.id]).get(r.id, []) if (r.paused_days or r.paused_since) else []
     options = review_lifecycle.options(r, current_user)
     return render_template(
-        "reviews/review.html", review=r, today=on, deadlines=svc.deadlines(r, pauses, on, cal), pauses=pauses,
+        "reviews/review.html", review=r, today=on, deadlines=svc.deadlines(r, on, cal), pauses=pauses,
         agencies=svc.agencies_of(r), requests=svc.requests_of(r, current_user), events=svc.events_of(r),
         recommendations=svc.recommendations_with_actions(r), history=review_lifecycle.history(r.id),
         options=[o for o in options if o.trigger != "decide"], can_decide=any(o.trigger == "decide" for o in options),
@@ -650,10 +650,7 @@ def _chair_panel(user):
 
 
 def _office_deadlines_panel(user):
-    cal = svc.LazyWorkingDays()
-    rows = svc.open_reviews_with_deadlines(user, today(), cal)
-    week_end = cal.add(today(), 5)
-    n = sum(1 for r in rows for d in r.deadlines if d.is_open and d.due_on <= week_end)
+    n = svc.office_attention(user).deadlines_this_week
     if not n:
         return None
     return home.Panel("Review deadlines this week", n, url_for("reviews.dashboard", _anchor="deadlines"),
@@ -661,7 +658,7 @@ def _office_deadlines_panel(user):
 
 
 def _overdue_requests_panel(user):
-    n = svc.count_requests(user, overdue=True)
+    n = svc.office_attention(user).overdue_requests
     if not n:
         return None
     return home.Panel("Overdue information requests", n, url_for("reviews.my_requests", status="sent", mine=0),

@@ -1162,11 +1162,13 @@ class LazyWorkingDays:
         return self._get().is_working_day(d)
 
 
-def report_due(review: Review, pauses: Iterable[ReviewPause], on: date) -> date | None:
-    """The final report's due date, moved on by the days the review has been paused."""
+def report_due(review: Review, on: date) -> date | None:
+    """The final report's due date, moved on by the days the review has been paused
+    (ended pauses, and the one under way up to `on`)."""
     if review.report_due_on is None:
         return None
-    return review.report_due_on + timedelta(days=paused_days(pauses, date.min, on))
+    ongoing = (on - review.paused_since).days if review.paused_since and on > review.paused_since else 0
+    return review.report_due_on + timedelta(days=(review.paused_days or 0) + ongoing)
 
 
 def _deadline(kind: DeadlineKind, due: date, met: date | None, on: date, cal: Any, working: bool,
@@ -1189,7 +1191,7 @@ def _deadline(kind: DeadlineKind, due: date, met: date | None, on: date, cal: An
     return Deadline(kind, due, None, status, remaining, working)
 
 
-def deadlines(review: Review, pauses: Iterable[ReviewPause], on: date, cal: Any = None) -> list[Deadline]:
+def deadlines(review: Review, on: date, cal: Any = None) -> list[Deadline]:
     """The review's deadlines as of `on`: a CSPR's notification to the national panel (5
     working days after the local authority became aware) and rapid review (15 working
     days after the notification), and the final report (6 calendar months after the
@@ -1203,8 +1205,7 @@ def deadlines(review: Review, pauses: Iterable[ReviewPause], on: date, cal: Any 
         if review.notified_on is not None:
             out.append(_deadline(DeadlineKind.rapid_review, cal.add(review.notified_on, RAPID_REVIEW_WORKING_DAYS),
                                  review.rapid_review_sent_on, on, cal, True, warn))
-    pauses = list(pauses)
-    due = report_due(review, pauses, on)
+    due = report_due(review, on)
     if due is not None and review.decision is not None and review.decision.commissions:
         d = _deadline(DeadlineKind.report, due, review.signed_off_on, on, cal, False, warn)
         if review.state == ReviewState.paused and d.is_open:
@@ -1286,10 +1287,9 @@ def open_reviews_with_deadlines(user: Any, on: date, cal: Any = None) -> list[Da
     rows = list(db.session.scalars(sa.select(Review).where(visibility(user), Review.state.in_(OPEN_STATES))
                                    .order_by(Review.received_on, Review.id)))
     cal = cal or LazyWorkingDays()
-    pauses = pauses_of([r.id for r in rows])
     out = []
     for r in rows:
-        ds = deadlines(r, pauses.get(r.id, []), on, cal)
+        ds = deadlines(r, on, cal)
         out.append(DashboardRow(r, ds, worst(ds)))
     return out
 
@@ -1317,6 +1317,50 @@ def dashboard(user: Any, on: date | None = None) -> Dashboard:
     return Dashboard(rows, decisions, by_state, by_area, dict(status), upcoming)
 
 
+@dataclass(frozen=True)
+class Attention:
+    deadlines_this_week: int  # open deadlines due within 5 working days, or passed
+    overdue_requests: int
+
+
+def office_attention(user: Any, on: date | None = None) -> Attention:
+    """What the business office's home page counts: open deadlines due within 5 working
+    days (or passed) and overdue information requests — the reviews and the count in one
+    query (plus the closure days when a deadline is near), cached for the request."""
+    from flask import g, has_request_context
+
+    on = on or today()
+    key = ("review_attention", getattr(user, "id", None), on)
+    if has_request_context() and key in g.get("_review_cache", {}):
+        return g._review_cache[key]
+    overdue = (sa.select(sa.func.count()).select_from(InformationRequest)
+               .where(request_visibility(user), InformationRequest.status == RequestStatus.sent,
+                      InformationRequest.due_on < on).scalar_subquery())
+    rows = db.session.execute(sa.select(Review, overdue.label("overdue"))
+                              .where(visibility(user), Review.state.in_(OPEN_STATES))).all()
+    requests = rows[0].overdue if rows else count_requests(user, overdue=True, on=on)
+    cal = LazyWorkingDays()
+    due = 0
+    week_end: date | None = None
+    for row in rows:
+        for d in deadlines(row.Review, on, cal):
+            if not d.is_open:
+                continue
+            if d.due_on < on + timedelta(days=5):  # within 5 working days for sure
+                due += 1
+                continue
+            if d.due_on > on + timedelta(days=31):  # beyond 5 working days whatever the closures
+                continue
+            week_end = week_end or cal.add(on, 5)
+            due += d.due_on <= week_end
+    result = Attention(due, requests)
+    if has_request_context():
+        if "_review_cache" not in g:
+            g._review_cache = {}
+        g._review_cache[key] = result
+    return result
+
+
 def decisions_waiting(user: Any) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(Review).where(
         visibility(user), Review.state == ReviewState.awaiting_decision)) or 0
@@ -1336,13 +1380,12 @@ def check_deadlines(as_of: date) -> dict[str, int]:
     date, however often this runs."""
     cal = working_days()
     reviews = list(db.session.scalars(sa.select(Review).where(Review.state.in_(OPEN_STATES)).order_by(Review.id)))
-    pauses = pauses_of([r.id for r in reviews])
     existing = {(a.review_id, a.deadline, a.kind, a.due_on) for a in db.session.scalars(
         sa.select(ReviewDeadlineAlert).where(ReviewDeadlineAlert.review_id.in_([r.id for r in reviews])))} \
         if reviews else set()
     counts = {"warnings": 0, "breaches": 0}
     for review in reviews:
-        for d in deadlines(review, pauses.get(review.id, []), as_of, cal):
+        for d in deadlines(review, as_of, cal):
             kind = {"due_soon": AlertKind.warning, "breached": AlertKind.breach}.get(d.status)
             if kind is None or (review.id, d.kind, kind, d.due_on) in existing:
                 continue

@@ -82,8 +82,7 @@ def _rapid_review_recorded(ctx: TransitionContext) -> str | None:
 
 
 def _late(ctx: TransitionContext, kind) -> bool:
-    pauses = svc.pauses_of([ctx.row.id]).get(ctx.row.id, [])
-    for d in svc.deadlines(ctx.row, pauses, ctx.as_of):
+    for d in svc.deadlines(ctx.row, ctx.as_of):
         if d.kind == kind and (d.status == "breached" or d.status == "met_late"):
             return True
     return False
@@ -232,14 +231,18 @@ def _start_pause(ctx: TransitionContext) -> None:
     process = ParallelProcess(ctx.params["process"])
     db.session.add(ReviewPause(review_id=r.id, started_on=ctx.as_of, process=process, reason=ctx.params["pause_reason"],
                                expected_resume_on=ctx.params["expected_resume_on"]))
+    r.paused_since = ctx.as_of
     if process.value not in (r.parallel_processes or []):
         r.parallel_processes = sorted({*(r.parallel_processes or []), process.value})
 
 
 def _end_pause(ctx: TransitionContext) -> None:
-    for p in svc.pauses_of([ctx.row.id]).get(ctx.row.id, []):
+    r: Review = ctx.row
+    for p in svc.pauses_of([r.id]).get(r.id, []):
         if p.ended_on is None:
             p.ended_on = max(ctx.as_of, p.started_on)
+            r.paused_days = (r.paused_days or 0) + (p.ended_on - p.started_on).days
+    r.paused_since = None
 
 
 def _draft_submitted(ctx: TransitionContext) -> None:

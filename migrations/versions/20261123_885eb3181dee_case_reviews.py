@@ -1,9 +1,9 @@
 """case reviews: SARs and CSPRs, named agencies, information requests, pauses, events,
 recommendations, deadline alerts; closure days can be removed (kept, inactive)
 
-Revision ID: d5ea317ec56a
+Revision ID: 885eb3181dee
 Revises: 6f606208b152
-Create Date: 2026-11-23 16:15:18.837453
+Create Date: 2026-11-23 16:57:19.902557
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'd5ea317ec56a'
+revision = '885eb3181dee'
 down_revision = '6f606208b152'
 branch_labels = None
 depends_on = None
@@ -74,6 +74,8 @@ def upgrade():
     sa.Column('contract_value_pence', sa.Integer(), nullable=True),
     sa.Column('report_due_on', sa.Date(), nullable=True),
     sa.Column('review_started_on', sa.Date(), nullable=True),
+    sa.Column('paused_days', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('paused_since', sa.Date(), nullable=True),
     sa.Column('commitment_recorded', sa.Boolean(), nullable=False),
     sa.Column('draft_report_file_id', sa.Integer(), nullable=True),
     sa.Column('final_report_file_id', sa.Integer(), nullable=True),
