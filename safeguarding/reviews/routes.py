@@ -22,7 +22,6 @@ from safeguarding.calendar import (
 from safeguarding.extensions import db
 from safeguarding.forms import error_summary
 from safeguarding.models import (
-    ActionSource,
     Area,
     Group,
     Organisation,
@@ -35,7 +34,6 @@ from safeguarding.models import (
 )
 from safeguarding.models.actions import OPEN_STATUSES as ACTION_OPEN
 from safeguarding.reviews import forms as f
-from safeguarding.services import actions as actions_svc
 from safeguarding.services import reviews as svc
 from safeguarding.services import storage
 from safeguarding.services.errors import Conflict, ServiceError
@@ -666,20 +664,14 @@ def _overdue_requests_panel(user):
 
 
 def _partner_requests_panel(user):
-    org_id = svc.agency_organisation_id(user)
-    if not org_id:
-        return None
-    n = svc.count_requests(user, status="sent", organisation_id=org_id)
+    n = svc.agency_waiting(user).requests
     if not n:
         return None
     return home.Panel("Information requests", n, url_for("reviews.my_requests"), "waiting for your organisation")
 
 
 def _partner_actions_panel(user):
-    if not user.organisation_id:
-        return None
-    _, n = actions_svc.list_actions(user, actions_svc.ActionFilters(
-        status="open", organisation_id=user.organisation_id, source_type=ActionSource.review.value, per_page=1))
+    n = svc.agency_waiting(user).actions
     if not n:
         return None
     return home.Panel("Case review actions", n, url_for("actions.log", source="review",

@@ -136,6 +136,18 @@ def _group_ids(user: Any) -> list[int]:
     return ids
 
 
+def _per_request(key: tuple, compute: Any) -> Any:
+    """`compute()` once per request for `key` (home panels share their counts)."""
+    from flask import g, has_request_context
+
+    if not has_request_context():
+        return compute()
+    cache = g.setdefault("_review_cache", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
 def sees_everything(user: Any) -> bool:
     return bool(user is not None and user.has_role(*FULL_ROLES))
 
@@ -1327,19 +1339,25 @@ def office_attention(user: Any, on: date | None = None) -> Attention:
     """What the business office's home page counts: open deadlines due within 5 working
     days (or passed) and overdue information requests — the reviews and the count in one
     query (plus the closure days when a deadline is near), cached for the request."""
-    from flask import g, has_request_context
-
     on = on or today()
-    key = ("review_attention", getattr(user, "id", None), on)
-    if has_request_context() and key in g.get("_review_cache", {}):
-        return g._review_cache[key]
+    return _per_request(("review_attention", getattr(user, "id", None), on), lambda: _office_attention(user, on))
+
+
+def _office_attention(user: Any, on: date) -> Attention:
+    from safeguarding.models import ClosureDay
+
     overdue = (sa.select(sa.func.count()).select_from(InformationRequest)
                .where(request_visibility(user), InformationRequest.status == RequestStatus.sent,
                       InformationRequest.due_on < on).scalar_subquery())
-    rows = db.session.execute(sa.select(Review, overdue.label("overdue"))
+    # The office's closure days ride along as one string, so the calendar costs no query.
+    closures = (sa.select(sa.func.aggregate_strings(sa.cast(ClosureDay.day, sa.String), ","))
+                .where(ClosureDay.active.is_(True)).scalar_subquery())
+    rows = db.session.execute(sa.select(Review, overdue.label("overdue"), closures.label("closures"))
                               .where(visibility(user), Review.state.in_(OPEN_STATES))).all()
-    requests = rows[0].overdue if rows else count_requests(user, overdue=True, on=on)
-    cal = LazyWorkingDays()
+    if not rows:
+        return Attention(0, count_requests(user, overdue=True, on=on))
+    requests = rows[0].overdue
+    cal = WorkingDays(date.fromisoformat(d[:10]) for d in (rows[0].closures or "").split(",") if d)
     due = 0
     week_end: date | None = None
     for row in rows:
@@ -1353,12 +1371,32 @@ def office_attention(user: Any, on: date | None = None) -> Attention:
                 continue
             week_end = week_end or cal.add(on, 5)
             due += d.due_on <= week_end
-    result = Attention(due, requests)
-    if has_request_context():
-        if "_review_cache" not in g:
-            g._review_cache = {}
-        g._review_cache[key] = result
-    return result
+    return Attention(due, requests)
+
+
+@dataclass(frozen=True)
+class AgencyWaiting:
+    requests: int  # information requests awaiting the organisation's return
+    actions: int  # open case review actions the organisation owns
+
+
+def agency_waiting(user: Any) -> AgencyWaiting:
+    """What a partner member's home page counts for their organisation, in one query."""
+    return _per_request(("agency_waiting", getattr(user, "id", None)), lambda: _agency_waiting(user))
+
+
+def _agency_waiting(user: Any) -> AgencyWaiting:
+    org_id = agency_organisation_id(user)
+    if not org_id:
+        return AgencyWaiting(0, 0)
+    requests = (sa.select(sa.func.count()).select_from(InformationRequest)
+                .where(InformationRequest.organisation_id == org_id, InformationRequest.status == RequestStatus.sent)
+                .scalar_subquery())
+    actions = (sa.select(sa.func.count()).select_from(Action)
+               .where(Action.owner_organisation_id == org_id, Action.source_type == ActionSource.review,
+                      Action.status.in_(ACTION_OPEN)).scalar_subquery())
+    row = db.session.execute(sa.select(requests, actions)).one()
+    return AgencyWaiting(row[0] or 0, row[1] or 0)
 
 
 def decisions_waiting(user: Any) -> int:
