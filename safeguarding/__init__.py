@@ -145,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
     from safeguarding.actions.routes import bp as actions_bp
     from safeguarding.admin.routes import bp as admin_bp
     from safeguarding.api.routes import blp as core_api
+    from safeguarding.audit_log.routes import bp as audit_log_bp
     from safeguarding.auth.api import blp as auth_api
     from safeguarding.auth.routes import bp as auth_bp
     from safeguarding.extensions import api
@@ -155,7 +156,7 @@ def _register_blueprints(app: Flask) -> None:
     from safeguarding.partnership.routes import bp as partnership_bp
     from safeguarding.workflows.routes import bp as workflow_bp
 
-    for bp in (main_bp, auth_bp, partnership_bp, admin_bp, workflow_bp, actions_bp, meetings_bp):
+    for bp in (main_bp, auth_bp, partnership_bp, admin_bp, workflow_bp, actions_bp, audit_log_bp, meetings_bp):
         app.register_blueprint(bp)
     for blp in (core_api, auth_api, partnership_api, actions_api, meetings_api):
         api.register_blueprint(blp)

@@ -61,3 +61,26 @@ def test_the_database_refuses_updates_and_deletes(statement):
     with pytest.raises(DatabaseError, match="append-only"):
         db.session.execute(sa.text(statement))
     savepoint.rollback()
+
+
+def test_the_office_can_read_the_audit_log_and_no_one_else(client_as, demo):
+    org = demo.org("fire")
+    page = client_as("office").get(f"/audit?type=organisations&id={org.id}").text
+    assert "transition:admit" in page
+    assert "system: demo data" in page
+    assert client_as("admin").get("/audit").status_code == 403
+    assert client_as("chair").get("/audit").status_code == 403
+    assert client_as("office").get("/audit?on=not-a-date").status_code == 400
+
+
+def test_audit_log_filters_by_actor_and_day(client_as, demo):
+    c = client_as("office")
+    c.post(f"/organisations/{demo.org('vcs').id}/edit", data={
+        "version": demo.org("vcs").version, "name": "County Voluntary Sector Forum", "short_name": "VCS",
+        "kind": "voluntary_sector", "area": "both"})
+    page = c.get("/audit?actor=office@demo").text
+    assert "short name" in page and "Voluntary Sector → VCS" in page
+    from safeguarding.calendar import today
+
+    assert "Voluntary Sector → VCS" in c.get(f"/audit?on={today().isoformat()}").text
+    assert "Voluntary Sector → VCS" not in c.get("/audit?on=2020-01-01").text

@@ -20,7 +20,7 @@ def _pages(demo):
         "/api/v1/organisations", f"/api/v1/organisations/{org}", "/api/v1/people", "/api/v1/groups",
         f"/api/v1/groups/{group}/memberships", f"/api/v1/organisations/{org}/history",
         "/actions", "/actions?status=all&overdue=1", f"/actions/{demo.id('actions', 'icb_progress')}",
-        "/api/v1/actions?status=open",
+        "/api/v1/actions?status=open", "/audit",
     ]
 
 
