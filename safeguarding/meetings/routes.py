@@ -139,7 +139,7 @@ def series():
 @bp.route("/meetings/<int:meeting_id>")
 @access.roles(*READERS)
 def meeting(meeting_id: int):
-    m = svc.get_meeting(meeting_id, current_user)
+    m = svc.get_meeting(meeting_id, current_user, with_minutes=True)
     items = svc.agenda_of(m, include_withdrawn=True)
     papers: dict[int, list] = {}
     see_papers = svc.may_see_papers(m, current_user)
@@ -161,7 +161,7 @@ def meeting(meeting_id: int):
         withdrawn=[i for i in items if i.withdrawn], papers=papers, see_papers=see_papers,
         declarations=declarations, decisions=decisions, actions=svc.actions_of(m), register=register,
         quorate=quorate, missing=missing, quorum_sentence=svc.quorum_sentence(missing),
-        own=svc.own_seats(register, current_user), minutes=svc.minutes_of(m), awaiting=awaiting,
+        own=svc.own_seats(register, current_user), minutes=m.minutes, awaiting=awaiting,
         options=meeting_lifecycle.options(m, current_user), lifecycle=meeting_lifecycle,
         history=meeting_lifecycle.history(m.id), colours=STATE_COLOURS, minutes_colours=MINUTES_COLOURS,
         today=today(), upcoming=m.state in UPCOMING_STATES, held=m.state in HELD_STATES,
@@ -333,7 +333,7 @@ def attendance(meeting_id: int):
                                 "deputy_person_id": int(deputy) if deputy and status in (
                                     AttendanceStatus.deputy_present.value, AttendanceStatus.apologies.value) else None})
             try:
-                svc.record_attendance(m, entries, user=current_user)
+                register = svc.record_attendance(m, entries, user=current_user)
             except ServiceError as exc:
                 extra = form_failed(form, exc)
                 register = svc.load_register(m)
@@ -421,10 +421,10 @@ def declare(meeting_id: int):
         (str(i.id), f"{n}. {i.title}") for n, i in enumerate(svc.agenda_of(m), start=1)]
     if request.method == "GET" and request.args.get("item"):
         form.agenda_item_id.data = request.args.get("item")
+    form.person_id.choices = [("", "Select a person")]
     if office:
         people = svc._people(svc.load_register(m).people_ids)
-        form.person_id.choices = [("", "Select a person")] + sorted(
-            ((str(p.id), p.name) for p in people.values()), key=lambda c: c[1])
+        form.person_id.choices += sorted(((str(p.id), p.name) for p in people.values()), key=lambda c: c[1])
     extra = {}
     if form.validate_on_submit():
         if office and not form.person_id.data:

@@ -177,6 +177,8 @@ class Meeting(VersionedMixin, TimestampMixin, Base):
 
     group: Mapped[Group] = relationship(lazy="joined", innerjoin=True)
     nominated_chair: Mapped[Person | None] = relationship(lazy="joined")
+    minutes: Mapped[Minutes | None] = relationship(primaryjoin="Minutes.meeting_id == Meeting.id", uselist=False,
+                                                   viewonly=True, lazy="select")
 
     @hybrid_property
     def is_held(self) -> bool:

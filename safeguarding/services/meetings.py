@@ -35,6 +35,7 @@ from datetime import date, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, lazyload
 
 from safeguarding.calendar import today
 from safeguarding.calendar import working_days as _working_days
@@ -139,8 +140,13 @@ def meeting_visibility(user: Any) -> sa.ColumnElement[bool]:
     return sa.or_(sits, deputising)
 
 
-def get_meeting(meeting_id: int, user: Any) -> Meeting:
-    meeting = db.session.scalar(sa.select(Meeting).where(Meeting.id == meeting_id, meeting_visibility(user)))
+def get_meeting(meeting_id: int, user: Any, *, with_minutes: bool = False) -> Meeting:
+    """The meeting if `user` may see it (NotFound otherwise); `with_minutes` loads its
+    minutes in the same query."""
+    stmt = sa.select(Meeting).where(Meeting.id == meeting_id, meeting_visibility(user))
+    if with_minutes:
+        stmt = stmt.options(joinedload(Meeting.minutes).lazyload(Minutes.meeting))
+    meeting = db.session.scalar(stmt)
     if meeting is None:
         raise NotFound("Meeting not found")
     return meeting
@@ -689,14 +695,15 @@ _ROLE_ORDER = {MembershipRole.chair: 0, MembershipRole.vice_chair: 1, Membership
 
 
 def load_register(meeting: Meeting) -> Register:
-    """The group's memberships on the meeting date with their attendance rows (2 queries)."""
-    memberships = list(db.session.scalars(
-        sa.select(Membership).where(Membership.group_id == meeting.group_id, _current(meeting.meeting_date))))
-    rows = list(db.session.scalars(sa.select(Attendance).where(Attendance.meeting_id == meeting.id)))
-    by_membership = {r.membership_id: r for r in rows}
-    seats = [Seat(m, by_membership.pop(m.id, None)) for m in memberships]
-    # A row for a seat that has since been back-dated away still belongs to the register.
-    seats += [Seat(r.membership, r) for r in by_membership.values()]
+    """The group's memberships on the meeting date with their attendance rows, in one
+    query (a row for a seat whose dates have since changed still belongs to it)."""
+    rows = db.session.execute(
+        sa.select(Membership, Attendance)
+        .outerjoin(Attendance, sa.and_(Attendance.membership_id == Membership.id, Attendance.meeting_id == meeting.id))
+        .where(Membership.group_id == meeting.group_id,
+               sa.or_(_current(meeting.meeting_date), Attendance.id.is_not(None)))
+        .options(lazyload(Attendance.membership))).all()
+    seats = [Seat(m, a) for m, a in rows]
     seats.sort(key=lambda s: (_ROLE_ORDER.get(s.membership.role, 9),
                               s.membership.organisation.name if s.membership.organisation else "",
                               s.membership.person.name))
@@ -1160,8 +1167,10 @@ def decisions_for(subject_type: str, subject_id: int) -> list[Decision]:
 
 
 def decisions_of(meeting: Meeting) -> list[Decision]:
+    """The meeting's decisions with their votes and validations, in one query."""
     return list(db.session.scalars(sa.select(Decision).where(Decision.meeting_id == meeting.id)
-                                   .order_by(Decision.id)))
+                                   .options(joinedload(Decision.votes), joinedload(Decision.validations))
+                                   .order_by(Decision.id)).unique())
 
 
 def get_decision(decision_id: int, user: Any) -> Decision:
@@ -1396,8 +1405,10 @@ def get_chair_action(action_id: int, user: Any) -> ChairAction:
 
 
 def awaiting_ratification() -> list[ChairAction]:
+    """Chair's actions the Board has still to ratify (without their consultations)."""
     return list(db.session.scalars(sa.select(ChairAction).where(
-        ChairAction.status == ChairActionStatus.awaiting_ratification).order_by(ChairAction.decided_on)))
+        ChairAction.status == ChairActionStatus.awaiting_ratification)
+        .options(lazyload(ChairAction.consultations)).order_by(ChairAction.decided_on)))
 
 
 # --- minutes ------------------------------------------------------------------------------
