@@ -283,21 +283,22 @@ def paper(meeting_id: int, paper_id: int):
 # --- the register ---------------------------------------------------------------------------
 
 def _deputy_choices(register) -> dict[int, list[tuple[str, str]]]:
-    """For each seat: its named deputy first, then the organisation's other people."""
+    """For each seat: none, the named deputy, then the organisation's other people (one
+    query of plain columns: a Board has many seats)."""
     org_ids = {s.membership.organisation_id for s in register.seats if s.membership.organisation_id}
-    people: dict[int, list[Person]] = {}
+    people: dict[int, list] = {}
     if org_ids:
-        for p in db.session.scalars(sa.select(Person).where(Person.organisation_id.in_(org_ids))
-                                    .order_by(Person.name)):
+        for p in db.session.execute(sa.select(Person.id, Person.name, Person.organisation_id, Person.active)
+                                    .where(Person.organisation_id.in_(org_ids)).order_by(Person.name)):
             people.setdefault(p.organisation_id, []).append(p)
     out = {}
     for s in register.seats:
         m = s.membership
         named = m.deputy
+        current = s.row.deputy_person_id if s.row else None
         first = [("", "None")] + ([(str(named.id), f"{named.name} (named deputy)")] if named else [])
         others = [(str(p.id), p.name) for p in people.get(m.organisation_id, [])
-                  if p.id not in (m.person_id, m.deputy_person_id)
-                  and (p.active or (s.row and s.row.deputy_person_id == p.id))]
+                  if p.id not in (m.person_id, m.deputy_person_id) and (p.active or p.id == current)]
         out[m.id] = first + others
     return out
 

@@ -223,7 +223,7 @@ class Attendance(TimestampMixin, Base):
     membership_id: Mapped[int] = mapped_column(sa.ForeignKey("memberships.id"), index=True)
     status: Mapped[AttendanceStatus] = mapped_column(str_enum(AttendanceStatus, name="attendance_status"))
     # The deputy who attended (deputy_present) or who is to attend (apologies sent in advance).
-    deputy_person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"))
+    deputy_person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"), index=True)
     note: Mapped[str | None] = mapped_column(sa.String(500))
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
@@ -366,14 +366,19 @@ class DecisionVote(Base):
     voter_person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"))
     vote: Mapped[VoteChoice] = mapped_column(str_enum(VoteChoice, name="vote_choice"))
 
-    organisation: Mapped[Organisation] = relationship(lazy="joined", innerjoin=True)
+    # Not innerjoin: under the decision's LEFT JOIN an inner join makes SQLite materialise
+    # every vote.
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
 
 
 class DecisionValidation(Base):
     """An organisation's electronic validation of an interim decision after the meeting."""
 
     __tablename__ = "decision_validations"
-    __table_args__ = (sa.UniqueConstraint("decision_id", "organisation_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("decision_id", "organisation_id"),
+        sa.Index("ix_decision_validations_pending", "organisation_id", "validated_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     decision_id: Mapped[int] = mapped_column(sa.ForeignKey("decisions.id"), index=True)
@@ -382,7 +387,7 @@ class DecisionValidation(Base):
     validated_by_person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"))
     validated_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
-    organisation: Mapped[Organisation] = relationship(lazy="joined", innerjoin=True)
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
 
 
 class MeetingAction(Base):

@@ -131,13 +131,17 @@ def meeting_visibility(user: Any) -> sa.ColumnElement[bool]:
     if not (user.has_role(*MEMBER_ROLES) and user.person_id):
         return sa.false()
     pid = user.person_id
+    # The uncorrelated IN lists are small and evaluated once; the correlated check of the
+    # membership dates then runs only for meetings of the person's groups.
+    groups = sa.select(Membership.group_id).where(sa.or_(Membership.person_id == pid,
+                                                         Membership.deputy_person_id == pid))
     sits = sa.exists().where(
         Membership.group_id == Meeting.group_id,
         sa.or_(Membership.person_id == pid, Membership.deputy_person_id == pid),
         sa.or_(_current(today()), _current(Meeting.meeting_date)),
     )
-    deputising = sa.exists().where(Attendance.meeting_id == Meeting.id, Attendance.deputy_person_id == pid)
-    return sa.or_(sits, deputising)
+    deputised = sa.select(Attendance.meeting_id).where(Attendance.deputy_person_id == pid)
+    return sa.or_(sa.and_(Meeting.group_id.in_(groups), sits), Meeting.id.in_(deputised))
 
 
 def get_meeting(meeting_id: int, user: Any, *, with_minutes: bool = False) -> Meeting:
@@ -1235,20 +1239,24 @@ def validate_decision(decision: Decision, *, user: Any) -> DecisionValidation:
 
 
 def validations_awaiting(user: Any) -> list[DecisionValidation]:
-    """Interim decisions waiting for the user's organisation's validation, where the user
-    sits on the group."""
+    """Interim decisions waiting for the user's organisation's validation, at meetings of
+    groups the user sits on (as member or named deputy). One query when nothing waits."""
     if not (user.person_id and user.organisation_id and user.has_role(*MEMBER_ROLES)):
         return []
-    sits = sa.exists().where(
-        Membership.group_id == Meeting.group_id, Membership.organisation_id == user.organisation_id,
-        sa.or_(Membership.person_id == user.person_id, Membership.deputy_person_id == user.person_id),
-        _current(Meeting.meeting_date))
-    return list(db.session.scalars(
-        sa.select(DecisionValidation).join(Decision, Decision.id == DecisionValidation.decision_id)
+    pending = db.session.execute(
+        sa.select(DecisionValidation, Meeting.group_id, Meeting.meeting_date)
+        .join(Decision, Decision.id == DecisionValidation.decision_id)
         .join(Meeting, Meeting.id == Decision.meeting_id)
         .where(DecisionValidation.organisation_id == user.organisation_id, DecisionValidation.validated_at.is_(None),
-               Meeting.state.in_(HELD_STATES), sits)
-        .order_by(DecisionValidation.id).limit(100)))
+               Meeting.state.in_(HELD_STATES))
+        .order_by(DecisionValidation.id).limit(200)).all()
+    if not pending:
+        return []
+    seats = db.session.execute(sa.select(Membership.group_id, Membership.start_date, Membership.end_date).where(
+        Membership.organisation_id == user.organisation_id,
+        sa.or_(Membership.person_id == user.person_id, Membership.deputy_person_id == user.person_id))).all()
+    return [v for v, group_id, day in pending
+            if any(g == group_id and start <= day and (end is None or end >= day) for g, start, end in seats)]
 
 
 # --- actions raised at meetings ----------------------------------------------------------
