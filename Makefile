@@ -9,13 +9,17 @@ FLASK := $(BIN)/flask --app safeguarding
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup install assets instance db demo chromium lint bench clean
+.PHONY: run test setup install assets fonts instance db demo chromium lint bench clean
 
+# The scheduler (daily jobs, the email outbox) runs beside the web server, as in
+# production, and stops with it.
 run: setup
 	@echo "Serving the demo partnership on http://$(HOST):$(PORT) (sign in as office@demo.test, password demo-password-2026)"
+	@echo "The scheduler runs beside it (daily jobs, email outbox); Ctrl-C stops both."
+	$(FLASK) scheduler & SCHEDULER_PID=$$!; trap 'kill $$SCHEDULER_PID 2>/dev/null' EXIT; \
 	$(FLASK) run --debug --no-reload --host $(HOST) --port $(PORT)
 
-setup: install assets instance db demo
+setup: install assets fonts instance db demo
 
 # --- Python ------------------------------------------------------------------------------
 install: $(VENV)/.installed
@@ -36,6 +40,13 @@ node_modules/.package-lock.json: package.json package-lock.json
 safeguarding/static/build/app.css: node_modules/.package-lock.json $(wildcard safeguarding/assets/scss/*.scss)
 	npm run --silent build:css
 
+# --- the font the PDFs embed (documents/ asks WeasyPrint for DejaVu Sans) ----------------
+fonts:
+	@fc-list 2>/dev/null | grep -q "DejaVu Sans" || { \
+	  echo "Installing Debian's fonts-dejavu-core for the PDFs"; \
+	  (apt-get install -y --no-install-recommends fonts-dejavu-core >/dev/null 2>&1 || \
+	   (apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends fonts-dejavu-core >/dev/null)); }
+
 # --- instance/: local config with a generated secret key, and the SQLite database --------
 instance: instance/config.py
 
@@ -55,7 +66,7 @@ chromium:
 	  (apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 || \
 	   (apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends chromium >/dev/null)); }
 
-test: install assets chromium
+test: install assets fonts chromium
 	$(BIN)/python -m pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== again on PostgreSQL ($$TEST_DATABASE_URL) =="; \

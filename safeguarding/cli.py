@@ -13,6 +13,12 @@ from safeguarding.services.errors import ValidationFailed
 
 
 def register(app: Flask) -> None:
+    from safeguarding.jobs import cli as jobs_cli
+    from safeguarding.notify import cli as notify_cli
+
+    jobs_cli.register(app)  # jobs list, jobs run, scheduler
+    notify_cli.register(app)  # outbox deliver
+
     @app.cli.command("create-user")
     @click.argument("email")
     @click.option("--role", "roles", multiple=True, required=True,

@@ -16,7 +16,7 @@ def _pages(demo):
     return [
         "/home", "/organisations", f"/organisations/{org}", f"/organisations/{org}/edit", "/people",
         f"/people/{person}", "/groups", f"/groups/{group}", f"/groups/{group}/memberships/new",
-        f"/memberships/{membership}/edit", "/admin/users",
+        f"/memberships/{membership}/edit", "/admin/users", "/outbox", "/jobs",
         "/api/v1/organisations", f"/api/v1/organisations/{org}", "/api/v1/people", "/api/v1/groups",
         f"/api/v1/groups/{group}/memberships", f"/api/v1/organisations/{org}/history",
         "/actions", "/actions?status=all&overdue=1", f"/actions/{demo.id('actions', 'icb_progress')}",

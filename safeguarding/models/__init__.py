@@ -16,6 +16,7 @@ from safeguarding.models.enums import (
 )
 from safeguarding.models.files import StoredFile
 from safeguarding.models.groups import Group, Membership, MouSignature
+from safeguarding.models.jobs import JobOutcome, JobRun
 from safeguarding.models.meetings import (
     AgendaItem,
     AgendaItemKind,
@@ -42,6 +43,7 @@ from safeguarding.models.meetings import (
     Paper,
     VoteChoice,
 )
+from safeguarding.models.outbox import OutboxAttachment, OutboxMessage, OutboxStatus
 from safeguarding.models.people import Organisation, Person
 
 __all__ = [
@@ -81,12 +83,17 @@ __all__ = [
     "Base",
     "Group",
     "GroupKind",
+    "JobOutcome",
+    "JobRun",
     "LoginSession",
     "Membership",
     "MembershipRole",
     "MouSignature",
     "Organisation",
     "OrganisationKind",
+    "OutboxAttachment",
+    "OutboxMessage",
+    "OutboxStatus",
     "PartnershipState",
     "Person",
     "Role",
