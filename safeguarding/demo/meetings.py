@@ -82,22 +82,26 @@ class Demo:
                                params={"late_reason": late})
         register = svc.load_register(meeting)
         by_key = {self.key_of[s.membership.person_id]: s for s in register.seats}
-        for key in (*apologies, *deputies):
+        # This year's apologies come in beforehand (earlier years' are on the register only:
+        # quicker to build, the same record).
+        for key in (*apologies, *deputies) if day.year >= 2026 else ():
             seat = by_key[key]
             svc.send_apologies(meeting, seat.membership.id, user=self.office, as_of=day - timedelta(days=3),
                                deputy_person_id=seat.membership.deputy_person_id if key in deputies else None,
                                note="Sent by email to the business office")
         entries = []
         for key, seat in by_key.items():
+            deputy = None
             if key in deputies:
                 status = AttendanceStatus.deputy_present
+                deputy = seat.membership.deputy_person_id
             elif key in apologies:
                 status = AttendanceStatus.apologies
             elif key in absent:
                 status = AttendanceStatus.absent
             else:
                 status = AttendanceStatus.present
-            entries.append({"membership_id": seat.membership.id, "status": status.value})
+            entries.append({"membership_id": seat.membership.id, "status": status.value, "deputy_person_id": deputy})
         svc.record_attendance(meeting, entries, user=self.office, as_of=day)
         items = {i.kind: i for i in svc.agenda_of(meeting)}
         if inquorate:

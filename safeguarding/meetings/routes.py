@@ -317,7 +317,7 @@ def attendance(meeting_id: int):
         form = f.register_form(register.seats, _deputy_choices(register))()
         chair_form = f.NominatedChairForm(prefix="chair")
         chair_form.nominated_chair_person_id.choices = [("", "No one nominated")] + sorted(
-            ((str(p.id), p.name) for p in svc._people(register.people_ids).values()), key=lambda c: c[1])
+            ((str(p.id), p.name) for p in svc.people_by_id(register.people_ids).values()), key=lambda c: c[1])
         if request.method == "GET":
             chair_form.nominated_chair_person_id.data = str(m.nominated_chair_person_id or "")
             for s in register.seats:
@@ -424,7 +424,7 @@ def declare(meeting_id: int):
         form.agenda_item_id.data = request.args.get("item")
     form.person_id.choices = [("", "Select a person")]
     if office:
-        people = svc._people(svc.load_register(m).people_ids)
+        people = svc.people_by_id(svc.load_register(m).people_ids)
         form.person_id.choices += sorted(((str(p.id), p.name) for p in people.values()), key=lambda c: c[1])
     extra = {}
     if form.validate_on_submit():

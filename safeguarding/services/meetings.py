@@ -757,7 +757,8 @@ def quorum_sentence(missing: list[str]) -> str:
     return f"Not quorate: {missing_phrase(missing)}" if missing else "Quorate"
 
 
-def _people(ids: Iterable[int]) -> dict[int, Person]:
+def people_by_id(ids: Iterable[int]) -> dict[int, Person]:
+    """People by id, in one query."""
     ids = {i for i in ids if i}
     if not ids:
         return {}
@@ -790,7 +791,7 @@ def record_attendance(meeting: Meeting, entries: list[dict[str, Any]], *, user: 
         raise Conflict("The meeting was cancelled: there is no register to record")
     as_of = as_of or today()
     register = load_register(meeting)
-    deputies = _people(e.get("deputy_person_id") for e in entries if isinstance(e.get("deputy_person_id"), int))
+    deputies = people_by_id(e.get("deputy_person_id") for e in entries if isinstance(e.get("deputy_person_id"), int))
     errors: dict[str, str] = {}
     changes: list[tuple[Seat, AttendanceStatus, int | None, str | None]] = []
     seen: set[int] = set()
@@ -820,7 +821,7 @@ def record_attendance(meeting: Meeting, entries: list[dict[str, Any]], *, user: 
         if status == AttendanceStatus.deputy_present and not deputy_id:
             deputy_id = (seat.row.deputy_person_id if seat.row else None) or seat.membership.deputy_person_id
             if deputy_id:
-                deputies.update(_people([deputy_id]))
+                deputies.update(people_by_id([deputy_id]))
             else:
                 errors[f"deputy_{mid}"] = f"Select the deputy who attended for {who}"
                 continue
@@ -1567,6 +1568,32 @@ def ratification_problem(minutes: Minutes, meeting: Meeting | None) -> str | Non
     if not quorate:
         return f"The meeting that ratifies the minutes is not quorate: {missing_phrase(missing)}"
     return None
+
+
+def circulate_minutes(minutes: Minutes, on: date | None = None) -> int:
+    """Email each member of the group on `on` (the day of approval), and each named
+    deputy, that the minutes are approved, with a link to them (one message each, so
+    addresses are not shared; the outbox's dedupe key makes a second call send nothing
+    new). Returns the number of messages."""
+    from safeguarding.notify import queue_email, service_url
+
+    meeting = minutes.meeting
+    seats = db.session.execute(sa.select(Membership.person_id, Membership.deputy_person_id).where(
+        Membership.group_id == meeting.group_id, _current(on or today()))).all()
+    ids = {pid for seat in seats for pid in seat if pid}
+    people = db.session.scalars(sa.select(Person).where(Person.id.in_(ids), Person.active.is_(True),
+                                                        Person.email.is_not(None)).order_by(Person.id)) if ids else []
+    link = service_url("meetings.minutes", minutes_id=minutes.id)
+    queued = 0
+    for person in people:
+        queue_email([person.email], f"Approved minutes: {meeting.name}", "minutes_approved",
+                    {"name": person.name, "meeting": meeting.name, "group": meeting.group.name, "link": link},
+                    kind="minutes_circulated", dedupe_key=f"minutes-circulated:{minutes.id}:{person.id}")
+        queued += 1
+    if queued:
+        minutes.circulated_at = utcnow()
+        db.session.flush()
+    return queued
 
 
 def record_ratification(minutes: Minutes, meeting: Meeting, user: Any) -> Decision:

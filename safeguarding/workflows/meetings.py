@@ -3,8 +3,8 @@
 Meeting: scheduled → papers_published → in_session → closed; cancelled from the first
 two; inquorate when it cannot proceed (from papers_published or in_session).
 
-Minutes: draft → submitted → approved (the chair only) or back to draft (the chair
-only, with comments) → ratified (only at a later, quorate meeting of the same group that
+Minutes: draft → submitted → approved (the chair only; circulated by email to the
+group's members) or back to draft (the chair only, with comments) → ratified (only at a later, quorate meeting of the same group that
 is in session).
 
 Chair's action: awaiting_ratification → ratified / not_ratified, moved only by the
@@ -138,6 +138,10 @@ def _set_approved(ctx: TransitionContext) -> None:
     ctx.row.approved_by_id = ctx.user.id if ctx.user is not None else None
 
 
+def _circulate(ctx: TransitionContext) -> None:
+    svc.circulate_minutes(ctx.row, ctx.as_of)
+
+
 def _ratifying_meeting(ctx: TransitionContext) -> str | None:
     minutes: Minutes = ctx.row
     meeting_id = ctx.params.get("meeting_id")
@@ -170,7 +174,7 @@ minutes_lifecycle = Lifecycle(
         Transition("submit", "draft", "submitted", OFFICE, "Submit to the chair", guards=[_meeting_ended, _has_text],
                    apply=_set_submitted, comment="optional"),
         Transition("approve", "submitted", "approved", CHAIR, "Approve the minutes", apply=_set_approved,
-                   comment=None, confirm="Approved minutes are circulated to the group's members and can no longer "
+                   after=_circulate, comment=None, confirm="Approved minutes are circulated to the group's members and can no longer "
                                          "be changed: corrections are recorded as amendments."),
         Transition("return_for_changes", "submitted", "draft", CHAIR, "Return for changes", comment="required",
                    comment_label="What needs to change"),

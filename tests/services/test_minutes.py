@@ -223,3 +223,29 @@ def test_an_inquorate_meeting_is_minuted_and_its_minutes_ratified_later(demo):
     minutes = db.session.get(Minutes, demo.id("minutes", "inquorate"))
     assert minutes.meeting.state.value == "inquorate" and minutes.state == MinutesState.ratified
     assert minutes.ratified_at_meeting_id != minutes.meeting_id
+
+
+def test_approved_minutes_are_circulated_to_the_groups_members(demo, held):
+    from safeguarding.models import OutboxMessage
+
+    minutes = _written(demo, held)
+    lifecycle.fire(minutes, "submit", user=demo.user("office"), version=minutes.version)
+    # Nothing is sent before approval.
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.dedupe_key.like(f"minutes-circulated:{minutes.id}:%"))) == 0
+    lifecycle.fire(minutes, "approve", user=demo.user("chair"), version=minutes.version, as_of=date(2027, 5, 25))
+    messages = db.session.scalars(sa.select(OutboxMessage).where(
+        OutboxMessage.dedupe_key.like(f"minutes-circulated:{minutes.id}:%"))).all()
+    board = [demo.membership("board", k) for k in ("police_lead", "west_dass", "fire_lead")]
+    addresses = {a for m in messages for a in m.to_addrs}
+    assert {m.person.email for m in board} <= addresses
+    assert demo.person("police_deputy").email in addresses  # named deputies too
+    assert demo.person("north_dcs").email not in addresses  # not on the Board
+    assert all(len(m.to_addrs) == 1 for m in messages)  # one each: addresses are not shared
+    message = next(m for m in messages if m.to_addrs == [demo.person("police_lead").email])
+    assert message.subject == "Approved minutes: Board meeting, 18 May 2027"
+    assert "Hello Ch Supt Daniel Reeve," in message.body and f"/minutes/{minutes.id}" in message.body
+    assert minutes.circulated_at is not None
+    assert svc.circulate_minutes(minutes, date(2027, 5, 25)) == len(messages)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.dedupe_key.like(f"minutes-circulated:{minutes.id}:%"))) == len(messages)
