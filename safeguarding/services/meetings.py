@@ -76,6 +76,7 @@ from safeguarding.models import (
     Person,
     Role,
     User,
+    UserRole,
     VoteChoice,
 )
 from safeguarding.models.base import utcnow
@@ -953,7 +954,24 @@ def declare_interest(agenda_item: AgendaItem, *, user: Any, nature: str, person_
                               organisation_id=person.organisation_id, nature=nature, recorded_by_id=user.id)
     db.session.add(declaration)
     db.session.flush()
+    _tell_the_chair(declaration, meeting, agenda_item, person)
     return declaration
+
+
+def _tell_the_chair(declaration: Declaration, meeting: Meeting, item: AgendaItem, person: Person) -> None:
+    """A declaration is made in writing to the Independent Chair: each chair's account
+    gets an email with a link to the register (the item and the nature of the interest
+    stay in the service, where access is checked)."""
+    from safeguarding.notify import queue_email, service_url
+
+    chairs = db.session.scalars(sa.select(User).join(UserRole, UserRole.user_id == User.id).where(
+        UserRole.role == Role.independent_chair, User.active.is_(True)).order_by(User.id)).all()
+    for chair in chairs:
+        queue_email([chair.email], f"Declaration of interest: {meeting.name}", "message",
+                    {"text": f"{person.name} has declared an interest in an item of the {meeting.name}. The "
+                             "declaration is in the register of declarations of interest.",
+                     "link": service_url("meetings.declarations")},
+                    kind="declaration_of_interest", dedupe_key=f"declaration:{declaration.id}:{chair.id}")
 
 
 def declarations_visibility(user: Any) -> sa.ColumnElement[bool]:
@@ -1388,16 +1406,22 @@ def record_chair_action(*, user: Any, title: str, decision: str, urgency: str, d
     return action
 
 
-def chair_action_visibility(user: Any) -> bool:
-    """Chair's actions are reported to the Board: the office, the chair and members see them."""
-    return user.has_role(*SEE_ALL, *MEMBER_ROLES)
+def chair_action_visibility(user: Any) -> sa.ColumnElement[bool]:
+    """Chair's actions are reported to the Board: the office and the chair see them all,
+    members of the group they were taken for (as member or named deputy) see its ones."""
+    if user.has_role(*SEE_ALL):
+        return sa.true()
+    if not (user.has_role(*MEMBER_ROLES) and user.person_id):
+        return sa.false()
+    return sa.exists().where(
+        Membership.group_id == ChairAction.group_id,
+        sa.or_(Membership.person_id == user.person_id, Membership.deputy_person_id == user.person_id),
+        sa.or_(_current(today()), _current(ChairAction.decided_on)))
 
 
 def list_chair_actions(user: Any, *, status: str | None = None, page: int = 1,
                        per_page: int = 50) -> tuple[list[ChairAction], int]:
-    if not chair_action_visibility(user):
-        return [], 0
-    stmt = sa.select(ChairAction)
+    stmt = sa.select(ChairAction).where(chair_action_visibility(user))
     if status:
         stmt = stmt.where(ChairAction.status == ChairActionStatus(status))
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
@@ -1407,8 +1431,9 @@ def list_chair_actions(user: Any, *, status: str | None = None, page: int = 1,
 
 
 def get_chair_action(action_id: int, user: Any) -> ChairAction:
-    action = db.session.get(ChairAction, action_id)
-    if action is None or not chair_action_visibility(user):
+    action = db.session.scalar(sa.select(ChairAction).where(ChairAction.id == action_id,
+                                                            chair_action_visibility(user)))
+    if action is None:
         raise NotFound("Chair's action not found")
     return action
 
@@ -1630,7 +1655,7 @@ def calendar_meetings(user: Any, *, since: date | None = None, limit: int = 500)
 
 # --- home panels and lists ------------------------------------------------------------------
 
-def upcoming_without_reply(user: Any, *, days: int = 60) -> int:
+def upcoming_without_reply(user: Any, *, days: int = 56) -> int:
     """Upcoming meetings (next `days` days) where the user holds a seat and has sent no
     apologies: the ones to attend or send apologies for."""
     if not user.person_id:

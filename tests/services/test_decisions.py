@@ -293,6 +293,21 @@ def test_declarations_are_in_writing_from_members_and_seen_by_the_chair(demo, me
         svc.declare_interest(business_closed(meeting), user=demo.user("police"), nature="late")
 
 
+def test_the_chair_is_told_of_each_declaration(demo, meeting):
+    import sqlalchemy as sa
+
+    from safeguarding.extensions import db
+    from safeguarding.models import OutboxMessage
+
+    declaration = svc.declare_interest(business(meeting), user=demo.user("police"), nature="Open investigation")
+    (message,) = db.session.scalars(sa.select(OutboxMessage).where(
+        OutboxMessage.dedupe_key.like(f"declaration:{declaration.id}:%"))).all()
+    assert message.to_addrs == ["chair@demo.test"]
+    assert message.subject == "Declaration of interest: Board meeting, 18 May 2027"
+    assert "Ch Supt Daniel Reeve has declared an interest" in message.body
+    assert "Open investigation" not in message.body and "/declarations" in message.body
+
+
 def business_closed(meeting):
     return svc.agenda_of(meeting)[0]
 
@@ -359,6 +374,19 @@ def test_only_the_chair_or_the_boards_vice_chair_take_chairs_action(demo):
                                                                                             "icb"))
     assert svc.may_take_chairs_action(demo.user("north"))  # North's director is the vice chair
     assert not svc.may_take_chairs_action(demo.user("office"))
+
+
+def test_chairs_actions_are_seen_by_the_boards_members_only(demo):
+    from safeguarding.services.errors import NotFound
+
+    action = demo_action(demo)
+    assert svc.get_chair_action(action.id, demo.user("police")) == action  # on the Board
+    cspr_chair = UserFactory(person_id=demo.person("north_dcs").id, organisation_id=demo.org("north").id,
+                             roles=[Role.partner_member])
+    with pytest.raises(NotFound):
+        svc.get_chair_action(action.id, cspr_chair)
+    assert svc.list_chair_actions(cspr_chair)[1] == 0
+    assert svc.list_chair_actions(demo.user("viewer"))[1] == 0
 
 
 def test_no_one_ratifies_a_chairs_action_by_hand(demo):
