@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from safeguarding.calendar import today
 from safeguarding.extensions import db
 from safeguarding.models import Meeting, MeetingState, Minutes
 from safeguarding.services import meetings as svc
-from tests.support.meetings import close, everyone, open_meeting, schedule
+from tests.support.meetings import PAST, close, everyone, open_meeting, schedule
 
 
 def test_list_meetings_with_filters_and_pages(api_as, demo):
@@ -59,7 +58,7 @@ def test_schedule_a_series(api_as, demo):
 
 
 def test_attendance_put_answers_with_the_quorum(api_as, demo):
-    m = schedule(demo, on=today())
+    m = schedule(demo, on=PAST)
     c = api_as("office")
     seat = demo.membership("board", "police_lead").id
     entries = [{"membership_id": demo.membership("board", k).id, "status": "present"}
@@ -131,7 +130,7 @@ def test_interim_validation_through_the_api(api_as, demo):
 
 
 def test_meeting_transitions_and_history(api_as, demo):
-    m = schedule(demo, on=today())
+    m = schedule(demo, on=PAST)
     c = api_as("office")
     r = c.post(f"/api/v1/meetings/{m.id}/transitions", json={"trigger": "publish_papers", "version": m.version})
     assert r.status_code == 422

@@ -7,7 +7,7 @@ from __future__ import annotations
 import html as html_lib
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
@@ -27,7 +27,7 @@ from safeguarding.models import (
 )
 from safeguarding.services import meetings as svc
 from safeguarding.workflows.meetings import meeting_lifecycle
-from tests.support.meetings import FUTURE, close, open_meeting, publish, schedule
+from tests.support.meetings import FUTURE, PAST, close, open_meeting, publish, schedule
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 EXEC = {"chair": "present", "north_dass": "present", "west_dass": "present", "police_lead": "present",
@@ -44,8 +44,9 @@ def _text(page: str) -> str:
 
 
 def _exec_today(demo) -> Meeting:
-    """An Executive meeting today, in session (the pages fire triggers as of today)."""
-    m = schedule(demo, "exec", on=today())
+    """An Executive meeting in session, held on a day before today (the pages fire
+    triggers as of today)."""
+    m = schedule(demo, "exec", on=PAST)
     open_meeting(m, demo, EXEC, group="exec")
     return m
 
@@ -104,7 +105,8 @@ def test_the_meeting_page_shows_the_agenda_and_what_the_user_may_do(client_as, d
     assert "Publish the papers" not in police and "Add an agenda item" not in police
     assert "Papers will be available here when they are published." in police
     assert "Draft budget 2027/28 (PDF" not in police
-    assert "Send apologies or name a deputy" in police
+    future = schedule(demo)
+    assert "Send apologies or name a deputy" in client_as("police").get(f"/meetings/{future.id}").text
     west = _text(client_as("west").get(f"/meetings/{m.id}").text)
     assert "Apologies – Sarah Quinn will attend in your place" in west
     assert client_as("viewer").get(f"/meetings/{m.id}").status_code == 403
@@ -140,7 +142,7 @@ def test_papers_are_uploaded_checked_and_served_only_to_those_who_may_see_them(c
 
 
 def test_publishing_late_asks_for_the_reason(client_as, demo):
-    m = schedule(demo, on=today())  # papers were due five working days ago
+    m = schedule(demo, on=PAST)  # papers were due five working days before
     c = client_as("office")
     url = f"/workflow/meeting/{m.id}/publish_papers"
     r = c.post(url, data={"version": m.version, "confirmed": "1"})
@@ -175,7 +177,7 @@ def test_agenda_items_are_added_moved_and_withdrawn_after_confirmation(client_as
 # --- the register -----------------------------------------------------------------------------------
 
 def test_the_register_shows_live_whether_the_meeting_is_quorate(client_as, demo):
-    m = schedule(demo, "exec", on=today())
+    m = schedule(demo, "exec", on=PAST)
     c = client_as("office")
     seats = {k: demo.membership("exec", k).id for k in ("chair", "north_dass", "west_dass", "police_lead",
                                                         "icb_lead", "office")}
@@ -196,7 +198,7 @@ def test_the_register_shows_live_whether_the_meeting_is_quorate(client_as, demo)
 
 
 def test_the_register_form_explains_mistakes(client_as, demo):
-    m = schedule(demo, "exec", on=today())
+    m = schedule(demo, "exec", on=PAST)
     c = client_as("office")
     chair, north = demo.membership("exec", "chair").id, demo.membership("exec", "north_dass").id
     r = c.post(f"/meetings/{m.id}/attendance", data={f"status_{chair}": "present"})
@@ -210,14 +212,14 @@ def test_the_register_form_explains_mistakes(client_as, demo):
 
 
 def test_only_the_office_records_the_register(client_as, demo):
-    m = schedule(demo, "exec", on=today())
+    m = schedule(demo, "exec", on=PAST)
     page = client_as("police").get(f"/meetings/{m.id}/attendance")
     assert page.status_code == 200 and "Save the register" not in page.text
     assert client_as("chair").post(f"/meetings/{m.id}/attendance", data={}).status_code == 403
 
 
 def test_a_nominated_chair_is_recorded_on_the_register_page(client_as, demo):
-    m = schedule(demo, "exec", on=today())
+    m = schedule(demo, "exec", on=PAST)
     c = client_as("office")
     r = c.post(f"/meetings/{m.id}/nominated-chair",
                data={"chair-nominated_chair_person_id": str(demo.person("west_dass").id)})
@@ -433,18 +435,21 @@ def test_a_single_meeting_downloads_as_ics(client_as, demo):
 # --- home panels ------------------------------------------------------------------------------------------------
 
 def test_home_panels(client_as, demo):
+    # A meeting for the police lead to reply to, whatever the date the tests run.
+    schedule(demo, "exec", on=today() + timedelta(days=14))
     police = _text(client_as("police").get("/home").text)
-    assert "Upcoming meetings 1 in the next 8 weeks" in police
+    waiting = svc.upcoming_without_reply(demo.user("police"))
+    assert waiting >= 1 and f"Upcoming meetings {waiting} in the next 8 weeks" in police
     assert "Interim decisions to validate 2" in police
-    west = _text(client_as("west").get("/home").text)
-    assert "Upcoming meetings" not in west  # apologies sent for December
+    assert "Upcoming meetings" not in _text(client_as("viewer").get("/home").text)
     chair = _text(client_as("chair").get("/home").text)
     assert "Minutes to approve 1" in chair and "Chair's actions awaiting ratification 1" in chair
     office = _text(client_as("office").get("/home").text)
     assert "Minutes to draft 1" in office
-    m = schedule(demo, on=today())
-    assert m.papers_due_on < today()
-    assert "Papers to publish 1" in _text(client_as("office").get("/home").text)
+    before = svc.papers_due_soon()
+    m = schedule(demo, on=PAST)
+    assert m.papers_due_on < today() and svc.papers_due_soon() == before + 1
+    assert f"Papers to publish {before + 1}" in _text(client_as("office").get("/home").text)
 
 
 def test_meeting_lists_filter_and_page(client_as, demo):

@@ -12,6 +12,9 @@ from safeguarding.workflows.meetings import meeting_lifecycle
 
 # After the demo's last Board meeting (February 2027): free dates for new meetings.
 FUTURE = date(2027, 5, 18)
+# A working day before the demo's "today" (23 November 2026) with no demo meeting: pages
+# fire triggers as of the real today, which is on or after it.
+PAST = date(2026, 11, 19)
 BOARD = ["chair", "north_dass", "west_dass", "police_lead", "icb_lead", "acute_lead", "fire_lead", "probation_lead",
          "ph_lead", "healthwatch_lead", "vcs_lead", "sar_chair", "office"]
 
