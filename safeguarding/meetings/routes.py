@@ -155,7 +155,10 @@ def meeting(meeting_id: int):
         decisions.setdefault(d.agenda_item_id, []).append(d)
     register = svc.load_register(m)
     quorate, missing = svc.is_quorate(m, register)
-    awaiting = svc.awaiting_ratification() if any(i.kind == AgendaItemKind.chair_actions for i in items) else []
+    # The chair's actions still to ratify, for a meeting still to happen (a held meeting's
+    # ratification items show what it decided).
+    awaiting = svc.awaiting_ratification() if m.state in UPCOMING_STATES and any(
+        i.kind == AgendaItemKind.chair_actions for i in items) else []
     return render_template(
         "meetings/meeting.html", m=m, items=[i for i in items if not i.withdrawn],
         withdrawn=[i for i in items if i.withdrawn], papers=papers, see_papers=see_papers,
