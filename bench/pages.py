@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from safeguarding.calendar import today
-from safeguarding.models import Group, Meeting, MeetingState, Minutes, Organisation, Person, Role
+from safeguarding.calendar import financial_year_label, today
+from safeguarding.models import (
+    Budget,
+    Group,
+    Invoice,
+    Meeting,
+    MeetingState,
+    Minutes,
+    Organisation,
+    Person,
+    Role,
+    User,
+)
 
 OFFICE = Role.business_office
 
@@ -29,8 +40,38 @@ def pages(session) -> list[tuple[Role, str]]:
         (OFFICE, f"/api/v1/groups/{group}/memberships"),
         (OFFICE, "/actions"),
         (OFFICE, "/actions?status=all"),
-        (OFFICE, "/api/v1/actions?status=all&per_page=100"),
+        (OFFICE, "/api/v1/actions?per_page=100"),
+        *_budget(session),
         *meeting_pages(session),
+    ]
+
+
+def _budget(session) -> list[tuple[Role, str]]:
+    year = session.scalar(sa.select(sa.func.max(Budget.financial_year)))
+    if year is None:
+        return []
+    label = financial_year_label(year)
+    invoice = session.scalar(sa.select(Invoice.id).order_by(Invoice.id.desc()))
+    org = session.scalar(sa.select(Invoice.organisation_id).order_by(Invoice.id.desc()))
+    partner = session.scalar(sa.select(User.organisation_id).where(User.email == "partner_member@bench.example"))
+    return [
+        (OFFICE, "/budget"),
+        (OFFICE, f"/budget/{label}"),
+        (OFFICE, f"/budget/{label}/contributions"),
+        (OFFICE, f"/budget/{label}/spend"),
+        (OFFICE, f"/budget/{label}/monitoring"),
+        (OFFICE, f"/budget/{label}/monitoring.xlsx"),
+        (OFFICE, "/budget/invoices"),
+        (OFFICE, "/budget/invoices?status=overdue"),
+        (OFFICE, f"/budget/invoices/{invoice}"),
+        (OFFICE, f"/budget/organisations/{org}"),
+        (Role.partner_member, f"/budget/organisations/{partner}"),
+        (Role.partner_member, "/home"),
+        (OFFICE, f"/api/v1/reports/budget-monitoring?year={label}"),
+        (OFFICE, f"/api/v1/reports/budget-monitoring?year={label}&format=csv"),
+        (OFFICE, "/api/v1/invoices?per_page=100"),
+        (OFFICE, "/api/v1/spend?per_page=100"),
+        (OFFICE, "/api/v1/contribution-agreements?per_page=100"),
     ]
 
 

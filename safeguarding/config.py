@@ -71,6 +71,11 @@ class Config:
     SCHEDULER_DAILY_AT = "06:30"
     SCHEDULER_TIMEZONE = "Europe/London"
 
+    # Budget (defaults; see services/budget.py): days an invoice gives to pay, and days
+    # between reminders while it is overdue.
+    INVOICE_PAYMENT_DAYS = 30
+    INVOICE_CHASE_INTERVAL_DAYS = 14
+
     PARTNERSHIP_NAME = "Safeguarding Partnership"
     SERVICE_BASE_URL = "http://127.0.0.1:5000"
 
@@ -112,6 +117,9 @@ def from_environment() -> dict:
             out[key] = os.environ[env]
     if os.environ.get("MAIL_PORT"):
         out["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
+    for name in ("INVOICE_PAYMENT_DAYS", "INVOICE_CHASE_INTERVAL_DAYS"):
+        if os.environ.get(name):
+            out[name] = int(os.environ[name])
     for flag in ("MAIL_USE_TLS", "MAIL_USE_SSL"):
         if os.environ.get(flag) is not None:
             out[flag] = _env_bool(flag, False)

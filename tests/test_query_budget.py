@@ -21,7 +21,21 @@ def _pages(demo):
         f"/api/v1/groups/{group}/memberships", f"/api/v1/organisations/{org}/history",
         "/actions", "/actions?status=all&overdue=1", f"/actions/{demo.id('actions', 'icb_progress')}",
         "/api/v1/actions?status=open", "/audit",
+        *_budget_pages(demo),
         *_meeting_pages(demo),
+    ]
+
+
+def _budget_pages(demo):
+    west_invoice, west = demo.id("invoices", "west"), demo.org("west").id
+    return [
+        "/budget", "/budget/2020-21", "/budget/2021-22", "/budget/2020-21/contributions", "/budget/invoices",
+        "/budget/invoices?status=overdue", f"/budget/invoices/{west_invoice}", f"/budget/organisations/{west}",
+        "/budget/2020-21/spend", "/budget/2020-21/spend/new", "/budget/2020-21/monitoring",
+        "/budget/2020-21/monitoring.xlsx", "/budget/2020-21/contributions.csv",
+        "/api/v1/budgets", "/api/v1/budgets/2020-21", "/api/v1/budgets/2020-21/lines",
+        "/api/v1/contribution-agreements", "/api/v1/invoices", "/api/v1/payments", "/api/v1/spend?year=2020-21",
+        "/api/v1/reports/budget-monitoring?year=2020-21",
     ]
 
 
@@ -76,7 +90,26 @@ def _grow(demo, n: int) -> None:
         a = actions.create_action(title="Grown action", owner_organisation_id=org.id, due_date=date(2026, 1, 1),
                                   source_type=ActionSource.meeting, group_id=board.id)
         actions.add_update(a, demo.user("office"), text="Progress", progress=10)
+        _grow_budget(org)
     _grow_meetings(demo, n)
+
+
+def _grow_budget(org) -> None:
+    """A contribution (with its variation), an invoice part paid, and spend in 2020/21."""
+    from datetime import date
+
+    from safeguarding.models import SAR_AUTHORS_LINE
+    from safeguarding.services import budget
+
+    b = budget.budget_for_year(2020)
+    agreement = budget.add_agreement(b, organisation_id=org.id, kind="fixed", fixed_pence=1_000_00,
+                                     variation=budget.Variation("Joined", "Partnership Board", date(2020, 6, 1)))
+    invoice = budget.raise_invoice(agreement, issued_on=date(2020, 7, 1))
+    budget.record_payment(invoice, amount_pence=400_00, received_on=date(2020, 7, 20))
+    c = budget.record_commitment(financial_year=2020, line_name=SAR_AUTHORS_LINE, amount_pence=500_00,
+                                 supplier="Reviewer", reference=f"PO-{org.id}", committed_on=date(2020, 8, 1),
+                                 description="")
+    budget.record_spend_against_commitment(c.id, amount_pence=100_00, spent_on=date(2020, 9, 1), reference="I")
 
 
 @pytest.mark.parametrize("who", ["office", "admin"])
