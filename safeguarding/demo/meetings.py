@@ -214,7 +214,7 @@ class Demo:
         return {"apologies": apologies, "deputies": deputies}
 
 
-@step(70, "meetings")
+@step(75, "meetings")
 def seed_meetings(ctx: DemoContext) -> None:
     d = Demo(ctx)
     office, board = d.office, ctx.groups["board"]
