@@ -7,6 +7,9 @@ import sqlalchemy as sa
 from safeguarding.calendar import financial_year_label, today
 from safeguarding.models import (
     Budget,
+    Complaint,
+    Dispute,
+    DisputeState,
     Group,
     Invoice,
     Meeting,
@@ -19,6 +22,8 @@ from safeguarding.models import (
 )
 
 OFFICE = Role.business_office
+CHAIR = Role.independent_chair
+PARTNER = Role.partner_member
 
 
 def pages(session) -> list[tuple[Role, str]]:
@@ -41,8 +46,32 @@ def pages(session) -> list[tuple[Role, str]]:
         (OFFICE, "/actions"),
         (OFFICE, "/actions?status=all"),
         (OFFICE, "/api/v1/actions?per_page=100"),
+        *_disputes(session),
         *_budget(session),
         *meeting_pages(session),
+    ]
+
+
+def _disputes(session) -> list[tuple[Role, str]]:
+    dispute = session.scalar(sa.select(Dispute.id).where(Dispute.state == DisputeState.meeting_convened)
+                             .order_by(Dispute.id)) or 1
+    held = session.scalar(sa.select(Dispute.id).where(Dispute.state == DisputeState.resolved).order_by(Dispute.id)) or 1
+    complaint = session.scalar(sa.select(Complaint.id).order_by(Complaint.id)) or 1
+    return [
+        (OFFICE, "/disputes"),
+        (OFFICE, "/disputes?status=all"),
+        (OFFICE, "/disputes?status=all&page=5"),
+        (PARTNER, "/disputes?status=all"),
+        (OFFICE, f"/disputes/{dispute}"),
+        (CHAIR, f"/disputes/{dispute}/meeting"),
+        (OFFICE, f"/disputes/{held}"),
+        (OFFICE, "/complaints?status=all"),
+        (OFFICE, f"/complaints/{complaint}"),
+        (OFFICE, "/api/v1/disputes?all=true&per_page=100"),
+        (PARTNER, "/api/v1/disputes?all=true&per_page=100"),
+        (OFFICE, f"/api/v1/disputes/{dispute}/agenda-agreements"),
+        (OFFICE, "/api/v1/complaints?all=true&per_page=100"),
+        (CHAIR, "/home"),
     ]
 
 

@@ -150,6 +150,8 @@ def _register_blueprints(app: Flask) -> None:
     from safeguarding.auth.routes import bp as auth_bp
     from safeguarding.budget.api import blp as budget_api
     from safeguarding.budget.routes import bp as budget_bp
+    from safeguarding.disputes.api import blp as disputes_api
+    from safeguarding.disputes.routes import bp as disputes_bp
     from safeguarding.extensions import api
     from safeguarding.jobs.routes import bp as jobs_bp
     from safeguarding.main.routes import bp as main_bp
@@ -161,9 +163,9 @@ def _register_blueprints(app: Flask) -> None:
     from safeguarding.workflows.routes import bp as workflow_bp
 
     for bp in (main_bp, auth_bp, partnership_bp, admin_bp, workflow_bp, actions_bp, audit_log_bp, notify_bp,
-               jobs_bp, budget_bp, meetings_bp):
+               jobs_bp, budget_bp, disputes_bp, meetings_bp):
         app.register_blueprint(bp)
-    for blp in (core_api, auth_api, partnership_api, actions_api, budget_api, meetings_api):
+    for blp in (core_api, auth_api, partnership_api, actions_api, budget_api, disputes_api, meetings_api):
         api.register_blueprint(blp)
 
     frontend = app.config["GOVUK_FRONTEND_DIR"]

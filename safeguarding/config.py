@@ -76,6 +76,10 @@ class Config:
     INVOICE_PAYMENT_DAYS = 30
     INVOICE_CHASE_INTERVAL_DAYS = 14
 
+    # Disputes (see services/disputes.py): alert the chair and office when this many days
+    # remain before the 28-day deadline and no meeting is convened (*default* 7).
+    DISPUTE_ALERT_DAYS = 7
+
     PARTNERSHIP_NAME = "Safeguarding Partnership"
     SERVICE_BASE_URL = "http://127.0.0.1:5000"
 
@@ -115,6 +119,8 @@ def from_environment() -> dict:
     for env, key in mapping.items():
         if os.environ.get(env):
             out[key] = os.environ[env]
+    if os.environ.get("DISPUTE_ALERT_DAYS"):
+        out["DISPUTE_ALERT_DAYS"] = int(os.environ["DISPUTE_ALERT_DAYS"])
     if os.environ.get("MAIL_PORT"):
         out["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
     for name in ("INVOICE_PAYMENT_DAYS", "INVOICE_CHASE_INTERVAL_DAYS"):

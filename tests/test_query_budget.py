@@ -21,8 +21,20 @@ def _pages(demo):
         f"/api/v1/groups/{group}/memberships", f"/api/v1/organisations/{org}/history",
         "/actions", "/actions?status=all&overdue=1", f"/actions/{demo.id('actions', 'icb_progress')}",
         "/api/v1/actions?status=open", "/audit",
+        *_dispute_pages(demo),
         *_budget_pages(demo),
         *_meeting_pages(demo),
+    ]
+
+
+def _dispute_pages(demo):
+    dispute, complaint = demo.id("disputes", "convened"), demo.id("complaints", "partnership")
+    return [
+        "/disputes", "/disputes?status=all", f"/disputes/{dispute}", f"/disputes/{dispute}/meeting",
+        f"/disputes/{dispute}/agenda", f"/disputes/{demo.id('disputes', 'resolved')}", "/complaints?status=all",
+        f"/complaints/{complaint}", "/api/v1/disputes?all=true", f"/api/v1/disputes/{dispute}",
+        f"/api/v1/disputes/{dispute}/agenda-agreements", "/api/v1/complaints?all=true",
+        f"/api/v1/complaints/{complaint}",
     ]
 
 
@@ -90,8 +102,28 @@ def _grow(demo, n: int) -> None:
         a = actions.create_action(title="Grown action", owner_organisation_id=org.id, due_date=date(2026, 1, 1),
                                   source_type=ActionSource.meeting, group_id=board.id)
         actions.add_update(a, demo.user("office"), text="Progress", progress=10)
+        _grow_disputes(demo, org)
         _grow_budget(org)
     _grow_meetings(demo, n)
+
+
+def _grow_disputes(demo, org) -> None:
+    """A determined dispute with the police, its agenda answered, and a complaint."""
+    from datetime import date
+
+    from safeguarding.models import ComplaintKind
+    from safeguarding.services import complaints, disputes
+    from safeguarding.workflows.disputes import dispute_lifecycle
+
+    office = demo.user("office")
+    d = disputes.raise_dispute(office, subject="Grown dispute", summary="Grown",
+                               party_organisation_ids=[org.id, demo.org("police").id], raised_on=date(2026, 11, 1))
+    dispute_lifecycle.fire(d, "determine", user=office, version=d.version, params={"determined_on": date(2026, 11, 2)})
+    disputes.draft_agenda(d, office, version=d.version, text="Grown agenda")
+    disputes.record_agenda_response(d, demo.user("police"), agenda_revision=1, response="agreed")
+    complaints.log_complaint(office, kind=ComplaintKind.member_service, received_on=date(2026, 11, 2),
+                             complainant_name="Grown", complainant_contact="grown@example.com", summary="Grown",
+                             organisation_id=org.id)
 
 
 def _grow_budget(org) -> None:

@@ -3,7 +3,7 @@ decisions with votes and validations, chair's actions with consultations, minute
 sections and amendments, and subjects waiting for the Board's agenda
 
 Revision ID: 427cab7d397d
-Revises: 3b2b7ae2756a
+Revises: 6f606208b152
 Create Date: 2026-11-23 16:16:35.620031
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '427cab7d397d'
-down_revision = '3b2b7ae2756a'
+down_revision = '6f606208b152'
 branch_labels = None
 depends_on = None
 

@@ -25,6 +25,17 @@ from safeguarding.models.budget import (
     VariationSubject,
 )
 from safeguarding.models.calendar import ClosureDay
+from safeguarding.models.disputes import (
+    AgendaResponse,
+    AgendaResponseKind,
+    Complaint,
+    ComplaintKind,
+    ComplaintState,
+    Dispute,
+    DisputeParty,
+    DisputeState,
+    ResponseMethod,
+)
 from safeguarding.models.enums import (
     Area,
     Arm,
@@ -94,6 +105,8 @@ __all__ = [
     "Paper",
     "VoteChoice",
     "Action",
+    "AgendaResponse",
+    "AgendaResponseKind",
     "ActionSource",
     "ActionStatus",
     "ActionUpdate",
@@ -111,6 +124,12 @@ __all__ = [
     "Commitment",
     "ContributionAgreement",
     "ClosureDay",
+    "Complaint",
+    "ComplaintKind",
+    "ComplaintState",
+    "Dispute",
+    "DisputeParty",
+    "DisputeState",
     "Base",
     "Group",
     "GroupKind",
@@ -131,6 +150,7 @@ __all__ = [
     "PartnershipState",
     "Payment",
     "Person",
+    "ResponseMethod",
     "Role",
     "SpendEntry",
     "SpendKind",
