@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from safeguarding.calendar import financial_year_label
+from safeguarding.calendar import financial_year_label, today
 from safeguarding.models import (
     Budget,
     Complaint,
@@ -12,6 +12,9 @@ from safeguarding.models import (
     DisputeState,
     Group,
     Invoice,
+    Meeting,
+    MeetingState,
+    Minutes,
     Organisation,
     Person,
     Review,
@@ -64,6 +67,7 @@ def pages(session) -> list[tuple[Role, str]]:
         (OFFICE, "/actions?source=review"),
         *_disputes(session),
         *_budget(session),
+        *meeting_pages(session),
     ]
 
 
@@ -116,4 +120,34 @@ def _budget(session) -> list[tuple[Role, str]]:
         (OFFICE, "/api/v1/invoices?per_page=100"),
         (OFFICE, "/api/v1/spend?per_page=100"),
         (OFFICE, "/api/v1/contribution-agreements?per_page=100"),
+    ]
+
+
+def meeting_pages(session) -> list[tuple[Role, str]]:
+    """The meeting list, a Board meeting's page and register (the latest held, and the
+    next), minutes, and the meetings API."""
+    board = session.scalar(sa.select(Group.id).where(Group.kind == "board").order_by(Group.id))
+    held = session.scalar(sa.select(Meeting.id).where(Meeting.group_id == board, Meeting.state == MeetingState.closed)
+                          .order_by(Meeting.meeting_date.desc()).limit(1))
+    upcoming = session.scalar(sa.select(Meeting.id).where(Meeting.group_id == board, Meeting.meeting_date >= today())
+                              .order_by(Meeting.meeting_date).limit(1)) or held
+    minutes = session.scalar(sa.select(Minutes.id).where(Minutes.meeting_id == held))
+    return [
+        (OFFICE, "/meetings"),
+        (OFFICE, "/meetings?when=past"),
+        (OFFICE, "/meetings?when=past&page=40"),
+        (OFFICE, f"/meetings?when=all&group={board}"),
+        (OFFICE, f"/meetings/{held}"),
+        (OFFICE, f"/meetings/{upcoming}"),
+        (OFFICE, f"/meetings/{held}/attendance"),
+        (OFFICE, f"/meetings/{upcoming}/attendance"),
+        (OFFICE, "/minutes"),
+        (OFFICE, f"/minutes/{minutes}"),
+        (OFFICE, "/chair-actions"),
+        (OFFICE, "/declarations"),
+        (Role.partner_member, "/meetings?when=past"),
+        (Role.viewer, "/minutes"),
+        (OFFICE, "/api/v1/meetings?per_page=100"),
+        (OFFICE, f"/api/v1/meetings/{held}/attendance"),
+        (OFFICE, "/api/v1/minutes?per_page=100"),
     ]

@@ -156,6 +156,8 @@ def _register_blueprints(app: Flask) -> None:
     from safeguarding.extensions import api
     from safeguarding.jobs.routes import bp as jobs_bp
     from safeguarding.main.routes import bp as main_bp
+    from safeguarding.meetings.api import blp as meetings_api
+    from safeguarding.meetings.routes import bp as meetings_bp
     from safeguarding.notify.routes import bp as notify_bp
     from safeguarding.partnership.api import blp as partnership_api
     from safeguarding.partnership.routes import bp as partnership_bp
@@ -164,11 +166,11 @@ def _register_blueprints(app: Flask) -> None:
     from safeguarding.workflows.routes import bp as workflow_bp
 
     for bp in (main_bp, auth_bp, partnership_bp, admin_bp, workflow_bp, actions_bp, audit_log_bp, notify_bp,
-               jobs_bp, budget_bp, disputes_bp):
+               jobs_bp, budget_bp, disputes_bp, meetings_bp):
         app.register_blueprint(bp)
     app.register_blueprint(reviews_bp)
     app.register_blueprint(closures_bp)
-    for blp in (core_api, auth_api, partnership_api, actions_api, budget_api, disputes_api):
+    for blp in (core_api, auth_api, partnership_api, actions_api, budget_api, disputes_api, meetings_api):
         api.register_blueprint(blp)
     api.register_blueprint(reviews_api)
 

@@ -26,6 +26,7 @@ def _pages(demo):
           or url.startswith(("/reviews/all", "/reviews/requests", "/reviews/timeliness"))],
         *_dispute_pages(demo),
         *_budget_pages(demo),
+        *_meeting_pages(demo),
     ]
 
 
@@ -66,6 +67,41 @@ def _budget_pages(demo):
     ]
 
 
+def _meeting_pages(demo):
+    held, upcoming = demo.id("meetings", "board_2026_10"), demo.id("meetings", "board_upcoming")
+    return [
+        "/meetings", "/meetings?when=past", f"/meetings/{held}", f"/meetings/{upcoming}",
+        f"/meetings/{held}/attendance", f"/meetings/{upcoming}/attendance",
+        f"/minutes/{demo.id('minutes', 'ratified')}", "/minutes", "/chair-actions", "/declarations",
+        "/api/v1/meetings", f"/api/v1/meetings/{held}", f"/api/v1/meetings/{held}/attendance",
+        f"/api/v1/meetings/{held}/decisions", "/api/v1/minutes", "/api/v1/declarations",
+    ]
+
+
+def _grow_meetings(demo, n: int) -> None:
+    """n more meetings, and n more agenda items with papers and declarations on the next
+    Board meeting (the new Board members above also join every register)."""
+    import io
+    from datetime import date, timedelta
+
+    from werkzeug.datastructures import FileStorage
+
+    from safeguarding.extensions import db
+    from safeguarding.models import Meeting
+    from safeguarding.services import meetings, storage
+
+    office = demo.user("office")
+    upcoming = db.session.get(Meeting, demo.id("meetings", "board_upcoming"))
+    start = date(2028, 1, 4) + timedelta(days=7 * len(meetings.agenda_of(upcoming)))
+    for i in range(n):
+        meetings.schedule_meeting(group_id=demo.group("sar").id, meeting_date=start + timedelta(days=7 * i))
+        item = meetings.add_agenda_item(upcoming, title=f"Grown item {i}")
+        stored = storage.save_upload(FileStorage(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename="grown.pdf"),
+                                     purpose="meeting_paper")
+        meetings.attach_paper(item, stored, title=f"Grown paper {i}")
+        meetings.declare_interest(item, user=office, person_id=demo.person("police_lead").id, nature="Grown")
+
+
 def _grow(demo, n: int) -> None:
     """Add n more organisations, people, board memberships and actions with progress."""
     from datetime import date
@@ -85,6 +121,7 @@ def _grow(demo, n: int) -> None:
         _grow_disputes(demo, org)
         _grow_reviews(demo, org)
         _grow_budget(org)
+    _grow_meetings(demo, n)
 
 
 def _grow_disputes(demo, org) -> None:

@@ -2,7 +2,7 @@
 recommendations, deadline alerts; closure days can be removed (kept, inactive)
 
 Revision ID: 885eb3181dee
-Revises: 6f606208b152
+Revises: 427cab7d397d
 Create Date: 2026-11-23 16:57:19.902557
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '885eb3181dee'
-down_revision = '6f606208b152'
+down_revision = '427cab7d397d'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Meetings and governance: pages (routes.py) and JSON API (api.py)."""

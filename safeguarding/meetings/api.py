@@ -1,0 +1,577 @@
+"""JSON API for meetings, the register, decisions, declarations, chair's actions and
+minutes (the same services as the pages)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from flask_login import current_user
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from safeguarding import access
+from safeguarding.api.schemas import PageArgs, page, page_of, workflow_fields
+from safeguarding.api.workflow import add_workflow_endpoints
+from safeguarding.errors import ProblemSchema
+from safeguarding.extensions import db
+from safeguarding.models import (
+    AgendaItem,
+    AgendaItemKind,
+    AttendanceStatus,
+    ChairActionStatus,
+    DecisionMethod,
+    DecisionOutcome,
+    MeetingKind,
+    MeetingState,
+    MinutesState,
+    Role,
+    VoteChoice,
+)
+from safeguarding.services import meetings as svc
+from safeguarding.services.errors import NotFound
+from safeguarding.workflows.meetings import (
+    chair_action_lifecycle,
+    meeting_lifecycle,
+    minutes_lifecycle,
+)
+
+blp = Blueprint("meetings_api", __name__, url_prefix="/api/v1",
+                description="Meetings, attendance and quorum, decisions, declarations, chair's actions, minutes")
+
+OFFICE = (Role.business_office,)
+OFFICE_OR_CHAIR = (Role.business_office, Role.independent_chair)
+MEMBERS = (Role.partner_member, Role.subgroup_chair)
+READERS = (*OFFICE_OR_CHAIR, *MEMBERS)
+MINUTES_READERS = (*READERS, Role.viewer)
+
+
+def _enum(enum_cls, **kw):
+    return fields.Enum(enum_cls, by_value=True, **kw)
+
+
+# --- schemas ------------------------------------------------------------------------------
+
+class MeetingSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    group_id = fields.Integer(required=True)
+    group = fields.String(dump_only=True, attribute="group.name")
+    kind = _enum(MeetingKind, load_default=MeetingKind.ordinary)
+    purpose = fields.String(allow_none=True, validate=validate.Length(max=300),
+                            metadata={"description": "What an extraordinary meeting is for"})
+    meeting_date = fields.Date(required=True)
+    starts_at = fields.Time(load_default=None, metadata={"description": "Local time (Europe/London); default 10:00"})
+    ends_at = fields.Time(load_default=None, metadata={"description": "Local time; default 12:00"})
+    location = fields.String(allow_none=True, validate=validate.Length(max=300))
+    papers_due_on = fields.Date(allow_none=True, metadata={"description": "Default: 5 working days before"})
+    papers_published_on = fields.Date(dump_only=True)
+    late_publication_reason = fields.String(dump_only=True)
+    nominated_chair_person_id = fields.Integer(dump_only=True, allow_none=True)
+    held = fields.Boolean(dump_only=True, attribute="is_held",
+                          metadata={"description": "The meeting took place (closed, or recorded as inquorate)"})
+
+
+MeetingResource = Schema.from_dict({**MeetingSchema._declared_fields, **workflow_fields(meeting_lifecycle)},
+                                   name="MeetingResource")
+
+
+class PaperSchema(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    file_name = fields.String(attribute="stored_file.original_name")
+    content_type = fields.String(attribute="stored_file.content_type")
+    size = fields.Integer(attribute="stored_file.size")
+    url = fields.Function(lambda p: url_for("meetings.paper", meeting_id=p.meeting_id, paper_id=p.id))
+
+
+class AgendaItemSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    position = fields.Integer(dump_only=True)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    kind = _enum(AgendaItemKind, dump_only=True)
+    description = fields.String(allow_none=True)
+    presenter = fields.String(allow_none=True, validate=validate.Length(max=200))
+    subject_type = fields.String(dump_only=True, allow_none=True)
+    subject_id = fields.Integer(dump_only=True, allow_none=True)
+    group_id = fields.Integer(dump_only=True, allow_none=True,
+                              metadata={"description": "The sub-group of a sub-group report slot"})
+    withdrawn = fields.Boolean(dump_only=True)
+    papers = fields.List(fields.Nested(PaperSchema), dump_only=True)
+
+
+MeetingDetail = Schema.from_dict({**MeetingSchema._declared_fields, **workflow_fields(meeting_lifecycle),
+                                  "agenda": fields.List(fields.Nested(AgendaItemSchema))}, name="MeetingDetail")
+
+
+class MeetingUpdateSchema(Schema):
+    version = fields.Integer(required=True, strict=True)
+    meeting_date = fields.Date(required=True)
+    starts_at = fields.Time(required=True)
+    ends_at = fields.Time(required=True)
+    location = fields.String(allow_none=True, validate=validate.Length(max=300))
+    purpose = fields.String(allow_none=True, validate=validate.Length(max=300))
+    papers_due_on = fields.Date(allow_none=True)
+
+
+class SeriesSchema(Schema):
+    group_id = fields.Integer(required=True)
+    first_date = fields.Date(required=True)
+    count = fields.Integer(load_default=6, validate=validate.Range(min=1, max=12))
+    interval_months = fields.Integer(load_default=2, validate=validate.Range(min=1, max=6))
+    starts_at = fields.Time(load_default=None)
+    ends_at = fields.Time(load_default=None)
+    location = fields.String(allow_none=True)
+
+
+class MeetingArgs(PageArgs):
+    group_id = fields.Integer()
+    from_ = fields.Date(data_key="from", metadata={"description": "Meetings on or after this date"})
+    to = fields.Date(metadata={"description": "Meetings on or before this date"})
+    state = fields.String(validate=validate.OneOf([s.value for s in MeetingState]))
+
+
+class AttendanceEntrySchema(Schema):
+    membership_id = fields.Integer(required=True)
+    status = fields.String(required=True, validate=validate.OneOf([s.value for s in AttendanceStatus]))
+    deputy_person_id = fields.Integer(allow_none=True, load_default=None)
+    note = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=500))
+
+
+class SeatSchema(Schema):
+    membership_id = fields.Integer(attribute="membership.id")
+    person_id = fields.Integer(attribute="membership.person_id")
+    person = fields.String(attribute="membership.person.name")
+    organisation_id = fields.Integer(attribute="membership.organisation_id", allow_none=True)
+    organisation = fields.Function(lambda s: s.organisation.name if s.organisation else None)
+    role = fields.Function(lambda s: s.membership.role.value)
+    status = fields.Function(lambda s: s.status.value if s.status else None,
+                             metadata={"description": "present, deputy_present, apologies, absent, or null (not recorded)"})
+    deputy_person_id = fields.Function(lambda s: s.row.deputy_person_id if s.row else None)
+    represented = fields.Boolean()
+
+
+class RegisterSchema(Schema):
+    meeting_id = fields.Integer(attribute="meeting.id")
+    quorate = fields.Boolean()
+    quorum_missing = fields.List(fields.String(), metadata={"description": "What the quorum lacks, in words"})
+    presiding_chair_person_id = fields.Integer(allow_none=True)
+    seats = fields.List(fields.Nested(SeatSchema))
+
+
+class ApologiesSchema(Schema):
+    membership_id = fields.Integer(load_default=None, metadata={"description": "Default: your seat on the group"})
+    deputy_person_id = fields.Integer(allow_none=True, load_default=None,
+                                      metadata={"description": "Who attends in your place"})
+    note = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=500))
+
+
+class VoteSchema(Schema):
+    organisation_id = fields.Integer(required=True)
+    vote = fields.String(required=True, validate=validate.OneOf([v.value for v in VoteChoice]))
+
+
+class ValidationSchema(Schema):
+    organisation_id = fields.Integer()
+    validated_at = fields.DateTime(allow_none=True)
+    validated_by_person_id = fields.Integer(allow_none=True)
+
+
+class DecisionSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    meeting_id = fields.Integer(dump_only=True)
+    agenda_item_id = fields.Integer(required=True)
+    method = _enum(DecisionMethod, required=True)
+    outcome = _enum(DecisionOutcome, dump_only=True)
+    text = fields.String(required=True, validate=validate.Length(min=1))
+    votes = fields.List(fields.Nested(VoteSchema), load_default=list,
+                        metadata={"description": "One per organisation entitled to vote"})
+    casting_vote = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(["for", "against"]),
+                                 metadata={"description": "The chair's, only when the votes are tied"})
+    interim = fields.Boolean(load_default=False)
+    subject_type = fields.String(dump_only=True, allow_none=True)
+    subject_id = fields.Integer(dump_only=True, allow_none=True)
+    quorate = fields.Boolean(dump_only=True)
+    votes_for = fields.Integer(dump_only=True)
+    votes_against = fields.Integer(dump_only=True)
+    abstentions = fields.Integer(dump_only=True)
+    casting_vote_by_person_id = fields.Integer(dump_only=True, allow_none=True)
+    validations = fields.List(fields.Nested(ValidationSchema), dump_only=True)
+    stands = fields.Function(lambda d: svc.decision_stands(d), dump_only=True)
+    recorded_at = fields.DateTime(dump_only=True)
+
+
+class DeclarationSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    meeting_id = fields.Integer(dump_only=True)
+    agenda_item_id = fields.Integer(required=True)
+    person_id = fields.Integer(allow_none=True, load_default=None,
+                               metadata={"description": "The business office only: who declared"})
+    organisation_id = fields.Integer(dump_only=True, allow_none=True)
+    nature = fields.String(required=True, validate=validate.Length(min=1))
+    declared_at = fields.DateTime(dump_only=True)
+
+
+class DeclarationArgs(PageArgs):
+    meeting_id = fields.Integer()
+
+
+class ConsultationSchema(Schema):
+    organisation_id = fields.Integer(required=True)
+    consulted_on = fields.Date(required=True)
+    view = fields.String(required=True)
+    consulted_person_id = fields.Integer(allow_none=True, load_default=None)
+
+
+class ChairActionSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    group_id = fields.Integer(dump_only=True)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    decision = fields.String(required=True)
+    urgency = fields.String(required=True, metadata={"description": "Why it could not wait for the next meeting"})
+    decided_on = fields.Date(required=True)
+    decided_by_person_id = fields.Integer(dump_only=True)
+    ratified_on = fields.Date(dump_only=True, allow_none=True)
+    consultations = fields.List(fields.Nested(ConsultationSchema), required=True)
+
+
+ChairActionResource = Schema.from_dict({**ChairActionSchema._declared_fields,
+                                        **workflow_fields(chair_action_lifecycle)}, name="ChairActionResource")
+
+
+class ChairActionArgs(PageArgs):
+    status = fields.String(validate=validate.OneOf([s.value for s in ChairActionStatus]))
+
+
+class SectionSchema(Schema):
+    agenda_item_id = fields.Integer(required=True)
+    text = fields.String(required=True)
+
+
+class MinutesSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    meeting_id = fields.Integer(dump_only=True)
+    meeting = fields.String(dump_only=True, attribute="meeting.name")
+    submitted_on = fields.Date(dump_only=True, allow_none=True)
+    approved_on = fields.Date(dump_only=True, allow_none=True)
+    circulated_at = fields.DateTime(dump_only=True, allow_none=True)
+    ratified_on = fields.Date(dump_only=True, allow_none=True)
+    ratified_at_meeting_id = fields.Integer(dump_only=True, allow_none=True)
+
+
+MinutesResource = Schema.from_dict({**MinutesSchema._declared_fields, **workflow_fields(minutes_lifecycle)},
+                                   name="MinutesResource")
+MinutesDetail = Schema.from_dict({**MinutesSchema._declared_fields, **workflow_fields(minutes_lifecycle),
+                                  "sections": fields.List(fields.Nested(SectionSchema))}, name="MinutesDetail")
+
+
+class MinutesUpdateSchema(Schema):
+    version = fields.Integer(required=True, strict=True)
+    sections = fields.List(fields.Nested(SectionSchema), required=True)
+
+
+class MinutesArgs(PageArgs):
+    state = fields.String(validate=validate.OneOf([s.value for s in MinutesState]))
+    group_id = fields.Integer()
+
+
+class AmendmentSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    agenda_item_id = fields.Integer(allow_none=True, load_default=None)
+    text = fields.String(required=True)
+    reason = fields.String(required=True)
+    recorded_at = fields.DateTime(dump_only=True)
+
+
+# --- meetings -------------------------------------------------------------------------------
+
+def _meeting_detail(meeting) -> dict[str, Any]:
+    items = svc.agenda_of(meeting, include_withdrawn=True)
+    papers: dict[int, list] = {}
+    if svc.may_see_papers(meeting, current_user):
+        for p in svc.papers_of(meeting):
+            papers.setdefault(p.agenda_item_id, []).append(p)
+    for item in items:
+        item.papers = papers.get(item.id, [])
+    meeting.agenda = items
+    return meeting
+
+
+@blp.route("/meetings", methods=["GET"])
+@access.roles(*READERS)
+@blp.arguments(MeetingArgs, location="query")
+@blp.response(200, page_of(MeetingResource))
+def list_meetings(args):
+    """Meetings you may see (the office and chair: all; members: their groups'), by date."""
+    rows, total = svc.list_meetings(current_user, svc.MeetingFilters(
+        group_id=args.get("group_id"), date_from=args.get("from_"), date_to=args.get("to"), state=args.get("state"),
+        page=args["page"], per_page=args["per_page"]))
+    return page(rows, total, args)
+
+
+@blp.route("/meetings", methods=["POST"])
+@access.roles(*OFFICE)
+@blp.arguments(MeetingSchema)
+@blp.response(201, MeetingDetail)
+def create_meeting(body):
+    """Schedule a meeting (its standing agenda items are added)."""
+    kw = {k: v for k, v in body.items() if v is not None}
+    meeting = svc.schedule_meeting(created_by_id=current_user.id, **kw)
+    return _meeting_detail(meeting)
+
+
+@blp.route("/meetings/series", methods=["POST"])
+@access.roles(*OFFICE)
+@blp.arguments(SeriesSchema)
+@blp.response(201, MeetingResource(many=True))
+def create_series(body):
+    """Schedule a run of meetings (default: 6, every other month, on the same weekday of
+    the month as the first)."""
+    kw = {k: v for k, v in body.items() if v is not None}
+    return svc.schedule_series(created_by_id=current_user.id, **kw)
+
+
+@blp.route("/meetings/<int:meeting_id>", methods=["GET"])
+@access.roles(*READERS)
+@blp.response(200, MeetingDetail)
+def get_meeting(meeting_id: int):
+    """A meeting with its agenda (and papers, once you may see them)."""
+    return _meeting_detail(svc.get_meeting(meeting_id, current_user))
+
+
+@blp.route("/meetings/<int:meeting_id>", methods=["PATCH"])
+@access.roles(*OFFICE)
+@blp.arguments(MeetingUpdateSchema)
+@blp.response(200, MeetingDetail)
+def update_meeting(body, meeting_id: int):
+    meeting = svc.get_meeting(meeting_id, current_user)
+    svc.update_meeting(meeting, **body)
+    return _meeting_detail(meeting)
+
+
+@blp.route("/meetings/<int:meeting_id>/agenda", methods=["GET"])
+@access.roles(*READERS)
+@blp.response(200, AgendaItemSchema(many=True))
+def list_agenda(meeting_id: int):
+    return _meeting_detail(svc.get_meeting(meeting_id, current_user)).agenda
+
+
+@blp.route("/meetings/<int:meeting_id>/agenda", methods=["POST"])
+@access.roles(*OFFICE)
+@blp.arguments(AgendaItemSchema)
+@blp.response(201, AgendaItemSchema)
+def add_agenda_item(body, meeting_id: int):
+    meeting = svc.get_meeting(meeting_id, current_user)
+    item = svc.add_agenda_item(meeting, **body)
+    item.papers = []
+    return item
+
+
+add_workflow_endpoints(blp, "/meetings", meeting_lifecycle, MeetingResource, readers=access.roles(*READERS))
+
+
+# --- attendance -------------------------------------------------------------------------------
+
+def _register(meeting, register=None) -> dict[str, Any]:
+    register = register or svc.load_register(meeting)
+    quorate, missing = svc.is_quorate(meeting, register)
+    chair = svc.presiding_chair(meeting, register)
+    return {"meeting": meeting, "quorate": quorate, "quorum_missing": missing, "seats": register.seats,
+            "presiding_chair_person_id": chair.id if chair else None}
+
+
+@blp.route("/meetings/<int:meeting_id>/attendance", methods=["GET"])
+@access.roles(*READERS)
+@blp.response(200, RegisterSchema)
+def get_attendance(meeting_id: int):
+    """The register: every seat on the group on the meeting date with its attendance, and
+    whether the meeting is quorate (and if not, what is missing)."""
+    return _register(svc.get_meeting(meeting_id, current_user))
+
+
+@blp.route("/meetings/<int:meeting_id>/attendance", methods=["PUT"])
+@access.roles(*OFFICE)
+@blp.arguments(AttendanceEntrySchema(many=True))
+@blp.response(200, RegisterSchema)
+@blp.alt_response(422, schema=ProblemSchema, description="An entry is refused; nothing is saved")
+def put_attendance(entries, meeting_id: int):
+    """Record the register: a list of `{membership_id, status, deputy_person_id}`. Seats
+    not listed are left as they are."""
+    meeting = svc.get_meeting(meeting_id, current_user)
+    register = svc.record_attendance(meeting, entries, user=current_user)
+    return _register(meeting, register)
+
+
+@blp.route("/meetings/<int:meeting_id>/apologies", methods=["POST"])
+@access.roles(Role.business_office, *MEMBERS)
+@blp.arguments(ApologiesSchema)
+@blp.response(201, RegisterSchema)
+def send_apologies(body, meeting_id: int):
+    """Send apologies for your seat, optionally naming who attends in your place."""
+    meeting = svc.get_meeting(meeting_id, current_user)
+    membership_id = body.get("membership_id")
+    if membership_id is None:
+        own = svc.own_seats(svc.load_register(meeting), current_user)
+        membership_id = own[0].membership.id if own else None
+    svc.send_apologies(meeting, membership_id, user=current_user, deputy_person_id=body.get("deputy_person_id"),
+                       note=body.get("note"))
+    return _register(meeting)
+
+
+# --- decisions --------------------------------------------------------------------------------
+
+@blp.route("/meetings/<int:meeting_id>/decisions", methods=["GET"])
+@access.roles(*READERS)
+@blp.response(200, DecisionSchema(many=True))
+def list_decisions(meeting_id: int):
+    return svc.decisions_of(svc.get_meeting(meeting_id, current_user))
+
+
+@blp.route("/meetings/<int:meeting_id>/decisions", methods=["POST"])
+@access.roles(*OFFICE_OR_CHAIR)
+@blp.arguments(DecisionSchema)
+@blp.response(201, DecisionSchema)
+@blp.alt_response(409, schema=ProblemSchema, description="The meeting is not in session")
+@blp.alt_response(422, schema=ProblemSchema, description="Not quorate, or the votes break a rule")
+def record_decision(body, meeting_id: int):
+    """Record a decision on an agenda item: by consensus, or by vote (one vote per
+    organisation entitled to vote; a tie needs the chair's `casting_vote`)."""
+    meeting = svc.get_meeting(meeting_id, current_user)
+    item = svc.get_agenda_item(meeting, body["agenda_item_id"])
+    return svc.record_decision(item, user=current_user, method=body["method"], text=body["text"],
+                               votes=body["votes"], casting_vote=body.get("casting_vote"), interim=body["interim"])
+
+
+@blp.route("/decisions/<int:decision_id>/validations", methods=["POST"])
+@access.roles(*MEMBERS)
+@blp.response(201, DecisionSchema)
+def validate_decision(decision_id: int):
+    """Validate an interim decision for your organisation."""
+    decision = svc.get_decision(decision_id, current_user)
+    svc.validate_decision(decision, user=current_user)
+    return decision
+
+
+# --- declarations -----------------------------------------------------------------------------
+
+@blp.route("/declarations", methods=["GET"])
+@access.roles(*READERS)
+@blp.arguments(DeclarationArgs, location="query")
+@blp.response(200, page_of(DeclarationSchema))
+def list_declarations(args):
+    """The register of declarations of interest (the chair and the office: all; members: their own)."""
+    rows, total = svc.list_declarations(current_user, meeting_id=args.get("meeting_id"), page=args["page"],
+                                        per_page=args["per_page"])
+    return page(rows, total, args)
+
+
+@blp.route("/declarations", methods=["POST"])
+@access.roles(*READERS)
+@blp.arguments(DeclarationSchema)
+@blp.response(201, DeclarationSchema)
+def declare(body):
+    """Declare an interest in an agenda item (in writing to the chair)."""
+    item = db.session.get(AgendaItem, body["agenda_item_id"])
+    if item is None:
+        raise NotFound("Agenda item not found")
+    svc.get_meeting(item.meeting_id, current_user)
+    return svc.declare_interest(item, user=current_user, nature=body["nature"], person_id=body.get("person_id"))
+
+
+# --- chair's actions ----------------------------------------------------------------------------
+
+@blp.route("/chair-actions", methods=["GET"])
+@access.roles(*READERS)
+@blp.arguments(ChairActionArgs, location="query")
+@blp.response(200, page_of(ChairActionResource))
+def list_chair_actions(args):
+    rows, total = svc.list_chair_actions(current_user, status=args.get("status"), page=args["page"],
+                                         per_page=args["per_page"])
+    return page(rows, total, args)
+
+
+@blp.route("/chair-actions", methods=["POST"])
+@access.roles(Role.independent_chair, *MEMBERS)
+@blp.arguments(ChairActionSchema)
+@blp.response(201, ChairActionResource)
+def record_chair_action(body):
+    """The chair (or the Board's vice chair) records an urgent decision taken between
+    meetings, with the consultation of each of the three statutory agencies; it goes on
+    the next Board agenda for ratification."""
+    return svc.record_chair_action(user=current_user, **body)
+
+
+@blp.route("/chair-actions/<int:action_id>", methods=["GET"])
+@access.roles(*READERS)
+@blp.response(200, ChairActionResource)
+def get_chair_action(action_id: int):
+    return svc.get_chair_action(action_id, current_user)
+
+
+add_workflow_endpoints(blp, "/chair-actions", chair_action_lifecycle, ChairActionResource,
+                       readers=access.roles(*READERS))
+
+
+# --- minutes ------------------------------------------------------------------------------------
+
+def _minutes_detail(minutes) -> Any:
+    sections = svc.sections_of(minutes)
+    minutes.sections = [{"agenda_item_id": i.id, "text": sections[i.id].text if i.id in sections else ""}
+                        for i in svc.agenda_of(minutes.meeting)]
+    return minutes
+
+
+@blp.route("/minutes", methods=["GET"])
+@access.roles(*MINUTES_READERS)
+@blp.arguments(MinutesArgs, location="query")
+@blp.response(200, page_of(MinutesResource))
+def list_minutes(args):
+    """Minutes you may read (viewers: ratified minutes only)."""
+    rows, total = svc.list_minutes(current_user, svc.MinutesFilters(
+        state=args.get("state"), group_id=args.get("group_id"), page=args["page"], per_page=args["per_page"]))
+    return page(rows, total, args)
+
+
+@blp.route("/meetings/<int:meeting_id>/minutes", methods=["POST"])
+@access.roles(*OFFICE)
+@blp.response(201, MinutesDetail)
+def start_minutes(meeting_id: int):
+    """Start the minutes of a meeting (one section per agenda item)."""
+    return _minutes_detail(svc.start_minutes(svc.get_meeting(meeting_id, current_user), user=current_user))
+
+
+@blp.route("/minutes/<int:minutes_id>", methods=["GET"])
+@access.roles(*MINUTES_READERS)
+@blp.response(200, MinutesDetail)
+def get_minutes(minutes_id: int):
+    return _minutes_detail(svc.get_minutes(minutes_id, current_user))
+
+
+@blp.route("/minutes/<int:minutes_id>", methods=["PATCH"])
+@access.roles(*OFFICE)
+@blp.arguments(MinutesUpdateSchema)
+@blp.response(200, MinutesDetail)
+def update_minutes(body, minutes_id: int):
+    """Write draft minutes, item by item."""
+    minutes = svc.get_minutes(minutes_id, current_user)
+    svc.update_minutes(minutes, version=body["version"], user=current_user,
+                       sections={s["agenda_item_id"]: s["text"] for s in body["sections"]})
+    return _minutes_detail(minutes)
+
+
+@blp.route("/minutes/<int:minutes_id>/amendments", methods=["GET"])
+@access.roles(*MINUTES_READERS)
+@blp.response(200, AmendmentSchema(many=True))
+def list_amendments(minutes_id: int):
+    return svc.amendments_of(svc.get_minutes(minutes_id, current_user))
+
+
+@blp.route("/minutes/<int:minutes_id>/amendments", methods=["POST"])
+@access.roles(*OFFICE)
+@blp.arguments(AmendmentSchema)
+@blp.response(201, AmendmentSchema)
+def add_amendment(body, minutes_id: int):
+    """Correct approved or ratified minutes (the original text is kept)."""
+    return svc.add_amendment(svc.get_minutes(minutes_id, current_user), user=current_user, **body)
+
+
+add_workflow_endpoints(blp, "/minutes", minutes_lifecycle, MinutesResource, readers=access.roles(*MINUTES_READERS))
