@@ -20,6 +20,7 @@ from safeguarding.calendar import (
     today,
 )
 from safeguarding.extensions import db
+from safeguarding.formatting import long_date
 from safeguarding.forms import error_summary
 from safeguarding.models import (
     Area,
@@ -379,6 +380,26 @@ def commitment(review_id: int):
                 flash(message, "error")
         else:
             flash("The contract value is committed in the budget", "success")
+    return _back(r)
+
+
+@bp.route("/reviews/<int:review_id>/board-agenda", methods=["POST"])
+@access.signed_in
+def board_agenda(review_id: int):
+    """Put the review's sign-off on the next Board agenda (the quality check does it too)."""
+    r = _review(review_id, "office")
+    form = f.VersionedForm()
+    if form.validate_on_submit():
+        try:
+            on = svc.put_on_board_agenda(r, current_user)
+        except ServiceError as exc:
+            form_failed(form, exc)
+            flash(exc.message, "error")
+        else:
+            if on is None:
+                flash("No Board meeting is scheduled yet: the sign-off goes on the next one when it is", "success")
+            else:
+                flash(f"On the agenda of the Board meeting on {long_date(on)}", "success")
     return _back(r)
 
 

@@ -777,6 +777,34 @@ def report_file(review: Review, which: str) -> StoredFile:
     return stored
 
 
+BOARD_SUBJECT = "review"  # subject_type of the Board's agenda items and decisions on a review
+
+
+def board_sign_off(review: Review) -> Any:
+    """The Board's standing decision signing off the review (made at a quorate meeting;
+    an interim one once validated), the latest if several; None without one."""
+    from safeguarding.services import meetings
+
+    standing = [d for d in meetings.decisions_for(BOARD_SUBJECT, review.id) if meetings.decision_stands(d)]
+    return standing[-1] if standing else None
+
+
+def put_on_board_agenda(review: Review, user: Any | None = None) -> date | None:
+    """Put the review's sign-off on the agenda of the next Board meeting (once: the
+    meetings feature keeps one item per subject until the Board decides it). Returns the
+    date of that meeting, or None when no Board meeting is scheduled yet (the item then
+    goes on the next one scheduled)."""
+    from safeguarding.models import Meeting
+    from safeguarding.services import meetings
+
+    if user is not None:
+        _require_office(user)
+    _require_state(review, (ReviewState.draft_report,), "put the review on the Board's agenda")
+    item = meetings.add_to_next_board_agenda(f"Sign-off of case review {review.reference}",
+                                             subject_type=BOARD_SUBJECT, subject_id=review.id, after=today())
+    return db.session.get(Meeting, item.meeting_id).meeting_date if item is not None else None
+
+
 def record_quality_check(review: Review, user: Any, *, version: int | None, passed: bool | None,
                          notes: str | None) -> Review:
     """The sub-group's quality check of the draft report. When it passes, the review goes
@@ -796,6 +824,8 @@ def record_quality_check(review: Review, user: Any, *, version: int | None, pass
     review.quality_checked_on = today()
     audit.mark_action(review, "quality_check")
     db.session.flush()
+    if passed:
+        put_on_board_agenda(review)
     return review
 
 

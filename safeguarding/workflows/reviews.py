@@ -140,6 +140,12 @@ def _quality_checked(ctx: TransitionContext) -> str | None:
     return None
 
 
+def _board_signed_off(ctx: TransitionContext) -> str | None:
+    if svc.board_sign_off(ctx.row) is None:
+        return "The Board has not signed off this review: add it to a Board agenda"
+    return None
+
+
 def _final_uploaded(ctx: TransitionContext) -> str | None:
     if ctx.row.final_report_file_id is None:
         return "Upload the final report first"
@@ -257,7 +263,12 @@ def _draft_returned(ctx: TransitionContext) -> None:
 
 
 def _signed_off(ctx: TransitionContext) -> None:
-    ctx.row.signed_off_on = ctx.as_of
+    from safeguarding.models import Meeting
+
+    decision = svc.board_sign_off(ctx.row)
+    ctx.row.board_decision_id = decision.id
+    # Signed off on the day the Board decided (the office may record it later).
+    ctx.row.signed_off_on = db.session.get(Meeting, decision.meeting_id).meeting_date
 
 
 def _publication_decided(ctx: TransitionContext) -> None:
@@ -340,7 +351,8 @@ review_lifecycle = Lifecycle(
         Transition("revise_draft", "draft_report", "in_review", WORKERS, "Return the draft for revision",
                    allowed=_worker, comment="required", comment_label="What needs to change", apply=_draft_returned),
         Transition("sign_off", "draft_report", "signed_off", OFFICE, "Record the Board's sign-off",
-                   guards=[_quality_checked, _delay_explained(DeadlineKind.report)], apply=_signed_off),
+                   guards=[_quality_checked, _board_signed_off, _delay_explained(DeadlineKind.report)],
+                   apply=_signed_off),
         Transition("publish", "signed_off", "published", OFFICE, "Record the publication decision",
                    params=[Param("publish", "bool", "Will the report be published?",
                                  message="Select whether the report will be published"),

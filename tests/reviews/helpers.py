@@ -127,5 +127,38 @@ def advance(review: Review, demo, to: ReviewState, *, outcome: str | None = None
     return review
 
 
-def board_signs_off(review: Review, demo) -> None:
-    """The Board's sign-off decision (meetings feature); a no-op until it exists."""
+_board_days = iter(range(1, 2000))
+
+
+def board_meeting(demo):
+    """An extraordinary Board meeting in session (everyone present: quorate), on a day of
+    its own after the demo's meetings."""
+    from datetime import timedelta
+
+    from safeguarding.services import meetings
+    from tests.support.meetings import FUTURE, open_meeting
+
+    meeting = meetings.schedule_meeting(group_id=demo.group("board").id, kind="extraordinary",
+                                        meeting_date=FUTURE + timedelta(days=next(_board_days)),
+                                        purpose="Sign-off of case review reports", created_by_id=demo.user("office").id)
+    return open_meeting(meeting, demo)
+
+
+def board_signs_off(review: Review, demo, *, outcome: str = "agreed"):
+    """The Board decides on the review's sign-off at a quorate meeting: agreed by consensus
+    (`outcome="agreed"`) or a vote that is not carried (`"not_carried"`)."""
+    from safeguarding.services import meetings
+    from tests.support.meetings import close, votes
+
+    meeting = board_meeting(demo)
+    item = meetings.add_agenda_item(meeting, title=f"Sign-off of case review {review.reference}",
+                                    subject_type="review", subject_id=review.id)
+    if outcome == "agreed":
+        decision = meetings.record_decision(item, user=demo.user("office"), method="consensus",
+                                            text="The Board signs off the report.")
+    else:
+        decision = meetings.record_decision(item, user=demo.user("office"), method="vote",
+                                            text="The Board does not sign off the report.",
+                                            votes=votes(demo, north="against", west="against", police="against"))
+    close(meeting, demo)
+    return decision

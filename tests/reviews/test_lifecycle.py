@@ -406,3 +406,70 @@ def test_a_branching_transition_must_say_how_it_branches():
                   [Transition("go", "a", "b", {Role.business_office}, "Go", alternatives=("d",),
                               branch=lambda ctx: "b")], initial="a")
     Lifecycle.registry.pop("test_branching", None)
+
+
+# --- the Board's sign-off (a decision at a quorate Board meeting) ------------------------------
+
+def _passed_quality_check(demo):
+    review = advance(new_sar(demo), demo, ReviewState.draft_report)
+    svc.record_quality_check(review, demo.user("sarchair"), version=review.version, passed=True,
+                             notes="Meets the quality markers")
+    return review
+
+
+def test_sign_off_needs_a_standing_board_decision(demo):
+    from tests.reviews.helpers import board_signs_off
+
+    review = _passed_quality_check(demo)
+    with pytest.raises(ValidationFailed) as exc:
+        fire(review, "sign_off", demo.user("office"))
+    assert _reasons(exc) == ["The Board has not signed off this review: add it to a Board agenda"]
+    board_signs_off(review, demo, outcome="not_carried")
+    with pytest.raises(ValidationFailed) as exc:
+        fire(review, "sign_off", demo.user("office"))
+    assert _reasons(exc) == ["The Board has not signed off this review: add it to a Board agenda"]
+    decision = board_signs_off(review, demo)
+    with pytest.raises(Forbidden):
+        fire(review, "sign_off", demo.user("chair"))
+    fire(review, "sign_off", demo.user("office"))
+    assert review.state == ReviewState.signed_off and review.board_decision_id == decision.id
+    from safeguarding.extensions import db
+    from safeguarding.models import Meeting
+
+    assert review.signed_off_on == db.session.get(Meeting, decision.meeting_id).meeting_date
+
+
+def test_an_interim_board_decision_counts_once_validated(demo):
+    from safeguarding.services import meetings
+    from tests.reviews.helpers import board_meeting
+    from tests.support.meetings import close
+
+    review = _passed_quality_check(demo)
+    meeting = board_meeting(demo)
+    item = meetings.add_agenda_item(meeting, title="Sign-off", subject_type="review", subject_id=review.id)
+    decision = meetings.record_decision(item, user=demo.user("office"), method="consensus", interim=True,
+                                        text="Signed off subject to validation")
+    close(meeting, demo)
+    assert not meetings.decision_stands(decision) and svc.board_sign_off(review) is None
+    with pytest.raises(ValidationFailed):
+        fire(review, "sign_off", demo.user("office"))
+
+
+def test_passing_the_quality_check_puts_the_review_on_the_next_board_agenda(client_as, demo):
+    import sqlalchemy as sa
+
+    from safeguarding.extensions import db
+    from safeguarding.models import AgendaItem, Meeting
+
+    review = _passed_quality_check(demo)
+    items = db.session.execute(sa.select(AgendaItem, Meeting).join(Meeting, Meeting.id == AgendaItem.meeting_id)
+                               .where(AgendaItem.subject_type == "review", AgendaItem.subject_id == review.id)).all()
+    [(item, meeting)] = items
+    assert meeting.group_id == demo.group("board").id and meeting.meeting_date > date(2026, 11, 23)
+    assert item.title == f"Sign-off of case review {review.reference}"
+    office = client_as("office")
+    r = office.post(f"/reviews/{review.id}/board-agenda")
+    assert "On the agenda of the Board meeting on" in office.get(r.headers["Location"]).text
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AgendaItem).where(
+        AgendaItem.subject_type == "review", AgendaItem.subject_id == review.id)) == 1  # once per subject
+    assert client_as("sarchair").post(f"/reviews/{review.id}/board-agenda").status_code == 403
