@@ -1,19 +1,27 @@
 """Case reviews as the business office would find them on 23 November 2026: a SAR in each
-main state (one paused for a criminal trial), CSPRs with statutory deadlines coming, and
-information requests returned, outstanding and overdue. Built through the services and
-lifecycles users call, with the dates things happened."""
+main state (one paused for a criminal trial; one signed off by the Board; one published
+with its action plan part-implemented — actions completed, one not implemented with its
+reason, others open; one closed), CSPRs with statutory deadlines coming, and information
+requests returned, outstanding and overdue. Built through the services and lifecycles
+users call, with the dates things happened; the Board signs reports off at extraordinary
+meetings convened for it."""
 
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
+import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 
 from safeguarding.demo import DemoContext, step
-from safeguarding.models import Area, ReviewEventKind
+from safeguarding.extensions import db
+from safeguarding.models import Area, Meeting, ReviewEventKind
+from safeguarding.services import actions as actions_svc
+from safeguarding.services import meetings, storage
 from safeguarding.services import reviews as svc
-from safeguarding.services import storage
+from safeguarding.workflows.actions import action_lifecycle
+from safeguarding.workflows.meetings import meeting_lifecycle
 from safeguarding.workflows.reviews import review_lifecycle
 
 # A minimal valid PDF, standing in for reports and chronologies.
@@ -75,7 +83,66 @@ class _Demo:
         self.fire(review, "start_review", self.office, on)
 
 
-@step(70, "case reviews")
+    def to_draft(self, review, on: date):
+        svc.update_case_details(review, self.office, version=review.version, family_invited=True,
+                                family_notes="The family met the reviewer and commented on the draft")
+        svc.attach_report(review, self.office, _pdf("draft-report.pdf", self.office), which="draft",
+                          version=review.version)
+        self.fire(review, "submit_draft", self.office, on)
+
+    def board_signs_off(self, reviews: list, checked_on: date, meeting_on: date) -> date:
+        """The sub-group passes the drafts, which puts them on the agenda of an
+        extraordinary Board meeting convened for them; the Board signs them off there."""
+        board = self.ctx.groups["board"]
+        day = meeting_on
+        while db.session.scalar(sa.select(Meeting.id).where(Meeting.group_id == board.id, Meeting.meeting_date == day)):
+            day += timedelta(days=1)
+        meeting = meetings.schedule_meeting(
+            group_id=board.id, meeting_date=day, kind="extraordinary", created_by_id=self.office.id,
+            purpose="Sign-off of Safeguarding Adults Review reports", location="Online (Microsoft Teams)")
+        for review in reviews:
+            svc.record_quality_check(review, self.subgroup, version=review.version, passed=True, checked_on=checked_on,
+                                     notes="The report meets the SCIE quality markers; the analysis of "
+                                           "multi-agency working is clear")
+        meeting_lifecycle.fire(meeting, "publish_papers", user=self.office, version=meeting.version,
+                               as_of=meeting.papers_due_on)
+        register = meetings.load_register(meeting)
+        meetings.record_attendance(meeting, [{"membership_id": seat.membership.id, "status": "present",
+                                              "deputy_person_id": None} for seat in register.seats],
+                                   user=self.office, as_of=day)
+        meeting_lifecycle.fire(meeting, "open", user=self.chair, version=meeting.version, as_of=day)
+        for item in meetings.agenda_of(meeting):
+            if item.subject_type == svc.BOARD_SUBJECT:
+                meetings.record_decision(item, user=self.office, method="consensus",
+                                         text="The Board signs off the report and its recommendations.")
+        meeting_lifecycle.fire(meeting, "close", user=self.chair, version=meeting.version, as_of=day)
+        for review in reviews:
+            self.fire(review, "sign_off", self.office, day + timedelta(days=1))
+        return day
+
+    def publish(self, review, on: date):
+        svc.attach_report(review, self.office, _pdf("final-report.pdf", self.office), which="final",
+                          version=review.version)
+        self.fire(review, "publish", self.office, on, publish=True, published_on=on,
+                  publication_url=f"https://safeguarding-partnership.example/reviews/{review.reference.lower()}",
+                  family_informed="yes")
+
+    def plan(self, review, items: list[tuple[str, list[tuple[str, str, date]]]]) -> list:
+        made = []
+        for text, actions in items:
+            rec = svc.add_recommendation(review, self.office, text=text)
+            for title, org, due in actions:
+                made.append(svc.add_action(review, rec, self.office, title=title, owner_organisation_id=self.org[org].id,
+                                           due_date=due))
+        return made
+
+    def complete(self, action, on: date, what: str):
+        action_lifecycle.fire(action, "claim_complete", user=self.office, version=action.version, comment=what,
+                              as_of=on)
+        action_lifecycle.fire(action, "accept_completion", user=self.office, version=action.version, as_of=on)
+
+
+@step(75, "case reviews")
 def seed_reviews(ctx: DemoContext) -> None:
     d = _Demo(ctx)
     made = {}
@@ -239,6 +306,91 @@ def seed_reviews(ctx: DemoContext) -> None:
                              methodology="silp", reviewer="Independent reviewer (Child Practice Reviews Ltd)",
                              contract_value_pence=750_000, period_from=date(2025, 9, 1), period_to=date(2026, 6, 22))
     d.fire(lcspr, "start_review", d.office, date(2026, 9, 1))
+
+    # Closed: published in May 2025, every action completed by October 2026.
+    closed = made["closed"] = d.sar(
+        "EP", "85_plus", Area.west, date(2024, 5, 2), date(2024, 5, 20),
+        "Died of dehydration in a care home during a heatwave; staffing records were incomplete.",
+        "West Council adult social care", "west", ["west", "icb", "acute"])
+    d.screen(closed, date(2024, 5, 28))
+    d.to_decision(closed, date(2024, 6, 17))
+    d.decide(closed, date(2024, 7, 1))
+    d.commission(closed, date(2024, 7, 22), value=700_000)
+    d.to_draft(closed, date(2025, 1, 13))
+    svc.update_case_details(closed, d.office, version=closed.version,
+                            delay_explanation="Two agencies' chronologies arrived late; the draft slipped by six weeks")
+    d.board_signs_off([closed], date(2025, 1, 27), date(2025, 2, 20))
+    d.publish(closed, date(2025, 5, 12))
+    done = d.plan(closed, [
+        ("Care homes have a hydration plan for hot weather", [
+            ("Issue heatwave hydration guidance to all care homes", "west", date(2025, 7, 31)),
+            ("Check hydration plans in contract monitoring visits", "icb", date(2025, 12, 31))]),
+        ("Staffing records are complete and reviewed", [
+            ("Audit staffing records in the home's quality review", "west", date(2026, 3, 31))])])
+    d.fire(closed, "start_monitoring", d.office, date(2025, 5, 19))
+    for action, on in zip(done, (date(2025, 7, 28), date(2025, 12, 15), date(2026, 9, 30)), strict=True):
+        d.complete(action, on, "Done, with evidence sent to the business office")
+    d.fire(closed, "close", d.office, date(2026, 11, 2))
+
+    # Published, its action plan part-implemented.
+    plan = made["published"] = d.sar(
+        "CF", "45_64", Area.north, date(2025, 3, 30), date(2025, 4, 14),
+        "Died by suicide after discharge from hospital; known to mental health services and the police.",
+        "County Integrated Care Board", "icb", ["north", "police", "icb", "acute"])
+    d.screen(plan, date(2025, 4, 22))
+    d.to_decision(plan, date(2025, 5, 12))
+    d.decide(plan, date(2025, 5, 27))
+    d.commission(plan, date(2025, 6, 16), value=800_000)
+    d.to_draft(plan, date(2025, 12, 8))
+    svc.update_case_details(plan, d.office, version=plan.version,
+                            delay_explanation="The family asked for more time to comment on the draft")
+    d.board_signs_off([plan], date(2026, 1, 12), date(2026, 1, 29))
+    d.publish(plan, date(2026, 3, 18))
+    actions = d.plan(plan, [
+        ("Discharge planning includes a safety plan agreed with the person", [
+            ("Add a safety plan to the mental health discharge checklist", "icb", date(2026, 6, 30)),
+            ("Share safety plans with the GP within 24 hours of discharge", "acute", date(2026, 9, 30))]),
+        ("Police and health share concerns about risk of suicide", [
+            ("Agree an information-sharing protocol for concerns about suicide", "police", date(2026, 10, 31)),
+            ("Train call handlers to refer concerns to the mental health crisis line", "police", date(2027, 3, 31))]),
+        ("The Board seeks assurance on the learning", [
+            ("Audit ten discharges against the new checklist", "north", date(2026, 12, 31))])])
+    d.fire(plan, "start_monitoring", d.office, date(2026, 3, 25))
+    d.complete(actions[0], date(2026, 6, 22), "Checklist revised and in use on all wards")
+    d.complete(actions[1], date(2026, 10, 5), "Safety plans now go with the discharge letter")
+    action_lifecycle.fire(actions[2], "close_not_implemented", user=d.chair, version=actions[2].version,
+                          comment="Superseded: the national police and NHS protocol (2026) now applies locally")
+    actions_svc.add_update(actions[3], ctx.users["police"], text="Training designed; first sessions in January",
+                           progress=30)
+
+    # Signed off by the Board this month, the publication decision still to make.
+    signed = made["signed_off"] = d.sar(
+        "NR", "65_74", Area.both, date(2025, 9, 14), date(2025, 10, 6),
+        "Serious financial and physical abuse by a lodger over eighteen months; the adult is now safe.",
+        "North Council adult social care", "north", ["north", "west", "police"])
+    d.screen(signed, date(2025, 10, 13), harm="serious_abuse")
+    d.to_decision(signed, date(2025, 11, 3))
+    d.decide(signed, date(2025, 11, 17))
+    d.commission(signed, date(2025, 12, 1))
+    d.to_draft(signed, date(2026, 5, 11))
+    svc.update_case_details(signed, d.office, version=signed.version,
+                            delay_explanation="The reviewer's illness delayed the report by three months")
+    # Published last week; its recommendations are being turned into actions.
+    fresh = made["published_recently"] = d.sar(
+        "OB", "75_84", Area.west, date(2025, 10, 2), date(2025, 10, 20),
+        "Died after a house fire; smoking and oxygen therapy had been raised as a risk by three agencies.",
+        "County Fire and Rescue Service", "fire", ["fire", "west", "icb"])
+    d.screen(fresh, date(2025, 10, 27))
+    d.to_decision(fresh, date(2025, 11, 17))
+    d.decide(fresh, date(2025, 12, 1))
+    d.commission(fresh, date(2025, 12, 15), value=600_000)
+    d.to_draft(fresh, date(2026, 6, 1))
+    svc.update_case_details(fresh, d.office, version=fresh.version,
+                            delay_explanation="The inquest was adjourned twice; the Board waited for its findings")
+    d.board_signs_off([signed, fresh], date(2026, 10, 26), date(2026, 11, 12))
+    d.publish(fresh, date(2026, 11, 19))
+    d.plan(fresh, [("Fire risk is assessed for everyone using home oxygen", [
+        ("Refer every new home oxygen patient for a fire safety visit", "icb", date(2027, 3, 31))])])
 
     ctx.extra["reviews"] = made
     ctx.extra["review_requests"] = requests

@@ -789,7 +789,7 @@ def board_sign_off(review: Review) -> Any:
     return standing[-1] if standing else None
 
 
-def put_on_board_agenda(review: Review, user: Any | None = None) -> date | None:
+def put_on_board_agenda(review: Review, user: Any | None = None, *, after: date | None = None) -> date | None:
     """Put the review's sign-off on the agenda of the next Board meeting (once: the
     meetings feature keeps one item per subject until the Board decides it). Returns the
     date of that meeting, or None when no Board meeting is scheduled yet (the item then
@@ -801,14 +801,15 @@ def put_on_board_agenda(review: Review, user: Any | None = None) -> date | None:
         _require_office(user)
     _require_state(review, (ReviewState.draft_report,), "put the review on the Board's agenda")
     item = meetings.add_to_next_board_agenda(f"Sign-off of case review {review.reference}",
-                                             subject_type=BOARD_SUBJECT, subject_id=review.id, after=today())
+                                             subject_type=BOARD_SUBJECT, subject_id=review.id, after=after or today())
     return db.session.get(Meeting, item.meeting_id).meeting_date if item is not None else None
 
 
 def record_quality_check(review: Review, user: Any, *, version: int | None, passed: bool | None,
-                         notes: str | None) -> Review:
-    """The sub-group's quality check of the draft report. When it passes, the review goes
-    on the next Board agenda for sign-off."""
+                         notes: str | None, checked_on: date | None = None) -> Review:
+    """The sub-group's quality check of the draft report (`checked_on`: the date of the
+    sub-group's meeting, default today). When it passes, the review goes on the next Board
+    agenda for sign-off."""
     _require_worker(review, user)
     _check_version(review, version)
     _require_state(review, (ReviewState.draft_report,), "record the quality check")
@@ -817,15 +818,16 @@ def record_quality_check(review: Review, user: Any, *, version: int | None, pass
         errors["passed"] = "Select whether the draft report meets the quality markers"
     if not (notes or "").strip():
         errors["notes"] = "Enter the sub-group's findings"
+    _check_dates(errors, today(), checked_on=(checked_on, "The date of the quality check"))
     if errors:
         raise ValidationFailed(errors=errors)
     review.quality_check_passed = passed
     review.quality_check_notes = notes.strip()
-    review.quality_checked_on = today()
+    review.quality_checked_on = checked_on or today()
     audit.mark_action(review, "quality_check")
     db.session.flush()
     if passed:
-        put_on_board_agenda(review)
+        put_on_board_agenda(review, after=review.quality_checked_on)
     return review
 
 
