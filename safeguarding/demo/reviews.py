@@ -116,6 +116,10 @@ class _Demo:
                 meetings.record_decision(item, user=self.office, method="consensus",
                                          text="The Board signs off the report and its recommendations.")
         meeting_lifecycle.fire(meeting, "close", user=self.chair, version=meeting.version, as_of=day)
+        # Minuted like every Board meeting (the meetings demo's own helper), up to approval.
+        from safeguarding.demo.meetings import Demo as MeetingsDemo
+
+        MeetingsDemo(self.ctx).minute(meeting, None, "approved")
         for review in reviews:
             self.fire(review, "sign_off", self.office, day + timedelta(days=1))
         return day
@@ -307,30 +311,18 @@ def seed_reviews(ctx: DemoContext) -> None:
                              contract_value_pence=750_000, period_from=date(2025, 9, 1), period_to=date(2026, 6, 22))
     d.fire(lcspr, "start_review", d.office, date(2026, 9, 1))
 
-    # Closed: published in May 2025, every action completed by October 2026.
+    # Closed: published in February 2026, every action completed by October 2026.
     closed = made["closed"] = d.sar(
-        "EP", "85_plus", Area.west, date(2024, 5, 2), date(2024, 5, 20),
-        "Died of dehydration in a care home during a heatwave; staffing records were incomplete.",
+        "EP", "85_plus", Area.west, date(2025, 1, 12), date(2025, 2, 3),
+        "Died of dehydration in a care home during a cold snap; staffing records were incomplete.",
         "West Council adult social care", "west", ["west", "icb", "acute"])
-    d.screen(closed, date(2024, 5, 28))
-    d.to_decision(closed, date(2024, 6, 17))
-    d.decide(closed, date(2024, 7, 1))
-    d.commission(closed, date(2024, 7, 22), value=700_000)
-    d.to_draft(closed, date(2025, 1, 13))
+    d.screen(closed, date(2025, 2, 10))
+    d.to_decision(closed, date(2025, 2, 24))
+    d.decide(closed, date(2025, 3, 10))
+    d.commission(closed, date(2025, 3, 31), value=700_000)
+    d.to_draft(closed, date(2025, 11, 24))
     svc.update_case_details(closed, d.office, version=closed.version,
-                            delay_explanation="Two agencies' chronologies arrived late; the draft slipped by six weeks")
-    d.board_signs_off([closed], date(2025, 1, 27), date(2025, 2, 20))
-    d.publish(closed, date(2025, 5, 12))
-    done = d.plan(closed, [
-        ("Care homes have a hydration plan for hot weather", [
-            ("Issue heatwave hydration guidance to all care homes", "west", date(2025, 7, 31)),
-            ("Check hydration plans in contract monitoring visits", "icb", date(2025, 12, 31))]),
-        ("Staffing records are complete and reviewed", [
-            ("Audit staffing records in the home's quality review", "west", date(2026, 3, 31))])])
-    d.fire(closed, "start_monitoring", d.office, date(2025, 5, 19))
-    for action, on in zip(done, (date(2025, 7, 28), date(2025, 12, 15), date(2026, 9, 30)), strict=True):
-        d.complete(action, on, "Done, with evidence sent to the business office")
-    d.fire(closed, "close", d.office, date(2026, 11, 2))
+                            delay_explanation="Two agencies' chronologies arrived late; the draft slipped by ten weeks")
 
     # Published, its action plan part-implemented.
     plan = made["published"] = d.sar(
@@ -344,7 +336,18 @@ def seed_reviews(ctx: DemoContext) -> None:
     d.to_draft(plan, date(2025, 12, 8))
     svc.update_case_details(plan, d.office, version=plan.version,
                             delay_explanation="The family asked for more time to comment on the draft")
-    d.board_signs_off([plan], date(2026, 1, 12), date(2026, 1, 29))
+    d.board_signs_off([closed, plan], date(2026, 1, 12), date(2026, 1, 29))
+    d.publish(closed, date(2026, 2, 16))
+    done = d.plan(closed, [
+        ("Care homes have a hydration plan", [
+            ("Issue hydration guidance to all care homes", "west", date(2026, 4, 30)),
+            ("Check hydration plans in contract monitoring visits", "icb", date(2026, 7, 31))]),
+        ("Staffing records are complete and reviewed", [
+            ("Audit staffing records in the home's quality review", "west", date(2026, 9, 30))])])
+    d.fire(closed, "start_monitoring", d.office, date(2026, 2, 23))
+    for action, on in zip(done, (date(2026, 4, 27), date(2026, 7, 20), date(2026, 9, 28)), strict=True):
+        d.complete(action, on, "Done, with evidence sent to the business office")
+    d.fire(closed, "close", d.office, date(2026, 11, 2))
     d.publish(plan, date(2026, 3, 18))
     actions = d.plan(plan, [
         ("Discharge planning includes a safety plan agreed with the person", [
