@@ -17,6 +17,8 @@ from safeguarding.models import (
     Minutes,
     Organisation,
     Person,
+    Review,
+    ReviewRecommendation,
     Role,
     User,
 )
@@ -30,6 +32,10 @@ def pages(session) -> list[tuple[Role, str]]:
     org = session.scalar(sa.select(Organisation.id).order_by(Organisation.id))
     group = session.scalar(sa.select(Group.id).order_by(Group.id))
     person = session.scalar(sa.select(Person.id).order_by(Person.id))
+    # The review with the most recommendations (and so actions), and an open one.
+    planned = session.scalar(sa.select(ReviewRecommendation.review_id).group_by(ReviewRecommendation.review_id)
+                             .order_by(sa.func.count().desc(), ReviewRecommendation.review_id))
+    open_review = session.scalar(sa.select(Review.id).where(Review.state == "in_review").order_by(Review.id))
     return [
         (OFFICE, "/home"),
         (OFFICE, "/organisations"),
@@ -46,6 +52,19 @@ def pages(session) -> list[tuple[Role, str]]:
         (OFFICE, "/actions"),
         (OFFICE, "/actions?status=all"),
         (OFFICE, "/api/v1/actions?per_page=100"),
+        (OFFICE, "/reviews"),
+        (OFFICE, "/reviews/all"),
+        (OFFICE, "/reviews/all?status=closed&page=5"),
+        (OFFICE, "/reviews/requests?status=all"),
+        (OFFICE, "/reviews/timeliness?year=2024-25"),
+        (OFFICE, f"/reviews/{planned}"),
+        (OFFICE, f"/reviews/{open_review}"),
+        (Role.independent_chair, "/reviews"),
+        (OFFICE, "/api/v1/reviews?per_page=100"),
+        (OFFICE, f"/api/v1/reviews/{planned}/recommendations"),
+        (OFFICE, "/api/v1/information-requests?per_page=100"),
+        (OFFICE, "/api/v1/reports/review-timeliness?year=2024-25"),
+        (OFFICE, "/actions?source=review"),
         *_disputes(session),
         *_budget(session),
         *meeting_pages(session),

@@ -150,6 +150,7 @@ def _register_blueprints(app: Flask) -> None:
     from safeguarding.auth.routes import bp as auth_bp
     from safeguarding.budget.api import blp as budget_api
     from safeguarding.budget.routes import bp as budget_bp
+    from safeguarding.closures.routes import bp as closures_bp
     from safeguarding.disputes.api import blp as disputes_api
     from safeguarding.disputes.routes import bp as disputes_bp
     from safeguarding.extensions import api
@@ -160,13 +161,18 @@ def _register_blueprints(app: Flask) -> None:
     from safeguarding.notify.routes import bp as notify_bp
     from safeguarding.partnership.api import blp as partnership_api
     from safeguarding.partnership.routes import bp as partnership_bp
+    from safeguarding.reviews.api import blp as reviews_api
+    from safeguarding.reviews.routes import bp as reviews_bp
     from safeguarding.workflows.routes import bp as workflow_bp
 
     for bp in (main_bp, auth_bp, partnership_bp, admin_bp, workflow_bp, actions_bp, audit_log_bp, notify_bp,
                jobs_bp, budget_bp, disputes_bp, meetings_bp):
         app.register_blueprint(bp)
+    app.register_blueprint(reviews_bp)
+    app.register_blueprint(closures_bp)
     for blp in (core_api, auth_api, partnership_api, actions_api, budget_api, disputes_api, meetings_api):
         api.register_blueprint(blp)
+    api.register_blueprint(reviews_api)
 
     frontend = app.config["GOVUK_FRONTEND_DIR"]
 

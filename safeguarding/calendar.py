@@ -131,6 +131,6 @@ def _recorded_closures() -> list[date]:
         from safeguarding.extensions import db
         from safeguarding.models.calendar import ClosureDay
 
-        return list(db.session.scalars(sa.select(ClosureDay.day)))
+        return list(db.session.scalars(sa.select(ClosureDay.day).where(ClosureDay.active.is_(True))))
     except ImportError:  # pragma: no cover
         return []

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from tests.support.factories import MembershipFactory, OrganisationFactory, PersonFactory
 
@@ -21,6 +22,8 @@ def _pages(demo):
         f"/api/v1/groups/{group}/memberships", f"/api/v1/organisations/{org}/history",
         "/actions", "/actions?status=all&overdue=1", f"/actions/{demo.id('actions', 'icb_progress')}",
         "/api/v1/actions?status=open", "/audit",
+        *[url for url in _review_pages(demo) if not url.startswith(("/reviews/", "/api/v1/reviews/"))
+          or url.startswith(("/reviews/all", "/reviews/requests", "/reviews/timeliness"))],
         *_dispute_pages(demo),
         *_budget_pages(demo),
         *_meeting_pages(demo),
@@ -35,6 +38,19 @@ def _dispute_pages(demo):
         f"/complaints/{complaint}", "/api/v1/disputes?all=true", f"/api/v1/disputes/{dispute}",
         f"/api/v1/disputes/{dispute}/agenda-agreements", "/api/v1/complaints?all=true",
         f"/api/v1/complaints/{complaint}",
+    ]
+
+
+def _review_pages(demo):
+    gathering, in_review = demo.id("reviews", "gathering"), demo.id("reviews", "in_review")
+    request = demo.id("review_requests", "police_returned")
+    return [
+        "/reviews", "/reviews/all", "/reviews/all?kind=sar&status=open", "/reviews/requests?status=all",
+        "/reviews/timeliness?year=2026-27", f"/reviews/{gathering}", f"/reviews/{in_review}",
+        f"/reviews/{gathering}/requests/{request}", "/calendar/closure-days",
+        "/api/v1/reviews?per_page=200", f"/api/v1/reviews/{gathering}", f"/api/v1/reviews/{gathering}/history",
+        f"/api/v1/reviews/{gathering}/information-requests", f"/api/v1/reviews/{in_review}/recommendations",
+        "/api/v1/information-requests?per_page=200", "/api/v1/reports/review-timeliness?year=2026-27",
     ]
 
 
@@ -103,6 +119,7 @@ def _grow(demo, n: int) -> None:
                                   source_type=ActionSource.meeting, group_id=board.id)
         actions.add_update(a, demo.user("office"), text="Progress", progress=10)
         _grow_disputes(demo, org)
+        _grow_reviews(demo, org)
         _grow_budget(org)
     _grow_meetings(demo, n)
 
@@ -124,6 +141,48 @@ def _grow_disputes(demo, org) -> None:
     complaints.log_complaint(office, kind=ComplaintKind.member_service, received_on=date(2026, 11, 2),
                              complainant_name="Grown", complainant_contact="grown@example.com", summary="Grown",
                              organisation_id=org.id)
+
+
+def _grow_reviews(demo, org) -> None:
+    """Another review, and more requests, pauses, events, recommendations and actions on
+    the demo's reviews (rows added directly: this measures reading them)."""
+    from datetime import date
+
+    from safeguarding.extensions import db
+    from safeguarding.models import (
+        ActionSource,
+        InformationRequest,
+        ReviewAgency,
+        ReviewEvent,
+        ReviewPause,
+        ReviewRecommendation,
+    )
+    from safeguarding.services import actions, reviews
+
+    office = demo.user("office")
+    reviews.refer_sar(office, initials="ZZ", age_band="45_64", area="north", harm_date=date(2026, 1, 1),
+                      summary="Grown", referral_source="Grown", agency_ids=[org.id])
+    gathering, in_review = demo.id("reviews", "gathering"), demo.id("reviews", "in_review")
+    db.session.add_all([
+        InformationRequest(review_id=gathering, organisation_id=org.id, request="Grown", sent_on=date(2026, 10, 1),
+                           due_on=date(2026, 10, 29), condition_1=True, condition_2=True, condition_3=True),
+        InformationRequest(review_id=gathering, organisation_id=demo.org("police").id, request="Grown",
+                           sent_on=date(2026, 10, 1), due_on=date(2026, 10, 29)),
+        ReviewAgency(review_id=gathering, organisation_id=org.id, added_on=date(2026, 10, 1)),
+        ReviewEvent(review_id=in_review, kind="panel_meeting", held_on=date(2026, 8, 1)),
+        # Zero-length pauses: more rows to read, deadlines unmoved.
+        ReviewPause(review_id=in_review, started_on=date(2026, 7, 1), ended_on=date(2026, 7, 1),
+                    process="inquest", reason="Grown", expected_resume_on=date(2026, 7, 2)),
+    ])
+    number = db.session.scalar(sa.select(sa.func.count()).select_from(ReviewRecommendation)
+                               .where(ReviewRecommendation.review_id == in_review)) + 1
+    rec = ReviewRecommendation(review_id=in_review, number=number, text="Grown")
+    db.session.add(rec)
+    db.session.flush()
+    for owner in (org.id, demo.org("police").id):
+        actions.create_action(title="Grown review action", owner_organisation_id=owner, due_date=date(2027, 1, 1),
+                              source_type=ActionSource.review, source_id=rec.id, source_label="SAR",
+                              group_id=demo.group("sar").id, restricted=True)
 
 
 def _grow_budget(org) -> None:
@@ -161,3 +220,23 @@ def test_pages_stay_within_the_query_budget_as_data_grows(client_as, demo, count
     for url, (small, large) in counts.items():
         assert large <= BUDGET, f"{url}: {large} queries"
         assert large == small, f"{url}: {small} queries with the demo, {large} with 25 more organisations"
+
+
+@pytest.mark.parametrize("who", ["office", "sarchair", "police"])
+def test_review_pages_stay_within_the_budget_for_the_sub_group_and_agencies(client_as, demo, count_queries, who):
+    c = client_as(who)
+    counts: dict[str, list[int]] = {}
+    for size in (0, 25):
+        if size:
+            _grow(demo, size)
+        for url in _review_pages(demo):
+            with count_queries() as q:
+                r = c.get(url)
+            if r.status_code in (403, 404):
+                continue
+            assert r.status_code == 200, url
+            counts.setdefault(url, []).append(q.count)
+    assert len(counts) >= 8
+    for url, (small, large) in counts.items():
+        assert large <= BUDGET, f"{url}: {large} queries"
+        assert large == small, f"{url}: {small} queries with the demo, {large} with 25 more reviews"

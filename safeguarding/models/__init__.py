@@ -76,6 +76,27 @@ from safeguarding.models.meetings import (
 )
 from safeguarding.models.outbox import OutboxAttachment, OutboxMessage, OutboxStatus
 from safeguarding.models.people import Organisation, Person
+from safeguarding.models.reviews import (
+    AgeBand,
+    AlertKind,
+    DeadlineKind,
+    InformationRequest,
+    Methodology,
+    ParallelProcess,
+    RequestStatus,
+    Review,
+    ReviewAgency,
+    ReviewDeadlineAlert,
+    ReviewEvent,
+    ReviewEventKind,
+    ReviewKind,
+    ReviewOutcome,
+    ReviewPause,
+    ReviewRecommendation,
+    ReviewState,
+    S44Harm,
+    ScreeningOutcome,
+)
 
 __all__ = [
     "INVOICE_STATUS_LABELS",
@@ -159,4 +180,24 @@ __all__ = [
     "UserRole",
     "VariationSubject",
     "WorkflowHistory",
+    # case reviews
+    "AgeBand",
+    "AlertKind",
+    "DeadlineKind",
+    "InformationRequest",
+    "Methodology",
+    "ParallelProcess",
+    "RequestStatus",
+    "Review",
+    "ReviewAgency",
+    "ReviewDeadlineAlert",
+    "ReviewEvent",
+    "ReviewEventKind",
+    "ReviewKind",
+    "ReviewOutcome",
+    "ReviewPause",
+    "ReviewRecommendation",
+    "ReviewState",
+    "S44Harm",
+    "ScreeningOutcome",
 ]

@@ -16,3 +16,5 @@ class ClosureDay(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(unique=True)
     reason: Mapped[str] = mapped_column(sa.String(200))
+    # Removed closure days are kept (nothing is hard-deleted) but no longer count.
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())

@@ -103,6 +103,14 @@ class Transition:
     destructive: bool = False
     # Ask for confirmation on a page even when there are no fields.
     confirm: str | None = None
+    # A decision with more than one outcome (commission a review or not): `branch(ctx)`
+    # names the destination, `dest` or one of `alternatives`, from the trigger's fields.
+    alternatives: Sequence[str] = ()
+    branch: Callable[[TransitionContext], str] | None = None
+
+    @property
+    def dests(self) -> tuple[str, ...]:
+        return (self.dest, *self.alternatives)
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -145,6 +153,9 @@ class _Bound:
         if self.state != value:
             setattr(self._ctx.row, self._lc.state_attr, self._lc.states(value))
 
+    def _goes_to(self, event: Any) -> bool:
+        return self._ctx.dest == event.transition.dest
+
     def _check_guards(self, event: Any) -> bool:
         spec = self._lc.transitions[event.event.name]
         self._refusals = [r for g in spec.guards if (r := g(self._ctx))]
@@ -183,8 +194,10 @@ class Lifecycle:
         for t in transitions:
             if t.trigger in self.transitions:
                 raise ValueError(f"{name}: trigger {t.trigger} declared twice")
-            for s in (*t.sources, t.dest):
+            for s in (*t.sources, *t.dests):
                 states(s)  # a typo in a state name fails at import
+            if t.alternatives and t.branch is None:
+                raise ValueError(f"{name}: {t.trigger} has alternative destinations but no branch")
             self.transitions[t.trigger] = t
         self._lock = threading.Lock()
         self.machine = Machine(
@@ -195,12 +208,15 @@ class Lifecycle:
                 {
                     "trigger": t.trigger,
                     "source": list(t.sources),
-                    "dest": t.dest,
-                    "conditions": ["_check_guards"],
+                    "dest": dest,
+                    # A branching trigger has one machine transition per destination;
+                    # only the one its fields chose runs the guards.
+                    "conditions": ["_goes_to", "_check_guards"] if t.alternatives else ["_check_guards"],
                     "before": ["_apply"],
                     "after": ["_record"],
                 }
                 for t in transitions
+                for dest in t.dests
             ],
             auto_transitions=False,
             send_event=True,
@@ -267,6 +283,10 @@ class Lifecycle:
         clean = self._validate(spec, params or {}, comment)
         ctx = TransitionContext(row=row, user=user, trigger=trigger, source=source, dest=spec.dest,
                                 params=clean, comment=comment, as_of=as_of or calendar_today())
+        if spec.branch is not None:
+            ctx.dest = spec.branch(ctx)
+            if ctx.dest not in spec.dests:  # pragma: no cover - a programming error
+                raise ValueError(f"{self.name}: {trigger} cannot go to {ctx.dest}")
         bound = _Bound(self, ctx)
         with self._lock:
             self.machine.add_model(bound, initial=source)

@@ -37,12 +37,17 @@ def fresh_database(name: str, directory: Path) -> str:
     schema = f"t_{name}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     engine = sa.create_engine(base)
     with engine.begin() as conn:
-        # Leftovers of earlier runs of this suite whose process has gone.
-        for (old,) in conn.execute(sa.text(
-                "SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 't\\_%'")):
-            parts = old.rsplit("_", 2)
-            if len(parts) == 3 and parts[1].isdigit() and not _alive(int(parts[1])):
+        leftovers = [old for (old,) in conn.execute(sa.text(
+            "SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 't\\_%'"))]
+    # Leftovers of earlier runs of this suite whose process has gone, one transaction each:
+    # dropping a schema locks every table in it, and several at once can exhaust the
+    # server's lock table ("out of shared memory").
+    for old in leftovers:
+        parts = old.rsplit("_", 2)
+        if len(parts) == 3 and parts[1].isdigit() and not _alive(int(parts[1])):
+            with engine.begin() as conn:
                 conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{old}" CASCADE'))
+    with engine.begin() as conn:
         conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     engine.dispose()
     sep = "&" if "?" in base else "?"
