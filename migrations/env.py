@@ -95,6 +95,9 @@ def run_migrations_online():
 
     conf_args = current_app.extensions['migrate'].configure_args
     conf_args.setdefault("render_item", render_item)
+    # One transaction per revision: a full downgrade or upgrade does not hold every
+    # table's lock at once (PostgreSQL's lock table is finite).
+    conf_args.setdefault("transaction_per_migration", True)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
