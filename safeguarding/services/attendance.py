@@ -289,8 +289,8 @@ def scan(as_of: date) -> ScanResult:
     result = ScanResult()
     history = _held_history(as_of)
     policies = policies_by_group()
-    reminded = set(db.session.execute(sa.select(AttendanceReminder.group_id, AttendanceReminder.organisation_id,
-                                                AttendanceReminder.episode_start_meeting_id)).tuples())
+    reminded = {tuple(r) for r in db.session.execute(sa.select(AttendanceReminder.group_id, AttendanceReminder.organisation_id,
+                                                AttendanceReminder.episode_start_meeting_id))}
     escalations = db.session.scalars(sa.select(Escalation)).all()
     episodes = {(e.group_id, e.organisation_id, e.episode_start_meeting_id) for e in escalations}
     open_for = {(e.group_id, e.organisation_id) for e in escalations if e.state in OPEN_ESCALATION_STATES}
@@ -595,4 +595,4 @@ def counts_by_organisation(start: date, end: date) -> dict[int, int]:
     """Escalations detected from `start` to `end`, per organisation id (for annual reports)."""
     rows = db.session.execute(sa.select(Escalation.organisation_id, sa.func.count()).where(
         Escalation.detected_on >= start, Escalation.detected_on <= end).group_by(Escalation.organisation_id))
-    return dict(rows.tuples())
+    return {org_id: n for org_id, n in rows}
