@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from safeguarding import access, documents, home, nav
+from safeguarding import access, documents, nav
 from safeguarding.attendance.forms import PolicyForm
 from safeguarding.extensions import db
 from safeguarding.forms import error_summary
@@ -34,16 +34,6 @@ nav.add("Attendance", "attendance.report", order=56)
 STATE_COLOURS = {"detected": "blue", "letter_drafted": "yellow", "letter_approved": "light-blue", "sent": "purple",
                  "response_received": "turquoise", "resolved": "green", "escalated_to_board": "orange",
                  "withdrawn": "grey"}
-
-
-def _open_escalations(user) -> home.Panel | None:
-    n = svc.open_count()
-    if not n:
-        return None
-    return home.Panel("Attendance escalations open", n, url_for("attendance.escalations", state="open"))
-
-
-home.add({Role.business_office, Role.independent_chair}, 56, _open_escalations)
 
 
 def _date_arg(name: str):
