@@ -19,7 +19,7 @@ from safeguarding.extensions import db
 from safeguarding.forms import error_summary
 from safeguarding.models import EscalationState, Group, Organisation, Role
 from safeguarding.services import attendance as svc
-from safeguarding.services.errors import ServiceError
+from safeguarding.services.errors import ServiceError, ValidationFailed
 from safeguarding.web import form_failed, int_arg
 from safeguarding.workflows.attendance import escalation_lifecycle
 
@@ -141,9 +141,9 @@ def report():
     if not errors:
         try:
             report = svc.attendance_report(current_user, group_id, start, end)
-        except ServiceError as exc:
+        except ValidationFailed as exc:
             db.session.rollback()
-            errors = dict(getattr(exc, "errors", None) or {"from": str(exc)})
+            errors = dict(exc.errors or {"from": exc.message})
     if report is not None and request.args.get("format") == "csv":
         return Response(svc.report_csv(report), mimetype="text/csv", headers={
             "Content-Disposition": f'attachment; filename="attendance-{report.group.short_name.lower().replace(" ", "-")}'
