@@ -35,7 +35,8 @@ def _attendance_pages(demo):
     drafted, board = demo.id("escalations", "drafted"), demo.group("board").id
     return [
         "/attendance/escalations", "/attendance/escalations?state=all", f"/attendance/escalations/{drafted}",
-        f"/attendance/escalations/{drafted}/letter", "/attendance/policies", f"/attendance/policies/{board}",
+        f"/attendance/escalations/{drafted}/letter", f"/attendance/escalations/{drafted}/letter/edit_letter",
+        "/attendance/policies", f"/attendance/policies/{board}",
         f"/attendance/report?group={board}", f"/attendance/report?group={board}&from=2020-04-01&to=2026-11-23",
         "/api/v1/escalations?state=all", f"/api/v1/escalations/{drafted}", f"/api/v1/escalations/{drafted}/history",
         "/api/v1/attendance-policies", f"/api/v1/reports/attendance?group={board}",

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField
+from wtforms import HiddenField, IntegerField, TextAreaField
 from wtforms.validators import InputRequired
 
-from safeguarding.forms import GovTextInput
+from safeguarding.forms import GovTextArea, GovTextInput, Required
 from safeguarding.services.attendance import POLICY_FIELDS, POLICY_LABELS
 
 
@@ -27,3 +27,14 @@ for _name in POLICY_FIELDS:
     setattr(PolicyForm, _name, IntegerField(
         POLICY_LABELS[_name], widget=GovTextInput(),
         validators=[InputRequired(f"Enter a whole number for “{POLICY_LABELS[_name].lower()}”")]))
+
+
+class LetterForm(FlaskForm):
+    """The Chair's letter text, prefilled with the draft (editing, or approving)."""
+
+    version = HiddenField()
+    letter_text = TextAreaField("Text of the letter", widget=GovTextArea(),
+                                description="The opening paragraphs, separated by a blank line. The meetings missed, "
+                                            "the attendance record, the constitution's words and the reply date are "
+                                            "added below them.",
+                                validators=[Required("Enter the text of the letter")])

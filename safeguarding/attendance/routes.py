@@ -14,12 +14,12 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from safeguarding import access, documents, nav
-from safeguarding.attendance.forms import PolicyForm
+from safeguarding.attendance.forms import LetterForm, PolicyForm
 from safeguarding.extensions import db
 from safeguarding.forms import error_summary
 from safeguarding.models import EscalationState, Group, Organisation, Role
 from safeguarding.services import attendance as svc
-from safeguarding.services.errors import ServiceError, ValidationFailed
+from safeguarding.services.errors import Forbidden, ServiceError, ValidationFailed
 from safeguarding.web import form_failed, int_arg
 from safeguarding.workflows.attendance import escalation_lifecycle
 
@@ -66,9 +66,53 @@ def escalations():
 @access.roles(*READERS)
 def escalation(escalation_id: int):
     e = svc.get_escalation(escalation_id, current_user)
+    options = escalation_lifecycle.options(e, current_user)
+    # Approving and editing have their own page, with the draft to edit.
+    letter_options = [o for o in options if o.trigger in LETTER_TRIGGERS]
     return render_template("attendance/escalation.html", e=e, lifecycle=escalation_lifecycle,
-                           options=escalation_lifecycle.options(e, current_user),
+                           options=[o for o in options if o.trigger not in LETTER_TRIGGERS],
+                           letter_options=letter_options,
                            history=escalation_lifecycle.history(e.id), colours=STATE_COLOURS)
+
+
+LETTER_TRIGGERS = ("approve", "edit_letter")
+
+
+@bp.route("/attendance/escalations/<int:escalation_id>/letter/<trigger>", methods=["GET", "POST"])
+@access.roles(Role.business_office, Role.independent_chair)
+def letter_form(escalation_id: int, trigger: str):
+    """Edit the drafted letter (office or chair), or approve and sign it (the chair only,
+    who may edit it on the way)."""
+    if trigger not in LETTER_TRIGGERS:
+        abort(404)
+    e = svc.get_escalation(escalation_id, current_user)
+    spec = escalation_lifecycle.transitions[trigger]
+    if not escalation_lifecycle.may_fire(e, current_user, trigger):
+        if e.state.value not in spec.sources and spec.role_set.intersection(current_user.roles):
+            flash(f"You cannot {spec.label.lower()} now: the escalation is {e.state.label.lower()}", "error")
+            return redirect(url_for("attendance.escalation", escalation_id=e.id))
+        raise Forbidden(f"You do not have permission to {spec.label.lower()}")
+    form = LetterForm()
+    if request.method == "GET":
+        form.version.data = str(e.version)
+        form.letter_text.data = e.letter_text
+    extra = {}
+    if form.validate_on_submit():
+        try:
+            version = int(form.version.data)
+        except (TypeError, ValueError):
+            version = -1
+        try:
+            escalation_lifecycle.fire(e, trigger, user=current_user, version=version,
+                                      params={"letter_text": form.letter_text.data})
+        except ServiceError as exc:
+            extra = form_failed(form, exc)
+        else:
+            flash(f"Done: {spec.label.lower()}", "success")
+            return redirect(url_for("attendance.escalation", escalation_id=e.id))
+    summary = error_summary(form, extra) if (form.errors or extra) else None
+    return render_template("attendance/letter_form.html", form=form, e=e, spec=spec, summary=summary,
+                           document=documents.render_html(svc.build_letter(e)))
 
 
 @bp.route("/attendance/escalations/<int:escalation_id>/letter")

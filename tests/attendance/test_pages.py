@@ -48,19 +48,38 @@ def test_the_letter_preview_and_downloads(client_as, demo):
     assert r.status_code == 200 and r.data.startswith(b"PK")
 
 
-def test_approving_on_the_workflow_page(client_as, demo):
+def test_the_chair_approves_on_a_page_with_the_draft_to_edit(client_as, demo):
     e = db.session.get(Escalation, demo.id("escalations", "drafted"))
+    url = f"/attendance/escalations/{e.id}/letter/approve"
     c = client_as("chair")
-    r = c.post(f"/workflow/escalation/{e.id}/approve", data={"version": e.version, "letter_text": "Edited.",
-                                                                "confirmed": "1"})
+    page = c.get(url).get_data(as_text=True)
+    assert "Healthwatch County was not represented at the last 3 meetings" in page  # the draft, to edit
+    r = c.post(url, data={"version": str(e.version), "letter_text": "  "})
+    assert r.status_code == 200 and "Enter the text of the letter" in r.get_data(as_text=True)
+    r = c.post(url, data={"version": str(e.version - 1), "letter_text": "Edited."})
+    assert "changed by someone else" in r.get_data(as_text=True)
+    db.session.refresh(e)
+    assert e.state == EscalationState.letter_drafted
+    r = c.post(url, data={"version": str(e.version), "letter_text": "Edited.\n\nSecond."})
     assert r.status_code == 302
     db.session.refresh(e)
-    assert e.state == EscalationState.letter_approved and e.letter_text == "Edited."
+    assert e.state == EscalationState.letter_approved and e.letter_text == "Edited.\n\nSecond."
+    assert c.get(url).status_code == 302  # approved already: back to the escalation
+
+
+def test_the_office_edits_the_draft_but_cannot_approve(client_as, demo):
+    e = db.session.get(Escalation, demo.id("escalations", "drafted"))
     office = client_as("office")
+    assert office.get(f"/attendance/escalations/{e.id}/letter/approve").status_code == 403
     r = office.post(f"/workflow/escalation/{e.id}/approve", data={"version": e.version, "confirmed": "1"})
-    assert r.status_code in (403, 302)
+    assert r.status_code == 403
+    r = office.post(f"/attendance/escalations/{e.id}/letter/edit_letter",
+                    data={"version": str(e.version), "letter_text": "Office's edit."})
+    assert r.status_code == 302
     db.session.refresh(e)
-    assert e.state == EscalationState.letter_approved
+    assert e.state == EscalationState.letter_drafted and e.letter_text == "Office's edit."
+    assert office.get(f"/attendance/escalations/{e.id}/letter/nonsense").status_code == 404
+    assert client_as("viewer").get(f"/attendance/escalations/{e.id}/letter/approve").status_code == 403
 
 
 def test_partners_see_only_letters_sent_to_their_organisation(client_as, demo):

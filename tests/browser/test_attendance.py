@@ -32,6 +32,9 @@ def test_chair_approves_a_drafted_attendance_letter(browse):
 
     page.get_by_role("button", name="Approve and sign the letter").click()
     b.check()
+    text = page.get_by_label("Text of the letter")
+    assert "Healthwatch County was not represented" in text.input_value()
+    text.fill(text.input_value() + "\n\nI would welcome a conversation before the December meeting.")
     page.get_by_role("button", name="Approve and sign the letter").click()
     b.check()
     assert "approve and sign the letter" in page.locator(".govuk-notification-banner").inner_text().lower()
