@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from safeguarding import access, documents, nav
+from safeguarding import access, charts, documents, nav
 from safeguarding.attendance.forms import LetterForm, PolicyForm
 from safeguarding.extensions import db
 from safeguarding.forms import error_summary
@@ -195,7 +195,12 @@ def report():
     summary = {"titleText": "There is a problem",
                "errorList": [{"text": v, "href": f"#{k}"} for k, v in errors.items()]} if errors else None
     status = 400 if errors else 200
-    return render_template("attendance/report.html", report=report, groups=groups, group_id=group_id,
+    chart = charts.bar_chart(
+        f"Percentage of meetings at which each organisation was represented, {report.group.short_name}",
+        [r.organisation.short_name for r in report.rows],
+        [charts.Series("Represented", [r.percent or 0 for r in report.rows])],
+        value_format=lambda v: f"{v:g}%") if report is not None and report.rows else None
+    return render_template("attendance/report.html", report=report, groups=groups, group_id=group_id, chart=chart,
                            errors=errors, summary=summary, args=request.args,
                            organisations=None if svc.sees_all(current_user) else
                            db.session.get(Organisation, current_user.organisation_id or 0)), status

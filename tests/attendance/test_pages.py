@@ -103,6 +103,7 @@ def test_the_report_shows_a_table_and_a_heat_map_with_words(client_as, demo):
     assert "Healthwatch County" in text and "County Police" in text
     assert "app-heatmap__cell--apologies" in text and ">Apologies<" in text and ">Present<" in text
     assert "Deputy" in text and "20 October 2026" in text
+    assert "<svg" in text and "Percentage of meetings at which each organisation was represented" in text
 
 
 def test_the_report_for_a_partner_shows_their_organisation_only(client_as, demo):
