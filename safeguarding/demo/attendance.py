@@ -1,8 +1,9 @@
 """Attendance monitoring in the demo, found by the scan itself: Public Health missed the
 Board's April, June and August 2025 meetings — the Chair wrote, the Director replied, and
 Public Health was represented at the next two meetings, so the escalation is resolved;
-Healthwatch missed June, August and October 2026 — a reminder went after two, and the
-Chair's letter is drafted, waiting for her approval."""
+Healthwatch missed June, August and October 2026 (and the extraordinary meeting in
+November) — a reminder went after two, and the Chair's letter is drafted, waiting for her
+approval."""
 
 from __future__ import annotations
 
@@ -61,13 +62,17 @@ def seed_attendance(ctx: DemoContext) -> None:
                                                           "health is named as deputy from October."})
     svc.scan(_board_meeting(ctx, 2025, 12).meeting_date)  # represented in October and December: resolved
 
-    # 2026: Healthwatch away at the last three meetings.
-    missed = [_board_meeting(ctx, 2026, m) for m in (6, 8, 10)]
+    # 2026: Healthwatch away from every Board meeting held since June (June, August,
+    # October and the extraordinary meeting in November).
+    missed = db.session.scalars(sa.select(Meeting).where(
+        Meeting.group_id == ctx.groups["board"].id, Meeting.is_held, Meeting.meeting_date >= date(2026, 6, 1),
+        Meeting.meeting_date <= date(2026, 11, 23)).order_by(Meeting.meeting_date)).all()
     for m in missed:
         _not_represented(ctx, m, "healthwatch_lead", "Apologies sent on the day")
     db.session.flush()
-    svc.scan(missed[1].meeting_date)   # two in a row: the reminder
-    svc.scan(missed[-1].meeting_date)  # three: the escalation, its letter drafted
+    svc.scan(missed[1].meeting_date)  # two in a row: the reminder
+    svc.scan(missed[2].meeting_date)  # three: the escalation, its letter drafted
+    svc.scan(missed[-1].meeting_date)  # one more: the same episode, nothing new
     drafted = _escalation(ctx, "healthwatch")
 
     ctx.extra["escalations"] = {"drafted": drafted, "resolved": resolved}
