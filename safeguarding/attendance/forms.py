@@ -8,6 +8,20 @@ from safeguarding.forms import GovTextArea, GovTextInput, Required
 from safeguarding.services.attendance import POLICY_FIELDS, POLICY_LABELS
 
 
+class WholeNumberField(IntegerField):
+    """A whole number, with a GOV.UK message when it is not one."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = int(valuelist[0].strip())
+        except ValueError:
+            self.data = None
+            raise ValueError(f"{self.label.text} must be a whole number, like 3") from None
+
+
 class PolicyForm(FlaskForm):
     version = HiddenField()
 
@@ -24,7 +38,7 @@ class PolicyForm(FlaskForm):
 
 
 for _name in POLICY_FIELDS:
-    setattr(PolicyForm, _name, IntegerField(
+    setattr(PolicyForm, _name, WholeNumberField(
         POLICY_LABELS[_name], widget=GovTextInput(),
         validators=[InputRequired(f"Enter a whole number for “{POLICY_LABELS[_name].lower()}”")]))
 

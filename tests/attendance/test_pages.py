@@ -151,6 +151,8 @@ def test_the_office_edits_a_groups_thresholds(client_as, demo):
     assert r.status_code == 200 and "must be between 1 and 100" in r.get_data(as_text=True)
     r = c.post(f"/attendance/policies/{board}", data={**form, "version": str(row.version), "reminder_after": "5"})
     assert "The reminder must come no later than the escalation" in r.get_data(as_text=True)
+    r = c.post(f"/attendance/policies/{board}", data={**form, "version": str(row.version), "min_held": "four"})
+    assert r.status_code == 200 and "must be a whole number, like 3" in r.get_data(as_text=True)
     db.session.refresh(row)
     assert (row.min_rate_percent, row.response_days) == (50, 21)
 
