@@ -68,6 +68,7 @@ def pages(session) -> list[tuple[Role, str]]:
         *_disputes(session),
         *_budget(session),
         *meeting_pages(session),
+        *attendance_pages(session),
     ]
 
 
@@ -151,3 +152,27 @@ def meeting_pages(session) -> list[tuple[Role, str]]:
         (OFFICE, f"/api/v1/meetings/{held}/attendance"),
         (OFFICE, "/api/v1/minutes?per_page=100"),
     ]
+
+
+def attendance_pages(session) -> list[tuple[Role, str]]:
+    """The escalations list and an escalation's page, the Board's attendance report (12
+    months and the whole ten years) and the API."""
+    from safeguarding.models import Escalation
+
+    board = session.scalar(sa.select(Group.id).where(Group.kind == "board").order_by(Group.id))
+    escalation = session.scalar(sa.select(Escalation.id).order_by(Escalation.id.desc())) or 1
+    return [
+        (OFFICE, "/attendance/escalations"),
+        (OFFICE, "/attendance/escalations?state=all&page=3"),
+        (OFFICE, f"/attendance/escalations/{escalation}"),
+        (OFFICE, f"/attendance/report?group={board}"),
+        (OFFICE, f"/attendance/report?group={board}&from=2016-04-01"),
+        (PARTNER, f"/attendance/report?group={board}"),
+        (OFFICE, "/api/v1/escalations?state=all&per_page=100"),
+        (OFFICE, f"/api/v1/reports/attendance?group={board}"),
+    ]
+
+
+# Daily jobs bench/run.py times over the generated data (name, budget in ms): each runs
+# once for today in a transaction that is rolled back.
+JOBS = [("attendance_scan", 2000.0)]

@@ -76,7 +76,33 @@ def main() -> int:
         over = q > QUERY_BUDGET or (args.database_url.startswith("sqlite") and p95 > P95_BUDGET_MS)
         failures += over
         print(f"{url[:60]:60} {role.value:18} {p50:8.1f} {p95:8.1f} {q:8d}{'  OVER BUDGET' if over else ''}")
+    failures += time_jobs(app)
     return 1 if failures else 0
+
+
+def time_jobs(app) -> int:
+    """Run each job in bench.pages.JOBS once for today over the generated data (its work
+    rolled back) and compare the time with its budget."""
+    from bench.pages import JOBS
+    from safeguarding import jobs
+    from safeguarding.calendar import today
+    from safeguarding.services import audit
+
+    failures = 0
+    print(f"{'job':60} {'ms':>8} {'budget':>8}")
+    for name, budget_ms in JOBS:
+        with app.app_context():
+            spec = jobs.get(name)
+            t0 = time.perf_counter()
+            with audit.acting_as(f"system: {name}"):
+                counts = spec.fn(today())
+                db.session.flush()
+            elapsed = (time.perf_counter() - t0) * 1000
+            db.session.rollback()
+        over = elapsed > budget_ms
+        failures += over
+        print(f"{name:60} {elapsed:8.0f} {budget_ms:8.0f}  {counts}{'  OVER BUDGET' if over else ''}")
+    return failures
 
 
 if __name__ == "__main__":

@@ -145,6 +145,8 @@ def _register_blueprints(app: Flask) -> None:
     from safeguarding.actions.routes import bp as actions_bp
     from safeguarding.admin.routes import bp as admin_bp
     from safeguarding.api.routes import blp as core_api
+    from safeguarding.attendance.api import blp as attendance_api
+    from safeguarding.attendance.routes import bp as attendance_bp
     from safeguarding.audit_log.routes import bp as audit_log_bp
     from safeguarding.auth.api import blp as auth_api
     from safeguarding.auth.routes import bp as auth_bp
@@ -170,9 +172,11 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     app.register_blueprint(reviews_bp)
     app.register_blueprint(closures_bp)
+    app.register_blueprint(attendance_bp)
     for blp in (core_api, auth_api, partnership_api, actions_api, budget_api, disputes_api, meetings_api):
         api.register_blueprint(blp)
     api.register_blueprint(reviews_api)
+    api.register_blueprint(attendance_api)
 
     frontend = app.config["GOVUK_FRONTEND_DIR"]
 

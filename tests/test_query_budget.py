@@ -27,6 +27,19 @@ def _pages(demo):
         *_dispute_pages(demo),
         *_budget_pages(demo),
         *_meeting_pages(demo),
+        *_attendance_pages(demo),
+    ]
+
+
+def _attendance_pages(demo):
+    drafted, board = demo.id("escalations", "drafted"), demo.group("board").id
+    return [
+        "/attendance/escalations", "/attendance/escalations?state=all", f"/attendance/escalations/{drafted}",
+        f"/attendance/escalations/{drafted}/letter", f"/attendance/escalations/{drafted}/letter/edit_letter",
+        "/attendance/policies", f"/attendance/policies/{board}",
+        f"/attendance/report?group={board}", f"/attendance/report?group={board}&from=2020-04-01&to=2026-11-23",
+        "/api/v1/escalations?state=all", f"/api/v1/escalations/{drafted}", f"/api/v1/escalations/{drafted}/history",
+        "/api/v1/attendance-policies", f"/api/v1/reports/attendance?group={board}",
     ]
 
 
@@ -121,7 +134,22 @@ def _grow(demo, n: int) -> None:
         _grow_disputes(demo, org)
         _grow_reviews(demo, org)
         _grow_budget(org)
+        _grow_attendance(demo, org)
     _grow_meetings(demo, n)
+
+
+def _grow_attendance(demo, org) -> None:
+    """An escalation about the new organisation (listed with the demo's)."""
+    from datetime import date
+
+    from safeguarding.extensions import db
+    from safeguarding.models import Escalation, EscalationTrigger, Meeting
+
+    start = db.session.get(Meeting, demo.id("meetings", "board_2026_10"))
+    db.session.add(Escalation(organisation_id=org.id, group_id=start.group_id, episode_start_meeting_id=start.id,
+                              detected_on=date(2026, 10, 20), trigger_reason=EscalationTrigger.consecutive,
+                              missed_meetings=[{"meeting_id": start.id, "date": "2026-10-20"}],
+                              letter_text="Grown."))
 
 
 def _grow_disputes(demo, org) -> None:

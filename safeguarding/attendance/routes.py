@@ -1,0 +1,206 @@
+"""Attendance monitoring: pages.
+
+The escalations list (filters by state and group) and an escalation's page (workflow
+buttons, history, the letter's preview and its PDF and DOCX); each group's thresholds
+(the business office edits them); and the attendance report — per organisation, the
+group's held meetings as a table and a heat-map grid with the status written in each cell,
+and a CSV download. Partner members see their own organisation's attendance and the
+letters addressed to it (services/attendance.py decides)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from safeguarding import access, charts, documents, nav
+from safeguarding.attendance.forms import LetterForm, PolicyForm
+from safeguarding.extensions import db
+from safeguarding.forms import error_summary
+from safeguarding.models import EscalationState, Group, Organisation, Role
+from safeguarding.services import attendance as svc
+from safeguarding.services.errors import Forbidden, ServiceError, ValidationFailed
+from safeguarding.web import form_failed, int_arg
+from safeguarding.workflows.attendance import escalation_lifecycle
+
+bp = Blueprint("attendance", __name__)
+
+READERS = (Role.business_office, Role.independent_chair, Role.partner_member, Role.viewer)
+STAFF = (Role.business_office, Role.independent_chair, Role.viewer)
+OFFICE = (Role.business_office,)
+
+nav.add("Attendance", "attendance.report", order=56)
+
+STATE_COLOURS = {"detected": "blue", "letter_drafted": "yellow", "letter_approved": "light-blue", "sent": "purple",
+                 "response_received": "turquoise", "resolved": "green", "escalated_to_board": "orange",
+                 "withdrawn": "grey"}
+
+
+def _date_arg(name: str):
+    from datetime import date
+
+    raw = request.args.get(name)
+    if not raw:
+        return None, None
+    try:
+        return date.fromisoformat(raw), None
+    except ValueError:
+        return None, "The date must be a real date, like 2026-11-23"
+
+
+@bp.route("/attendance/escalations")
+@access.roles(*READERS)
+def escalations():
+    state = request.args.get("state") or "open"
+    if state not in {"open", "closed", "all", *EscalationState}:
+        abort(400)
+    f = svc.EscalationFilters(state=None if state == "all" else state, group_id=int_arg("group"),
+                              organisation_id=int_arg("organisation"), page=int_arg("page", 1) or 1)
+    rows, total = svc.list_escalations(current_user, f)
+    groups = db.session.scalars(sa.select(Group).where(Group.active.is_(True)).order_by(Group.id)).all()
+    return render_template("attendance/escalations.html", escalations=rows, total=total, f=f, state=state,
+                           states=EscalationState, groups=groups, colours=STATE_COLOURS)
+
+
+@bp.route("/attendance/escalations/<int:escalation_id>")
+@access.roles(*READERS)
+def escalation(escalation_id: int):
+    e = svc.get_escalation(escalation_id, current_user)
+    options = escalation_lifecycle.options(e, current_user)
+    # Approving and editing have their own page, with the draft to edit.
+    letter_options = [o for o in options if o.trigger in LETTER_TRIGGERS]
+    return render_template("attendance/escalation.html", e=e, lifecycle=escalation_lifecycle,
+                           options=[o for o in options if o.trigger not in LETTER_TRIGGERS],
+                           letter_options=letter_options,
+                           history=escalation_lifecycle.history(e.id), colours=STATE_COLOURS)
+
+
+LETTER_TRIGGERS = ("approve", "edit_letter")
+
+
+@bp.route("/attendance/escalations/<int:escalation_id>/letter/<trigger>", methods=["GET", "POST"])
+@access.roles(Role.business_office, Role.independent_chair)
+def letter_form(escalation_id: int, trigger: str):
+    """Edit the drafted letter (office or chair), or approve and sign it (the chair only,
+    who may edit it on the way)."""
+    if trigger not in LETTER_TRIGGERS:
+        abort(404)
+    e = svc.get_escalation(escalation_id, current_user)
+    spec = escalation_lifecycle.transitions[trigger]
+    if not escalation_lifecycle.may_fire(e, current_user, trigger):
+        if e.state.value not in spec.sources and spec.role_set.intersection(current_user.roles):
+            flash(f"You cannot {spec.label.lower()} now: the escalation is {e.state.label.lower()}", "error")
+            return redirect(url_for("attendance.escalation", escalation_id=e.id))
+        raise Forbidden(f"You do not have permission to {spec.label.lower()}")
+    form = LetterForm()
+    if request.method == "GET":
+        form.version.data = str(e.version)
+        form.letter_text.data = e.letter_text
+    extra = {}
+    if form.validate_on_submit():
+        try:
+            version = int(form.version.data)
+        except (TypeError, ValueError):
+            version = -1
+        try:
+            escalation_lifecycle.fire(e, trigger, user=current_user, version=version,
+                                      params={"letter_text": form.letter_text.data})
+        except ServiceError as exc:
+            extra = form_failed(form, exc)
+        else:
+            flash(f"Done: {spec.label.lower()}", "success")
+            return redirect(url_for("attendance.escalation", escalation_id=e.id))
+    summary = error_summary(form, extra) if (form.errors or extra) else None
+    return render_template("attendance/letter_form.html", form=form, e=e, spec=spec, summary=summary,
+                           document=documents.render_html(svc.build_letter(e)))
+
+
+@bp.route("/attendance/escalations/<int:escalation_id>/letter")
+@access.roles(*READERS)
+def letter(escalation_id: int):
+    e = svc.get_escalation(escalation_id, current_user)
+    return render_template("documents/preview.html", title=f"Letter {e.reference}",
+                           document=documents.render_html(svc.build_letter(e)),
+                           pdf_url=url_for("attendance.letter_pdf", escalation_id=e.id),
+                           docx_url=url_for("attendance.letter_docx", escalation_id=e.id),
+                           back_url=url_for("attendance.escalation", escalation_id=e.id))
+
+
+@bp.route("/attendance/escalations/<int:escalation_id>/letter.pdf")
+@access.roles(*READERS)
+def letter_pdf(escalation_id: int):
+    e = svc.get_escalation(escalation_id, current_user)
+    return documents.send_file(svc.letter_pdf(e), f"{e.reference}-letter.pdf")
+
+
+@bp.route("/attendance/escalations/<int:escalation_id>/letter.docx")
+@access.roles(*READERS)
+def letter_docx(escalation_id: int):
+    e = svc.get_escalation(escalation_id, current_user)
+    return documents.send_file(svc.letter_docx(e), f"{e.reference}-letter.docx")
+
+
+@bp.route("/attendance/policies")
+@access.roles(*STAFF)
+def policies():
+    return render_template("attendance/policies.html", policies=svc.list_policies(), labels=svc.POLICY_LABELS,
+                           fields=svc.POLICY_FIELDS)
+
+
+@bp.route("/attendance/policies/<int:group_id>", methods=["GET", "POST"])
+@access.roles(*OFFICE)
+def policy(group_id: int):
+    group = svc.get_group(group_id)
+    current = svc.policy_for(group_id)
+    form = PolicyForm()
+    if request.method == "GET":
+        form.version.data = str(current.version) if current.version else ""
+        for name in svc.POLICY_FIELDS:
+            getattr(form, name).data = getattr(current, name)
+    extra = {}
+    if form.validate_on_submit():
+        try:
+            svc.update_policy(group_id, version=form.version_value, values=form.values)
+        except ServiceError as exc:
+            extra = form_failed(form, exc)
+        else:
+            flash(f"Attendance thresholds for the {group.name} saved", "success")
+            return redirect(url_for("attendance.policies"))
+    summary = error_summary(form, extra) if (form.errors or extra) else None
+    return render_template("attendance/policy.html", form=form, group=group, summary=summary,
+                           fields=svc.POLICY_FIELDS)
+
+
+@bp.route("/attendance/report")
+@access.roles(*READERS)
+def report():
+    groups = db.session.scalars(sa.select(Group).where(Group.active.is_(True)).order_by(Group.id)).all()
+    group_id = int_arg("group") or (groups[0].id if groups else None)
+    if group_id is None:
+        abort(404)
+    start, start_error = _date_arg("from")
+    end, end_error = _date_arg("to")
+    errors = {k: v for k, v in (("from", start_error), ("to", end_error)) if v}
+    report = None
+    if not errors:
+        try:
+            report = svc.attendance_report(current_user, group_id, start, end)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors = dict(exc.errors or {"from": exc.message})
+    if report is not None and request.args.get("format") == "csv":
+        return Response(svc.report_csv(report), mimetype="text/csv", headers={
+            "Content-Disposition": f'attachment; filename="attendance-{report.group.short_name.lower().replace(" ", "-")}'
+                                   f'-{report.start.isoformat()}-{report.end.isoformat()}.csv"'})
+    summary = {"titleText": "There is a problem",
+               "errorList": [{"text": v, "href": f"#{k}"} for k, v in errors.items()]} if errors else None
+    status = 400 if errors else 200
+    chart = charts.bar_chart(
+        f"Percentage of meetings at which each organisation was represented, {report.group.short_name}",
+        [r.organisation.short_name for r in report.rows],
+        [charts.Series("Represented", [r.percent or 0 for r in report.rows])],
+        value_format=lambda v: f"{v:g}%") if report is not None and report.rows else None
+    return render_template("attendance/report.html", report=report, groups=groups, group_id=group_id, chart=chart,
+                           errors=errors, summary=summary, args=request.args,
+                           organisations=None if svc.sees_all(current_user) else
+                           db.session.get(Organisation, current_user.organisation_id or 0)), status
