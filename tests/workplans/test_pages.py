@@ -102,3 +102,15 @@ def test_closing_a_plan_through_the_page_is_refused_with_reasons(client_as, demo
     p = plan(demo, state="approved")
     r = client_as("office").post(f"/workflow/work_plan/{p.id}/close", data={"version": p.version, "confirmed": "1"})
     assert r.status_code == 200 and b"must be carried forward" in r.data
+
+
+def test_the_demo_has_plans_with_items_in_every_rag_state(demo):
+    from safeguarding.models import WorkPlanItem, WorkPlanState
+
+    ratings = {db.session.get(WorkPlanItem, i).rating for i in demo.ids["work_plan_items"].values()}
+    assert ratings == set(Rag)
+    for key in ("sar_2020", "qp_2020", "ld_2020", "sar_2026", "qp_2026", "ld_2026"):
+        p = svc.get_work_plan(demo.id("work_plans", key))
+        assert p.state == WorkPlanState.approved and svc.board_approval(p) is not None
+    assert svc.get_work_plan(demo.id("work_plans", "pp_2026_draft")).state == WorkPlanState.draft
+    assert demo.group("sar").id in {s.group.id for s in svc.tor_flags(2026)}
