@@ -758,11 +758,12 @@ class TorStatus:
         return "Not yet due: the sub-group has not met this year"
 
 
-def tor_status(year: int, as_of: date | None = None) -> list[TorStatus]:
-    """Each active sub-group's terms-of-reference review for the year: three queries."""
+def tor_status(year: int, as_of: date | None = None, groups: list[Group] | None = None) -> list[TorStatus]:
+    """Each active sub-group's terms-of-reference review for the year: three queries (two
+    when the sub-groups are given)."""
     as_of = as_of or today()
     start, end = financial_year_bounds(year)
-    groups = subgroups()
+    groups = subgroups() if groups is None else groups
     reviews = {r.group_id: r for r in tor_reviews(year)}
     first = dict(db.session.execute(
         sa.select(Meeting.group_id, sa.func.min(Meeting.meeting_date)).where(
@@ -824,7 +825,7 @@ def partnership_view(year: int, *, arm: str | None = None, area: str | None = No
             by_priority[priority_id][r] += n
             by_group[group_id][r] += n
     return PartnershipView(year, business_plan, priorities, groups, plans, by_priority, by_group,
-                           tor_status(year, as_of))
+                           tor_status(year, as_of, groups))
 
 
 # --- highlight reports ---------------------------------------------------------------------
