@@ -214,3 +214,29 @@ def test_carrying_forward_needs_next_years_business_plan(demo):
     with pytest.raises(ValidationFailed) as exc:
         svc.carry_forward(it, p, demo.user("office"), version=it.version)
     assert "Record the 2091/92 business plan first" in exc.value.reasons[0]
+
+
+def test_the_office_records_the_approval_when_a_standing_decision_exists(demo):
+    """The guard passes with a standing decision (here recorded before the plan was
+    resubmitted, so the decision's hook found it a draft)."""
+    p = plan(demo, state="submitted")
+    lifecycle.fire(p, "return_for_changes", user=demo.user("office"), version=p.version, comment="Typo")
+    meeting = board_meeting(demo)
+    item = meetings.add_agenda_item(meeting, title="Work plan", subject_type="work_plan", subject_id=p.id)
+    decision = meetings.record_decision(item, user=demo.user("office"), method="consensus", text="Approved")
+    assert p.state == WorkPlanState.draft
+    lifecycle.fire(p, "submit", user=demo.user("office"), version=p.version)
+    lifecycle.fire(p, "approve", user=demo.user("office"), version=p.version)
+    assert p.state == WorkPlanState.approved and p.approved_decision_id == decision.id
+
+
+def test_the_highlight_report_of_the_boards_first_meeting_lists_every_sub_groups_review(demo):
+    april = db.session.scalar(db.select(Meeting).where(Meeting.group_id == demo.group("board").id,
+                                                       Meeting.meeting_date >= date(2026, 4, 1))
+                              .order_by(Meeting.meeting_date).limit(1))
+    h = svc.highlight(demo.group("qp"), april)
+    assert h.first_of_year
+    headings = [s.heading for s in svc.highlight_report(h).sections]
+    assert "Terms of reference reviews of every sub-group" in headings
+    later = db.session.get(Meeting, demo.id("meetings", "board_2026_10"))
+    assert not svc.highlight(demo.group("qp"), later).first_of_year
