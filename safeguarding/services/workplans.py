@@ -885,7 +885,7 @@ def highlight(group: Group, meeting: Meeting) -> Highlight:
     with their reasons, items due before the next Board meeting, and the sub-group's
     terms-of-reference review status."""
     year = financial_year_start(meeting.meeting_date)
-    as_of = min(today(), meeting.meeting_date) if meeting.meeting_date < today() else today()
+    as_of = min(today(), meeting.meeting_date)
     plan = plan_for(group.id, year)
     items = items_of(plan) if plan else []
     prev_on, next_on = board_meetings_around(meeting)

@@ -111,3 +111,12 @@ def test_an_override_is_refused_to_others_and_on_a_stale_version(demo):
         svc.set_override(it, p, demo.user("police"), version=it.version, rag="red", justification="x")
     with pytest.raises(StaleVersion):
         svc.set_override(it, p, demo.user("office"), version=it.version - 1, rag="red", justification="x")
+
+
+def test_the_job_runs_once_per_date(demo):
+    from safeguarding.models import JobOutcome
+
+    first = run_job("workplan_rag", date(2031, 5, 1))
+    second = run_job("workplan_rag", date(2031, 5, 1))
+    assert first.outcome == JobOutcome.succeeded
+    assert second.id == first.id and second.ran_here is False
