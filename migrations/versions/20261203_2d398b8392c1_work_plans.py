@@ -1,7 +1,7 @@
 """work plans: business plans and priorities, sub-group work plans, items, progress updates, ToR reviews
 
 Revision ID: 2d398b8392c1
-Revises: 885eb3181dee
+Revises: 51d47612092d
 Create Date: 2026-12-03 23:32:46.223723
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '2d398b8392c1'
-down_revision = '885eb3181dee'
+down_revision = '51d47612092d'
 branch_labels = None
 depends_on = None
 
