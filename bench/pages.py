@@ -69,6 +69,30 @@ def pages(session) -> list[tuple[Role, str]]:
         *_budget(session),
         *meeting_pages(session),
         *attendance_pages(session),
+        *_workplans(session),
+    ]
+
+
+def _workplans(session) -> list[tuple[Role, str]]:
+    from safeguarding.models import WorkPlan, WorkPlanItem
+
+    plan = session.scalar(sa.select(WorkPlan.id).order_by(WorkPlan.financial_year.desc(), WorkPlan.id)) or 1
+    item = session.scalar(sa.select(WorkPlanItem.id).where(WorkPlanItem.work_plan_id == plan)
+                          .order_by(WorkPlanItem.id)) or 1
+    year = session.scalar(sa.select(sa.func.max(WorkPlan.financial_year))) or 2025
+    label = f"{year}-{str(year + 1)[-2:]}"
+    return [
+        (OFFICE, "/workplans"),
+        (OFFICE, "/workplans?year=all"),
+        (OFFICE, f"/workplans/{plan}"),
+        (OFFICE, f"/workplans/items/{item}"),
+        (OFFICE, f"/workplans/partnership?year={label}"),
+        (OFFICE, f"/workplans/partnership?year={label}&arm=adults&area=north"),
+        (OFFICE, "/workplans/business-plans"),
+        (Role.viewer, f"/workplans/partnership?year={label}"),
+        (OFFICE, "/api/v1/work-plans?per_page=100"),
+        (OFFICE, f"/api/v1/work-plans/{plan}/items"),
+        (OFFICE, f"/api/v1/work-plan-items/{item}/updates"),
     ]
 
 

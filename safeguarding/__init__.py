@@ -166,6 +166,8 @@ def _register_blueprints(app: Flask) -> None:
     from safeguarding.reviews.api import blp as reviews_api
     from safeguarding.reviews.routes import bp as reviews_bp
     from safeguarding.workflows.routes import bp as workflow_bp
+    from safeguarding.workplans.api import blp as workplans_api
+    from safeguarding.workplans.routes import bp as workplans_bp
 
     for bp in (main_bp, auth_bp, partnership_bp, admin_bp, workflow_bp, actions_bp, audit_log_bp, notify_bp,
                jobs_bp, budget_bp, disputes_bp, meetings_bp):
@@ -177,6 +179,8 @@ def _register_blueprints(app: Flask) -> None:
         api.register_blueprint(blp)
     api.register_blueprint(reviews_api)
     api.register_blueprint(attendance_api)
+    app.register_blueprint(workplans_bp)
+    api.register_blueprint(workplans_api)
 
     frontend = app.config["GOVUK_FRONTEND_DIR"]
 

@@ -40,6 +40,21 @@ def _attendance_pages(demo):
         f"/attendance/report?group={board}", f"/attendance/report?group={board}&from=2020-04-01&to=2026-11-23",
         "/api/v1/escalations?state=all", f"/api/v1/escalations/{drafted}", f"/api/v1/escalations/{drafted}/history",
         "/api/v1/attendance-policies", f"/api/v1/reports/attendance?group={board}",
+        *_workplan_pages(demo),
+    ]
+
+
+def _workplan_pages(demo):
+    plan, item = demo.id("work_plans", "sar_2026"), demo.id("work_plan_items", "sar_2026_amber")
+    bp, group, upcoming = demo.id("business_plans", "2026"), demo.group("sar").id, demo.id("meetings", "board_upcoming")
+    return [
+        "/workplans", "/workplans?year=all", f"/workplans/{plan}", f"/workplans/items/{item}",
+        "/workplans/business-plans", f"/workplans/business-plans/{bp}", "/workplans/partnership?year=2026-27",
+        "/workplans/partnership?year=2026-27&arm=adults&area=north", "/workplans/tor-reviews?year=2026-27",
+        f"/workplans/highlight?group={group}&meeting={upcoming}", f"/workplans/{plan}/items/new",
+        "/api/v1/business-plans", f"/api/v1/business-plans/{bp}/priorities", "/api/v1/work-plans",
+        f"/api/v1/work-plans/{plan}", f"/api/v1/work-plans/{plan}/items", f"/api/v1/work-plans/{plan}/history",
+        f"/api/v1/work-plan-items/{item}/updates", f"/api/v1/reports/highlight?group={group}&meeting={upcoming}",
     ]
 
 
@@ -136,6 +151,29 @@ def _grow(demo, n: int) -> None:
         _grow_budget(org)
         _grow_attendance(demo, org)
     _grow_meetings(demo, n)
+    _grow_workplans(demo, n)
+
+
+def _grow_workplans(demo, n: int) -> None:
+    """n more items with updates on the SAR 2026/27 plan, and n more plans (other years)."""
+    from datetime import date
+
+    from safeguarding.extensions import db
+    from safeguarding.models import ProgressUpdate, WorkPlan, WorkPlanItem
+    from safeguarding.services import workplans
+
+    plan = db.session.get(WorkPlan, demo.id("work_plans", "sar_2026"))
+    priority = workplans.priorities_of(demo.id("business_plans", "2026"))[0]
+    for i in range(n):
+        item = WorkPlanItem(work_plan_id=plan.id, priority_id=priority.id, title=f"Grown item {i}",
+                            lead_organisation_id=demo.org("police").id, lead_person_id=demo.person("police_lead").id,
+                            due_date=date(2027, 1, 1), success_measure="Grown")
+        db.session.add(item)
+        db.session.flush()
+        db.session.add(ProgressUpdate(item_id=item.id, text="Grown", percent=10,
+                                      author_id=demo.user("office").id))
+        db.session.add(WorkPlan(group_id=demo.group("pp").id, financial_year=2100 + i))
+    db.session.flush()
 
 
 def _grow_attendance(demo, org) -> None:

@@ -105,6 +105,19 @@ from safeguarding.models.reviews import (
     S44Harm,
     ScreeningOutcome,
 )
+from safeguarding.models.workplans import (
+    INCOMPLETE_STATUSES,
+    OVERRIDE_RAGS,
+    BusinessPlan,
+    ItemStatus,
+    Priority,
+    ProgressUpdate,
+    Rag,
+    TorReview,
+    WorkPlan,
+    WorkPlanItem,
+    WorkPlanState,
+)
 
 __all__ = [
     # attendance monitoring
@@ -215,4 +228,16 @@ __all__ = [
     "ReviewState",
     "S44Harm",
     "ScreeningOutcome",
+    # work plans
+    "INCOMPLETE_STATUSES",
+    "OVERRIDE_RAGS",
+    "BusinessPlan",
+    "ItemStatus",
+    "Priority",
+    "ProgressUpdate",
+    "Rag",
+    "TorReview",
+    "WorkPlan",
+    "WorkPlanItem",
+    "WorkPlanState",
 ]

@@ -1221,6 +1221,10 @@ def _decision_final(decision: Decision, meeting: Meeting) -> None:
             trigger = "ratify" if decision_stands(decision) else "reject"
             chair_action_lifecycle.fire(action, trigger, user=None, system=True, as_of=meeting.meeting_date,
                                         comment=f"Decision {decision.id} at meeting {meeting.id}")
+    if decision.subject_type == "work_plan":
+        from safeguarding.services import workplans
+
+        workplans.board_decided(decision, meeting)
     db.session.flush()
 
 

@@ -8,6 +8,7 @@ from safeguarding.workflows import (  # noqa: F401
     meetings,
     partnership,
     reviews,
+    workplans,
 )
 from safeguarding.workflows.base import Lifecycle, Param, Transition, TransitionContext
 
