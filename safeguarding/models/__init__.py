@@ -2,6 +2,14 @@
 
 from safeguarding.models.accounts import ApiToken, LoginSession, User, UserRole
 from safeguarding.models.actions import Action, ActionSource, ActionStatus, ActionUpdate
+from safeguarding.models.annual import (
+    AnnualReport,
+    AnnualReportRecipient,
+    AnnualReportSection,
+    AnnualReportState,
+    SectionKind,
+    SectionState,
+)
 from safeguarding.models.audit import AuditEntry, WorkflowHistory
 from safeguarding.models.base import Base
 from safeguarding.models.budget import (
@@ -99,6 +107,12 @@ from safeguarding.models.reviews import (
 )
 
 __all__ = [
+    "AnnualReport",
+    "AnnualReportRecipient",
+    "AnnualReportSection",
+    "AnnualReportState",
+    "SectionKind",
+    "SectionState",
     "INVOICE_STATUS_LABELS",
     "SAR_AUTHORS_LINE",
     "AgendaItem",
