@@ -144,6 +144,8 @@ def _register_blueprints(app: Flask) -> None:
     from safeguarding.actions.api import blp as actions_api
     from safeguarding.actions.routes import bp as actions_bp
     from safeguarding.admin.routes import bp as admin_bp
+    from safeguarding.annual.api import blp as annual_api
+    from safeguarding.annual.routes import bp as annual_bp
     from safeguarding.api.routes import blp as core_api
     from safeguarding.audit_log.routes import bp as audit_log_bp
     from safeguarding.auth.api import blp as auth_api
@@ -170,9 +172,11 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     app.register_blueprint(reviews_bp)
     app.register_blueprint(closures_bp)
+    app.register_blueprint(annual_bp)
     for blp in (core_api, auth_api, partnership_api, actions_api, budget_api, disputes_api, meetings_api):
         api.register_blueprint(blp)
     api.register_blueprint(reviews_api)
+    api.register_blueprint(annual_api)
 
     frontend = app.config["GOVUK_FRONTEND_DIR"]
 
