@@ -27,6 +27,15 @@ def _pages(demo):
         *_dispute_pages(demo),
         *_budget_pages(demo),
         *_meeting_pages(demo),
+        *_annual_pages(demo),
+    ]
+
+
+def _annual_pages(demo):
+    report = demo.id("annual_reports", "2025-26")
+    return [
+        "/annual-reports", f"/annual-reports/{report}", "/api/v1/annual-reports", f"/api/v1/annual-reports/{report}",
+        f"/api/v1/annual-reports/{report}/sections", f"/api/v1/annual-reports/{report}/history", "/api/v1/me/queue",
     ]
 
 

@@ -63,7 +63,7 @@ def index():
     started = {r.financial_year for r in svc.list_reports()}
     this_year = financial_year_start(today())
     form.financial_year.choices = [("", "Select a year")] + [
-        (str(y), financial_year_title(y)) for y in range(this_year, this_year - 6, -1) if y not in started]
+        (str(y), financial_year_title(y)) for y in range(this_year, this_year - 12, -1) if y not in started]
     return render_template("annual/index.html", reports=reports, form=form, colours=STATE_COLOURS,
                            title_of=svc.title, may_start=current_user.has_role(*OFFICE))
 
@@ -74,7 +74,7 @@ def new():
     form = StartForm()
     this_year = financial_year_start(today())
     form.financial_year.choices = [("", "Select a year")] + [
-        (str(y), financial_year_title(y)) for y in range(this_year, this_year - 6, -1)]
+        (str(y), financial_year_title(y)) for y in range(this_year, this_year - 12, -1)]
     extra = {}
     if form.validate_on_submit():
         try:
