@@ -68,7 +68,21 @@ def pages(session) -> list[tuple[Role, str]]:
         *_disputes(session),
         *_budget(session),
         *meeting_pages(session),
+        *home_pages(session),
     ]
+
+
+def home_pages(session) -> list[tuple[Role, str]]:
+    """Every role's home page and queue (one SELECT of counts each), and the annual reports."""
+    from safeguarding.models import AnnualReport
+
+    out = [(role, url) for role in (OFFICE, CHAIR, PARTNER, Role.subgroup_chair)
+           for url in ("/home", "/api/v1/me/queue")]
+    out.append((OFFICE, "/annual-reports"))
+    report = session.scalar(sa.select(AnnualReport.id).order_by(AnnualReport.financial_year.desc()).limit(1))
+    if report:
+        out += [(OFFICE, f"/annual-reports/{report}"), (OFFICE, f"/api/v1/annual-reports/{report}/sections")]
+    return out
 
 
 def _disputes(session) -> list[tuple[Role, str]]:
