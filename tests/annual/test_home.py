@@ -163,3 +163,22 @@ def test_a_count_key_cannot_be_declared_twice():
 
     with pytest.raises(ValueError):
         home.count({home.Role.admin}, 1, "Again", "main.home", "", lambda u: None, key="partnership.organisations")
+
+
+def test_annual_report_items_for_the_chair_and_a_writer(api_as, demo):
+    from safeguarding.models import AnnualReport, AnnualReportState
+    from safeguarding.services import annual
+
+    submitted = _count(sa.select(sa.func.count()).select_from(AnnualReport).where(
+        AnnualReport.state == AnnualReportState.submitted))
+    assert submitted == 1  # the demo's 2025/26 report
+    q = _queue(api_as, "chair")
+    assert q["annual.to_review"]["count"] == submitted and q["annual.to_review"]["kind"] == "approval"
+    assert "annual.to_write" not in _queue(api_as, "icb")
+    report = annual.start_report(2019, demo.user("office"))
+    section = annual.section_by_key(report, "next_year")
+    annual.assign_writer(report, section, demo.user("office"), version=report.version,
+                         person_id=demo.user("icb").person_id, due_on=today() + timedelta(days=7))
+    assert _queue(api_as, "icb")["annual.to_write"]["count"] == 1
+    annual.edit_section(report, section, demo.user("icb"), version=report.version, text="Written")
+    assert "annual.to_write" not in _queue(api_as, "icb")
