@@ -376,6 +376,8 @@ def assign_writer(report: AnnualReport, section: AnnualReportSection, user: Any,
     audit.mark_action(report, f"assign_writer:{section.key}")
     report.updated_at = utcnow()
     db.session.flush()
+    db.session.refresh(section, ["writer"])
+    tell(report, "assigned", section=section)
     return section
 
 
@@ -401,6 +403,41 @@ def sections_with_comments(report: AnnualReport) -> list[AnnualReportSection]:
 
 def narrative_missing(report: AnnualReport) -> list[AnnualReportSection]:
     return [s for s in report.sections if s.kind == SectionKind.narrative and not s.text]
+
+
+# --- emails ---------------------------------------------------------------------------------
+
+def _role_emails(role: Role) -> list[str]:
+    from safeguarding.models import User, UserRole
+
+    return sorted(set(db.session.scalars(sa.select(User.email).join(UserRole, UserRole.user_id == User.id).where(
+        UserRole.role == role, User.active.is_(True)))))
+
+
+def tell(report: AnnualReport, event: str, *, section: AnnualReportSection | None = None) -> None:
+    """Email about the report: "submitted" (to the chair), "returned" (to the office),
+    "assigned" (to the section's writer). Subjects name the report, never a person."""
+    from safeguarding.formatting import long_date
+    from safeguarding.notify import queue_email, service_url
+
+    link = service_url("annual.report", report_id=report.id)
+    name = title(report)
+    if event == "submitted":
+        to, subject = _role_emails(Role.independent_chair), f"{name} is waiting for your approval"
+        message = f"The business office has submitted the {name[0].lower() + name[1:]} for your approval."
+    elif event == "returned":
+        to, subject = _role_emails(Role.business_office), f"{name} was returned with comments"
+        message = (f"The Independent Chair returned the {name[0].lower() + name[1:]} with comments on "
+                   f"{len(sections_with_comments(report))} section(s). Redraft them and submit it again.")
+    elif event == "assigned" and section is not None and section.writer is not None and section.writer.email:
+        to, subject = [section.writer.email], f"{name}: a section for you to write"
+        message = (f"The business office has asked you to write ‘{section.heading}’ for the "
+                   f"{name[0].lower() + name[1:]}" + (f" by {long_date(section.due_on)}" if section.due_on else "") + ".")
+    else:
+        return
+    if to:
+        queue_email(to, subject, "annual_report", {"message": message, "link": link}, kind=f"annual_report_{event}",
+                    dedupe_key=f"annual-report:{report.id}:{event}:{report.version}:{section.id if section else ''}")
 
 
 # --- publication ------------------------------------------------------------------------------

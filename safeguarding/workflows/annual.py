@@ -71,10 +71,10 @@ annual_report_lifecycle = Lifecycle(
     AnnualReportState,
     [
         Transition("submit", "drafting", "submitted", OFFICE, "Submit to the chair", guards=[_narrative_written],
-                   apply=_clear_comments),
+                   apply=_clear_comments, after=lambda ctx: svc.tell(ctx.row, "submitted")),
         Transition("request_changes", "submitted", "changes_requested", CHAIR, "Return with comments",
                    guards=[_a_section_commented], apply=_mark_commented,
-                   comment_label="Overall comment"),
+                   after=lambda ctx: svc.tell(ctx.row, "returned"), comment_label="Overall comment"),
         Transition("redraft", "changes_requested", "drafting", OFFICE, "Redraft the report",
                    confirm="The report goes back to drafting so its sections can be changed; the chair's comments "
                            "stay with their sections until it is submitted again."),

@@ -191,3 +191,28 @@ def test_new_sections_registered_later_join_a_report_on_refresh(report, office):
             annual.section("test_extra", 86, "Again")(_extra)
     finally:
         annual._sections.pop("test_extra")
+
+
+def test_emails_tell_the_chair_the_office_and_the_writer(report, office, chair, demo):
+    import sqlalchemy as sa
+
+    from safeguarding.extensions import db
+    from safeguarding.models import OutboxMessage
+
+    def sent(kind):
+        return list(db.session.scalars(sa.select(OutboxMessage).where(
+            OutboxMessage.kind == kind, OutboxMessage.subject.contains("2011/12"))))
+
+    writer = demo.user("police")
+    s = annual.section_by_key(report, "next_year")
+    annual.assign_writer(report, s, office, version=report.version, person_id=writer.person_id,
+                         due_on=today() + timedelta(days=10))
+    assigned = sent("annual_report_assigned")
+    assert [m.to_addrs for m in assigned] == [[demo.person("police_lead").email]]
+    assert "Annual report 2011/12" in assigned[0].subject and "Police" not in assigned[0].subject
+    _write_all(report, office)
+    lc.fire(report, "submit", user=office, version=report.version)
+    assert [m.to_addrs for m in sent("annual_report_submitted")] == [["chair@demo.test"]]
+    annual.comment_on_sections(report, chair, {s.id: "More, please"})
+    lc.fire(report, "request_changes", user=chair, version=report.version)
+    assert [m.to_addrs for m in sent("annual_report_returned")] == [["office@demo.test"]]
