@@ -117,9 +117,10 @@ def meetings_section(year: int, *, arm: str | None, area: str | None) -> Section
               Table("Attendance by partner organisation",
                     ["Organisation", "Seats represented", "Seats expected", "Attendance"],
                     [list(r) for r in att_rows], ["text", "number", "number", "percent"])]
+    short = {k: v for k, v in db.session.execute(sa.select(Organisation.name, Organisation.short_name))}
     charts = [ChartData("Attendance by partner organisation (per cent of seats represented)",
-                        [r[0] for r in att_rows], [("Attendance", [r[3] or 0 for r in att_rows])], "percent")] \
-        if att_rows else []
+                        [short.get(r[0]) or r[0] for r in att_rows], [("Attendance", [r[3] or 0 for r in att_rows])],
+                        "percent")] if att_rows else []
     summary = (f"{_plural(len(held), 'meeting')} of the Board and its groups took place{_scope(arm, area)} in "
                f"{financial_year_title(year)}, {quorate} of them quorate"
                + (f"; {cancelled} {'was' if cancelled == 1 else 'were'} cancelled" if cancelled else "") + ".")
