@@ -163,3 +163,25 @@ def test_the_api(api_as, demo):
                        json={"trigger": "approve", "version": r.json["version"]}).status_code == 403
     history = office.get(f"/api/v1/annual-reports/{rid}/history").json
     assert [h["trigger"] for h in history] == ["submit", "request_changes"]
+
+
+def test_publish_through_the_page_records_the_distribution(client_as, demo):
+    from safeguarding.calendar import today
+    from safeguarding.workflows.annual import annual_report_lifecycle as lc
+
+    report = _written(_start(demo, 2015), demo)
+    lc.fire(report, "submit", user=demo.user("office"), version=report.version)
+    lc.fire(report, "approve", user=demo.user("chair"), version=report.version)
+    c = client_as("office")
+    url = f"/workflow/annual_report/{report.id}/publish"
+    page = c.get(url)
+    assert page.status_code == 200 and "Health and Wellbeing Board" in page.text
+    r = c.post(url, data={"version": str(report.version), "confirmed": "1", "sent_on": ["", "", ""]})
+    assert r.status_code == 200 and "Enter the date the report was sent" in r.text
+    on = today()
+    r = c.post(url, data={"version": str(report.version), "confirmed": "1",
+                          "sent_on": [str(on.day), str(on.month), str(on.year)]})
+    assert r.status_code == 302 and report.state == AnnualReportState.published
+    text = _text(client_as("viewer").get(f"/annual-reports/{report.id}").text)
+    assert "Chief executive, North Council" in text and "Distribution" in text
+    assert client_as("chair").get(url).status_code in (302, 403)
