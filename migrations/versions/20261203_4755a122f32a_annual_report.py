@@ -1,7 +1,7 @@
 """annual report
 
 Revision ID: 4755a122f32a
-Revises: 885eb3181dee
+Revises: 2d398b8392c1
 Create Date: 2026-12-03 23:37:41.215906
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '4755a122f32a'
-down_revision = '885eb3181dee'
+down_revision = '2d398b8392c1'
 branch_labels = None
 depends_on = None
 
