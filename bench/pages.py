@@ -70,6 +70,7 @@ def pages(session) -> list[tuple[Role, str]]:
         *meeting_pages(session),
         *attendance_pages(session),
         *_workplans(session),
+        *home_pages(session),
     ]
 
 
@@ -94,6 +95,19 @@ def _workplans(session) -> list[tuple[Role, str]]:
         (OFFICE, f"/api/v1/work-plans/{plan}/items"),
         (OFFICE, f"/api/v1/work-plan-items/{item}/updates"),
     ]
+
+
+def home_pages(session) -> list[tuple[Role, str]]:
+    """Every role's home page and queue (one SELECT of counts each), and the annual reports."""
+    from safeguarding.models import AnnualReport
+
+    out = [(role, url) for role in (OFFICE, CHAIR, PARTNER, Role.subgroup_chair)
+           for url in ("/home", "/api/v1/me/queue")]
+    out.append((OFFICE, "/annual-reports"))
+    report = session.scalar(sa.select(AnnualReport.id).order_by(AnnualReport.financial_year.desc()).limit(1))
+    if report:
+        out += [(OFFICE, f"/annual-reports/{report}"), (OFFICE, f"/api/v1/annual-reports/{report}/sections")]
+    return out
 
 
 def _disputes(session) -> list[tuple[Role, str]]:

@@ -144,6 +144,8 @@ def _register_blueprints(app: Flask) -> None:
     from safeguarding.actions.api import blp as actions_api
     from safeguarding.actions.routes import bp as actions_bp
     from safeguarding.admin.routes import bp as admin_bp
+    from safeguarding.annual.api import blp as annual_api
+    from safeguarding.annual.routes import bp as annual_bp
     from safeguarding.api.routes import blp as core_api
     from safeguarding.attendance.api import blp as attendance_api
     from safeguarding.attendance.routes import bp as attendance_bp
@@ -181,6 +183,8 @@ def _register_blueprints(app: Flask) -> None:
     api.register_blueprint(attendance_api)
     app.register_blueprint(workplans_bp)
     api.register_blueprint(workplans_api)
+    app.register_blueprint(annual_bp)
+    api.register_blueprint(annual_api)
 
     frontend = app.config["GOVUK_FRONTEND_DIR"]
 

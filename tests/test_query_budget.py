@@ -55,6 +55,15 @@ def _workplan_pages(demo):
         "/api/v1/business-plans", f"/api/v1/business-plans/{bp}/priorities", "/api/v1/work-plans",
         f"/api/v1/work-plans/{plan}", f"/api/v1/work-plans/{plan}/items", f"/api/v1/work-plans/{plan}/history",
         f"/api/v1/work-plan-items/{item}/updates", f"/api/v1/reports/highlight?group={group}&meeting={upcoming}",
+        *_annual_pages(demo),
+    ]
+
+
+def _annual_pages(demo):
+    report = demo.id("annual_reports", "2025-26")
+    return [
+        "/annual-reports", f"/annual-reports/{report}", "/api/v1/annual-reports", f"/api/v1/annual-reports/{report}",
+        f"/api/v1/annual-reports/{report}/sections", f"/api/v1/annual-reports/{report}/history", "/api/v1/me/queue",
     ]
 
 

@@ -149,11 +149,15 @@ def evidence(action_id: int, update_id: int):
     return storage.send_stored(update.evidence, f"action-{a.id}-evidence-{update.id}.{update.evidence.storage_key.rsplit('.', 1)[-1]}")
 
 
-def _panel(user):
-    rows, total = svc.list_actions(user, svc.ActionFilters(status="open", overdue=True, per_page=1))
-    if not total:
-        return None
-    return home.Panel("Overdue actions", total, url_for("actions.log", overdue=1), "past their due date")
-
-
-home.add({Role.business_office, Role.partner_member, Role.independent_chair}, 30, _panel)
+home.count({Role.business_office, Role.partner_member, Role.independent_chair}, 30, "Overdue actions",
+           lambda u: url_for("actions.log", overdue=1), "past their due date",
+           lambda u: svc.home_count(u, overdue=True), key="actions.overdue", kind=home.DUE)
+home.count({Role.partner_member}, 31, "Your organisation's open actions",
+           lambda u: url_for("actions.log", organisation=u.organisation_id),
+           lambda n, x: f"{x['overdue'] or 0} past their due date" if x.get("overdue") else "none past its due date",
+           lambda u: svc.home_count(u, own_organisation=True), key="actions.organisation", kind=home.TASK,
+           extras={"overdue": lambda u: svc.home_count(u, overdue=True, own_organisation=True)})
+home.count({Role.subgroup_chair}, 12, "Your groups' open actions", lambda u: url_for("actions.log"),
+           lambda n, x: f"{x['overdue'] or 0} past their due date" if x.get("overdue") else "none past its due date",
+           lambda u: svc.home_count(u, chaired_groups=True), key="actions.chaired_groups", kind=home.TASK,
+           extras={"overdue": lambda u: svc.home_count(u, overdue=True, chaired_groups=True)})

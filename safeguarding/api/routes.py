@@ -43,3 +43,31 @@ def add_working_days(args):
         if d.weekday() < 5 and not cal.is_working_day(d):
             skipped.append(d)
     return {"from_": start, "days": days, "date": result, "skipped": skipped}
+
+
+class QueueItemSchema(Schema):
+    key = fields.String(metadata={"description": "Stable identifier, like `reviews.decisions`"})
+    heading = fields.String()
+    count = fields.Integer(allow_none=True)
+    href = fields.String(metadata={"description": "The page that lists them"})
+    detail = fields.String()
+    kind = fields.String(metadata={"description": "`due` (deadline this week or passed), `approval` (waiting "
+                                                  "for your decision), `task` (work for you or your "
+                                                  "organisation) or `info`"})
+
+
+class QueueSchema(Schema):
+    items = fields.List(fields.Nested(QueueItemSchema))
+
+
+@blp.route("/me/queue")
+@access.signed_in
+@blp.response(200, QueueSchema)
+def my_queue():
+    """The current user's home page items: what is due, breached or waiting for them,
+    with counts and links (evaluated in one query)."""
+    from flask_login import current_user
+
+    from safeguarding import home
+
+    return {"items": home.panels_for(current_user)}

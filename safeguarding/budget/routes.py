@@ -635,24 +635,23 @@ def monitoring_download(year: str, fmt: str):
 
 # --- home panels -------------------------------------------------------------------------
 
-def _office_panel(user) -> home.Panel | None:
-    count, total = svc.overdue_summary(user)
-    if not count:
-        return None
-    return home.Panel("Overdue contributions", count, url_for("budget.invoices", status="overdue"),
-                      f"{plural(count, 'invoice')} past due: {money(total)} owed")
+def _office_detail(n: int, x) -> str:
+    return f"{plural(n, 'invoice')} past due: {money(int(x.get('owed') or 0))} owed"
 
 
-def _partner_panel(user) -> home.Panel | None:
-    org_id = svc.partner_organisation_id(user)
-    if org_id is None:
-        return None
-    count, owed, overdue = svc.outstanding_summary(user)
-    detail = f"{money(owed)} outstanding" + (f", {money(overdue)} overdue" if overdue else "") if count \
+def _partner_detail(n: int, x) -> str:
+    owed, overdue = int(x.get("owed") or 0), int(x.get("overdue") or 0)
+    detail = f"{money(owed)} outstanding" + (f", {money(overdue)} overdue" if overdue else "") if n \
         else "Nothing outstanding"
-    return home.Panel("Your organisation's contributions", count, url_for("budget.account", org_id=org_id),
-                      f"{'unpaid invoice' if count == 1 else 'unpaid invoices'}: {detail}")
+    return f"{'unpaid invoice' if n == 1 else 'unpaid invoices'}: {detail}"
 
 
-home.add({Role.business_office}, 35, _office_panel)
-home.add({Role.partner_member}, 36, _partner_panel)
+home.count({Role.business_office}, 35, "Overdue contributions", lambda u: url_for("budget.invoices", status="overdue"),
+           _office_detail, lambda u: svc.home_selects(u, "overdue")["count"], key="budget.overdue", kind=home.DUE,
+           extras={"owed": lambda u: svc.home_selects(u, "overdue")["owed"]})
+home.count({Role.partner_member}, 36, "Your organisation's contributions",
+           lambda u: url_for("budget.account", org_id=svc.partner_organisation_id(u)), _partner_detail,
+           lambda u: svc.home_selects(u, "outstanding")["count"] if svc.partner_organisation_id(u) else None,
+           key="budget.contributions", kind=home.TASK, show_zero=True,
+           extras={"owed": lambda u: svc.home_selects(u, "outstanding")["owed"],
+                   "overdue": lambda u: svc.home_selects(u, "outstanding")["overdue"]})

@@ -8,7 +8,7 @@ logging one, and a complaint's page."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -345,53 +345,29 @@ def complaint(complaint_id: int):
 
 # --- home panels ----------------------------------------------------------------------------
 
-def _chair_panel(user):
-    due = svc.needing_meeting()
-    if not due.count:
-        return None
-    return home.Panel("Disputes needing a meeting convened", due.count, url_for("disputes.index", status="determined"),
-                      f"Nearest deadline {long_date(due.nearest)} ({days_left(due.nearest, today())})")
+def _nearest(n: int, extras) -> str:
+    nearest = extras.get("nearest")
+    if nearest is None:
+        return ""
+    if isinstance(nearest, str):  # SQLite returns a scalar subquery's date as text
+        nearest = date.fromisoformat(nearest[:10])
+    return f"Nearest deadline {long_date(nearest)} ({days_left(nearest, today())})"
 
 
-def _office_panel(user):
-    on = today()
-    due = svc.deadlines_between(on, on + timedelta(days=6))
-    if not due.count:
-        return None
-    return home.Panel("Dispute deadlines this week", due.count, url_for("disputes.index"),
-                      f"Nearest deadline {long_date(due.nearest)} ({days_left(due.nearest, on)})")
-
-
-def _partner_panel(user):
-    if not user.organisation_id:
-        return None
-    total = svc.open_for_organisation(user.organisation_id)
-    if not total:
-        return None
-    return home.Panel("Your organisation's open disputes", total, url_for("disputes.index"),
-                      "between your organisation and other partners")
-
-
-def _agenda_panel(user):
-    total = svc.agendas_awaiting(user)
-    if not total:
-        return None
-    return home.Panel("Dispute agendas awaiting your agreement", total, url_for("disputes.index"),
-                      "read each draft and agree it or propose changes")
-
-
-home.add({Role.independent_chair}, 20, _chair_panel)
-home.add({Role.business_office}, 20, _office_panel)
-home.add({Role.partner_member}, 20, _partner_panel)
-home.add({Role.partner_member}, 21, _agenda_panel)
-
-
-def _complaints_panel(user):
-    total = complaints_svc.open_count(user)
-    if not total:
-        return None
-    return home.Panel("Open complaints", total, url_for("disputes.complaints"), "received, being investigated or "
-                      "awaiting closure")
-
-
-home.add({Role.business_office, Role.independent_chair}, 25, _complaints_panel)
+home.count({Role.independent_chair}, 20, "Disputes needing a meeting convened",
+           lambda u: url_for("disputes.index", status="determined"), _nearest,
+           lambda u: svc.home_needing_meeting(u)[0], key="disputes.to_convene", kind=home.APPROVAL,
+           extras={"nearest": lambda u: svc.home_needing_meeting(u)[1]})
+home.count({Role.business_office}, 20, "Dispute deadlines this week", "disputes.index", _nearest,
+           lambda u: svc.home_deadlines_this_week(u)[0], key="disputes.deadlines", kind=home.DUE,
+           extras={"nearest": lambda u: svc.home_deadlines_this_week(u)[1]})
+home.count({Role.partner_member}, 20, "Your organisation's open disputes", "disputes.index",
+           "between your organisation and other partners",
+           lambda u: svc.open_for_organisation_select(u.organisation_id) if u.organisation_id else None,
+           key="disputes.organisation", kind=home.TASK)
+home.count({Role.partner_member}, 21, "Dispute agendas awaiting your agreement", "disputes.index",
+           "read each draft and agree it or propose changes", svc.agendas_awaiting_select,
+           key="disputes.agendas", kind=home.APPROVAL)
+home.count({Role.business_office, Role.independent_chair}, 25, "Open complaints", "disputes.complaints",
+           "received, being investigated or awaiting closure", complaints_svc.open_count_select,
+           key="disputes.complaints", kind=home.TASK)

@@ -26,15 +26,13 @@ def failed_recently(days: int = 7) -> int:
                              .where(JobRun.outcome == JobOutcome.failed, JobRun.as_of >= since)) or 0
 
 
-def _failed_jobs(user) -> home.Panel | None:
-    count = failed_recently()
-    if not count:
-        return None
-    return home.Panel("Scheduled jobs that failed", count, url_for("jobs.runs", outcome="failed"),
-                      "in the last 7 days: see the error, then run them again")
+def _failed_jobs(user) -> sa.Select:
+    return (sa.select(sa.func.count()).select_from(JobRun)
+            .where(JobRun.outcome == JobOutcome.failed, JobRun.as_of >= today() - timedelta(days=7)))
 
 
-home.add({Role.business_office}, 21, _failed_jobs)
+home.count({Role.business_office}, 21, "Scheduled jobs that failed", lambda u: url_for("jobs.runs", outcome="failed"),
+           "in the last 7 days: see the error, then run them again", _failed_jobs, key="jobs.failed", kind=home.DUE)
 
 
 @bp.route("/jobs")

@@ -771,58 +771,26 @@ def feed(token: str):
 
 # --- home panels ------------------------------------------------------------------------------
 
-def _apologies_panel(user):
-    n = svc.upcoming_without_reply(user)
-    if not n:
-        return None
-    return home.Panel("Upcoming meetings", n, url_for("meetings.index"),
-                      "in the next 8 weeks: send apologies and name your deputy if you cannot attend")
-
-
-def _validation_panel(user):
-    n = len(svc.validations_awaiting(user))
-    if not n:
-        return None
-    return home.Panel("Interim decisions to validate", n, url_for("meetings.awaiting_validation"),
-                      "for your organisation")
-
-
-def _minutes_to_approve(user):
-    n = svc.count_minutes(MinutesState.submitted)
-    if not n:
-        return None
-    return home.Panel("Minutes to approve", n, url_for("meetings.minutes_list", state="submitted"),
-                      "submitted by the business office")
-
-
-def _chair_actions_panel(user):
-    n = svc.count_awaiting_ratification()
-    if not n:
-        return None
-    return home.Panel("Chair's actions awaiting ratification", n, url_for("meetings.chair_actions"),
-                      "on the next Board agenda")
-
-
-def _papers_panel(user):
-    n = svc.papers_due_soon()
-    if not n:
-        return None
-    return home.Panel("Papers to publish", n, url_for("meetings.index", state="scheduled"),
-                      "due this week or overdue")
-
-
-def _minutes_to_draft(user):
-    n = svc.meetings_needing_minutes()
-    if not n:
-        return None
-    return home.Panel("Minutes to draft", n, url_for("meetings.index", when="past", minutes="needed"),
-                      "meetings held without submitted minutes")
-
-
-home.add({Role.partner_member, Role.subgroup_chair}, 10, _apologies_panel)
-home.add({Role.partner_member, Role.subgroup_chair}, 15, _validation_panel)
-home.add({Role.independent_chair}, 10, _minutes_to_approve)
-home.add({Role.independent_chair}, 15, _chair_actions_panel)
-home.add({Role.business_office}, 10, _papers_panel)
-home.add({Role.business_office}, 15, _minutes_to_draft)
+home.count({Role.partner_member, Role.subgroup_chair}, 10, "Upcoming meetings", "meetings.index",
+           "in the next 8 weeks: send apologies and name your deputy if you cannot attend",
+           svc.upcoming_without_reply_select, key="meetings.apologies", kind=home.TASK)
+home.count({Role.subgroup_chair}, 11, "Your groups' meetings", "meetings.index",
+           "in the next 8 weeks, of the groups you chair", svc.chaired_meetings_select,
+           key="meetings.chaired", kind=home.INFO)
+home.count({Role.partner_member, Role.subgroup_chair}, 15, "Interim decisions to validate",
+           "meetings.awaiting_validation", "for your organisation", svc.validations_awaiting_select,
+           key="meetings.validations", kind=home.APPROVAL)
+home.count({Role.independent_chair}, 10, "Minutes to approve",
+           lambda u: url_for("meetings.minutes_list", state="submitted"), "submitted by the business office",
+           lambda u: svc.count_minutes_select(MinutesState.submitted), key="meetings.minutes_to_approve",
+           kind=home.APPROVAL)
+home.count({Role.independent_chair}, 15, "Chair's actions awaiting ratification", "meetings.chair_actions",
+           "on the next Board agenda", lambda u: svc.awaiting_ratification_select(),
+           key="meetings.chair_actions", kind=home.APPROVAL)
+home.count({Role.business_office}, 10, "Papers to publish", lambda u: url_for("meetings.index", state="scheduled"),
+           "due this week or overdue", lambda u: svc.papers_due_soon_select(), key="meetings.papers", kind=home.DUE)
+home.count({Role.business_office}, 15, "Minutes to draft",
+           lambda u: url_for("meetings.index", when="past", minutes="needed"),
+           "meetings held without submitted minutes", lambda u: svc.meetings_needing_minutes_select(),
+           key="meetings.minutes_to_draft", kind=home.TASK)
 

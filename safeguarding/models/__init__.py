@@ -2,6 +2,14 @@
 
 from safeguarding.models.accounts import ApiToken, LoginSession, User, UserRole
 from safeguarding.models.actions import Action, ActionSource, ActionStatus, ActionUpdate
+from safeguarding.models.annual import (
+    AnnualReport,
+    AnnualReportRecipient,
+    AnnualReportSection,
+    AnnualReportState,
+    SectionKind,
+    SectionState,
+)
 from safeguarding.models.attendance import (
     DEFAULT_POLICY,
     AttendancePolicy,
@@ -127,6 +135,12 @@ __all__ = [
     "Escalation",
     "EscalationState",
     "EscalationTrigger",
+    "AnnualReport",
+    "AnnualReportRecipient",
+    "AnnualReportSection",
+    "AnnualReportState",
+    "SectionKind",
+    "SectionState",
     "INVOICE_STATUS_LABELS",
     "SAR_AUTHORS_LINE",
     "AgendaItem",

@@ -3,10 +3,11 @@ text it carries, and "Send again" for the ones that failed."""
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from safeguarding import access, documents, home, nav
-from safeguarding.models import OutboxStatus, Role
+from safeguarding.models import OutboxMessage, OutboxStatus, Role
 from safeguarding.notify import outbox
 from safeguarding.notify.forms import ConfirmForm
 from safeguarding.services.errors import ServiceError
@@ -20,15 +21,14 @@ PER_PAGE = 50
 nav.add("Jobs and email", "notify.outbox", order=85, section=("notify", "jobs"))
 
 
-def _failed_emails(user) -> home.Panel | None:
-    count = outbox.failed_count()
-    if not count:
-        return None
-    return home.Panel("Emails that could not be sent", count, url_for("notify.outbox", status="failed"),
-                      "the mail server refused them or could not be reached: check and send again")
+def _failed_emails(user) -> sa.Select:
+    return sa.select(sa.func.count()).select_from(OutboxMessage).where(OutboxMessage.status == OutboxStatus.failed)
 
 
-home.add({Role.business_office}, 20, _failed_emails)
+home.count({Role.business_office}, 20, "Emails that could not be sent",
+           lambda u: url_for("notify.outbox", status="failed"),
+           "the mail server refused them or could not be reached: check and send again", _failed_emails,
+           key="notify.failed", kind=home.DUE)
 
 
 @bp.route("/outbox", endpoint="outbox")

@@ -660,56 +660,35 @@ def timeliness():
 
 # --- home panels --------------------------------------------------------------------------------------
 
-def _chair_panel(user):
-    n = svc.decisions_waiting(user)
-    if not n:
-        return None
-    return home.Panel("Review decisions waiting", n, url_for("reviews.dashboard", _anchor="decisions"),
-                      "referrals and rapid reviews for your decision")
-
-
 def _office_deadlines_panel(user):
+    # Review deadlines count working days (closure days included), so this one panel is
+    # computed in Python from one query rather than as a scalar select.
     n = svc.office_attention(user).deadlines_this_week
     if not n:
         return None
     return home.Panel("Review deadlines this week", n, url_for("reviews.dashboard", _anchor="deadlines"),
-                      "due in the next 5 working days or already passed")
-
-
-def _overdue_requests_panel(user):
-    n = svc.office_attention(user).overdue_requests
-    if not n:
-        return None
-    return home.Panel("Overdue information requests", n, url_for("reviews.my_requests", status="sent", mine=0),
-                      "past their due date")
-
-
-def _partner_requests_panel(user):
-    n = svc.agency_waiting(user).requests
-    if not n:
-        return None
-    return home.Panel("Information requests", n, url_for("reviews.my_requests"), "waiting for your organisation")
-
-
-def _partner_actions_panel(user):
-    n = svc.agency_waiting(user).actions
-    if not n:
-        return None
-    return home.Panel("Case review actions", n, url_for("actions.log", source="review",
-                                                         organisation=user.organisation_id),
-                      "open for your organisation")
+                      "due in the next 5 working days or already passed", home.DUE, "reviews.deadlines")
 
 
 def _refer_panel(user):
     if user.has_role(*READERS):
         return None  # the case reviews dashboard has the link
     return home.Panel("Refer an adult for a Safeguarding Adults Review", None, url_for("reviews.refer"),
-                      "anyone may refer; give initials, never names")
+                      "anyone may refer; give initials, never names", home.INFO, "reviews.refer")
 
 
-home.add({Role.independent_chair}, 5, _chair_panel)
+home.count({Role.independent_chair}, 5, "Review decisions waiting",
+           lambda u: url_for("reviews.dashboard", _anchor="decisions"), "referrals and rapid reviews for your decision",
+           svc.decisions_waiting_select, key="reviews.decisions", kind=home.APPROVAL)
 home.add({Role.viewer, Role.admin}, 95, _refer_panel)
 home.add({Role.business_office}, 6, _office_deadlines_panel)
-home.add({Role.business_office}, 7, _overdue_requests_panel)
-home.add({Role.partner_member}, 8, _partner_requests_panel)
-home.add({Role.partner_member}, 9, _partner_actions_panel)
+home.count({Role.business_office}, 7, "Overdue information requests",
+           lambda u: url_for("reviews.my_requests", status="sent", mine=0), "past their due date",
+           svc.overdue_requests_select, key="reviews.overdue_requests", kind=home.DUE)
+home.count({Role.partner_member}, 8, "Information requests", "reviews.my_requests", "waiting for your organisation",
+           lambda u: svc.agency_waiting_selects(u)[0] if svc.agency_organisation_id(u) else None,
+           key="reviews.requests", kind=home.TASK)
+home.count({Role.partner_member}, 9, "Case review actions",
+           lambda u: url_for("actions.log", source="review", organisation=u.organisation_id), "open for your organisation",
+           lambda u: svc.agency_waiting_selects(u)[1] if svc.agency_organisation_id(u) else None,
+           key="reviews.actions", kind=home.TASK)

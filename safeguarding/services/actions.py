@@ -32,13 +32,6 @@ from safeguarding.services.errors import Forbidden, NotFound, StaleVersion, Vali
 SEE_ALL = (Role.business_office, Role.independent_chair)
 
 
-def _current_group_ids(person_id: int | None, on: date) -> list[int]:
-    if person_id is None:
-        return []
-    return list(db.session.scalars(sa.select(Membership.group_id).where(
-        sa.or_(Membership.person_id == person_id, Membership.deputy_person_id == person_id),
-        Membership.start_date <= on, sa.or_(Membership.end_date.is_(None), Membership.end_date >= on))))
-
 
 def visibility(user: Any) -> sa.ColumnElement[bool]:
     """Which actions `user` may see: the office and chair see all; others see their
@@ -48,11 +41,40 @@ def visibility(user: Any) -> sa.ColumnElement[bool]:
     clauses = []
     if user.organisation_id and user.has_role(Role.partner_member, Role.subgroup_chair):
         clauses.append(Action.owner_organisation_id == user.organisation_id)
-    if user.has_role(Role.partner_member, Role.subgroup_chair):
-        groups = _current_group_ids(user.person_id, today())
-        if groups:
-            clauses.append(Action.group_id.in_(groups))
+    if user.has_role(Role.partner_member, Role.subgroup_chair) and user.person_id:
+        clauses.append(Action.group_id.in_(current_group_ids_select(user.person_id, today())))
     return sa.or_(*clauses) if clauses else sa.false()
+
+
+def current_group_ids_select(person_id: int, on: date, *, chairing: bool = False) -> sa.Select:
+    """The groups `person_id` sits on at `on` (as member or deputy; with `chairing`, as
+    chair or vice chair), as a subquery: no query of its own."""
+    if chairing:
+        from safeguarding.models import MembershipRole
+
+        who = sa.and_(Membership.person_id == person_id,
+                      Membership.role.in_((MembershipRole.chair, MembershipRole.vice_chair)))
+    else:
+        who = sa.or_(Membership.person_id == person_id, Membership.deputy_person_id == person_id)
+    return sa.select(Membership.group_id).where(
+        who, Membership.start_date <= on, sa.or_(Membership.end_date.is_(None), Membership.end_date >= on))
+
+
+def home_count(user: Any, *, overdue: bool = False, own_organisation: bool = False,
+               chaired_groups: bool = False) -> sa.Select | None:
+    """A count of open actions for the home page (see `safeguarding.home`)."""
+    stmt = sa.select(sa.func.count()).select_from(Action).where(Action.status.in_(OPEN_STATUSES))
+    if overdue:
+        stmt = stmt.where(Action.due_date < today())
+    if own_organisation:
+        if not user.organisation_id:
+            return None
+        return stmt.where(Action.owner_organisation_id == user.organisation_id)
+    if chaired_groups:
+        if not user.person_id:
+            return None
+        return stmt.where(Action.group_id.in_(current_group_ids_select(user.person_id, today(), chairing=True)))
+    return stmt.where(visibility(user))
 
 
 def may_update(action: Action, user: Any) -> bool:

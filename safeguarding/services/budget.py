@@ -932,6 +932,18 @@ def list_invoices(user: Any, f: InvoiceFilters, on: date | None = None) -> tuple
     return list(rows), total
 
 
+def home_selects(user: Any, status: str, on: date | None = None) -> dict[str, sa.Select]:
+    """Invoices with `status` ("overdue" or "outstanding") that `user` may see, as count
+    and sum selects for the home page: count, owed and (of it) overdue."""
+    on = on or today()
+    stmt = _invoice_query(user, InvoiceFilters(status=status), on).subquery()
+    owed = stmt.c.amount_pence - stmt.c.paid_pence
+    return {"count": sa.select(sa.func.count()).select_from(stmt),
+            "owed": sa.select(sa.func.coalesce(sa.func.sum(owed), 0)).select_from(stmt),
+            "overdue": sa.select(sa.func.coalesce(sa.func.sum(sa.case((stmt.c.due_on < on, owed), else_=0)), 0))
+            .select_from(stmt)}
+
+
 def overdue_summary(user: Any, on: date | None = None) -> tuple[int, int]:
     """(number of overdue invoices, total overdue) that `user` may see."""
     stmt = _invoice_query(user, InvoiceFilters(status="overdue"), on or today()).subquery()

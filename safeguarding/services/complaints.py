@@ -74,9 +74,13 @@ def list_complaints(user: Any, filters: ComplaintFilters) -> tuple[list[Complain
     return list(rows), total
 
 
+def open_count_select(user: Any) -> sa.Select:
+    return sa.select(sa.func.count()).select_from(Complaint).where(
+        visibility(user), Complaint.state.in_(OPEN_COMPLAINT_STATES))
+
+
 def open_count(user: Any) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Complaint).where(
-        visibility(user), Complaint.state.in_(OPEN_COMPLAINT_STATES))) or 0
+    return db.session.scalar(open_count_select(user)) or 0
 
 
 def chair_user() -> User | None:

@@ -541,6 +541,40 @@ def deadlines_between(start: date, end: date) -> Upcoming:
     return Upcoming(count or 0, nearest)
 
 
+def home_needing_meeting(user: Any) -> tuple[sa.Select, sa.Select]:
+    """(count, nearest deadline) of determined disputes with no meeting convened, as
+    selects for the home page."""
+    where = Dispute.state == DisputeState.determined
+    return sa.select(sa.func.count()).select_from(Dispute).where(where), sa.select(sa.func.min(Dispute.deadline)).where(where)
+
+
+def home_deadlines_this_week(user: Any) -> tuple[sa.Select, sa.Select]:
+    """(count, nearest deadline) of disputes whose meeting is still to be held and whose
+    deadline falls in the next 7 days or has passed."""
+    on = today()
+    where = sa.and_(Dispute.state.in_(AWAITING_MEETING_STATES), Dispute.deadline <= on + timedelta(days=6))
+    return sa.select(sa.func.count()).select_from(Dispute).where(where), sa.select(sa.func.min(Dispute.deadline)).where(where)
+
+
+def open_for_organisation_select(organisation_id: int) -> sa.Select:
+    return sa.select(sa.func.count()).select_from(Dispute).where(
+        Dispute.state.in_(OPEN_DISPUTE_STATES),
+        Dispute.id.in_(sa.select(DisputeParty.dispute_id).where(DisputeParty.organisation_id == organisation_id)))
+
+
+def agendas_awaiting_select(user: Any) -> sa.Select | None:
+    """Drafted agendas of the user's organisation's disputes that it has not yet answered."""
+    if not (user.has_role(Role.partner_member) and user.organisation_id):
+        return None
+    answered = sa.select(AgendaResponse.id).join(DisputeParty, DisputeParty.id == AgendaResponse.party_id).where(
+        AgendaResponse.dispute_id == Dispute.id, AgendaResponse.agenda_revision == Dispute.agenda_revision,
+        DisputeParty.organisation_id == user.organisation_id)
+    return sa.select(sa.func.count()).select_from(Dispute).where(
+        Dispute.state.in_(AGENDA_OPEN_STATES), Dispute.agenda_revision > 0,
+        Dispute.id.in_(sa.select(DisputeParty.dispute_id).where(DisputeParty.organisation_id == user.organisation_id)),
+        ~sa.exists(answered))
+
+
 def open_for_organisation(organisation_id: int) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(Dispute).where(
         Dispute.state.in_(OPEN_DISPUTE_STATES),

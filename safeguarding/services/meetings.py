@@ -1659,25 +1659,63 @@ def calendar_meetings(user: Any, *, since: date | None = None, limit: int = 500)
 
 # --- home panels and lists ------------------------------------------------------------------
 
-def upcoming_without_reply(user: Any, *, days: int = 56) -> int:
+def upcoming_without_reply_select(user: Any, *, days: int = 56) -> sa.Select | None:
     """Upcoming meetings (next `days` days) where the user holds a seat and has sent no
-    apologies: the ones to attend or send apologies for."""
+    apologies: the ones to attend or send apologies for (a count, for the home page)."""
     if not user.person_id:
-        return 0
+        return None
     on = today()
     reply = sa.exists().where(Attendance.meeting_id == Meeting.id, Attendance.membership_id == Membership.id)
-    return db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(Meeting.id))).select_from(Meeting)
-        .join(Membership, Membership.group_id == Meeting.group_id)
-        .where(Membership.person_id == user.person_id, _current(Meeting.meeting_date),
-               Meeting.state.in_((MeetingState.scheduled, MeetingState.papers_published)),
-               Meeting.meeting_date >= on, Meeting.meeting_date <= on + timedelta(days=days), ~reply)) or 0
+    return (sa.select(sa.func.count(sa.distinct(Meeting.id))).select_from(Meeting)
+            .join(Membership, Membership.group_id == Meeting.group_id)
+            .where(Membership.person_id == user.person_id, _current(Meeting.meeting_date),
+                   Meeting.state.in_((MeetingState.scheduled, MeetingState.papers_published)),
+                   Meeting.meeting_date >= on, Meeting.meeting_date <= on + timedelta(days=days), ~reply))
+
+
+def upcoming_without_reply(user: Any, *, days: int = 56) -> int:
+    stmt = upcoming_without_reply_select(user, days=days)
+    return 0 if stmt is None else db.session.scalar(stmt) or 0
+
+
+def chaired_meetings_select(user: Any, *, days: int = 56) -> sa.Select | None:
+    """Meetings in the next `days` days of the groups the user chairs or vice-chairs."""
+    if not user.person_id:
+        return None
+    on = today()
+    chaired = sa.select(Membership.group_id).where(
+        Membership.person_id == user.person_id, _current(on),
+        Membership.role.in_((MembershipRole.chair, MembershipRole.vice_chair)))
+    return sa.select(sa.func.count()).select_from(Meeting).where(
+        Meeting.group_id.in_(chaired), Meeting.state.in_((MeetingState.scheduled, MeetingState.papers_published)),
+        Meeting.meeting_date >= on, Meeting.meeting_date <= on + timedelta(days=days))
+
+
+def validations_awaiting_select(user: Any) -> sa.Select | None:
+    """How many interim decisions wait for the user's organisation's validation at
+    meetings of groups the user sat on that day (as member or deputy): `validations_awaiting`
+    as one count."""
+    if not (user.person_id and user.organisation_id and user.has_role(*MEMBER_ROLES)):
+        return None
+    seat = sa.exists().where(
+        Membership.group_id == Meeting.group_id, Membership.organisation_id == user.organisation_id,
+        sa.or_(Membership.person_id == user.person_id, Membership.deputy_person_id == user.person_id),
+        _current(Meeting.meeting_date))
+    return (sa.select(sa.func.count()).select_from(DecisionValidation)
+            .join(Decision, Decision.id == DecisionValidation.decision_id)
+            .join(Meeting, Meeting.id == Decision.meeting_id)
+            .where(DecisionValidation.organisation_id == user.organisation_id,
+                   DecisionValidation.validated_at.is_(None), Meeting.state.in_(HELD_STATES), seat))
+
+
+def papers_due_soon_select(*, days: int = 7) -> sa.Select:
+    """Meetings whose papers are not yet published and are due within `days` (or overdue)."""
+    return sa.select(sa.func.count()).select_from(Meeting).where(
+        Meeting.state == MeetingState.scheduled, Meeting.papers_due_on <= today() + timedelta(days=days))
 
 
 def papers_due_soon(*, days: int = 7) -> int:
-    """Meetings whose papers are not yet published and are due within `days` (or overdue)."""
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Meeting).where(
-        Meeting.state == MeetingState.scheduled, Meeting.papers_due_on <= today() + timedelta(days=days))) or 0
+    return db.session.scalar(papers_due_soon_select(days=days)) or 0
 
 
 def _needs_minutes() -> sa.ColumnElement[bool]:
@@ -1685,15 +1723,27 @@ def _needs_minutes() -> sa.ColumnElement[bool]:
     return sa.and_(Meeting.state.in_(HELD_STATES), ~has_final)
 
 
-def meetings_needing_minutes() -> int:
+def meetings_needing_minutes_select() -> sa.Select:
     """Held meetings with no minutes yet, or minutes still in draft."""
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Meeting).where(_needs_minutes())) or 0
+    return sa.select(sa.func.count()).select_from(Meeting).where(_needs_minutes())
+
+
+def meetings_needing_minutes() -> int:
+    return db.session.scalar(meetings_needing_minutes_select()) or 0
+
+
+def count_minutes_select(state: MinutesState) -> sa.Select:
+    return sa.select(sa.func.count()).select_from(Minutes).where(Minutes.state == state)
 
 
 def count_minutes(state: MinutesState) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Minutes).where(Minutes.state == state)) or 0
+    return db.session.scalar(count_minutes_select(state)) or 0
+
+
+def awaiting_ratification_select() -> sa.Select:
+    return sa.select(sa.func.count()).select_from(ChairAction).where(
+        ChairAction.status == ChairActionStatus.awaiting_ratification)
 
 
 def count_awaiting_ratification() -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(ChairAction).where(
-        ChairAction.status == ChairActionStatus.awaiting_ratification)) or 0
+    return db.session.scalar(awaiting_ratification_select()) or 0

@@ -1417,23 +1417,39 @@ def agency_waiting(user: Any) -> AgencyWaiting:
     return _per_request(("agency_waiting", getattr(user, "id", None)), lambda: _agency_waiting(user))
 
 
-def _agency_waiting(user: Any) -> AgencyWaiting:
+def agency_waiting_selects(user: Any) -> tuple[sa.Select, sa.Select]:
+    """(information requests awaiting the organisation's return, open case review actions
+    it owns) as count selects (the user must have an agency organisation)."""
     org_id = agency_organisation_id(user)
-    if not org_id:
-        return AgencyWaiting(0, 0)
     requests = (sa.select(sa.func.count()).select_from(InformationRequest)
-                .where(InformationRequest.organisation_id == org_id, InformationRequest.status == RequestStatus.sent)
-                .scalar_subquery())
+                .where(InformationRequest.organisation_id == org_id, InformationRequest.status == RequestStatus.sent))
     actions = (sa.select(sa.func.count()).select_from(Action)
                .where(Action.owner_organisation_id == org_id, Action.source_type == ActionSource.review,
-                      Action.status.in_(ACTION_OPEN)).scalar_subquery())
-    row = db.session.execute(sa.select(requests, actions)).one()
+                      Action.status.in_(ACTION_OPEN)))
+    return requests, actions
+
+
+def _agency_waiting(user: Any) -> AgencyWaiting:
+    if not agency_organisation_id(user):
+        return AgencyWaiting(0, 0)
+    requests, actions = agency_waiting_selects(user)
+    row = db.session.execute(sa.select(requests.scalar_subquery(), actions.scalar_subquery())).one()
     return AgencyWaiting(row[0] or 0, row[1] or 0)
 
 
+def overdue_requests_select(user: Any, on: date | None = None) -> sa.Select:
+    return (sa.select(sa.func.count()).select_from(InformationRequest)
+            .where(request_visibility(user), InformationRequest.status == RequestStatus.sent,
+                   InformationRequest.due_on < (on or today())))
+
+
+def decisions_waiting_select(user: Any) -> sa.Select:
+    return sa.select(sa.func.count()).select_from(Review).where(
+        visibility(user), Review.state == ReviewState.awaiting_decision)
+
+
 def decisions_waiting(user: Any) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Review).where(
-        visibility(user), Review.state == ReviewState.awaiting_decision)) or 0
+    return db.session.scalar(decisions_waiting_select(user)) or 0
 
 
 # --- the daily job: deadline warnings and breaches, chasing requests -------------------------------

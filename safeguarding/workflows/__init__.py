@@ -2,6 +2,7 @@
 
 from safeguarding.workflows import (  # noqa: F401
     actions,
+    annual,
     attendance,
     budget,
     disputes,

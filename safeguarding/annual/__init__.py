@@ -1,0 +1,1 @@
+"""The annual report: pages and API."""

@@ -1,0 +1,179 @@
+"""JSON API for annual reports: the list, starting one, a report, its sections (edit a
+summary or narrative, assign a writer, the chair's comments), the PDF and DOCX, and the
+uniform workflow endpoints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_login import current_user
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from safeguarding import access, documents
+from safeguarding.api.schemas import PageArgs, page, page_of, workflow_fields
+from safeguarding.api.workflow import add_workflow_endpoints
+from safeguarding.calendar import financial_year_label, parse_financial_year
+from safeguarding.services import annual as svc
+from safeguarding.services.errors import NotFound, ValidationFailed
+from safeguarding.workflows.annual import annual_report_lifecycle
+
+blp = Blueprint("annual_api", __name__, url_prefix="/api/v1", description="The partnership's annual report")
+
+READERS = svc.READERS
+
+
+class AnnualReportSectionSchema(Schema):
+    id = fields.Integer()
+    key = fields.String(metadata={"description": "foreword, priorities, meetings, members, sars, csprs, budget, "
+                                                 "disputes, next_year, and any section other features register"})
+    heading = fields.String()
+    kind = fields.Function(lambda s: s.kind.value, metadata={"description": "data (generated) or narrative"})
+    order = fields.Integer()
+    state = fields.Function(lambda s: s.state.value)
+    summary = fields.String(metadata={"description": "What the report says: the edited text or the generated summary"})
+    generated_summary = fields.String(allow_none=True)
+    text = fields.String(allow_none=True, metadata={"description": "The narrative, or the office's edit of the summary"})
+    writer_person_id = fields.Integer(allow_none=True)
+    due_on = fields.Date(allow_none=True)
+    chair_comment = fields.String(allow_none=True)
+    figures = fields.Dict(metadata={"description": "{'variants': [{'label', 'arm', 'area', 'figures': [{'key', "
+                                                   "'label', 'value', 'format'}], 'tables', 'charts', 'summary'}]}: "
+                                                   "the whole partnership first, then each arm and council area"})
+
+
+class AnnualReportSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    financial_year = fields.Function(lambda r: financial_year_label(r.financial_year),
+                                     metadata={"description": "Like 2025-26"})
+    title = fields.Function(svc.title)
+    figures_taken_at = fields.DateTime(allow_none=True)
+    approved_on = fields.Date(allow_none=True)
+    published_on = fields.Date(allow_none=True)
+    links = fields.Function(lambda r: {"pdf": f"/api/v1/annual-reports/{r.id}.pdf",
+                                       "docx": f"/api/v1/annual-reports/{r.id}.docx",
+                                       "sections": f"/api/v1/annual-reports/{r.id}/sections"})
+
+
+AnnualReportResource = Schema.from_dict({**AnnualReportSchema._declared_fields,
+                                         **workflow_fields(annual_report_lifecycle)}, name="AnnualReportResource")
+
+
+class AnnualReportStartSchema(Schema):
+    financial_year = fields.String(required=True, metadata={"description": "Like 2025-26"})
+
+
+class SectionUpdateSchema(Schema):
+    version = fields.Integer(required=True, strict=True, metadata={"description": "The report's version"})
+    text = fields.String(allow_none=True, validate=validate.Length(max=20000))
+
+
+class SectionWriterSchema(Schema):
+    version = fields.Integer(required=True, strict=True)
+    person_id = fields.Integer(required=True, strict=True)
+    due_on = fields.Date(required=True)
+
+
+class ChairCommentsSchema(Schema):
+    comments = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True), required=True,
+                           metadata={"description": "section id → the chair's comment (empty clears it)"})
+
+
+def _year(label: str) -> int:
+    try:
+        return parse_financial_year(label)
+    except ValueError:
+        raise ValidationFailed(errors={"financial_year": "Give the financial year like 2025-26"}) from None
+
+
+@blp.route("/annual-reports", methods=["GET"])
+@access.roles(*READERS)
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_of(AnnualReportResource))
+def list_reports(args):
+    """The annual reports you may see (drafts: the office, the chair and sections' writers)."""
+    rows = [r for r in svc.list_reports() if svc.may_see_draft(r, current_user)]
+    start = (args["page"] - 1) * args["per_page"]
+    return page(rows[start:start + args["per_page"]], len(rows), args)
+
+
+@blp.route("/annual-reports", methods=["POST"])
+@access.roles(*svc.OFFICE)
+@blp.arguments(AnnualReportStartSchema)
+@blp.response(201, AnnualReportResource)
+def start_report(body):
+    """Start the report for a financial year (business office): its sections, with the
+    figures taken from the records now."""
+    return svc.start_report(_year(body["financial_year"]), current_user)
+
+
+@blp.route("/annual-reports/<int:report_id>", methods=["GET"])
+@access.roles(*READERS)
+@blp.response(200, AnnualReportResource)
+def get_report(report_id: int):
+    return svc.get_report(report_id, current_user)
+
+
+@blp.route("/annual-reports/<int:report_id>/sections", methods=["GET"])
+@access.roles(*READERS)
+@blp.response(200, AnnualReportSectionSchema(many=True))
+def sections(report_id: int):
+    """Every section in order, with its stored figures."""
+    return svc.get_report(report_id, current_user).sections
+
+
+def _section(report, section_id: int):
+    return svc.get_section(report, section_id)
+
+
+@blp.route("/annual-reports/<int:report_id>/sections/<int:section_id>", methods=["PATCH"])
+@access.roles(*READERS)
+@blp.arguments(SectionUpdateSchema)
+@blp.response(200, AnnualReportSectionSchema)
+def update_section(body, report_id: int, section_id: int):
+    """Write a narrative section, or edit a data section's summary (empty text restores
+    the generated one): the office, or the section's writer, while drafting."""
+    r = svc.get_report(report_id, current_user)
+    return svc.edit_section(r, _section(r, section_id), current_user, version=body["version"], text=body.get("text"))
+
+
+@blp.route("/annual-reports/<int:report_id>/sections/<int:section_id>/writer", methods=["PUT"])
+@access.roles(*svc.OFFICE)
+@blp.arguments(SectionWriterSchema)
+@blp.response(200, AnnualReportSectionSchema)
+def assign_writer(body, report_id: int, section_id: int):
+    r = svc.get_report(report_id, current_user)
+    return svc.assign_writer(r, _section(r, section_id), current_user, version=body["version"],
+                             person_id=body["person_id"], due_on=body["due_on"])
+
+
+@blp.route("/annual-reports/<int:report_id>/comments", methods=["PUT"])
+@access.roles(*svc.CHAIR)
+@blp.arguments(ChairCommentsSchema)
+@blp.response(200, AnnualReportSectionSchema(many=True))
+def comment(body, report_id: int):
+    """The chair's comments on sections of a submitted report; then fire
+    `request_changes` to return it."""
+    r = svc.get_report(report_id, current_user)
+    try:
+        comments = {int(k): v for k, v in body["comments"].items()}
+    except ValueError:
+        raise ValidationFailed(errors={"comments": "Key each comment by the section's id"}) from None
+    svc.comment_on_sections(r, current_user, comments)
+    return r.sections
+
+
+@blp.route("/annual-reports/<int:report_id>.<fmt>", methods=["GET"])
+@access.roles(*READERS)
+def download(report_id: int, fmt: str) -> Any:
+    """The report as a PDF or a Word document (`.pdf`, `.docx`)."""
+    r = svc.get_report(report_id, current_user)
+    if fmt not in ("pdf", "docx"):
+        raise NotFound("Give .pdf or .docx")
+    doc = svc.document(r)
+    data = documents.render_pdf(doc) if fmt == "pdf" else documents.render_docx(doc)
+    return documents.send_file(data, f"annual-report-{financial_year_label(r.financial_year)}.{fmt}")
+
+
+add_workflow_endpoints(blp, "/annual-reports", annual_report_lifecycle, AnnualReportResource,
+                       readers=access.roles(*READERS))

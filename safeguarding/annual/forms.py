@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from safeguarding.forms import DateField, GovSelect, GovTextArea, Required
+
+
+class VersionedForm(FlaskForm):
+    version = HiddenField()
+
+    @property
+    def version_value(self) -> int | None:
+        try:
+            return int(self.version.data) if self.version.data else None
+        except ValueError:
+            return -1  # a tampered version is simply stale
+
+
+class StartForm(FlaskForm):
+    financial_year = SelectField("Financial year", widget=GovSelect(),
+                                 validators=[Required("Select the financial year the report covers")])
+
+
+class SectionTextForm(VersionedForm):
+    text = TextAreaField("Text", widget=GovTextArea(), validators=[Optional(), Length(max=20000)])
+
+
+class WriterForm(VersionedForm):
+    person_id = SelectField("Writer", widget=GovSelect(), validators=[Required("Select who will write the section")])
+    due_on = DateField("Due date", what="the date the section is due", description="For example, 27 3 2027",
+                       validators=[Required("Enter the date the section is due")])
+
+
+class ReturnForm(VersionedForm):
+    """The chair's comments, one field per section (added by the view), and an overall one."""
+
+    comment = TextAreaField("Overall comment (optional)", widget=GovTextArea(), validators=[Optional()])
+
+
+class RefreshForm(VersionedForm):
+    pass

@@ -1,0 +1,115 @@
+"""The partnership's annual report (Care Act 2014 Schedule 2 para 4; Working Together):
+one per financial year, made of generated data sections (figures frozen on approval) and
+narrative sections written by people, approved by the Independent Chair and published to
+the statutory recipients."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from safeguarding.models.base import Base, TimestampMixin, VersionedMixin, str_enum, utcnow
+from safeguarding.models.people import Organisation, Person
+
+
+class AnnualReportState(StrEnum):
+    drafting = "drafting"
+    submitted = "submitted"
+    changes_requested = "changes_requested"
+    approved = "approved"
+    published = "published"
+
+    @property
+    def label(self) -> str:
+        return {"drafting": "Drafting", "submitted": "Submitted to the chair",
+                "changes_requested": "Changes requested", "approved": "Approved",
+                "published": "Published"}[self.value]
+
+
+class SectionKind(StrEnum):
+    data = "data"
+    narrative = "narrative"
+
+    @property
+    def label(self) -> str:
+        return {"data": "Figures from the records", "narrative": "Written"}[self.value]
+
+
+class SectionState(StrEnum):
+    to_write = "to_write"
+    written = "written"
+    changes_requested = "changes_requested"
+
+    @property
+    def label(self) -> str:
+        return {"to_write": "To write", "written": "Written", "changes_requested": "Changes requested"}[self.value]
+
+
+class AnnualReport(VersionedMixin, TimestampMixin, Base):
+    __tablename__ = "annual_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    financial_year: Mapped[int] = mapped_column(unique=True)  # the year it starts: 2025 → 2025/26
+    state: Mapped[AnnualReportState] = mapped_column(str_enum(AnnualReportState, name="annual_report_state"),
+                                                     default=AnnualReportState.drafting)
+    figures_taken_at: Mapped[datetime | None]
+    approved_on: Mapped[date | None]
+    published_on: Mapped[date | None]
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    sections: Mapped[list[AnnualReportSection]] = relationship(
+        back_populates="report", order_by="AnnualReportSection.order", lazy="selectin")
+
+    def __repr__(self) -> str:
+        return f"<AnnualReport {self.id} {self.financial_year}>"
+
+
+class AnnualReportSection(TimestampMixin, Base):
+    __tablename__ = "annual_report_sections"
+    __table_args__ = (sa.UniqueConstraint("report_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(sa.ForeignKey("annual_reports.id"), index=True)
+    key: Mapped[str] = mapped_column(sa.String(60))
+    heading: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[SectionKind] = mapped_column(str_enum(SectionKind, name="annual_section_kind"))
+    order: Mapped[int] = mapped_column("position")
+    # Generated (data sections): the figures, tables and chart data as JSON, and a summary.
+    figures: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    generated_summary: Mapped[str | None] = mapped_column(sa.Text)
+    # The office's edit of the generated summary, or the narrative text.
+    text: Mapped[str | None] = mapped_column(sa.Text)
+    guidance: Mapped[str | None] = mapped_column(sa.Text)
+    writer_person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"))
+    due_on: Mapped[date | None]
+    chair_comment: Mapped[str | None] = mapped_column(sa.Text)
+    state: Mapped[SectionState] = mapped_column(str_enum(SectionState, name="annual_section_state"),
+                                                default=SectionState.to_write)
+
+    report: Mapped[AnnualReport] = relationship(back_populates="sections", lazy="raise")
+    writer: Mapped[Person | None] = relationship(lazy="joined")
+
+    @property
+    def summary(self) -> str:
+        """What the report says: the edited text, else the generated summary."""
+        return self.text or self.generated_summary or ""
+
+
+class AnnualReportRecipient(Base):
+    """One recipient of the published report (the statutory distribution, plus partners)."""
+
+    __tablename__ = "annual_report_recipients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(sa.ForeignKey("annual_reports.id"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(200))  # "Chief executive, North Council"
+    statutory: Mapped[bool] = mapped_column(default=True)
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
+    sent_on: Mapped[date]
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation | None] = relationship(lazy="joined")
