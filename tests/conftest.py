@@ -23,7 +23,11 @@ from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 
-from safeguarding.config import TestConfig
+# The demo partnership is a snapshot of one day: the suite runs on that day whatever the
+# clock says (calendar.today() honours SAFEGUARDING_TODAY; subprocesses inherit it).
+os.environ.setdefault("SAFEGUARDING_TODAY", "2026-12-03")
+
+from safeguarding.config import TestConfig  # noqa: E402
 from safeguarding.extensions import Session, db
 from safeguarding.services import accounts
 from tests.support import databases

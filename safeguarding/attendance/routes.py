@@ -13,8 +13,9 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from safeguarding import access, charts, documents, nav
+from safeguarding import access, charts, documents, home, nav
 from safeguarding.attendance.forms import LetterForm, PolicyForm
+from safeguarding.calendar import today
 from safeguarding.extensions import db
 from safeguarding.forms import error_summary
 from safeguarding.models import EscalationState, Group, Organisation, Role
@@ -204,3 +205,21 @@ def report():
                            errors=errors, summary=summary, args=request.args,
                            organisations=None if svc.sees_all(current_user) else
                            db.session.get(Organisation, current_user.organisation_id or 0)), status
+
+
+# --- home page counts -------------------------------------------------------------------------
+
+home.count({Role.independent_chair}, 12, "Attendance letters to approve",
+           lambda u: url_for("attendance.escalations", state=EscalationState.letter_drafted.value),
+           "escalation letters to chief executives drafted for your signature",
+           lambda u: svc.count_select((EscalationState.letter_drafted,)), key="attendance.letters_to_sign",
+           kind=home.APPROVAL)
+home.count({Role.business_office}, 22, "Attendance escalations waiting", "attendance.escalations",
+           "detected, approved letters to send, responses to consider, or replies overdue",
+           lambda u: svc.count_select((EscalationState.detected, EscalationState.letter_approved,
+                                       EscalationState.response_received), or_response_overdue_on=today()),
+           key="attendance.escalations", kind=home.DUE)
+home.count({Role.partner_member}, 40, "Attendance letters to your organisation", "attendance.escalations",
+           "from the chair, awaiting your organisation's response",
+           lambda u: svc.count_select((EscalationState.sent,), organisation_id=u.organisation_id)
+           if u.organisation_id else None, key="attendance.letters_received", kind=home.TASK)

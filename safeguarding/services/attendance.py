@@ -408,8 +408,21 @@ def list_escalations(user: Any, f: EscalationFilters) -> tuple[list[Escalation],
 
 
 def open_count() -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Escalation)
-                             .where(Escalation.state.in_(OPEN_ESCALATION_STATES))) or 0
+    return db.session.scalar(count_select(OPEN_ESCALATION_STATES)) or 0
+
+
+def count_select(states, *, organisation_id: int | None = None, or_response_overdue_on: date | None = None) -> sa.Select:
+    """A COUNT of escalations in `states` (for the home page: no query of its own);
+    with `organisation_id`, only that organisation's; with `or_response_overdue_on`, also
+    those sent whose response date has passed by then."""
+    where = Escalation.state.in_(tuple(states))
+    if or_response_overdue_on is not None:
+        where = sa.or_(where, sa.and_(Escalation.state == EscalationState.sent,
+                                      Escalation.response_due_on < or_response_overdue_on))
+    stmt = sa.select(sa.func.count()).select_from(Escalation).where(where)
+    if organisation_id is not None:
+        stmt = stmt.where(Escalation.organisation_id == organisation_id)
+    return stmt
 
 
 # --- the attendance report ----------------------------------------------------------------------

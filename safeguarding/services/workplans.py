@@ -1015,8 +1015,18 @@ def year_summary(year: int) -> dict[int, dict[str, int]]:
 
 
 def count_red(year: int) -> int:
+    return db.session.scalar(rating_count_select(year, (Rag.red,))) or 0
+
+
+def rating_count_select(year: int, ratings, *, group_ids: sa.Select | None = None) -> sa.Select:
+    """A COUNT of items rated (the override when set) one of `ratings` in the year's
+    approved plans, optionally of the sub-groups in `group_ids` (a subquery): for the home
+    page, no query of its own."""
     rating = sa.func.coalesce(WorkPlanItem.rag_override, WorkPlanItem.rag)
-    return db.session.scalar(sa.select(sa.func.count()).select_from(WorkPlanItem)
-                             .join(WorkPlan, WorkPlan.id == WorkPlanItem.work_plan_id)
-                             .where(WorkPlan.financial_year == year, WorkPlan.state == WorkPlanState.approved,
-                                    rating == Rag.red.value)) or 0
+    stmt = (sa.select(sa.func.count()).select_from(WorkPlanItem)
+            .join(WorkPlan, WorkPlan.id == WorkPlanItem.work_plan_id)
+            .where(WorkPlan.financial_year == year, WorkPlan.state == WorkPlanState.approved,
+                   rating.in_([r.value for r in ratings])))
+    if group_ids is not None:
+        stmt = stmt.where(WorkPlan.group_id.in_(group_ids))
+    return stmt

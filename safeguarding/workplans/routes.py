@@ -594,14 +594,27 @@ def new_tor_review():
 
 # --- home panels ----------------------------------------------------------------------------
 
-def _red_panel(user):
-    year = financial_year_start(today())
-    total = svc.count_red(year)
-    if not total:
+def _year_title() -> str:
+    return financial_year_title(financial_year_start(today()))
+
+
+home.count({Role.independent_chair, Role.business_office}, 40, "Red work plan items",
+           lambda u: url_for("workplans.partnership"),
+           lambda n, _: f"overdue or overridden to red in approved plans for {_year_title()}",
+           lambda u: svc.rating_count_select(financial_year_start(today()), (Rag.red,)),
+           key="workplans.red", kind=home.INFO)
+
+
+def _chaired_rag_select(user):
+    if not user.person_id:
         return None
-    return home.Panel("Red work plan items", total, url_for("workplans.partnership"),
-                      f"overdue or overridden to red in approved plans for {financial_year_title(year)}")
+    from safeguarding.services.actions import current_group_ids_select
+
+    return svc.rating_count_select(financial_year_start(today()), (Rag.red, Rag.amber),
+                                   group_ids=current_group_ids_select(user.person_id, today(), chairing=True))
 
 
-# The office's home page is at the query budget already: the chair sees this panel.
-home.add({Role.independent_chair}, 40, _red_panel)
+home.count({Role.subgroup_chair}, 12, "Red and amber items in your work plans", "workplans.index",
+           lambda n, _: f"in this year's approved plans of the groups you chair ({_year_title()}): "
+                        "post an update or flag what is at risk",
+           _chaired_rag_select, key="workplans.chaired_rag", kind=home.TASK)
