@@ -392,3 +392,72 @@ def disputes_section(year: int, *, arm: str | None, area: str | None) -> Section
     return SectionData(figures, tables, [], summary)
 
 
+
+
+# --- sub-group work plans -------------------------------------------------------------------------
+
+@section("workplans", 45, "Sub-group achievements against their work plans", breakdown=())
+def workplans_section(year: int, *, arm: str | None, area: str | None) -> SectionData:
+    from safeguarding.services import workplans as workplans_svc
+
+    per_group = workplans_svc.year_summary(year)
+    names = dict(db.session.execute(sa.select(Group.id, Group.name).where(Group.id.in_(per_group))).all()) \
+        if per_group else {}
+    rows = sorted(per_group.items(), key=lambda kv: names.get(kv[0], ""))
+    total = sum(c["total"] for c in per_group.values())
+    done = sum(c["completed"] for c in per_group.values())
+    carried = sum(c["carried_forward"] for c in per_group.values())
+    red = sum(c.get("red", 0) for c in per_group.values())
+    amber = sum(c.get("amber", 0) for c in per_group.values())
+    green = sum(c.get("green", 0) for c in per_group.values())
+    figures = [Figure("plans", "Sub-groups with a work plan", len(per_group)),
+               Figure("items", "Work plan items", total),
+               Figure("completed", "Items completed", done),
+               Figure("completed_percent", "Items completed (%)", _pct(done, total), "percent"),
+               Figure("carried_forward", "Items carried forward into next year", carried),
+               Figure("red", "Items rated red", red), Figure("amber", "Items rated amber", amber),
+               Figure("green", "Items rated green", green)]
+    table = Table("Work plan items by sub-group", ["Sub-group", "Items", "Completed", "Carried forward",
+                                                   "Red", "Amber", "Green"],
+                  [[names.get(g, f"Group {g}"), c["total"], c["completed"], c["carried_forward"], c.get("red", 0),
+                    c.get("amber", 0), c.get("green", 0)] for g, c in rows],
+                  ["text", "number", "number", "number", "number", "number", "number"])
+    chart = ChartData("Work plan items by rating, per sub-group", [names.get(g, f"Group {g}") for g, _ in rows],
+                      [("Completed", [c["completed"] for _, c in rows]),
+                       ("Green", [c.get("green", 0) for _, c in rows]),
+                       ("Amber", [c.get("amber", 0) for _, c in rows]),
+                       ("Red", [c.get("red", 0) for _, c in rows])])
+    summary = (f"In {financial_year_title(year)} {_plural(len(per_group), 'sub-group')} worked to a plan of "
+               f"{_plural(total, 'item')}: {done} completed ({_pct(done, total) or 0}%), {carried} carried forward "
+               f"into the next year, {red} red and {amber} amber at the time these figures were taken.")
+    return SectionData(figures, [table], [chart] if rows else [], summary)
+
+
+# --- attendance escalations -------------------------------------------------------------------------
+
+@section("escalations", 85, "Attendance escalations", breakdown=())
+def escalations_section(year: int, *, arm: str | None, area: str | None) -> SectionData:
+    from safeguarding.models import Escalation, EscalationState
+
+    start, end = financial_year_bounds(year)
+    rows = list(db.session.execute(sa.select(Escalation.organisation_id, Escalation.state, Escalation.sent_on)
+                                   .where(Escalation.detected_on.between(start, end))))
+    states = Counter(EscalationState(s) for _, s, _ in rows)
+    sent = sum(1 for _, _, on in rows if on is not None)
+    by_org = Counter(org for org, _, _ in rows)
+    names = _org_names() if by_org else {}
+    figures = [Figure("escalations", "Persistent non-attendance escalations", len(rows)),
+               Figure("letters_sent", "Letters sent by the chair to chief executives", sent),
+               Figure("resolved", "Resolved", states[EscalationState.resolved]),
+               Figure("escalated_to_board", "Escalated to the Board", states[EscalationState.escalated_to_board]),
+               Figure("withdrawn", "Withdrawn", states[EscalationState.withdrawn])]
+    tables = [Table("Escalations detected in the year, by organisation", ["Organisation", "Escalations"],
+                    [[names.get(o, f"Organisation {o}"), n] for o, n in sorted(
+                        by_org.items(), key=lambda kv: names.get(kv[0], ""))], ["text", "number"]),
+              Table("Escalations detected in the year, by where they stand", ["Stage", "Escalations"],
+                    [[s.label, states[s]] for s in EscalationState if states[s]], ["text", "number"])]
+    summary = (f"In {financial_year_title(year)} persistent non-attendance led to "
+               f"{_plural(len(rows), 'escalation')} involving {_plural(len(by_org), 'organisation')}; the chair wrote to "
+               f"{_plural(sent, 'chief executive')}, {states[EscalationState.resolved]} resolved and "
+               f"{states[EscalationState.escalated_to_board]} escalated to the Board.")
+    return SectionData(figures, tables, [], summary)
