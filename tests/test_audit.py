@@ -80,7 +80,11 @@ def test_audit_log_filters_by_actor_and_day(client_as, demo):
         "kind": "voluntary_sector", "area": "both"})
     page = c.get("/audit?actor=office@demo").text
     assert "short name" in page and "Voluntary Sector → VCS" in page
-    from safeguarding.calendar import today
+    from datetime import UTC, datetime
 
-    assert "Voluntary Sector → VCS" in c.get(f"/audit?on={today().isoformat()}").text
+    from safeguarding.calendar import LONDON
+
+    # the entry's day by the real clock (the suite pins calendar.today(), not timestamps)
+    day = datetime.now(UTC).astimezone(LONDON).date()
+    assert "Voluntary Sector → VCS" in c.get(f"/audit?on={day.isoformat()}").text
     assert "Voluntary Sector → VCS" not in c.get("/audit?on=2020-01-01").text

@@ -217,6 +217,7 @@ def test_the_sar_report_target_is_configurable(app, demo):
 
 
 def test_a_rapid_review_needs_the_notification_then_its_findings(demo):
+    # Completed on 20 November 2026, before the rapid review's deadline (26 November).
     review = new_cspr(demo, notified_on=None)
     with pytest.raises(ValidationFailed) as exc:
         fire(review, "start_rapid_review", demo.user("office"))
@@ -224,14 +225,14 @@ def test_a_rapid_review_needs_the_notification_then_its_findings(demo):
     svc.update_case_details(review, demo.user("office"), version=review.version, notified_on=date(2026, 11, 5))
     fire(review, "start_rapid_review", demo.user("office"))
     with pytest.raises(ValidationFailed) as exc:
-        fire(review, "complete_rapid_review", demo.user("office"), recommendation="lcspr", recommendation_reason="x")
+        fire(review, "complete_rapid_review", demo.user("office"), on=date(2026, 11, 20), recommendation="lcspr", recommendation_reason="x")
     assert _reasons(exc) == ["Record the rapid review's findings and the date it was sent to the national panel first"]
     svc.record_rapid_review(review, demo.user("office"), version=review.version, criteria=[],
                             reasons="Findings", sent_on=date(2026, 11, 20))
     with pytest.raises(ValidationFailed) as exc:
-        fire(review, "complete_rapid_review", demo.user("office"), recommendation="lcspr", recommendation_reason="x")
+        fire(review, "complete_rapid_review", demo.user("office"), on=date(2026, 11, 20), recommendation="lcspr", recommendation_reason="x")
     assert _reasons(exc) == ["Record which criteria for a local review the case meets first"]
-    fire(review, "complete_rapid_review", demo.user("office"), recommendation="not_commissioned",
+    fire(review, "complete_rapid_review", demo.user("office"), on=date(2026, 11, 20), recommendation="not_commissioned",
          recommendation_reason="Single-agency learning")
     assert review.state == ReviewState.awaiting_decision
 

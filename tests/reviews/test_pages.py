@@ -186,7 +186,10 @@ def test_recommendations_and_actions_on_the_page(client_as, demo):
     assert "Revise the policy" in page.text and "Recommendation 1" in page.text
 
 
-def test_dashboard_list_and_timeliness_pages(client_as, demo):
+def test_dashboard_list_and_timeliness_pages(client_as, demo, monkeypatch):
+    # The demo's reviews were set up on 23 November 2026: a rapid review due soon, others
+    # breached or paused (by 3 December, the suite's day, the rapid review is breached).
+    monkeypatch.setenv("SAFEGUARDING_TODAY", "2026-11-23")
     c = client_as("chair")
     page = c.get("/reviews")
     assert page.status_code == 200 and "The chair's queue of decisions" in page.text
