@@ -995,13 +995,15 @@ def board_meetings_for_year(year: int) -> list[Meeting]:
 
 def year_summary(year: int) -> dict[int, dict[str, int]]:
     """Per sub-group for a year: items by rating, completed and carried forward (for the
-    annual report). One query."""
+    annual report), over the plans the Board approved (approved or closed; drafts and
+    plans awaiting the Board are not the partnership's). One query."""
     rating = sa.func.coalesce(WorkPlanItem.rag_override, WorkPlanItem.rag)
     out: dict[int, dict[str, int]] = {}
     rows = db.session.execute(
         sa.select(WorkPlan.group_id, rating, sa.func.count(),
                   sa.func.sum(sa.case((WorkPlanItem.carried_to_item_id.is_not(None), 1), else_=0)))
-        .join(WorkPlan, WorkPlan.id == WorkPlanItem.work_plan_id).where(WorkPlan.financial_year == year)
+        .join(WorkPlan, WorkPlan.id == WorkPlanItem.work_plan_id)
+        .where(WorkPlan.financial_year == year, WorkPlan.state.in_((WorkPlanState.approved, WorkPlanState.closed)))
         .group_by(WorkPlan.group_id, rating))
     for group_id, value, n, carried in rows:
         counts = out.setdefault(group_id, {"total": 0, "carried_forward": 0})

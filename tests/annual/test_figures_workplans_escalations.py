@@ -40,7 +40,9 @@ def test_work_plan_achievements_count_completed_carried_and_rated_items(demo):
     plans = {g.id: WorkPlan(group_id=g.id, financial_year=YEAR, state=WorkPlanState.closed) for g in (first, second)}
     db.session.add_all(plans.values())
     next_year = WorkPlan(group_id=first.id, financial_year=YEAR + 1)
-    db.session.add(next_year)
+    third = GroupFactory(kind=GroupKind.subgroup)
+    draft = WorkPlan(group_id=third.id, financial_year=YEAR, state=WorkPlanState.draft)  # not the Board's: not counted
+    db.session.add_all([next_year, draft])
     db.session.flush()
 
     def item(group, rag, status=ItemStatus.in_progress, override=None, plan=None):
@@ -57,6 +59,8 @@ def test_work_plan_achievements_count_completed_carried_and_rated_items(demo):
     item(first, Rag.green, override=Rag.amber)  # the override is what counts
     item(second, Rag.amber)
     item(second, Rag.complete, ItemStatus.completed)
+    item(third, Rag.complete, ItemStatus.completed, plan=draft)
+    item(third, Rag.red, plan=draft)
     db.session.flush()
 
     report = annual.start_report(YEAR, demo.user("office"))
