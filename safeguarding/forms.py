@@ -19,7 +19,15 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import Field, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    Field,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields import BooleanField, IntegerField
 from wtforms.validators import StopValidation, ValidationError
 
@@ -46,6 +54,20 @@ __all__ = [
     "error_summary",
     "parse_money",
 ]
+
+
+class VersionedForm(FlaskForm):
+    """A form that edits a versioned record: the hidden `version` it was read at, so a
+    change made meanwhile is refused as stale (optimistic locking)."""
+
+    version = HiddenField()
+
+    @property
+    def version_value(self) -> int | None:
+        try:
+            return int(self.version.data) if self.version.data else None
+        except ValueError:
+            return -1  # a tampered version is simply stale
 
 
 class Required:

@@ -1,21 +1,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, TextAreaField
+from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from safeguarding.forms import DateField, GovSelect, GovTextArea, Required
-
-
-class VersionedForm(FlaskForm):
-    version = HiddenField()
-
-    @property
-    def version_value(self) -> int | None:
-        try:
-            return int(self.version.data) if self.version.data else None
-        except ValueError:
-            return -1  # a tampered version is simply stale
+from safeguarding.forms import DateField, GovSelect, GovTextArea, Required, VersionedForm
 
 
 class StartForm(FlaskForm):

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, TextAreaField
 from wtforms.validators import InputRequired
 
-from safeguarding.forms import GovTextArea, GovTextInput, Required
+from safeguarding.forms import GovTextArea, GovTextInput, Required, VersionedForm
 from safeguarding.services.attendance import POLICY_FIELDS, POLICY_LABELS
 
 
@@ -22,16 +22,7 @@ class WholeNumberField(IntegerField):
             raise ValueError(f"{self.label.text} must be a whole number, like 3") from None
 
 
-class PolicyForm(FlaskForm):
-    version = HiddenField()
-
-    @property
-    def version_value(self) -> int | None:
-        try:
-            return int(self.version.data) if self.version.data else None
-        except ValueError:
-            return -1  # a tampered version is simply stale
-
+class PolicyForm(VersionedForm):
     @property
     def values(self) -> dict[str, int | None]:
         return {name: getattr(self, name).data for name in POLICY_FIELDS}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, StopValidation
 
 from safeguarding.forms import (
@@ -18,20 +18,10 @@ from safeguarding.forms import (
     GovTextInput,
     MoneyField,
     Required,
+    VersionedForm,
 )
 from safeguarding.models import AgreementKind, IncomeKind, LineCategory
 from safeguarding.services import budget as svc
-
-
-class VersionedForm(FlaskForm):
-    version = HiddenField()
-
-    @property
-    def version_value(self) -> int | None:
-        try:
-            return int(self.version.data) if self.version.data else None
-        except ValueError:
-            return -1  # a tampered version is simply stale
 
 
 class VariationFields(VersionedForm):

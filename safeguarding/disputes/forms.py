@@ -19,19 +19,9 @@ from safeguarding.forms import (
     GovTextArea,
     GovTextInput,
     Required,
+    VersionedForm,
 )
 from safeguarding.models import AgendaResponseKind, ComplaintKind
-
-
-class VersionedForm(FlaskForm):
-    version = HiddenField()
-
-    @property
-    def version_value(self) -> int | None:
-        try:
-            return int(self.version.data) if self.version.data else None
-        except ValueError:
-            return -1  # a tampered version is simply stale
 
 
 class DisputeForm(FlaskForm):

@@ -31,20 +31,9 @@ from safeguarding.forms import (
     GovTextArea,
     GovTextInput,
     Required,
+    VersionedForm,
 )
 from safeguarding.models import AttendanceStatus, DecisionMethod, MeetingKind
-
-
-class VersionedForm(FlaskForm):
-    version = HiddenField()
-
-    @property
-    def version_value(self) -> int | None:
-        try:
-            return int(self.version.data) if self.version.data else None
-        except ValueError:
-            return -1  # a tampered version is simply stale
-
 
 TIME_RE = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
 

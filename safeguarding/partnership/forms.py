@@ -4,7 +4,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
-    HiddenField,
     RadioField,
     SelectField,
     StringField,
@@ -21,6 +20,7 @@ from safeguarding.forms import (
     GovTextArea,
     GovTextInput,
     Required,
+    VersionedForm,
 )
 from safeguarding.models import Area, Arm, GroupKind, MembershipRole, OrganisationKind
 
@@ -29,17 +29,6 @@ EMAIL_MESSAGE = "Enter an email address in the correct format, like name@example
 
 def _enum_choices(enum_cls) -> list[tuple[str, str]]:
     return [(m.value, m.label) for m in enum_cls]
-
-
-class VersionedForm(FlaskForm):
-    version = HiddenField()
-
-    @property
-    def version_value(self) -> int | None:
-        try:
-            return int(self.version.data) if self.version.data else None
-        except ValueError:
-            return -1  # a tampered version is simply stale
 
 
 class OrganisationForm(VersionedForm):

@@ -10,7 +10,6 @@ from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput
 from wtforms import (
     BooleanField,
-    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -30,6 +29,7 @@ from safeguarding.forms import (
     GovTextInput,
     MoneyField,
     Required,
+    VersionedForm,
 )
 from safeguarding.models import (
     AgeBand,
@@ -65,17 +65,6 @@ def as_yes_no(value: bool | None) -> str:
 
 def _bands(adult: bool) -> list[tuple[str, str]]:
     return [("", "Select an age band")] + [(b.value, b.label) for b in AgeBand if b.adult == adult]
-
-
-class VersionedForm(FlaskForm):
-    version = HiddenField()
-
-    @property
-    def version_value(self) -> int | None:
-        try:
-            return int(self.version.data) if self.version.data else None
-        except ValueError:
-            return -1  # a tampered version is simply stale
 
 
 class _CaseFields(FlaskForm):

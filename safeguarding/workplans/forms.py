@@ -5,7 +5,6 @@ from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovFileInput
 from wtforms import (
     BooleanField,
-    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -22,19 +21,9 @@ from safeguarding.forms import (
     GovTextArea,
     GovTextInput,
     Required,
+    VersionedForm,
 )
 from safeguarding.models import OVERRIDE_RAGS, Area, Arm, ItemStatus
-
-
-class VersionedForm(FlaskForm):
-    version = HiddenField()
-
-    @property
-    def version_value(self) -> int | None:
-        try:
-            return int(self.version.data) if self.version.data else None
-        except ValueError:
-            return -1  # a tampered version is simply stale
 
 
 def _financial_year(form, field) -> None:
