@@ -48,6 +48,27 @@ class BenchContext:
                 db.session.execute(sa.insert(table), rows[i:i + chunk])
                 bar.update(len(rows[i:i + chunk]))
         db.session.flush()
+        if rows and "id" in rows[0]:
+            reset_sequences([table])
+
+
+def reset_sequences(tables: list[sa.Table] | None = None) -> None:
+    """On PostgreSQL, move each table's id sequence past the largest id: the bulk inserts
+    give explicit ids, which leave the sequences at 1 for later inserts (the generators'
+    own and the app's). Elsewhere (SQLite) nothing to do."""
+    dialect = db.session.get_bind().dialect
+    if dialect.name != "postgresql":
+        return
+    quote = dialect.identifier_preparer
+    for table in tables if tables is not None else db.metadata.sorted_tables:
+        pk = list(table.primary_key.columns)
+        if len(pk) != 1 or not isinstance(pk[0].type, sa.Integer):
+            continue
+        name, column = quote.format_table(table), quote.quote(pk[0].name)
+        db.session.execute(sa.text(
+            f"SELECT setval(seq, COALESCE((SELECT MAX({column}) FROM {name}), 0) + 1, false) "
+            "FROM pg_get_serial_sequence(:table, :column) AS seq WHERE seq IS NOT NULL"),
+            {"table": name, "column": pk[0].name})
 
 
 def bench_app(database_url: str) -> Flask:
@@ -79,6 +100,7 @@ def generate(database_url: str = DEFAULT_URL, scale: float = 1.0, seed: int = 20
         started = time.perf_counter()
         for module in tqdm(generators(), desc="generating", unit="feature"):
             module.generate(ctx)
+            reset_sequences()
             db.session.commit()
         print(f"generated in {time.perf_counter() - started:.1f}s: "
               + ", ".join(f"{k} {len(v):,}" for k, v in ctx.ids.items()))

@@ -90,7 +90,7 @@ def _workplans(session) -> list[tuple[Role, str]]:
         (OFFICE, f"/workplans/partnership?year={label}"),
         (OFFICE, f"/workplans/partnership?year={label}&arm=adults&area=north"),
         (OFFICE, "/workplans/business-plans"),
-        (Role.viewer, f"/workplans/partnership?year={label}"),
+        (Role.viewer, "/workplans/business-plans"),
         (OFFICE, "/api/v1/work-plans?per_page=100"),
         (OFFICE, f"/api/v1/work-plans/{plan}/items"),
         (OFFICE, f"/api/v1/work-plan-items/{item}/updates"),

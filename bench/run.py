@@ -2,9 +2,12 @@
 
     python -m bench.run [--database-url URL] [--requests 30] [--regenerate]
 
+The database (SQLite in bench/out/ by default, or e.g. postgresql://…/bench, which must
+exist) is generated first when it is empty, or with --regenerate (which replaces whatever
+it holds).
 Prints p50/p95 (ms) and queries per request for each URL, and marks anything over the
-budgets (15 queries; p95 100 ms on SQLite at full size). Features add URLs in
-bench/pages.py."""
+budgets (15 queries; p95 100 ms on SQLite at full size): any over makes the exit status 1.
+Features add URLs in bench/pages.py."""
 
 from __future__ import annotations
 
@@ -12,11 +15,13 @@ import argparse
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from bench.generate import DEFAULT_URL, bench_app, generate
+from safeguarding.config import normalise_database_url
 from safeguarding.extensions import db
 from safeguarding.models import Role, User
 from safeguarding.services import accounts
@@ -37,6 +42,31 @@ def _client(app, role: Role):
     return client
 
 
+def _count(counter: dict, conn, cursor, statement: str, *args) -> None:
+    """Count a statement as tests/conftest.py's count_queries does: not the BEGIN the app
+    sends on SQLite (nor savepoints), so both databases count the same queries."""
+    if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
+        counter["n"] += 1
+
+
+def contents(database_url: str) -> str:
+    """"empty" (no SQLite file, or no tables), "bench" (the generated partnership's
+    accounts are there) or "other" (some other database: left alone)."""
+    if database_url.startswith("sqlite:///") and not Path(database_url.removeprefix("sqlite:///")).exists():
+        return "empty"
+    engine = sa.create_engine(normalise_database_url(database_url))
+    try:
+        with engine.connect() as conn:
+            inspector = sa.inspect(conn)
+            if not inspector.get_table_names():
+                return "empty"
+            bench = inspector.has_table(User.__tablename__) and conn.scalar(
+                sa.select(sa.func.count()).select_from(User.__table__).where(User.email.like("%@bench.example")))
+            return "bench" if bench else "other"
+    finally:
+        engine.dispose()
+
+
 def main() -> int:
     from bench.pages import pages
 
@@ -45,13 +75,17 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--regenerate", action="store_true")
     args = parser.parse_args()
-    if args.regenerate or (args.database_url == DEFAULT_URL
-                           and not Path(DEFAULT_URL.removeprefix("sqlite:///")).exists()):
+    found = None if args.regenerate else contents(args.database_url)
+    if found == "other":
+        print(f"{args.database_url} holds other data: pass --regenerate to replace it with the bench's",
+              file=sys.stderr)
+        return 2
+    if found != "bench":
         generate(args.database_url)
     app = bench_app(args.database_url)
     counter = {"n": 0}
     with app.app_context():
-        sa.event.listen(db.engine, "before_cursor_execute", lambda *a: counter.__setitem__("n", counter["n"] + 1))
+        sa.event.listen(db.engine, "before_cursor_execute", partial(_count, counter))
         url_list = pages(db.session)
     print(f"{'URL':60} {'role':18} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
     failures = 0
