@@ -11,13 +11,14 @@ PORT ?= 5000
 
 .PHONY: run test setup install assets fonts instance db demo chromium lint bench clean
 
-# The scheduler (daily jobs, the email outbox) runs beside the web server, as in
-# production, and stops with it.
+# Served as in production (gunicorn: 2 workers × 4 threads, no debugger), with the
+# scheduler (daily jobs, the email outbox) beside it; both stop on Ctrl-C. Plain HTTP on
+# loopback, so the session cookie is not marked Secure here (production: HTTPS in front).
 run: setup
 	@echo "Serving the demo partnership on http://$(HOST):$(PORT) (sign in as office@demo.test, password demo-password-2026)"
 	@echo "The scheduler runs beside it (daily jobs, email outbox); Ctrl-C stops both."
 	$(FLASK) scheduler & SCHEDULER_PID=$$!; trap 'kill $$SCHEDULER_PID 2>/dev/null' EXIT; \
-	$(FLASK) run --debug --no-reload --host $(HOST) --port $(PORT)
+	SESSION_COOKIE_SECURE=0 $(FLASK) serve --host $(HOST) --port $(PORT)
 
 setup: install assets fonts instance db demo
 
@@ -76,8 +77,16 @@ test: install assets fonts chromium
 lint: install
 	$(BIN)/ruff check safeguarding tests bench
 
+# The benchmark on SQLite (bench/out/), then on PostgreSQL when BENCH_DATABASE_URL names an
+# existing database (generated when empty); REGENERATE=1 rebuilds the data of both. Both
+# run and report before an over-budget page fails the target.
 bench: install assets
-	$(BIN)/python -m bench.run
+	@echo "== SQLite (bench/out/bench.db) =="; \
+	$(BIN)/python -m bench.run $(if $(REGENERATE),--regenerate); status=$$?; \
+	if [ -n "$$BENCH_DATABASE_URL" ]; then \
+	  echo "== again on PostgreSQL ($$BENCH_DATABASE_URL) =="; \
+	  $(BIN)/python -m bench.run --database-url "$$BENCH_DATABASE_URL" $(if $(REGENERATE),--regenerate) || status=1; \
+	fi; exit $$status
 
 clean:
 	rm -rf $(VENV) node_modules safeguarding/static/build .pytest_cache

@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import weakref
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from flask import Flask, g, request, send_from_directory
+from flask import Flask, g, request, send_from_directory, session
 from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,6 +22,7 @@ def create_app(config: Any = None) -> Flask:
     instance/config.py, which wins over the defaults; environment variables win over
     files but not over `config` (tests pass their database that way)."""
     from safeguarding import config as config_module
+    from safeguarding import validation
 
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config_module.Config)
@@ -46,9 +49,18 @@ def create_app(config: Any = None) -> Flask:
         app.config["SESSION_COOKIE_SECURE"] = False
     app.config.setdefault("GOVUK_FRONTEND_DIR", str(PROJECT_ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"))
 
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies > 0:
+        # HTTPS ends at the proxy: trust its X-Forwarded-For/Proto/Host/Port (only as
+        # many hops as configured), so secure cookies, redirects and the sign-in
+        # throttle's client address are right. Never on by default: a client could
+        # otherwise forge its address.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
+
     _configure_logging(app)
     _configure_jinja(app)
     _init_extensions(app)
+    validation.install(app)  # before any route: ids in paths fit the database
     _register_blueprints(app)
     _register_hooks(app)
 
@@ -85,25 +97,53 @@ def _configure_jinja(app: Flask) -> None:
     )
 
 
-def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
-    import sqlite3
+def _sqlite_pragmas(timeout_ms: int) -> Any:
+    def on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+        import sqlite3
 
-    if not isinstance(dbapi_connection, sqlite3.Connection):
-        return
-    # Let SQLAlchemy emit BEGIN itself so SAVEPOINTs work (pysqlite's own transaction
-    # handling breaks them), and make concurrent writers wait rather than fail.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=15000")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
+        if not isinstance(dbapi_connection, sqlite3.Connection):
+            return
+        # Let SQLAlchemy emit BEGIN itself so SAVEPOINTs work (pysqlite's own transaction
+        # handling breaks them), and make concurrent writers wait rather than fail.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(timeout_ms)}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return on_connect
+
+
+# Engines whose connections are given a lock_timeout (see _init_extensions).
+_LOCK_TIMEOUT_SET: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def _postgresql_lock_timeout(timeout_ms: int) -> Any:
+    def on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+        # A statement waiting longer than this for another transaction's lock fails
+        # (SQLSTATE 55P03), and the request is answered 503 with Retry-After.
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET lock_timeout = {int(timeout_ms)}")
+        dbapi_connection.commit()
+
+    return on_connect
 
 
 def _sqlite_begin(conn: Any) -> None:
+    # Every transaction takes SQLite's write lock when it starts. A deferred transaction
+    # that reads and then writes cannot wait for the lock: under WAL, once another
+    # connection has committed since it read, SQLite refuses the upgrade at once
+    # (SQLITE_BUSY_SNAPSHOT) and the busy timeout never applies. Requests (even some GETs:
+    # viewing a case's information request is audited) read, then write; taking the lock
+    # first makes them queue for busy_timeout instead. SQLite is the embedded default for
+    # a small office; production runs PostgreSQL, where this does not apply. A connection
+    # given the execution option `sqlite_deferred_begin=True` begins as SQLite does by
+    # default (the suite's outer per-test transaction, which its requests join).
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")
+        deferred = conn.get_execution_options().get("sqlite_deferred_begin")
+        conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
 
 def _init_extensions(app: Flask) -> None:
@@ -112,14 +152,19 @@ def _init_extensions(app: Flask) -> None:
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-        options.setdefault("connect_args", {}).setdefault("timeout", 15)
+        options.setdefault("connect_args", {}).setdefault("timeout", app.config["SQLITE_BUSY_TIMEOUT"])
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
     with app.app_context():
         engine = db.engine
-        if engine.dialect.name == "sqlite" and not event.contains(engine, "connect", _sqlite_pragmas):
-            event.listen(engine, "connect", _sqlite_pragmas)
+        if engine.dialect.name == "sqlite" and not event.contains(engine, "begin", _sqlite_begin):
+            event.listen(engine, "connect", _sqlite_pragmas(int(app.config["SQLITE_BUSY_TIMEOUT"] * 1000)))
             event.listen(engine, "begin", _sqlite_begin)
+        # (The dialect's own connect listeners are on the pool already, so "is there a
+        # listener?" cannot tell whether this one was added: remember the engines.)
+        if engine.dialect.name == "postgresql" and engine not in _LOCK_TIMEOUT_SET:
+            _LOCK_TIMEOUT_SET.add(engine)
+            event.listen(engine, "connect", _postgresql_lock_timeout(int(app.config["DATABASE_LOCK_TIMEOUT"] * 1000)))
     if not event.contains(Session, "after_flush", audit._after_flush):
         audit.install(Session)
 
@@ -218,11 +263,15 @@ def _register_hooks(app: Flask) -> None:
 
     @app.before_request
     def _csrf():
-        # Cookie-authenticated writes need the CSRF token; bearer-token requests carry
-        # no cookie, so a forged cross-site request cannot use them.
+        # Cookie-authenticated writes need the CSRF token. An API request that carries no
+        # session cookie (the token endpoint, bearer requests) has nothing a forger could
+        # borrow, so it needs none. Pages always need it (a cookie-less sign-in form could
+        # be posted from another site to sign a victim in as the attacker).
         if request.method in ("GET", "HEAD", "OPTIONS", "TRACE") or not app.config.get("WTF_CSRF_ENABLED", True):
             return
         if g.get("auth_via_token"):
+            return
+        if access.is_api_request() and app.config["SESSION_COOKIE_NAME"] not in request.cookies:
             return
         csrf.protect()
 
@@ -242,7 +291,8 @@ def _register_hooks(app: Flask) -> None:
             f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; img-src 'self' data:; "
             "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
         )
-        if current_user and getattr(current_user, "is_authenticated", False):
+        # Known without the database (which may be the reason this response is an error).
+        if session.get("_user_id") or g.get("auth_via_token"):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 

@@ -1,10 +1,13 @@
 """Deny by default: every endpoint declares who may use it.
 
-Decorate each view with one of `public`, `signed_in` or `roles(...)`. A request to an
-endpoint without a declared rule is refused (and a test walks `app.url_map` so none
-ships). Rules here are about roles; whether a user may see a particular record (their
-own organisation's, the reviews they need to know about) is decided in the services,
-which answer 404 for records a user may not know exist.
+Decorate each view with one of `public`, `signed_in`, `roles(...)` or `nobody`. A request
+to an endpoint without a declared rule is refused (and a test walks `app.url_map` so none
+ships). A page that reads on GET and writes on POST may name narrower roles for the POST:
+`roles(*READERS, post=(Role.business_office,))`. tests/test_access_table.py holds, written
+by hand from domain.md, what each role may do at every route: a role refused a route gets
+403 whatever the record. Rules here are about roles; whether a user may see a particular
+record (their own organisation's, the reviews they need to know about) is decided in the
+services, which answer 404 for records a user may not know exist.
 """
 
 from __future__ import annotations
@@ -40,13 +43,16 @@ class Rule:
             return "public"
         if self.roles is None:
             return "signed in"
-        return ", ".join(sorted(r.value for r in self.roles))
+        return ", ".join(sorted(r.value for r in self.roles)) or "nobody"
 
 
 PUBLIC = Rule(public=True)
 SIGNED_IN = Rule()
+NOBODY = Rule(roles=frozenset())  # declared, and refused to every role
 
 ATTR = "_access_rule"
+# A narrower rule for one method of a function view (e.g. the POST of a GET/POST page).
+METHOD_ATTR = "_access_rules_by_method"
 # Endpoints registered by libraries rather than our decorators.
 _endpoint_rules: dict[str, Rule] = {}
 
@@ -67,10 +73,37 @@ def signed_in(fn: F) -> F:
     return _tag(SIGNED_IN)(fn)
 
 
-def roles(*allowed: Role) -> Callable[[F], F]:
+def nobody(fn: F) -> F:
+    """An endpoint no user may use (its work is the system's), refused to every role."""
+    return _tag(NOBODY)(fn)
+
+
+def roles(*allowed: Role, post: Iterable[Role] | None = None) -> Callable[[F], F]:
+    """Only these roles; with `post`, a POST to the view needs one of those instead."""
     if not allowed:
         raise ValueError("name at least one role")
-    return _tag(Rule(roles=frozenset(allowed)))
+    rule = Rule(roles=frozenset(allowed))
+    if post is None:
+        return _tag(rule)
+    post_rule = Rule(roles=frozenset(post))
+    if not post_rule.roles:
+        raise ValueError("name at least one role for the POST")
+
+    def decorator(fn: F) -> F:
+        setattr(fn, ATTR, rule)
+        setattr(fn, METHOD_ATTR, {"POST": post_rule})
+        return fn
+
+    return decorator
+
+
+def rule_of(decorator: Callable[[F], F]) -> Rule:
+    """The rule an access decorator (`signed_in`, `roles(...)`, …) declares."""
+
+    def probe() -> None:  # pragma: no cover - never called
+        return None
+
+    return getattr(decorator(probe), ATTR)
 
 
 def declare_endpoint(endpoint: str, rule: Rule) -> None:
@@ -92,6 +125,9 @@ def rule_for(app: Flask, endpoint: str | None, method: str) -> Rule | None:
             handler = getattr(view_class, "get", None)
         rule = getattr(handler, ATTR, None) if handler else None
         return rule or getattr(view_class, ATTR, None)
+    by_method = getattr(view, METHOD_ATTR, None)
+    if by_method and method in by_method:
+        return by_method[method]
     return getattr(view, ATTR, None)
 
 

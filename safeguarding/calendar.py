@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from safeguarding.validation import DATE_MAX, DATE_MIN
+
 LONDON = ZoneInfo("Europe/London")
 
 
@@ -53,8 +55,12 @@ def parse_financial_year(label: str) -> int:
     text = (label or "").strip().replace("/", "-")
     try:
         first, second = text.split("-")
+        if not (first + second).isascii():
+            raise ValueError
         start = int(first)
         if len(first) != 4 or len(second) != 2 or int(second) != (start + 1) % 100:
+            raise ValueError
+        if not DATE_MIN.year <= start < DATE_MAX.year:
             raise ValueError
     except ValueError:
         raise ValueError(f"{label!r} is not a financial year like 2020-21") from None

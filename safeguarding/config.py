@@ -23,6 +23,14 @@ class Config:
     SQLALCHEMY_DATABASE_URI: str | None = None  # default set in create_app: instance/safeguarding.db
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SQLALCHEMY_RECORD_QUERIES = False
+    # SQLite only: seconds a transaction waits for another's write lock before the request
+    # is answered 503 with Retry-After (see create_app).
+    SQLITE_BUSY_TIMEOUT = 15.0
+    # PostgreSQL: seconds a statement waits for another transaction's lock (lock_timeout)
+    # before the request is answered 503 with Retry-After.
+    DATABASE_LOCK_TIMEOUT = 15.0
+    # Seconds a client is told to wait (Retry-After) when the database is too busy.
+    BUSY_RETRY_AFTER = 2
 
     SESSION_COOKIE_NAME = "sp_session"
     SESSION_COOKIE_HTTPONLY = True
@@ -56,6 +64,18 @@ class Config:
 
     API_TOKEN_LIFETIME = timedelta(days=30)
 
+    # Sign-in throttle (page and token endpoint; kept in the database, so it holds across
+    # workers): failures per email address within the window before it is locked out for
+    # the lockout period, and failures per client address within the window.
+    SIGN_IN_MAX_FAILURES = 5
+    SIGN_IN_WINDOW = timedelta(minutes=15)
+    SIGN_IN_LOCKOUT = timedelta(minutes=15)
+    SIGN_IN_ADDRESS_MAX_FAILURES = 30
+
+    # Behind a reverse proxy (HTTPS in front): how many proxies' X-Forwarded-* headers to
+    # trust (Werkzeug's ProxyFix). 0 trusts none: the client's address is the socket's.
+    TRUSTED_PROXIES = 0
+
     # Email (see notify/). Without MAIL_SERVER, messages stay in the outbox page.
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25
@@ -86,14 +106,6 @@ class Config:
     PHASE = "beta"
 
 
-class TestConfig(Config):
-    TESTING = True
-    SECRET_KEY = "test-secret-key-not-for-production"
-    SESSION_COOKIE_SECURE = False
-    WTF_CSRF_ENABLED = True
-    SERVER_NAME = None
-
-
 def normalise_database_url(url: str) -> str:
     """`postgres://` and `postgresql://` (as platforms hand them out) → the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
@@ -121,6 +133,15 @@ def from_environment() -> dict:
             out[key] = os.environ[env]
     if os.environ.get("DISPUTE_ALERT_DAYS"):
         out["DISPUTE_ALERT_DAYS"] = int(os.environ["DISPUTE_ALERT_DAYS"])
+    for name in ("SIGN_IN_MAX_FAILURES", "SIGN_IN_ADDRESS_MAX_FAILURES", "TRUSTED_PROXIES"):
+        if os.environ.get(name):
+            out[name] = int(os.environ[name])
+    for name in ("SIGN_IN_WINDOW", "SIGN_IN_LOCKOUT"):
+        if os.environ.get(f"{name}_MINUTES"):
+            out[name] = timedelta(minutes=int(os.environ[f"{name}_MINUTES"]))
+    for name in ("SQLITE_BUSY_TIMEOUT", "DATABASE_LOCK_TIMEOUT"):
+        if os.environ.get(name):
+            out[name] = float(os.environ[name])
     if os.environ.get("MAIL_PORT"):
         out["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
     for name in ("INVOICE_PAYMENT_DAYS", "INVOICE_CHASE_INTERVAL_DAYS"):

@@ -5,13 +5,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Flask,
+    Response,
+    flash,
+    got_request_exception,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from marshmallow import Schema, fields
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from safeguarding.extensions import db
-from safeguarding.services.errors import ServiceError, StaleVersion, ValidationFailed
+from safeguarding.services.errors import ServiceError, StaleVersion, Throttled, ValidationFailed
 
 PROBLEM_TYPES = "https://safeguarding-partnership.example/problems/"
 
@@ -85,6 +96,20 @@ def _friendly(messages: dict[str, str]) -> dict[str, str]:
     return {k: replacements.get(v, v) for k, v in messages.items()}
 
 
+# PostgreSQL SQLSTATEs that mean "another transaction was in the way": serialization
+# failure, deadlock, lock not available, statement or lock timeout.
+_BUSY_SQLSTATES = {"40001", "40P01", "55P03", "57014"}
+
+
+def database_busy(exc: DBAPIError) -> bool:
+    """Whether a database error is contention (wait and retry) rather than a fault."""
+    orig = exc.orig
+    if getattr(orig, "sqlstate", None) in _BUSY_SQLSTATES:
+        return True
+    message = str(orig).lower()
+    return "database is locked" in message or "database table is locked" in message
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def service_error(exc: ServiceError):
@@ -94,7 +119,10 @@ def register(app: Flask) -> None:
             detail = exc.message if exc.message != "There is a problem" else None
             if isinstance(exc, ValidationFailed) and not detail:
                 detail = "; ".join(exc.messages) or None
-            return problem(exc.status, exc.title, detail, errors=exc.errors or None, reasons=reasons)
+            response = problem(exc.status, exc.title, detail, errors=exc.errors or None, reasons=reasons)
+            if isinstance(exc, Throttled):
+                response.headers["Retry-After"] = str(exc.retry_after)
+            return response
         if exc.status == 404:
             return render_template("errors/404.html"), 404
         if exc.status == 403:
@@ -109,6 +137,24 @@ def register(app: Flask) -> None:
     @app.errorhandler(StaleDataError)
     def stale(exc: StaleDataError):
         return service_error(StaleVersion())
+
+    @app.errorhandler(DBAPIError)
+    def database_error(exc: DBAPIError):
+        if not database_busy(exc):
+            return unexpected(exc)
+        # Contention, not a fault: nothing was written (the transaction is rolled back)
+        # and the same request will work in a moment.
+        db.session.rollback()
+        app.logger.warning("database busy on %s %s: %s", request.method, request.path, type(exc.orig).__name__)
+        retry_after = str(app.config["BUSY_RETRY_AFTER"])
+        if _is_api():
+            response = problem(503, "Service Unavailable",
+                               "The service is busy with other changes; nothing was saved. Try again in a moment.",
+                               slug="busy")
+        else:
+            response = app.make_response((render_template("errors/busy.html"), 503))
+        response.headers["Retry-After"] = retry_after
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
@@ -131,8 +177,9 @@ def register(app: Flask) -> None:
             return http_error(exc)
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         db.session.rollback()
-        if app.testing:
-            raise exc
+        # Flask sends this signal only for errors no handler took; monitoring (and the
+        # suite, which fails the test with this traceback) listens for it.
+        got_request_exception.send(app, _async_wrapper=app.ensure_sync, exception=exc)
         if _is_api():
             return problem(500, "Internal Server Error", "Something went wrong; it has been logged")
         return render_template("errors/500.html"), 500

@@ -1,5 +1,6 @@
-"""Form building blocks shared by every blueprint: GOV.UK widgets, GOV.UK-style
-messages for dates and money, and the error summary."""
+"""Form building blocks shared by every blueprint: the forms' base class (with the input
+rules of validation.py), GOV.UK widgets, GOV.UK-style messages for dates and money, and
+the error summary."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask_wtf import FlaskForm
+import flask_wtf
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -22,6 +23,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     Field,
     HiddenField,
+    PasswordField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -30,6 +32,8 @@ from wtforms import (
 )
 from wtforms.fields import BooleanField, IntegerField
 from wtforms.validators import StopValidation, ValidationError
+
+from safeguarding import validation
 
 __all__ = [
     "GovCheckboxInput",
@@ -53,7 +57,48 @@ __all__ = [
     "Required",
     "error_summary",
     "parse_money",
+    "FlaskForm",
 ]
+
+
+def _label(unbound_field: Any) -> str | None:
+    label = unbound_field.kwargs.get("label", unbound_field.args[0] if unbound_field.args else None)
+    return str(label) if label else None
+
+
+def _text_rule(what: str) -> Any:
+    def clean(data: Any) -> Any:
+        return validation.clean_text(data, what) if isinstance(data, str) else data
+
+    return clean
+
+
+def _whole_number_rule(what: str) -> Any:
+    def check(data: Any) -> Any:
+        if isinstance(data, int) and (problem := validation.int_problem(data)):
+            raise ValueError(f"{what} {problem}")
+        return data
+
+    return check
+
+
+class FlaskForm(flask_wtf.FlaskForm):
+    """Flask-WTF's form, with the input rules of validation.py on every field, however the
+    form declares it: text (string, text area and hidden fields; not passwords) is
+    normalised (NFC, stripped) and refused with a message when it has control characters;
+    whole numbers must fit the database. Every page form derives from this one."""
+
+    class Meta(flask_wtf.FlaskForm.Meta):
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Field:
+            cls = unbound_field.field_class
+            rule = None
+            if issubclass(cls, StringField) and not issubclass(cls, PasswordField):
+                rule = _text_rule(_label(unbound_field) or "The text")
+            elif issubclass(cls, IntegerField):
+                rule = _whole_number_rule(_label(unbound_field) or "The number")
+            if rule is not None:
+                options = {**options, "filters": [rule, *unbound_field.kwargs.get("filters", ())]}
+            return super().bind_field(form, unbound_field, options)
 
 
 class VersionedForm(FlaskForm):
@@ -139,12 +184,18 @@ class DateField(Field):
             self.data = None
             return
         try:
+            if not (day + month + year).isascii():
+                raise ValueError
             d, m, y = int(day), int(month), int(year)
             if len(year) != 4:
                 raise ValueError
             self.data = date(y, m, d)
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: a day or month of 20 digits
             self._error = f"{what_cap} must be a real date"
+            self.data = None
+            return
+        if problem := validation.date_problem(self.data):
+            self._error = f"{what_cap} {problem}"
             self.data = None
 
     def pre_validate(self, form: Any) -> None:
@@ -176,6 +227,8 @@ def parse_money(raw: str | None, *, what: str = "the amount", allow_zero: bool =
         raise ValueError(f"{what[0].upper() + what[1:]} must be a number") from None
     if pence == 0 and not allow_zero:
         raise ValueError(f"{what[0].upper() + what[1:]} must be more than £0")
+    if pence > validation.MONEY_MAX_PENCE:
+        raise ValueError(f"{what[0].upper() + what[1:]} must be {validation.MONEY_MAX_LABEL} or less")
     return pence
 
 
@@ -219,7 +272,7 @@ class MoneyField(StringField):
             raise StopValidation(self._error)
 
 
-def error_summary(form: FlaskForm, extra: dict[str, str] | None = None) -> dict[str, Any]:
+def error_summary(form: flask_wtf.FlaskForm, extra: dict[str, str] | None = None) -> dict[str, Any]:
     """Params for govukErrorSummary: one link per error, to the first input of its field
     (a date input's day box)."""
     items: list[dict[str, str]] = []
@@ -237,7 +290,7 @@ def error_summary(form: FlaskForm, extra: dict[str, str] | None = None) -> dict[
     return {"titleText": "There is a problem", "errorList": items}
 
 
-def apply_service_errors(form: FlaskForm, errors: dict[str, str]) -> dict[str, str]:
+def apply_service_errors(form: flask_wtf.FlaskForm, errors: dict[str, str]) -> dict[str, str]:
     """Put a service's field errors on the form's fields; return the ones that belong to
     no field (shown in the summary only)."""
     leftover: dict[str, str] = {}

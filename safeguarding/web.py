@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from flask import abort, request
 from flask_wtf import FlaskForm
 
+from safeguarding import validation
 from safeguarding.extensions import db
 from safeguarding.forms import apply_service_errors
 from safeguarding.services.errors import ServiceError, ValidationFailed
@@ -43,6 +44,8 @@ def int_arg(name: str, default: int | None = None, *, minimum: int = 1) -> int |
         value = int(raw)
     except ValueError:
         abort(400)
+    if validation.int_problem(value):
+        abort(400, "The number in the address is too large")
     return max(value, minimum)
 
 

@@ -27,10 +27,10 @@ from flask.testing import FlaskClient
 # clock says (calendar.today() honours SAFEGUARDING_TODAY; subprocesses inherit it).
 os.environ.setdefault("SAFEGUARDING_TODAY", "2026-12-03")
 
-from safeguarding.config import TestConfig  # noqa: E402
 from safeguarding.extensions import Session, db
 from safeguarding.services import accounts
 from tests.support import databases
+from tests.support.client import BASE_URL, BrowserLikeClient
 from tests.support.demo import Demo
 
 # Fast, still-real argon2 for tests (production keeps the library's defaults).
@@ -50,6 +50,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="session")
 def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     app = databases.build_app(database_url, tmp_path_factory.mktemp("uploads"))
+    app.test_client_class = BrowserLikeClient
     yield app
     with app.app_context():
         db.engine.dispose()
@@ -60,23 +61,13 @@ def demo_ids(app: Flask) -> dict[str, dict[str, int]]:
     return databases.seed_demo(app)
 
 
-class _Client(FlaskClient):
-    """Each request in its own application context, so it gets its own database session
-    (bound to the test's connection) and sees only what was flushed, as in production.
-    Afterwards the test's own session is expired, so it reads what the request wrote."""
-
-    def open(self, *args: Any, **kwargs: Any):
-        db.session.flush()
-        with self.application.app_context():
-            response = super().open(*args, **kwargs)
-        db.session.expire_all()
-        return response
-
-
 @pytest.fixture(autouse=True)
 def _transaction(app: Flask, demo_ids: dict) -> Iterator[None]:
     with app.app_context():
-        connection = db.engine.connect()
+        # The outer transaction every request of the test joins: begun deferred, so that
+        # a test may also read with a connection of its own (the app's own transactions
+        # take SQLite's write lock when they begin; see create_app).
+        connection = db.engine.connect().execution_options(sqlite_deferred_begin=True)
         outer = connection.begin()
         original = db.session
         db.session = db._make_scoped_session(
@@ -97,7 +88,6 @@ def demo(demo_ids: dict) -> Demo:
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    app.test_client_class = _Client
     return app.test_client()
 
 
@@ -107,11 +97,10 @@ def client_as(app: Flask, demo: Demo):
 
     def make(who: Any) -> FlaskClient:
         user = demo.user(who) if isinstance(who, str) else who
-        app.test_client_class = _Client
         c = app.test_client()
         key = accounts.start_session(user, app.permanent_session_lifetime)
         db.session.flush()
-        with c.session_transaction() as s:
+        with c.session_transaction(base_url=BASE_URL) as s:
             s["_user_id"] = key
             s["_fresh"] = True
         c.user = user  # type: ignore[attr-defined]
@@ -128,23 +117,12 @@ def api_as(app: Flask, demo: Demo):
         user = demo.user(who) if isinstance(who, str) else who
         token, _ = accounts.issue_token(user, app.config["API_TOKEN_LIFETIME"])
         db.session.flush()
-        app.test_client_class = _Client
         c = app.test_client(use_cookies=False)
         c.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
         c.user = user  # type: ignore[attr-defined]
         return c
 
     return make
-
-
-@pytest.fixture
-def csrf_enabled(app: Flask) -> Iterator[None]:
-    previous = app.config["WTF_CSRF_ENABLED"]
-    app.config["WTF_CSRF_ENABLED"] = True
-    try:
-        yield
-    finally:
-        app.config["WTF_CSRF_ENABLED"] = previous
 
 
 class QueryCounter:
@@ -187,8 +165,6 @@ def count_queries(app: Flask):
 def pytest_configure(config: Any) -> None:
     os.environ.setdefault("SAFEGUARDING_TESTING", "1")
 
-
-__all__ = ["TestConfig"]
 
 
 # --- browser tests -------------------------------------------------------------------------

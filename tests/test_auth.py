@@ -8,7 +8,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from safeguarding.extensions import db
-from safeguarding.models import AuditEntry, LoginSession, Role
+from safeguarding.models import AuditEntry, LoginSession, Organisation, Role
 from safeguarding.services import accounts
 from tests.support.factories import UserFactory
 
@@ -88,20 +88,60 @@ def test_expired_session_is_refused(client_as, demo):
     assert c.get("/home").status_code == 302
 
 
-def test_forms_need_a_csrf_token(client, csrf_enabled):
-    r = client.post("/sign-in", data={"email": "office@demo.test", "password": PASSWORD})
+def test_forms_need_a_csrf_token(client):
+    r = client.post("/sign-in", data={"email": "office@demo.test", "password": PASSWORD}, csrf=False)
     assert r.status_code == 400
     page = client.get("/sign-in").text
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    r = client.post("/sign-in", data={"email": "office@demo.test", "password": PASSWORD, "csrf_token": token})
+    r = client.post("/sign-in", data={"email": "office@demo.test", "password": PASSWORD, "csrf_token": token},
+                    headers={"Referer": "https://localhost/sign-in"}, csrf=False)
     assert r.status_code == 302
 
 
-def test_cookie_authenticated_api_writes_need_csrf_but_bearer_tokens_do_not(client_as, api_as, csrf_enabled):
+def test_a_form_posted_from_another_site_is_refused(client):
+    """Over HTTPS the token must come with a same-origin Referer, as Flask-WTF checks."""
+    page = client.get("/sign-in").text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    r = client.post("/sign-in", data={"email": "office@demo.test", "password": PASSWORD, "csrf_token": token},
+                    headers={"Referer": "https://evil.example/"}, csrf=False)
+    assert r.status_code == 400
+
+
+def test_cookie_authenticated_api_writes_need_csrf_but_bearer_tokens_do_not(client_as, api_as):
     body = {"name": "New Partner", "short_name": "New", "kind": "other"}
-    assert client_as("office").post("/api/v1/organisations", json=body).status_code == 400
-    r = api_as("office").post("/api/v1/organisations", json=body)
+    r = client_as("office").post("/api/v1/organisations", json=body, csrf=False)
+    assert r.status_code == 400 and r.mimetype == "application/problem+json"
+    assert "CSRF" in r.json["detail"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Organisation)
+                             .where(Organisation.name == "New Partner")) == 0
+    r = client_as("office").post("/api/v1/organisations", json=body)  # with the token, as a page's script sends it
     assert r.status_code == 201, r.json
+    r = api_as("office").post("/api/v1/organisations", json={**body, "name": "Another Partner", "short_name": "A"})
+    assert r.status_code == 201, r.json
+
+
+def test_a_plain_api_client_gets_a_token_without_any_cookie(app):
+    """No cookie, no CSRF token: what a script or integration sends."""
+    plain = app.test_client(use_cookies=False)
+    r = plain.post("/api/v1/auth/token", json={"email": "office@demo.test", "password": PASSWORD})
+    assert r.status_code == 201, r.json
+    assert set(r.json) == {"token", "expires_at"}
+    me = plain.get("/api/v1/me", headers={"Authorization": f"Bearer {r.json['token']}"})
+    assert me.status_code == 200 and me.json["email"] == "office@demo.test"
+    # ... and writes with it, again with no cookie and no CSRF token.
+    r = plain.post("/api/v1/organisations", json={"name": "Plain Client Partner", "short_name": "PCP", "kind": "other"},
+                   headers={"Authorization": f"Bearer {r.json['token']}"})
+    assert r.status_code == 201, r.json
+
+
+def test_wrong_password_and_unknown_email_get_the_same_401_from_the_token_endpoint(app):
+    plain = app.test_client(use_cookies=False)
+    answers = []
+    for email, password in (("office@demo.test", "wrong-password-123"), ("nobody@demo.test", PASSWORD)):
+        r = plain.post("/api/v1/auth/token", json={"email": email, "password": password})
+        assert r.status_code == 401 and r.mimetype == "application/problem+json"
+        answers.append(r.json["detail"])
+    assert answers[0] == answers[1]
 
 
 def test_token_exchange_me_and_revocation(client):
@@ -133,11 +173,8 @@ def test_wrong_password_for_a_token_is_a_problem_response(client):
 def test_session_cookie_flags(app, client):
     r = client.post("/sign-in", data={"email": "office@demo.test", "password": PASSWORD})
     cookie = r.headers["Set-Cookie"]
-    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
-    assert app.config["SESSION_COOKIE_SECURE"] is False  # tests run over plain http
-    from safeguarding import config
-
-    assert config.Config.SESSION_COOKIE_SECURE is True  # outside debug and tests
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
+    assert app.config["SESSION_COOKIE_SECURE"] is True  # the suite runs as production, over HTTPS
 
 
 def test_security_headers(client):

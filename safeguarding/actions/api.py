@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_login import current_user
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 
 from safeguarding import access
-from safeguarding.api.schemas import PageArgs, page, page_of, workflow_fields
+from safeguarding.api import fields
+from safeguarding.api.schemas import PageArgs, PatchSchema, page, page_of, patched, workflow_fields
 from safeguarding.api.workflow import add_workflow_endpoints
 from safeguarding.calendar import today
 from safeguarding.models import ActionSource, ActionStatus, Role
@@ -41,13 +42,13 @@ ActionResource = Schema.from_dict({**ActionSchema._declared_fields, **workflow_f
                                   name="ActionResource")
 
 
-class ActionUpdateSchema(Schema):
+class ActionUpdateSchema(PatchSchema):
     version = fields.Integer(required=True, strict=True)
-    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    title = fields.String(validate=validate.Length(min=1, max=300))
     description = fields.String(allow_none=True)
-    owner_organisation_id = fields.Integer(required=True)
+    owner_organisation_id = fields.Integer()
     owner_person_id = fields.Integer(allow_none=True)
-    due_date = fields.Date(required=True)
+    due_date = fields.Date()
 
 
 class ActionArgs(PageArgs):
@@ -104,7 +105,7 @@ def get_action(action_id: int):
 @blp.response(200, ActionResource)
 def update_action(body, action_id: int):
     action = svc.get_action(action_id, current_user)
-    return svc.update_action(action, **body)
+    return svc.update_action(action, **patched(body, action, ActionUpdateSchema))
 
 
 @blp.route("/actions/<int:action_id>/updates", methods=["GET"])

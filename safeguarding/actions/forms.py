@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput
 from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
-from safeguarding.forms import DateField, GovSelect, GovTextArea, GovTextInput, Required
+from safeguarding.forms import DateField, FlaskForm, GovSelect, GovTextArea, GovTextInput, Required
 
 
 class ActionForm(FlaskForm):

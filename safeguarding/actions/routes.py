@@ -23,6 +23,9 @@ bp = Blueprint("actions", __name__)
 
 READERS = (Role.business_office, Role.independent_chair, Role.partner_member, Role.subgroup_chair)
 OFFICE = (Role.business_office,)
+# Progress and evidence: the owner organisation's partner members and the office
+# (domain.md, "Actions"; the service checks the organisation).
+UPDATERS = (Role.business_office, Role.partner_member)
 
 nav.add("Actions", "actions.log", order=40)
 
@@ -89,7 +92,7 @@ def new():
 
 
 @bp.route("/actions/<int:action_id>", methods=["GET", "POST"])
-@access.roles(*READERS)
+@access.roles(*READERS, post=UPDATERS)
 def action(action_id: int):
     a = svc.get_action(action_id, current_user)
     form = UpdateForm()

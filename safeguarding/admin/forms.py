@@ -1,11 +1,17 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput
 from wtforms import EmailField, HiddenField, PasswordField, SelectField, SelectMultipleField
 from wtforms.validators import Optional
 
-from safeguarding.forms import EmailAddress, GovCheckboxesInput, GovSelect, GovTextInput, Required
+from safeguarding.forms import (
+    EmailAddress,
+    FlaskForm,
+    GovCheckboxesInput,
+    GovSelect,
+    GovTextInput,
+    Required,
+)
 from safeguarding.models import Role
 
 ROLE_CHOICES = [(r.value, r.label) for r in Role]

@@ -64,7 +64,8 @@ def new_user():
         person = db.session.get(Person, int(form.person_id.data)) if form.person_id.data else None
         try:
             user = accounts.create_user(email=form.email.data, password=form.password.data,
-                                        roles=[Role(r) for r in form.roles.data], organisation=org, person=person)
+                                        roles=[Role(r) for r in form.roles.data], organisation=org, person=person,
+                                        granted_by=current_user)
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
@@ -88,7 +89,7 @@ def user(user_id: int):
         org = db.session.get(Organisation, int(form.organisation_id.data)) if form.organisation_id.data else None
         try:
             _check_version(u, form.version.data)
-            accounts.set_roles(u, [Role(r) for r in form.roles.data], organisation=org)
+            accounts.set_roles(u, [Role(r) for r in form.roles.data], organisation=org, acting=current_user)
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:

@@ -8,9 +8,10 @@ from typing import Any
 
 from flask_login import current_user
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 
 from safeguarding import access, documents
+from safeguarding.api import fields
 from safeguarding.api.schemas import PageArgs, page, page_of, workflow_fields
 from safeguarding.api.workflow import add_workflow_endpoints
 from safeguarding.calendar import financial_year_label, parse_financial_year
@@ -127,14 +128,16 @@ def _section(report, section_id: int):
 
 
 @blp.route("/annual-reports/<int:report_id>/sections/<int:section_id>", methods=["PATCH"])
-@access.roles(*READERS)
+@access.roles(*svc.WRITERS)
 @blp.arguments(SectionUpdateSchema)
 @blp.response(200, AnnualReportSectionSchema)
 def update_section(body, report_id: int, section_id: int):
     """Write a narrative section, or edit a data section's summary (empty text restores
     the generated one): the office, or the section's writer, while drafting."""
     r = svc.get_report(report_id, current_user)
-    return svc.edit_section(r, _section(r, section_id), current_user, version=body["version"], text=body.get("text"))
+    section = _section(r, section_id)
+    # Left out, the text stays as it is (a PATCH keeps what it does not mention).
+    return svc.edit_section(r, section, current_user, version=body["version"], text=body.get("text", section.text))
 
 
 @blp.route("/annual-reports/<int:report_id>/sections/<int:section_id>/writer", methods=["PUT"])
@@ -176,4 +179,4 @@ def download(report_id: int, fmt: str) -> Any:
 
 
 add_workflow_endpoints(blp, "/annual-reports", annual_report_lifecycle, AnnualReportResource,
-                       readers=access.roles(*READERS))
+                       readers=access.roles(*READERS), history_readers=access.roles(*svc.WRITERS))

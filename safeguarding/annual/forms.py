@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from safeguarding.forms import DateField, GovSelect, GovTextArea, Required, VersionedForm
+from safeguarding.forms import DateField, FlaskForm, GovSelect, GovTextArea, Required, VersionedForm
 
 
 class StartForm(FlaskForm):

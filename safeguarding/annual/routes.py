@@ -121,7 +121,7 @@ def refresh(report_id: int):
 
 
 @bp.route("/annual-reports/<int:report_id>/sections/<int:section_id>/edit", methods=["GET", "POST"])
-@access.roles(*READERS)
+@access.roles(*svc.WRITERS)
 def edit_section(report_id: int, section_id: int):
     r = _report(report_id)
     s = svc.get_section(r, section_id)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 
 from safeguarding import access
+from safeguarding.api import fields
 from safeguarding.calendar import working_days
 
 blp = Blueprint("core_api", __name__, url_prefix="/api/v1", description="Shared services")

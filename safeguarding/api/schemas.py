@@ -5,9 +5,34 @@ from __future__ import annotations
 from typing import Any
 
 from flask_login import current_user
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 
+from safeguarding.api import fields
 from safeguarding.workflows.base import Lifecycle
+
+
+class PatchSchema(Schema):
+    """The body of a PATCH: `version` (the one you read) is required and every other field
+    may be left out. A field left out keeps its value (see `patched`); a field given as
+    null is refused with a 422 unless it may be null."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("partial", tuple(name for name in self._declared_fields if name != "version"))
+        super().__init__(*args, **kwargs)
+
+
+def patched(body: dict[str, Any], row: Any, schema: type[Schema], *, leave_out: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A loaded PATCH `body` with each field it left out taken from `row` (so services that
+    take every field get the record's own values for them). `leave_out`: attributes not to
+    fill in (the service works out their new values itself)."""
+    out = dict(body)
+    for name, field in schema._declared_fields.items():
+        key = field.attribute or name
+        if field.dump_only or name == "version" or key in out or key in leave_out or "." in key:
+            continue
+        if hasattr(row, key):
+            out[key] = getattr(row, key)
+    return out
 
 
 class PageArgs(Schema):

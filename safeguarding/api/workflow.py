@@ -31,14 +31,31 @@ def _parse_params(lifecycle: Lifecycle, trigger: str, body: dict[str, Any]) -> d
                                        for k, v in exc.messages.items()}) from None
 
 
+def firers_of(lifecycle: Lifecycle, readers: Any = None) -> Any:
+    """The access rule for firing `lifecycle`'s triggers: the roles that hold at least one
+    of its triggers (and, when `readers` names roles, may read the record); a lifecycle
+    whose triggers are all the system's is refused to everyone."""
+    roles: set[Any] = set()
+    for spec in lifecycle.transitions.values():
+        roles |= spec.role_set
+    if readers is not None:
+        read = access.rule_of(readers)
+        if read.roles is not None:
+            roles &= read.roles
+    return access.roles(*sorted(roles)) if roles else access.nobody
+
+
 def add_workflow_endpoints(blp: Blueprint, collection: str, lifecycle: Lifecycle, resource_schema: type[Schema], *,
-                           load: Any = None, readers: Any = None) -> None:
+                           load: Any = None, readers: Any = None, history_readers: Any = None) -> None:
     """`collection` is the path under the blueprint's prefix (e.g. "/organisations").
     `load(entity_id, user)` returns the row or raises NotFound (need-to-know checks go
     there); defaults to the lifecycle's loader. `readers` is the access rule of the
-    endpoints (default: any signed-in user; the loader and triggers do the rest)."""
+    history (default: any signed-in user; `history_readers` narrows it); the transitions
+    are for the readers who hold a trigger (`firers_of`); the loader and the triggers do
+    the rest."""
     loader = load or lifecycle.loader
-    rule = readers or access.signed_in
+    rule = firers_of(lifecycle, readers)
+    history_rule = history_readers or readers or access.signed_in
     noun = lifecycle.noun
 
     def transitions(body: dict[str, Any], entity_id: int):
@@ -67,6 +84,6 @@ def add_workflow_endpoints(blp: Blueprint, collection: str, lifecycle: Lifecycle
 
     history.__name__ = f"{lifecycle.name}_history"
     history.__doc__ = f"The recorded transitions of a {noun}, oldest first."
-    hview = rule(history)
+    hview = history_rule(history)
     hview = blp.response(200, HistorySchema(many=True))(hview)
     blp.route(f"{collection}/<int:entity_id>/history", methods=["GET"], endpoint=f"{lifecycle.name}_history")(hview)

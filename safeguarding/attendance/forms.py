@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, TextAreaField
 from wtforms.validators import InputRequired
 
-from safeguarding.forms import GovTextArea, GovTextInput, Required, VersionedForm
+from safeguarding.forms import FlaskForm, GovTextArea, GovTextInput, Required, VersionedForm
 from safeguarding.services.attendance import POLICY_FIELDS, POLICY_LABELS
 
 

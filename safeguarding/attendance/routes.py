@@ -26,8 +26,12 @@ from safeguarding.workflows.attendance import escalation_lifecycle
 
 bp = Blueprint("attendance", __name__)
 
-READERS = (Role.business_office, Role.independent_chair, Role.partner_member, Role.viewer)
-STAFF = (Role.business_office, Role.independent_chair, Role.viewer)
+# Escalations and letters: the office, the chair, and a partner member for the letters
+# sent to their organisation; viewers never see letters, escalations or thresholds, but
+# read the attendance report, which the annual report publishes (domain.md, "Who uses it").
+READERS = (Role.business_office, Role.independent_chair, Role.partner_member)
+STAFF = (Role.business_office, Role.independent_chair)
+REPORT_READERS = (*READERS, Role.viewer)
 OFFICE = (Role.business_office,)
 
 nav.add("Attendance", "attendance.report", order=56)
@@ -173,7 +177,7 @@ def policy(group_id: int):
 
 
 @bp.route("/attendance/report")
-@access.roles(*READERS)
+@access.roles(*REPORT_READERS)
 def report():
     groups = db.session.scalars(sa.select(Group).where(Group.active.is_(True)).order_by(Group.id)).all()
     group_id = int_arg("group") or (groups[0].id if groups else None)
@@ -203,7 +207,7 @@ def report():
         value_format=lambda v: f"{v:g}%") if report is not None and report.rows else None
     return render_template("attendance/report.html", report=report, groups=groups, group_id=group_id, chart=chart,
                            errors=errors, summary=summary, args=request.args,
-                           organisations=None if svc.sees_all(current_user) else
+                           organisations=None if svc.sees_whole_report(current_user) else
                            db.session.get(Organisation, current_user.organisation_id or 0)), status
 
 

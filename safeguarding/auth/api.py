@@ -10,7 +10,7 @@ from marshmallow import Schema, fields
 from safeguarding import access
 from safeguarding.auth.loaders import bearer_token
 from safeguarding.errors import ProblemSchema
-from safeguarding.services import accounts, audit
+from safeguarding.services import accounts, audit, sign_in
 from safeguarding.services.errors import ServiceError
 
 blp = Blueprint("auth_api", __name__, url_prefix="/api/v1", description="Authentication and the current user")
@@ -45,9 +45,12 @@ class MeSchema(Schema):
 @blp.arguments(TokenRequestSchema)
 @blp.response(201, TokenSchema)
 @blp.alt_response(401, schema=ProblemSchema, description="Wrong email or password")
+@blp.alt_response(429, schema=ProblemSchema, description="Too many attempts: wait for `Retry-After` seconds",
+                  headers={"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}})
 def issue_token(body):
-    """Exchange an email address and password for a bearer token."""
-    user = accounts.authenticate(body["email"], body["password"])
+    """Exchange an email address and password for a bearer token. Sign-in is throttled
+    per email address and per client address (see the README)."""
+    user = sign_in.sign_in(body["email"], body["password"])
     if user is None:
         raise Unauthorised("Wrong email address or password")
     token, expires = accounts.issue_token(user, current_app.config["API_TOKEN_LIFETIME"])

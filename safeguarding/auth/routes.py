@@ -19,7 +19,8 @@ from safeguarding.auth.forms import ChangePasswordForm, SignInForm
 from safeguarding.auth.loaders import current_session_key
 from safeguarding.forms import error_summary
 from safeguarding.services import accounts, audit
-from safeguarding.services.errors import ServiceError
+from safeguarding.services import sign_in as sign_in_service
+from safeguarding.services.errors import ServiceError, Throttled
 from safeguarding.web import form_failed, safe_next
 
 bp = Blueprint("auth", __name__)
@@ -33,7 +34,15 @@ def sign_in():
     form = SignInForm()
     extra: dict[str, str] = {}
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
+        try:
+            user = sign_in_service.sign_in(form.email.data, form.password.data)
+        except Throttled as exc:
+            extra["email"] = exc.message
+            summary = error_summary(form, extra)
+            response = current_app.make_response(
+                (render_template("auth/sign_in.html", form=form, summary=summary, extra=extra), 429))
+            response.headers["Retry-After"] = str(exc.retry_after)
+            return response
         if user is None:
             # Same message whichever part was wrong, so emails cannot be probed.
             extra["email"] = "Enter a correct email address and password"
@@ -68,11 +77,13 @@ def change_password():
     extra: dict[str, str] = {}
     if form.validate_on_submit():
         try:
-            accounts.change_password(current_user, current=form.current_password.data, new=form.new_password.data)
+            accounts.change_password(current_user, current=form.current_password.data, new=form.new_password.data,
+                                     keep_session_key=current_session_key())
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
-            flash("Your password has been changed", "success")
+            flash("Your password has been changed. You have been signed out everywhere else, and your API "
+                  "tokens no longer work.", "success")
             return redirect(url_for("main.home"))
     summary = error_summary(form, extra) if (form.errors or extra) else None
     return render_template("auth/change_password.html", form=form, summary=summary)

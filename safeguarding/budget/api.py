@@ -22,9 +22,10 @@ from typing import Any
 from flask import Response, request
 from flask_login import current_user
 from flask_smorest import Blueprint
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, validate
 
-from safeguarding import access
+from safeguarding import access, validation
+from safeguarding.api import fields
 from safeguarding.api.schemas import PageArgs, page, page_of, workflow_fields
 from safeguarding.api.workflow import add_workflow_endpoints
 from safeguarding.budget import exports
@@ -63,7 +64,9 @@ class Money(fields.String):
     """Pounds as a decimal string ("38974.00") ↔ integer pence."""
 
     def __init__(self, *, what: str = "the amount", allow_zero: bool = True, **kw: Any) -> None:
-        kw.setdefault("metadata", {}).setdefault("description", "Pounds, as a decimal string like \"38974.00\"")
+        kw.setdefault("metadata", {}).setdefault(
+            "description", f"Pounds, as a decimal string like \"38974.00\" (at most "
+                           f"\"{pounds(validation.MONEY_MAX_PENCE)}\")")
         kw["metadata"].setdefault("example", "38974.00")
         super().__init__(**kw)
         self.what, self.allow_zero = what, allow_zero
@@ -117,8 +120,8 @@ class Year(fields.String):
 def _money_pair(attr: str, what: str, **kw: Any) -> dict[str, fields.Field]:
     """`name` (pounds string) and `name_pence` (integer, read-only) for a `*_pence` attribute."""
     name = attr.removesuffix("_pence")
-    return {name: Money(attribute=attr, what=what, **kw), f"{name}_pence": fields.Integer(attribute=attr,
-                                                                                          dump_only=True)}
+    return {name: Money(attribute=attr, what=what, **kw),
+            f"{name}_pence": fields.Integer(attribute=attr, dump_only=True, allow_none=kw.get("allow_none", False))}
 
 
 def _variation(body: dict[str, Any]) -> svc.Variation:
@@ -152,7 +155,7 @@ BudgetResource = Schema.from_dict({
     "id": fields.Integer(dump_only=True),
     "financial_year": Year(dump_only=True),
     "title": fields.Function(lambda b: financial_year_title(b.financial_year)),
-    **_money_pair("equal_share_target_pence", "the amount shared equally"),
+    **_money_pair("equal_share_target_pence", "the amount shared equally", allow_none=True),
     **_money_pair("reserves_brought_forward_pence", "the reserves brought forward"),
     "reserves_carried_in": fields.Boolean(dump_only=True),
     "notes": fields.String(allow_none=True),
@@ -161,8 +164,8 @@ BudgetResource = Schema.from_dict({
     "board_meeting_on": fields.Date(dump_only=True, allow_none=True),
     "minute_reference": fields.String(dump_only=True, allow_none=True),
     "closed_on": fields.Date(dump_only=True, allow_none=True),
-    **_money_pair("surplus_pence", "the surplus"),
-    **_money_pair("reserves_carried_forward_pence", "the reserves carried forward"),
+    **_money_pair("surplus_pence", "the surplus", allow_none=True),
+    **_money_pair("reserves_carried_forward_pence", "the reserves carried forward", allow_none=True),
     "totals": fields.Function(_totals, metadata={"description": "Expenditure, income and the funding gap or "
                                                                "surplus, in pounds and pence"}),
     **workflow_fields(budget_lifecycle),
@@ -175,10 +178,10 @@ class LineSchema(Schema):
     category = fields.Enum(LineCategory, by_value=True, required=True)
     amount = Money(attribute="amount_pence", what="the amount", required=True)
     amount_pence = fields.Integer(attribute="amount_pence", dump_only=True)
-    original_amount = Money(attribute="original_pence", dump_only=True)
-    original_amount_pence = fields.Integer(attribute="original_pence", dump_only=True)
-    forecast = Money(attribute="forecast_pence", dump_only=True)
-    forecast_pence = fields.Integer(attribute="forecast_pence", dump_only=True)
+    original_amount = Money(attribute="original_pence", dump_only=True, allow_none=True)
+    original_amount_pence = fields.Integer(attribute="original_pence", dump_only=True, allow_none=True)
+    forecast = Money(attribute="forecast_pence", dump_only=True, allow_none=True)
+    forecast_pence = fields.Integer(attribute="forecast_pence", dump_only=True, allow_none=True)
     position = fields.Integer(dump_only=True)
     version = fields.Integer(dump_only=True)
 
@@ -290,7 +293,7 @@ class AgreementSchema(Schema):
     amount_pence = fields.Integer(dump_only=True)
     remainder_pence = fields.Integer(dump_only=True, metadata={"description": "Pence included from what an equal "
                                                                              "division left over"})
-    calculation = fields.String(dump_only=True)
+    calculation = fields.String(dump_only=True, allow_none=True)
     contact_name = fields.String(allow_none=True)
     contact_email = fields.Email(allow_none=True)
     notes = fields.String(allow_none=True)
@@ -338,10 +341,10 @@ class InvoiceSchema(Schema):
     status = fields.Function(lambda i: i.status(today()), dump_only=True,
                              metadata={"description": ", ".join(INVOICE_STATUS_LABELS)})
     description = fields.String(allow_none=True, validate=validate.Length(max=300))
-    sent_to = fields.String(dump_only=True)
-    cancelled_on = fields.Date(dump_only=True)
-    cancel_reason = fields.String(dump_only=True)
-    last_chased_on = fields.Date(dump_only=True)
+    sent_to = fields.String(dump_only=True, allow_none=True)
+    cancelled_on = fields.Date(dump_only=True, allow_none=True)
+    cancel_reason = fields.String(dump_only=True, allow_none=True)
+    last_chased_on = fields.Date(dump_only=True, allow_none=True)
     version = fields.Integer(dump_only=True)
 
 
@@ -365,8 +368,8 @@ class PaymentSchema(Schema):
     amount = Money(attribute="amount_pence", what="the amount received", allow_zero=False, required=True)
     amount_pence = fields.Integer(dump_only=True)
     reference = fields.String(allow_none=True, validate=validate.Length(max=100))
-    reversed_on = fields.Date(dump_only=True)
-    reversal_reason = fields.String(dump_only=True)
+    reversed_on = fields.Date(dump_only=True, allow_none=True)
+    reversal_reason = fields.String(dump_only=True, allow_none=True)
     version = fields.Integer(load_only=True, strict=True, allow_none=True,
                              metadata={"description": "The invoice's version you saw (optional)"})
 
@@ -390,10 +393,11 @@ class SpendSchema(Schema):
     date = fields.Date(attribute="dated_on", required=True, metadata={"description": "Committed on / spent on"})
     description = fields.String(allow_none=True)
     commitment_id = fields.Integer(allow_none=True)
-    source_type = fields.String(dump_only=True)
-    source_id = fields.Integer(dump_only=True)
-    ended_on = fields.Date(dump_only=True, metadata={"description": "Released (commitment) or reversed (actual)"})
-    end_reason = fields.String(dump_only=True)
+    source_type = fields.String(dump_only=True, allow_none=True)
+    source_id = fields.Integer(dump_only=True, allow_none=True)
+    ended_on = fields.Date(dump_only=True, allow_none=True,
+                           metadata={"description": "Released (commitment) or reversed (actual)"})
+    end_reason = fields.String(dump_only=True, allow_none=True)
     version = fields.Integer(dump_only=True)
 
 
@@ -414,13 +418,13 @@ class MonitoringRowSchema(Schema):
     line_id = fields.Integer(attribute="line.id")
     line = fields.String(attribute="line.name")
     category = fields.String(attribute="line.category.value")
-    original_budget = Money(attribute="original_pence")
+    original_budget = Money(attribute="original_pence", allow_none=True)
     budget = Money(attribute="budget_pence")
     committed = Money(attribute="committed_pence")
     actual = Money(attribute="actual_pence")
     forecast_outturn = Money(attribute="forecast_pence")
     variance = Money(attribute="variance_pence")
-    original_budget_pence = fields.Integer(attribute="original_pence", dump_only=True)
+    original_budget_pence = fields.Integer(attribute="original_pence", dump_only=True, allow_none=True)
     budget_pence = fields.Integer(dump_only=True)
     committed_pence = fields.Integer(dump_only=True)
     actual_pence = fields.Integer(dump_only=True)

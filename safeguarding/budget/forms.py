@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, StopValidation
 
 from safeguarding.forms import (
     DateField,
     EmailAddress,
+    FlaskForm,
     GovRadioInput,
     GovSelect,
     GovTextArea,

@@ -421,7 +421,7 @@ def invoices():
 
 
 @bp.route("/budget/invoices/<int:invoice_id>", methods=["GET", "POST"])
-@access.roles(*FINANCE)
+@access.roles(*FINANCE, post=OFFICE)  # recording a payment is the office's
 def invoice(invoice_id: int):
     inv = svc.get_invoice(invoice_id, current_user)
     form = PaymentForm()

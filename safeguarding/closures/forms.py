@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Length
 
-from safeguarding.forms import DateField, GovTextInput, Required
+from safeguarding.forms import DateField, FlaskForm, GovTextInput, Required
 
 
 class ClosureForm(FlaskForm):

@@ -172,4 +172,4 @@ def seed_partnership(ctx: DemoContext) -> None:
     for email, person_key, roles, org_key in ACCOUNTS:
         ctx.users[email.split("@")[0]] = accounts.create_user(
             email=email, password=DEMO_PASSWORD, roles=roles, person=ctx.people[person_key],
-            organisation=ctx.orgs[org_key] if org_key else None)
+            organisation=ctx.orgs[org_key] if org_key else None, notify=False)

@@ -7,9 +7,10 @@ from typing import Any
 
 from flask_login import current_user
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 
 from safeguarding import access
+from safeguarding.api import fields
 from safeguarding.api.schemas import PageArgs, page, page_of, workflow_fields
 from safeguarding.api.workflow import add_workflow_endpoints
 from safeguarding.calendar import today

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
     RadioField,
@@ -13,6 +12,7 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from safeguarding.forms import (
     DateField,
+    FlaskForm,
     GovCheckboxesInput,
     GovRadioInput,
     GovSelect,

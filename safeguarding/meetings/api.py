@@ -8,10 +8,11 @@ from typing import Any
 from flask import url_for
 from flask_login import current_user
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 
 from safeguarding import access
-from safeguarding.api.schemas import PageArgs, page, page_of, workflow_fields
+from safeguarding.api import fields
+from safeguarding.api.schemas import PageArgs, PatchSchema, page, page_of, patched, workflow_fields
 from safeguarding.api.workflow import add_workflow_endpoints
 from safeguarding.errors import ProblemSchema
 from safeguarding.extensions import db
@@ -64,8 +65,8 @@ class MeetingSchema(Schema):
     ends_at = fields.Time(load_default=None, metadata={"description": "Local time; default 12:00"})
     location = fields.String(allow_none=True, validate=validate.Length(max=300))
     papers_due_on = fields.Date(allow_none=True, metadata={"description": "Default: 5 working days before"})
-    papers_published_on = fields.Date(dump_only=True)
-    late_publication_reason = fields.String(dump_only=True)
+    papers_published_on = fields.Date(dump_only=True, allow_none=True)
+    late_publication_reason = fields.String(dump_only=True, allow_none=True)
     nominated_chair_person_id = fields.Integer(dump_only=True, allow_none=True)
     held = fields.Boolean(dump_only=True, attribute="is_held",
                           metadata={"description": "The meeting took place (closed, or recorded as inquorate)"})
@@ -103,11 +104,11 @@ MeetingDetail = Schema.from_dict({**MeetingSchema._declared_fields, **workflow_f
                                   "agenda": fields.List(fields.Nested(AgendaItemSchema))}, name="MeetingDetail")
 
 
-class MeetingUpdateSchema(Schema):
+class MeetingUpdateSchema(PatchSchema):
     version = fields.Integer(required=True, strict=True)
-    meeting_date = fields.Date(required=True)
-    starts_at = fields.Time(required=True)
-    ends_at = fields.Time(required=True)
+    meeting_date = fields.Date()
+    starts_at = fields.Time()
+    ends_at = fields.Time()
     location = fields.String(allow_none=True, validate=validate.Length(max=300))
     purpose = fields.String(allow_none=True, validate=validate.Length(max=300))
     papers_due_on = fields.Date(allow_none=True)
@@ -264,9 +265,10 @@ MinutesDetail = Schema.from_dict({**MinutesSchema._declared_fields, **workflow_f
                                   "sections": fields.List(fields.Nested(SectionSchema))}, name="MinutesDetail")
 
 
-class MinutesUpdateSchema(Schema):
+class MinutesUpdateSchema(PatchSchema):
     version = fields.Integer(required=True, strict=True)
-    sections = fields.List(fields.Nested(SectionSchema), required=True)
+    sections = fields.List(fields.Nested(SectionSchema),
+                           metadata={"description": "The items' texts to change; items not listed keep theirs"})
 
 
 class MinutesArgs(PageArgs):
@@ -344,7 +346,8 @@ def get_meeting(meeting_id: int):
 @blp.response(200, MeetingDetail)
 def update_meeting(body, meeting_id: int):
     meeting = svc.get_meeting(meeting_id, current_user)
-    svc.update_meeting(meeting, **body)
+    # Left out, the papers' due date moves with the meeting (the service works it out).
+    svc.update_meeting(meeting, **patched(body, meeting, MeetingUpdateSchema, leave_out=("papers_due_on",)))
     return _meeting_detail(meeting)
 
 
@@ -554,7 +557,7 @@ def update_minutes(body, minutes_id: int):
     """Write draft minutes, item by item."""
     minutes = svc.get_minutes(minutes_id, current_user)
     svc.update_minutes(minutes, version=body["version"], user=current_user,
-                       sections={s["agenda_item_id"]: s["text"] for s in body["sections"]})
+                       sections={s["agenda_item_id"]: s["text"] for s in body.get("sections", [])})
     return _minutes_detail(minutes)
 
 
@@ -574,4 +577,7 @@ def add_amendment(body, minutes_id: int):
     return svc.add_amendment(svc.get_minutes(minutes_id, current_user), user=current_user, **body)
 
 
-add_workflow_endpoints(blp, "/minutes", minutes_lifecycle, MinutesResource, readers=access.roles(*MINUTES_READERS))
+# The history is the making of the minutes (returned for changes, with the chair's
+# comments on the draft): not the viewers', who read the ratified record.
+add_workflow_endpoints(blp, "/minutes", minutes_lifecycle, MinutesResource, readers=access.roles(*MINUTES_READERS),
+                       history_readers=access.roles(*READERS))

@@ -9,7 +9,6 @@ import re
 from datetime import time
 from typing import Any
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovFileInput
 from wtforms import (
@@ -26,6 +25,7 @@ from wtforms.validators import Length, NumberRange, Optional, StopValidation
 
 from safeguarding.forms import (
     DateField,
+    FlaskForm,
     GovRadioInput,
     GovSelect,
     GovTextArea,

@@ -307,7 +307,7 @@ def _deputy_choices(register) -> dict[int, list[tuple[str, str]]]:
 
 
 @bp.route("/meetings/<int:meeting_id>/attendance", methods=["GET", "POST"])
-@access.roles(*READERS)
+@access.roles(*READERS, post=OFFICE)  # "the business office confirms the register on the day"
 def attendance(meeting_id: int):
     m = svc.get_meeting(meeting_id, current_user)
     register = svc.load_register(m)

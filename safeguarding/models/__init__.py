@@ -1,6 +1,6 @@
 """All models, imported here so metadata (and Alembic) sees every table."""
 
-from safeguarding.models.accounts import ApiToken, LoginSession, User, UserRole
+from safeguarding.models.accounts import ApiToken, LoginSession, SignInAttempt, User, UserRole
 from safeguarding.models.actions import Action, ActionSource, ActionStatus, ActionUpdate
 from safeguarding.models.annual import (
     AnnualReport,
@@ -220,6 +220,7 @@ __all__ = [
     "StoredFile",
     "User",
     "UserRole",
+    "SignInAttempt",
     "VariationSubject",
     "WorkflowHistory",
     # case reviews

@@ -98,3 +98,21 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+
+
+class SignInAttempt(Base):
+    """One sign-in attempt (page or token endpoint), kept to throttle guessing across
+    every worker process. The email is stored as a hash (of whatever was typed, account or
+    not), so the table names nobody and the throttle cannot reveal who has an account."""
+
+    __tablename__ = "sign_in_attempts"
+    __table_args__ = (
+        sa.Index("ix_sign_in_attempts_email_at", "email_hash", "at"),
+        sa.Index("ix_sign_in_attempts_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email_hash: Mapped[str] = mapped_column(sa.String(64))
+    address: Mapped[str] = mapped_column(sa.String(64))
+    succeeded: Mapped[bool]
+    at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from safeguarding.forms import FlaskForm
 
 
 class ConfirmForm(FlaskForm):

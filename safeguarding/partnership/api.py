@@ -4,10 +4,11 @@ memberships."""
 from __future__ import annotations
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 
 from safeguarding import access
-from safeguarding.api.schemas import PageArgs, page, page_of, workflow_fields
+from safeguarding.api import fields
+from safeguarding.api.schemas import PageArgs, PatchSchema, page, page_of, patched, workflow_fields
 from safeguarding.api.workflow import add_workflow_endpoints
 from safeguarding.errors import ProblemSchema
 from safeguarding.models import Area, Arm, GroupKind, MembershipRole, OrganisationKind, Role
@@ -38,10 +39,10 @@ class OrganisationSchema(Schema):
     chief_executive_address = fields.String(allow_none=True)
     safeguarding_lead_name = fields.String(allow_none=True)
     safeguarding_lead_email = fields.Email(allow_none=True)
-    joined_on = fields.Date(dump_only=True)
-    notice_given_on = fields.Date(dump_only=True)
-    leaving_on = fields.Date(dump_only=True)
-    left_on = fields.Date(dump_only=True)
+    joined_on = fields.Date(dump_only=True, allow_none=True)
+    notice_given_on = fields.Date(dump_only=True, allow_none=True)
+    leaving_on = fields.Date(dump_only=True, allow_none=True)
+    left_on = fields.Date(dump_only=True, allow_none=True)
 
 
 OrganisationResource = Schema.from_dict(
@@ -49,11 +50,8 @@ OrganisationResource = Schema.from_dict(
 )
 
 
-class OrganisationUpdateSchema(OrganisationSchema):
+class OrganisationUpdateSchema(PatchSchema, OrganisationSchema):
     version = fields.Integer(required=True, strict=True)
-
-    class Meta:
-        partial = True
 
 
 class PersonSchema(Schema):
@@ -108,11 +106,11 @@ class MembershipSchema(Schema):
     version = fields.Integer(dump_only=True)
 
 
-class MembershipUpdateSchema(Schema):
+class MembershipUpdateSchema(PatchSchema):
     version = fields.Integer(required=True, strict=True)
-    role = _enum(MembershipRole, required=True)
+    role = _enum(MembershipRole)
     deputy_person_id = fields.Integer(allow_none=True)
-    start_date = fields.Date(required=True)
+    start_date = fields.Date()
     end_date = fields.Date(allow_none=True)
 
 
@@ -264,6 +262,7 @@ def get_membership(membership_id: int):
 @blp.response(200, MembershipSchema)
 def update_membership(body, membership_id: int):
     m = svc.get_membership(membership_id)
+    body = patched(body, m, MembershipUpdateSchema)
     deputy = _person_field(body.get("deputy_person_id"), "deputy_person_id")
     return svc.update_membership(m, version=body["version"], role=body["role"], deputy=deputy,
                                  start_date=body["start_date"], end_date=body.get("end_date"))

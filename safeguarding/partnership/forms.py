@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -14,6 +13,7 @@ from wtforms.validators import Length, Optional
 from safeguarding.forms import (
     DateField,
     EmailAddress,
+    FlaskForm,
     GovCheckboxInput,
     GovRadioInput,
     GovSelect,

@@ -23,10 +23,11 @@ from __future__ import annotations
 
 from flask_login import current_user
 from flask_smorest import Blueprint
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, validate, validates_schema
 
 from safeguarding import access
 from safeguarding.actions.api import ActionResource
+from safeguarding.api import fields
 from safeguarding.api.schemas import PageArgs, page, page_of, workflow_fields
 from safeguarding.api.workflow import add_workflow_endpoints
 from safeguarding.calendar import parse_financial_year, today
@@ -49,7 +50,11 @@ from safeguarding.workflows.reviews import request_lifecycle, review_lifecycle
 blp = Blueprint("reviews_api", __name__, url_prefix="/api/v1",
                 description="Case reviews: Safeguarding Adults Reviews and Child Safeguarding Practice Reviews")
 
+# As the pages (reviews/routes.py): viewers and administrators never see case content;
+# anyone with an account may refer (POST /reviews).
 READERS = (Role.business_office, Role.independent_chair, Role.partner_member, Role.subgroup_chair)
+OFFICE = (Role.business_office,)
+WORKERS = (Role.business_office, Role.partner_member, Role.subgroup_chair)
 
 
 def _enum(enum_cls, **kw):
@@ -75,7 +80,7 @@ class ReviewSchema(Schema):
     group_id = fields.Integer()
     initials = fields.String()
     age_band = _enum(AgeBand)
-    harm_date = fields.Date(metadata={"description": "Date of death or serious harm"})
+    harm_date = fields.Date(allow_none=True, metadata={"description": "Date of death or serious harm"})
     summary = fields.String()
     received_on = fields.Date(metadata={"description": "SAR: referral received; CSPR: the local authority became aware"})
     referral_source = fields.String()
@@ -208,9 +213,9 @@ class RapidReviewSchema(Schema):
     version = fields.Integer(required=True, strict=True)
     criteria = fields.List(fields.String(validate=validate.OneOf(list(svc.LCSPR_CRITERIA))), load_default=list)
     reasons = fields.String(required=True, allow_none=True)
-    sent_on = fields.Date(allow_none=True)
-    panel_response = fields.String(allow_none=True)
-    panel_response_on = fields.Date(allow_none=True)
+    sent_on = fields.Date(allow_none=True, load_default=None)
+    panel_response = fields.String(allow_none=True, load_default=None)
+    panel_response_on = fields.Date(allow_none=True, load_default=None)
 
 
 class CommissioningSchema(Schema):
@@ -345,7 +350,7 @@ def _detail(review):
 
 
 @blp.route("/reviews/<int:review_id>", methods=["GET"])
-@access.signed_in
+@access.roles(*READERS)
 @blp.response(200, ReviewDetail)
 def get_review(review_id: int):
     """A review, with its deadlines. The read is recorded in the audit log."""
@@ -355,7 +360,7 @@ def get_review(review_id: int):
 
 
 @blp.route("/reviews/<int:review_id>", methods=["PATCH"])
-@access.signed_in
+@access.roles(*OFFICE)
 @blp.arguments(ReviewPatchSchema)
 @blp.response(200, ReviewDetail)
 @blp.alt_response(409, schema=ProblemSchema, description="Stale version")
@@ -367,7 +372,7 @@ def update_review(body, review_id: int):
 
 
 @blp.route("/reviews/<int:review_id>/screening", methods=["PUT"])
-@access.signed_in
+@access.roles(*WORKERS)
 @blp.arguments(ScreeningSchema)
 @blp.response(200, ReviewDetail)
 def put_screening(body, review_id: int):
@@ -377,7 +382,7 @@ def put_screening(body, review_id: int):
 
 
 @blp.route("/reviews/<int:review_id>/rapid-review", methods=["PUT"])
-@access.signed_in
+@access.roles(*WORKERS)
 @blp.arguments(RapidReviewSchema)
 @blp.response(200, ReviewDetail)
 def put_rapid_review(body, review_id: int):
@@ -387,7 +392,7 @@ def put_rapid_review(body, review_id: int):
 
 
 @blp.route("/reviews/<int:review_id>/commissioning", methods=["PUT"])
-@access.signed_in
+@access.roles(*OFFICE)
 @blp.arguments(CommissioningSchema)
 @blp.response(200, ReviewDetail)
 def put_commissioning(body, review_id: int):
@@ -397,13 +402,13 @@ def put_commissioning(body, review_id: int):
     return _detail(svc.record_commissioning(review, current_user, **body))
 
 
-add_workflow_endpoints(blp, "/reviews", review_lifecycle, ReviewResource, readers=access.signed_in)
+add_workflow_endpoints(blp, "/reviews", review_lifecycle, ReviewResource, readers=access.roles(*READERS))
 
 
 # --- information requests ---------------------------------------------------------------------------
 
 @blp.route("/reviews/<int:review_id>/information-requests", methods=["GET"])
-@access.signed_in
+@access.roles(*READERS)
 @blp.response(200, RequestResource(many=True))
 def review_requests(review_id: int):
     """A review's information requests: all of them for those who see the review in full;
@@ -413,7 +418,7 @@ def review_requests(review_id: int):
 
 
 @blp.route("/reviews/<int:review_id>/information-requests", methods=["POST"])
-@access.signed_in
+@access.roles(*WORKERS)
 @blp.arguments(RequestSchema)
 @blp.response(201, RequestResource)
 @blp.alt_response(422, schema=ProblemSchema)
@@ -438,7 +443,7 @@ def list_requests(args):
 
 
 @blp.route("/information-requests/<int:request_id>", methods=["GET"])
-@access.signed_in
+@access.roles(*READERS)
 @blp.response(200, RequestResource)
 def get_request(request_id: int):
     req = svc.get_request(request_id, current_user)
@@ -446,7 +451,8 @@ def get_request(request_id: int):
     return req
 
 
-add_workflow_endpoints(blp, "/information-requests", request_lifecycle, RequestResource, readers=access.signed_in)
+add_workflow_endpoints(blp, "/information-requests", request_lifecycle, RequestResource,
+                       readers=access.roles(*READERS))
 
 
 # --- recommendations ------------------------------------------------------------------------------
@@ -457,7 +463,7 @@ def _recommendations(review):
 
 
 @blp.route("/reviews/<int:review_id>/recommendations", methods=["GET"])
-@access.signed_in
+@access.roles(*READERS)
 @blp.response(200, RecommendationSchema(many=True))
 def list_recommendations(review_id: int):
     """The report's recommendations, each with its actions in the shared log."""
@@ -465,7 +471,7 @@ def list_recommendations(review_id: int):
 
 
 @blp.route("/reviews/<int:review_id>/recommendations", methods=["POST"])
-@access.signed_in
+@access.roles(*OFFICE)
 @blp.arguments(RecommendationCreateSchema)
 @blp.response(201, RecommendationSchema)
 def add_recommendation(body, review_id: int):
@@ -483,7 +489,7 @@ def add_recommendation(body, review_id: int):
 
 
 @blp.route("/reviews/<int:review_id>/recommendations/<int:recommendation_id>/actions", methods=["POST"])
-@access.signed_in
+@access.roles(*OFFICE)
 @blp.arguments(ActionInSchema)
 @blp.response(201, ActionResource)
 def add_recommendation_action(body, review_id: int, recommendation_id: int):

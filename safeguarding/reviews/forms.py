@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput
 from wtforms import (
@@ -21,6 +20,7 @@ from wtforms.validators import Length, NumberRange, Optional
 
 from safeguarding.forms import (
     DateField,
+    FlaskForm,
     GovCheckboxesInput,
     GovCheckboxInput,
     GovRadioInput,

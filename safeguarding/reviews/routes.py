@@ -3,8 +3,9 @@ notification forms, a review's page (or, for a partner of a named agency, the pa
 their own requests and actions), the forms that move a review on, and the timeliness
 report.
 
-Record-level access is the service's: a review the user may not know exists is a 404;
-a review they know but may not change here is a 403."""
+Each page's roles are declared (a role that may never use it: 403 for every id); within
+them, record-level access is the service's: a review the user may not know exists is a
+404; a review they know but may not change here is a 403."""
 
 from __future__ import annotations
 
@@ -43,8 +44,17 @@ from safeguarding.workflows.reviews import request_lifecycle, review_lifecycle
 
 bp = Blueprint("reviews", __name__)
 
+# Need-to-know (domain.md, "Who uses it"): viewers and administrators never see case
+# content, so the role gate refuses them every review page (403, whatever the id); within
+# these roles the service decides which reviews a user may know of (404 for the others).
 READERS = (Role.business_office, Role.independent_chair, Role.partner_member, Role.subgroup_chair)
 OFFICE_OR_CHAIR = (Role.business_office, Role.independent_chair)
+OFFICE = (Role.business_office,)
+# The review's sub-group (partner members and sub-group chairs sitting on it) and the
+# office screen, gather information and quality-check (`svc.may_work_on`).
+WORKERS = (Role.business_office, Role.partner_member, Role.subgroup_chair)
+# A request is answered by the agency's partner members, or entered by the office.
+ANSWERERS = (Role.business_office, Role.partner_member)
 
 nav.add("Case reviews", "reviews.dashboard", order=20, section=("reviews",))
 
@@ -185,7 +195,7 @@ def notify():
 # --- a review -----------------------------------------------------------------------------------------
 
 @bp.route("/reviews/<int:review_id>")
-@access.signed_in
+@access.roles(*READERS)
 def review(review_id: int):
     r, level = svc.view_review(review_id, current_user)
     on = today()
@@ -207,7 +217,7 @@ def review(review_id: int):
 
 
 @bp.route("/reviews/<int:review_id>/edit", methods=["GET", "POST"])
-@access.signed_in
+@access.roles(*OFFICE)
 def edit(review_id: int):
     r = _review(review_id, "office")
     form = f.CaseDetailsForm(obj=r)
@@ -246,7 +256,7 @@ def edit(review_id: int):
 
 
 @bp.route("/reviews/<int:review_id>/screening", methods=["GET", "POST"])
-@access.signed_in
+@access.roles(*WORKERS)
 def screening(review_id: int):
     r = _review(review_id, "worker")
     form = f.ScreeningForm()
@@ -276,7 +286,7 @@ def screening(review_id: int):
 
 
 @bp.route("/reviews/<int:review_id>/rapid-review", methods=["GET", "POST"])
-@access.signed_in
+@access.roles(*WORKERS)
 def rapid_review(review_id: int):
     r = _review(review_id, "worker")
     form = f.RapidReviewForm()
@@ -311,7 +321,7 @@ DECISIONS = {
 
 
 @bp.route("/reviews/<int:review_id>/decide", methods=["GET", "POST"])
-@access.signed_in
+@access.roles(Role.independent_chair)
 def decide(review_id: int):
     """The independent chair's decision, with the choices that fit the kind of review."""
     r = _review(review_id, "chair")
@@ -337,7 +347,7 @@ def decide(review_id: int):
 
 
 @bp.route("/reviews/<int:review_id>/commissioning", methods=["GET", "POST"])
-@access.signed_in
+@access.roles(*OFFICE)
 def commissioning(review_id: int):
     r = _review(review_id, "office")
     form = f.CommissioningForm(obj=r)
@@ -366,7 +376,7 @@ def commissioning(review_id: int):
 
 
 @bp.route("/reviews/<int:review_id>/commitment", methods=["POST"])
-@access.signed_in
+@access.roles(*OFFICE)
 def commitment(review_id: int):
     """Commit the reviewer's contract in the budget (when it could not be at the start)."""
     r = _review(review_id, "office")
@@ -384,7 +394,7 @@ def commitment(review_id: int):
 
 
 @bp.route("/reviews/<int:review_id>/board-agenda", methods=["POST"])
-@access.signed_in
+@access.roles(*OFFICE)
 def board_agenda(review_id: int):
     """Put the review's sign-off on the next Board agenda (the quality check does it too)."""
     r = _review(review_id, "office")
@@ -404,7 +414,7 @@ def board_agenda(review_id: int):
 
 
 @bp.route("/reviews/<int:review_id>/events/new", methods=["GET", "POST"])
-@access.signed_in
+@access.roles(*WORKERS)
 def new_event(review_id: int):
     r = _review(review_id, "worker")
     form = f.EventForm()
@@ -421,7 +431,7 @@ def new_event(review_id: int):
 
 
 @bp.route("/reviews/<int:review_id>/reports/<which>", methods=["GET", "POST"])
-@access.signed_in
+@access.roles(*OFFICE)
 def upload_report(review_id: int, which: str):
     if which not in ("draft", "final"):
         abort(404)
@@ -449,7 +459,7 @@ def upload_report(review_id: int, which: str):
 
 
 @bp.route("/reviews/<int:review_id>/reports/<which>/download")
-@access.signed_in
+@access.roles(*READERS)
 def download_report(review_id: int, which: str):
     r = _review(review_id)
     if which not in ("draft", "final"):
@@ -460,7 +470,7 @@ def download_report(review_id: int, which: str):
 
 
 @bp.route("/reviews/<int:review_id>/quality-check", methods=["GET", "POST"])
-@access.signed_in
+@access.roles(*WORKERS)
 def quality_check(review_id: int):
     r = _review(review_id, "worker")
     form = f.QualityCheckForm()
@@ -484,7 +494,7 @@ def quality_check(review_id: int):
 
 
 @bp.route("/reviews/<int:review_id>/agencies/new", methods=["GET", "POST"])
-@access.signed_in
+@access.roles(*WORKERS)
 def new_agency(review_id: int):
     r = _review(review_id, "worker")
     form = f.AgencyForm()
@@ -504,7 +514,7 @@ def new_agency(review_id: int):
 # --- information requests ----------------------------------------------------------------------------
 
 @bp.route("/reviews/<int:review_id>/requests/new", methods=["GET", "POST"])
-@access.signed_in
+@access.roles(*WORKERS)
 def new_request(review_id: int):
     r = _review(review_id, "worker")
     form = f.RequestForm()
@@ -541,7 +551,7 @@ def _request(review_id: int, request_id: int):
 
 
 @bp.route("/reviews/<int:review_id>/requests/<int:request_id>", methods=["GET", "POST"])
-@access.signed_in
+@access.roles(*READERS, post=ANSWERERS)
 def information_request(review_id: int, request_id: int):
     http = request
     req = _request(review_id, request_id)
@@ -577,7 +587,7 @@ def information_request(review_id: int, request_id: int):
 
 
 @bp.route("/reviews/<int:review_id>/requests/<int:request_id>/chronology")
-@access.signed_in
+@access.roles(*READERS)
 def chronology(review_id: int, request_id: int):
     req = _request(review_id, request_id)
     stored = svc.chronology_file(req)
@@ -588,7 +598,7 @@ def chronology(review_id: int, request_id: int):
 # --- recommendations and actions ---------------------------------------------------------------------
 
 @bp.route("/reviews/<int:review_id>/recommendations/new", methods=["GET", "POST"])
-@access.signed_in
+@access.roles(*OFFICE)
 def new_recommendation(review_id: int):
     r = _review(review_id, "office")
     form = f.RecommendationForm()
@@ -609,7 +619,7 @@ def new_recommendation(review_id: int):
 
 
 @bp.route("/reviews/<int:review_id>/recommendations/<int:recommendation_id>/actions/new", methods=["GET", "POST"])
-@access.signed_in
+@access.roles(*OFFICE)
 def new_action(review_id: int, recommendation_id: int):
     r = _review(review_id, "office")
     rec = svc.get_recommendation(r, recommendation_id)

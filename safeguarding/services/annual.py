@@ -27,6 +27,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from safeguarding import validation
 from safeguarding.calendar import (
     financial_year_bounds,
     financial_year_start,
@@ -60,6 +61,9 @@ from safeguarding.services.errors import (
 OFFICE = (Role.business_office,)
 CHAIR = (Role.independent_chair,)
 READERS = (Role.business_office, Role.independent_chair, Role.partner_member, Role.subgroup_chair, Role.viewer)
+# Who may write a section (the office, or the section's named writer: a member, or the
+# chair for the foreword) and read the drafting trail; viewers read the published report.
+WRITERS = (Role.business_office, Role.independent_chair, Role.partner_member, Role.subgroup_chair)
 EDITABLE = (AnnualReportState.drafting,)
 FROZEN = (AnnualReportState.approved, AnnualReportState.published)
 
@@ -392,7 +396,10 @@ def comment_on_sections(report: AnnualReport, user: Any, comments: dict[int, str
         s = known.get(section_id)
         if s is None:
             raise NotFound("Section not found")
-        s.chair_comment = (text or "").strip() or None
+        try:
+            s.chair_comment = validation.clean_text(text or "", "The comment") or None
+        except ValueError as exc:
+            raise ValidationFailed(errors={f"section_{section_id}": str(exc)}) from None
     db.session.flush()
     return sum(1 for s in report.sections if s.chair_comment)
 

@@ -58,7 +58,12 @@ from safeguarding.models import (
 from safeguarding.models.attendance import OPEN_ESCALATION_STATES
 from safeguarding.services.errors import NotFound, StaleVersion, ValidationFailed
 
-SEE_ALL = (Role.business_office, Role.independent_chair, Role.viewer)
+# Escalations and their letters: the office and the chair see them all (viewers never:
+# domain.md, "Who uses it").
+SEE_ALL = (Role.business_office, Role.independent_chair)
+# The attendance report is public record (the annual report publishes it): viewers read
+# every organisation's row, as the office and the chair do.
+REPORT_ALL = (*SEE_ALL, Role.viewer)
 EDITORS = (Role.business_office,)
 SUBJECT_TYPE = "escalation"
 
@@ -363,9 +368,14 @@ def sees_all(user: Any) -> bool:
     return user.has_role(*SEE_ALL)
 
 
+def sees_whole_report(user: Any) -> bool:
+    """Every organisation's row of the attendance report (a partner member: their own)."""
+    return user.has_role(*REPORT_ALL)
+
+
 def escalation_visibility(user: Any) -> sa.ColumnElement[bool]:
-    """The office, the chair and viewers see every escalation; a partner member sees the
-    letters addressed to their own organisation once sent; others see none."""
+    """The office and the chair see every escalation; a partner member sees the letters
+    addressed to their own organisation once sent; others (viewers too) see none."""
     if sees_all(user):
         return sa.true()
     if user.has_role(Role.partner_member) and user.organisation_id:
@@ -469,7 +479,7 @@ def attendance_report(user: Any, group_id: int, start: date | None = None, end: 
                    Meeting.meeting_date <= end, Membership.organisation_id.is_not(None))
             .group_by(Meeting.id, Meeting.meeting_date, Membership.organisation_id)
             .order_by(Meeting.meeting_date, Meeting.id))
-    if not sees_all(user):
+    if not sees_whole_report(user):
         if not (user.has_role(Role.partner_member) and user.organisation_id):
             stmt = stmt.where(sa.false())
         else:

@@ -40,6 +40,7 @@ import sqlalchemy as sa
 from flask import current_app, has_app_context
 from sqlalchemy.exc import IntegrityError
 
+from safeguarding import validation
 from safeguarding.calendar import (
     financial_year_bounds,
     financial_year_label,
@@ -191,14 +192,15 @@ def list_budgets(user: Any) -> list[Budget]:
 
 def get_budget(ref: int | str, user: Any) -> Budget:
     """By id, or by financial year label ("2020-21", "2020/21")."""
-    if isinstance(ref, str) and not ref.isdigit():
+    budget_id = validation.parse_id(ref) if isinstance(ref, str) else ref
+    if budget_id is None:
         try:
             year = parse_financial_year(ref)
         except ValueError:
             raise NotFound("Budget not found") from None
         clause = Budget.financial_year == year
     else:
-        clause = Budget.id == int(ref)
+        clause = Budget.id == budget_id
     budget = db.session.scalar(sa.select(Budget).where(clause, budget_visibility(user)))
     if budget is None:
         raise NotFound("Budget not found")
@@ -278,6 +280,8 @@ def _money_error(field_name: str, value: Any, what: str, *, allow_zero: bool = T
         return f"{what[0].upper() + what[1:]} must be £0 or more"
     if value == 0 and not allow_zero:
         return f"{what[0].upper() + what[1:]} must be more than £0"
+    if value > validation.MONEY_MAX_PENCE:
+        return f"{what[0].upper() + what[1:]} must be {validation.MONEY_MAX_LABEL} or less"
     return None
 
 
@@ -420,10 +424,8 @@ def _line_values(name: str | None, category: Any, amount_pence: Any) -> tuple[st
 
 
 def _name_taken(model: type, budget: Budget, name: str, exclude_id: int | None = None) -> bool:
-    stmt = sa.select(model.id).where(model.budget_id == budget.id, sa.func.lower(model.name) == name.lower())
-    if exclude_id:
-        stmt = stmt.where(model.id != exclude_id)
-    return db.session.scalar(stmt) is not None
+    rows = db.session.execute(sa.select(model.id, model.name).where(model.budget_id == budget.id))
+    return validation.name_taken(rows, name, exclude_id)
 
 
 def add_line(budget: Budget, *, name: str, category: LineCategory | str, amount_pence: int,

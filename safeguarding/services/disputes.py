@@ -21,7 +21,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 from sqlalchemy import inspect
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defaultload, selectinload
 
 from safeguarding.calendar import today
@@ -60,6 +59,7 @@ from safeguarding.services.errors import (
     StaleVersion,
     ValidationFailed,
 )
+from safeguarding.services.numbering import insert_numbered, next_number
 
 SEE_ALL = (Role.business_office, Role.independent_chair)
 # Constitution: the joint meeting within 28 days of the determination (calendar days).
@@ -192,24 +192,16 @@ def list_disputes(user: Any, filters: DisputeFilters) -> tuple[list[Dispute], in
 
 # --- raising a dispute ---------------------------------------------------------------------
 
-def _next_number(model: Any, year: int) -> int:
-    current = db.session.scalar(sa.select(sa.func.max(model.ref_number)).where(model.ref_year == year))
-    return (current or 0) + 1
-
-
 def insert_with_reference(row: Any, year: int) -> None:
-    """Give `row` the next number of `year` and insert it; two people saving at once
-    both get a number (the unique constraint decides, and the loser takes the next)."""
-    for attempt in range(5):
-        row.ref_year, row.ref_number = year, _next_number(type(row), year)
-        try:
-            with db.session.begin_nested():
-                db.session.add(row)
-                db.session.flush()
-            return
-        except IntegrityError:
-            if attempt == 4:
-                raise Conflict("Another record was saved at the same moment. Try again.") from None
+    """Give `row` (a dispute or a complaint) the next number of `year` and insert it."""
+    model = type(row)
+
+    def number() -> None:
+        row.ref_year = year
+        row.ref_number = next_number(model.ref_number, model.ref_year == year,
+                                     series=model.__tablename__, year=year)
+
+    insert_numbered(row, number)
 
 
 def raise_dispute(user: Any, *, subject: str, summary: str, party_organisation_ids: list[int],

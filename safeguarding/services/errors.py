@@ -53,3 +53,14 @@ class ValidationFailed(ServiceError):
     @property
     def messages(self) -> list[str]:
         return [*self.reasons, *self.errors.values()]
+
+
+class Throttled(ServiceError):
+    """Too many attempts: refused until `retry_after` seconds have passed."""
+
+    status = 429
+    title = "Too Many Requests"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = max(1, int(retry_after))

@@ -1451,14 +1451,35 @@ def awaiting_ratification() -> list[ChairAction]:
 
 # --- minutes ------------------------------------------------------------------------------
 
+def case_group_ids() -> list[int]:
+    """The groups that discuss cases, whose minutes are restricted as a whole (domain.md,
+    "Confidential business": the SAR and CSPR sub-groups; viewers never see them): the
+    sub-groups case reviews go to, and any group a review has been given to."""
+    from safeguarding.models import Review, ReviewKind
+    from safeguarding.services import reviews
+
+    ids = set(db.session.scalars(sa.select(Review.group_id).distinct()))
+    for kind in ReviewKind:
+        group = reviews.default_group(kind)
+        if group is not None:
+            ids.add(group.id)
+    return sorted(ids)
+
+
 def minutes_visibility(user: Any) -> sa.ColumnElement[bool]:
     """The office and the chair see every draft; members see their groups' approved
-    (circulated) and ratified minutes; viewers see ratified minutes only."""
+    (circulated) and ratified minutes; viewers see ratified minutes only, and never those
+    of the groups that discuss cases (`case_group_ids`)."""
     if user.has_role(*SEE_ALL):
         return sa.true()
     clauses = []
     if user.has_role(Role.viewer):
-        clauses.append(Minutes.state == MinutesState.ratified)
+        restricted = case_group_ids()
+        public_record = Minutes.state == MinutesState.ratified
+        if restricted:
+            public_record = sa.and_(public_record, Minutes.meeting_id.in_(
+                sa.select(Meeting.id).where(Meeting.group_id.not_in(restricted))))
+        clauses.append(public_record)
     if user.has_role(*MEMBER_ROLES) and user.person_id:
         clauses.append(sa.and_(Minutes.state.in_((MinutesState.approved, MinutesState.ratified)),
                                Minutes.meeting_id.in_(sa.select(Meeting.id).where(meeting_visibility(user)))))

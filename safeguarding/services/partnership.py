@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from safeguarding import validation
 from safeguarding.calendar import today
 from safeguarding.extensions import db
 from safeguarding.models import (
@@ -60,10 +61,7 @@ def list_organisations(*, include_left: bool = True) -> list[Organisation]:
 
 
 def _check_organisation_name(name: str, exclude_id: int | None = None) -> None:
-    stmt = sa.select(Organisation.id).where(sa.func.lower(Organisation.name) == name.strip().lower())
-    if exclude_id is not None:
-        stmt = stmt.where(Organisation.id != exclude_id)
-    if db.session.scalar(stmt) is not None:
+    if validation.name_taken(db.session.execute(sa.select(Organisation.id, Organisation.name)), name, exclude_id):
         raise ValidationFailed(errors={"name": "An organisation with this name already exists"})
 
 
@@ -182,10 +180,7 @@ def list_groups(*, include_inactive: bool = False) -> list[Group]:
 
 
 def _check_group_name(name: str, exclude_id: int | None = None) -> None:
-    stmt = sa.select(Group.id).where(sa.func.lower(Group.name) == name.strip().lower())
-    if exclude_id is not None:
-        stmt = stmt.where(Group.id != exclude_id)
-    if db.session.scalar(stmt) is not None:
+    if validation.name_taken(db.session.execute(sa.select(Group.id, Group.name)), name, exclude_id):
         raise ValidationFailed(errors={"name": "A group with this name already exists"})
 
 

@@ -24,7 +24,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
-from sqlalchemy.exc import IntegrityError
 
 from safeguarding.calendar import (
     LONDON,
@@ -78,6 +77,7 @@ from safeguarding.services.errors import (
     StaleVersion,
     ValidationFailed,
 )
+from safeguarding.services.numbering import insert_numbered, next_number
 
 # --- settings ------------------------------------------------------------------------------
 
@@ -275,29 +275,20 @@ def default_group(kind: ReviewKind) -> Group | None:
     return groups[0] if groups else None
 
 
-def _next_sequence(kind: ReviewKind, year: int) -> int:
-    top = db.session.scalar(sa.select(sa.func.max(Review.sequence)).where(Review.kind == kind, Review.year == year))
-    return (top or 0) + 1
-
-
 def reference_for(kind: ReviewKind, year: int, sequence: int) -> str:
     return f"{kind.short}-{year}-{sequence:03d}"
 
 
 def _insert_with_reference(review: Review) -> Review:
-    """Give the review the next reference of its kind and year; a concurrent insert of
-    the same number fails the unique constraint and we take the next one."""
-    for _ in range(5):
-        review.sequence = _next_sequence(review.kind, review.year)
+    """Give the review the next reference of its kind and year, and insert it."""
+
+    def number() -> None:
+        review.sequence = next_number(Review.sequence, Review.kind == review.kind, Review.year == review.year,
+                                      series=f"reviews:{review.kind.value}", year=review.year)
         review.reference = reference_for(review.kind, review.year, review.sequence)
-        try:
-            with db.session.begin_nested():
-                db.session.add(review)
-                db.session.flush()
-        except IntegrityError:
-            continue
-        return review
-    raise Conflict("Could not allocate a case reference: try again")  # pragma: no cover
+
+    insert_numbered(review, number)
+    return review
 
 
 def _organisation(org_id: int | None, field_name: str, errors: dict[str, str], message: str) -> Organisation | None:

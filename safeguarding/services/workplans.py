@@ -78,7 +78,11 @@ from safeguarding.services.errors import (
 
 WORK_PLAN = "work_plan"  # subject_type of the Board's agenda items and decisions on a work plan
 OFFICE = (Role.business_office,)
-READERS = (Role.business_office, Role.independent_chair, Role.partner_member, Role.subgroup_chair, Role.viewer)
+# Work plans, their items and progress, highlight reports and terms-of-reference reviews
+# are the groups' working papers: the office, the chair and members. Viewers read only
+# "the published strategic and business plans" (domain.md, "Who uses it").
+READERS = (Role.business_office, Role.independent_chair, Role.partner_member, Role.subgroup_chair)
+BUSINESS_PLAN_READERS = (*READERS, Role.viewer)
 MEMBER_ROLES = (Role.partner_member, Role.subgroup_chair)
 
 

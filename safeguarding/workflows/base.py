@@ -29,10 +29,11 @@ from datetime import date
 from typing import Any, Literal
 
 import sqlalchemy as sa
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 from sqlalchemy.orm.exc import StaleDataError
 from transitions import Machine, MachineError
 
+from safeguarding.api import fields
 from safeguarding.calendar import today as calendar_today
 from safeguarding.extensions import db
 from safeguarding.models.audit import WorkflowHistory

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional
 
 from safeguarding.forms import (
     DateField,
+    FlaskForm,
     GovRadioInput,
     GovTextArea,
     GovTextInput,

@@ -7,9 +7,10 @@ from typing import Any
 
 from flask_login import current_user
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 
 from safeguarding import access
+from safeguarding.api import fields
 from safeguarding.api.schemas import PageArgs, page, page_of, workflow_fields
 from safeguarding.api.workflow import add_workflow_endpoints
 from safeguarding.calendar import financial_year_label, parse_financial_year, today
@@ -97,7 +98,7 @@ class ItemSchema(Schema):
     priority_id = fields.Integer(required=True)
     title = fields.String(required=True)
     lead_person_id = fields.Integer(allow_none=True, load_default=None)
-    lead_organisation_id = fields.Integer(required=True)
+    lead_organisation_id = fields.Integer(required=True, allow_none=True)
     due_date = fields.Date(required=True)
     success_measure = fields.String(required=True)
     status = fields.String(dump_only=True)
@@ -151,7 +152,7 @@ def _items(items: list) -> list[dict[str, Any]]:
 # --- business plans ------------------------------------------------------------------------
 
 @blp.route("/business-plans", methods=["GET"])
-@access.roles(*READERS)
+@access.roles(*svc.BUSINESS_PLAN_READERS)
 @blp.response(200, BusinessPlanSchema(many=True))
 def list_business_plans():
     """Every business plan, the newest year first."""
@@ -169,7 +170,7 @@ def create_business_plan(body):
 
 
 @blp.route("/business-plans/<int:plan_id>/priorities", methods=["GET"])
-@access.roles(*READERS)
+@access.roles(*svc.BUSINESS_PLAN_READERS)
 @blp.response(200, PrioritySchema(many=True))
 def list_priorities(plan_id: int):
     return svc.priorities_of(svc.get_business_plan(plan_id).id)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovFileInput
 from wtforms import (
@@ -16,6 +15,7 @@ from wtforms.validators import Length, NumberRange, Optional, ValidationError
 from safeguarding.calendar import parse_financial_year
 from safeguarding.forms import (
     DateField,
+    FlaskForm,
     GovRadioInput,
     GovSelect,
     GovTextArea,

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from safeguarding import access, charts, documents, home, nav
+from safeguarding import access, charts, documents, home, nav, validation
 from safeguarding.calendar import (
     financial_year_label,
     financial_year_start,
@@ -113,7 +113,7 @@ def _people_choices(blank: str):
 # --- business plans ------------------------------------------------------------------------
 
 @bp.route("/workplans/business-plans")
-@access.roles(*READERS)
+@access.roles(*svc.BUSINESS_PLAN_READERS)
 def business_plans():
     return render_template("workplans/business_plans.html", plans=svc.list_business_plans(),
                            label=financial_year_title)
@@ -140,7 +140,7 @@ def new_business_plan():
 
 
 @bp.route("/workplans/business-plans/<int:plan_id>")
-@access.roles(*READERS)
+@access.roles(*svc.BUSINESS_PLAN_READERS)
 def business_plan(plan_id: int):
     plan = svc.get_business_plan(plan_id)
     return render_template("workplans/business_plan.html", plan=plan, priorities=svc.priorities_of(plan.id),
@@ -539,8 +539,8 @@ def highlight_docx():
 @bp.route("/workplans/highlight/attach", methods=["POST"])
 @access.roles(*EDITORS)
 def attach_highlight():
-    group = svc.get_subgroup(request.form.get("group", type=int))
-    meeting = svc.get_board_meeting(request.form.get("meeting", type=int))
+    group = svc.get_subgroup(request.form.get("group", type=validation.parse_id))
+    meeting = svc.get_board_meeting(request.form.get("meeting", type=validation.parse_id))
     try:
         svc.attach_highlight(group, meeting, current_user)
     except ServiceError as exc:
@@ -614,6 +614,16 @@ def _chaired_rag_select(user):
                                    group_ids=current_group_ids_select(user.person_id, today(), chairing=True))
 
 
+def _business_plans_panel(user):
+    if user.has_role(*READERS):
+        return None  # the work plans pages link to them
+    return home.Panel("Business plans", None, url_for("workplans.business_plans"),
+                      "the partnership's strategic and business plans, year by year", home.INFO,
+                      "workplans.business_plans")
+
+
+# Viewers have no work plans page in the navigation: this is their way to the plans.
+home.add({Role.viewer}, 90, _business_plans_panel)
 home.count({Role.subgroup_chair}, 12, "Red and amber items in your work plans", "workplans.index",
            lambda n, _: f"in this year's approved plans of the groups you chair ({_year_title()}): "
                         "post an update or flag what is at risk",

@@ -32,8 +32,8 @@ def test_the_chair_sees_the_approve_button_and_the_office_does_not(client_as, de
     assert "Approve and sign the letter" in chair and "Letter drafted" in chair and "16 June 2026" in chair
     office = client_as("office").get(url).get_data(as_text=True)
     assert "Approve and sign the letter" not in office and "Withdraw the escalation" in office
-    viewer = client_as("viewer").get(url).get_data(as_text=True)
-    assert "Withdraw the escalation" not in viewer and "Healthwatch County" in viewer
+    # Viewers never see escalations or letters (domain.md, "Who uses it").
+    assert client_as("viewer").get(url).status_code == 403
 
 
 def test_the_letter_preview_and_downloads(client_as, demo):

@@ -104,8 +104,10 @@ def test_two_jobs_run_processes_for_the_same_day_do_the_work_once(tmp_path):
     with committed_app(tmp_path, "two_runners") as (app, url):
 
         def running() -> bool:
-            with app.app_context():
-                return db.session.scalar(sa.select(JobRun.outcome).where(JobRun.job == JOB)) == JobOutcome.running
+            # A reader that takes no lock (the app's own transactions take SQLite's write
+            # lock when they begin, and the runner holds it while its job runs).
+            with app.app_context(), db.engine.connect().execution_options(sqlite_deferred_begin=True) as conn:
+                return conn.scalar(sa.select(JobRun.outcome).where(JobRun.job == JOB)) == JobOutcome.running
 
         # The first runner claims the day and is held inside the job until the gate opens;
         # a second runner starts while it is running.

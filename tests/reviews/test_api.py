@@ -30,7 +30,8 @@ def test_anyone_refers_and_gets_a_receipt(api_as, demo):
     r = api_as("viewer").post("/api/v1/reviews", json=REFERRAL)
     assert r.status_code == 201 and r.json["reference"].startswith("SAR-2026-") and r.json["state"] == "referred"
     assert set(r.json) == {"id", "reference", "kind", "state"}
-    assert api_as("viewer").get(f"/api/v1/reviews/{r.json['id']}").status_code == 404
+    # The referrer gets the reference, never the review (a viewer sees no case content).
+    assert api_as("viewer").get(f"/api/v1/reviews/{r.json['id']}").status_code == 403
     r = api_as("viewer").post("/api/v1/reviews", json={**REFERRAL, "initials": "", "age_band": "85_plus",
                                                       "harm_date": "2026-02-30"})
     assert r.status_code == 422 and "harm_date" in r.json["errors"]

@@ -61,7 +61,7 @@ class LiveServer:
         self.flask("db", "upgrade")
         self.flask("seed-demo")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "safeguarding", "run", "--no-reload", "--port", str(self.port)],
+            [sys.executable, "-m", "flask", "--app", "safeguarding", "serve", "--port", str(self.port)],
             env=self.env, cwd=PROJECT, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

@@ -13,7 +13,7 @@ from flask import Flask
 from flask_migrate import upgrade
 
 from safeguarding import create_app
-from safeguarding.config import TestConfig, normalise_database_url
+from safeguarding.config import normalise_database_url
 from safeguarding.extensions import db
 
 
@@ -64,17 +64,18 @@ def _alive(pid: int) -> bool:
     return True
 
 
+TEST_SECRET_KEY = "test-secret-key-not-for-production"
+
+
 def build_app(database_url: str, upload_dir: Path, **overrides: Any) -> Flask:
-    """An app on `database_url` with the schema built by the migrations."""
-    config = {
-        key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()
-    }
-    config.update(
+    """An app on `database_url` with the schema built by the migrations, configured as
+    production is (CSRF on, secure session cookies, errors answered not raised): only the
+    database, the secret key, the upload folder and the mail server are the test's."""
+    config: dict[str, Any] = dict(
+        SECRET_KEY=TEST_SECRET_KEY,
         SQLALCHEMY_DATABASE_URI=database_url,
         UPLOAD_FOLDER=str(upload_dir),
-        WTF_CSRF_ENABLED=False,
         MAIL_SERVER=None,
-        SERVER_NAME=None,
     )
     config.update(overrides)
     app = create_app(config)

@@ -57,7 +57,9 @@ def test_updates_and_item_changes_on_an_approved_plan(api_as, demo):
     r = lead.post(f"/api/v1/work-plan-items/{it.id}/updates", json={"text": "Halfway", "percent": 50})
     assert r.status_code == 201
     assert api_as("west").post(f"/api/v1/work-plan-items/{it.id}/updates", json={"text": "x"}).status_code == 403
-    assert len(api_as("viewer").get(f"/api/v1/work-plan-items/{it.id}/updates").json) == 1
+    assert len(api_as("chair").get(f"/api/v1/work-plan-items/{it.id}/updates").json) == 1
+    # Work plans are the groups' working papers: viewers read the business plans only.
+    assert api_as("viewer").get(f"/api/v1/work-plan-items/{it.id}/updates").status_code == 403
     item = lead.get(f"/api/v1/work-plan-items/{it.id}").json
     assert item["rag"] == "red"
     r = lead.patch(f"/api/v1/work-plan-items/{it.id}", json={"version": item["version"], "status": "deferred"})
@@ -71,11 +73,14 @@ def test_updates_and_item_changes_on_an_approved_plan(api_as, demo):
 
 
 def test_the_highlight_report(api_as, demo):
-    r = api_as("viewer").get(f"/api/v1/reports/highlight?group={demo.group('sar').id}"
-                             f"&meeting={demo.id('meetings', 'board_upcoming')}")
+    r = api_as("chair").get(f"/api/v1/reports/highlight?group={demo.group('sar').id}"
+                            f"&meeting={demo.id('meetings', 'board_upcoming')}")
     assert r.status_code == 200
+    # A Board paper: not the viewers' (they never see papers).
+    assert api_as("viewer").get(f"/api/v1/reports/highlight?group={demo.group('sar').id}"
+                                f"&meeting={demo.id('meetings', 'board_upcoming')}").status_code == 403
     assert r.json["terms_of_reference"]["missing"] is True
     assert {i["rating"] for i in r.json["red_and_amber"]} <= {"red", "amber"} and r.json["red_and_amber"]
     assert all(i["reason"] for i in r.json["red_and_amber"])
-    assert api_as("viewer").get(f"/api/v1/reports/highlight?group={demo.group('board').id}"
-                                f"&meeting={demo.id('meetings', 'board_upcoming')}").status_code == 404
+    assert api_as("chair").get(f"/api/v1/reports/highlight?group={demo.group('board').id}"
+                               f"&meeting={demo.id('meetings', 'board_upcoming')}").status_code == 404

@@ -17,7 +17,7 @@ def test_lists_and_pages_render_for_readers(client_as, demo):
     it = svc.items_of(p)[0]
     bp = svc.business_plan_for_year(p.financial_year)
     upcoming = demo.id("meetings", "board_upcoming")
-    for who in ("office", "viewer", "police", "sarchair", "chair"):
+    for who in ("office", "police", "sarchair", "chair"):
         c = client_as(who)
         for url in ("/workplans", "/workplans?year=all", "/workplans/business-plans", f"/workplans/business-plans/{bp.id}",
                     f"/workplans/{p.id}", f"/workplans/items/{it.id}", "/workplans/partnership",
@@ -26,13 +26,20 @@ def test_lists_and_pages_render_for_readers(client_as, demo):
             r = c.get(url)
             assert r.status_code == 200, (who, url, r.status_code)
     assert client_as("admin").get("/workplans").status_code == 403
+    # Viewers read "the published strategic and business plans", not the groups' working papers.
+    viewer = client_as("viewer")
+    for url in ("/workplans/business-plans", f"/workplans/business-plans/{bp.id}"):
+        assert viewer.get(url).status_code == 200, url
+    for url in ("/workplans", f"/workplans/{p.id}", f"/workplans/items/{it.id}", "/workplans/partnership",
+                "/workplans/tor-reviews", f"/workplans/highlight?group={p.group_id}&meeting={upcoming}"):
+        assert viewer.get(url).status_code == 403, url
 
 
 def test_viewers_cannot_change_anything(client_as, demo):
     p = plan(demo, state="approved")
     it = svc.items_of(p)[0]
     c = client_as("viewer")
-    assert b"Post the update" not in c.get(f"/workplans/items/{it.id}").data
+    assert c.get(f"/workplans/items/{it.id}").status_code == 403
     assert c.post(f"/workplans/items/{it.id}/updates", data={"text": "x"}).status_code == 403
     assert c.get("/workplans/new").status_code == 403
 
