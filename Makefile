@@ -67,15 +67,18 @@ chromium:
 	  (apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 || \
 	   (apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends chromium >/dev/null)); }
 
-test: install assets fonts chromium
+test: install assets fonts chromium lint
 	$(BIN)/python -m pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== again on PostgreSQL ($$TEST_DATABASE_URL) =="; \
 	  SAFEGUARDING_TEST_DB=postgresql $(BIN)/python -m pytest; \
 	fi
 
+# Gates before the suite: ruff's rules and its formatter (`ruff format` fixes the latter).
+LINTED := safeguarding tests bench migrations wsgi.py
 lint: install
-	$(BIN)/ruff check safeguarding tests bench
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 
 # The benchmark on SQLite (bench/out/), then on PostgreSQL when BENCH_DATABASE_URL names an
 # existing database (generated when empty); REGENERATE=1 rebuilds the data of both. Both

@@ -45,8 +45,8 @@ class BenchContext:
         chunk = 2000
         with tqdm(total=len(rows), desc=desc, unit="rows", leave=False) as bar:
             for i in range(0, len(rows), chunk):
-                db.session.execute(sa.insert(table), rows[i:i + chunk])
-                bar.update(len(rows[i:i + chunk]))
+                db.session.execute(sa.insert(table), rows[i : i + chunk])
+                bar.update(len(rows[i : i + chunk]))
         db.session.flush()
         if rows and "id" in rows[0]:
             reset_sequences([table])
@@ -65,15 +65,25 @@ def reset_sequences(tables: list[sa.Table] | None = None) -> None:
         if len(pk) != 1 or not isinstance(pk[0].type, sa.Integer):
             continue
         name, column = quote.format_table(table), quote.quote(pk[0].name)
-        db.session.execute(sa.text(
-            f"SELECT setval(seq, COALESCE((SELECT MAX({column}) FROM {name}), 0) + 1, false) "
-            "FROM pg_get_serial_sequence(:table, :column) AS seq WHERE seq IS NOT NULL"),
-            {"table": name, "column": pk[0].name})
+        db.session.execute(
+            sa.text(
+                f"SELECT setval(seq, COALESCE((SELECT MAX({column}) FROM {name}), 0) + 1, false) "
+                "FROM pg_get_serial_sequence(:table, :column) AS seq WHERE seq IS NOT NULL"
+            ),
+            {"table": name, "column": pk[0].name},
+        )
 
 
 def bench_app(database_url: str) -> Flask:
-    return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench", "TESTING": False,
-                       "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False})
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SECRET_KEY": "bench",
+            "TESTING": False,
+            "WTF_CSRF_ENABLED": False,
+            "SESSION_COOKIE_SECURE": False,
+        }
+    )
 
 
 def generators() -> list[Any]:
@@ -102,8 +112,10 @@ def generate(database_url: str = DEFAULT_URL, scale: float = 1.0, seed: int = 20
             module.generate(ctx)
             reset_sequences()
             db.session.commit()
-        print(f"generated in {time.perf_counter() - started:.1f}s: "
-              + ", ".join(f"{k} {len(v):,}" for k, v in ctx.ids.items()))
+        print(
+            f"generated in {time.perf_counter() - started:.1f}s: "
+            + ", ".join(f"{k} {len(v):,}" for k, v in ctx.ids.items())
+        )
 
 
 def main() -> None:

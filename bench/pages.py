@@ -33,8 +33,11 @@ def pages(session) -> list[tuple[Role, str]]:
     group = session.scalar(sa.select(Group.id).order_by(Group.id))
     person = session.scalar(sa.select(Person.id).order_by(Person.id))
     # The review with the most recommendations (and so actions), and an open one.
-    planned = session.scalar(sa.select(ReviewRecommendation.review_id).group_by(ReviewRecommendation.review_id)
-                             .order_by(sa.func.count().desc(), ReviewRecommendation.review_id))
+    planned = session.scalar(
+        sa.select(ReviewRecommendation.review_id)
+        .group_by(ReviewRecommendation.review_id)
+        .order_by(sa.func.count().desc(), ReviewRecommendation.review_id)
+    )
     open_review = session.scalar(sa.select(Review.id).where(Review.state == "in_review").order_by(Review.id))
     return [
         (OFFICE, "/home"),
@@ -78,8 +81,10 @@ def _workplans(session) -> list[tuple[Role, str]]:
     from safeguarding.models import WorkPlan, WorkPlanItem
 
     plan = session.scalar(sa.select(WorkPlan.id).order_by(WorkPlan.financial_year.desc(), WorkPlan.id)) or 1
-    item = session.scalar(sa.select(WorkPlanItem.id).where(WorkPlanItem.work_plan_id == plan)
-                          .order_by(WorkPlanItem.id)) or 1
+    item = (
+        session.scalar(sa.select(WorkPlanItem.id).where(WorkPlanItem.work_plan_id == plan).order_by(WorkPlanItem.id))
+        or 1
+    )
     year = session.scalar(sa.select(sa.func.max(WorkPlan.financial_year))) or 2025
     label = f"{year}-{str(year + 1)[-2:]}"
     return [
@@ -101,8 +106,9 @@ def home_pages(session) -> list[tuple[Role, str]]:
     """Every role's home page and queue (one SELECT of counts each), and the annual reports."""
     from safeguarding.models import AnnualReport
 
-    out = [(role, url) for role in (OFFICE, CHAIR, PARTNER, Role.subgroup_chair)
-           for url in ("/home", "/api/v1/me/queue")]
+    out = [
+        (role, url) for role in (OFFICE, CHAIR, PARTNER, Role.subgroup_chair) for url in ("/home", "/api/v1/me/queue")
+    ]
     out.append((OFFICE, "/annual-reports"))
     report = session.scalar(sa.select(AnnualReport.id).order_by(AnnualReport.financial_year.desc()).limit(1))
     if report:
@@ -111,8 +117,10 @@ def home_pages(session) -> list[tuple[Role, str]]:
 
 
 def _disputes(session) -> list[tuple[Role, str]]:
-    dispute = session.scalar(sa.select(Dispute.id).where(Dispute.state == DisputeState.meeting_convened)
-                             .order_by(Dispute.id)) or 1
+    dispute = (
+        session.scalar(sa.select(Dispute.id).where(Dispute.state == DisputeState.meeting_convened).order_by(Dispute.id))
+        or 1
+    )
     held = session.scalar(sa.select(Dispute.id).where(Dispute.state == DisputeState.resolved).order_by(Dispute.id)) or 1
     complaint = session.scalar(sa.select(Complaint.id).order_by(Complaint.id)) or 1
     return [
@@ -166,10 +174,21 @@ def meeting_pages(session) -> list[tuple[Role, str]]:
     """The meeting list, a Board meeting's page and register (the latest held, and the
     next), minutes, and the meetings API."""
     board = session.scalar(sa.select(Group.id).where(Group.kind == "board").order_by(Group.id))
-    held = session.scalar(sa.select(Meeting.id).where(Meeting.group_id == board, Meeting.state == MeetingState.closed)
-                          .order_by(Meeting.meeting_date.desc()).limit(1))
-    upcoming = session.scalar(sa.select(Meeting.id).where(Meeting.group_id == board, Meeting.meeting_date >= today())
-                              .order_by(Meeting.meeting_date).limit(1)) or held
+    held = session.scalar(
+        sa.select(Meeting.id)
+        .where(Meeting.group_id == board, Meeting.state == MeetingState.closed)
+        .order_by(Meeting.meeting_date.desc())
+        .limit(1)
+    )
+    upcoming = (
+        session.scalar(
+            sa.select(Meeting.id)
+            .where(Meeting.group_id == board, Meeting.meeting_date >= today())
+            .order_by(Meeting.meeting_date)
+            .limit(1)
+        )
+        or held
+    )
     minutes = session.scalar(sa.select(Minutes.id).where(Minutes.meeting_id == held))
     return [
         (OFFICE, "/meetings"),

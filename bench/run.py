@@ -50,7 +50,7 @@ def _count(counter: dict, conn, cursor, statement: str, *args) -> None:
 
 
 def contents(database_url: str) -> str:
-    """"empty" (no SQLite file, or no tables), "bench" (the generated partnership's
+    """ "empty" (no SQLite file, or no tables), "bench" (the generated partnership's
     accounts are there) or "other" (some other database: left alone)."""
     if database_url.startswith("sqlite:///") and not Path(database_url.removeprefix("sqlite:///")).exists():
         return "empty"
@@ -61,7 +61,8 @@ def contents(database_url: str) -> str:
             if not inspector.get_table_names():
                 return "empty"
             bench = inspector.has_table(User.__tablename__) and conn.scalar(
-                sa.select(sa.func.count()).select_from(User.__table__).where(User.email.like("%@bench.example")))
+                sa.select(sa.func.count()).select_from(User.__table__).where(User.email.like("%@bench.example"))
+            )
             return "bench" if bench else "other"
     finally:
         engine.dispose()
@@ -77,8 +78,9 @@ def main() -> int:
     args = parser.parse_args()
     found = None if args.regenerate else contents(args.database_url)
     if found == "other":
-        print(f"{args.database_url} holds other data: pass --regenerate to replace it with the bench's",
-              file=sys.stderr)
+        print(
+            f"{args.database_url} holds other data: pass --regenerate to replace it with the bench's", file=sys.stderr
+        )
         return 2
     if found != "bench":
         generate(args.database_url)

@@ -35,7 +35,9 @@ def create_app(config: Any = None) -> Flask:
             app.config.from_object(config)
 
     if app.config.get("SQLALCHEMY_DATABASE_URI"):
-        app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+        app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(
+            app.config["SQLALCHEMY_DATABASE_URI"]
+        )
     else:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'safeguarding.db'}"
@@ -47,7 +49,9 @@ def create_app(config: Any = None) -> Flask:
         )
     if app.debug:
         app.config["SESSION_COOKIE_SECURE"] = False
-    app.config.setdefault("GOVUK_FRONTEND_DIR", str(PROJECT_ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"))
+    app.config.setdefault(
+        "GOVUK_FRONTEND_DIR", str(PROJECT_ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk")
+    )
 
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies > 0:
@@ -216,8 +220,20 @@ def _register_blueprints(app: Flask) -> None:
     from safeguarding.workplans.api import blp as workplans_api
     from safeguarding.workplans.routes import bp as workplans_bp
 
-    for bp in (main_bp, auth_bp, partnership_bp, admin_bp, workflow_bp, actions_bp, audit_log_bp, notify_bp,
-               jobs_bp, budget_bp, disputes_bp, meetings_bp):
+    for bp in (
+        main_bp,
+        auth_bp,
+        partnership_bp,
+        admin_bp,
+        workflow_bp,
+        actions_bp,
+        audit_log_bp,
+        notify_bp,
+        jobs_bp,
+        budget_bp,
+        disputes_bp,
+        meetings_bp,
+    ):
         app.register_blueprint(bp)
     app.register_blueprint(reviews_bp)
     app.register_blueprint(closures_bp)

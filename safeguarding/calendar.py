@@ -35,6 +35,7 @@ def today() -> date:
 
 # --- financial years ---------------------------------------------------------------------
 
+
 def financial_year_start(d: date) -> int:
     """The calendar year in which the financial year containing `d` starts."""
     return d.year if d.month >= 4 else d.year - 1
@@ -51,7 +52,7 @@ def financial_year_title(start_year: int) -> str:
 
 
 def parse_financial_year(label: str) -> int:
-    """"2020-21" or "2020/21" → 2020; ValueError with a readable message otherwise."""
+    """ "2020-21" or "2020/21" → 2020; ValueError with a readable message otherwise."""
     text = (label or "").strip().replace("/", "-")
     try:
         first, second = text.split("-")
@@ -72,6 +73,7 @@ def financial_year_bounds(start_year: int) -> tuple[date, date]:
 
 
 # --- working days ------------------------------------------------------------------------
+
 
 @lru_cache(maxsize=64)
 def _bank_holidays(year: int) -> frozenset[date]:

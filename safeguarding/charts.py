@@ -42,23 +42,34 @@ def _esc(text: object) -> str:
 
 
 def _table(title: str, categories: Sequence[str], series: Sequence[Series], fmt: Callable[[float], str]) -> Markup:
-    head = "".join(f'<th scope="col" class="govuk-table__header govuk-table__header--numeric">{_esc(s.name)}</th>'
-                   for s in series)
+    head = "".join(
+        f'<th scope="col" class="govuk-table__header govuk-table__header--numeric">{_esc(s.name)}</th>' for s in series
+    )
     rows = []
     for i, cat in enumerate(categories):
-        cells = "".join(f'<td class="govuk-table__cell govuk-table__cell--numeric">{_esc(fmt(s.values[i]))}</td>'
-                        for s in series)
-        rows.append(f'<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{_esc(cat)}</th>{cells}</tr>')
+        cells = "".join(
+            f'<td class="govuk-table__cell govuk-table__cell--numeric">{_esc(fmt(s.values[i]))}</td>' for s in series
+        )
+        rows.append(
+            f'<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{_esc(cat)}</th>{cells}</tr>'
+        )
     return Markup(
         f'<table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--s">{_esc(title)}</caption>'
         f'<thead class="govuk-table__head"><tr class="govuk-table__row"><th scope="col" class="govuk-table__header">'
         f'<span class="govuk-visually-hidden">Category</span></th>{head}</tr></thead>'
-        f'<tbody class="govuk-table__body">{"".join(rows)}</tbody></table>')
+        f'<tbody class="govuk-table__body">{"".join(rows)}</tbody></table>'
+    )
 
 
-def bar_chart(title: str, categories: Sequence[str], series: Sequence[Series], *,
-              value_format: Callable[[float], str] = lambda v: f"{v:,}", stacked: bool = False,
-              width: int = 640) -> Chart:
+def bar_chart(
+    title: str,
+    categories: Sequence[str],
+    series: Sequence[Series],
+    *,
+    value_format: Callable[[float], str] = lambda v: f"{v:,}",
+    stacked: bool = False,
+    width: int = 640,
+) -> Chart:
     """Horizontal bars, one group per category (or one stacked bar per category)."""
     if any(len(s.values) != len(categories) for s in series):
         raise ValueError("every series needs one value per category")
@@ -75,36 +86,50 @@ def bar_chart(title: str, categories: Sequence[str], series: Sequence[Series], *
     for i, s in enumerate(series):
         colour = s.colour or PALETTE[i % len(PALETTE)]
         x, y = (i % 3) * 200, (i // 3) * 24
-        parts.append(f'<rect x="{x}" y="{y + 4}" width="14" height="14" fill="{colour}"/>'
-                     f'<text x="{x + 20}" y="{y + 16}" font-size="14">{_esc(s.name)}</text>')
+        parts.append(
+            f'<rect x="{x}" y="{y + 4}" width="14" height="14" fill="{colour}"/>'
+            f'<text x="{x + 20}" y="{y + 16}" font-size="14">{_esc(s.name)}</text>'
+        )
     for c, cat in enumerate(categories):
         top = legend_h + c * group_h
-        parts.append(f'<text x="{label_w - 8}" y="{top + bar_h - 4}" font-size="14" text-anchor="end">'
-                     f'{_esc(cat[:28])}</text>')
+        parts.append(
+            f'<text x="{label_w - 8}" y="{top + bar_h - 4}" font-size="14" text-anchor="end">{_esc(cat[:28])}</text>'
+        )
         offset = 0.0
         for i, s in enumerate(series):
             colour = s.colour or PALETTE[i % len(PALETTE)]
             value = s.values[c]
             w = max(0.0, plot_w * value / peak)
             if stacked:
-                parts.append(f'<rect x="{label_w + offset:.1f}" y="{top}" width="{w:.1f}" height="{bar_h}" '
-                             f'fill="{colour}" stroke="#ffffff"/>')
+                parts.append(
+                    f'<rect x="{label_w + offset:.1f}" y="{top}" width="{w:.1f}" height="{bar_h}" '
+                    f'fill="{colour}" stroke="#ffffff"/>'
+                )
                 offset += w
             else:
                 y = top + i * bar_h
-                parts.append(f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h - 2}" fill="{colour}"/>'
-                             f'<text x="{label_w + w + 4:.1f}" y="{y + bar_h - 5}" font-size="13">'
-                             f'{_esc(value_format(value))}</text>')
+                parts.append(
+                    f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h - 2}" fill="{colour}"/>'
+                    f'<text x="{label_w + w + 4:.1f}" y="{y + bar_h - 5}" font-size="13">'
+                    f"{_esc(value_format(value))}</text>"
+                )
         if stacked:
-            parts.append(f'<text x="{label_w + offset + 4:.1f}" y="{top + bar_h - 4}" font-size="13">'
-                         f'{_esc(value_format(totals[c]))}</text>')
-    description = "; ".join(
-        f"{cat}: " + ", ".join(f"{s.name} {value_format(s.values[i])}" for s in series)
-        for i, cat in enumerate(categories)) or "No data"
+            parts.append(
+                f'<text x="{label_w + offset + 4:.1f}" y="{top + bar_h - 4}" font-size="13">'
+                f"{_esc(value_format(totals[c]))}</text>"
+            )
+    description = (
+        "; ".join(
+            f"{cat}: " + ", ".join(f"{s.name} {value_format(s.values[i])}" for s in series)
+            for i, cat in enumerate(categories)
+        )
+        or "No data"
+    )
     svg = Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="100%" viewBox="0 0 {width} {height}" '
         f'aria-labelledby="chart-{uid}-title chart-{uid}-desc" font-family="system-ui, Arial, sans-serif" '
         f'style="max-width:{width}px">'
         f'<title id="chart-{uid}-title">{_esc(title)}</title><desc id="chart-{uid}-desc">{_esc(description)}</desc>'
-        f'{"".join(parts)}</svg>')
+        f"{''.join(parts)}</svg>"
+    )
     return Chart(title, description, svg, _table(title, categories, series, value_format))

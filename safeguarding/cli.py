@@ -25,34 +25,70 @@ def register(app: Flask) -> None:
     @app.cli.command("serve")
     @click.option("--host", default="127.0.0.1", show_default=True)
     @click.option("--port", default=5000, show_default=True, type=int)
-    @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), envvar="WEB_WORKERS",
-                  help="Worker processes (WEB_WORKERS).")
-    @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64), envvar="WEB_THREADS",
-                  help="Threads per worker (WEB_THREADS).")
+    @click.option(
+        "--workers",
+        default=2,
+        show_default=True,
+        type=click.IntRange(1, 64),
+        envvar="WEB_WORKERS",
+        help="Worker processes (WEB_WORKERS).",
+    )
+    @click.option(
+        "--threads",
+        default=4,
+        show_default=True,
+        type=click.IntRange(1, 64),
+        envvar="WEB_THREADS",
+        help="Threads per worker (WEB_THREADS).",
+    )
     def serve(host: str, port: int, workers: int, threads: int) -> None:
         """Serve the app as production does: gunicorn, several workers of several threads,
         no debugger, no version header. `make run` and the suite's live servers use it."""
-        os.execvp(sys.executable, [
-            sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
-            "--threads", str(threads), "--graceful-timeout", "5", "--no-control-socket",
-            "safeguarding:create_app()"])
+        os.execvp(
+            sys.executable,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                str(workers),
+                "--threads",
+                str(threads),
+                "--graceful-timeout",
+                "5",
+                "--no-control-socket",
+                "safeguarding:create_app()",
+            ],
+        )
 
     @app.cli.command("create-user")
     @click.argument("email")
-    @click.option("--role", "roles", multiple=True, required=True,
-                  type=click.Choice([r.value for r in Role]), help="Repeat for several roles.")
+    @click.option(
+        "--role",
+        "roles",
+        multiple=True,
+        required=True,
+        type=click.Choice([r.value for r in Role]),
+        help="Repeat for several roles.",
+    )
     @click.option("--organisation", help="Name, short name or id of the organisation (partner members).")
     @click.option("--person", "person_id", type=int, help="Id of the person in the directory.")
     @click.password_option("--password", prompt="Password", help="Prompted (never echoed) when not given.")
-    def create_user(email: str, roles: tuple[str, ...], organisation: str | None, person_id: int | None,
-                    password: str) -> None:
+    def create_user(
+        email: str, roles: tuple[str, ...], organisation: str | None, person_id: int | None, password: str
+    ) -> None:
         """Create a user account (the first accounts of a real deployment)."""
         org = None
         if organisation:
-            stmt = sa.select(Organisation).where(sa.or_(
-                sa.func.lower(Organisation.name) == organisation.lower(),
-                sa.func.lower(Organisation.short_name) == organisation.lower(),
-                Organisation.id == (int(organisation) if organisation.isdigit() else -1)))
+            stmt = sa.select(Organisation).where(
+                sa.or_(
+                    sa.func.lower(Organisation.name) == organisation.lower(),
+                    sa.func.lower(Organisation.short_name) == organisation.lower(),
+                    Organisation.id == (int(organisation) if organisation.isdigit() else -1),
+                )
+            )
             org = db.session.scalar(stmt)
             if org is None:
                 raise click.UsageError(f"No organisation matches {organisation!r}")
@@ -61,8 +97,9 @@ def register(app: Flask) -> None:
             raise click.UsageError(f"No person with id {person_id}")
         with audit.acting_as("system: create-user command"):
             try:
-                user = accounts.create_user(email=email, password=password, roles=[Role(r) for r in roles],
-                                            organisation=org, person=person)
+                user = accounts.create_user(
+                    email=email, password=password, roles=[Role(r) for r in roles], organisation=org, person=person
+                )
             except ValidationFailed as exc:
                 db.session.rollback()
                 raise click.ClickException("; ".join(exc.messages)) from None

@@ -110,7 +110,7 @@ def normalise_database_url(url: str) -> str:
     """`postgres://` and `postgresql://` (as platforms hand them out) → the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

@@ -39,8 +39,15 @@ class ProblemSchema(Schema):
     reasons = fields.List(fields.String())
 
 
-def problem(status: int, title: str, detail: str | None = None, *, errors: dict[str, str] | None = None,
-            reasons: list[str] | None = None, slug: str | None = None) -> Response:
+def problem(
+    status: int,
+    title: str,
+    detail: str | None = None,
+    *,
+    errors: dict[str, str] | None = None,
+    reasons: list[str] | None = None,
+    slug: str | None = None,
+) -> Response:
     body: dict[str, Any] = {
         "type": PROBLEM_TYPES + (slug or str(status)),
         "title": title,
@@ -148,9 +155,12 @@ def register(app: Flask) -> None:
         app.logger.warning("database busy on %s %s: %s", request.method, request.path, type(exc.orig).__name__)
         retry_after = str(app.config["BUSY_RETRY_AFTER"])
         if _is_api():
-            response = problem(503, "Service Unavailable",
-                               "The service is busy with other changes; nothing was saved. Try again in a moment.",
-                               slug="busy")
+            response = problem(
+                503,
+                "Service Unavailable",
+                "The service is busy with other changes; nothing was saved. Try again in a moment.",
+                slug="busy",
+            )
         else:
             response = app.make_response((render_template("errors/busy.html"), 503))
         response.headers["Retry-After"] = retry_after

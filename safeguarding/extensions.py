@@ -53,8 +53,11 @@ class ProblemJsonPlugin(BasePlugin):
                 continue
             for response in operation.get("responses", {}).values():
                 content = response.get("content") if isinstance(response, dict) else None
-                if content and "application/json" in content and _is_problem_schema(
-                        content["application/json"].get("schema")):
+                if (
+                    content
+                    and "application/json" in content
+                    and _is_problem_schema(content["application/json"].get("schema"))
+                ):
                     content[PROBLEM_JSON] = content.pop("application/json")
 
 

@@ -59,7 +59,7 @@ def plural(n: int, singular: str, plural_form: str | None = None) -> str:
 
 
 def days_left(deadline: date | None, on: date) -> str:
-    """"5 days left", "due today", "2 days overdue"."""
+    """ "5 days left", "due today", "2 days overdue"."""
     if deadline is None:
         return ""
     delta = (deadline - on).days

@@ -237,8 +237,15 @@ class MoneyField(StringField):
 
     widget = GovTextInput()
 
-    def __init__(self, label: str | None = None, validators: Any = None, *, what: str = "the amount",
-                 allow_zero: bool = True, **kwargs: Any):
+    def __init__(
+        self,
+        label: str | None = None,
+        validators: Any = None,
+        *,
+        what: str = "the amount",
+        allow_zero: bool = True,
+        **kwargs: Any,
+    ):
         kwargs.setdefault("render_kw", {})
         super().__init__(label, validators, **kwargs)
         self.what = what

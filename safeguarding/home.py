@@ -68,9 +68,19 @@ def add(roles: set[Role], order: int, fn: PanelFn) -> None:
     _providers.sort(key=lambda p: p[1])
 
 
-def count(roles: set[Role], order: int, heading: str, href: str | Callable[[Any], str], detail: str | DetailFn,
-          select: SelectFn, *, key: str, kind: str = TASK, extras: Mapping[str, SelectFn] | None = None,
-          show_zero: bool = False) -> None:
+def count(
+    roles: set[Role],
+    order: int,
+    heading: str,
+    href: str | Callable[[Any], str],
+    detail: str | DetailFn,
+    select: SelectFn,
+    *,
+    key: str,
+    kind: str = TASK,
+    extras: Mapping[str, SelectFn] | None = None,
+    show_zero: bool = False,
+) -> None:
     """Declare a home page count for `roles`.
 
     `href` is an endpoint name or `fn(user) -> url`; `detail` a sentence or
@@ -88,8 +98,9 @@ def count(roles: set[Role], order: int, heading: str, href: str | Callable[[Any]
             return url_for(endpoint)
     else:
         href_fn = href
-    _counts.append(CountItem(key, frozenset(roles), order, heading, href_fn, detail, select, kind,
-                             dict(extras or {}), show_zero))
+    _counts.append(
+        CountItem(key, frozenset(roles), order, heading, href_fn, detail, select, kind, dict(extras or {}), show_zero)
+    )
     _counts.sort(key=lambda c: c.order)
 
 
@@ -141,9 +152,17 @@ def panels_for(user: Any) -> list[Panel]:
 def _directory(user: Any) -> sa.Select:
     from safeguarding.models import Organisation, PartnershipState
 
-    return (sa.select(sa.func.count()).select_from(Organisation)
-            .where(Organisation.state == PartnershipState.active))
+    return sa.select(sa.func.count()).select_from(Organisation).where(Organisation.state == PartnershipState.active)
 
 
-count({Role.business_office, Role.independent_chair}, 90, "Partner organisations", "partnership.organisations",
-      "active in the partnership", _directory, key="partnership.organisations", kind=INFO, show_zero=True)
+count(
+    {Role.business_office, Role.independent_chair},
+    90,
+    "Partner organisations",
+    "partnership.organisations",
+    "active in the partnership",
+    _directory,
+    key="partnership.organisations",
+    kind=INFO,
+    show_zero=True,
+)

@@ -38,6 +38,11 @@ def items_for(user: Any) -> list[dict[str, Any]]:
     out = []
     for e in _entries:
         if access.may_open(e.endpoint, user):
-            out.append({"text": e.label, "href": url_for(e.endpoint),
-                        "active": current == e.endpoint or (blueprint in e.section and e.endpoint != "main.home")})
+            out.append(
+                {
+                    "text": e.label,
+                    "href": url_for(e.endpoint),
+                    "active": current == e.endpoint or (blueprint in e.section and e.endpoint != "main.home"),
+                }
+            )
     return out

@@ -48,6 +48,7 @@ _ALLOWED_CONTROLS = frozenset("\t\n\r")
 
 # --- text ----------------------------------------------------------------------------------
 
+
 def text_problem(value: str) -> str | None:
     """Why `value` may not be stored as text (None when it may)."""
     for ch in value:
@@ -85,6 +86,7 @@ def name_taken(rows: Any, name: str, exclude_id: int | None = None) -> bool:
 
 # --- numbers, money, dates -------------------------------------------------------------------
 
+
 def int_problem(value: int) -> str | None:
     if not INT_MIN <= value <= INT_MAX:
         return f"must be a whole number between {INT_MIN:,} and {INT_MAX:,}"
@@ -107,16 +109,19 @@ def date_problem(value: date) -> str | None:
 
 # --- the URL converter -------------------------------------------------------------------------
 
+
 class IdConverter(IntegerConverter):
     """`<int:…>` in every route: at most INT_MAX, so a larger id is simply not found (404)
     rather than a number the database cannot compare."""
 
-    def __init__(self, map: Any, fixed_digits: int = 0, min: int | None = None, max: int | None = None,
-                 signed: bool = False) -> None:
+    def __init__(
+        self, map: Any, fixed_digits: int = 0, min: int | None = None, max: int | None = None, signed: bool = False
+    ) -> None:
         super().__init__(map, fixed_digits, min, INT_MAX if max is None else max, signed)
 
 
 # --- JSON bodies -----------------------------------------------------------------------------
+
 
 def json_body_problem(data: bytes) -> tuple[int, str] | None:
     """(status, message) when a JSON body is too large, too deep or not valid Unicode;
@@ -154,6 +159,7 @@ def _has_surrogate(text: str) -> bool:
 
 
 # --- installing -----------------------------------------------------------------------------
+
 
 def install(app: Flask) -> None:
     """The bounded `int` converter (before any route is added) and the request checks."""

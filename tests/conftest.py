@@ -71,7 +71,8 @@ def _transaction(app: Flask, demo_ids: dict) -> Iterator[None]:
         outer = connection.begin()
         original = db.session
         db.session = db._make_scoped_session(
-            {"class_": Session, "bind": connection, "join_transaction_mode": "create_savepoint"})
+            {"class_": Session, "bind": connection, "join_transaction_mode": "create_savepoint"}
+        )
         try:
             yield
         finally:
@@ -166,8 +167,8 @@ def pytest_configure(config: Any) -> None:
     os.environ.setdefault("SAFEGUARDING_TESTING", "1")
 
 
-
 # --- browser tests -------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory):
@@ -189,9 +190,18 @@ def chromium():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
     with sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         yield browser
         browser.close()
 

@@ -31,8 +31,15 @@ from safeguarding.extensions import db
 from safeguarding.models import Escalation, Minutes, MinutesState, Role, User, UserRole
 
 COLUMNS = ("*", "O", "C", "P", "S", "V", "A")
-ROLES = (None, Role.business_office, Role.independent_chair, Role.partner_member, Role.subgroup_chair,
-         Role.viewer, Role.admin)
+ROLES = (
+    None,
+    Role.business_office,
+    Role.independent_chair,
+    Role.partner_member,
+    Role.subgroup_chair,
+    Role.viewer,
+    Role.admin,
+)
 
 TABLE = """
 #                                                                     anonymous
@@ -638,18 +645,34 @@ def test_the_table_names_every_route_and_only_routes_that_exist(app):
 
 def test_public_routes_are_few_and_named():
     public = sorted(f"{m} {p}" for (m, p), allowed in _table().items() if allowed[None])
-    assert public == sorted([
-        "GET /", "GET /accessibility", "GET /privacy", "GET /healthz", "GET /sign-in", "POST /sign-in",
-        "GET /static/<path:filename>", "GET /assets/<path:filename>", "GET /vendor/govuk-frontend.min.js",
-        "GET /api/v1/openapi.json", "POST /api/v1/auth/token", "GET /calendar/<token>.ics"])
+    assert public == sorted(
+        [
+            "GET /",
+            "GET /accessibility",
+            "GET /privacy",
+            "GET /healthz",
+            "GET /sign-in",
+            "POST /sign-in",
+            "GET /static/<path:filename>",
+            "GET /assets/<path:filename>",
+            "GET /vendor/govuk-frontend.min.js",
+            "GET /api/v1/openapi.json",
+            "POST /api/v1/auth/token",
+            "GET /calendar/<token>.ics",
+        ]
+    )
     # What is public is every role's too.
     assert all(all(allowed.values()) for allowed in _table().values() if allowed[None])
 
 
 def _only(role: Role, demo) -> User:
     """A user holding exactly this one role (a partner member belongs to County Police)."""
-    user = User(email=f"only-{role.value}@example.test", password_hash="x", active=True,
-                organisation=demo.org("police") if role == Role.partner_member else None)
+    user = User(
+        email=f"only-{role.value}@example.test",
+        password_hash="x",
+        active=True,
+        organisation=demo.org("police") if role == Role.partner_member else None,
+    )
     user.role_rows = [UserRole(role=role)]
     db.session.add(user)
     db.session.flush()
@@ -686,6 +709,7 @@ def test_each_route_answers_each_role_as_the_table_says(app, client, client_as, 
 
 # --- record level: what the role gate cannot see ---------------------------------------------
 
+
 @pytest.fixture
 def healthwatch_letter(demo):
     """The escalation letter ATT-0002 to Healthwatch's chief executive, drafted and waiting
@@ -708,13 +732,24 @@ def _partner_of(org_key: str, demo, email: str) -> User:
 def test_a_viewer_never_sees_letters_escalations_or_thresholds(client_as, api_as, healthwatch_letter):
     e = healthwatch_letter
     c, a = client_as("viewer"), api_as("viewer")
-    for url in ("/attendance/escalations", f"/attendance/escalations/{e.id}", f"/attendance/escalations/{e.id}/letter",
-                f"/attendance/escalations/{e.id}/letter.pdf", f"/attendance/escalations/{e.id}/letter.docx",
-                "/attendance/policies"):
+    for url in (
+        "/attendance/escalations",
+        f"/attendance/escalations/{e.id}",
+        f"/attendance/escalations/{e.id}/letter",
+        f"/attendance/escalations/{e.id}/letter.pdf",
+        f"/attendance/escalations/{e.id}/letter.docx",
+        "/attendance/policies",
+    ):
         assert c.get(url).status_code == 403, url
-    for url in ("/api/v1/escalations", f"/api/v1/escalations/{e.id}", f"/api/v1/escalations/{e.id}/letter.pdf",
-                f"/api/v1/escalations/{e.id}/letter.docx", f"/api/v1/escalations/{e.id}/history",
-                "/api/v1/attendance-policies", f"/api/v1/attendance-policies/{e.group_id}"):
+    for url in (
+        "/api/v1/escalations",
+        f"/api/v1/escalations/{e.id}",
+        f"/api/v1/escalations/{e.id}/letter.pdf",
+        f"/api/v1/escalations/{e.id}/letter.docx",
+        f"/api/v1/escalations/{e.id}/history",
+        "/api/v1/attendance-policies",
+        f"/api/v1/attendance-policies/{e.group_id}",
+    ):
         assert a.get(url).status_code == 403, url
     assert "/attendance/escalations" not in c.get("/home").text
 
@@ -729,8 +764,12 @@ def test_the_draft_letter_is_the_office_and_chair_s_until_it_is_sent(client_as, 
     healthwatch = _partner_of("healthwatch", demo, "partner@healthwatch.example.test")
     for who in (healthwatch, demo.user("police")):
         c, a = client_as(who), api_as(who)
-        for url in (f"/attendance/escalations/{e.id}", f"/attendance/escalations/{e.id}/letter",
-                    f"/attendance/escalations/{e.id}/letter.pdf", f"/attendance/escalations/{e.id}/letter.docx"):
+        for url in (
+            f"/attendance/escalations/{e.id}",
+            f"/attendance/escalations/{e.id}/letter",
+            f"/attendance/escalations/{e.id}/letter.pdf",
+            f"/attendance/escalations/{e.id}/letter.docx",
+        ):
             assert c.get(url).status_code == 404, (who.email, url)
         assert a.get(f"/api/v1/escalations/{e.id}/letter.pdf").status_code == 404
         assert e.reference not in c.get("/attendance/escalations?state=all").text
@@ -750,8 +789,11 @@ def test_a_partner_sees_the_letters_sent_to_their_own_organisation_only(client_a
 def _ratified_sar_minutes(demo) -> Minutes:
     """The demo's ratified minutes of the SAR sub-group (May 2026): ratification does not
     make a case sub-group's minutes public."""
-    mins = db.session.scalars(sa.select(Minutes).join(Minutes.meeting).where(
-        Minutes.state == MinutesState.ratified, Minutes.meeting.has(group_id=demo.group("sar").id))).first()
+    mins = db.session.scalars(
+        sa.select(Minutes)
+        .join(Minutes.meeting)
+        .where(Minutes.state == MinutesState.ratified, Minutes.meeting.has(group_id=demo.group("sar").id))
+    ).first()
     assert mins is not None
     return mins
 
@@ -784,13 +826,28 @@ def test_a_viewer_never_sees_case_reviews_disputes_or_complaints(client_as, api_
     review = demo.id("reviews", "published")
     dispute = demo.id("disputes", "convened")
     complaint = next(iter(demo.ids["complaints"].values()))
-    for url in ("/reviews", "/reviews/all", f"/reviews/{review}", f"/reviews/{review}/reports/final/download",
-                "/disputes", f"/disputes/{dispute}", "/complaints", f"/complaints/{complaint}"):
+    for url in (
+        "/reviews",
+        "/reviews/all",
+        f"/reviews/{review}",
+        f"/reviews/{review}/reports/final/download",
+        "/disputes",
+        f"/disputes/{dispute}",
+        "/complaints",
+        f"/complaints/{complaint}",
+    ):
         assert c.get(url).status_code == 403, url
-    for url in ("/api/v1/reviews", f"/api/v1/reviews/{review}", f"/api/v1/reviews/{review}/recommendations",
-                "/api/v1/information-requests", "/api/v1/reports/review-timeliness",
-                "/api/v1/disputes", f"/api/v1/disputes/{dispute}", "/api/v1/complaints",
-                f"/api/v1/complaints/{complaint}"):
+    for url in (
+        "/api/v1/reviews",
+        f"/api/v1/reviews/{review}",
+        f"/api/v1/reviews/{review}/recommendations",
+        "/api/v1/information-requests",
+        "/api/v1/reports/review-timeliness",
+        "/api/v1/disputes",
+        f"/api/v1/disputes/{dispute}",
+        "/api/v1/complaints",
+        f"/api/v1/complaints/{complaint}",
+    ):
         assert a.get(url).status_code == 403, url
 
 
@@ -805,14 +862,17 @@ def test_a_viewer_reads_the_published_record(client_as, api_as, demo):
     assert c.get(f"/annual-reports/{report.id}").status_code == 404
     assert c.get(f"/annual-reports/{report.id}.pdf").status_code == 404
     annual_report_lifecycle.fire(report, "approve", user=demo.user("chair"), version=report.version)
-    annual_report_lifecycle.fire(report, "publish", user=demo.user("office"), version=report.version,
-                                 params={"sent_on": today()})
+    annual_report_lifecycle.fire(
+        report, "publish", user=demo.user("office"), version=report.version, params={"sent_on": today()}
+    )
     db.session.flush()
     page = c.get(f"/annual-reports/{report.id}")
     assert page.status_code == 200
     # The drafting trail is not the report.
-    assert "Ready for the chair" not in page.text and "Ready for the chair" in client_as("office").get(
-        f"/annual-reports/{report.id}").text
+    assert (
+        "Ready for the chair" not in page.text
+        and "Ready for the chair" in client_as("office").get(f"/annual-reports/{report.id}").text
+    )
     assert a.get(f"/api/v1/annual-reports/{report.id}/history").status_code == 403
     assert c.get(f"/annual-reports/{report.id}.pdf").status_code == 200
     assert a.get(f"/api/v1/annual-reports/{report.id}").status_code == 200
@@ -834,20 +894,39 @@ def test_a_viewer_reads_the_published_record(client_as, api_as, demo):
         assert c.get(f"/workplans/{plan_id}").status_code == 403, key
 
 
-def test_an_administrator_sees_accounts_and_roles_but_no_case_content_letters_or_money(client_as, api_as, demo,
-                                                                                      healthwatch_letter):
+def test_an_administrator_sees_accounts_and_roles_but_no_case_content_letters_or_money(
+    client_as, api_as, demo, healthwatch_letter
+):
     c, a = client_as("admin"), api_as("admin")
     assert c.get("/admin/users").status_code == 200
     assert c.get(f"/admin/users/{demo.user('police').id}").status_code == 200
     review = demo.id("reviews", "published")
     invoice = demo.id("invoices", "police")
-    for url in (f"/reviews/{review}", f"/attendance/escalations/{healthwatch_letter.id}/letter.pdf",
-                "/attendance/escalations", "/budget", "/budget/2020-21", "/budget/invoices",
-                f"/budget/invoices/{invoice}/pdf", f"/minutes/{demo.id('minutes', 'ratified')}", "/disputes",
-                "/actions", "/meetings", "/outbox", "/audit"):
+    for url in (
+        f"/reviews/{review}",
+        f"/attendance/escalations/{healthwatch_letter.id}/letter.pdf",
+        "/attendance/escalations",
+        "/budget",
+        "/budget/2020-21",
+        "/budget/invoices",
+        f"/budget/invoices/{invoice}/pdf",
+        f"/minutes/{demo.id('minutes', 'ratified')}",
+        "/disputes",
+        "/actions",
+        "/meetings",
+        "/outbox",
+        "/audit",
+    ):
         assert c.get(url).status_code == 403, url
-    for url in (f"/api/v1/reviews/{review}", "/api/v1/invoices", "/api/v1/budgets", "/api/v1/payments",
-                "/api/v1/escalations", "/api/v1/contribution-agreements", "/api/v1/reports/attendance"):
+    for url in (
+        f"/api/v1/reviews/{review}",
+        "/api/v1/invoices",
+        "/api/v1/budgets",
+        "/api/v1/payments",
+        "/api/v1/escalations",
+        "/api/v1/contribution-agreements",
+        "/api/v1/reports/attendance",
+    ):
         assert a.get(url).status_code == 403, url
 
 
@@ -877,8 +956,11 @@ def test_a_partner_sees_a_case_review_only_where_their_organisation_is_named(cli
     from safeguarding.models import Review, ReviewAgency
 
     def named(key):
-        return set(db.session.scalars(sa.select(ReviewAgency.organisation_id).where(
-            ReviewAgency.review_id == demo.id("reviews", key))))
+        return set(
+            db.session.scalars(
+                sa.select(ReviewAgency.organisation_id).where(ReviewAgency.review_id == demo.id("reviews", key))
+            )
+        )
 
     police = demo.org("police").id
     assert police in named("published") and police not in named("published_recently")
@@ -903,8 +985,14 @@ def test_a_partner_sees_a_case_review_only_where_their_organisation_is_named(cli
 
 def test_navigation_shows_only_what_the_role_may_open(client_as):
     viewer = client_as("viewer").get("/home").text
-    for href in ('href="/attendance/escalations', 'href="/workplans"', 'href="/reviews"', 'href="/disputes"',
-                 'href="/meetings"', 'href="/actions"'):
+    for href in (
+        'href="/attendance/escalations',
+        'href="/workplans"',
+        'href="/reviews"',
+        'href="/disputes"',
+        'href="/meetings"',
+        'href="/actions"',
+    ):
         assert href not in viewer, href
     for href in ('href="/minutes"', 'href="/annual-reports"', 'href="/budget"', 'href="/attendance/report"'):
         assert href in viewer, href
@@ -912,7 +1000,6 @@ def test_navigation_shows_only_what_the_role_may_open(client_as):
     for href in ('href="/budget"', 'href="/minutes"', 'href="/attendance/report"', 'href="/annual-reports"'):
         assert href not in admin, href
     assert 'href="/admin/users"' in admin
-
 
 
 HREF = re.compile(r'href="(/[^"#]*)"')

@@ -52,11 +52,15 @@ def test_create_and_update_through_the_api(api_as, demo):
     assert r.status_code == 200 and r.json["job_title"] == "Inspector"
     r = office.patch(f"/api/v1/people/{person['id']}", json={"version": person["version"], "job_title": "Again"})
     assert r.status_code == 409
-    r = office.post(f"/api/v1/groups/{demo.group('qp').id}/memberships",
-                    json={"person_id": person["id"], "start_date": "2026-04-01", "deputy_person_id": 999999})
+    r = office.post(
+        f"/api/v1/groups/{demo.group('qp').id}/memberships",
+        json={"person_id": person["id"], "start_date": "2026-04-01", "deputy_person_id": 999999},
+    )
     assert r.status_code == 422 and r.json["errors"] == {"deputy_person_id": "No person with this id"}
-    r = office.post(f"/api/v1/groups/{demo.group('qp').id}/memberships",
-                    json={"person_id": person["id"], "start_date": "2026-04-01", "role": "member"})
+    r = office.post(
+        f"/api/v1/groups/{demo.group('qp').id}/memberships",
+        json={"person_id": person["id"], "start_date": "2026-04-01", "role": "member"},
+    )
     assert r.status_code == 201 and r.json["organisation_id"] == demo.org("police").id
 
 

@@ -13,8 +13,11 @@ from safeguarding.services import partnership as svc
 
 
 def _entries(entity_type, entity_id):
-    return db.session.scalars(sa.select(AuditEntry).where(
-        AuditEntry.entity_type == entity_type, AuditEntry.entity_id == str(entity_id)).order_by(AuditEntry.id)).all()
+    return db.session.scalars(
+        sa.select(AuditEntry)
+        .where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id == str(entity_id))
+        .order_by(AuditEntry.id)
+    ).all()
 
 
 def test_create_and_update_are_audited_with_before_and_after(demo):
@@ -30,15 +33,16 @@ def test_create_and_update_are_audited_with_before_and_after(demo):
 
 def test_changes_through_pages_name_the_signed_in_user(client_as, demo):
     org = demo.org("healthwatch")
-    client_as("office").post(f"/organisations/{org.id}/edit", data={
-        "version": org.version, "name": org.name, "short_name": "HW", "kind": "healthwatch", "area": "both"})
+    client_as("office").post(
+        f"/organisations/{org.id}/edit",
+        data={"version": org.version, "name": org.name, "short_name": "HW", "kind": "healthwatch", "area": "both"},
+    )
     last = _entries("organisations", org.id)[-1]
     assert last.actor_label == "office@demo.test" and last.changes["short_name"]["after"] == "HW"
 
 
 def test_secrets_are_never_written_to_the_log(demo):
-    user = accounts.create_user(email="new.person@example.test", password="a-long-password-1",
-                                roles=[Role.viewer])
+    user = accounts.create_user(email="new.person@example.test", password="a-long-password-1", roles=[Role.viewer])
     accounts.change_password(user, current="a-long-password-1", new="another-long-password")
     for entry in _entries("users", user.id):
         text = str(entry.changes)
@@ -54,8 +58,9 @@ def test_the_log_refuses_updates_and_deletes_in_the_orm(demo):
     db.session.rollback()
 
 
-@pytest.mark.parametrize("statement", ["UPDATE audit_log SET action = 'tampered'", "DELETE FROM audit_log",
-                                       "DELETE FROM workflow_history"])
+@pytest.mark.parametrize(
+    "statement", ["UPDATE audit_log SET action = 'tampered'", "DELETE FROM audit_log", "DELETE FROM workflow_history"]
+)
 def test_the_database_refuses_updates_and_deletes(statement):
     savepoint = db.session.begin_nested()
     with pytest.raises(DatabaseError, match="append-only"):
@@ -75,9 +80,16 @@ def test_the_office_can_read_the_audit_log_and_no_one_else(client_as, demo):
 
 def test_audit_log_filters_by_actor_and_day(client_as, demo):
     c = client_as("office")
-    c.post(f"/organisations/{demo.org('vcs').id}/edit", data={
-        "version": demo.org("vcs").version, "name": "County Voluntary Sector Forum", "short_name": "VCS",
-        "kind": "voluntary_sector", "area": "both"})
+    c.post(
+        f"/organisations/{demo.org('vcs').id}/edit",
+        data={
+            "version": demo.org("vcs").version,
+            "name": "County Voluntary Sector Forum",
+            "short_name": "VCS",
+            "kind": "voluntary_sector",
+            "area": "both",
+        },
+    )
     page = c.get("/audit?actor=office@demo").text
     assert "short name" in page and "Voluntary Sector → VCS" in page
     from datetime import UTC, datetime

@@ -15,13 +15,13 @@ from tests.support.factories import UserFactory
 PASSWORD = "demo-password-2026"
 
 
-
-
 def test_sign_in_with_the_right_password(client):
     r = client.post("/sign-in", data={"email": "Office@Demo.Test ", "password": PASSWORD})
     assert r.status_code == 302 and r.headers["Location"] == "/home"
     assert client.get("/home").status_code == 200
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(AuditEntry.action == "sign_in")) == 1
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(AuditEntry.action == "sign_in")) == 1
+    )
 
 
 def test_wrong_password_and_unknown_email_get_the_same_message(client):
@@ -64,8 +64,12 @@ def test_a_copied_cookie_stops_working_after_sign_out(client, app):
     assert thief.get("/home").status_code == 200
     client.post("/sign-out")
     assert thief.get("/home").status_code == 302
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(LoginSession)
-                             .where(LoginSession.revoked_at.is_not(None))) >= 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(LoginSession).where(LoginSession.revoked_at.is_not(None))
+        )
+        >= 1
+    )
 
 
 def test_deactivating_a_user_ends_their_sessions_and_tokens(client_as, api_as, demo):
@@ -81,8 +85,9 @@ def test_deactivating_a_user_ends_their_sessions_and_tokens(client_as, api_as, d
 
 def test_expired_session_is_refused(client_as, demo):
     c = client_as("office")
-    session_row = db.session.scalar(sa.select(LoginSession).where(LoginSession.user_id == demo.user("office").id)
-                                    .order_by(LoginSession.id.desc()))
+    session_row = db.session.scalar(
+        sa.select(LoginSession).where(LoginSession.user_id == demo.user("office").id).order_by(LoginSession.id.desc())
+    )
     session_row.expires_at = session_row.created_at - timedelta(seconds=1)
     db.session.flush()
     assert c.get("/home").status_code == 302
@@ -93,8 +98,12 @@ def test_forms_need_a_csrf_token(client):
     assert r.status_code == 400
     page = client.get("/sign-in").text
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    r = client.post("/sign-in", data={"email": "office@demo.test", "password": PASSWORD, "csrf_token": token},
-                    headers={"Referer": "https://localhost/sign-in"}, csrf=False)
+    r = client.post(
+        "/sign-in",
+        data={"email": "office@demo.test", "password": PASSWORD, "csrf_token": token},
+        headers={"Referer": "https://localhost/sign-in"},
+        csrf=False,
+    )
     assert r.status_code == 302
 
 
@@ -102,8 +111,12 @@ def test_a_form_posted_from_another_site_is_refused(client):
     """Over HTTPS the token must come with a same-origin Referer, as Flask-WTF checks."""
     page = client.get("/sign-in").text
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    r = client.post("/sign-in", data={"email": "office@demo.test", "password": PASSWORD, "csrf_token": token},
-                    headers={"Referer": "https://evil.example/"}, csrf=False)
+    r = client.post(
+        "/sign-in",
+        data={"email": "office@demo.test", "password": PASSWORD, "csrf_token": token},
+        headers={"Referer": "https://evil.example/"},
+        csrf=False,
+    )
     assert r.status_code == 400
 
 
@@ -112,8 +125,12 @@ def test_cookie_authenticated_api_writes_need_csrf_but_bearer_tokens_do_not(clie
     r = client_as("office").post("/api/v1/organisations", json=body, csrf=False)
     assert r.status_code == 400 and r.mimetype == "application/problem+json"
     assert "CSRF" in r.json["detail"]
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Organisation)
-                             .where(Organisation.name == "New Partner")) == 0
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(Organisation).where(Organisation.name == "New Partner")
+        )
+        == 0
+    )
     r = client_as("office").post("/api/v1/organisations", json=body)  # with the token, as a page's script sends it
     assert r.status_code == 201, r.json
     r = api_as("office").post("/api/v1/organisations", json={**body, "name": "Another Partner", "short_name": "A"})
@@ -129,8 +146,11 @@ def test_a_plain_api_client_gets_a_token_without_any_cookie(app):
     me = plain.get("/api/v1/me", headers={"Authorization": f"Bearer {r.json['token']}"})
     assert me.status_code == 200 and me.json["email"] == "office@demo.test"
     # ... and writes with it, again with no cookie and no CSRF token.
-    r = plain.post("/api/v1/organisations", json={"name": "Plain Client Partner", "short_name": "PCP", "kind": "other"},
-                   headers={"Authorization": f"Bearer {r.json['token']}"})
+    r = plain.post(
+        "/api/v1/organisations",
+        json={"name": "Plain Client Partner", "short_name": "PCP", "kind": "other"},
+        headers={"Authorization": f"Bearer {r.json['token']}"},
+    )
     assert r.status_code == 201, r.json
 
 
@@ -186,20 +206,37 @@ def test_security_headers(client):
 
 
 def test_change_password(client_as, demo):
-    user = UserFactory(email="changer@example.test", password_hash=accounts.hash_password("old-password-123"),
-                       roles=[Role.viewer])
+    user = UserFactory(
+        email="changer@example.test", password_hash=accounts.hash_password("old-password-123"), roles=[Role.viewer]
+    )
     c = client_as(user)
-    r = c.post("/account/password", data={"current_password": "wrong", "new_password": "short",
-                                          "confirm_password": "different"})
+    r = c.post(
+        "/account/password",
+        data={"current_password": "wrong", "new_password": "short", "confirm_password": "different"},
+    )
     assert "The passwords do not match" in r.text
-    r = c.post("/account/password", data={"current_password": "wrong-password-1", "new_password": "a-long-new-password",
-                                          "confirm_password": "a-long-new-password"})
+    r = c.post(
+        "/account/password",
+        data={
+            "current_password": "wrong-password-1",
+            "new_password": "a-long-new-password",
+            "confirm_password": "a-long-new-password",
+        },
+    )
     assert "Your current password is incorrect" in r.text
-    r = c.post("/account/password", data={"current_password": "old-password-123", "new_password": "short",
-                                          "confirm_password": "short"})
+    r = c.post(
+        "/account/password",
+        data={"current_password": "old-password-123", "new_password": "short", "confirm_password": "short"},
+    )
     assert "Password must be 12 characters or more" in r.text
-    r = c.post("/account/password", data={"current_password": "old-password-123",
-                                          "new_password": "a-long-new-password", "confirm_password": "a-long-new-password"})
+    r = c.post(
+        "/account/password",
+        data={
+            "current_password": "old-password-123",
+            "new_password": "a-long-new-password",
+            "confirm_password": "a-long-new-password",
+        },
+    )
     assert r.status_code == 302
     assert accounts.authenticate("changer@example.test", "a-long-new-password") is not None
     assert accounts.authenticate("changer@example.test", "old-password-123") is None

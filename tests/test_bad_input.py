@@ -50,9 +50,17 @@ def _summary(html: str) -> list[str]:
 
 # --- integers past the database's range ------------------------------------------------------
 
-@pytest.mark.parametrize("path", [f"/api/v1/reviews/{HUGE}", "/api/v1/reviews/2147483648",
-                                  f"/api/v1/actions/{HUGE}", f"/api/v1/organisations/{HUGE}/history",
-                                  f"/api/v1/budgets/2020-21/lines/{HUGE}"])
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/api/v1/reviews/{HUGE}",
+        "/api/v1/reviews/2147483648",
+        f"/api/v1/actions/{HUGE}",
+        f"/api/v1/organisations/{HUGE}/history",
+        f"/api/v1/budgets/2020-21/lines/{HUGE}",
+    ],
+)
 def test_an_id_past_the_range_is_not_found(api_as, path):
     method = "patch" if path.endswith("/lines/" + HUGE) else "get"
     _problem(getattr(api_as("office"), method)(path, json={"version": 1} if method == "patch" else None), 404)
@@ -66,8 +74,11 @@ def test_the_openapi_document_gives_path_ids_their_range(client):
 
 def test_every_page_number_past_the_range_is_refused(api_as, client):
     spec = client.get("/api/v1/openapi.json").json
-    lists = [path for path, ops in spec["paths"].items() if "{" not in path and "get" in ops
-             and any(p["name"] == "page" for p in ops["get"].get("parameters", []))]
+    lists = [
+        path
+        for path, ops in spec["paths"].items()
+        if "{" not in path and "get" in ops and any(p["name"] == "page" for p in ops["get"].get("parameters", []))
+    ]
     assert len(lists) >= 15
     office = api_as("office")
     for path in lists:
@@ -79,8 +90,9 @@ def test_every_page_number_past_the_range_is_refused(api_as, client):
 
 def test_numbers_in_bodies_and_query_strings_past_the_range_are_refused(api_as, demo):
     office = api_as("office")
-    r = office.post("/api/v1/actions", json={"title": "Check", "owner_organisation_id": int(HUGE),
-                                             "due_date": "2027-01-31"})
+    r = office.post(
+        "/api/v1/actions", json={"title": "Check", "owner_organisation_id": int(HUGE), "due_date": "2027-01-31"}
+    )
     assert "owner_organisation_id" in _problem(r, 422)["errors"]
     r = office.get(f"/api/v1/actions?organisation_id={HUGE}")
     assert "organisation_id" in _problem(r, 422)["errors"]
@@ -98,17 +110,21 @@ def test_pages_refuse_numbers_past_the_range(client_as):
 
 # --- partial updates --------------------------------------------------------------------------
 
+
 def _open_action() -> Action:
-    return db.session.scalar(sa.select(Action).where(Action.status == ActionStatus.open,
-                                                     Action.description.is_not(None),
-                                                     Action.owner_person_id.is_not(None)).limit(1))
+    return db.session.scalar(
+        sa.select(Action)
+        .where(Action.status == ActionStatus.open, Action.description.is_not(None), Action.owner_person_id.is_not(None))
+        .limit(1)
+    )
 
 
 def test_patching_an_action_keeps_what_it_leaves_out(api_as):
     action = _open_action()
     description, owner_person_id, due = action.description, action.owner_person_id, action.due_date
-    r = api_as("office").patch(f"/api/v1/actions/{action.id}", json={"version": action.version,
-                                                                      "title": "A clearer title"})
+    r = api_as("office").patch(
+        f"/api/v1/actions/{action.id}", json={"version": action.version, "title": "A clearer title"}
+    )
     assert r.status_code == 200, r.text
     assert r.json["title"] == "A clearer title"
     assert (r.json["description"], r.json["owner_person_id"]) == (description, owner_person_id)
@@ -125,9 +141,16 @@ def test_patching_with_null_where_null_is_not_allowed_is_refused(api_as):
 
 def test_patching_a_meeting_keeps_its_place_and_times(api_as, demo):
     c = api_as("office")
-    body = c.post("/api/v1/meetings", json={"group_id": demo.group("board").id, "meeting_date": "2027-05-18",
-                                            "starts_at": "10:00:00", "ends_at": "12:30:00",
-                                            "location": "Room 2"}).json
+    body = c.post(
+        "/api/v1/meetings",
+        json={
+            "group_id": demo.group("board").id,
+            "meeting_date": "2027-05-18",
+            "starts_at": "10:00:00",
+            "ends_at": "12:30:00",
+            "location": "Room 2",
+        },
+    ).json
     r = c.patch(f"/api/v1/meetings/{body['id']}", json={"version": body["version"], "meeting_date": "2027-05-25"})
     assert r.status_code == 200, r.text
     assert (r.json["location"], r.json["starts_at"], r.json["ends_at"]) == ("Room 2", "10:00:00", "12:30:00")
@@ -138,30 +161,32 @@ def test_patching_an_organisation_needs_its_version_and_keeps_the_rest(api_as, d
     org = demo.org("police")
     area, statutory = org.area.value, org.statutory_adults
     c = api_as("office")
-    assert "version" in _problem(c.patch(f"/api/v1/organisations/{org.id}", json={"short_name": "Pol"}),
-                                 422)["errors"]
+    assert "version" in _problem(c.patch(f"/api/v1/organisations/{org.id}", json={"short_name": "Pol"}), 422)["errors"]
     r = c.patch(f"/api/v1/organisations/{org.id}", json={"version": org.version, "short_name": "Pol"})
     assert r.status_code == 200 and (r.json["area"], r.json["statutory_adults"]) == (area, statutory)
 
 
 def test_patching_a_membership_keeps_its_deputy(api_as, demo):
-    m = db.session.scalar(sa.select(Membership).where(Membership.deputy_person_id.is_not(None),
-                                                      Membership.end_date.is_(None)).limit(1))
-    r = api_as("office").patch(f"/api/v1/memberships/{m.id}", json={"version": m.version,
-                                                                     "end_date": "2030-03-31"})
+    m = db.session.scalar(
+        sa.select(Membership).where(Membership.deputy_person_id.is_not(None), Membership.end_date.is_(None)).limit(1)
+    )
+    r = api_as("office").patch(f"/api/v1/memberships/{m.id}", json={"version": m.version, "end_date": "2030-03-31"})
     assert r.status_code == 200, r.text
     assert r.json["deputy_person_id"] == m.deputy_person_id and r.json["end_date"] == "2030-03-31"
 
 
 def test_a_rapid_review_with_null_reasons_is_refused(api_as):
-    review = db.session.scalar(sa.select(Review).where(Review.kind == ReviewKind.cspr,
-                                                       Review.state == ReviewState.rapid_review).limit(1))
-    r = api_as("office").put(f"/api/v1/reviews/{review.id}/rapid-review",
-                             json={"version": review.version, "reasons": None, "criteria": None})
+    review = db.session.scalar(
+        sa.select(Review).where(Review.kind == ReviewKind.cspr, Review.state == ReviewState.rapid_review).limit(1)
+    )
+    r = api_as("office").put(
+        f"/api/v1/reviews/{review.id}/rapid-review", json={"version": review.version, "reasons": None, "criteria": None}
+    )
     errors = _problem(r, 422)["errors"]
     assert "criteria" in errors
-    r = api_as("office").put(f"/api/v1/reviews/{review.id}/rapid-review",
-                             json={"version": review.version, "reasons": None})
+    r = api_as("office").put(
+        f"/api/v1/reviews/{review.id}/rapid-review", json={"version": review.version, "reasons": None}
+    )
     assert _problem(r, 422)["errors"] == {"reasons": "Enter the rapid review's findings and reasons"}
 
 
@@ -201,8 +226,10 @@ def test_nul_in_a_query_string_is_refused(api_as):
 
 def test_pages_refuse_control_characters_with_an_error_summary(client_as):
     c = client_as("office")
-    r = c.post("/groups/new", data={"name": "Board\x07", "short_name": "B\x00", "kind": "subgroup", "arm": "both",
-                                   "area": "both"})
+    r = c.post(
+        "/groups/new",
+        data={"name": "Board\x07", "short_name": "B\x00", "kind": "subgroup", "arm": "both", "area": "both"},
+    )
     assert r.status_code == 200
     messages = _summary(r.text)
     assert "Name must not include control characters (it has U+0007)" in messages
@@ -212,11 +239,14 @@ def test_pages_refuse_control_characters_with_an_error_summary(client_as):
 
 def test_pages_refuse_a_duplicate_name_typed_another_way(client_as):
     c = client_as("office")
-    r = c.post("/groups/new", data={"name": NFD_NAME, "short_name": "CdS", "kind": "subgroup", "arm": "both",
-                                   "area": "both"})
+    r = c.post(
+        "/groups/new", data={"name": NFD_NAME, "short_name": "CdS", "kind": "subgroup", "arm": "both", "area": "both"}
+    )
     assert r.status_code == 302
-    r = c.post("/groups/new", data={"name": NFC_NAME.upper() + "\t", "short_name": "CdS", "kind": "subgroup",
-                                   "arm": "both", "area": "both"})
+    r = c.post(
+        "/groups/new",
+        data={"name": NFC_NAME.upper() + "\t", "short_name": "CdS", "kind": "subgroup", "arm": "both", "area": "both"},
+    )
     assert "A group with this name already exists" in _summary(r.text)
 
 
@@ -228,6 +258,7 @@ def test_pages_refuse_nul_in_the_address(client_as):
 
 
 # --- money, odd digits, dates, JSON -------------------------------------------------------------------
+
 
 def test_a_budget_reference_in_other_digits_is_not_found(api_as):
     for ref in ("%C2%B2", "%D9%A2%D9%A0%D9%A2%D9%A0-21", HUGE, "0000-01", "9999-00"):
@@ -246,28 +277,38 @@ def _draft_budget(c) -> str:
 def test_money_has_a_maximum_in_the_api(api_as):
     c = api_as("office")
     year = _draft_budget(c)
-    r = c.post(f"/api/v1/budgets/{year}/lines", json={"name": "Big", "category": "other",
-                                                       "amount": "99999999999999999999.99"})
+    r = c.post(
+        f"/api/v1/budgets/{year}/lines", json={"name": "Big", "category": "other", "amount": "99999999999999999999.99"}
+    )
     assert _problem(r, 422)["errors"] == {"amount": "The amount must be £10,000,000 or less"}
-    r = c.post(f"/api/v1/budgets/{year}/lines", json={"name": "Big", "category": "other",
-                                                       "amount": "10000000.00"})
+    r = c.post(f"/api/v1/budgets/{year}/lines", json={"name": "Big", "category": "other", "amount": "10000000.00"})
     assert r.status_code == 201 and r.json["amount_pence"] == validation.MONEY_MAX_PENCE
     review = db.session.scalar(sa.select(Review).limit(1))
-    r = c.put(f"/api/v1/reviews/{review.id}/commissioning", json={
-        "version": review.version, "terms_of_reference": "x", "methodology": None, "reviewer": "x",
-        "contract_value_pence": 10**15})
+    r = c.put(
+        f"/api/v1/reviews/{review.id}/commissioning",
+        json={
+            "version": review.version,
+            "terms_of_reference": "x",
+            "methodology": None,
+            "reviewer": "x",
+            "contract_value_pence": 10**15,
+        },
+    )
     assert "contract_value_pence" in _problem(r, 422)["errors"]
 
 
 def test_money_has_a_maximum_on_pages(client_as, api_as):
     year = _draft_budget(api_as("office"))
-    r = client_as("office").post(f"/budget/{year}/lines/new", data={"name": "Big", "category": "other",
-                                                                     "amount": "99999999999999999999.99"})
+    r = client_as("office").post(
+        f"/budget/{year}/lines/new", data={"name": "Big", "category": "other", "amount": "99999999999999999999.99"}
+    )
     assert r.status_code == 200
     assert any(m.endswith("must be £10,000,000 or less") for m in _summary(r.text))
     budget = db.session.scalar(sa.select(Budget).where(Budget.financial_year == 2031))
-    assert db.session.scalar(sa.select(BudgetLine).where(BudgetLine.budget_id == budget.id,
-                                                         BudgetLine.name == "Big")) is None
+    assert (
+        db.session.scalar(sa.select(BudgetLine).where(BudgetLine.budget_id == budget.id, BudgetLine.name == "Big"))
+        is None
+    )
 
 
 def test_dates_past_the_calendar_are_refused(api_as, client_as, demo):
@@ -276,17 +317,22 @@ def test_dates_past_the_calendar_are_refused(api_as, client_as, demo):
     assert _problem(r, 422)["errors"]["from"] == "The date must be between 1900 and 2100"
     r = office.post("/api/v1/meetings", json={"group_id": demo.group("board").id, "meeting_date": "9999-12-31"})
     assert "meeting_date" in _problem(r, 422)["errors"]
-    r = client_as("office").post("/meetings/new", data={"group_id": str(demo.group("board").id),
-                                                        "meeting_date": ["31", "12", "9999"]})
+    r = client_as("office").post(
+        "/meetings/new", data={"group_id": str(demo.group("board").id), "meeting_date": ["31", "12", "9999"]}
+    )
     assert any("must be between 1900 and 2100" in m for m in _summary(r.text))
-    r = client_as("office").post("/meetings/new", data={"group_id": str(demo.group("board").id),
-                                                        "meeting_date": [HUGE, "12", "2027"]})
+    r = client_as("office").post(
+        "/meetings/new", data={"group_id": str(demo.group("board").id), "meeting_date": [HUGE, "12", "2027"]}
+    )
     assert any("must be a real date" in m for m in _summary(r.text))
 
 
 def test_a_lone_surrogate_in_json_is_refused(api_as):
-    r = api_as("office").post("/api/v1/groups", data=b'{"name": "\\ud800", "short_name": "x", "kind": "subgroup"}',
-                              headers={"Content-Type": "application/json"})
+    r = api_as("office").post(
+        "/api/v1/groups",
+        data=b'{"name": "\\ud800", "short_name": "x", "kind": "subgroup"}',
+        headers={"Content-Type": "application/json"},
+    )
     assert "not valid Unicode" in _problem(r, 400)["detail"]
     r = api_as("office").post("/api/v1/groups", data=b'{"\\udfff": 1}', headers={"Content-Type": "application/json"})
     _problem(r, 400)
@@ -300,11 +346,13 @@ def test_deep_or_large_json_is_refused(api_as):
     nested = b'{"name": ' + b"[" * 40 + b"]" * 40 + b"}"
     _problem(office.post("/api/v1/groups", data=nested, headers={"Content-Type": "application/json"}), 400)
     large = b'{"name": "' + b"x" * (validation.JSON_MAX_BYTES + 1) + b'"}'
-    assert _problem(office.post("/api/v1/groups", data=large, headers={"Content-Type": "application/json"}),
-                    413)["detail"].startswith("The JSON body is larger than")
+    assert _problem(office.post("/api/v1/groups", data=large, headers={"Content-Type": "application/json"}), 413)[
+        "detail"
+    ].startswith("The JSON body is larger than")
 
 
 # --- the rules stay in one place ------------------------------------------------------------------
+
 
 def test_every_form_and_api_schema_uses_the_shared_rules():
     root = Path(__file__).resolve().parent.parent / "safeguarding"
@@ -332,11 +380,14 @@ def test_the_form_rules_apply_to_every_field_however_it_is_declared(app):
         count = IntegerField("Number of children")
         password = PasswordField("Password")
 
-    with app.test_request_context(method="POST", data={
-            "name": f"  {NFD_NAME}\n", "notes": "Line one\r\n\tLine two", "count": HUGE, "password": " p\x07 "}):
+    with app.test_request_context(
+        method="POST",
+        data={"name": f"  {NFD_NAME}\n", "notes": "Line one\r\n\tLine two", "count": HUGE, "password": " p\x07 "},
+    ):
         form = Form(meta={"csrf": False})
         assert not form.validate()
         assert form.name.data == NFC_NAME and form.notes.data == "Line one\r\n\tLine two"
-        assert form.errors == {"count": ["Number of children must be a whole number between -2,147,483,648 "
-                                         "and 2,147,483,647"]}
+        assert form.errors == {
+            "count": ["Number of children must be a whole number between -2,147,483,648 and 2,147,483,647"]
+        }
         assert form.password.data == " p\x07 "  # passwords are taken as typed

@@ -51,8 +51,11 @@ def test_a_busy_database_answers_503_with_retry_after_and_writes_nothing(tmp_pat
             parties = [north.id, west.id]
             db.session.commit()
         client = app.test_client(use_cookies=False)
-        body = {"subject": "While the database is busy", "summary": "Nothing should be written.",
-                "party_organisation_ids": parties}
+        body = {
+            "subject": "While the database is busy",
+            "summary": "Nothing should be written.",
+            "party_organisation_ids": parties,
+        }
         with _lock_held(url, "disputes"):
             r = client.post("/api/v1/disputes", json=body, headers={"Authorization": f"Bearer {token}"})
         assert r.status_code == 503, r.get_data(as_text=True)

@@ -3,9 +3,12 @@ from safeguarding.charts import Series, bar_chart
 
 
 def test_chart_has_title_description_labels_and_a_table():
-    chart = bar_chart("Budget by line", ["Salaries", "Independent Chair"],
-                      [Series("Budget", [7_980_000, 2_000_000]), Series("Actual", [7_000_000, 2_100_000])],
-                      value_format=formatting.money)
+    chart = bar_chart(
+        "Budget by line",
+        ["Salaries", "Independent Chair"],
+        [Series("Budget", [7_980_000, 2_000_000]), Series("Actual", [7_000_000, 2_100_000])],
+        value_format=formatting.money,
+    )
     svg = str(chart.svg)
     assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
     assert "£79,800.00" in svg and "£21,000.00" in svg  # values are written, not only drawn

@@ -11,8 +11,10 @@ from safeguarding.services import accounts
 
 def test_create_user_prompts_for_the_password(app, demo):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["create-user", "lead@partner.example", "--role", "partner_member",
-                                 "--organisation", "Police"], input="a-secret-password\na-secret-password\n")
+    result = runner.invoke(
+        args=["create-user", "lead@partner.example", "--role", "partner_member", "--organisation", "Police"],
+        input="a-secret-password\na-secret-password\n",
+    )
     assert result.exit_code == 0, result.output
     assert "a-secret-password" not in result.output
     user = db.session.scalar(sa.select(User).where(User.email == "lead@partner.example"))
@@ -22,12 +24,23 @@ def test_create_user_prompts_for_the_password(app, demo):
 
 def test_create_user_explains_what_is_wrong(app):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["create-user", "member@partner.example", "--role", "partner_member",
-                                 "--password", "short"])
+    result = runner.invoke(
+        args=["create-user", "member@partner.example", "--role", "partner_member", "--password", "short"]
+    )
     assert result.exit_code != 0
     assert "Select the organisation" in result.output and "12 characters" in result.output
-    result = runner.invoke(args=["create-user", "x@partner.example", "--role", "viewer", "--organisation", "Nope",
-                                 "--password", "long-enough-password"])
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "x@partner.example",
+            "--role",
+            "viewer",
+            "--organisation",
+            "Nope",
+            "--password",
+            "long-enough-password",
+        ]
+    )
     assert result.exit_code != 0 and "No organisation matches" in result.output
 
 

@@ -34,8 +34,15 @@ class Answer:
     headers: dict[str, str]
 
 
-def _call(opener: urllib.request.OpenerDirector, url: str, *, method: str = "GET", body: Any = None,
-          form: dict[str, str] | None = None, headers: dict[str, str] | None = None) -> Answer:
+def _call(
+    opener: urllib.request.OpenerDirector,
+    url: str,
+    *,
+    method: str = "GET",
+    body: Any = None,
+    form: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Answer:
     data = None
     headers = dict(headers or {})
     if body is not None:
@@ -102,8 +109,12 @@ def server(tmp_path_factory: pytest.TempPathFactory):
 
 
 def _token(server: LiveServer, who: str = "office") -> str:
-    r = _call(_opener(), f"{server.url}/api/v1/auth/token", method="POST",
-              body={"email": f"{who}@demo.test", "password": PASSWORD})
+    r = _call(
+        _opener(),
+        f"{server.url}/api/v1/auth/token",
+        method="POST",
+        body={"email": f"{who}@demo.test", "password": PASSWORD},
+    )
     assert r.status == 201, r.body
     return r.body["token"]
 
@@ -122,10 +133,19 @@ def test_simultaneous_sign_ins_on_the_page_all_work(server):
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.body).group(1)
         browsers.append((opener, token))
 
-    answers = at_once([
-        (lambda o=o, t=t: _call(o, f"{server.url}/sign-in", method="POST",
-                                form={"email": "office@demo.test", "password": PASSWORD, "csrf_token": t}))
-        for o, t in browsers])
+    answers = at_once(
+        [
+            (
+                lambda o=o, t=t: _call(
+                    o,
+                    f"{server.url}/sign-in",
+                    method="POST",
+                    form={"email": "office@demo.test", "password": PASSWORD, "csrf_token": t},
+                )
+            )
+            for o, t in browsers
+        ]
+    )
     _no_server_errors(answers)
     assert [a.status for a in answers] == [302] * N
     assert all(a.headers["Location"].endswith("/home") for a in answers)
@@ -135,27 +155,45 @@ def test_simultaneous_sign_ins_on_the_page_all_work(server):
 
 
 def test_simultaneous_token_requests_from_plain_clients_all_work(server):
-    answers = at_once([
-        (lambda: _call(_opener(), f"{server.url}/api/v1/auth/token", method="POST",
-                       body={"email": "chair@demo.test", "password": PASSWORD}))
-        for _ in range(N)])
+    answers = at_once(
+        [
+            (
+                lambda: _call(
+                    _opener(),
+                    f"{server.url}/api/v1/auth/token",
+                    method="POST",
+                    body={"email": "chair@demo.test", "password": PASSWORD},
+                )
+            )
+            for _ in range(N)
+        ]
+    )
     _no_server_errors(answers)
     assert [a.status for a in answers] == [201] * N
     assert len({a.body["token"] for a in answers}) == N
 
 
 def _dispute_body(i: int) -> dict[str, Any]:
-    return {"subject": f"Concurrent dispute {i}", "summary": "Raised at the same instant as seven others.",
-            "party_organisation_ids": [1, 2]}
+    return {
+        "subject": f"Concurrent dispute {i}",
+        "summary": "Raised at the same instant as seven others.",
+        "party_organisation_ids": [1, 2],
+    }
 
 
 def test_simultaneous_creations_all_work_with_distinct_references(server):
     token = _token(server)
     auth = {"Authorization": f"Bearer {token}"}
-    answers = at_once([
-        (lambda i=i: _call(_opener(), f"{server.url}/api/v1/disputes", method="POST", body=_dispute_body(i),
-                           headers=auth))
-        for i in range(N)])
+    answers = at_once(
+        [
+            (
+                lambda i=i: _call(
+                    _opener(), f"{server.url}/api/v1/disputes", method="POST", body=_dispute_body(i), headers=auth
+                )
+            )
+            for i in range(N)
+        ]
+    )
     _no_server_errors(answers)
     assert [a.status for a in answers] == [201] * N, [a.body for a in answers]
     assert len({a.body["reference"] for a in answers}) == N
@@ -169,10 +207,20 @@ def test_one_transition_fired_eight_times_with_one_version_succeeds_once(server)
     dispute = created.body
     fire = {"trigger": "determine", "version": dispute["version"], "determined_on": dispute["raised_on"]}
 
-    answers = at_once([
-        (lambda: _call(_opener(), f"{server.url}/api/v1/disputes/{dispute['id']}/transitions", method="POST",
-                       body=fire, headers=auth))
-        for _ in range(N)])
+    answers = at_once(
+        [
+            (
+                lambda: _call(
+                    _opener(),
+                    f"{server.url}/api/v1/disputes/{dispute['id']}/transitions",
+                    method="POST",
+                    body=fire,
+                    headers=auth,
+                )
+            )
+            for _ in range(N)
+        ]
+    )
     _no_server_errors(answers)
     assert Counter(a.status for a in answers) == {200: 1, 409: N - 1}, [a.body for a in answers]
     history = _call(_opener(), f"{server.url}/api/v1/disputes/{dispute['id']}/history", headers=auth)
@@ -187,11 +235,18 @@ def test_reads_while_writes_happen_never_fail(server):
     assert listed.status == 200 and listed.body["items"], listed.body
     request_id = listed.body["items"][0]["id"]
 
-    reads = [(lambda: _call(_opener(), f"{server.url}/api/v1/information-requests/{request_id}", headers=auth))
-             for _ in range(N)]
-    writes = [(lambda i=i: _call(_opener(), f"{server.url}/api/v1/disputes", method="POST",
-                                 body=_dispute_body(100 + i), headers=auth))
-              for i in range(N)]
+    reads = [
+        (lambda: _call(_opener(), f"{server.url}/api/v1/information-requests/{request_id}", headers=auth))
+        for _ in range(N)
+    ]
+    writes = [
+        (
+            lambda i=i: _call(
+                _opener(), f"{server.url}/api/v1/disputes", method="POST", body=_dispute_body(100 + i), headers=auth
+            )
+        )
+        for i in range(N)
+    ]
     answers = at_once(reads + writes)
     _no_server_errors(answers)
     assert [a.status for a in answers[:N]] == [200] * N

@@ -41,14 +41,19 @@ def test_sign_in_on_the_page(production_app):
     browser = production_app.test_client()
     page = browser.get("/sign-in")
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text).group(1)
-    r = browser.post("/sign-in", data={"email": "office@demo.test", "password": PASSWORD, "csrf_token": token},
-                     headers={"Referer": "https://localhost/sign-in"}, csrf=False)
+    r = browser.post(
+        "/sign-in",
+        data={"email": "office@demo.test", "password": PASSWORD, "csrf_token": token},
+        headers={"Referer": "https://localhost/sign-in"},
+        csrf=False,
+    )
     assert r.status_code == 302 and r.headers["Location"] == "/home"
     assert "Secure" in r.headers["Set-Cookie"]
     assert browser.get("/home").status_code == 200
     # A cookie-authenticated write without the token is refused.
-    refused = browser.post("/api/v1/disputes", json={"subject": "x", "summary": "y", "party_organisation_ids": [1, 2]},
-                           csrf=False)
+    refused = browser.post(
+        "/api/v1/disputes", json={"subject": "x", "summary": "y", "party_organisation_ids": [1, 2]}, csrf=False
+    )
     assert refused.status_code == 400
 
 
@@ -61,12 +66,22 @@ def test_a_plain_api_client_signs_in_reads_and_writes(production_app):
     listed = plain.get("/api/v1/disputes?all=true", headers=auth)
     assert listed.status_code == 200 and listed.json["total"] >= 5
 
-    created = plain.post("/api/v1/disputes", headers=auth, json={
-        "subject": "Written by a plain client", "summary": "No cookie, no CSRF token: a bearer token.",
-        "party_organisation_ids": [1, 2]})
+    created = plain.post(
+        "/api/v1/disputes",
+        headers=auth,
+        json={
+            "subject": "Written by a plain client",
+            "summary": "No cookie, no CSRF token: a bearer token.",
+            "party_organisation_ids": [1, 2],
+        },
+    )
     assert created.status_code == 201, created.json
-    assert db.session.scalar(sa.select(Dispute.subject).where(Dispute.id == created.json["id"])) \
+    assert (
+        db.session.scalar(sa.select(Dispute.subject).where(Dispute.id == created.json["id"]))
         == "Written by a plain client"
+    )
 
-    assert plain.post("/api/v1/auth/token", json={"email": "office@demo.test", "password": "not-it-123"}).status_code \
+    assert (
+        plain.post("/api/v1/auth/token", json={"email": "office@demo.test", "password": "not-it-123"}).status_code
         == 401
+    )

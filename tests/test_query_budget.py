@@ -15,15 +15,36 @@ def _pages(demo):
     org, group, person = demo.org("police").id, demo.group("board").id, demo.person("chair").id
     membership = demo.membership("board", "police_lead").id
     return [
-        "/home", "/organisations", f"/organisations/{org}", f"/organisations/{org}/edit", "/people",
-        f"/people/{person}", "/groups", f"/groups/{group}", f"/groups/{group}/memberships/new",
-        f"/memberships/{membership}/edit", "/admin/users", "/outbox", "/jobs",
-        "/api/v1/organisations", f"/api/v1/organisations/{org}", "/api/v1/people", "/api/v1/groups",
-        f"/api/v1/groups/{group}/memberships", f"/api/v1/organisations/{org}/history",
-        "/actions", "/actions?status=all&overdue=1", f"/actions/{demo.id('actions', 'icb_progress')}",
-        "/api/v1/actions?status=open", "/audit",
-        *[url for url in _review_pages(demo) if not url.startswith(("/reviews/", "/api/v1/reviews/"))
-          or url.startswith(("/reviews/all", "/reviews/requests", "/reviews/timeliness"))],
+        "/home",
+        "/organisations",
+        f"/organisations/{org}",
+        f"/organisations/{org}/edit",
+        "/people",
+        f"/people/{person}",
+        "/groups",
+        f"/groups/{group}",
+        f"/groups/{group}/memberships/new",
+        f"/memberships/{membership}/edit",
+        "/admin/users",
+        "/outbox",
+        "/jobs",
+        "/api/v1/organisations",
+        f"/api/v1/organisations/{org}",
+        "/api/v1/people",
+        "/api/v1/groups",
+        f"/api/v1/groups/{group}/memberships",
+        f"/api/v1/organisations/{org}/history",
+        "/actions",
+        "/actions?status=all&overdue=1",
+        f"/actions/{demo.id('actions', 'icb_progress')}",
+        "/api/v1/actions?status=open",
+        "/audit",
+        *[
+            url
+            for url in _review_pages(demo)
+            if not url.startswith(("/reviews/", "/api/v1/reviews/"))
+            or url.startswith(("/reviews/all", "/reviews/requests", "/reviews/timeliness"))
+        ],
         *_dispute_pages(demo),
         *_budget_pages(demo),
         *_meeting_pages(demo),
@@ -34,12 +55,20 @@ def _pages(demo):
 def _attendance_pages(demo):
     drafted, board = demo.id("escalations", "drafted"), demo.group("board").id
     return [
-        "/attendance/escalations", "/attendance/escalations?state=all", f"/attendance/escalations/{drafted}",
-        f"/attendance/escalations/{drafted}/letter", f"/attendance/escalations/{drafted}/letter/edit_letter",
-        "/attendance/policies", f"/attendance/policies/{board}",
-        f"/attendance/report?group={board}", f"/attendance/report?group={board}&from=2020-04-01&to=2026-11-23",
-        "/api/v1/escalations?state=all", f"/api/v1/escalations/{drafted}", f"/api/v1/escalations/{drafted}/history",
-        "/api/v1/attendance-policies", f"/api/v1/reports/attendance?group={board}",
+        "/attendance/escalations",
+        "/attendance/escalations?state=all",
+        f"/attendance/escalations/{drafted}",
+        f"/attendance/escalations/{drafted}/letter",
+        f"/attendance/escalations/{drafted}/letter/edit_letter",
+        "/attendance/policies",
+        f"/attendance/policies/{board}",
+        f"/attendance/report?group={board}",
+        f"/attendance/report?group={board}&from=2020-04-01&to=2026-11-23",
+        "/api/v1/escalations?state=all",
+        f"/api/v1/escalations/{drafted}",
+        f"/api/v1/escalations/{drafted}/history",
+        "/api/v1/attendance-policies",
+        f"/api/v1/reports/attendance?group={board}",
         *_workplan_pages(demo),
     ]
 
@@ -48,13 +77,25 @@ def _workplan_pages(demo):
     plan, item = demo.id("work_plans", "sar_2026"), demo.id("work_plan_items", "sar_2026_amber")
     bp, group, upcoming = demo.id("business_plans", "2026"), demo.group("sar").id, demo.id("meetings", "board_upcoming")
     return [
-        "/workplans", "/workplans?year=all", f"/workplans/{plan}", f"/workplans/items/{item}",
-        "/workplans/business-plans", f"/workplans/business-plans/{bp}", "/workplans/partnership?year=2026-27",
-        "/workplans/partnership?year=2026-27&arm=adults&area=north", "/workplans/tor-reviews?year=2026-27",
-        f"/workplans/highlight?group={group}&meeting={upcoming}", f"/workplans/{plan}/items/new",
-        "/api/v1/business-plans", f"/api/v1/business-plans/{bp}/priorities", "/api/v1/work-plans",
-        f"/api/v1/work-plans/{plan}", f"/api/v1/work-plans/{plan}/items", f"/api/v1/work-plans/{plan}/history",
-        f"/api/v1/work-plan-items/{item}/updates", f"/api/v1/reports/highlight?group={group}&meeting={upcoming}",
+        "/workplans",
+        "/workplans?year=all",
+        f"/workplans/{plan}",
+        f"/workplans/items/{item}",
+        "/workplans/business-plans",
+        f"/workplans/business-plans/{bp}",
+        "/workplans/partnership?year=2026-27",
+        "/workplans/partnership?year=2026-27&arm=adults&area=north",
+        "/workplans/tor-reviews?year=2026-27",
+        f"/workplans/highlight?group={group}&meeting={upcoming}",
+        f"/workplans/{plan}/items/new",
+        "/api/v1/business-plans",
+        f"/api/v1/business-plans/{bp}/priorities",
+        "/api/v1/work-plans",
+        f"/api/v1/work-plans/{plan}",
+        f"/api/v1/work-plans/{plan}/items",
+        f"/api/v1/work-plans/{plan}/history",
+        f"/api/v1/work-plan-items/{item}/updates",
+        f"/api/v1/reports/highlight?group={group}&meeting={upcoming}",
         *_annual_pages(demo),
     ]
 
@@ -62,18 +103,31 @@ def _workplan_pages(demo):
 def _annual_pages(demo):
     report = demo.id("annual_reports", "2025-26")
     return [
-        "/annual-reports", f"/annual-reports/{report}", "/api/v1/annual-reports", f"/api/v1/annual-reports/{report}",
-        f"/api/v1/annual-reports/{report}/sections", f"/api/v1/annual-reports/{report}/history", "/api/v1/me/queue",
+        "/annual-reports",
+        f"/annual-reports/{report}",
+        "/api/v1/annual-reports",
+        f"/api/v1/annual-reports/{report}",
+        f"/api/v1/annual-reports/{report}/sections",
+        f"/api/v1/annual-reports/{report}/history",
+        "/api/v1/me/queue",
     ]
 
 
 def _dispute_pages(demo):
     dispute, complaint = demo.id("disputes", "convened"), demo.id("complaints", "partnership")
     return [
-        "/disputes", "/disputes?status=all", f"/disputes/{dispute}", f"/disputes/{dispute}/meeting",
-        f"/disputes/{dispute}/agenda", f"/disputes/{demo.id('disputes', 'resolved')}", "/complaints?status=all",
-        f"/complaints/{complaint}", "/api/v1/disputes?all=true", f"/api/v1/disputes/{dispute}",
-        f"/api/v1/disputes/{dispute}/agenda-agreements", "/api/v1/complaints?all=true",
+        "/disputes",
+        "/disputes?status=all",
+        f"/disputes/{dispute}",
+        f"/disputes/{dispute}/meeting",
+        f"/disputes/{dispute}/agenda",
+        f"/disputes/{demo.id('disputes', 'resolved')}",
+        "/complaints?status=all",
+        f"/complaints/{complaint}",
+        "/api/v1/disputes?all=true",
+        f"/api/v1/disputes/{dispute}",
+        f"/api/v1/disputes/{dispute}/agenda-agreements",
+        "/api/v1/complaints?all=true",
         f"/api/v1/complaints/{complaint}",
     ]
 
@@ -82,24 +136,48 @@ def _review_pages(demo):
     gathering, in_review = demo.id("reviews", "gathering"), demo.id("reviews", "in_review")
     request = demo.id("review_requests", "police_returned")
     return [
-        "/reviews", "/reviews/all", "/reviews/all?kind=sar&status=open", "/reviews/requests?status=all",
-        "/reviews/timeliness?year=2026-27", f"/reviews/{gathering}", f"/reviews/{in_review}",
-        f"/reviews/{gathering}/requests/{request}", "/calendar/closure-days",
-        "/api/v1/reviews?per_page=200", f"/api/v1/reviews/{gathering}", f"/api/v1/reviews/{gathering}/history",
-        f"/api/v1/reviews/{gathering}/information-requests", f"/api/v1/reviews/{in_review}/recommendations",
-        "/api/v1/information-requests?per_page=200", "/api/v1/reports/review-timeliness?year=2026-27",
+        "/reviews",
+        "/reviews/all",
+        "/reviews/all?kind=sar&status=open",
+        "/reviews/requests?status=all",
+        "/reviews/timeliness?year=2026-27",
+        f"/reviews/{gathering}",
+        f"/reviews/{in_review}",
+        f"/reviews/{gathering}/requests/{request}",
+        "/calendar/closure-days",
+        "/api/v1/reviews?per_page=200",
+        f"/api/v1/reviews/{gathering}",
+        f"/api/v1/reviews/{gathering}/history",
+        f"/api/v1/reviews/{gathering}/information-requests",
+        f"/api/v1/reviews/{in_review}/recommendations",
+        "/api/v1/information-requests?per_page=200",
+        "/api/v1/reports/review-timeliness?year=2026-27",
     ]
 
 
 def _budget_pages(demo):
     west_invoice, west = demo.id("invoices", "west"), demo.org("west").id
     return [
-        "/budget", "/budget/2020-21", "/budget/2021-22", "/budget/2020-21/contributions", "/budget/invoices",
-        "/budget/invoices?status=overdue", f"/budget/invoices/{west_invoice}", f"/budget/organisations/{west}",
-        "/budget/2020-21/spend", "/budget/2020-21/spend/new", "/budget/2020-21/monitoring",
-        "/budget/2020-21/monitoring.xlsx", "/budget/2020-21/contributions.csv",
-        "/api/v1/budgets", "/api/v1/budgets/2020-21", "/api/v1/budgets/2020-21/lines",
-        "/api/v1/contribution-agreements", "/api/v1/invoices", "/api/v1/payments", "/api/v1/spend?year=2020-21",
+        "/budget",
+        "/budget/2020-21",
+        "/budget/2021-22",
+        "/budget/2020-21/contributions",
+        "/budget/invoices",
+        "/budget/invoices?status=overdue",
+        f"/budget/invoices/{west_invoice}",
+        f"/budget/organisations/{west}",
+        "/budget/2020-21/spend",
+        "/budget/2020-21/spend/new",
+        "/budget/2020-21/monitoring",
+        "/budget/2020-21/monitoring.xlsx",
+        "/budget/2020-21/contributions.csv",
+        "/api/v1/budgets",
+        "/api/v1/budgets/2020-21",
+        "/api/v1/budgets/2020-21/lines",
+        "/api/v1/contribution-agreements",
+        "/api/v1/invoices",
+        "/api/v1/payments",
+        "/api/v1/spend?year=2020-21",
         "/api/v1/reports/budget-monitoring?year=2020-21",
     ]
 
@@ -107,11 +185,22 @@ def _budget_pages(demo):
 def _meeting_pages(demo):
     held, upcoming = demo.id("meetings", "board_2026_10"), demo.id("meetings", "board_upcoming")
     return [
-        "/meetings", "/meetings?when=past", f"/meetings/{held}", f"/meetings/{upcoming}",
-        f"/meetings/{held}/attendance", f"/meetings/{upcoming}/attendance",
-        f"/minutes/{demo.id('minutes', 'ratified')}", "/minutes", "/chair-actions", "/declarations",
-        "/api/v1/meetings", f"/api/v1/meetings/{held}", f"/api/v1/meetings/{held}/attendance",
-        f"/api/v1/meetings/{held}/decisions", "/api/v1/minutes", "/api/v1/declarations",
+        "/meetings",
+        "/meetings?when=past",
+        f"/meetings/{held}",
+        f"/meetings/{upcoming}",
+        f"/meetings/{held}/attendance",
+        f"/meetings/{upcoming}/attendance",
+        f"/minutes/{demo.id('minutes', 'ratified')}",
+        "/minutes",
+        "/chair-actions",
+        "/declarations",
+        "/api/v1/meetings",
+        f"/api/v1/meetings/{held}",
+        f"/api/v1/meetings/{held}/attendance",
+        f"/api/v1/meetings/{held}/decisions",
+        "/api/v1/minutes",
+        "/api/v1/declarations",
     ]
 
 
@@ -133,8 +222,9 @@ def _grow_meetings(demo, n: int) -> None:
     for i in range(n):
         meetings.schedule_meeting(group_id=demo.group("sar").id, meeting_date=start + timedelta(days=7 * i))
         item = meetings.add_agenda_item(upcoming, title=f"Grown item {i}")
-        stored = storage.save_upload(FileStorage(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename="grown.pdf"),
-                                     purpose="meeting_paper")
+        stored = storage.save_upload(
+            FileStorage(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename="grown.pdf"), purpose="meeting_paper"
+        )
         meetings.attach_paper(item, stored, title=f"Grown paper {i}")
         meetings.declare_interest(item, user=office, person_id=demo.person("police_lead").id, nature="Grown")
 
@@ -150,10 +240,14 @@ def _grow(demo, n: int) -> None:
     for _ in range(n):
         org = OrganisationFactory()
         person = PersonFactory(organisation=org)
-        MembershipFactory(group=board, person=person, organisation=org,
-                          deputy=PersonFactory(organisation=org))
-        a = actions.create_action(title="Grown action", owner_organisation_id=org.id, due_date=date(2026, 1, 1),
-                                  source_type=ActionSource.meeting, group_id=board.id)
+        MembershipFactory(group=board, person=person, organisation=org, deputy=PersonFactory(organisation=org))
+        a = actions.create_action(
+            title="Grown action",
+            owner_organisation_id=org.id,
+            due_date=date(2026, 1, 1),
+            source_type=ActionSource.meeting,
+            group_id=board.id,
+        )
         actions.add_update(a, demo.user("office"), text="Progress", progress=10)
         _grow_disputes(demo, org)
         _grow_reviews(demo, org)
@@ -174,13 +268,18 @@ def _grow_workplans(demo, n: int) -> None:
     plan = db.session.get(WorkPlan, demo.id("work_plans", "sar_2026"))
     priority = workplans.priorities_of(demo.id("business_plans", "2026"))[0]
     for i in range(n):
-        item = WorkPlanItem(work_plan_id=plan.id, priority_id=priority.id, title=f"Grown item {i}",
-                            lead_organisation_id=demo.org("police").id, lead_person_id=demo.person("police_lead").id,
-                            due_date=date(2027, 1, 1), success_measure="Grown")
+        item = WorkPlanItem(
+            work_plan_id=plan.id,
+            priority_id=priority.id,
+            title=f"Grown item {i}",
+            lead_organisation_id=demo.org("police").id,
+            lead_person_id=demo.person("police_lead").id,
+            due_date=date(2027, 1, 1),
+            success_measure="Grown",
+        )
         db.session.add(item)
         db.session.flush()
-        db.session.add(ProgressUpdate(item_id=item.id, text="Grown", percent=10,
-                                      author_id=demo.user("office").id))
+        db.session.add(ProgressUpdate(item_id=item.id, text="Grown", percent=10, author_id=demo.user("office").id))
         db.session.add(WorkPlan(group_id=demo.group("pp").id, financial_year=2100 + i))
     db.session.flush()
 
@@ -193,10 +292,17 @@ def _grow_attendance(demo, org) -> None:
     from safeguarding.models import Escalation, EscalationTrigger, Meeting
 
     start = db.session.get(Meeting, demo.id("meetings", "board_2026_10"))
-    db.session.add(Escalation(organisation_id=org.id, group_id=start.group_id, episode_start_meeting_id=start.id,
-                              detected_on=date(2026, 10, 20), trigger_reason=EscalationTrigger.consecutive,
-                              missed_meetings=[{"meeting_id": start.id, "date": "2026-10-20"}],
-                              letter_text="Grown."))
+    db.session.add(
+        Escalation(
+            organisation_id=org.id,
+            group_id=start.group_id,
+            episode_start_meeting_id=start.id,
+            detected_on=date(2026, 10, 20),
+            trigger_reason=EscalationTrigger.consecutive,
+            missed_meetings=[{"meeting_id": start.id, "date": "2026-10-20"}],
+            letter_text="Grown.",
+        )
+    )
 
 
 def _grow_disputes(demo, org) -> None:
@@ -208,14 +314,25 @@ def _grow_disputes(demo, org) -> None:
     from safeguarding.workflows.disputes import dispute_lifecycle
 
     office = demo.user("office")
-    d = disputes.raise_dispute(office, subject="Grown dispute", summary="Grown",
-                               party_organisation_ids=[org.id, demo.org("police").id], raised_on=date(2026, 11, 1))
+    d = disputes.raise_dispute(
+        office,
+        subject="Grown dispute",
+        summary="Grown",
+        party_organisation_ids=[org.id, demo.org("police").id],
+        raised_on=date(2026, 11, 1),
+    )
     dispute_lifecycle.fire(d, "determine", user=office, version=d.version, params={"determined_on": date(2026, 11, 2)})
     disputes.draft_agenda(d, office, version=d.version, text="Grown agenda")
     disputes.record_agenda_response(d, demo.user("police"), agenda_revision=1, response="agreed")
-    complaints.log_complaint(office, kind=ComplaintKind.member_service, received_on=date(2026, 11, 2),
-                             complainant_name="Grown", complainant_contact="grown@example.com", summary="Grown",
-                             organisation_id=org.id)
+    complaints.log_complaint(
+        office,
+        kind=ComplaintKind.member_service,
+        received_on=date(2026, 11, 2),
+        complainant_name="Grown",
+        complainant_contact="grown@example.com",
+        summary="Grown",
+        organisation_id=org.id,
+    )
 
 
 def _grow_reviews(demo, org) -> None:
@@ -235,29 +352,71 @@ def _grow_reviews(demo, org) -> None:
     from safeguarding.services import actions, reviews
 
     office = demo.user("office")
-    reviews.refer_sar(office, initials="ZZ", age_band="45_64", area="north", harm_date=date(2026, 1, 1),
-                      summary="Grown", referral_source="Grown", agency_ids=[org.id])
+    reviews.refer_sar(
+        office,
+        initials="ZZ",
+        age_band="45_64",
+        area="north",
+        harm_date=date(2026, 1, 1),
+        summary="Grown",
+        referral_source="Grown",
+        agency_ids=[org.id],
+    )
     gathering, in_review = demo.id("reviews", "gathering"), demo.id("reviews", "in_review")
-    db.session.add_all([
-        InformationRequest(review_id=gathering, organisation_id=org.id, request="Grown", sent_on=date(2026, 10, 1),
-                           due_on=date(2026, 10, 29), condition_1=True, condition_2=True, condition_3=True),
-        InformationRequest(review_id=gathering, organisation_id=demo.org("police").id, request="Grown",
-                           sent_on=date(2026, 10, 1), due_on=date(2026, 10, 29)),
-        ReviewAgency(review_id=gathering, organisation_id=org.id, added_on=date(2026, 10, 1)),
-        ReviewEvent(review_id=in_review, kind="panel_meeting", held_on=date(2026, 8, 1)),
-        # Zero-length pauses: more rows to read, deadlines unmoved.
-        ReviewPause(review_id=in_review, started_on=date(2026, 7, 1), ended_on=date(2026, 7, 1),
-                    process="inquest", reason="Grown", expected_resume_on=date(2026, 7, 2)),
-    ])
-    number = db.session.scalar(sa.select(sa.func.count()).select_from(ReviewRecommendation)
-                               .where(ReviewRecommendation.review_id == in_review)) + 1
+    db.session.add_all(
+        [
+            InformationRequest(
+                review_id=gathering,
+                organisation_id=org.id,
+                request="Grown",
+                sent_on=date(2026, 10, 1),
+                due_on=date(2026, 10, 29),
+                condition_1=True,
+                condition_2=True,
+                condition_3=True,
+            ),
+            InformationRequest(
+                review_id=gathering,
+                organisation_id=demo.org("police").id,
+                request="Grown",
+                sent_on=date(2026, 10, 1),
+                due_on=date(2026, 10, 29),
+            ),
+            ReviewAgency(review_id=gathering, organisation_id=org.id, added_on=date(2026, 10, 1)),
+            ReviewEvent(review_id=in_review, kind="panel_meeting", held_on=date(2026, 8, 1)),
+            # Zero-length pauses: more rows to read, deadlines unmoved.
+            ReviewPause(
+                review_id=in_review,
+                started_on=date(2026, 7, 1),
+                ended_on=date(2026, 7, 1),
+                process="inquest",
+                reason="Grown",
+                expected_resume_on=date(2026, 7, 2),
+            ),
+        ]
+    )
+    number = (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(ReviewRecommendation)
+            .where(ReviewRecommendation.review_id == in_review)
+        )
+        + 1
+    )
     rec = ReviewRecommendation(review_id=in_review, number=number, text="Grown")
     db.session.add(rec)
     db.session.flush()
     for owner in (org.id, demo.org("police").id):
-        actions.create_action(title="Grown review action", owner_organisation_id=owner, due_date=date(2027, 1, 1),
-                              source_type=ActionSource.review, source_id=rec.id, source_label="SAR",
-                              group_id=demo.group("sar").id, restricted=True)
+        actions.create_action(
+            title="Grown review action",
+            owner_organisation_id=owner,
+            due_date=date(2027, 1, 1),
+            source_type=ActionSource.review,
+            source_id=rec.id,
+            source_label="SAR",
+            group_id=demo.group("sar").id,
+            restricted=True,
+        )
 
 
 def _grow_budget(org) -> None:
@@ -268,13 +427,24 @@ def _grow_budget(org) -> None:
     from safeguarding.services import budget
 
     b = budget.budget_for_year(2020)
-    agreement = budget.add_agreement(b, organisation_id=org.id, kind="fixed", fixed_pence=1_000_00,
-                                     variation=budget.Variation("Joined", "Partnership Board", date(2020, 6, 1)))
+    agreement = budget.add_agreement(
+        b,
+        organisation_id=org.id,
+        kind="fixed",
+        fixed_pence=1_000_00,
+        variation=budget.Variation("Joined", "Partnership Board", date(2020, 6, 1)),
+    )
     invoice = budget.raise_invoice(agreement, issued_on=date(2020, 7, 1))
     budget.record_payment(invoice, amount_pence=400_00, received_on=date(2020, 7, 20))
-    c = budget.record_commitment(financial_year=2020, line_name=SAR_AUTHORS_LINE, amount_pence=500_00,
-                                 supplier="Reviewer", reference=f"PO-{org.id}", committed_on=date(2020, 8, 1),
-                                 description="")
+    c = budget.record_commitment(
+        financial_year=2020,
+        line_name=SAR_AUTHORS_LINE,
+        amount_pence=500_00,
+        supplier="Reviewer",
+        reference=f"PO-{org.id}",
+        committed_on=date(2020, 8, 1),
+        description="",
+    )
     budget.record_spend_against_commitment(c.id, amount_pence=100_00, spent_on=date(2020, 9, 1), reference="I")
 
 

@@ -108,15 +108,21 @@ def _exercise(op: Any, client: Any, findings: list[str]) -> None:
     strategies = [op.as_strategy(mode, auth_storage=auth) for mode in GenerationMode]
     ids = _existing_ids(op)
     if ids is not None:
-        strategies += [ids.flatmap(lambda values, mode=mode: op.as_strategy(mode, auth_storage=auth,
-                                                                          path_parameters=values))
-                       for mode in GenerationMode]
+        strategies += [
+            ids.flatmap(lambda values, mode=mode: op.as_strategy(mode, auth_storage=auth, path_parameters=values))
+            for mode in GenerationMode
+        ]
     strategy = st.one_of(strategies)
     seen: set[str] = set()
 
-    @settings(max_examples=MAX_EXAMPLES, deadline=None, database=None, derandomize=SEED is None,
-              phases=[Phase.explicit, Phase.generate],
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=SEED is None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=strategy)
     def run(case: Any) -> None:
         # The client has no cookie jar (a bearer client, as `api_as` makes); a session
@@ -128,8 +134,10 @@ def _exercise(op: Any, client: Any, findings: list[str]) -> None:
             key = f"{op.label}: {type(exc).__name__}: {exc}"
             if key not in seen:
                 seen.add(key)
-                findings.append(f"{op.label} → 500 ({type(exc).__name__})\n  request: {_describe(case)}\n"
-                                + "".join(traceback.format_exception(exc)[-6:]))
+                findings.append(
+                    f"{op.label} → 500 ({type(exc).__name__})\n  request: {_describe(case)}\n"
+                    + "".join(traceback.format_exception(exc)[-6:])
+                )
             return
         try:
             case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])
@@ -140,8 +148,10 @@ def _exercise(op: Any, client: Any, findings: list[str]) -> None:
                 key = f"{op.label}: {response.status_code}: {message.split('Value:')[0]}"
                 if key not in seen:
                     seen.add(key)
-                    findings.append(f"{op.label} → {response.status_code}\n  request: {_describe(case)}\n"
-                                    f"  response: {_text(response)[:300]}\n  {message[:1500]}")
+                    findings.append(
+                        f"{op.label} → {response.status_code}\n  request: {_describe(case)}\n"
+                        f"  response: {_text(response)[:300]}\n  {message[:1500]}"
+                    )
 
     if SEED is not None:
         run = seed(int(SEED))(run)

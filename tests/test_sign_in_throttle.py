@@ -22,8 +22,9 @@ def _page(client, email, password, **kwargs):
 
 def _token(app, email, password, address="127.0.0.1"):
     plain = app.test_client(use_cookies=False)
-    return plain.post("/api/v1/auth/token", json={"email": email, "password": password},
-                      environ_base={"REMOTE_ADDR": address})
+    return plain.post(
+        "/api/v1/auth/token", json={"email": email, "password": password}, environ_base={"REMOTE_ADDR": address}
+    )
 
 
 def _fail_five_times(client, email):
@@ -108,13 +109,14 @@ def test_attempts_name_nobody(client):
 def test_the_forwarded_address_counts_only_behind_a_trusted_proxy(app):
     forwarded = {"X-Forwarded-For": "203.0.113.5", "X-Forwarded-Proto": "https"}
     plain = app.test_client(use_cookies=False)
-    plain.post("/api/v1/auth/token", json={"email": "a@demo.test", "password": "wrong-password-123"},
-               headers=forwarded)
-    proxied_app = create_app({**{k: app.config[k] for k in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI",
-                                                             "UPLOAD_FOLDER")}, "TRUSTED_PROXIES": 1})
+    plain.post("/api/v1/auth/token", json={"email": "a@demo.test", "password": "wrong-password-123"}, headers=forwarded)
+    proxied_app = create_app(
+        {**{k: app.config[k] for k in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "UPLOAD_FOLDER")}, "TRUSTED_PROXIES": 1}
+    )
     proxied = proxied_app.test_client(use_cookies=False)
-    proxied.post("/api/v1/auth/token", json={"email": "b@demo.test", "password": "wrong-password-123"},
-                 headers=forwarded)
+    proxied.post(
+        "/api/v1/auth/token", json={"email": "b@demo.test", "password": "wrong-password-123"}, headers=forwarded
+    )
     with proxied_app.app_context():
         db.engine.dispose()
     addresses = db.session.scalars(sa.select(SignInAttempt.address).order_by(SignInAttempt.id)).all()

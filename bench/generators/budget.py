@@ -59,41 +59,98 @@ def generate(ctx) -> None:
         target = with_uplift(116_922_00, uplift)
         for j, ((name, category, _), amount) in enumerate(zip(LINES, amounts, strict=True)):
             lid = len(lines) + 1
-            lines.append({"id": lid, "budget_id": bid, "name": name, "category": category, "amount_pence": amount,
-                          "original_pence": amount, "position": j + 1, **stamp})
+            lines.append(
+                {
+                    "id": lid,
+                    "budget_id": bid,
+                    "name": name,
+                    "category": category,
+                    "amount_pence": amount,
+                    "original_pence": amount,
+                    "position": j + 1,
+                    **stamp,
+                }
+            )
             line_ids.setdefault(bid, []).append(lid)
         statutory = split_equally(target, 3)
         others = org_ids[3:]
         fixed = 500_00 + 25_00 * i
         contributions = sum(statutory) + fixed * len(others)
-        income.append({"id": len(income) + 1, "budget_id": bid, "name": "Reserves applied", "kind": "reserves",
-                       "amount_pence": max(0, expenditure - contributions), "original_pence": None, **stamp})
+        income.append(
+            {
+                "id": len(income) + 1,
+                "budget_id": bid,
+                "name": "Reserves applied",
+                "kind": "reserves",
+                "amount_pence": max(0, expenditure - contributions),
+                "original_pence": None,
+                **stamp,
+            }
+        )
         start = date(year, 4, 1)
         for k, org_id in enumerate(org_ids):
             aid = len(agreements) + 1
             share = k < 3
             amount = statutory[k] if share else fixed
-            agreements.append({
-                "id": aid, "budget_id": bid, "organisation_id": org_id, "kind": "equal_share" if share else "fixed",
-                "fixed_pence": None if share else fixed, "percentage_bp": None, "amount_pence": amount,
-                "original_pence": amount, "remainder_pence": 0,
-                "calculation": "An equal share among 3 statutory agencies" if share else "A fixed amount",
-                "contact_name": None, "contact_email": f"finance{org_id}@bench.example", "notes": None, **stamp})
+            agreements.append(
+                {
+                    "id": aid,
+                    "budget_id": bid,
+                    "organisation_id": org_id,
+                    "kind": "equal_share" if share else "fixed",
+                    "fixed_pence": None if share else fixed,
+                    "percentage_bp": None,
+                    "amount_pence": amount,
+                    "original_pence": amount,
+                    "remainder_pence": 0,
+                    "calculation": "An equal share among 3 statutory agencies" if share else "A fixed amount",
+                    "contact_name": None,
+                    "contact_email": f"finance{org_id}@bench.example",
+                    "notes": None,
+                    **stamp,
+                }
+            )
             issued = start + timedelta(days=30 + k % 20)
             # Most pay in full; every seventh pays part; every eleventh nothing (overdue).
             paid = 0 if k % 11 == 5 else (amount // 2 if k % 7 == 3 else amount)
             iid = len(invoices) + 1
-            invoices.append({
-                "id": iid, "number": f"SP-{year}-{str(year + 1)[-2:]}-{k + 1:03d}", "agreement_id": aid,
-                "budget_id": bid, "organisation_id": org_id, "issued_on": issued, "due_on": issued + timedelta(days=30),
-                "amount_pence": amount, "paid_pence": paid, "description": "Contribution", "sent_to": None,
-                "cancelled_on": None, "cancel_reason": None, "last_chased_on": None, "chase_count": 0,
-                "raised_by_id": office, **stamp})
+            invoices.append(
+                {
+                    "id": iid,
+                    "number": f"SP-{year}-{str(year + 1)[-2:]}-{k + 1:03d}",
+                    "agreement_id": aid,
+                    "budget_id": bid,
+                    "organisation_id": org_id,
+                    "issued_on": issued,
+                    "due_on": issued + timedelta(days=30),
+                    "amount_pence": amount,
+                    "paid_pence": paid,
+                    "description": "Contribution",
+                    "sent_to": None,
+                    "cancelled_on": None,
+                    "cancel_reason": None,
+                    "last_chased_on": None,
+                    "chase_count": 0,
+                    "raised_by_id": office,
+                    **stamp,
+                }
+            )
             if paid:
-                payments.append({"id": len(payments) + 1, "invoice_id": iid, "organisation_id": org_id,
-                                 "budget_id": bid, "received_on": issued + timedelta(days=20), "amount_pence": paid,
-                                 "reference": f"BACS {org_id}", "recorded_by_id": office, "recorded_at": now,
-                                 "reversed_on": None, "reversal_reason": None})
+                payments.append(
+                    {
+                        "id": len(payments) + 1,
+                        "invoice_id": iid,
+                        "organisation_id": org_id,
+                        "budget_id": bid,
+                        "received_on": issued + timedelta(days=20),
+                        "amount_pence": paid,
+                        "reference": f"BACS {org_id}",
+                        "recorded_by_id": office,
+                        "recorded_at": now,
+                        "reversed_on": None,
+                        "reversal_reason": None,
+                    }
+                )
         spent = 0
         commitments: list[tuple[int, int]] = []
         for n in range(per_year):
@@ -102,32 +159,75 @@ def generate(ctx) -> None:
             on = start + timedelta(days=rng.randint(0, 360))
             if n % 5 == 0:
                 amount = rng.randint(500_00, 5_000_00)
-                spend.append({"id": sid, "kind": "commitment", "budget_id": bid, "line_id": lid, "amount_pence": amount,
-                              "supplier": f"Supplier {n % 37}", "reference": f"PO-{year}-{n}", "dated_on": on,
-                              "description": None, "commitment_id": None, "source_type": None, "source_id": None,
-                              "ended_on": None, "end_reason": None, "recorded_by_id": office, **stamp})
+                spend.append(
+                    {
+                        "id": sid,
+                        "kind": "commitment",
+                        "budget_id": bid,
+                        "line_id": lid,
+                        "amount_pence": amount,
+                        "supplier": f"Supplier {n % 37}",
+                        "reference": f"PO-{year}-{n}",
+                        "dated_on": on,
+                        "description": None,
+                        "commitment_id": None,
+                        "source_type": None,
+                        "source_id": None,
+                        "ended_on": None,
+                        "end_reason": None,
+                        "recorded_by_id": office,
+                        **stamp,
+                    }
+                )
                 commitments.append((sid, lid))
             else:
                 amount = rng.randint(10_00, 1_500_00)
                 against = commitments[-1] if commitments and n % 3 == 0 else None
-                spend.append({"id": sid, "kind": "actual", "budget_id": bid,
-                              "line_id": against[1] if against else lid, "amount_pence": amount,
-                              "supplier": f"Supplier {n % 37}", "reference": f"INV-{year}-{n}", "dated_on": on,
-                              "description": None, "commitment_id": against[0] if against else None,
-                              "source_type": None, "source_id": None, "ended_on": None, "end_reason": None,
-                              "recorded_by_id": office, **stamp})
+                spend.append(
+                    {
+                        "id": sid,
+                        "kind": "actual",
+                        "budget_id": bid,
+                        "line_id": against[1] if against else lid,
+                        "amount_pence": amount,
+                        "supplier": f"Supplier {n % 37}",
+                        "reference": f"INV-{year}-{n}",
+                        "dated_on": on,
+                        "description": None,
+                        "commitment_id": against[0] if against else None,
+                        "source_type": None,
+                        "source_id": None,
+                        "ended_on": None,
+                        "end_reason": None,
+                        "recorded_by_id": office,
+                        **stamp,
+                    }
+                )
                 spent += amount
         income_of_year = contributions
         surplus = income_of_year - spent
-        budgets.append({
-            "id": bid, "financial_year": year, "state": "closed" if closed else "approved",
-            "equal_share_target_pence": target, "reserves_brought_forward_pence": reserves,
-            "reserves_carried_in": i > 0, "notes": None, "copied_from_id": bid - 1 if i else None,
-            "uplift_bp": 200 if i else None, "board_meeting_on": date(year, 3, 15), "minute_reference": None,
-            "approved_by_id": office, "closed_on": date(year + 1, 5, 1) if closed else None,
-            "outturn_income_pence": income_of_year if closed else None, "outturn_spend_pence": spent if closed else None,
-            "surplus_pence": surplus if closed else None,
-            "reserves_carried_forward_pence": reserves + surplus if closed else None, **stamp})
+        budgets.append(
+            {
+                "id": bid,
+                "financial_year": year,
+                "state": "closed" if closed else "approved",
+                "equal_share_target_pence": target,
+                "reserves_brought_forward_pence": reserves,
+                "reserves_carried_in": i > 0,
+                "notes": None,
+                "copied_from_id": bid - 1 if i else None,
+                "uplift_bp": 200 if i else None,
+                "board_meeting_on": date(year, 3, 15),
+                "minute_reference": None,
+                "approved_by_id": office,
+                "closed_on": date(year + 1, 5, 1) if closed else None,
+                "outturn_income_pence": income_of_year if closed else None,
+                "outturn_spend_pence": spent if closed else None,
+                "surplus_pence": surplus if closed else None,
+                "reserves_carried_forward_pence": reserves + surplus if closed else None,
+                **stamp,
+            }
+        )
         if closed:
             reserves += surplus
     ctx.insert(Budget.__table__, budgets, "budgets")

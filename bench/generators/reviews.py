@@ -52,15 +52,27 @@ def generate(ctx) -> None:
         reference = f"{'SAR' if kind == 'sar' else 'CSPR'}-{received.year}-{seq:03d}"
         area = rng.choice(AREAS)
         row = {
-            "id": rid, "kind": kind, "year": received.year, "sequence": seq, "reference": reference,
-            "group_id": sar_group if kind == "sar" else cspr_group, "area": area,
+            "id": rid,
+            "kind": kind,
+            "year": received.year,
+            "sequence": seq,
+            "reference": reference,
+            "group_id": sar_group if kind == "sar" else cspr_group,
+            "area": area,
             "initials": rng.choice(LETTERS) + rng.choice(LETTERS),
             "age_band": rng.choice(SAR_BANDS if kind == "sar" else CHILD_BANDS),
-            "harm_date": received - timedelta(days=rng.randint(3, 40)), "summary": "Benchmark case",
-            "received_on": received, "referral_source": "Benchmark referrer", "received_by_email": rng.random() < 0.5,
-            "parallel_processes": [], "lcspr_criteria": [], "commitment_recorded": False, "paused_days": 0,
+            "harm_date": received - timedelta(days=rng.randint(3, 40)),
+            "summary": "Benchmark case",
+            "received_on": received,
+            "referral_source": "Benchmark referrer",
+            "received_by_email": rng.random() < 0.5,
+            "parallel_processes": [],
+            "lcspr_criteria": [],
+            "commitment_recorded": False,
+            "paused_days": 0,
             "version": 1,
-            "created_at": now, "updated_at": now,
+            "created_at": now,
+            "updated_at": now,
         }
         # Milestones by simulated durations; the review stops at the first one still ahead.
         commissioned = rng.random() < (0.8 if kind == "sar" else 0.7)
@@ -74,45 +86,93 @@ def generate(ctx) -> None:
         monitoring = published + timedelta(days=rng.randint(1, 14))
         closed = monitoring + timedelta(days=rng.randint(400, 900))
         if kind == "sar":
-            row.update(s44_needs=True, s44_needs_reason="Benchmark", s44_harm="died", s44_harm_reason="Benchmark",
-                       s44_concern=route == "mandatory", s44_concern_reason="Benchmark",
-                       screening_outcome=route if commissioned else "discretionary",
-                       screened_on=received + timedelta(days=10))
-            early = [("referred", received), ("screening", received + timedelta(days=3)),
-                     ("information_gathering", received + timedelta(days=14)),
-                     ("awaiting_decision", decided - timedelta(days=10))]
+            row.update(
+                s44_needs=True,
+                s44_needs_reason="Benchmark",
+                s44_harm="died",
+                s44_harm_reason="Benchmark",
+                s44_concern=route == "mandatory",
+                s44_concern_reason="Benchmark",
+                screening_outcome=route if commissioned else "discretionary",
+                screened_on=received + timedelta(days=10),
+            )
+            early = [
+                ("referred", received),
+                ("screening", received + timedelta(days=3)),
+                ("information_gathering", received + timedelta(days=14)),
+                ("awaiting_decision", decided - timedelta(days=10)),
+            ]
         else:
-            row.update(notified_on=received + timedelta(days=rng.randint(1, 6)),
-                       rapid_review_sent_on=received + timedelta(days=rng.randint(14, 25)),
-                       rapid_review_reasons="Benchmark", lcspr_criteria=["improvements_needed"])
-            early = [("notified", received), ("rapid_review", received + timedelta(days=2)),
-                     ("awaiting_decision", row["rapid_review_sent_on"])]
+            row.update(
+                notified_on=received + timedelta(days=rng.randint(1, 6)),
+                rapid_review_sent_on=received + timedelta(days=rng.randint(14, 25)),
+                rapid_review_reasons="Benchmark",
+                lcspr_criteria=["improvements_needed"],
+            )
+            early = [
+                ("notified", received),
+                ("rapid_review", received + timedelta(days=2)),
+                ("awaiting_decision", row["rapid_review_sent_on"]),
+            ]
         state = early[0][0]
         for name, when in early:
             if when <= TODAY:
                 state = name
         if decided <= TODAY:
-            row.update(recommendation=route if commissioned else "not_commissioned", recommended_on=decided - timedelta(days=10),
-                       recommendation_reason="Benchmark", decision=route if commissioned else "not_commissioned",
-                       decision_reason="Benchmark", decided_on=decided)
+            row.update(
+                recommendation=route if commissioned else "not_commissioned",
+                recommended_on=decided - timedelta(days=10),
+                recommendation_reason="Benchmark",
+                decision=route if commissioned else "not_commissioned",
+                decision_reason="Benchmark",
+                decided_on=decided,
+            )
             if not commissioned:
                 state = "not_commissioned" if kind == "sar" else "no_lcspr"
             else:
                 state = "commissioned" if kind == "sar" else "lcspr_commissioned"
                 row["report_due_on"] = decided + relativedelta(months=6)
-                row.update(terms_of_reference="Benchmark", methodology="learning_together", reviewer="Reviewer",
-                           contract_value_pence=rng.randint(400, 1200) * 1000)
+                row.update(
+                    terms_of_reference="Benchmark",
+                    methodology="learning_together",
+                    reviewer="Reviewer",
+                    contract_value_pence=rng.randint(400, 1200) * 1000,
+                )
                 for name, when, extra in (
-                        ("in_review", started, {"review_started_on": started, "period_from": received - timedelta(days=700),
-                                                "period_to": received}),
-                        ("draft_report", draft, {"draft_received_on": draft, "family_invited": True}),
-                        ("signed_off", signed, {"quality_checked_on": signed, "quality_check_passed": True,
-                                                "quality_check_notes": "Benchmark", "signed_off_on": signed}),
-                        ("published", published, {"published": True, "publication_decided_on": published,
-                                                  "published_on": published, "family_informed": "yes",
-                                                  "publication_url": "https://partnership.example/report"}),
-                        ("action_monitoring", monitoring, {"monitoring_started_on": monitoring}),
-                        ("closed", closed, {"closed_on": closed})):
+                    (
+                        "in_review",
+                        started,
+                        {
+                            "review_started_on": started,
+                            "period_from": received - timedelta(days=700),
+                            "period_to": received,
+                        },
+                    ),
+                    ("draft_report", draft, {"draft_received_on": draft, "family_invited": True}),
+                    (
+                        "signed_off",
+                        signed,
+                        {
+                            "quality_checked_on": signed,
+                            "quality_check_passed": True,
+                            "quality_check_notes": "Benchmark",
+                            "signed_off_on": signed,
+                        },
+                    ),
+                    (
+                        "published",
+                        published,
+                        {
+                            "published": True,
+                            "publication_decided_on": published,
+                            "published_on": published,
+                            "family_informed": "yes",
+                            "publication_url": "https://partnership.example/report",
+                        },
+                    ),
+                    ("action_monitoring", monitoring, {"monitoring_started_on": monitoring}),
+                    ("closed", closed, {"closed_on": closed}),
+                ):
                     if when > TODAY:
                         break
                     state = name
@@ -128,12 +188,28 @@ def generate(ctx) -> None:
                             row["paused_since"] = pause_start
                         else:
                             row["paused_days"] = paused_days
-                        pauses.append({"review_id": rid, "started_on": pause_start, "ended_on": ended,
-                                       "process": "criminal_trial", "reason": "Benchmark trial",
-                                       "expected_resume_on": pause_end})
+                        pauses.append(
+                            {
+                                "review_id": rid,
+                                "started_on": pause_start,
+                                "ended_on": ended,
+                                "process": "criminal_trial",
+                                "reason": "Benchmark trial",
+                                "expected_resume_on": pause_end,
+                            }
+                        )
                 if state in ("published", "action_monitoring", "closed"):
-                    finished.append((rid, area, "adults" if kind == "sar" else "children", reference, row["group_id"],
-                                     published, state))
+                    finished.append(
+                        (
+                            rid,
+                            area,
+                            "adults" if kind == "sar" else "children",
+                            reference,
+                            row["group_id"],
+                            published,
+                            state,
+                        )
+                    )
         row["state"] = state
         reviews.append(row)
         named = rng.sample(org_ids, k=4)
@@ -142,12 +218,26 @@ def generate(ctx) -> None:
             for o in named[:3]:
                 sent = received + timedelta(days=14)
                 returned = rng.random() < 0.85 or state in ("closed", "published", "action_monitoring")
-                requests.append({
-                    "review_id": rid, "organisation_id": o, "request": "Chronology", "sent_on": sent,
-                    "due_on": sent + timedelta(days=28), "condition_1": True, "condition_2": True, "condition_3": True,
-                    "condition_4": False, "status": "returned" if returned else "sent", "response": "Benchmark" if returned else None,
-                    "returned_on": sent + timedelta(days=20) if returned else None, "chase_count": 0,
-                    "version": 1, "created_at": now, "updated_at": now})
+                requests.append(
+                    {
+                        "review_id": rid,
+                        "organisation_id": o,
+                        "request": "Chronology",
+                        "sent_on": sent,
+                        "due_on": sent + timedelta(days=28),
+                        "condition_1": True,
+                        "condition_2": True,
+                        "condition_3": True,
+                        "condition_4": False,
+                        "status": "returned" if returned else "sent",
+                        "response": "Benchmark" if returned else None,
+                        "returned_on": sent + timedelta(days=20) if returned else None,
+                        "chase_count": 0,
+                        "version": 1,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                )
     columns = [c.name for c in Review.__table__.columns]
     reviews = [{c: r.get(c) for c in columns} for r in reviews]  # one shape for the bulk insert
     ctx.insert(Review.__table__, reviews, "reviews")
@@ -162,8 +252,16 @@ def generate(ctx) -> None:
     for rid, area, arm, reference, group, published, state in finished:
         for number in range(1, 6):
             rec_id += 1
-            recs.append({"id": rec_id, "review_id": rid, "number": number, "text": f"Recommendation {number}",
-                         "created_at": now, "updated_at": now})
+            recs.append(
+                {
+                    "id": rec_id,
+                    "review_id": rid,
+                    "number": number,
+                    "text": f"Recommendation {number}",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
             rec_meta.append((rec_id, area, arm, reference, group, published, state))
     ctx.insert(ReviewRecommendation.__table__, recs, "review recommendations")
     actions, history = [], []
@@ -175,21 +273,48 @@ def generate(ctx) -> None:
         if state == "closed":
             status = "completed" if roll < 0.93 else "not_implemented"
         else:
-            status = "completed" if (due < TODAY and roll < 0.6) else ("not_implemented" if roll > 0.97 else
-                                                                       rng.choice(["open", "in_progress"]))
+            status = (
+                "completed"
+                if (due < TODAY and roll < 0.6)
+                else ("not_implemented" if roll > 0.97 else rng.choice(["open", "in_progress"]))
+            )
         aid = first_action + j
-        actions.append({
-            "id": aid, "title": f"Benchmark review action {j}", "source_type": "review", "source_id": rec,
-            "source_label": reference, "group_id": group, "owner_organisation_id": rng.choice(org_ids),
-            "due_date": due, "status": status, "area": area, "arm": arm, "restricted": True,
-            "completed_on": min(due, TODAY) if status == "completed" else None,
-            "closure_reason": "Superseded by national guidance" if status == "not_implemented" else None,
-            "version": 1, "created_at": now, "updated_at": now})
+        actions.append(
+            {
+                "id": aid,
+                "title": f"Benchmark review action {j}",
+                "source_type": "review",
+                "source_id": rec,
+                "source_label": reference,
+                "group_id": group,
+                "owner_organisation_id": rng.choice(org_ids),
+                "due_date": due,
+                "status": status,
+                "area": area,
+                "arm": arm,
+                "restricted": True,
+                "completed_on": min(due, TODAY) if status == "completed" else None,
+                "closure_reason": "Superseded by national guidance" if status == "not_implemented" else None,
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
         if status == "not_implemented":
             closed_at = datetime.combine(min(due, TODAY), datetime.min.time(), UTC)
-            history.append({"lifecycle": "action", "entity_id": aid, "trigger": "close_not_implemented",
-                            "from_state": "in_progress", "to_state": "not_implemented", "actor_label": "bench",
-                            "at": closed_at, "comment": "Superseded by national guidance", "data": {}})
+            history.append(
+                {
+                    "lifecycle": "action",
+                    "entity_id": aid,
+                    "trigger": "close_not_implemented",
+                    "from_state": "in_progress",
+                    "to_state": "not_implemented",
+                    "actor_label": "bench",
+                    "at": closed_at,
+                    "comment": "Superseded by national guidance",
+                    "data": {},
+                }
+            )
     ctx.insert(Action.__table__, actions, "review actions")
     ctx.insert(WorkflowHistory.__table__, history, "action history")
     ctx.ids["review_actions"] = [a["id"] for a in actions]

@@ -34,12 +34,12 @@ class ActionSchema(Schema):
     area = fields.String(dump_only=True, attribute="area.value")
     completed_on = fields.Date(dump_only=True, allow_none=True)
     closure_reason = fields.String(dump_only=True, allow_none=True)
-    overdue = fields.Function(lambda a: a.is_overdue(today()),
-                              dump_only=True)
+    overdue = fields.Function(lambda a: a.is_overdue(today()), dump_only=True)
 
 
-ActionResource = Schema.from_dict({**ActionSchema._declared_fields, **workflow_fields(action_lifecycle)},
-                                  name="ActionResource")
+ActionResource = Schema.from_dict(
+    {**ActionSchema._declared_fields, **workflow_fields(action_lifecycle)}, name="ActionResource"
+)
 
 
 class ActionUpdateSchema(PatchSchema):
@@ -75,10 +75,18 @@ class ProgressSchema(Schema):
 def list_actions(args):
     """The actions you may see (the office and chair: all; partners: their organisation's
     and their groups'), filtered."""
-    rows, total = svc.list_actions(current_user, svc.ActionFilters(
-        status=args.get("status"), organisation_id=args.get("organisation_id"),
-        source_type=args.get("source_type"), group_id=args.get("group_id"), overdue=args["overdue"],
-        page=args["page"], per_page=args["per_page"]))
+    rows, total = svc.list_actions(
+        current_user,
+        svc.ActionFilters(
+            status=args.get("status"),
+            organisation_id=args.get("organisation_id"),
+            source_type=args.get("source_type"),
+            group_id=args.get("group_id"),
+            overdue=args["overdue"],
+            page=args["page"],
+            per_page=args["per_page"],
+        ),
+    )
     return page(rows, total, args)
 
 
@@ -121,8 +129,9 @@ def list_updates(action_id: int):
 @blp.response(201, ProgressSchema)
 def post_update(body, action_id: int):
     """Post progress on your organisation's action (evidence files go through the page)."""
-    return svc.add_update(svc.get_action(action_id, current_user), current_user, text=body["text"],
-                          progress=body.get("progress"))
+    return svc.add_update(
+        svc.get_action(action_id, current_user), current_user, text=body["text"], progress=body.get("progress")
+    )
 
 
 add_workflow_endpoints(blp, "/actions", action_lifecycle, ActionResource, readers=access.roles(*READERS))

@@ -41,10 +41,14 @@ def _filters() -> svc.ActionFilters:
     source = request.args.get("source") or None
     if source and source not in ActionSource.__members__:
         abort(400)
-    return svc.ActionFilters(status=None if status == "all" else status,
-                             organisation_id=int_arg("organisation"), source_type=source,
-                             group_id=int_arg("group"), overdue=request.args.get("overdue") == "1",
-                             page=int_arg("page", 1) or 1)
+    return svc.ActionFilters(
+        status=None if status == "all" else status,
+        organisation_id=int_arg("organisation"),
+        source_type=source,
+        group_id=int_arg("group"),
+        overdue=request.args.get("overdue") == "1",
+        page=int_arg("page", 1) or 1,
+    )
 
 
 @bp.route("/actions")
@@ -54,15 +58,25 @@ def log():
     rows, total = svc.list_actions(current_user, f)
     latest = svc.latest_updates([a.id for a in rows])
     orgs = db.session.scalars(sa.select(Organisation).order_by(Organisation.name)).all()
-    return render_template("actions/log.html", actions=rows, total=total, f=f, latest=latest, orgs=orgs,
-                           status=request.args.get("status") or "open", today=today(), statuses=ActionStatus,
-                           sources=ActionSource)
+    return render_template(
+        "actions/log.html",
+        actions=rows,
+        total=total,
+        f=f,
+        latest=latest,
+        orgs=orgs,
+        status=request.args.get("status") or "open",
+        today=today(),
+        statuses=ActionStatus,
+        sources=ActionSource,
+    )
 
 
 def _form_choices(form: ActionForm, organisation_id: int | None) -> None:
     form.owner_organisation_id.choices = choices(
         db.session.scalars(sa.select(Organisation).where(Organisation.state != "left").order_by(Organisation.name)),
-        blank="Select an organisation")
+        blank="Select an organisation",
+    )
     people = sa.select(Person).where(Person.active.is_(True)).order_by(Person.name)
     if organisation_id:
         people = people.where(Person.organisation_id == organisation_id)
@@ -78,11 +92,15 @@ def new():
     if form.validate_on_submit():
         try:
             action = svc.create_action(
-                title=form.title.data, description=form.description.data,
+                title=form.title.data,
+                description=form.description.data,
                 owner_organisation_id=int(form.owner_organisation_id.data),
                 owner_person_id=int(form.owner_person_id.data) if form.owner_person_id.data else None,
-                due_date=form.due_date.data, source_type=ActionSource.other,
-                source_label=(form.source_label.data or "").strip() or None, created_by_id=current_user.id)
+                due_date=form.due_date.data,
+                source_type=ActionSource.other,
+                source_label=(form.source_label.data or "").strip() or None,
+                created_by_id=current_user.id,
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
@@ -102,18 +120,31 @@ def action(action_id: int):
             abort(403)
         if form.validate_on_submit():
             try:
-                evidence = storage.save_upload(form.evidence.data, purpose="evidence", field="evidence",
-                                               uploaded_by_id=current_user.id, required=False)
+                evidence = storage.save_upload(
+                    form.evidence.data,
+                    purpose="evidence",
+                    field="evidence",
+                    uploaded_by_id=current_user.id,
+                    required=False,
+                )
                 svc.add_update(a, current_user, text=form.text.data, progress=form.progress.data, evidence=evidence)
             except ServiceError as exc:
                 extra = form_failed(form, exc)
             else:
                 flash("Progress recorded", "success")
                 return redirect(url_for("actions.action", action_id=a.id))
-    return render_template("actions/action.html", a=a, updates=svc.updates_of(a), form=form,
-                           summary=_summary(form, extra), can_update=svc.may_update(a, current_user),
-                           options=action_lifecycle.options(a, current_user), lifecycle=action_lifecycle,
-                           history=action_lifecycle.history(a.id), today=today())
+    return render_template(
+        "actions/action.html",
+        a=a,
+        updates=svc.updates_of(a),
+        form=form,
+        summary=_summary(form, extra),
+        can_update=svc.may_update(a, current_user),
+        options=action_lifecycle.options(a, current_user),
+        lifecycle=action_lifecycle,
+        history=action_lifecycle.history(a.id),
+        today=today(),
+    )
 
 
 @bp.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
@@ -129,11 +160,15 @@ def edit(action_id: int):
     extra = {}
     if form.validate_on_submit():
         try:
-            svc.update_action(a, version=int(form.version.data or 0) or None, title=form.title.data,
-                              description=form.description.data,
-                              owner_organisation_id=int(form.owner_organisation_id.data),
-                              owner_person_id=int(form.owner_person_id.data) if form.owner_person_id.data else None,
-                              due_date=form.due_date.data)
+            svc.update_action(
+                a,
+                version=int(form.version.data or 0) or None,
+                title=form.title.data,
+                description=form.description.data,
+                owner_organisation_id=int(form.owner_organisation_id.data),
+                owner_person_id=int(form.owner_person_id.data) if form.owner_person_id.data else None,
+                due_date=form.due_date.data,
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
@@ -149,18 +184,40 @@ def evidence(action_id: int, update_id: int):
     update = db.session.get(ActionUpdate, update_id)
     if update is None or update.action_id != a.id or update.evidence is None:
         abort(404)
-    return storage.send_stored(update.evidence, f"action-{a.id}-evidence-{update.id}.{update.evidence.storage_key.rsplit('.', 1)[-1]}")
+    return storage.send_stored(
+        update.evidence, f"action-{a.id}-evidence-{update.id}.{update.evidence.storage_key.rsplit('.', 1)[-1]}"
+    )
 
 
-home.count({Role.business_office, Role.partner_member, Role.independent_chair}, 30, "Overdue actions",
-           lambda u: url_for("actions.log", overdue=1), "past their due date",
-           lambda u: svc.home_count(u, overdue=True), key="actions.overdue", kind=home.DUE)
-home.count({Role.partner_member}, 31, "Your organisation's open actions",
-           lambda u: url_for("actions.log", organisation=u.organisation_id),
-           lambda n, x: f"{x['overdue'] or 0} past their due date" if x.get("overdue") else "none past its due date",
-           lambda u: svc.home_count(u, own_organisation=True), key="actions.organisation", kind=home.TASK,
-           extras={"overdue": lambda u: svc.home_count(u, overdue=True, own_organisation=True)})
-home.count({Role.subgroup_chair}, 12, "Your groups' open actions", lambda u: url_for("actions.log"),
-           lambda n, x: f"{x['overdue'] or 0} past their due date" if x.get("overdue") else "none past its due date",
-           lambda u: svc.home_count(u, chaired_groups=True), key="actions.chaired_groups", kind=home.TASK,
-           extras={"overdue": lambda u: svc.home_count(u, overdue=True, chaired_groups=True)})
+home.count(
+    {Role.business_office, Role.partner_member, Role.independent_chair},
+    30,
+    "Overdue actions",
+    lambda u: url_for("actions.log", overdue=1),
+    "past their due date",
+    lambda u: svc.home_count(u, overdue=True),
+    key="actions.overdue",
+    kind=home.DUE,
+)
+home.count(
+    {Role.partner_member},
+    31,
+    "Your organisation's open actions",
+    lambda u: url_for("actions.log", organisation=u.organisation_id),
+    lambda n, x: f"{x['overdue'] or 0} past their due date" if x.get("overdue") else "none past its due date",
+    lambda u: svc.home_count(u, own_organisation=True),
+    key="actions.organisation",
+    kind=home.TASK,
+    extras={"overdue": lambda u: svc.home_count(u, overdue=True, own_organisation=True)},
+)
+home.count(
+    {Role.subgroup_chair},
+    12,
+    "Your groups' open actions",
+    lambda u: url_for("actions.log"),
+    lambda n, x: f"{x['overdue'] or 0} past their due date" if x.get("overdue") else "none past its due date",
+    lambda u: svc.home_count(u, chaired_groups=True),
+    key="actions.chaired_groups",
+    kind=home.TASK,
+    extras={"overdue": lambda u: svc.home_count(u, overdue=True, chaired_groups=True)},
+)

@@ -18,23 +18,32 @@ ROLE_CHOICES = [(r.value, r.label) for r in Role]
 
 
 class NewUserForm(FlaskForm):
-    email = EmailField("Email address", widget=GovTextInput(), validators=[
-        Required("Enter the email address"),
-        EmailAddress()])
-    password = PasswordField("Temporary password", widget=GovPasswordInput(),
-                             description="At least 12 characters. Ask the user to change it when they first sign in.",
-                             validators=[Required("Enter a temporary password")])
-    roles = SelectMultipleField("Roles", widget=GovCheckboxesInput(), choices=ROLE_CHOICES,
-                                validators=[Required("Select at least one role")])
-    organisation_id = SelectField("Organisation", widget=GovSelect(), validators=[Optional()],
-                                  description="Required for partner members: the organisation they represent")
+    email = EmailField(
+        "Email address", widget=GovTextInput(), validators=[Required("Enter the email address"), EmailAddress()]
+    )
+    password = PasswordField(
+        "Temporary password",
+        widget=GovPasswordInput(),
+        description="At least 12 characters. Ask the user to change it when they first sign in.",
+        validators=[Required("Enter a temporary password")],
+    )
+    roles = SelectMultipleField(
+        "Roles", widget=GovCheckboxesInput(), choices=ROLE_CHOICES, validators=[Required("Select at least one role")]
+    )
+    organisation_id = SelectField(
+        "Organisation",
+        widget=GovSelect(),
+        validators=[Optional()],
+        description="Required for partner members: the organisation they represent",
+    )
     person_id = SelectField("Person in the directory", widget=GovSelect(), validators=[Optional()])
 
 
 class EditUserForm(FlaskForm):
     version = HiddenField()
-    roles = SelectMultipleField("Roles", widget=GovCheckboxesInput(), choices=ROLE_CHOICES,
-                                validators=[Required("Select at least one role")])
+    roles = SelectMultipleField(
+        "Roles", widget=GovCheckboxesInput(), choices=ROLE_CHOICES, validators=[Required("Select at least one role")]
+    )
     organisation_id = SelectField("Organisation", widget=GovSelect(), validators=[Optional()])
 
 

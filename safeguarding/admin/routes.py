@@ -57,15 +57,21 @@ def new_user():
     form = NewUserForm()
     form.organisation_id.choices = _org_choices()
     form.person_id.choices = choices(
-        db.session.scalars(sa.select(Person).where(Person.active.is_(True)).order_by(Person.name)), blank="Not linked")
+        db.session.scalars(sa.select(Person).where(Person.active.is_(True)).order_by(Person.name)), blank="Not linked"
+    )
     extra = {}
     if form.validate_on_submit():
         org = db.session.get(Organisation, int(form.organisation_id.data)) if form.organisation_id.data else None
         person = db.session.get(Person, int(form.person_id.data)) if form.person_id.data else None
         try:
-            user = accounts.create_user(email=form.email.data, password=form.password.data,
-                                        roles=[Role(r) for r in form.roles.data], organisation=org, person=person,
-                                        granted_by=current_user)
+            user = accounts.create_user(
+                email=form.email.data,
+                password=form.password.data,
+                roles=[Role(r) for r in form.roles.data],
+                organisation=org,
+                person=person,
+                granted_by=current_user,
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
@@ -95,8 +101,13 @@ def user(user_id: int):
         else:
             flash(f"Roles of {u.email} updated", "success")
             return redirect(url_for("admin.user", user_id=u.id))
-    return render_template("admin/user.html", u=u, form=form, summary=_summary(form, extra),
-                           confirm=ConfirmUserForm(version=str(u.version)))
+    return render_template(
+        "admin/user.html",
+        u=u,
+        form=form,
+        summary=_summary(form, extra),
+        confirm=ConfirmUserForm(version=str(u.version)),
+    )
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["GET", "POST"])

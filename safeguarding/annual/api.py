@@ -26,38 +26,54 @@ READERS = svc.READERS
 
 class AnnualReportSectionSchema(Schema):
     id = fields.Integer()
-    key = fields.String(metadata={"description": "foreword, priorities, meetings, members, sars, csprs, budget, "
-                                                 "disputes, next_year, and any section other features register"})
+    key = fields.String(
+        metadata={
+            "description": "foreword, priorities, meetings, members, sars, csprs, budget, "
+            "disputes, next_year, and any section other features register"
+        }
+    )
     heading = fields.String()
     kind = fields.Function(lambda s: s.kind.value, metadata={"description": "data (generated) or narrative"})
     order = fields.Integer()
     state = fields.Function(lambda s: s.state.value)
     summary = fields.String(metadata={"description": "What the report says: the edited text or the generated summary"})
     generated_summary = fields.String(allow_none=True)
-    text = fields.String(allow_none=True, metadata={"description": "The narrative, or the office's edit of the summary"})
+    text = fields.String(
+        allow_none=True, metadata={"description": "The narrative, or the office's edit of the summary"}
+    )
     writer_person_id = fields.Integer(allow_none=True)
     due_on = fields.Date(allow_none=True)
     chair_comment = fields.String(allow_none=True)
-    figures = fields.Dict(metadata={"description": "{'variants': [{'label', 'arm', 'area', 'figures': [{'key', "
-                                                   "'label', 'value', 'format'}], 'tables', 'charts', 'summary'}]}: "
-                                                   "the whole partnership first, then each arm and council area"})
+    figures = fields.Dict(
+        metadata={
+            "description": "{'variants': [{'label', 'arm', 'area', 'figures': [{'key', "
+            "'label', 'value', 'format'}], 'tables', 'charts', 'summary'}]}: "
+            "the whole partnership first, then each arm and council area"
+        }
+    )
 
 
 class AnnualReportSchema(Schema):
     id = fields.Integer(dump_only=True)
-    financial_year = fields.Function(lambda r: financial_year_label(r.financial_year),
-                                     metadata={"description": "Like 2025-26"})
+    financial_year = fields.Function(
+        lambda r: financial_year_label(r.financial_year), metadata={"description": "Like 2025-26"}
+    )
     title = fields.Function(svc.title)
     figures_taken_at = fields.DateTime(allow_none=True)
     approved_on = fields.Date(allow_none=True)
     published_on = fields.Date(allow_none=True)
-    links = fields.Function(lambda r: {"pdf": f"/api/v1/annual-reports/{r.id}.pdf",
-                                       "docx": f"/api/v1/annual-reports/{r.id}.docx",
-                                       "sections": f"/api/v1/annual-reports/{r.id}/sections"})
+    links = fields.Function(
+        lambda r: {
+            "pdf": f"/api/v1/annual-reports/{r.id}.pdf",
+            "docx": f"/api/v1/annual-reports/{r.id}.docx",
+            "sections": f"/api/v1/annual-reports/{r.id}/sections",
+        }
+    )
 
 
-AnnualReportResource = Schema.from_dict({**AnnualReportSchema._declared_fields,
-                                         **workflow_fields(annual_report_lifecycle)}, name="AnnualReportResource")
+AnnualReportResource = Schema.from_dict(
+    {**AnnualReportSchema._declared_fields, **workflow_fields(annual_report_lifecycle)}, name="AnnualReportResource"
+)
 
 
 class AnnualReportStartSchema(Schema):
@@ -76,8 +92,12 @@ class SectionWriterSchema(Schema):
 
 
 class ChairCommentsSchema(Schema):
-    comments = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True), required=True,
-                           metadata={"description": "section id → the chair's comment (empty clears it)"})
+    comments = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(allow_none=True),
+        required=True,
+        metadata={"description": "section id → the chair's comment (empty clears it)"},
+    )
 
 
 def _year(label: str) -> int:
@@ -95,7 +115,7 @@ def list_reports(args):
     """The annual reports you may see (drafts: the office, the chair and sections' writers)."""
     rows = [r for r in svc.list_reports() if svc.may_see_draft(r, current_user)]
     start = (args["page"] - 1) * args["per_page"]
-    return page(rows[start:start + args["per_page"]], len(rows), args)
+    return page(rows[start : start + args["per_page"]], len(rows), args)
 
 
 @blp.route("/annual-reports", methods=["POST"])
@@ -146,8 +166,14 @@ def update_section(body, report_id: int, section_id: int):
 @blp.response(200, AnnualReportSectionSchema)
 def assign_writer(body, report_id: int, section_id: int):
     r = svc.get_report(report_id, current_user)
-    return svc.assign_writer(r, _section(r, section_id), current_user, version=body["version"],
-                             person_id=body["person_id"], due_on=body["due_on"])
+    return svc.assign_writer(
+        r,
+        _section(r, section_id),
+        current_user,
+        version=body["version"],
+        person_id=body["person_id"],
+        due_on=body["due_on"],
+    )
 
 
 @blp.route("/annual-reports/<int:report_id>/comments", methods=["PUT"])
@@ -178,5 +204,11 @@ def download(report_id: int, fmt: str) -> Any:
     return documents.send_file(data, f"annual-report-{financial_year_label(r.financial_year)}.{fmt}")
 
 
-add_workflow_endpoints(blp, "/annual-reports", annual_report_lifecycle, AnnualReportResource,
-                       readers=access.roles(*READERS), history_readers=access.roles(*svc.WRITERS))
+add_workflow_endpoints(
+    blp,
+    "/annual-reports",
+    annual_report_lifecycle,
+    AnnualReportResource,
+    readers=access.roles(*READERS),
+    history_readers=access.roles(*svc.WRITERS),
+)

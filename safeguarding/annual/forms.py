@@ -7,8 +7,9 @@ from safeguarding.forms import DateField, FlaskForm, GovSelect, GovTextArea, Req
 
 
 class StartForm(FlaskForm):
-    financial_year = SelectField("Financial year", widget=GovSelect(),
-                                 validators=[Required("Select the financial year the report covers")])
+    financial_year = SelectField(
+        "Financial year", widget=GovSelect(), validators=[Required("Select the financial year the report covers")]
+    )
 
 
 class SectionTextForm(VersionedForm):
@@ -17,8 +18,12 @@ class SectionTextForm(VersionedForm):
 
 class WriterForm(VersionedForm):
     person_id = SelectField("Writer", widget=GovSelect(), validators=[Required("Select who will write the section")])
-    due_on = DateField("Due date", what="the date the section is due", description="For example, 27 3 2027",
-                       validators=[Required("Enter the date the section is due")])
+    due_on = DateField(
+        "Due date",
+        what="the date the section is due",
+        description="For example, 27 3 2027",
+        validators=[Required("Enter the date the section is due")],
+    )
 
 
 class ReturnForm(VersionedForm):

@@ -39,8 +39,13 @@ CHAIR = svc.CHAIR
 
 nav.add("Annual report", "annual.index", order=70)
 
-STATE_COLOURS = {"drafting": "blue", "submitted": "yellow", "changes_requested": "orange", "approved": "turquoise",
-                 "published": "green"}
+STATE_COLOURS = {
+    "drafting": "blue",
+    "submitted": "yellow",
+    "changes_requested": "orange",
+    "approved": "turquoise",
+    "published": "green",
+}
 
 
 def _summary(form, extra=None):
@@ -63,9 +68,16 @@ def index():
     started = {r.financial_year for r in svc.list_reports()}
     this_year = financial_year_start(today())
     form.financial_year.choices = [("", "Select a year")] + [
-        (str(y), financial_year_title(y)) for y in range(this_year, this_year - 12, -1) if y not in started]
-    return render_template("annual/index.html", reports=reports, form=form, colours=STATE_COLOURS,
-                           title_of=svc.title, may_start=current_user.has_role(*OFFICE))
+        (str(y), financial_year_title(y)) for y in range(this_year, this_year - 12, -1) if y not in started
+    ]
+    return render_template(
+        "annual/index.html",
+        reports=reports,
+        form=form,
+        colours=STATE_COLOURS,
+        title_of=svc.title,
+        may_start=current_user.has_role(*OFFICE),
+    )
 
 
 @bp.route("/annual-reports/new", methods=["POST"])
@@ -74,7 +86,8 @@ def new():
     form = StartForm()
     this_year = financial_year_start(today())
     form.financial_year.choices = [("", "Select a year")] + [
-        (str(y), financial_year_title(y)) for y in range(this_year, this_year - 12, -1)]
+        (str(y), financial_year_title(y)) for y in range(this_year, this_year - 12, -1)
+    ]
     extra = {}
     if form.validate_on_submit():
         try:
@@ -85,8 +98,15 @@ def new():
             flash(f"{svc.title(report)} started: its figures are taken from the records", "success")
             return _back(report)
     reports = [r for r in svc.list_reports() if svc.may_see_draft(r, current_user)]
-    return render_template("annual/index.html", reports=reports, form=form, colours=STATE_COLOURS,
-                           title_of=svc.title, may_start=True, summary=_summary(form, extra)), 400
+    return render_template(
+        "annual/index.html",
+        reports=reports,
+        form=form,
+        colours=STATE_COLOURS,
+        title_of=svc.title,
+        may_start=True,
+        summary=_summary(form, extra),
+    ), 400
 
 
 @bp.route("/annual-reports/<int:report_id>")
@@ -96,11 +116,23 @@ def report(report_id: int):
     options = [o for o in lifecycle.options(r, current_user) if o.trigger != "request_changes"]
     may_return = lifecycle.may_fire(r, current_user, "request_changes")
     return render_template(
-        "annual/report.html", r=r, title=svc.title(r), lifecycle=lifecycle, options=options, may_return=may_return,
-        history=lifecycle.history(r.id), colours=STATE_COLOURS, svc=svc, taken_on=svc.taken_on(r),
-        refresh=RefreshForm(version=str(r.version)) if r.state in svc.EDITABLE and current_user.has_role(*OFFICE)
-        else None, recipients=svc.recipients_of(r) if r.state == AnnualReportState.published else [],
-        office=current_user.has_role(*OFFICE), label=financial_year_label(r.financial_year))
+        "annual/report.html",
+        r=r,
+        title=svc.title(r),
+        lifecycle=lifecycle,
+        options=options,
+        may_return=may_return,
+        history=lifecycle.history(r.id),
+        colours=STATE_COLOURS,
+        svc=svc,
+        taken_on=svc.taken_on(r),
+        refresh=RefreshForm(version=str(r.version))
+        if r.state in svc.EDITABLE and current_user.has_role(*OFFICE)
+        else None,
+        recipients=svc.recipients_of(r) if r.state == AnnualReportState.published else [],
+        office=current_user.has_role(*OFFICE),
+        label=financial_year_label(r.financial_year),
+    )
 
 
 @bp.route("/annual-reports/<int:report_id>/refresh", methods=["POST"])
@@ -126,15 +158,20 @@ def edit_section(report_id: int, section_id: int):
     r = _report(report_id)
     s = svc.get_section(r, section_id)
     if not svc.may_edit(r, s, current_user):
-        if r.state not in svc.EDITABLE and (current_user.has_role(*OFFICE) or s.writer_person_id == current_user.person_id):
+        if r.state not in svc.EDITABLE and (
+            current_user.has_role(*OFFICE) or s.writer_person_id == current_user.person_id
+        ):
             flash("Sections can be edited only while the report is being drafted", "error")
             return _back(r)
         abort(403)
     form = SectionTextForm()
     narrative = s.kind == SectionKind.narrative
     form.text.label.text = s.heading if narrative else "Summary"
-    form.text.description = s.guidance if narrative else \
-        "The generated summary is shown; change it as needed. Leave it empty to go back to the generated summary."
+    form.text.description = (
+        s.guidance
+        if narrative
+        else "The generated summary is shown; change it as needed. Leave it empty to go back to the generated summary."
+    )
     if request.method == "GET":
         form.version.data = str(r.version)
         form.text.data = s.summary if not narrative else (s.text or "")
@@ -151,8 +188,9 @@ def edit_section(report_id: int, section_id: int):
         else:
             flash(f"‘{s.heading}’ saved", "success")
             return redirect(url_for("annual.report", report_id=r.id, _anchor=f"section-{s.key}"))
-    return render_template("annual/section_form.html", r=r, s=s, form=form, title=svc.title(r),
-                           summary=_summary(form, extra))
+    return render_template(
+        "annual/section_form.html", r=r, s=s, form=form, title=svc.title(r), summary=_summary(form, extra)
+    )
 
 
 @bp.route("/annual-reports/<int:report_id>/sections/<int:section_id>/writer", methods=["GET", "POST"])
@@ -163,7 +201,8 @@ def assign_writer(report_id: int, section_id: int):
     form = WriterForm()
     people = db.session.scalars(sa.select(Person).where(Person.active.is_(True)).order_by(Person.name))
     form.person_id.choices = [("", "Select a person")] + [
-        (str(p.id), f"{p.name} ({p.job_title})" if p.job_title else p.name) for p in people]
+        (str(p.id), f"{p.name} ({p.job_title})" if p.job_title else p.name) for p in people
+    ]
     if request.method == "GET":
         form.version.data = str(r.version)
         form.person_id.data = str(s.writer_person_id or "")
@@ -171,8 +210,14 @@ def assign_writer(report_id: int, section_id: int):
     extra = {}
     if form.validate_on_submit():
         try:
-            svc.assign_writer(r, s, current_user, version=form.version_value, person_id=int(form.person_id.data),
-                              due_on=form.due_on.data)
+            svc.assign_writer(
+                r,
+                s,
+                current_user,
+                version=form.version_value,
+                person_id=int(form.person_id.data),
+                due_on=form.due_on.data,
+            )
         except Conflict as exc:
             form_failed(form, exc)
             flash(exc.message, "error")
@@ -184,8 +229,9 @@ def assign_writer(report_id: int, section_id: int):
         else:
             flash(f"Writer assigned to ‘{s.heading}’", "success")
             return redirect(url_for("annual.report", report_id=r.id, _anchor=f"section-{s.key}"))
-    return render_template("annual/writer_form.html", r=r, s=s, form=form, title=svc.title(r),
-                           summary=_summary(form, extra))
+    return render_template(
+        "annual/writer_form.html", r=r, s=s, form=form, title=svc.title(r), summary=_summary(form, extra)
+    )
 
 
 @bp.route("/annual-reports/<int:report_id>/return", methods=["GET", "POST"])
@@ -208,8 +254,9 @@ def return_report(report_id: int):
         else:
             try:
                 svc.comment_on_sections(r, current_user, comments)
-                lifecycle.fire(r, "request_changes", user=current_user, version=form.version_value,
-                               comment=form.comment.data)
+                lifecycle.fire(
+                    r, "request_changes", user=current_user, version=form.version_value, comment=form.comment.data
+                )
             except Conflict as exc:
                 form_failed(form, exc)
                 flash(exc.message, "error")
@@ -220,8 +267,16 @@ def return_report(report_id: int):
                 flash("The report was returned to the business office with your comments", "success")
                 return _back(r)
     summary = error_summary(form, extra) if (form.errors or extra) else None
-    return render_template("annual/return.html", r=r, form=form, fields=fields, comments=comments,
-                           errors=extra, title=svc.title(r), summary=summary)
+    return render_template(
+        "annual/return.html",
+        r=r,
+        form=form,
+        fields=fields,
+        comments=comments,
+        errors=extra,
+        title=svc.title(r),
+        summary=summary,
+    )
 
 
 @bp.route("/annual-reports/<int:report_id>.<fmt>")
@@ -237,9 +292,23 @@ def download(report_id: int, fmt: str):
 
 # --- home page counts ---------------------------------------------------------------------------
 
-home.count({Role.independent_chair}, 40, "Annual report to review", "annual.index",
-           "submitted by the business office for your approval", svc.submitted_count_select,
-           key="annual.to_review", kind=home.APPROVAL)
-home.count({Role.partner_member, Role.subgroup_chair, Role.business_office, Role.independent_chair}, 41,
-           "Annual report sections to write", "annual.index", "assigned to you, not yet written",
-           svc.sections_due_select, key="annual.to_write", kind=home.TASK)
+home.count(
+    {Role.independent_chair},
+    40,
+    "Annual report to review",
+    "annual.index",
+    "submitted by the business office for your approval",
+    svc.submitted_count_select,
+    key="annual.to_review",
+    kind=home.APPROVAL,
+)
+home.count(
+    {Role.partner_member, Role.subgroup_chair, Role.business_office, Role.independent_chair},
+    41,
+    "Annual report sections to write",
+    "annual.index",
+    "assigned to you, not yet written",
+    svc.sections_due_select,
+    key="annual.to_write",
+    kind=home.TASK,
+)

@@ -44,9 +44,32 @@ from marshmallow.fields import (
 from safeguarding import validation
 
 __all__ = [
-    "URL", "Bool", "Boolean", "Constant", "Date", "DateTime", "Decimal", "Dict", "Email", "Enum", "Field",
-    "Float", "Function", "Int", "Integer", "List", "Mapping", "Method", "Nested", "Pluck", "Raw", "Str",
-    "String", "Time", "Tuple", "Url",
+    "URL",
+    "Bool",
+    "Boolean",
+    "Constant",
+    "Date",
+    "DateTime",
+    "Decimal",
+    "Dict",
+    "Email",
+    "Enum",
+    "Field",
+    "Float",
+    "Function",
+    "Int",
+    "Integer",
+    "List",
+    "Mapping",
+    "Method",
+    "Nested",
+    "Pluck",
+    "Raw",
+    "Str",
+    "String",
+    "Time",
+    "Tuple",
+    "Url",
 ]
 
 
@@ -66,9 +89,14 @@ class Integer(_ma.Integer):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.validators.insert(0, validate.Range(
-            min=validation.INT_MIN, max=validation.INT_MAX,
-            error=f"Must be a whole number between {validation.INT_MIN:,} and {validation.INT_MAX:,}"))
+        self.validators.insert(
+            0,
+            validate.Range(
+                min=validation.INT_MIN,
+                max=validation.INT_MAX,
+                error=f"Must be a whole number between {validation.INT_MIN:,} and {validation.INT_MAX:,}",
+            ),
+        )
 
     def _validated(self, value: Any) -> int:
         try:

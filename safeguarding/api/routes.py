@@ -14,8 +14,11 @@ blp = Blueprint("core_api", __name__, url_prefix="/api/v1", description="Shared 
 
 class WorkingDaysArgs(Schema):
     from_ = fields.Date(required=True, data_key="from", metadata={"description": "Start date (not counted)"})
-    days = fields.Integer(required=True, validate=validate.Range(min=0, max=2000),
-                          metadata={"description": "Number of working days to add"})
+    days = fields.Integer(
+        required=True,
+        validate=validate.Range(min=0, max=2000),
+        metadata={"description": "Number of working days to add"},
+    )
 
 
 class WorkingDaysResult(Schema):
@@ -52,9 +55,13 @@ class QueueItemSchema(Schema):
     count = fields.Integer(allow_none=True)
     href = fields.String(metadata={"description": "The page that lists them"})
     detail = fields.String()
-    kind = fields.String(metadata={"description": "`due` (deadline this week or passed), `approval` (waiting "
-                                                  "for your decision), `task` (work for you or your "
-                                                  "organisation) or `info`"})
+    kind = fields.String(
+        metadata={
+            "description": "`due` (deadline this week or passed), `approval` (waiting "
+            "for your decision), `task` (work for you or your "
+            "organisation) or `info`"
+        }
+    )
 
 
 class QueueSchema(Schema):

@@ -36,9 +36,12 @@ def patched(body: dict[str, Any], row: Any, schema: type[Schema], *, leave_out: 
 
 
 class PageArgs(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1), metadata={"description": "Page number, from 1"})
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200),
-                              metadata={"description": "Items per page (1–200)"})
+    page = fields.Integer(
+        load_default=1, validate=validate.Range(min=1), metadata={"description": "Page number, from 1"}
+    )
+    per_page = fields.Integer(
+        load_default=50, validate=validate.Range(min=1, max=200), metadata={"description": "Items per page (1–200)"}
+    )
 
 
 _page_schemas: dict[str, type[Schema]] = {}

@@ -1,7 +1,7 @@
 """The uniform workflow endpoints, added to a collection in one call:
 
-    POST /api/v1/<collection>/<id>/transitions  {"trigger", "version", "comment"?, ...fields}
-    GET  /api/v1/<collection>/<id>/history
+POST /api/v1/<collection>/<id>/transitions  {"trigger", "version", "comment"?, ...fields}
+GET  /api/v1/<collection>/<id>/history
 """
 
 from __future__ import annotations
@@ -27,8 +27,9 @@ def _parse_params(lifecycle: Lifecycle, trigger: str, body: dict[str, Any]) -> d
     try:
         return params_schema(spec)().load(extra)
     except ValidationError as exc:
-        raise ValidationFailed(errors={k: (v[0] if isinstance(v, list) else str(v))
-                                       for k, v in exc.messages.items()}) from None
+        raise ValidationFailed(
+            errors={k: (v[0] if isinstance(v, list) else str(v)) for k, v in exc.messages.items()}
+        ) from None
 
 
 def firers_of(lifecycle: Lifecycle, readers: Any = None) -> Any:
@@ -45,8 +46,16 @@ def firers_of(lifecycle: Lifecycle, readers: Any = None) -> Any:
     return access.roles(*sorted(roles)) if roles else access.nobody
 
 
-def add_workflow_endpoints(blp: Blueprint, collection: str, lifecycle: Lifecycle, resource_schema: type[Schema], *,
-                           load: Any = None, readers: Any = None, history_readers: Any = None) -> None:
+def add_workflow_endpoints(
+    blp: Blueprint,
+    collection: str,
+    lifecycle: Lifecycle,
+    resource_schema: type[Schema],
+    *,
+    load: Any = None,
+    readers: Any = None,
+    history_readers: Any = None,
+) -> None:
     """`collection` is the path under the blueprint's prefix (e.g. "/organisations").
     `load(entity_id, user)` returns the row or raises NotFound (need-to-know checks go
     there); defaults to the lifecycle's loader. `readers` is the access rule of the
@@ -61,8 +70,9 @@ def add_workflow_endpoints(blp: Blueprint, collection: str, lifecycle: Lifecycle
     def transitions(body: dict[str, Any], entity_id: int):
         row = loader(entity_id, current_user)
         params = _parse_params(lifecycle, body["trigger"], body)
-        lifecycle.fire(row, body["trigger"], user=current_user, version=body["version"],
-                       params=params, comment=body.get("comment"))
+        lifecycle.fire(
+            row, body["trigger"], user=current_user, version=body["version"], params=params, comment=body.get("comment")
+        )
         return row
 
     transitions.__name__ = f"{lifecycle.name}_transitions"
@@ -76,7 +86,9 @@ def add_workflow_endpoints(blp: Blueprint, collection: str, lifecycle: Lifecycle
     view = blp.alt_response(409, schema=ProblemSchema, description="Wrong state or stale version")(view)
     view = blp.alt_response(422, schema=ProblemSchema, description="Refused by a guard or validation")(view)
     view = blp.arguments(TransitionRequestSchema)(view)
-    blp.route(f"{collection}/<int:entity_id>/transitions", methods=["POST"], endpoint=f"{lifecycle.name}_transitions")(view)
+    blp.route(f"{collection}/<int:entity_id>/transitions", methods=["POST"], endpoint=f"{lifecycle.name}_transitions")(
+        view
+    )
 
     def history(entity_id: int):
         row = loader(entity_id, current_user)

@@ -18,8 +18,12 @@ from safeguarding.models import EscalationState, Role
 from safeguarding.services import attendance as svc
 from safeguarding.workflows.attendance import escalation_lifecycle
 
-blp = Blueprint("attendance_api", __name__, url_prefix="/api/v1",
-                description="Attendance monitoring: thresholds, escalation letters and the attendance report")
+blp = Blueprint(
+    "attendance_api",
+    __name__,
+    url_prefix="/api/v1",
+    description="Attendance monitoring: thresholds, escalation letters and the attendance report",
+)
 
 # As the pages (attendance/routes.py): no letters, escalations or thresholds for viewers;
 # the attendance report for them too.
@@ -31,12 +35,14 @@ OFFICE = (Role.business_office,)
 
 # --- policies ---------------------------------------------------------------------------------
 
+
 class PolicySchema(Schema):
     group_id = fields.Integer(dump_only=True)
     group = fields.Function(lambda p: p._group_name, dump_only=True)
     is_default = fields.Boolean(dump_only=True, metadata={"description": "The group uses the constitution's defaults"})
-    version = fields.Integer(dump_only=True, allow_none=True,
-                             metadata={"description": "null while the group uses the defaults"})
+    version = fields.Integer(
+        dump_only=True, allow_none=True, metadata={"description": "null while the group uses the defaults"}
+    )
     reminder_after = fields.Integer(dump_only=True)
     escalate_after = fields.Integer(dump_only=True)
     min_rate_percent = fields.Integer(dump_only=True)
@@ -47,8 +53,12 @@ class PolicySchema(Schema):
 
 
 class PolicyUpdateSchema(Schema):
-    version = fields.Integer(required=True, allow_none=True, strict=True,
-                             metadata={"description": "The policy's version (null while it uses the defaults)"})
+    version = fields.Integer(
+        required=True,
+        allow_none=True,
+        strict=True,
+        metadata={"description": "The policy's version (null while it uses the defaults)"},
+    )
     reminder_after = fields.Integer(strict=True)
     escalate_after = fields.Integer(strict=True)
     min_rate_percent = fields.Integer(strict=True)
@@ -98,6 +108,7 @@ def update_policy(body, group_id: int):
 
 # --- escalations ------------------------------------------------------------------------------
 
+
 class MissedSchema(Schema):
     meeting_id = fields.Integer()
     date = fields.String()
@@ -111,8 +122,9 @@ class EscalationSchema(Schema):
     group_id = fields.Integer(dump_only=True)
     group = fields.String(attribute="group.name", dump_only=True)
     episode_start_meeting_id = fields.Integer(dump_only=True)
-    trigger_reason = fields.Function(lambda e: e.trigger_reason.value, dump_only=True,
-                                     metadata={"description": "consecutive or low_rate"})
+    trigger_reason = fields.Function(
+        lambda e: e.trigger_reason.value, dump_only=True, metadata={"description": "consecutive or low_rate"}
+    )
     missed_meetings = fields.List(fields.Nested(MissedSchema), dump_only=True)
     represented_percent = fields.Integer(dump_only=True, allow_none=True)
     held_in_window = fields.Integer(dump_only=True, allow_none=True)
@@ -130,13 +142,16 @@ class EscalationSchema(Schema):
     closed_on = fields.Date(dump_only=True, allow_none=True)
 
 
-EscalationResource = Schema.from_dict({**EscalationSchema._declared_fields, **workflow_fields(escalation_lifecycle)},
-                                      name="EscalationResource")
+EscalationResource = Schema.from_dict(
+    {**EscalationSchema._declared_fields, **workflow_fields(escalation_lifecycle)}, name="EscalationResource"
+)
 
 
 class EscalationArgs(PageArgs):
-    state = fields.String(validate=validate.OneOf(["open", "closed", "all", *[s.value for s in EscalationState]]),
-                          metadata={"description": "open, closed, all (default) or a state"})
+    state = fields.String(
+        validate=validate.OneOf(["open", "closed", "all", *[s.value for s in EscalationState]]),
+        metadata={"description": "open, closed, all (default) or a state"},
+    )
     group_id = fields.Integer()
     organisation_id = fields.Integer()
 
@@ -149,9 +164,16 @@ def list_escalations(args):
     """The escalations you may see (the office and the chair: all; partner members: the
     letters sent to their own organisation), newest first."""
     state = args.get("state")
-    rows, total = svc.list_escalations(current_user, svc.EscalationFilters(
-        state=None if state in (None, "all") else state, group_id=args.get("group_id"),
-        organisation_id=args.get("organisation_id"), page=args["page"], per_page=args["per_page"]))
+    rows, total = svc.list_escalations(
+        current_user,
+        svc.EscalationFilters(
+            state=None if state in (None, "all") else state,
+            group_id=args.get("group_id"),
+            organisation_id=args.get("organisation_id"),
+            page=args["page"],
+            per_page=args["per_page"],
+        ),
+    )
     return page(rows, total, args)
 
 
@@ -178,11 +200,11 @@ def letter_docx(escalation_id: int):
     return documents.send_file(svc.letter_docx(e), f"{e.reference}-letter.docx")
 
 
-add_workflow_endpoints(blp, "/escalations", escalation_lifecycle, EscalationResource,
-                       readers=access.roles(*READERS))
+add_workflow_endpoints(blp, "/escalations", escalation_lifecycle, EscalationResource, readers=access.roles(*READERS))
 
 
 # --- the attendance report ----------------------------------------------------------------------
+
 
 class ReportArgs(Schema):
     group = fields.Integer(required=True, metadata={"description": "The group's id"})
@@ -222,8 +244,9 @@ class ReportSchema(Schema):
 def _wants_csv(args: dict[str, Any]) -> bool:
     if args.get("format"):
         return args["format"] == "csv"
-    return request.accept_mimetypes.best_match(["application/json", "text/csv"], default="application/json") \
-        == "text/csv"
+    return (
+        request.accept_mimetypes.best_match(["application/json", "text/csv"], default="application/json") == "text/csv"
+    )
 
 
 @blp.route("/reports/attendance", methods=["GET"])
@@ -236,14 +259,31 @@ def attendance_report(args):
     organisation only. JSON by default; CSV with `format=csv` or `Accept: text/csv`."""
     report = svc.attendance_report(current_user, args["group"], args.get("from_"), args.get("to"))
     if _wants_csv(args):
-        return Response(svc.report_csv(report), mimetype="text/csv", headers={
-            "Content-Disposition": f'attachment; filename="attendance-{report.group.id}-{report.start.isoformat()}-'
-                                   f'{report.end.isoformat()}.csv"'})
+        return Response(
+            svc.report_csv(report),
+            mimetype="text/csv",
+            headers={
+                "Content-Disposition": f'attachment; filename="attendance-{report.group.id}-{report.start.isoformat()}-'
+                f'{report.end.isoformat()}.csv"'
+            },
+        )
     return {
-        "group_id": report.group.id, "group": report.group.name, "start": report.start, "end": report.end,
+        "group_id": report.group.id,
+        "group": report.group.name,
+        "start": report.start,
+        "end": report.end,
         "meetings": [{"meeting_id": mid, "date": on} for mid, on in report.meetings],
-        "organisations": [{"organisation_id": r.organisation.id, "organisation": r.organisation.name, "held": r.held,
-                           "represented": r.represented, "percent": r.percent,
-                           "cells": [{"meeting_id": mid, "status": r.cells.get(mid, "Not a member")}
-                                     for mid, _ in report.meetings]} for r in report.rows],
+        "organisations": [
+            {
+                "organisation_id": r.organisation.id,
+                "organisation": r.organisation.name,
+                "held": r.held,
+                "represented": r.represented,
+                "percent": r.percent,
+                "cells": [
+                    {"meeting_id": mid, "status": r.cells.get(mid, "Not a member")} for mid, _ in report.meetings
+                ],
+            }
+            for r in report.rows
+        ],
     }

@@ -28,17 +28,26 @@ class PolicyForm(VersionedForm):
 
 
 for _name in POLICY_FIELDS:
-    setattr(PolicyForm, _name, WholeNumberField(
-        POLICY_LABELS[_name], widget=GovTextInput(),
-        validators=[InputRequired(f"Enter a whole number for “{POLICY_LABELS[_name].lower()}”")]))
+    setattr(
+        PolicyForm,
+        _name,
+        WholeNumberField(
+            POLICY_LABELS[_name],
+            widget=GovTextInput(),
+            validators=[InputRequired(f"Enter a whole number for “{POLICY_LABELS[_name].lower()}”")],
+        ),
+    )
 
 
 class LetterForm(FlaskForm):
     """The Chair's letter text, prefilled with the draft (editing, or approving)."""
 
     version = HiddenField()
-    letter_text = TextAreaField("Text of the letter", widget=GovTextArea(),
-                                description="The opening paragraphs, separated by a blank line. The meetings missed, "
-                                            "the attendance record, the constitution's words and the reply date are "
-                                            "added below them.",
-                                validators=[Required("Enter the text of the letter")])
+    letter_text = TextAreaField(
+        "Text of the letter",
+        widget=GovTextArea(),
+        description="The opening paragraphs, separated by a blank line. The meetings missed, "
+        "the attendance record, the constitution's words and the reply date are "
+        "added below them.",
+        validators=[Required("Enter the text of the letter")],
+    )

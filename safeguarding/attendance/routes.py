@@ -36,9 +36,16 @@ OFFICE = (Role.business_office,)
 
 nav.add("Attendance", "attendance.report", order=56)
 
-STATE_COLOURS = {"detected": "blue", "letter_drafted": "yellow", "letter_approved": "light-blue", "sent": "purple",
-                 "response_received": "turquoise", "resolved": "green", "escalated_to_board": "orange",
-                 "withdrawn": "grey"}
+STATE_COLOURS = {
+    "detected": "blue",
+    "letter_drafted": "yellow",
+    "letter_approved": "light-blue",
+    "sent": "purple",
+    "response_received": "turquoise",
+    "resolved": "green",
+    "escalated_to_board": "orange",
+    "withdrawn": "grey",
+}
 
 
 def _date_arg(name: str):
@@ -59,12 +66,24 @@ def escalations():
     state = request.args.get("state") or "open"
     if state not in {"open", "closed", "all", *EscalationState}:
         abort(400)
-    f = svc.EscalationFilters(state=None if state == "all" else state, group_id=int_arg("group"),
-                              organisation_id=int_arg("organisation"), page=int_arg("page", 1) or 1)
+    f = svc.EscalationFilters(
+        state=None if state == "all" else state,
+        group_id=int_arg("group"),
+        organisation_id=int_arg("organisation"),
+        page=int_arg("page", 1) or 1,
+    )
     rows, total = svc.list_escalations(current_user, f)
     groups = db.session.scalars(sa.select(Group).where(Group.active.is_(True)).order_by(Group.id)).all()
-    return render_template("attendance/escalations.html", escalations=rows, total=total, f=f, state=state,
-                           states=EscalationState, groups=groups, colours=STATE_COLOURS)
+    return render_template(
+        "attendance/escalations.html",
+        escalations=rows,
+        total=total,
+        f=f,
+        state=state,
+        states=EscalationState,
+        groups=groups,
+        colours=STATE_COLOURS,
+    )
 
 
 @bp.route("/attendance/escalations/<int:escalation_id>")
@@ -74,10 +93,15 @@ def escalation(escalation_id: int):
     options = escalation_lifecycle.options(e, current_user)
     # Approving and editing have their own page, with the draft to edit.
     letter_options = [o for o in options if o.trigger in LETTER_TRIGGERS]
-    return render_template("attendance/escalation.html", e=e, lifecycle=escalation_lifecycle,
-                           options=[o for o in options if o.trigger not in LETTER_TRIGGERS],
-                           letter_options=letter_options,
-                           history=escalation_lifecycle.history(e.id), colours=STATE_COLOURS)
+    return render_template(
+        "attendance/escalation.html",
+        e=e,
+        lifecycle=escalation_lifecycle,
+        options=[o for o in options if o.trigger not in LETTER_TRIGGERS],
+        letter_options=letter_options,
+        history=escalation_lifecycle.history(e.id),
+        colours=STATE_COLOURS,
+    )
 
 
 LETTER_TRIGGERS = ("approve", "edit_letter")
@@ -108,27 +132,37 @@ def letter_form(escalation_id: int, trigger: str):
         except (TypeError, ValueError):
             version = -1
         try:
-            escalation_lifecycle.fire(e, trigger, user=current_user, version=version,
-                                      params={"letter_text": form.letter_text.data})
+            escalation_lifecycle.fire(
+                e, trigger, user=current_user, version=version, params={"letter_text": form.letter_text.data}
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
             flash(f"Done: {spec.label.lower()}", "success")
             return redirect(url_for("attendance.escalation", escalation_id=e.id))
     summary = error_summary(form, extra) if (form.errors or extra) else None
-    return render_template("attendance/letter_form.html", form=form, e=e, spec=spec, summary=summary,
-                           document=documents.render_html(svc.build_letter(e)))
+    return render_template(
+        "attendance/letter_form.html",
+        form=form,
+        e=e,
+        spec=spec,
+        summary=summary,
+        document=documents.render_html(svc.build_letter(e)),
+    )
 
 
 @bp.route("/attendance/escalations/<int:escalation_id>/letter")
 @access.roles(*READERS)
 def letter(escalation_id: int):
     e = svc.get_escalation(escalation_id, current_user)
-    return render_template("documents/preview.html", title=f"Letter {e.reference}",
-                           document=documents.render_html(svc.build_letter(e)),
-                           pdf_url=url_for("attendance.letter_pdf", escalation_id=e.id),
-                           docx_url=url_for("attendance.letter_docx", escalation_id=e.id),
-                           back_url=url_for("attendance.escalation", escalation_id=e.id))
+    return render_template(
+        "documents/preview.html",
+        title=f"Letter {e.reference}",
+        document=documents.render_html(svc.build_letter(e)),
+        pdf_url=url_for("attendance.letter_pdf", escalation_id=e.id),
+        docx_url=url_for("attendance.letter_docx", escalation_id=e.id),
+        back_url=url_for("attendance.escalation", escalation_id=e.id),
+    )
 
 
 @bp.route("/attendance/escalations/<int:escalation_id>/letter.pdf")
@@ -148,8 +182,9 @@ def letter_docx(escalation_id: int):
 @bp.route("/attendance/policies")
 @access.roles(*STAFF)
 def policies():
-    return render_template("attendance/policies.html", policies=svc.list_policies(), labels=svc.POLICY_LABELS,
-                           fields=svc.POLICY_FIELDS)
+    return render_template(
+        "attendance/policies.html", policies=svc.list_policies(), labels=svc.POLICY_LABELS, fields=svc.POLICY_FIELDS
+    )
 
 
 @bp.route("/attendance/policies/<int:group_id>", methods=["GET", "POST"])
@@ -172,8 +207,7 @@ def policy(group_id: int):
             flash(f"Attendance thresholds for the {group.name} saved", "success")
             return redirect(url_for("attendance.policies"))
     summary = error_summary(form, extra) if (form.errors or extra) else None
-    return render_template("attendance/policy.html", form=form, group=group, summary=summary,
-                           fields=svc.POLICY_FIELDS)
+    return render_template("attendance/policy.html", form=form, group=group, summary=summary, fields=svc.POLICY_FIELDS)
 
 
 @bp.route("/attendance/report")
@@ -194,36 +228,79 @@ def report():
             db.session.rollback()
             errors = dict(exc.errors or {"from": exc.message})
     if report is not None and request.args.get("format") == "csv":
-        return Response(svc.report_csv(report), mimetype="text/csv", headers={
-            "Content-Disposition": f'attachment; filename="attendance-{report.group.short_name.lower().replace(" ", "-")}'
-                                   f'-{report.start.isoformat()}-{report.end.isoformat()}.csv"'})
-    summary = {"titleText": "There is a problem",
-               "errorList": [{"text": v, "href": f"#{k}"} for k, v in errors.items()]} if errors else None
+        return Response(
+            svc.report_csv(report),
+            mimetype="text/csv",
+            headers={
+                "Content-Disposition": f'attachment; filename="attendance-{report.group.short_name.lower().replace(" ", "-")}'
+                f'-{report.start.isoformat()}-{report.end.isoformat()}.csv"'
+            },
+        )
+    summary = (
+        {"titleText": "There is a problem", "errorList": [{"text": v, "href": f"#{k}"} for k, v in errors.items()]}
+        if errors
+        else None
+    )
     status = 400 if errors else 200
-    chart = charts.bar_chart(
-        f"Percentage of meetings at which each organisation was represented, {report.group.short_name}",
-        [r.organisation.short_name for r in report.rows],
-        [charts.Series("Represented", [r.percent or 0 for r in report.rows])],
-        value_format=lambda v: f"{v:g}%") if report is not None and report.rows else None
-    return render_template("attendance/report.html", report=report, groups=groups, group_id=group_id, chart=chart,
-                           errors=errors, summary=summary, args=request.args,
-                           organisations=None if svc.sees_whole_report(current_user) else
-                           db.session.get(Organisation, current_user.organisation_id or 0)), status
+    chart = (
+        charts.bar_chart(
+            f"Percentage of meetings at which each organisation was represented, {report.group.short_name}",
+            [r.organisation.short_name for r in report.rows],
+            [charts.Series("Represented", [r.percent or 0 for r in report.rows])],
+            value_format=lambda v: f"{v:g}%",
+        )
+        if report is not None and report.rows
+        else None
+    )
+    return render_template(
+        "attendance/report.html",
+        report=report,
+        groups=groups,
+        group_id=group_id,
+        chart=chart,
+        errors=errors,
+        summary=summary,
+        args=request.args,
+        organisations=None
+        if svc.sees_whole_report(current_user)
+        else db.session.get(Organisation, current_user.organisation_id or 0),
+    ), status
 
 
 # --- home page counts -------------------------------------------------------------------------
 
-home.count({Role.independent_chair}, 12, "Attendance letters to approve",
-           lambda u: url_for("attendance.escalations", state=EscalationState.letter_drafted.value),
-           "escalation letters to chief executives drafted for your signature",
-           lambda u: svc.count_select((EscalationState.letter_drafted,)), key="attendance.letters_to_sign",
-           kind=home.APPROVAL)
-home.count({Role.business_office}, 22, "Attendance escalations waiting", "attendance.escalations",
-           "detected, approved letters to send, responses to consider, or replies overdue",
-           lambda u: svc.count_select((EscalationState.detected, EscalationState.letter_approved,
-                                       EscalationState.response_received), or_response_overdue_on=today()),
-           key="attendance.escalations", kind=home.DUE)
-home.count({Role.partner_member}, 40, "Attendance letters to your organisation", "attendance.escalations",
-           "from the chair, awaiting your organisation's response",
-           lambda u: svc.count_select((EscalationState.sent,), organisation_id=u.organisation_id)
-           if u.organisation_id else None, key="attendance.letters_received", kind=home.TASK)
+home.count(
+    {Role.independent_chair},
+    12,
+    "Attendance letters to approve",
+    lambda u: url_for("attendance.escalations", state=EscalationState.letter_drafted.value),
+    "escalation letters to chief executives drafted for your signature",
+    lambda u: svc.count_select((EscalationState.letter_drafted,)),
+    key="attendance.letters_to_sign",
+    kind=home.APPROVAL,
+)
+home.count(
+    {Role.business_office},
+    22,
+    "Attendance escalations waiting",
+    "attendance.escalations",
+    "detected, approved letters to send, responses to consider, or replies overdue",
+    lambda u: svc.count_select(
+        (EscalationState.detected, EscalationState.letter_approved, EscalationState.response_received),
+        or_response_overdue_on=today(),
+    ),
+    key="attendance.escalations",
+    kind=home.DUE,
+)
+home.count(
+    {Role.partner_member},
+    40,
+    "Attendance letters to your organisation",
+    "attendance.escalations",
+    "from the chair, awaiting your organisation's response",
+    lambda u: (
+        svc.count_select((EscalationState.sent,), organisation_id=u.organisation_id) if u.organisation_id else None
+    ),
+    key="attendance.letters_received",
+    kind=home.TASK,
+)

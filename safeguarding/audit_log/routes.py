@@ -28,9 +28,12 @@ def entries():
         except ValueError:
             abort(400)
     f = audit_queries.AuditFilters(
-        entity_type=request.args.get("type") or None, entity_id=request.args.get("id") or None,
-        actor=request.args.get("actor") or None, action=request.args.get("action") or None, on=on,
-        page=int_arg("page", 1) or 1)
+        entity_type=request.args.get("type") or None,
+        entity_id=request.args.get("id") or None,
+        actor=request.args.get("actor") or None,
+        action=request.args.get("action") or None,
+        on=on,
+        page=int_arg("page", 1) or 1,
+    )
     rows, total = audit_queries.search(f)
-    return render_template("audit_log/entries.html", rows=rows, total=total, f=f,
-                           types=audit_queries.entity_types())
+    return render_template("audit_log/entries.html", rows=rows, total=total, f=f, types=audit_queries.entity_types())

@@ -45,8 +45,12 @@ class MeSchema(Schema):
 @blp.arguments(TokenRequestSchema)
 @blp.response(201, TokenSchema)
 @blp.alt_response(401, schema=ProblemSchema, description="Wrong email or password")
-@blp.alt_response(429, schema=ProblemSchema, description="Too many attempts: wait for `Retry-After` seconds",
-                  headers={"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}})
+@blp.alt_response(
+    429,
+    schema=ProblemSchema,
+    description="Too many attempts: wait for `Retry-After` seconds",
+    headers={"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}},
+)
 def issue_token(body):
     """Exchange an email address and password for a bearer token. Sign-in is throttled
     per email address and per client address (see the README)."""

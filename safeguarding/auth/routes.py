@@ -40,7 +40,8 @@ def sign_in():
             extra["email"] = exc.message
             summary = error_summary(form, extra)
             response = current_app.make_response(
-                (render_template("auth/sign_in.html", form=form, summary=summary, extra=extra), 429))
+                (render_template("auth/sign_in.html", form=form, summary=summary, extra=extra), 429)
+            )
             response.headers["Retry-After"] = str(exc.retry_after)
             return response
         if user is None:
@@ -77,13 +78,20 @@ def change_password():
     extra: dict[str, str] = {}
     if form.validate_on_submit():
         try:
-            accounts.change_password(current_user, current=form.current_password.data, new=form.new_password.data,
-                                     keep_session_key=current_session_key())
+            accounts.change_password(
+                current_user,
+                current=form.current_password.data,
+                new=form.new_password.data,
+                keep_session_key=current_session_key(),
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
-            flash("Your password has been changed. You have been signed out everywhere else, and your API "
-                  "tokens no longer work.", "success")
+            flash(
+                "Your password has been changed. You have been signed out everywhere else, and your API "
+                "tokens no longer work.",
+                "success",
+            )
             return redirect(url_for("main.home"))
     summary = error_summary(form, extra) if (form.errors or extra) else None
     return render_template("auth/change_password.html", form=form, summary=summary)

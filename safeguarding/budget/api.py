@@ -49,8 +49,12 @@ from safeguarding.services import budget as svc
 from safeguarding.services.errors import NotFound, ValidationFailed
 from safeguarding.workflows.budget import budget_lifecycle
 
-blp = Blueprint("budget_api", __name__, url_prefix="/api/v1",
-                description="The budget: years, lines, contributions, invoices, payments, spend, monitoring")
+blp = Blueprint(
+    "budget_api",
+    __name__,
+    url_prefix="/api/v1",
+    description="The budget: years, lines, contributions, invoices, payments, spend, monitoring",
+)
 
 OFFICE = (Role.business_office,)
 SEE_ALL = (Role.business_office, Role.independent_chair)
@@ -60,13 +64,15 @@ READERS = (*FINANCE, Role.viewer)
 
 # --- fields ------------------------------------------------------------------------------
 
+
 class Money(fields.String):
     """Pounds as a decimal string ("38974.00") ↔ integer pence."""
 
     def __init__(self, *, what: str = "the amount", allow_zero: bool = True, **kw: Any) -> None:
         kw.setdefault("metadata", {}).setdefault(
-            "description", f"Pounds, as a decimal string like \"38974.00\" (at most "
-                           f"\"{pounds(validation.MONEY_MAX_PENCE)}\")")
+            "description",
+            f'Pounds, as a decimal string like "38974.00" (at most "{pounds(validation.MONEY_MAX_PENCE)}")',
+        )
         kw["metadata"].setdefault("example", "38974.00")
         super().__init__(**kw)
         self.what, self.allow_zero = what, allow_zero
@@ -76,8 +82,10 @@ class Money(fields.String):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kw: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, str):
-            raise ValidationError(f"Give {self.what} as a string in pounds and pence, like \"38974.00\" "
-                                  "(a JSON number is not exact enough for money)")
+            raise ValidationError(
+                f'Give {self.what} as a string in pounds and pence, like "38974.00" '
+                "(a JSON number is not exact enough for money)"
+            )
         try:
             return parse_money(value, what=self.what, allow_zero=self.allow_zero)
         except ValueError as exc:
@@ -88,7 +96,7 @@ class Percentage(fields.String):
     """A percentage as a decimal string ("12.50") ↔ hundredths of a percent."""
 
     def __init__(self, *, what: str = "the percentage", allow_zero: bool = False, **kw: Any) -> None:
-        kw.setdefault("metadata", {}).setdefault("description", "Percent, as a decimal string like \"12.5\"")
+        kw.setdefault("metadata", {}).setdefault("description", 'Percent, as a decimal string like "12.5"')
         super().__init__(**kw)
         self.what, self.allow_zero = what, allow_zero
 
@@ -97,7 +105,7 @@ class Percentage(fields.String):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kw: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, str):
-            raise ValidationError(f"Give {self.what} as a string, like \"12.5\"")
+            raise ValidationError(f'Give {self.what} as a string, like "12.5"')
         try:
             return svc.parse_percentage(value, what=self.what, allow_zero=self.allow_zero)
         except ValueError as exc:
@@ -120,8 +128,10 @@ class Year(fields.String):
 def _money_pair(attr: str, what: str, **kw: Any) -> dict[str, fields.Field]:
     """`name` (pounds string) and `name_pence` (integer, read-only) for a `*_pence` attribute."""
     name = attr.removesuffix("_pence")
-    return {name: Money(attribute=attr, what=what, **kw),
-            f"{name}_pence": fields.Integer(attribute=attr, dump_only=True, allow_none=kw.get("allow_none", False))}
+    return {
+        name: Money(attribute=attr, what=what, **kw),
+        f"{name}_pence": fields.Integer(attribute=attr, dump_only=True, allow_none=kw.get("allow_none", False)),
+    }
 
 
 def _variation(body: dict[str, Any]) -> svc.Variation:
@@ -129,47 +139,66 @@ def _variation(body: dict[str, Any]) -> svc.Variation:
 
 
 VARIATION_FIELDS = {
-    "reason": fields.String(load_only=True, allow_none=True,
-                            metadata={"description": "Approved budgets only: the reason for the variation"}),
-    "approver": fields.String(load_only=True, allow_none=True,
-                              metadata={"description": "Approved budgets only: who approved the variation"}),
-    "approved_on": fields.Date(load_only=True, allow_none=True,
-                               metadata={"description": "Approved budgets only: when the variation was approved"}),
+    "reason": fields.String(
+        load_only=True, allow_none=True, metadata={"description": "Approved budgets only: the reason for the variation"}
+    ),
+    "approver": fields.String(
+        load_only=True, allow_none=True, metadata={"description": "Approved budgets only: who approved the variation"}
+    ),
+    "approved_on": fields.Date(
+        load_only=True,
+        allow_none=True,
+        metadata={"description": "Approved budgets only: when the variation was approved"},
+    ),
 }
 
 
 # --- schemas -----------------------------------------------------------------------------
 
+
 def _totals(b) -> dict[str, Any]:
     t = getattr(b, "_api_totals", None) or svc.totals(b)
     out: dict[str, Any] = {}
-    for name in ("expenditure", "contributions", "other_income", "reserves_applied", "income", "balance",
-                 "gap", "surplus"):
+    for name in (
+        "expenditure",
+        "contributions",
+        "other_income",
+        "reserves_applied",
+        "income",
+        "balance",
+        "gap",
+        "surplus",
+    ):
         pence = getattr(t, f"{name}_pence")
         out[name] = pounds(pence)
         out[f"{name}_pence"] = pence
     return out
 
 
-BudgetResource = Schema.from_dict({
-    "id": fields.Integer(dump_only=True),
-    "financial_year": Year(dump_only=True),
-    "title": fields.Function(lambda b: financial_year_title(b.financial_year)),
-    **_money_pair("equal_share_target_pence", "the amount shared equally", allow_none=True),
-    **_money_pair("reserves_brought_forward_pence", "the reserves brought forward"),
-    "reserves_carried_in": fields.Boolean(dump_only=True),
-    "notes": fields.String(allow_none=True),
-    "uplift_percent": fields.Function(lambda b: None if b.uplift_bp is None
-                                      else f"{b.uplift_bp // 100}.{b.uplift_bp % 100:02d}"),
-    "board_meeting_on": fields.Date(dump_only=True, allow_none=True),
-    "minute_reference": fields.String(dump_only=True, allow_none=True),
-    "closed_on": fields.Date(dump_only=True, allow_none=True),
-    **_money_pair("surplus_pence", "the surplus", allow_none=True),
-    **_money_pair("reserves_carried_forward_pence", "the reserves carried forward", allow_none=True),
-    "totals": fields.Function(_totals, metadata={"description": "Expenditure, income and the funding gap or "
-                                                               "surplus, in pounds and pence"}),
-    **workflow_fields(budget_lifecycle),
-}, name="BudgetResource")
+BudgetResource = Schema.from_dict(
+    {
+        "id": fields.Integer(dump_only=True),
+        "financial_year": Year(dump_only=True),
+        "title": fields.Function(lambda b: financial_year_title(b.financial_year)),
+        **_money_pair("equal_share_target_pence", "the amount shared equally", allow_none=True),
+        **_money_pair("reserves_brought_forward_pence", "the reserves brought forward"),
+        "reserves_carried_in": fields.Boolean(dump_only=True),
+        "notes": fields.String(allow_none=True),
+        "uplift_percent": fields.Function(
+            lambda b: None if b.uplift_bp is None else f"{b.uplift_bp // 100}.{b.uplift_bp % 100:02d}"
+        ),
+        "board_meeting_on": fields.Date(dump_only=True, allow_none=True),
+        "minute_reference": fields.String(dump_only=True, allow_none=True),
+        "closed_on": fields.Date(dump_only=True, allow_none=True),
+        **_money_pair("surplus_pence", "the surplus", allow_none=True),
+        **_money_pair("reserves_carried_forward_pence", "the reserves carried forward", allow_none=True),
+        "totals": fields.Function(
+            _totals, metadata={"description": "Expenditure, income and the funding gap or surplus, in pounds and pence"}
+        ),
+        **workflow_fields(budget_lifecycle),
+    },
+    name="BudgetResource",
+)
 
 
 class LineSchema(Schema):
@@ -194,8 +223,12 @@ class LineUpdate(Schema):
     name = fields.String(validate=validate.Length(min=1, max=200))
     category = fields.Enum(LineCategory, by_value=True)
     amount = Money(attribute="amount_pence", what="the amount")
-    forecast = Money(attribute="forecast_pence", what="the forecast", allow_none=True,
-                     metadata={"description": "The office's forecast outturn (null: actual + committed)"})
+    forecast = Money(
+        attribute="forecast_pence",
+        what="the forecast",
+        allow_none=True,
+        metadata={"description": "The office's forecast outturn (null: actual + committed)"},
+    )
     reason = VARIATION_FIELDS["reason"]
     approver = VARIATION_FIELDS["approver"]
     approved_on = VARIATION_FIELDS["approved_on"]
@@ -245,27 +278,35 @@ class ContributionTotal(Schema):
     amount_pence = fields.Integer(dump_only=True)
 
 
-BudgetDetail = Schema.from_dict({
-    **BudgetResource._declared_fields,
-    "lines": fields.List(fields.Nested(LineSchema)),
-    "income": fields.List(fields.Nested(IncomeSchema)),
-    "contributions": fields.List(fields.Nested(ContributionTotal)),
-    "variations": fields.List(fields.Nested(VariationSchema)),
-}, name="BudgetDetail")
+BudgetDetail = Schema.from_dict(
+    {
+        **BudgetResource._declared_fields,
+        "lines": fields.List(fields.Nested(LineSchema)),
+        "income": fields.List(fields.Nested(IncomeSchema)),
+        "contributions": fields.List(fields.Nested(ContributionTotal)),
+        "variations": fields.List(fields.Nested(VariationSchema)),
+    },
+    name="BudgetDetail",
+)
 
 
 class BudgetCreate(Schema):
     financial_year = Year(required=True, metadata={"description": "Like 2021-22"})
     copy_from = Year(allow_none=True, metadata={"description": "A year to copy, like 2020-21"})
-    uplift_percent = Percentage(allow_none=True, allow_zero=True, what="the uplift",
-                                metadata={"description": "Raises the copy's amounts, like \"2.5\""})
+    uplift_percent = Percentage(
+        allow_none=True,
+        allow_zero=True,
+        what="the uplift",
+        metadata={"description": 'Raises the copy\'s amounts, like "2.5"'},
+    )
 
 
 class BudgetUpdate(Schema):
     version = fields.Integer(required=True, strict=True)
     equal_share_target = Money(attribute="equal_share_target_pence", what="the amount shared equally", allow_none=True)
-    reserves_brought_forward = Money(attribute="reserves_brought_forward_pence", what="the reserves brought forward",
-                                     allow_none=True)
+    reserves_brought_forward = Money(
+        attribute="reserves_brought_forward_pence", what="the reserves brought forward", allow_none=True
+    )
     notes = fields.String(allow_none=True)
     reason = VARIATION_FIELDS["reason"]
     approver = VARIATION_FIELDS["approver"]
@@ -291,8 +332,9 @@ class AgreementSchema(Schema):
     percentage = Percentage(attribute="percentage_bp", allow_none=True)
     amount = Money(attribute="amount_pence", dump_only=True)
     amount_pence = fields.Integer(dump_only=True)
-    remainder_pence = fields.Integer(dump_only=True, metadata={"description": "Pence included from what an equal "
-                                                                             "division left over"})
+    remainder_pence = fields.Integer(
+        dump_only=True, metadata={"description": "Pence included from what an equal division left over"}
+    )
     calculation = fields.String(dump_only=True, allow_none=True)
     contact_name = fields.String(allow_none=True)
     contact_email = fields.Email(allow_none=True)
@@ -331,15 +373,21 @@ class InvoiceSchema(Schema):
     organisation = fields.String(attribute="organisation.name", dump_only=True)
     issued_on = fields.Date(required=True)
     due_on = fields.Date(allow_none=True, metadata={"description": "Default: 30 days after issued_on"})
-    amount = Money(attribute="amount_pence", what="the amount", allow_zero=False, allow_none=True,
-                   metadata={"description": "Pounds; default: what is not yet invoiced"})
+    amount = Money(
+        attribute="amount_pence",
+        what="the amount",
+        allow_zero=False,
+        allow_none=True,
+        metadata={"description": "Pounds; default: what is not yet invoiced"},
+    )
     amount_pence = fields.Integer(dump_only=True)
     paid = Money(attribute="paid_pence", dump_only=True)
     paid_pence = fields.Integer(dump_only=True)
     outstanding = Money(attribute="outstanding_pence", dump_only=True)
     outstanding_pence = fields.Integer(dump_only=True)
-    status = fields.Function(lambda i: i.status(today()), dump_only=True,
-                             metadata={"description": ", ".join(INVOICE_STATUS_LABELS)})
+    status = fields.Function(
+        lambda i: i.status(today()), dump_only=True, metadata={"description": ", ".join(INVOICE_STATUS_LABELS)}
+    )
     description = fields.String(allow_none=True, validate=validate.Length(max=300))
     sent_to = fields.String(dump_only=True, allow_none=True)
     cancelled_on = fields.Date(dump_only=True, allow_none=True)
@@ -370,8 +418,12 @@ class PaymentSchema(Schema):
     reference = fields.String(allow_none=True, validate=validate.Length(max=100))
     reversed_on = fields.Date(dump_only=True, allow_none=True)
     reversal_reason = fields.String(dump_only=True, allow_none=True)
-    version = fields.Integer(load_only=True, strict=True, allow_none=True,
-                             metadata={"description": "The invoice's version you saw (optional)"})
+    version = fields.Integer(
+        load_only=True,
+        strict=True,
+        allow_none=True,
+        metadata={"description": "The invoice's version you saw (optional)"},
+    )
 
 
 class PaymentArgs(PageArgs):
@@ -395,8 +447,9 @@ class SpendSchema(Schema):
     commitment_id = fields.Integer(allow_none=True)
     source_type = fields.String(dump_only=True, allow_none=True)
     source_id = fields.Integer(dump_only=True, allow_none=True)
-    ended_on = fields.Date(dump_only=True, allow_none=True,
-                           metadata={"description": "Released (commitment) or reversed (actual)"})
+    ended_on = fields.Date(
+        dump_only=True, allow_none=True, metadata={"description": "Released (commitment) or reversed (actual)"}
+    )
     end_reason = fields.String(dump_only=True, allow_none=True)
     version = fields.Integer(dump_only=True)
 
@@ -437,11 +490,15 @@ class MonitoringSchema(Schema):
     financial_year = Year(attribute="budget.financial_year")
     state = fields.String(attribute="budget.state.value")
     rows = fields.List(fields.Nested(MonitoringRowSchema))
-    total = fields.Function(lambda m: MonitoringRowSchema(exclude=("line_id", "line", "category", "original_budget",
-                                                                   "original_budget_pence")).dump(m))
+    total = fields.Function(
+        lambda m: MonitoringRowSchema(
+            exclude=("line_id", "line", "category", "original_budget", "original_budget_pence")
+        ).dump(m)
+    )
 
 
 # --- budgets -----------------------------------------------------------------------------
+
 
 def _load_budget(ref: Any, user: Any):
     return svc.get_budget(ref, user)
@@ -458,7 +515,7 @@ def list_budgets(args):
     for b in rows:
         b._api_totals = totals[b.id]
     start = (args["page"] - 1) * args["per_page"]
-    return page(rows[start:start + args["per_page"]], len(rows), args)
+    return page(rows[start : start + args["per_page"]], len(rows), args)
 
 
 @blp.route("/budgets", methods=["POST"])
@@ -471,9 +528,15 @@ def create_budget(body):
     if body.get("copy_from") is not None:
         copy_from = svc.budget_for_year(body["copy_from"])
         if copy_from is None:
-            raise ValidationFailed(errors={"copy_from": f"There is no budget for {financial_year_title(body['copy_from'])}"})
-    return svc.start_year(financial_year=body["financial_year"], copy_from=copy_from,
-                          uplift_bp=body.get("uplift_percent") or 0, user=current_user)
+            raise ValidationFailed(
+                errors={"copy_from": f"There is no budget for {financial_year_title(body['copy_from'])}"}
+            )
+    return svc.start_year(
+        financial_year=body["financial_year"],
+        copy_from=copy_from,
+        uplift_bp=body.get("uplift_percent") or 0,
+        user=current_user,
+    )
 
 
 @blp.route("/budgets/<budget_ref>", methods=["GET"])
@@ -500,10 +563,14 @@ def update_budget(body, budget_ref: str):
     budget give `reason`, `approver` and `approved_on`: the change is an in-year variation."""
     b = svc.get_budget(budget_ref, current_user)
     return svc.update_settings(
-        b, version=body["version"],
+        b,
+        version=body["version"],
         equal_share_target_pence=body.get("equal_share_target_pence", b.equal_share_target_pence),
         reserves_brought_forward_pence=body.get("reserves_brought_forward_pence"),
-        notes=body.get("notes", b.notes), variation=_variation(body), user=current_user)
+        notes=body.get("notes", b.notes),
+        variation=_variation(body),
+        user=current_user,
+    )
 
 
 add_workflow_endpoints(blp, "/budgets", budget_lifecycle, BudgetResource, readers=access.roles(*FINANCE))
@@ -517,7 +584,7 @@ def list_lines(args, budget_ref: str):
     """The budget's expenditure lines, in order."""
     rows = svc.lines_of(svc.get_budget(budget_ref, current_user))
     start = (args["page"] - 1) * args["per_page"]
-    return page(rows[start:start + args["per_page"]], len(rows), args)
+    return page(rows[start : start + args["per_page"]], len(rows), args)
 
 
 @blp.route("/budgets/<budget_ref>/lines", methods=["POST"])
@@ -527,8 +594,14 @@ def list_lines(args, budget_ref: str):
 def create_line(body, budget_ref: str):
     """Add a line (to an approved budget: an in-year variation, with reason and approver)."""
     b = svc.get_budget(budget_ref, current_user)
-    return svc.add_line(b, name=body["name"], category=body["category"], amount_pence=body["amount_pence"],
-                        variation=_variation(body), user=current_user)
+    return svc.add_line(
+        b,
+        name=body["name"],
+        category=body["category"],
+        amount_pence=body["amount_pence"],
+        variation=_variation(body),
+        user=current_user,
+    )
 
 
 @blp.route("/budgets/<budget_ref>/lines/<int:line_id>", methods=["PATCH"])
@@ -541,10 +614,15 @@ def update_line(body, budget_ref: str, line_id: int):
     line = svc.get_line(b, line_id)
     version = body["version"]
     if {"name", "category", "amount_pence"} & set(body):
-        svc.update_line(line, version=version, name=body.get("name", line.name),
-                        category=body.get("category", line.category),
-                        amount_pence=body.get("amount_pence", line.amount_pence), variation=_variation(body),
-                        user=current_user)
+        svc.update_line(
+            line,
+            version=version,
+            name=body.get("name", line.name),
+            category=body.get("category", line.category),
+            amount_pence=body.get("amount_pence", line.amount_pence),
+            variation=_variation(body),
+            user=current_user,
+        )
         version = line.version
     if "forecast_pence" in body:
         svc.set_forecast(line, version=version, forecast_pence=body["forecast_pence"])
@@ -565,8 +643,14 @@ def list_income(budget_ref: str):
 @blp.response(201, IncomeSchema)
 def create_income(body, budget_ref: str):
     b = svc.get_budget(budget_ref, current_user)
-    return svc.add_income(b, name=body["name"], kind=body["kind"], amount_pence=body["amount_pence"],
-                          variation=_variation(body), user=current_user)
+    return svc.add_income(
+        b,
+        name=body["name"],
+        kind=body["kind"],
+        amount_pence=body["amount_pence"],
+        variation=_variation(body),
+        user=current_user,
+    )
 
 
 @blp.route("/budgets/<budget_ref>/income/<int:income_id>", methods=["PATCH"])
@@ -576,12 +660,19 @@ def create_income(body, budget_ref: str):
 def update_income(body, budget_ref: str, income_id: int):
     b = svc.get_budget(budget_ref, current_user)
     row = svc.get_income(b, income_id)
-    return svc.update_income(row, version=body["version"], name=body.get("name", row.name),
-                             kind=body.get("kind", row.kind), amount_pence=body.get("amount_pence", row.amount_pence),
-                             variation=_variation(body), user=current_user)
+    return svc.update_income(
+        row,
+        version=body["version"],
+        name=body.get("name", row.name),
+        kind=body.get("kind", row.kind),
+        amount_pence=body.get("amount_pence", row.amount_pence),
+        variation=_variation(body),
+        user=current_user,
+    )
 
 
 # --- contribution agreements -------------------------------------------------------------
+
 
 @blp.route("/contribution-agreements", methods=["GET"])
 @access.roles(*FINANCE)
@@ -589,9 +680,13 @@ def update_income(body, budget_ref: str, income_id: int):
 @blp.response(200, page_of(AgreementSchema))
 def list_agreements(args):
     """Contribution agreements with each partner's balance (partners: their own organisation's only)."""
-    rows, total = svc.list_agreements(current_user, financial_year=args.get("year"),
-                                      organisation_id=args.get("organisation_id"), page=args["page"],
-                                      per_page=args["per_page"])
+    rows, total = svc.list_agreements(
+        current_user,
+        financial_year=args.get("year"),
+        organisation_id=args.get("organisation_id"),
+        page=args["page"],
+        per_page=args["per_page"],
+    )
     balances = svc.balances_by_agreement(rows)
     for a in rows:
         a._api_balance = balances[a.id]
@@ -610,10 +705,18 @@ def create_agreement(body):
     budget = svc.budget_for_year(year)
     if budget is None:
         raise ValidationFailed(errors={"financial_year": f"There is no budget for {financial_year_title(year)}"})
-    return svc.add_agreement(budget, organisation_id=body["organisation_id"], kind=body["kind"],
-                             fixed_pence=body.get("fixed_pence"), percentage_bp=body.get("percentage_bp"),
-                             contact_name=body.get("contact_name"), contact_email=body.get("contact_email"),
-                             notes=body.get("notes"), variation=_variation(body), user=current_user)
+    return svc.add_agreement(
+        budget,
+        organisation_id=body["organisation_id"],
+        kind=body["kind"],
+        fixed_pence=body.get("fixed_pence"),
+        percentage_bp=body.get("percentage_bp"),
+        contact_name=body.get("contact_name"),
+        contact_email=body.get("contact_email"),
+        notes=body.get("notes"),
+        variation=_variation(body),
+        user=current_user,
+    )
 
 
 @blp.route("/contribution-agreements/<int:agreement_id>", methods=["GET"])
@@ -630,13 +733,21 @@ def get_agreement(agreement_id: int):
 def update_agreement(body, agreement_id: int):
     a = svc.get_agreement(agreement_id, current_user)
     return svc.update_agreement(
-        a, version=body["version"], kind=body.get("kind", a.kind), fixed_pence=body.get("fixed_pence", a.fixed_pence),
-        percentage_bp=body.get("percentage_bp", a.percentage_bp), contact_name=body.get("contact_name", a.contact_name),
-        contact_email=body.get("contact_email", a.contact_email), notes=body.get("notes", a.notes),
-        variation=_variation(body), user=current_user)
+        a,
+        version=body["version"],
+        kind=body.get("kind", a.kind),
+        fixed_pence=body.get("fixed_pence", a.fixed_pence),
+        percentage_bp=body.get("percentage_bp", a.percentage_bp),
+        contact_name=body.get("contact_name", a.contact_name),
+        contact_email=body.get("contact_email", a.contact_email),
+        notes=body.get("notes", a.notes),
+        variation=_variation(body),
+        user=current_user,
+    )
 
 
 # --- invoices and payments ---------------------------------------------------------------
+
 
 @blp.route("/invoices", methods=["GET"])
 @access.roles(*FINANCE)
@@ -645,9 +756,16 @@ def update_agreement(body, agreement_id: int):
 def list_invoices(args):
     """Invoices (partners: their own organisation's), filtered by year, partner and
     status (outstanding, overdue, paid, cancelled)."""
-    rows, total = svc.list_invoices(current_user, svc.InvoiceFilters(
-        financial_year=args.get("year"), organisation_id=args.get("organisation_id"), status=args.get("status"),
-        page=args["page"], per_page=args["per_page"]))
+    rows, total = svc.list_invoices(
+        current_user,
+        svc.InvoiceFilters(
+            financial_year=args.get("year"),
+            organisation_id=args.get("organisation_id"),
+            status=args.get("status"),
+            page=args["page"],
+            per_page=args["per_page"],
+        ),
+    )
     return page(rows, total, args)
 
 
@@ -658,9 +776,14 @@ def list_invoices(args):
 def create_invoice(body):
     """Invoice a partner's contribution (approved budgets only)."""
     a = svc.get_agreement(body["agreement_id"], current_user)
-    return svc.raise_invoice(a, issued_on=body["issued_on"], due_on=body.get("due_on"),
-                             amount_pence=body.get("amount_pence"), description=body.get("description"),
-                             user=current_user)
+    return svc.raise_invoice(
+        a,
+        issued_on=body["issued_on"],
+        due_on=body.get("due_on"),
+        amount_pence=body.get("amount_pence"),
+        description=body.get("description"),
+        user=current_user,
+    )
 
 
 @blp.route("/invoices/<int:invoice_id>", methods=["GET"])
@@ -697,9 +820,16 @@ def cancel_invoice(body, invoice_id: int):
 @blp.response(200, page_of(PaymentSchema))
 def list_payments(args):
     """Payments received (partners: their own organisation's only)."""
-    rows, total = svc.list_payments(current_user, svc.PaymentFilters(
-        financial_year=args.get("year"), organisation_id=args.get("organisation_id"),
-        invoice_id=args.get("invoice_id"), page=args["page"], per_page=args["per_page"]))
+    rows, total = svc.list_payments(
+        current_user,
+        svc.PaymentFilters(
+            financial_year=args.get("year"),
+            organisation_id=args.get("organisation_id"),
+            invoice_id=args.get("invoice_id"),
+            page=args["page"],
+            per_page=args["per_page"],
+        ),
+    )
     return page(rows, total, args)
 
 
@@ -713,8 +843,14 @@ def create_payment(body):
         inv = svc.get_invoice(body["invoice_id"], current_user)
     except NotFound:
         raise ValidationFailed(errors={"invoice_id": "No invoice with this id"}) from None
-    return svc.record_payment(inv, amount_pence=body["amount_pence"], received_on=body["received_on"],
-                              reference=body.get("reference"), version=body.get("version"), user=current_user)
+    return svc.record_payment(
+        inv,
+        amount_pence=body["amount_pence"],
+        received_on=body["received_on"],
+        reference=body.get("reference"),
+        version=body.get("version"),
+        user=current_user,
+    )
 
 
 @blp.route("/payments/<int:payment_id>", methods=["GET"])
@@ -736,6 +872,7 @@ def reverse_payment(body, payment_id: int):
 
 # --- spend -------------------------------------------------------------------------------
 
+
 @blp.route("/spend", methods=["GET"])
 @access.roles(*SEE_ALL)
 @blp.arguments(SpendArgs, location="query")
@@ -743,10 +880,18 @@ def reverse_payment(body, payment_id: int):
 def list_spend(args):
     """Commitments and actual spend, newest first."""
     kind = args.get("kind")
-    rows, total = svc.list_spend(current_user, svc.SpendFilters(
-        financial_year=args.get("year"), line_id=args.get("line_id"), kind=kind.value if kind else None,
-        source_type=args.get("source_type"), source_id=args.get("source_id"), page=args["page"],
-        per_page=args["per_page"]))
+    rows, total = svc.list_spend(
+        current_user,
+        svc.SpendFilters(
+            financial_year=args.get("year"),
+            line_id=args.get("line_id"),
+            kind=kind.value if kind else None,
+            source_type=args.get("source_type"),
+            source_id=args.get("source_id"),
+            page=args["page"],
+            per_page=args["per_page"],
+        ),
+    )
     return page(rows, total, args)
 
 
@@ -756,9 +901,15 @@ def list_spend(args):
 @blp.response(201, SpendSchema)
 def create_spend(body):
     """Record a commitment or an actual against a line of a year's budget (by the line's name)."""
-    common = dict(financial_year=body["line"]["budget"]["financial_year"], line_name=body["line"]["name"],
-                  amount_pence=body["amount_pence"], supplier=body["supplier"], reference=body["reference"],
-                  description=body.get("description"), recorded_by_id=current_user.id)
+    common = dict(
+        financial_year=body["line"]["budget"]["financial_year"],
+        line_name=body["line"]["name"],
+        amount_pence=body["amount_pence"],
+        supplier=body["supplier"],
+        reference=body["reference"],
+        description=body.get("description"),
+        recorded_by_id=current_user.id,
+    )
     if body["kind"] == SpendKind.commitment:
         if body.get("commitment_id") is not None:
             raise ValidationFailed(errors={"commitment_id": "Only actual spend is recorded against a commitment"})
@@ -785,11 +936,13 @@ def end_spend(body, entry_id: int):
 
 # --- reports -----------------------------------------------------------------------------
 
+
 def _format(args: dict[str, Any]) -> str:
     if args.get("format"):
         return args["format"]
-    best = request.accept_mimetypes.best_match(["application/json", "text/csv", exports.XLSX_MIMETYPE],
-                                               default="application/json")
+    best = request.accept_mimetypes.best_match(
+        ["application/json", "text/csv", exports.XLSX_MIMETYPE], default="application/json"
+    )
     return {"text/csv": "csv", exports.XLSX_MIMETYPE: "xlsx"}.get(best, "json")
 
 
@@ -832,5 +985,8 @@ def contributions_report(args):
         for a in agreements:
             a._api_balance = balances[a.id]
         return {"items": agreements, "total": len(agreements), "page": 1, "per_page": len(agreements)}
-    return _file(exports.contributions_table(svc.title(b), agreements, balances), fmt,
-                 f"contributions-{financial_year_label(b.financial_year)}")
+    return _file(
+        exports.contributions_table(svc.title(b), agreements, balances),
+        fmt,
+        f"contributions-{financial_year_label(b.financial_year)}",
+    )

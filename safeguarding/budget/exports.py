@@ -42,31 +42,87 @@ class Table:
 
 
 def monitoring_table(m: svc.Monitoring) -> Table:
-    cols = [Column("Line"), Column("Category"), Column("Approved budget", True), Column("Budget", True),
-            Column("Committed", True), Column("Actual", True), Column("Forecast outturn", True),
-            Column("Variance", True), Column("Forecast over budget")]
-    rows = [[r.line.name, r.line.category.label, r.original_pence, r.budget_pence, r.committed_pence, r.actual_pence,
-             r.forecast_pence, r.variance_pence, "Yes" if r.over_budget else "No"] for r in m.rows]
+    cols = [
+        Column("Line"),
+        Column("Category"),
+        Column("Approved budget", True),
+        Column("Budget", True),
+        Column("Committed", True),
+        Column("Actual", True),
+        Column("Forecast outturn", True),
+        Column("Variance", True),
+        Column("Forecast over budget"),
+    ]
+    rows = [
+        [
+            r.line.name,
+            r.line.category.label,
+            r.original_pence,
+            r.budget_pence,
+            r.committed_pence,
+            r.actual_pence,
+            r.forecast_pence,
+            r.variance_pence,
+            "Yes" if r.over_budget else "No",
+        ]
+        for r in m.rows
+    ]
     approved = sum(r.original_pence or 0 for r in m.rows) if any(r.original_pence is not None for r in m.rows) else None
-    total = ["Total", "", approved, m.budget_pence, m.committed_pence, m.actual_pence, m.forecast_pence,
-             m.variance_pence, "Yes" if m.over_budget else "No"]
+    total = [
+        "Total",
+        "",
+        approved,
+        m.budget_pence,
+        m.committed_pence,
+        m.actual_pence,
+        m.forecast_pence,
+        m.variance_pence,
+        "Yes" if m.over_budget else "No",
+    ]
     return Table(f"Budget monitoring {svc.title(m.budget)}", cols, rows, total)
 
 
-def contributions_table(budget_title: str, agreements: Sequence[ContributionAgreement],
-                        balances: dict[int, svc.Balance]) -> Table:
-    cols = [Column("Partner"), Column("Basis"), Column("How it is worked out"), Column("Agreed", True),
-            Column("Left-over pence included", False), Column("Invoiced", True), Column("Paid", True),
-            Column("Outstanding", True), Column("Overdue", True)]
+def contributions_table(
+    budget_title: str, agreements: Sequence[ContributionAgreement], balances: dict[int, svc.Balance]
+) -> Table:
+    cols = [
+        Column("Partner"),
+        Column("Basis"),
+        Column("How it is worked out"),
+        Column("Agreed", True),
+        Column("Left-over pence included", False),
+        Column("Invoiced", True),
+        Column("Paid", True),
+        Column("Outstanding", True),
+        Column("Overdue", True),
+    ]
     rows = []
     for a in agreements:
         b = balances[a.id]
-        rows.append([a.organisation.name, a.kind.label, a.calculation or "", a.amount_pence, str(a.remainder_pence),
-                     b.invoiced_pence, b.paid_pence, b.outstanding_pence, b.overdue_pence])
-    total = ["Total", "", "", sum(a.amount_pence for a in agreements), str(sum(a.remainder_pence for a in agreements)),
-             sum(balances[a.id].invoiced_pence for a in agreements), sum(balances[a.id].paid_pence for a in agreements),
-             sum(balances[a.id].outstanding_pence for a in agreements),
-             sum(balances[a.id].overdue_pence for a in agreements)]
+        rows.append(
+            [
+                a.organisation.name,
+                a.kind.label,
+                a.calculation or "",
+                a.amount_pence,
+                str(a.remainder_pence),
+                b.invoiced_pence,
+                b.paid_pence,
+                b.outstanding_pence,
+                b.overdue_pence,
+            ]
+        )
+    total = [
+        "Total",
+        "",
+        "",
+        sum(a.amount_pence for a in agreements),
+        str(sum(a.remainder_pence for a in agreements)),
+        sum(balances[a.id].invoiced_pence for a in agreements),
+        sum(balances[a.id].paid_pence for a in agreements),
+        sum(balances[a.id].outstanding_pence for a in agreements),
+        sum(balances[a.id].overdue_pence for a in agreements),
+    ]
     return Table(f"Partner contributions {budget_title}", cols, rows, total)
 
 
@@ -75,8 +131,12 @@ def to_csv(table: Table) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([c.heading for c in table.columns])
     for row in table.all_rows:
-        writer.writerow([pounds(v) if c.money and isinstance(v, int) else ("" if v is None else v)
-                         for c, v in zip(table.columns, row, strict=True)])
+        writer.writerow(
+            [
+                pounds(v) if c.money and isinstance(v, int) else ("" if v is None else v)
+                for c, v in zip(table.columns, row, strict=True)
+            ]
+        )
     # A byte-order mark so spreadsheet programs read "£" and "–" correctly.
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -110,8 +170,12 @@ def workbook(table: Table, *, generated_on: date | None = None):
     for cell in ws[header_row]:
         cell.font = Font(bold=True)
     for i, row in enumerate(table.all_rows):
-        ws.append([decimal_pounds(v) if c.money and isinstance(v, int) else v
-                   for c, v in zip(table.columns, row, strict=True)])
+        ws.append(
+            [
+                decimal_pounds(v) if c.money and isinstance(v, int) else v
+                for c, v in zip(table.columns, row, strict=True)
+            ]
+        )
         for c, cell in zip(table.columns, ws[ws.max_row], strict=True):
             if c.money:
                 cell.number_format = MONEY_FORMAT

@@ -103,14 +103,20 @@ def _download(data: bytes, filename: str, mimetype: str) -> Response:
 
 # --- years -------------------------------------------------------------------------------
 
+
 @bp.route("/budget")
 @access.roles(*READERS)
 def index():
     budgets = svc.list_budgets(current_user)
     totals = svc.totals_for([b.id for b in budgets])
     overdue = svc.overdue_summary(current_user) if svc.sees_all(current_user) else None
-    return render_template("budget/index.html", budgets=budgets, totals=totals, overdue=overdue,
-                           own_org=svc.partner_organisation_id(current_user))
+    return render_template(
+        "budget/index.html",
+        budgets=budgets,
+        totals=totals,
+        overdue=overdue,
+        own_org=svc.partner_organisation_id(current_user),
+    )
 
 
 @bp.route("/budget/new", methods=["GET", "POST"])
@@ -118,8 +124,7 @@ def index():
 def new_year():
     form = NewYearForm()
     years = svc.list_budgets(current_user)
-    form.copy_from.choices = [("", "A blank budget")] + [
-        (str(b.id), f"A copy of {svc.title(b)}") for b in years]
+    form.copy_from.choices = [("", "A blank budget")] + [(str(b.id), f"A copy of {svc.title(b)}") for b in years]
     if request.method == "GET" and years:
         form.copy_from.data = str(years[0].id)
         form.financial_year.data = financial_year_label(years[0].financial_year + 1)
@@ -127,8 +132,9 @@ def new_year():
     if form.validate_on_submit():
         copy_from = next((b for b in years if str(b.id) == form.copy_from.data), None)
         try:
-            budget = svc.start_year(financial_year=form.year_value, copy_from=copy_from,
-                                    uplift_bp=form.uplift.data or 0, user=current_user)
+            budget = svc.start_year(
+                financial_year=form.year_value, copy_from=copy_from, uplift_bp=form.uplift.data or 0, user=current_user
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
@@ -145,11 +151,22 @@ def budget(year: str):
     sees_all = svc.sees_all(current_user)
     position = svc.year_end_position(b, s) if sees_all and b.state == BudgetState.approved else None
     return render_template(
-        "budget/budget.html", b=s.budget, s=s, t=s.totals, sees_all=sees_all, manages=svc.manages(current_user),
-        finance=current_user.has_role(*FINANCE), variations=svc.variations_of(b) if sees_all else [],
-        position=position, options=budget_lifecycle.options(b, current_user), lifecycle=budget_lifecycle,
-        history=budget_lifecycle.history(b.id) if current_user.has_role(*FINANCE) else [], own_org=svc.partner_organisation_id(current_user),
-        AgreementKind=AgreementKind, IncomeKind=IncomeKind)
+        "budget/budget.html",
+        b=s.budget,
+        s=s,
+        t=s.totals,
+        sees_all=sees_all,
+        manages=svc.manages(current_user),
+        finance=current_user.has_role(*FINANCE),
+        variations=svc.variations_of(b) if sees_all else [],
+        position=position,
+        options=budget_lifecycle.options(b, current_user),
+        lifecycle=budget_lifecycle,
+        history=budget_lifecycle.history(b.id) if current_user.has_role(*FINANCE) else [],
+        own_org=svc.partner_organisation_id(current_user),
+        AgreementKind=AgreementKind,
+        IncomeKind=IncomeKind,
+    )
 
 
 @bp.route("/budget/<year>/settings", methods=["GET", "POST"])
@@ -164,10 +181,15 @@ def settings(year: str):
     extra = {}
     if form.validate_on_submit():
         try:
-            svc.update_settings(b, version=form.version_value, equal_share_target_pence=form.equal_share_target.data,
-                                reserves_brought_forward_pence=None if b.reserves_carried_in
-                                else form.reserves_brought_forward.data,
-                                notes=form.notes.data, variation=form.variation(), user=current_user)
+            svc.update_settings(
+                b,
+                version=form.version_value,
+                equal_share_target_pence=form.equal_share_target.data,
+                reserves_brought_forward_pence=None if b.reserves_carried_in else form.reserves_brought_forward.data,
+                notes=form.notes.data,
+                variation=form.variation(),
+                user=current_user,
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
@@ -178,6 +200,7 @@ def settings(year: str):
 
 # --- lines and income --------------------------------------------------------------------
 
+
 @bp.route("/budget/<year>/lines/new", methods=["GET", "POST"])
 @access.roles(*OFFICE)
 def new_line(year: str):
@@ -186,8 +209,14 @@ def new_line(year: str):
     extra = {}
     if form.validate_on_submit():
         try:
-            line = svc.add_line(b, name=form.name.data, category=form.category.data, amount_pence=form.amount.data,
-                                variation=form.variation(), user=current_user)
+            line = svc.add_line(
+                b,
+                name=form.name.data,
+                category=form.category.data,
+                amount_pence=form.amount.data,
+                variation=form.variation(),
+                user=current_user,
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
@@ -209,8 +238,15 @@ def edit_line(year: str, line_id: int):
     extra = {}
     if form.validate_on_submit():
         try:
-            svc.update_line(line, version=form.version_value, name=form.name.data, category=form.category.data,
-                            amount_pence=form.amount.data, variation=form.variation(), user=current_user)
+            svc.update_line(
+                line,
+                version=form.version_value,
+                name=form.name.data,
+                category=form.category.data,
+                amount_pence=form.amount.data,
+                variation=form.variation(),
+                user=current_user,
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
@@ -248,8 +284,14 @@ def new_income(year: str):
     extra = {}
     if form.validate_on_submit():
         try:
-            row = svc.add_income(b, name=form.name.data, kind=form.kind.data, amount_pence=form.amount.data,
-                                 variation=form.variation(), user=current_user)
+            row = svc.add_income(
+                b,
+                name=form.name.data,
+                kind=form.kind.data,
+                amount_pence=form.amount.data,
+                variation=form.variation(),
+                user=current_user,
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
@@ -271,8 +313,15 @@ def edit_income(year: str, income_id: int):
     extra = {}
     if form.validate_on_submit():
         try:
-            svc.update_income(row, version=form.version_value, name=form.name.data, kind=form.kind.data,
-                              amount_pence=form.amount.data, variation=form.variation(), user=current_user)
+            svc.update_income(
+                row,
+                version=form.version_value,
+                name=form.name.data,
+                kind=form.kind.data,
+                amount_pence=form.amount.data,
+                variation=form.variation(),
+                user=current_user,
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
@@ -282,6 +331,7 @@ def edit_income(year: str, income_id: int):
 
 
 # --- contributions -----------------------------------------------------------------------
+
 
 def _contributions(b):
     own = None if svc.sees_all(current_user) else svc.partner_organisation_id(current_user)
@@ -295,8 +345,12 @@ def _contributions_chart(b, agreements, balances):
     series = [Series("Agreed", [a.amount_pence for a in agreements])]
     if svc.sees_all(current_user):
         series.append(Series("Paid", [balances[a.id].paid_pence for a in agreements]))
-    return bar_chart(f"Contributions by partner, {svc.title(b)}", [a.organisation.short_name for a in agreements],
-                     series, value_format=money)
+    return bar_chart(
+        f"Contributions by partner, {svc.title(b)}",
+        [a.organisation.short_name for a in agreements],
+        series,
+        value_format=money,
+    )
 
 
 @bp.route("/budget/<year>/contributions")
@@ -304,9 +358,15 @@ def _contributions_chart(b, agreements, balances):
 def contributions(year: str):
     b = _budget(year)
     agreements, balances = _contributions(b)
-    return render_template("budget/contributions.html", b=b, agreements=agreements, balances=balances,
-                           chart=_contributions_chart(b, agreements, balances) if agreements else None,
-                           manages=svc.manages(current_user), today=today())
+    return render_template(
+        "budget/contributions.html",
+        b=b,
+        agreements=agreements,
+        balances=balances,
+        chart=_contributions_chart(b, agreements, balances) if agreements else None,
+        manages=svc.manages(current_user),
+        today=today(),
+    )
 
 
 @bp.route("/budget/<year>/contributions.<fmt>")
@@ -325,8 +385,9 @@ def contributions_download(year: str, fmt: str):
 
 def _organisation_choices(b, exclude_existing: bool):
     taken = {a.organisation_id for a in svc.agreements_of(b)} if exclude_existing else set()
-    rows = db.session.scalars(sa.select(Organisation).where(Organisation.state != PartnershipState.left)
-                              .order_by(Organisation.name))
+    rows = db.session.scalars(
+        sa.select(Organisation).where(Organisation.state != PartnershipState.left).order_by(Organisation.name)
+    )
     return choices([o for o in rows if o.id not in taken], blank="Select a partner")
 
 
@@ -339,10 +400,18 @@ def new_agreement(year: str):
     extra = {}
     if form.validate_on_submit():
         try:
-            a = svc.add_agreement(b, organisation_id=int(form.organisation_id.data), kind=form.kind.data,
-                                  fixed_pence=form.fixed_amount.data, percentage_bp=form.percentage.data,
-                                  contact_name=form.contact_name.data, contact_email=form.contact_email.data,
-                                  notes=form.notes.data, variation=form.variation(), user=current_user)
+            a = svc.add_agreement(
+                b,
+                organisation_id=int(form.organisation_id.data),
+                kind=form.kind.data,
+                fixed_pence=form.fixed_amount.data,
+                percentage_bp=form.percentage.data,
+                contact_name=form.contact_name.data,
+                contact_email=form.contact_email.data,
+                notes=form.notes.data,
+                variation=form.variation(),
+                user=current_user,
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
@@ -367,10 +436,18 @@ def edit_agreement(agreement_id: int):
     extra = {}
     if form.validate_on_submit():
         try:
-            svc.update_agreement(a, version=form.version_value, kind=form.kind.data, fixed_pence=form.fixed_amount.data,
-                                 percentage_bp=form.percentage.data, contact_name=form.contact_name.data,
-                                 contact_email=form.contact_email.data, notes=form.notes.data,
-                                 variation=form.variation(), user=current_user)
+            svc.update_agreement(
+                a,
+                version=form.version_value,
+                kind=form.kind.data,
+                fixed_pence=form.fixed_amount.data,
+                percentage_bp=form.percentage.data,
+                contact_name=form.contact_name.data,
+                contact_email=form.contact_email.data,
+                notes=form.notes.data,
+                variation=form.variation(),
+                user=current_user,
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
@@ -390,9 +467,14 @@ def raise_invoice(agreement_id: int):
     extra = {}
     if form.validate_on_submit():
         try:
-            invoice = svc.raise_invoice(a, issued_on=form.issued_on.data, due_on=form.due_on.data,
-                                        amount_pence=form.amount.data, description=form.description.data,
-                                        user=current_user)
+            invoice = svc.raise_invoice(
+                a,
+                issued_on=form.issued_on.data,
+                due_on=form.due_on.data,
+                amount_pence=form.amount.data,
+                description=form.description.data,
+                user=current_user,
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
@@ -403,21 +485,35 @@ def raise_invoice(agreement_id: int):
 
 # --- invoices and payments ---------------------------------------------------------------
 
+
 @bp.route("/budget/invoices")
 @access.roles(*FINANCE)
 def invoices():
     status = request.args.get("status") or None
     if status and status not in svc.INVOICE_FILTERS:
         abort(400)
-    f = svc.InvoiceFilters(financial_year=_year_arg(), organisation_id=int_arg("organisation"), status=status,
-                           page=int_arg("page", 1) or 1)
+    f = svc.InvoiceFilters(
+        financial_year=_year_arg(), organisation_id=int_arg("organisation"), status=status, page=int_arg("page", 1) or 1
+    )
     rows, total = svc.list_invoices(current_user, f)
-    orgs = db.session.scalars(sa.select(Organisation).order_by(Organisation.name)).all() \
-        if svc.sees_all(current_user) else []
+    orgs = (
+        db.session.scalars(sa.select(Organisation).order_by(Organisation.name)).all()
+        if svc.sees_all(current_user)
+        else []
+    )
     years = svc.list_budgets(current_user)
-    return render_template("budget/invoices.html", invoices=rows, total=total, f=f, orgs=orgs, years=years,
-                           status=status or "", today=today(), labels=INVOICE_STATUS_LABELS,
-                           year=request.args.get("year") or "")
+    return render_template(
+        "budget/invoices.html",
+        invoices=rows,
+        total=total,
+        f=f,
+        orgs=orgs,
+        years=years,
+        status=status or "",
+        today=today(),
+        labels=INVOICE_STATUS_LABELS,
+        year=request.args.get("year") or "",
+    )
 
 
 @bp.route("/budget/invoices/<int:invoice_id>", methods=["GET", "POST"])
@@ -433,17 +529,29 @@ def invoice(invoice_id: int):
             abort(403)
         if form.validate_on_submit():
             try:
-                payment = svc.record_payment(inv, amount_pence=form.amount.data, received_on=form.received_on.data,
-                                             reference=form.reference.data, version=form.version_value,
-                                             user=current_user)
+                payment = svc.record_payment(
+                    inv,
+                    amount_pence=form.amount.data,
+                    received_on=form.received_on.data,
+                    reference=form.reference.data,
+                    version=form.version_value,
+                    user=current_user,
+                )
             except ServiceError as exc:
                 extra = form_failed(form, exc)
             else:
                 flash(f"Payment of {money(payment.amount_pence)} recorded against invoice {inv.number}", "success")
                 return redirect(url_for("budget.invoice", invoice_id=inv.id))
-    return render_template("budget/invoice.html", inv=inv, payments=svc.payments_of(inv), form=form,
-                           summary=_summary(form, extra), manages=svc.manages(current_user), today=today(),
-                           labels=INVOICE_STATUS_LABELS)
+    return render_template(
+        "budget/invoice.html",
+        inv=inv,
+        payments=svc.payments_of(inv),
+        form=form,
+        summary=_summary(form, extra),
+        manages=svc.manages(current_user),
+        today=today(),
+        labels=INVOICE_STATUS_LABELS,
+    )
 
 
 @bp.route("/budget/invoices/<int:invoice_id>/pdf")
@@ -472,12 +580,17 @@ def cancel_invoice(invoice_id: int):
         else:
             flash(f"Invoice {inv.number} cancelled", "success")
             return redirect(url_for("budget.invoice", invoice_id=inv.id))
-    return render_template("budget/confirm.html", form=form, summary=_summary(form, extra),
-                           title=f"Cancel invoice {inv.number}", button="Cancel the invoice",
-                           back=url_for("budget.invoice", invoice_id=inv.id),
-                           explanation=f"The invoice for {money(inv.amount_pence)} to {inv.organisation.name} is kept "
-                                       "and marked cancelled; the amount can be invoiced again.",
-                           reason_label="Reason for cancelling the invoice")
+    return render_template(
+        "budget/confirm.html",
+        form=form,
+        summary=_summary(form, extra),
+        title=f"Cancel invoice {inv.number}",
+        button="Cancel the invoice",
+        back=url_for("budget.invoice", invoice_id=inv.id),
+        explanation=f"The invoice for {money(inv.amount_pence)} to {inv.organisation.name} is kept "
+        "and marked cancelled; the amount can be invoiced again.",
+        reason_label="Reason for cancelling the invoice",
+    )
 
 
 @bp.route("/budget/payments/<int:payment_id>/reverse", methods=["GET", "POST"])
@@ -496,23 +609,31 @@ def reverse_payment(payment_id: int):
         else:
             flash(f"Payment of {money(p.amount_pence)} reversed", "success")
             return redirect(url_for("budget.invoice", invoice_id=p.invoice_id))
-    return render_template("budget/confirm.html", form=form, summary=_summary(form, extra),
-                           title=f"Reverse a payment of {money(p.amount_pence)}", button="Reverse the payment",
-                           back=url_for("budget.invoice", invoice_id=p.invoice_id),
-                           explanation=f"The payment received on {p.received_on.day} {p.received_on:%B %Y} against "
-                                       f"invoice {p.invoice.number} is kept and marked reversed; the invoice is owed "
-                                       "again.", reason_label="Reason for reversing the payment")
+    return render_template(
+        "budget/confirm.html",
+        form=form,
+        summary=_summary(form, extra),
+        title=f"Reverse a payment of {money(p.amount_pence)}",
+        button="Reverse the payment",
+        back=url_for("budget.invoice", invoice_id=p.invoice_id),
+        explanation=f"The payment received on {p.received_on.day} {p.received_on:%B %Y} against "
+        f"invoice {p.invoice.number} is kept and marked reversed; the invoice is owed "
+        "again.",
+        reason_label="Reason for reversing the payment",
+    )
 
 
 @bp.route("/budget/organisations/<int:org_id>")
 @access.roles(*FINANCE)
 def account(org_id: int):
     acc = svc.account(org_id, current_user)
-    return render_template("budget/account.html", acc=acc, today=today(), labels=INVOICE_STATUS_LABELS,
-                           manages=svc.manages(current_user))
+    return render_template(
+        "budget/account.html", acc=acc, today=today(), labels=INVOICE_STATUS_LABELS, manages=svc.manages(current_user)
+    )
 
 
 # --- spend -------------------------------------------------------------------------------
+
 
 @bp.route("/budget/<year>/spend")
 @access.roles(*SEE_ALL)
@@ -521,12 +642,22 @@ def spend(year: str):
     kind = request.args.get("kind") or None
     if kind and kind not in SpendKind.__members__:
         abort(400)
-    f = svc.SpendFilters(financial_year=b.financial_year, line_id=int_arg("line"), kind=kind,
-                         page=int_arg("page", 1) or 1)
+    f = svc.SpendFilters(
+        financial_year=b.financial_year, line_id=int_arg("line"), kind=kind, page=int_arg("page", 1) or 1
+    )
     rows, total = svc.list_spend(current_user, f)
     remaining = svc.commitment_remaining([r.id for r in rows if r.kind == SpendKind.commitment])
-    return render_template("budget/spend.html", b=b, rows=rows, total=total, f=f, lines=svc.lines_of(b),
-                           remaining=remaining, manages=svc.manages(current_user), kind=kind or "")
+    return render_template(
+        "budget/spend.html",
+        b=b,
+        rows=rows,
+        total=total,
+        f=f,
+        lines=svc.lines_of(b),
+        remaining=remaining,
+        manages=svc.manages(current_user),
+        kind=kind or "",
+    )
 
 
 @bp.route("/budget/<year>/spend/new", methods=["GET", "POST"])
@@ -541,7 +672,8 @@ def new_spend(year: str):
     form.line_id.choices = choices(lines, blank="Select a line")
     open_commitments = svc.open_commitments(b) if kind == "actual" else []
     form.commitment_id.choices = [("", "No commitment")] + [
-        (str(c.id), f"{c.reference} – {c.supplier} ({money(c.amount_pence)}, {c.line.name})") for c in open_commitments]
+        (str(c.id), f"{c.reference} – {c.supplier} ({money(c.amount_pence)}, {c.line.name})") for c in open_commitments
+    ]
     if request.method == "GET":
         form.line_id.data = request.args.get("line") or ""
         form.dated_on.data = today()
@@ -551,25 +683,44 @@ def new_spend(year: str):
         try:
             if line is None:
                 raise ValidationFailed(errors={"line_id": "Select the budget line"})
-            common = dict(financial_year=b.financial_year, line_name=line.name, amount_pence=form.amount.data,
-                          supplier=form.supplier.data, reference=form.reference.data,
-                          description=form.description.data, recorded_by_id=current_user.id)
+            common = dict(
+                financial_year=b.financial_year,
+                line_name=line.name,
+                amount_pence=form.amount.data,
+                supplier=form.supplier.data,
+                reference=form.reference.data,
+                description=form.description.data,
+                recorded_by_id=current_user.id,
+            )
             if kind == "commitment":
                 svc.record_commitment(committed_on=form.dated_on.data, **common)
             else:
-                svc.record_spend(spent_on=form.dated_on.data,
-                                 commitment_id=int(form.commitment_id.data) if form.commitment_id.data else None,
-                                 **common)
+                svc.record_spend(
+                    spent_on=form.dated_on.data,
+                    commitment_id=int(form.commitment_id.data) if form.commitment_id.data else None,
+                    **common,
+                )
         except ValidationFailed as exc:
-            remap = {"committed_on": "dated_on", "spent_on": "dated_on", "line_name": "line_id",
-                     "financial_year": "line_id"}
-            extra = form_failed(form, ValidationFailed(exc.message, errors={remap.get(k, k): v for k, v in
-                                                                            exc.errors.items()}, reasons=exc.reasons))
+            remap = {
+                "committed_on": "dated_on",
+                "spent_on": "dated_on",
+                "line_name": "line_id",
+                "financial_year": "line_id",
+            }
+            extra = form_failed(
+                form,
+                ValidationFailed(
+                    exc.message, errors={remap.get(k, k): v for k, v in exc.errors.items()}, reasons=exc.reasons
+                ),
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
-            flash(f"{'Commitment' if kind == 'commitment' else 'Spend'} of {money(form.amount.data)} recorded "
-                  f"against ‘{line.name}’", "success")
+            flash(
+                f"{'Commitment' if kind == 'commitment' else 'Spend'} of {money(form.amount.data)} recorded "
+                f"against ‘{line.name}’",
+                "success",
+            )
             return redirect(_year_url(b, "budget.spend"))
     return render_template("budget/spend_form.html", form=form, b=b, kind=kind, summary=_summary(form, extra))
 
@@ -593,31 +744,54 @@ def end_spend(entry_id: int):
             flash(f"{'Commitment released' if commitment else 'Spend reversed'}: {entry.reference}", "success")
             return redirect(_year_url(b, "budget.spend"))
     what = "commitment" if commitment else "spend"
-    effect = ("released: what is not yet spent stops counting as committed" if commitment
-              else "reversed: it stops counting as actual spend")
+    effect = (
+        "released: what is not yet spent stops counting as committed"
+        if commitment
+        else "reversed: it stops counting as actual spend"
+    )
     return render_template(
-        "budget/confirm.html", form=form, summary=_summary(form, extra),
+        "budget/confirm.html",
+        form=form,
+        summary=_summary(form, extra),
         title=f"{'Release the commitment' if commitment else 'Reverse the spend'} {entry.reference}",
-        button="Release the commitment" if commitment else "Reverse the spend", back=_year_url(b, "budget.spend"),
+        button="Release the commitment" if commitment else "Reverse the spend",
+        back=_year_url(b, "budget.spend"),
         explanation=f"The {what} of {money(entry.amount_pence)} with {entry.supplier} against ‘{entry.line.name}’ is "
-                    f"kept and marked {effect}.",
-        reason_label=f"Reason for {'releasing the commitment' if commitment else 'reversing the spend'}")
+        f"kept and marked {effect}.",
+        reason_label=f"Reason for {'releasing the commitment' if commitment else 'reversing the spend'}",
+    )
 
 
 # --- monitoring --------------------------------------------------------------------------
+
 
 @bp.route("/budget/<year>/monitoring")
 @access.roles(*FINANCE)
 def monitoring(year: str):
     b = _budget(year)
     m = svc.monitoring(b)
-    chart = bar_chart(f"Budget, forecast outturn and actual spend by line, {svc.title(b)}",
-                      [r.line.name for r in m.rows],
-                      [Series("Budget", [r.budget_pence for r in m.rows]),
-                       Series("Forecast outturn", [r.forecast_pence for r in m.rows]),
-                       Series("Actual", [r.actual_pence for r in m.rows])], value_format=money) if m.rows else None
-    return render_template("budget/monitoring.html", b=b, m=m, chart=chart, manages=svc.manages(current_user),
-                           sees_all=svc.sees_all(current_user))
+    chart = (
+        bar_chart(
+            f"Budget, forecast outturn and actual spend by line, {svc.title(b)}",
+            [r.line.name for r in m.rows],
+            [
+                Series("Budget", [r.budget_pence for r in m.rows]),
+                Series("Forecast outturn", [r.forecast_pence for r in m.rows]),
+                Series("Actual", [r.actual_pence for r in m.rows]),
+            ],
+            value_format=money,
+        )
+        if m.rows
+        else None
+    )
+    return render_template(
+        "budget/monitoring.html",
+        b=b,
+        m=m,
+        chart=chart,
+        manages=svc.manages(current_user),
+        sees_all=svc.sees_all(current_user),
+    )
 
 
 @bp.route("/budget/<year>/monitoring.<fmt>")
@@ -635,23 +809,44 @@ def monitoring_download(year: str, fmt: str):
 
 # --- home panels -------------------------------------------------------------------------
 
+
 def _office_detail(n: int, x) -> str:
     return f"{plural(n, 'invoice')} past due: {money(int(x.get('owed') or 0))} owed"
 
 
 def _partner_detail(n: int, x) -> str:
     owed, overdue = int(x.get("owed") or 0), int(x.get("overdue") or 0)
-    detail = f"{money(owed)} outstanding" + (f", {money(overdue)} overdue" if overdue else "") if n \
+    detail = (
+        f"{money(owed)} outstanding" + (f", {money(overdue)} overdue" if overdue else "")
+        if n
         else "Nothing outstanding"
+    )
     return f"{'unpaid invoice' if n == 1 else 'unpaid invoices'}: {detail}"
 
 
-home.count({Role.business_office}, 35, "Overdue contributions", lambda u: url_for("budget.invoices", status="overdue"),
-           _office_detail, lambda u: svc.home_selects(u, "overdue")["count"], key="budget.overdue", kind=home.DUE,
-           extras={"owed": lambda u: svc.home_selects(u, "overdue")["owed"]})
-home.count({Role.partner_member}, 36, "Your organisation's contributions",
-           lambda u: url_for("budget.account", org_id=svc.partner_organisation_id(u)), _partner_detail,
-           lambda u: svc.home_selects(u, "outstanding")["count"] if svc.partner_organisation_id(u) else None,
-           key="budget.contributions", kind=home.TASK, show_zero=True,
-           extras={"owed": lambda u: svc.home_selects(u, "outstanding")["owed"],
-                   "overdue": lambda u: svc.home_selects(u, "outstanding")["overdue"]})
+home.count(
+    {Role.business_office},
+    35,
+    "Overdue contributions",
+    lambda u: url_for("budget.invoices", status="overdue"),
+    _office_detail,
+    lambda u: svc.home_selects(u, "overdue")["count"],
+    key="budget.overdue",
+    kind=home.DUE,
+    extras={"owed": lambda u: svc.home_selects(u, "overdue")["owed"]},
+)
+home.count(
+    {Role.partner_member},
+    36,
+    "Your organisation's contributions",
+    lambda u: url_for("budget.account", org_id=svc.partner_organisation_id(u)),
+    _partner_detail,
+    lambda u: svc.home_selects(u, "outstanding")["count"] if svc.partner_organisation_id(u) else None,
+    key="budget.contributions",
+    kind=home.TASK,
+    show_zero=True,
+    extras={
+        "owed": lambda u: svc.home_selects(u, "outstanding")["owed"],
+        "overdue": lambda u: svc.home_selects(u, "outstanding")["overdue"],
+    },
+)

@@ -32,8 +32,13 @@ def closure_days():
             return redirect(url_for("closures.closure_days"))
     include_past = request.args.get("past") == "1"
     summary = error_summary(form, extra) if (form.errors or extra) else None
-    return render_template("closures/closure_days.html", form=form, rows=svc.list_closure_days(include_past=include_past),
-                           include_past=include_past, summary=summary)
+    return render_template(
+        "closures/closure_days.html",
+        form=form,
+        rows=svc.list_closure_days(include_past=include_past),
+        include_past=include_past,
+        summary=summary,
+    )
 
 
 @bp.route("/calendar/closure-days/<int:closure_id>/remove", methods=["GET", "POST"])

@@ -41,8 +41,10 @@ def step(order: int, name: str) -> Callable[[Step], Step]:
 def has_data() -> bool:
     from safeguarding.models import Organisation, User
 
-    return bool(db.session.scalar(sa.select(sa.func.count()).select_from(User))
-                or db.session.scalar(sa.select(sa.func.count()).select_from(Organisation)))
+    return bool(
+        db.session.scalar(sa.select(sa.func.count()).select_from(User))
+        or db.session.scalar(sa.select(sa.func.count()).select_from(Organisation))
+    )
 
 
 def reset_database() -> None:

@@ -18,27 +18,66 @@ def seed_actions(ctx: DemoContext) -> None:
     office = ctx.users["office"]
     made = {}
     made["police_overdue"] = svc.create_action(
-        title="Brief neighbourhood officers on the self-neglect pathway", owner_organisation_id=ctx.orgs["police"].id,
-        owner_person_id=ctx.people["police_deputy"].id, due_date=date(2026, 10, 31), source_type=ActionSource.audit,
-        source_label=AUDIT, group_id=ctx.groups["qp"].id, created_by_id=office.id)
+        title="Brief neighbourhood officers on the self-neglect pathway",
+        owner_organisation_id=ctx.orgs["police"].id,
+        owner_person_id=ctx.people["police_deputy"].id,
+        due_date=date(2026, 10, 31),
+        source_type=ActionSource.audit,
+        source_label=AUDIT,
+        group_id=ctx.groups["qp"].id,
+        created_by_id=office.id,
+    )
     made["icb_progress"] = svc.create_action(
-        title="Add self-neglect prompts to GP safeguarding templates", owner_organisation_id=ctx.orgs["icb"].id,
-        due_date=date(2027, 1, 31), source_type=ActionSource.audit, source_label=AUDIT, group_id=ctx.groups["qp"].id,
-        created_by_id=office.id)
-    svc.add_update(made["icb_progress"], ctx.users["icb"], text="Template drafted; testing with two practices.",
-                   progress=40)
+        title="Add self-neglect prompts to GP safeguarding templates",
+        owner_organisation_id=ctx.orgs["icb"].id,
+        due_date=date(2027, 1, 31),
+        source_type=ActionSource.audit,
+        source_label=AUDIT,
+        group_id=ctx.groups["qp"].id,
+        created_by_id=office.id,
+    )
+    svc.add_update(
+        made["icb_progress"], ctx.users["icb"], text="Template drafted; testing with two practices.", progress=40
+    )
     made["north_done"] = svc.create_action(
-        title="Audit hoarding referrals received by adult social care", owner_organisation_id=ctx.orgs["north"].id,
-        due_date=date(2026, 11, 15), source_type=ActionSource.audit, source_label=AUDIT, area=Area.north,
-        group_id=ctx.groups["qp"].id, created_by_id=office.id)
-    action_lifecycle.fire(made["north_done"], "claim_complete", user=ctx.users["north"],
-                          version=made["north_done"].version, comment="Audit of 42 referrals completed and reported")
-    action_lifecycle.fire(made["north_done"], "accept_completion", user=office, version=made["north_done"].version,
-                          as_of=date(2026, 11, 18))
+        title="Audit hoarding referrals received by adult social care",
+        owner_organisation_id=ctx.orgs["north"].id,
+        due_date=date(2026, 11, 15),
+        source_type=ActionSource.audit,
+        source_label=AUDIT,
+        area=Area.north,
+        group_id=ctx.groups["qp"].id,
+        created_by_id=office.id,
+    )
+    action_lifecycle.fire(
+        made["north_done"],
+        "claim_complete",
+        user=ctx.users["north"],
+        version=made["north_done"].version,
+        comment="Audit of 42 referrals completed and reported",
+    )
+    action_lifecycle.fire(
+        made["north_done"],
+        "accept_completion",
+        user=office,
+        version=made["north_done"].version,
+        as_of=date(2026, 11, 18),
+    )
     made["west_claimed"] = svc.create_action(
-        title="Share the audit findings with West's front-door team", owner_organisation_id=ctx.orgs["west"].id,
-        due_date=date(2026, 12, 18), source_type=ActionSource.audit, source_label=AUDIT, area=Area.west,
-        group_id=ctx.groups["qp"].id, created_by_id=office.id)
-    action_lifecycle.fire(made["west_claimed"], "claim_complete", user=ctx.users["west"],
-                          version=made["west_claimed"].version, comment="Briefing delivered on 12 November")
+        title="Share the audit findings with West's front-door team",
+        owner_organisation_id=ctx.orgs["west"].id,
+        due_date=date(2026, 12, 18),
+        source_type=ActionSource.audit,
+        source_label=AUDIT,
+        area=Area.west,
+        group_id=ctx.groups["qp"].id,
+        created_by_id=office.id,
+    )
+    action_lifecycle.fire(
+        made["west_claimed"],
+        "claim_complete",
+        user=ctx.users["west"],
+        version=made["west_claimed"].version,
+        comment="Briefing delivered on 12 November",
+    )
     ctx.extra["actions"] = made

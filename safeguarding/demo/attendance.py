@@ -19,25 +19,31 @@ from safeguarding.workflows.attendance import escalation_lifecycle
 
 
 def _board_meeting(ctx: DemoContext, year: int, month: int) -> Meeting:
-    return db.session.scalar(sa.select(Meeting).where(
-        Meeting.group_id == ctx.groups["board"].id, Meeting.is_held,
-        Meeting.meeting_date >= date(year, month, 1),
-        Meeting.meeting_date < date(year + month // 12, month % 12 + 1, 1)))
+    return db.session.scalar(
+        sa.select(Meeting).where(
+            Meeting.group_id == ctx.groups["board"].id,
+            Meeting.is_held,
+            Meeting.meeting_date >= date(year, month, 1),
+            Meeting.meeting_date < date(year + month // 12, month % 12 + 1, 1),
+        )
+    )
 
 
 def _not_represented(ctx: DemoContext, meeting: Meeting, person: str, note: str) -> None:
     """The register of a held meeting as it was: the member sent apologies and no deputy."""
     seat = ctx.memberships[f"board:{person}"]
-    row = db.session.scalar(sa.select(Attendance).where(Attendance.meeting_id == meeting.id,
-                                                        Attendance.membership_id == seat.id))
+    row = db.session.scalar(
+        sa.select(Attendance).where(Attendance.meeting_id == meeting.id, Attendance.membership_id == seat.id)
+    )
     row.status = AttendanceStatus.apologies
     row.deputy_person_id = None
     row.note = note
 
 
 def _escalation(ctx: DemoContext, org: str) -> Escalation:
-    return db.session.scalar(sa.select(Escalation).where(Escalation.organisation_id == ctx.orgs[org].id)
-                             .order_by(Escalation.id.desc()))
+    return db.session.scalar(
+        sa.select(Escalation).where(Escalation.organisation_id == ctx.orgs[org].id).order_by(Escalation.id.desc())
+    )
 
 
 @step(80, "attendance monitoring")
@@ -55,18 +61,33 @@ def seed_attendance(ctx: DemoContext) -> None:
     escalation_lifecycle.fire(resolved, "approve", user=chair, version=resolved.version, as_of=sent_on)
     escalation_lifecycle.fire(resolved, "send", user=office, version=resolved.version, as_of=sent_on)
     replied = sent_on + timedelta(days=12)
-    escalation_lifecycle.fire(resolved, "record_response", user=office, version=resolved.version, as_of=replied,
-                              params={"response_received_on": replied,
-                                      "response_summary": "The Director of Public Health apologised: the outbreak "
-                                                          "response took the team's time. A consultant in public "
-                                                          "health is named as deputy from October."})
+    escalation_lifecycle.fire(
+        resolved,
+        "record_response",
+        user=office,
+        version=resolved.version,
+        as_of=replied,
+        params={
+            "response_received_on": replied,
+            "response_summary": "The Director of Public Health apologised: the outbreak "
+            "response took the team's time. A consultant in public "
+            "health is named as deputy from October.",
+        },
+    )
     svc.scan(_board_meeting(ctx, 2025, 12).meeting_date)  # represented in October and December: resolved
 
     # 2026: Healthwatch away from every Board meeting held since June (June, August,
     # October and the extraordinary meeting in November).
-    missed = db.session.scalars(sa.select(Meeting).where(
-        Meeting.group_id == ctx.groups["board"].id, Meeting.is_held, Meeting.meeting_date >= date(2026, 6, 1),
-        Meeting.meeting_date <= date(2026, 11, 23)).order_by(Meeting.meeting_date)).all()
+    missed = db.session.scalars(
+        sa.select(Meeting)
+        .where(
+            Meeting.group_id == ctx.groups["board"].id,
+            Meeting.is_held,
+            Meeting.meeting_date >= date(2026, 6, 1),
+            Meeting.meeting_date <= date(2026, 11, 23),
+        )
+        .order_by(Meeting.meeting_date)
+    ).all()
     for m in missed:
         _not_represented(ctx, m, "healthwatch_lead", "Apologies sent on the day")
     db.session.flush()

@@ -16,26 +16,116 @@ START = date(2020, 4, 1)
 
 ORGANISATIONS = [
     # key, name, short, kind, area, adults, children, chief executive, title
-    ("north", "North Council", "North Council", OrganisationKind.local_authority, Area.north, True, True,
-     "Rachel Kingsley", "Chief Executive"),
-    ("west", "West Council", "West Council", OrganisationKind.local_authority, Area.west, True, True,
-     "Anthony Okoro", "Chief Executive"),
-    ("police", "County Police", "Police", OrganisationKind.police, Area.both, True, True,
-     "Nicola Brannigan", "Chief Constable"),
-    ("icb", "County Integrated Care Board", "ICB", OrganisationKind.icb, Area.both, True, True,
-     "Dr Simon Ferris", "Chief Executive"),
-    ("acute", "County University Hospitals NHS Trust", "Hospitals", OrganisationKind.acute_trust, Area.both,
-     False, False, "Helen Drummond", "Chief Executive"),
-    ("fire", "County Fire and Rescue Service", "Fire and Rescue", OrganisationKind.fire_rescue, Area.both,
-     False, False, "Mark Ashworth", "Chief Fire Officer"),
-    ("probation", "Probation Service (County)", "Probation", OrganisationKind.probation, Area.both,
-     False, False, "Lydia Crane", "Head of Probation Delivery Unit"),
-    ("public_health", "County Public Health", "Public Health", OrganisationKind.public_health, Area.both,
-     False, False, "Dr Imran Qureshi", "Director of Public Health"),
-    ("healthwatch", "Healthwatch County", "Healthwatch", OrganisationKind.healthwatch, Area.both,
-     False, False, "Beverley Tate", "Chief Executive"),
-    ("vcs", "County Voluntary Sector Forum", "Voluntary Sector", OrganisationKind.voluntary_sector, Area.both,
-     False, False, "Owen Pritchard", "Director"),
+    (
+        "north",
+        "North Council",
+        "North Council",
+        OrganisationKind.local_authority,
+        Area.north,
+        True,
+        True,
+        "Rachel Kingsley",
+        "Chief Executive",
+    ),
+    (
+        "west",
+        "West Council",
+        "West Council",
+        OrganisationKind.local_authority,
+        Area.west,
+        True,
+        True,
+        "Anthony Okoro",
+        "Chief Executive",
+    ),
+    (
+        "police",
+        "County Police",
+        "Police",
+        OrganisationKind.police,
+        Area.both,
+        True,
+        True,
+        "Nicola Brannigan",
+        "Chief Constable",
+    ),
+    (
+        "icb",
+        "County Integrated Care Board",
+        "ICB",
+        OrganisationKind.icb,
+        Area.both,
+        True,
+        True,
+        "Dr Simon Ferris",
+        "Chief Executive",
+    ),
+    (
+        "acute",
+        "County University Hospitals NHS Trust",
+        "Hospitals",
+        OrganisationKind.acute_trust,
+        Area.both,
+        False,
+        False,
+        "Helen Drummond",
+        "Chief Executive",
+    ),
+    (
+        "fire",
+        "County Fire and Rescue Service",
+        "Fire and Rescue",
+        OrganisationKind.fire_rescue,
+        Area.both,
+        False,
+        False,
+        "Mark Ashworth",
+        "Chief Fire Officer",
+    ),
+    (
+        "probation",
+        "Probation Service (County)",
+        "Probation",
+        OrganisationKind.probation,
+        Area.both,
+        False,
+        False,
+        "Lydia Crane",
+        "Head of Probation Delivery Unit",
+    ),
+    (
+        "public_health",
+        "County Public Health",
+        "Public Health",
+        OrganisationKind.public_health,
+        Area.both,
+        False,
+        False,
+        "Dr Imran Qureshi",
+        "Director of Public Health",
+    ),
+    (
+        "healthwatch",
+        "Healthwatch County",
+        "Healthwatch",
+        OrganisationKind.healthwatch,
+        Area.both,
+        False,
+        False,
+        "Beverley Tate",
+        "Chief Executive",
+    ),
+    (
+        "vcs",
+        "County Voluntary Sector Forum",
+        "Voluntary Sector",
+        OrganisationKind.voluntary_sector,
+        Area.both,
+        False,
+        False,
+        "Owen Pritchard",
+        "Director",
+    ),
 ]
 
 PEOPLE = [
@@ -133,37 +223,70 @@ ACCOUNTS = [
 ]
 
 # Board members who signed the memorandum of understanding (Healthwatch has not yet).
-MOU_SIGNED = ["chair", "north_dass", "west_dass", "police_lead", "icb_lead", "acute_lead", "fire_lead",
-              "probation_lead", "ph_lead", "vcs_lead", "sar_chair"]
+MOU_SIGNED = [
+    "chair",
+    "north_dass",
+    "west_dass",
+    "police_lead",
+    "icb_lead",
+    "acute_lead",
+    "fire_lead",
+    "probation_lead",
+    "ph_lead",
+    "vcs_lead",
+    "sar_chair",
+]
 
 
 @step(10, "partnership")
 def seed_partnership(ctx: DemoContext) -> None:
     for key, name, short, kind, area, adults, children, ce_name, ce_title in ORGANISATIONS:
         org = svc.create_organisation(
-            name=name, short_name=short, kind=kind, area=area, statutory_adults=adults, statutory_children=children,
-            chief_executive_name=ce_name, chief_executive_title=ce_title,
+            name=name,
+            short_name=short,
+            kind=kind,
+            area=area,
+            statutory_adults=adults,
+            statutory_children=children,
+            chief_executive_name=ce_name,
+            chief_executive_title=ce_title,
             chief_executive_email=f"chief.executive@{key.replace('_', '-')}.demo.test",
             chief_executive_address=f"{name}\nHeadquarters\n1 Civic Way\nCounty Town\nCT1 1AA",
-            safeguarding_lead_name=None, safeguarding_lead_email=f"safeguarding@{key.replace('_', '-')}.demo.test")
+            safeguarding_lead_name=None,
+            safeguarding_lead_email=f"safeguarding@{key.replace('_', '-')}.demo.test",
+        )
         partnership_lifecycle.fire(org, "admit", user=None, system=True, params={"joined_on": START})
         ctx.orgs[key] = org
 
     for key, name, title, org_key in PEOPLE:
         org = ctx.orgs.get(org_key) if org_key else None
         ctx.people[key] = svc.create_person(
-            name=name, job_title=title, organisation_id=org.id if org else None,
-            email=f"{key.replace('_', '.')}@people.demo.test")
+            name=name,
+            job_title=title,
+            organisation_id=org.id if org else None,
+            email=f"{key.replace('_', '.')}@people.demo.test",
+        )
 
     for key, name, short, kind, arm in GROUPS:
         ctx.groups[key] = svc.create_group(
-            name=name, short_name=short, kind=kind, arm=arm, area=Area.both,
+            name=name,
+            short_name=short,
+            kind=kind,
+            arm=arm,
+            area=Area.both,
             terms_of_reference=f"The terms of reference of the {name}, agreed by the Board.",
-            tor_last_reviewed_on=date(2020, 4, 21), tor_review_due_on=date(2021, 4, 30))
+            tor_last_reviewed_on=date(2020, 4, 21),
+            tor_review_due_on=date(2021, 4, 30),
+        )
 
     for group_key, person_key, role, deputy_key in MEMBERSHIPS:
-        m = svc.add_membership(group=ctx.groups[group_key], person=ctx.people[person_key], role=role,
-                               deputy=ctx.people[deputy_key] if deputy_key else None, start_date=START)
+        m = svc.add_membership(
+            group=ctx.groups[group_key],
+            person=ctx.people[person_key],
+            role=role,
+            deputy=ctx.people[deputy_key] if deputy_key else None,
+            start_date=START,
+        )
         ctx.memberships[f"{group_key}:{person_key}"] = m
 
     for key in MOU_SIGNED:
@@ -171,5 +294,10 @@ def seed_partnership(ctx: DemoContext) -> None:
 
     for email, person_key, roles, org_key in ACCOUNTS:
         ctx.users[email.split("@")[0]] = accounts.create_user(
-            email=email, password=DEMO_PASSWORD, roles=roles, person=ctx.people[person_key],
-            organisation=ctx.orgs[org_key] if org_key else None, notify=False)
+            email=email,
+            password=DEMO_PASSWORD,
+            roles=roles,
+            person=ctx.people[person_key],
+            organisation=ctx.orgs[org_key] if org_key else None,
+            notify=False,
+        )

@@ -30,8 +30,9 @@ BUSINESS = {
     # (year, month): [(title, presenter, decision: None | "consensus" | callable name)]
     (2020, 4): [("Strategic plan 2020 to 2023 and business plan 2020/21", "Business Manager", "consensus")],
     (2020, 6): [("Holding Board meetings online for 2020/21 (COVID-19)", "Independent Chair", "tie")],
-    (2020, 10): [("Commissioning an independent reviewer for the SAR concerning Adult B", "SAR sub-group chair",
-                  "declared")],
+    (2020, 10): [
+        ("Commissioning an independent reviewer for the SAR concerning Adult B", "SAR sub-group chair", "declared")
+    ],
     (2020, 12): [("Annual report 2019/20", "Business Manager", "consensus")],
     (2021, 10): [("Annual report 2020/21", "Business Manager", "consensus")],
     (2022, 10): [("Annual report 2021/22", "Business Manager", "consensus")],
@@ -40,14 +41,17 @@ BUSINESS = {
     (2024, 10): [("Annual report 2023/24", "Business Manager", "consensus")],
     (2025, 10): [("Annual report 2024/25", "Business Manager", "consensus")],
     (2026, 6): [("Learning from LeDeR reviews 2025/26", "ICB Chief Nurse", None)],
-    (2026, 10): [("Quarterly performance report, quarter 2 2026/27", "Quality and Performance sub-group chair",
-                  "consensus"),
-                 ("Domestic abuse and safeguarding adults: joint protocol", "Police", "interim_board")],
+    (2026, 10): [
+        ("Quarterly performance report, quarter 2 2026/27", "Quality and Performance sub-group chair", "consensus"),
+        ("Domestic abuse and safeguarding adults: joint protocol", "Police", "interim_board"),
+    ],
 }
 
-PDF_TEMPLATE = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
-                b"endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n% {title}\ntrailer<</Root 1 0 R>>"
-                b"\n%%EOF\n")
+PDF_TEMPLATE = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
+    b"endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n% {title}\ntrailer<</Root 1 0 R>>"
+    b"\n%%EOF\n"
+)
 
 
 def _paper(ctx: DemoContext, item, title: str, filename: str) -> None:
@@ -71,24 +75,46 @@ class Demo:
 
     # --- one meeting -------------------------------------------------------------------------
 
-    def hold(self, meeting: Meeting, *, apologies=(), deputies=(), absent=(), late: str | None = None,
-             inquorate: bool = False, minutes_to: str = "approved", business=(), on_open=None) -> Minutes:
+    def hold(
+        self,
+        meeting: Meeting,
+        *,
+        apologies=(),
+        deputies=(),
+        absent=(),
+        late: str | None = None,
+        inquorate: bool = False,
+        minutes_to: str = "approved",
+        business=(),
+        on_open=None,
+    ) -> Minutes:
         """Publish the papers, take apologies, record the register, open (ratifying the
         group's approved minutes), record the business, close, and minute the meeting up
         to `minutes_to`."""
         day = meeting.meeting_date
         as_of = day - timedelta(days=1) if late else meeting.papers_due_on
-        meeting_lifecycle.fire(meeting, "publish_papers", user=self.office, version=meeting.version, as_of=as_of,
-                               params={"late_reason": late})
+        meeting_lifecycle.fire(
+            meeting,
+            "publish_papers",
+            user=self.office,
+            version=meeting.version,
+            as_of=as_of,
+            params={"late_reason": late},
+        )
         register = svc.load_register(meeting)
         by_key = {self.key_of[s.membership.person_id]: s for s in register.seats}
         # This year's apologies come in beforehand (earlier years' are on the register only:
         # quicker to build, the same record).
         for key in (*apologies, *deputies) if day.year >= 2026 else ():
             seat = by_key[key]
-            svc.send_apologies(meeting, seat.membership.id, user=self.office, as_of=day - timedelta(days=3),
-                               deputy_person_id=seat.membership.deputy_person_id if key in deputies else None,
-                               note="Sent by email to the business office")
+            svc.send_apologies(
+                meeting,
+                seat.membership.id,
+                user=self.office,
+                as_of=day - timedelta(days=3),
+                deputy_person_id=seat.membership.deputy_person_id if key in deputies else None,
+                note="Sent by email to the business office",
+            )
         entries = []
         for key, seat in by_key.items():
             deputy = None
@@ -105,13 +131,25 @@ class Demo:
         svc.record_attendance(meeting, entries, user=self.office, as_of=day)
         items = {i.kind: i for i in svc.agenda_of(meeting)}
         if inquorate:
-            meeting_lifecycle.fire(meeting, "record_inquorate", user=self.office, version=meeting.version, as_of=day,
-                                   comment="No one from the police was present; the meeting could not proceed")
+            meeting_lifecycle.fire(
+                meeting,
+                "record_inquorate",
+                user=self.office,
+                version=meeting.version,
+                as_of=day,
+                comment="No one from the police was present; the meeting could not proceed",
+            )
         else:
             meeting_lifecycle.fire(meeting, "open", user=self.chair, version=meeting.version, as_of=day)
             for earlier in self.pending_minutes.pop(meeting.group_id, []):
-                minutes_lifecycle.fire(earlier, "ratify", user=self.office, version=earlier.version, as_of=day,
-                                       params={"meeting_id": meeting.id})
+                minutes_lifecycle.fire(
+                    earlier,
+                    "ratify",
+                    user=self.office,
+                    version=earlier.version,
+                    as_of=day,
+                    params={"meeting_id": meeting.id},
+                )
             for item, decide in business:
                 decide(meeting, item)
             if on_open:
@@ -127,28 +165,37 @@ class Demo:
         texts = {}
         for item in svc.agenda_of(meeting):
             if meeting.state.value == "inquorate":
-                texts[item.id] = ("The meeting was not quorate: no one from the police was present. It did not "
-                                  "proceed; the items stand over to the next meeting.") if item.position == 1 else ""
+                texts[item.id] = (
+                    (
+                        "The meeting was not quorate: no one from the police was present. It did not "
+                        "proceed; the items stand over to the next meeting."
+                    )
+                    if item.position == 1
+                    else ""
+                )
                 continue
             texts[item.id] = {
-                AgendaItemKind.apologies: ("Apologies were received from " + ", ".join(away) + ".") if away
+                AgendaItemKind.apologies: ("Apologies were received from " + ", ".join(away) + ".")
+                if away
                 else "There were no apologies.",
                 AgendaItemKind.declarations: "The chair reminded members of the declarations received in writing.",
                 AgendaItemKind.previous_minutes: "The minutes of the previous meeting were agreed as a true record.",
                 AgendaItemKind.action_log: "Members reviewed the action log; completed actions were closed.",
                 AgendaItemKind.chair_actions: "The chair reported the decisions taken since the last meeting.",
                 AgendaItemKind.subgroup_report: f"The {item.group.short_name if item.group else 'sub-group'} "
-                                                "highlight report was received and noted.",
+                "highlight report was received and noted.",
             }.get(item.kind, f"{item.presenter or 'The lead'} introduced the item and members discussed it.")
         svc.update_minutes(minutes, version=minutes.version, sections=texts, user=self.office)
         if minutes_to == "draft":
             return minutes
-        minutes_lifecycle.fire(minutes, "submit", user=self.office, version=minutes.version,
-                               as_of=day + timedelta(days=7))
+        minutes_lifecycle.fire(
+            minutes, "submit", user=self.office, version=minutes.version, as_of=day + timedelta(days=7)
+        )
         if minutes_to == "submitted":
             return minutes
-        minutes_lifecycle.fire(minutes, "approve", user=self.chair, version=minutes.version,
-                               as_of=day + timedelta(days=14))
+        minutes_lifecycle.fire(
+            minutes, "approve", user=self.chair, version=minutes.version, as_of=day + timedelta(days=14)
+        )
         self.pending_minutes.setdefault(meeting.group_id, []).append(minutes)
         return minutes
 
@@ -159,13 +206,15 @@ class Demo:
             decision = svc.record_decision(item, user=self.office, method="consensus", text=text, interim=interim)
             if interim:
                 self.decisions[f"interim_{meeting.group.short_name.lower()}_{meeting.meeting_date:%Y}"] = decision
+
         return decide
 
     def board_business(self, meeting: Meeting) -> list:
         out = []
         for title, presenter, how in BUSINESS.get((meeting.meeting_date.year, meeting.meeting_date.month), []):
-            item = svc.add_agenda_item(meeting, title=title, presenter=presenter, description="For decision"
-                                       if how else "For information")
+            item = svc.add_agenda_item(
+                meeting, title=title, presenter=presenter, description="For decision" if how else "For information"
+            )
             if how == "consensus":
                 out.append((item, self.consensus(f"The Board agreed: {title[0].lower() + title[1:]}.")))
             elif how == "tie":
@@ -173,9 +222,16 @@ class Demo:
             elif how == "declared":
                 out.append((item, self.declared_vote))
             elif how == "interim_board":
-                out.append((item, self.consensus("The Board agreed the joint protocol in principle, subject to the "
-                                                 "wording of section 4; members will validate the final text.",
-                                                 interim=True)))
+                out.append(
+                    (
+                        item,
+                        self.consensus(
+                            "The Board agreed the joint protocol in principle, subject to the "
+                            "wording of section 4; members will validate the final text.",
+                            interim=True,
+                        ),
+                    )
+                )
             else:
                 out.append((item, lambda m, i: None))
         # Chair's actions waiting for this meeting's ratification (added automatically).
@@ -186,24 +242,42 @@ class Demo:
 
     def tied_vote(self, meeting: Meeting, item) -> None:
         orgs = self.ctx.orgs
-        votes = [(orgs["north"], "for"), (orgs["police"], "for"), (orgs["icb"], "for"), (orgs["public_health"], "for"),
-                 (orgs["west"], "against"), (orgs["acute"], "against"), (orgs["probation"], "against"),
-                 (orgs["vcs"], "against")]
+        votes = [
+            (orgs["north"], "for"),
+            (orgs["police"], "for"),
+            (orgs["icb"], "for"),
+            (orgs["public_health"], "for"),
+            (orgs["west"], "against"),
+            (orgs["acute"], "against"),
+            (orgs["probation"], "against"),
+            (orgs["vcs"], "against"),
+        ]
         self.decisions["casting"] = svc.record_decision(
-            item, user=self.office, method="vote", casting_vote="for",
+            item,
+            user=self.office,
+            method="vote",
+            casting_vote="for",
             text="Board meetings are held online for the rest of 2020/21 and reviewed in April 2021.",
-            votes=[{"organisation_id": o.id, "vote": v} for o, v in votes])
+            votes=[{"organisation_id": o.id, "vote": v} for o, v in votes],
+        )
 
     def declared_vote(self, meeting: Meeting, item) -> None:
         orgs = self.ctx.orgs
-        svc.declare_interest(item, user=self.office, person_id=self.ctx.people["acute_lead"].id,
-                             nature="County University Hospitals is one of the agencies involved in the case of "
-                                    "Adult B; the Director of Nursing line-manages staff who will give evidence.")
+        svc.declare_interest(
+            item,
+            user=self.office,
+            person_id=self.ctx.people["acute_lead"].id,
+            nature="County University Hospitals is one of the agencies involved in the case of "
+            "Adult B; the Director of Nursing line-manages staff who will give evidence.",
+        )
         voters = ["north", "west", "police", "icb", "probation", "public_health", "vcs"]
         self.decisions["declared"] = svc.record_decision(
-            item, user=self.office, method="vote",
+            item,
+            user=self.office,
+            method="vote",
             text="An independent reviewer is commissioned for the SAR concerning Adult B, within the agreed budget.",
-            votes=[{"organisation_id": orgs[k].id, "vote": "for" if k != "vcs" else "abstain"} for k in voters])
+            votes=[{"organisation_id": orgs[k].id, "vote": "for" if k != "vcs" else "abstain"} for k in voters],
+        )
 
     def attendance_pattern(self, k: int) -> dict:
         """Who sends apologies or a deputy at the k-th Board meeting."""
@@ -227,9 +301,16 @@ def seed_meetings(ctx: DemoContext) -> None:
         location = ONLINE if year in (2020, 2021) else CHAMBER
         first = date(year, 4, 1)
         first += timedelta(days=(1 - first.weekday()) % 7 + 14)  # the third Tuesday of April
-        series = svc.schedule_series(group_id=board.id, first_date=first, count=6, interval_months=2,
-                                     starts_at=time(10, 0), ends_at=time(12, 30), location=location,
-                                     created_by_id=office.id)
+        series = svc.schedule_series(
+            group_id=board.id,
+            first_date=first,
+            count=6,
+            interval_months=2,
+            starts_at=time(10, 0),
+            ends_at=time(12, 30),
+            location=location,
+            created_by_id=office.id,
+        )
         for meeting in series:
             if meeting.meeting_date > date(2026, 11, 23):
                 continue
@@ -264,53 +345,87 @@ def seed_meetings(ctx: DemoContext) -> None:
     _upcoming(d)
 
     ctx.extra["meetings"] = {
-        "board_2020_04": d.meetings["board_2020_04"], "board_2020_06": d.meetings["board_2020_06"],
-        "board_2020_10": d.meetings["board_2020_10"], "board_2020_12": d.meetings["board_2020_12"],
-        "board_inquorate": d.meetings["board_2023_08"], "board_2026_08": d.meetings["board_2026_08"],
-        "board_2026_10": d.meetings["board_2026_10"], "board_upcoming": d.meetings["board_upcoming"],
-        "board_february": d.meetings["board_february"], "sar_2026_11": d.meetings["sar_2026_11"],
-        "sar_upcoming": d.meetings["sar_upcoming"], "exec_2020": d.meetings["exec_2020"],
+        "board_2020_04": d.meetings["board_2020_04"],
+        "board_2020_06": d.meetings["board_2020_06"],
+        "board_2020_10": d.meetings["board_2020_10"],
+        "board_2020_12": d.meetings["board_2020_12"],
+        "board_inquorate": d.meetings["board_2023_08"],
+        "board_2026_08": d.meetings["board_2026_08"],
+        "board_2026_10": d.meetings["board_2026_10"],
+        "board_upcoming": d.meetings["board_upcoming"],
+        "board_february": d.meetings["board_february"],
+        "sar_2026_11": d.meetings["sar_2026_11"],
+        "sar_upcoming": d.meetings["sar_upcoming"],
+        "exec_2020": d.meetings["exec_2020"],
         "exec_2026_11": d.meetings["exec_2026_11"],
     }
     ctx.extra["minutes"] = {
-        "ratified": d.minutes["board_2026_08"], "approved": d.minutes["board_2026_10"],
-        "submitted": d.minutes["sar_2026_11"], "draft": d.minutes["exec_2026_11"],
+        "ratified": d.minutes["board_2026_08"],
+        "approved": d.minutes["board_2026_10"],
+        "submitted": d.minutes["sar_2026_11"],
+        "draft": d.minutes["exec_2026_11"],
         "inquorate": d.minutes["board_2023_08"],
     }
     ctx.extra["chair_actions"] = {"ratified": d.chair_action_2020, "awaiting": d.chair_action_2026}
-    ctx.extra["decisions"] = {"casting": d.decisions["casting"], "declared": d.decisions["declared"],
-                              "interim_validated": d.decisions["interim_executive_2020"],
-                              "interim_pending": d.decisions["interim_executive_2026"],
-                              "interim_board": d.decisions["interim_board_2026"]}
+    ctx.extra["decisions"] = {
+        "casting": d.decisions["casting"],
+        "declared": d.decisions["declared"],
+        "interim_validated": d.decisions["interim_executive_2020"],
+        "interim_pending": d.decisions["interim_executive_2026"],
+        "interim_board": d.decisions["interim_board_2026"],
+    }
 
 
 def _october_2026(d: Demo, meeting: Meeting) -> None:
     ctx = d.ctx
     items = svc.agenda_of(meeting)
     performance = next(i for i in items if i.title.startswith("Quarterly performance"))
-    svc.raise_action(performance, user=d.office, title="Present the domestic abuse referral data by area",
-                     owner_organisation_id=ctx.orgs["police"].id, owner_person_id=ctx.people["police_deputy"].id,
-                     due_date=date(2026, 12, 15),
-                     description="The Board asked for North and West figures separately.")
-    svc.raise_action(performance, user=d.office, title="Circulate the hospital discharge audit summary",
-                     owner_organisation_id=ctx.orgs["acute"].id, due_date=date(2027, 1, 31))
+    svc.raise_action(
+        performance,
+        user=d.office,
+        title="Present the domestic abuse referral data by area",
+        owner_organisation_id=ctx.orgs["police"].id,
+        owner_person_id=ctx.people["police_deputy"].id,
+        due_date=date(2026, 12, 15),
+        description="The Board asked for North and West figures separately.",
+    )
+    svc.raise_action(
+        performance,
+        user=d.office,
+        title="Circulate the hospital discharge audit summary",
+        owner_organisation_id=ctx.orgs["acute"].id,
+        due_date=date(2027, 1, 31),
+    )
 
 
 def _chair_action_2020(d: Demo) -> None:
     ctx = d.ctx
     d.chair_action_2020 = svc.record_chair_action(
-        user=d.chair, as_of=date(2020, 9, 2), decided_on=date(2020, 9, 1),
+        user=d.chair,
+        as_of=date(2020, 9, 2),
+        decided_on=date(2020, 9, 1),
         title="Extend the Adult A review deadline by 8 weeks",
         decision="The deadline for the SAR concerning Adult A is extended by 8 weeks to 30 November 2020.",
         urgency="The independent reviewer's report was due before the next Board meeting.",
         consultations=[
-            {"organisation_id": ctx.orgs["north"].id, "consulted_on": date(2020, 8, 28),
-             "view": "Agrees: the extension allows the family to be involved."},
-            {"organisation_id": ctx.orgs["police"].id, "consulted_on": date(2020, 8, 28),
-             "view": "Agrees; criminal proceedings have concluded."},
-            {"organisation_id": ctx.orgs["icb"].id, "consulted_on": date(2020, 8, 31),
-             "view": "Agrees.", "consulted_person_id": ctx.people["icb_lead"].id},
-        ])
+            {
+                "organisation_id": ctx.orgs["north"].id,
+                "consulted_on": date(2020, 8, 28),
+                "view": "Agrees: the extension allows the family to be involved.",
+            },
+            {
+                "organisation_id": ctx.orgs["police"].id,
+                "consulted_on": date(2020, 8, 28),
+                "view": "Agrees; criminal proceedings have concluded.",
+            },
+            {
+                "organisation_id": ctx.orgs["icb"].id,
+                "consulted_on": date(2020, 8, 31),
+                "view": "Agrees.",
+                "consulted_person_id": ctx.people["icb_lead"].id,
+            },
+        ],
+    )
     # It was put on the October 2020 Board agenda automatically; Demo.board_business
     # records the Board's ratification there.
 
@@ -318,26 +433,60 @@ def _chair_action_2020(d: Demo) -> None:
 def _executive(d: Demo) -> None:
     ctx = d.ctx
     exec_group = ctx.groups["exec"]
-    first = svc.schedule_meeting(group_id=exec_group.id, meeting_date=date(2020, 7, 7), starts_at=time(14, 0),
-                                 ends_at=time(15, 30), location=ONLINE, created_by_id=d.office.id)
-    item = svc.add_agenda_item(first, title="Winter safeguarding protocol 2020/21", presenter="North Council",
-                               description="For decision")
+    first = svc.schedule_meeting(
+        group_id=exec_group.id,
+        meeting_date=date(2020, 7, 7),
+        starts_at=time(14, 0),
+        ends_at=time(15, 30),
+        location=ONLINE,
+        created_by_id=d.office.id,
+    )
+    item = svc.add_agenda_item(
+        first, title="Winter safeguarding protocol 2020/21", presenter="North Council", description="For decision"
+    )
     d.meetings["exec_2020"] = first
-    d.hold(first, business=[(item, d.consensus("The protocol is agreed subject to the final wording of the "
-                                               "escalation section, to be validated by all members.",
-                                               interim=True))])
+    d.hold(
+        first,
+        business=[
+            (
+                item,
+                d.consensus(
+                    "The protocol is agreed subject to the final wording of the "
+                    "escalation section, to be validated by all members.",
+                    interim=True,
+                ),
+            )
+        ],
+    )
     decision = d.decisions["interim_executive_2020"]
     for who in ("north", "west", "police", "icb"):
         svc.validate_decision(decision, user=ctx.users[who])
-    recent = svc.schedule_meeting(group_id=exec_group.id, meeting_date=date(2026, 11, 17), starts_at=time(14, 0),
-                                  ends_at=time(15, 30), location=CHAMBER, created_by_id=d.office.id)
-    item = svc.add_agenda_item(recent, title="Partner contributions 2027/28", presenter="Business Manager",
-                               description="For decision")
+    recent = svc.schedule_meeting(
+        group_id=exec_group.id,
+        meeting_date=date(2026, 11, 17),
+        starts_at=time(14, 0),
+        ends_at=time(15, 30),
+        location=CHAMBER,
+        created_by_id=d.office.id,
+    )
+    item = svc.add_agenda_item(
+        recent, title="Partner contributions 2027/28", presenter="Business Manager", description="For decision"
+    )
     d.meetings["exec_2026_11"] = recent
     d.minutes["exec_2026_11"] = d.hold(
-        recent, deputies=["police_lead"], minutes_to="draft",
-        business=[(item, d.consensus("Contributions for 2027/28 rise by 3%, subject to the councils' budget "
-                                     "setting in February.", interim=True))])
+        recent,
+        deputies=["police_lead"],
+        minutes_to="draft",
+        business=[
+            (
+                item,
+                d.consensus(
+                    "Contributions for 2027/28 rise by 3%, subject to the councils' budget setting in February.",
+                    interim=True,
+                ),
+            )
+        ],
+    )
     for who in ("north", "west"):
         svc.validate_decision(d.decisions["interim_executive_2026"], user=ctx.users[who])
 
@@ -345,16 +494,31 @@ def _executive(d: Demo) -> None:
 def _sar_subgroup(d: Demo) -> None:
     ctx = d.ctx
     sar = ctx.groups["sar"]
-    series = svc.schedule_series(group_id=sar.id, first_date=date(2026, 5, 12), count=4, interval_months=3,
-                                 starts_at=time(9, 30), ends_at=time(11, 30), location=CHAMBER,
-                                 created_by_id=d.office.id)
-    for meeting, apologies, minutes_to in zip(series[:3], (["west_deputy"], [], ["acute_deputy"]),
-                                              ("approved", "approved", "submitted"), strict=True):
-        item = svc.add_agenda_item(meeting, title="Referrals for a Safeguarding Adults Review", presenter="SAR chair",
-                                   description="For decision")
+    series = svc.schedule_series(
+        group_id=sar.id,
+        first_date=date(2026, 5, 12),
+        count=4,
+        interval_months=3,
+        starts_at=time(9, 30),
+        ends_at=time(11, 30),
+        location=CHAMBER,
+        created_by_id=d.office.id,
+    )
+    for meeting, apologies, minutes_to in zip(
+        series[:3], (["west_deputy"], [], ["acute_deputy"]), ("approved", "approved", "submitted"), strict=True
+    ):
+        item = svc.add_agenda_item(
+            meeting,
+            title="Referrals for a Safeguarding Adults Review",
+            presenter="SAR chair",
+            description="For decision",
+        )
         d.minutes[f"sar_{meeting.meeting_date:%Y_%m}"] = d.hold(
-            meeting, apologies=apologies, minutes_to=minutes_to,
-            business=[(item, d.consensus("Referrals were considered against the Care Act section 44 criteria."))])
+            meeting,
+            apologies=apologies,
+            minutes_to=minutes_to,
+            business=[(item, d.consensus("Referrals were considered against the Care Act section 44 criteria."))],
+        )
     d.meetings["sar_2026_11"] = series[2]
     d.meetings["sar_upcoming"] = series[3]
 
@@ -364,23 +528,42 @@ def _upcoming(d: Demo) -> None:
     upcoming = svc.next_meeting(ctx.groups["board"].id, date(2026, 11, 23))
     d.meetings["board_upcoming"] = upcoming
     d.meetings["board_february"] = svc.next_meeting(ctx.groups["board"].id, upcoming.meeting_date)
-    budget = svc.add_agenda_item(upcoming, title="Draft budget and partner contributions 2027/28",
-                                 presenter="Business Manager", description="For decision")
+    budget = svc.add_agenda_item(
+        upcoming,
+        title="Draft budget and partner contributions 2027/28",
+        presenter="Business Manager",
+        description="For decision",
+    )
     _paper(ctx, budget, "Draft budget 2027/28", "draft-budget-2027-28.pdf")
     d.chair_action_2026 = svc.record_chair_action(
-        user=d.chair, as_of=date(2026, 11, 13), decided_on=date(2026, 11, 12),
+        user=d.chair,
+        as_of=date(2026, 11, 13),
+        decided_on=date(2026, 11, 12),
         title="Publish the SAR concerning Adult C before the inquest",
         decision="The overview report of the SAR concerning Adult C is published on 1 December 2026, before "
-                 "the inquest opens, with the family's agreement.",
+        "the inquest opens, with the family's agreement.",
         urgency="The coroner set the inquest date for 7 December 2026, before the Board next meets.",
         consultations=[
-            {"organisation_id": ctx.orgs["west"].id, "consulted_on": date(2026, 11, 10),
-             "view": "Agrees; the family have been told."},
-            {"organisation_id": ctx.orgs["police"].id, "consulted_on": date(2026, 11, 11),
-             "view": "No objection: no criminal proceedings are planned."},
+            {
+                "organisation_id": ctx.orgs["west"].id,
+                "consulted_on": date(2026, 11, 10),
+                "view": "Agrees; the family have been told.",
+            },
+            {
+                "organisation_id": ctx.orgs["police"].id,
+                "consulted_on": date(2026, 11, 11),
+                "view": "No objection: no criminal proceedings are planned.",
+            },
             {"organisation_id": ctx.orgs["icb"].id, "consulted_on": date(2026, 11, 11), "view": "Agrees."},
-        ])
+        ],
+    )
     # West's director cannot come in December and names their deputy.
     west = next(s for s in svc.load_register(upcoming).seats if s.membership.person_id == ctx.people["west_dass"].id)
-    svc.send_apologies(upcoming, west.membership.id, user=ctx.users["west"], as_of=date(2026, 11, 20),
-                       deputy_person_id=ctx.people["west_deputy"].id, note="Budget setting at the council")
+    svc.send_apologies(
+        upcoming,
+        west.membership.id,
+        user=ctx.users["west"],
+        as_of=date(2026, 11, 20),
+        deputy_person_id=ctx.people["west_deputy"].id,
+        note="Budget setting at the council",
+    )

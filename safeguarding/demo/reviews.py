@@ -25,13 +25,16 @@ from safeguarding.workflows.meetings import meeting_lifecycle
 from safeguarding.workflows.reviews import review_lifecycle
 
 # A minimal valid PDF, standing in for reports and chronologies.
-PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-       b"trailer<</Root 1 0 R>>\n%%EOF\n")
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 def _pdf(name: str, user) -> object:
-    return storage.save_upload(FileStorage(stream=io.BytesIO(PDF), filename=name), purpose="review_report",
-                               uploaded_by_id=user.id)
+    return storage.save_upload(
+        FileStorage(stream=io.BytesIO(PDF), filename=name), purpose="review_report", uploaded_by_id=user.id
+    )
 
 
 class _Demo:
@@ -44,50 +47,98 @@ class _Demo:
 
     def fire(self, review, trigger: str, user, on: date, **params):
         comment = params.pop("comment", None)
-        return review_lifecycle.fire(review, trigger, user=user, version=review.version, params=params,
-                                     comment=comment, as_of=on)
+        return review_lifecycle.fire(
+            review, trigger, user=user, version=review.version, params=params, comment=comment, as_of=on
+        )
 
-    def sar(self, initials: str, band: str, area: Area, harm: date, received: date, summary: str, source: str,
-            referrer: str | None, agencies: list[str]):
-        return svc.refer_sar(self.office, initials=initials, age_band=band, area=area, harm_date=harm,
-                             summary=summary, referral_source=source,
-                             referrer_organisation_id=self.org[referrer].id if referrer else None,
-                             agency_ids=[self.org[a].id for a in agencies], received_on=received,
-                             received_by_email=True)
+    def sar(
+        self,
+        initials: str,
+        band: str,
+        area: Area,
+        harm: date,
+        received: date,
+        summary: str,
+        source: str,
+        referrer: str | None,
+        agencies: list[str],
+    ):
+        return svc.refer_sar(
+            self.office,
+            initials=initials,
+            age_band=band,
+            area=area,
+            harm_date=harm,
+            summary=summary,
+            referral_source=source,
+            referrer_organisation_id=self.org[referrer].id if referrer else None,
+            agency_ids=[self.org[a].id for a in agencies],
+            received_on=received,
+            received_by_email=True,
+        )
 
     def screen(self, review, on: date, *, needs=True, harm="died", concern=True):
         self.fire(review, "start_screening", self.subgroup, on)
         svc.record_screening(
-            review, self.subgroup, version=review.version, needs=needs,
+            review,
+            self.subgroup,
+            version=review.version,
+            needs=needs,
             needs_reason="Known to adult social care with a care and support plan for personal care",
-            harm=harm, harm_reason="The referral describes neglect by a paid carer, confirmed by the police",
-            concern=concern, concern_reason="Three agencies held information that was not shared before the death",
-            screened_on=on)
+            harm=harm,
+            harm_reason="The referral describes neglect by a paid carer, confirmed by the police",
+            concern=concern,
+            concern_reason="Three agencies held information that was not shared before the death",
+            screened_on=on,
+        )
 
     def to_decision(self, review, on: date, recommendation: str = "mandatory"):
         self.fire(review, "request_information", self.subgroup, on)
-        self.fire(review, "recommend", self.subgroup, on, recommendation=recommendation,
-                  recommendation_reason="The s44 criteria are met: the adult had care and support needs, died, "
-                                        "and agencies did not share what they knew")
+        self.fire(
+            review,
+            "recommend",
+            self.subgroup,
+            on,
+            recommendation=recommendation,
+            recommendation_reason="The s44 criteria are met: the adult had care and support needs, died, "
+            "and agencies did not share what they knew",
+        )
 
     def decide(self, review, on: date, outcome: str = "mandatory"):
-        self.fire(review, "decide", self.chair, on, outcome=outcome,
-                  decision_reason="I agree with the sub-group: the criteria for a mandatory review are met")
+        self.fire(
+            review,
+            "decide",
+            self.chair,
+            on,
+            outcome=outcome,
+            decision_reason="I agree with the sub-group: the criteria for a mandatory review are met",
+        )
 
     def commission(self, review, on: date, *, value: int = 650_000):
         svc.record_commissioning(
-            review, self.office, version=review.version,
+            review,
+            self.office,
+            version=review.version,
             terms_of_reference="How agencies identified and responded to the risk of neglect in the last 18 months",
-            methodology="learning_together", reviewer="Independent reviewer (Safeguarding Review Associates)",
-            contract_value_pence=value, period_from=date(on.year - 2, 1, 1), period_to=date(on.year, 1, 1))
+            methodology="learning_together",
+            reviewer="Independent reviewer (Safeguarding Review Associates)",
+            contract_value_pence=value,
+            period_from=date(on.year - 2, 1, 1),
+            period_to=date(on.year, 1, 1),
+        )
         self.fire(review, "start_review", self.office, on)
 
-
     def to_draft(self, review, on: date):
-        svc.update_case_details(review, self.office, version=review.version, family_invited=True,
-                                family_notes="The family met the reviewer and commented on the draft")
-        svc.attach_report(review, self.office, _pdf("draft-report.pdf", self.office), which="draft",
-                          version=review.version)
+        svc.update_case_details(
+            review,
+            self.office,
+            version=review.version,
+            family_invited=True,
+            family_notes="The family met the reviewer and commented on the draft",
+        )
+        svc.attach_report(
+            review, self.office, _pdf("draft-report.pdf", self.office), which="draft", version=review.version
+        )
         self.fire(review, "submit_draft", self.office, on)
 
     def board_signs_off(self, reviews: list, checked_on: date, meeting_on: date) -> date:
@@ -98,23 +149,44 @@ class _Demo:
         while db.session.scalar(sa.select(Meeting.id).where(Meeting.group_id == board.id, Meeting.meeting_date == day)):
             day += timedelta(days=1)
         meeting = meetings.schedule_meeting(
-            group_id=board.id, meeting_date=day, kind="extraordinary", created_by_id=self.office.id,
-            purpose="Sign-off of Safeguarding Adults Review reports", location="Online (Microsoft Teams)")
+            group_id=board.id,
+            meeting_date=day,
+            kind="extraordinary",
+            created_by_id=self.office.id,
+            purpose="Sign-off of Safeguarding Adults Review reports",
+            location="Online (Microsoft Teams)",
+        )
         for review in reviews:
-            svc.record_quality_check(review, self.subgroup, version=review.version, passed=True, checked_on=checked_on,
-                                     notes="The report meets the SCIE quality markers; the analysis of "
-                                           "multi-agency working is clear")
-        meeting_lifecycle.fire(meeting, "publish_papers", user=self.office, version=meeting.version,
-                               as_of=meeting.papers_due_on)
+            svc.record_quality_check(
+                review,
+                self.subgroup,
+                version=review.version,
+                passed=True,
+                checked_on=checked_on,
+                notes="The report meets the SCIE quality markers; the analysis of multi-agency working is clear",
+            )
+        meeting_lifecycle.fire(
+            meeting, "publish_papers", user=self.office, version=meeting.version, as_of=meeting.papers_due_on
+        )
         register = meetings.load_register(meeting)
-        meetings.record_attendance(meeting, [{"membership_id": seat.membership.id, "status": "present",
-                                              "deputy_person_id": None} for seat in register.seats],
-                                   user=self.office, as_of=day)
+        meetings.record_attendance(
+            meeting,
+            [
+                {"membership_id": seat.membership.id, "status": "present", "deputy_person_id": None}
+                for seat in register.seats
+            ],
+            user=self.office,
+            as_of=day,
+        )
         meeting_lifecycle.fire(meeting, "open", user=self.chair, version=meeting.version, as_of=day)
         for item in meetings.agenda_of(meeting):
             if item.subject_type == svc.BOARD_SUBJECT:
-                meetings.record_decision(item, user=self.office, method="consensus",
-                                         text="The Board signs off the report and its recommendations.")
+                meetings.record_decision(
+                    item,
+                    user=self.office,
+                    method="consensus",
+                    text="The Board signs off the report and its recommendations.",
+                )
         meeting_lifecycle.fire(meeting, "close", user=self.chair, version=meeting.version, as_of=day)
         # Minuted like every Board meeting (the meetings demo's own helper), up to approval.
         from safeguarding.demo.meetings import Demo as MeetingsDemo
@@ -125,24 +197,36 @@ class _Demo:
         return day
 
     def publish(self, review, on: date):
-        svc.attach_report(review, self.office, _pdf("final-report.pdf", self.office), which="final",
-                          version=review.version)
-        self.fire(review, "publish", self.office, on, publish=True, published_on=on,
-                  publication_url=f"https://safeguarding-partnership.example/reviews/{review.reference.lower()}",
-                  family_informed="yes")
+        svc.attach_report(
+            review, self.office, _pdf("final-report.pdf", self.office), which="final", version=review.version
+        )
+        self.fire(
+            review,
+            "publish",
+            self.office,
+            on,
+            publish=True,
+            published_on=on,
+            publication_url=f"https://safeguarding-partnership.example/reviews/{review.reference.lower()}",
+            family_informed="yes",
+        )
 
     def plan(self, review, items: list[tuple[str, list[tuple[str, str, date]]]]) -> list:
         made = []
         for text, actions in items:
             rec = svc.add_recommendation(review, self.office, text=text)
             for title, org, due in actions:
-                made.append(svc.add_action(review, rec, self.office, title=title, owner_organisation_id=self.org[org].id,
-                                           due_date=due))
+                made.append(
+                    svc.add_action(
+                        review, rec, self.office, title=title, owner_organisation_id=self.org[org].id, due_date=due
+                    )
+                )
         return made
 
     def complete(self, action, on: date, what: str):
-        action_lifecycle.fire(action, "claim_complete", user=self.office, version=action.version, comment=what,
-                              as_of=on)
+        action_lifecycle.fire(
+            action, "claim_complete", user=self.office, version=action.version, comment=what, as_of=on
+        )
         action_lifecycle.fire(action, "accept_completion", user=self.office, version=action.version, as_of=on)
 
 
@@ -154,246 +238,507 @@ def seed_reviews(ctx: DemoContext) -> None:
 
     # A fresh referral from the police, today.
     made["referred"] = svc.refer_sar(
-        ctx.users["police"], initials="MB", age_band="85_plus", area=Area.north, harm_date=date(2026, 11, 2),
+        ctx.users["police"],
+        initials="MB",
+        age_band="85_plus",
+        area=Area.north,
+        harm_date=date(2026, 11, 2),
         summary="Died in hospital with pressure ulcers after living alone with daily visits from a home care agency.",
-        referral_source="County Police – Public Protection Unit", referrer_organisation_id=ctx.orgs["police"].id,
-        agency_ids=[ctx.orgs["acute"].id, ctx.orgs["north"].id])
+        referral_source="County Police – Public Protection Unit",
+        referrer_organisation_id=ctx.orgs["police"].id,
+        agency_ids=[ctx.orgs["acute"].id, ctx.orgs["north"].id],
+    )
 
     # Being screened by the sub-group.
-    made["screening"] = d.sar("TK", "45_64", Area.west, date(2026, 10, 14), date(2026, 11, 2),
-                              "Serious self-neglect; admitted to hospital malnourished after repeated missed visits.",
-                              "West Council adult social care", "west", ["west", "icb"])
+    made["screening"] = d.sar(
+        "TK",
+        "45_64",
+        Area.west,
+        date(2026, 10, 14),
+        date(2026, 11, 2),
+        "Serious self-neglect; admitted to hospital malnourished after repeated missed visits.",
+        "West Council adult social care",
+        "west",
+        ["west", "icb"],
+    )
     d.fire(made["screening"], "start_screening", d.subgroup, date(2026, 11, 5))
 
     # Gathering information: one return with a chronology, one overdue, one just sent.
     gathering = made["gathering"] = d.sar(
-        "RJ", "25_44", Area.north, date(2026, 8, 30), date(2026, 9, 21),
+        "RJ",
+        "25_44",
+        Area.north,
+        date(2026, 8, 30),
+        date(2026, 9, 21),
         "Died after an overdose; had a learning disability and was known to several services.",
-        "County University Hospitals safeguarding team", "acute", ["police", "acute", "north"])
+        "County University Hospitals safeguarding team",
+        "acute",
+        ["police", "acute", "north"],
+    )
     d.screen(gathering, date(2026, 9, 28))
     d.fire(gathering, "request_information", d.subgroup, date(2026, 10, 5))
     conditions = [1, 2, 3]
     requests["police_returned"] = svc.send_information_request(
-        gathering, d.office, organisation_id=ctx.orgs["police"].id, conditions=conditions,
+        gathering,
+        d.office,
+        organisation_id=ctx.orgs["police"].id,
+        conditions=conditions,
         request="A chronology of police contact with RJ from January 2025, and any referrals made.",
-        sent_on=date(2026, 10, 5))
-    chronology = storage.save_upload(FileStorage(stream=io.BytesIO(PDF), filename="police-chronology.pdf"),
-                                     purpose="chronology", uploaded_by_id=ctx.users["police"].id)
-    svc.return_information(requests["police_returned"], ctx.users["police"],
-                           version=requests["police_returned"].version, chronology=chronology,
-                           response="Eleven contacts between March 2025 and August 2026; chronology attached.",
-                           returned_on=date(2026, 10, 29))
+        sent_on=date(2026, 10, 5),
+    )
+    chronology = storage.save_upload(
+        FileStorage(stream=io.BytesIO(PDF), filename="police-chronology.pdf"),
+        purpose="chronology",
+        uploaded_by_id=ctx.users["police"].id,
+    )
+    svc.return_information(
+        requests["police_returned"],
+        ctx.users["police"],
+        version=requests["police_returned"].version,
+        chronology=chronology,
+        response="Eleven contacts between March 2025 and August 2026; chronology attached.",
+        returned_on=date(2026, 10, 29),
+    )
     requests["acute_overdue"] = svc.send_information_request(
-        gathering, d.office, organisation_id=ctx.orgs["acute"].id, conditions=conditions,
+        gathering,
+        d.office,
+        organisation_id=ctx.orgs["acute"].id,
+        conditions=conditions,
         request="Emergency department attendances and safeguarding referrals for RJ since January 2025.",
-        sent_on=date(2026, 10, 5))
+        sent_on=date(2026, 10, 5),
+    )
     requests["north_sent"] = svc.send_information_request(
-        gathering, d.office, organisation_id=ctx.orgs["north"].id, conditions=conditions,
-        request="Adult social care assessments and the care and support plan for RJ.", sent_on=date(2026, 11, 16))
+        gathering,
+        d.office,
+        organisation_id=ctx.orgs["north"].id,
+        conditions=conditions,
+        request="Adult social care assessments and the care and support plan for RJ.",
+        sent_on=date(2026, 11, 16),
+    )
 
     # Waiting for the chair's decision.
     awaiting = made["awaiting"] = d.sar(
-        "DW", "75_84", Area.west, date(2026, 7, 19), date(2026, 8, 3),
+        "DW",
+        "75_84",
+        Area.west,
+        date(2026, 7, 19),
+        date(2026, 8, 3),
         "Died following a fall in a care home; concerns about staffing and pressure care.",
-        "Care Quality Commission inspector", None, ["west", "icb", "acute"])
+        "Care Quality Commission inspector",
+        None,
+        ["west", "icb", "acute"],
+    )
     d.screen(awaiting, date(2026, 8, 10))
     d.to_decision(awaiting, date(2026, 11, 12))
 
     # Commissioned (discretionary), commissioning details still to record.
     commissioned = made["commissioned"] = d.sar(
-        "PL", "65_74", Area.north, date(2026, 6, 2), date(2026, 6, 22),
+        "PL",
+        "65_74",
+        Area.north,
+        date(2026, 6, 2),
+        date(2026, 6, 22),
         "Financial abuse by a family member over two years; the adult is alive and now safe.",
-        "North Council adult social care", "north", ["north", "police"])
+        "North Council adult social care",
+        "north",
+        ["north", "police"],
+    )
     d.screen(commissioned, date(2026, 7, 1), harm="serious_abuse", concern=False)
     d.fire(commissioned, "request_information", d.subgroup, date(2026, 7, 8))
-    d.fire(commissioned, "recommend", d.subgroup, date(2026, 10, 20), recommendation="discretionary",
-           recommendation_reason="No concern about joint working, but the case has learning about financial abuse")
-    d.fire(commissioned, "decide", d.chair, date(2026, 11, 10), outcome="discretionary",
-           decision_reason="A discretionary review: the learning on financial abuse is needed across the partnership")
+    d.fire(
+        commissioned,
+        "recommend",
+        d.subgroup,
+        date(2026, 10, 20),
+        recommendation="discretionary",
+        recommendation_reason="No concern about joint working, but the case has learning about financial abuse",
+    )
+    d.fire(
+        commissioned,
+        "decide",
+        d.chair,
+        date(2026, 11, 10),
+        outcome="discretionary",
+        decision_reason="A discretionary review: the learning on financial abuse is needed across the partnership",
+    )
 
     # In review, report due soon.
     in_review = made["in_review"] = d.sar(
-        "SH", "45_64", Area.both, date(2026, 3, 8), date(2026, 3, 30),
+        "SH",
+        "45_64",
+        Area.both,
+        date(2026, 3, 8),
+        date(2026, 3, 30),
         "Died homeless in the winter after discharge from a mental health ward; known in both council areas.",
-        "County Integrated Care Board", "icb", ["north", "west", "icb", "probation"])
+        "County Integrated Care Board",
+        "icb",
+        ["north", "west", "icb", "probation"],
+    )
     d.screen(in_review, date(2026, 4, 7))
     d.to_decision(in_review, date(2026, 5, 12))
     d.decide(in_review, date(2026, 5, 26))
     d.commission(in_review, date(2026, 6, 15))
-    svc.update_case_details(in_review, d.office, version=in_review.version, family_invited=True,
-                            family_notes="His sister met the reviewer in September")
-    svc.add_event(in_review, d.office, kind=ReviewEventKind.panel_meeting, held_on=date(2026, 7, 14),
-                  notes="Terms of reference agreed; chronologies requested")
-    svc.add_event(in_review, d.office, kind=ReviewEventKind.practitioner_event, held_on=date(2026, 9, 22),
-                  notes="Twenty-two practitioners from eight agencies")
+    svc.update_case_details(
+        in_review,
+        d.office,
+        version=in_review.version,
+        family_invited=True,
+        family_notes="His sister met the reviewer in September",
+    )
+    svc.add_event(
+        in_review,
+        d.office,
+        kind=ReviewEventKind.panel_meeting,
+        held_on=date(2026, 7, 14),
+        notes="Terms of reference agreed; chronologies requested",
+    )
+    svc.add_event(
+        in_review,
+        d.office,
+        kind=ReviewEventKind.practitioner_event,
+        held_on=date(2026, 9, 22),
+        notes="Twenty-two practitioners from eight agencies",
+    )
     svc.add_event(in_review, d.office, kind=ReviewEventKind.family_involvement, held_on=date(2026, 9, 30))
 
     # Paused for a parallel criminal trial.
     paused = made["paused"] = d.sar(
-        "AC", "18_24", Area.west, date(2025, 12, 12), date(2026, 1, 5),
+        "AC",
+        "18_24",
+        Area.west,
+        date(2025, 12, 12),
+        date(2026, 1, 5),
         "Died after a prolonged assault by people who had befriended her; she had care and support needs.",
-        "County Police – Major Crime", "police", ["police", "west", "vcs"])
+        "County Police – Major Crime",
+        "police",
+        ["police", "west", "vcs"],
+    )
     d.screen(paused, date(2026, 1, 12))
     d.to_decision(paused, date(2026, 1, 26))
     d.decide(paused, date(2026, 2, 10))
     d.commission(paused, date(2026, 3, 2), value=900_000)
-    d.fire(paused, "pause", d.office, date(2026, 7, 1), process="criminal_trial",
-           pause_reason="The Crown Prosecution Service asked that practitioners are not interviewed before the trial",
-           expected_resume_on=date(2027, 3, 1))
+    d.fire(
+        paused,
+        "pause",
+        d.office,
+        date(2026, 7, 1),
+        process="criminal_trial",
+        pause_reason="The Crown Prosecution Service asked that practitioners are not interviewed before the trial",
+        expected_resume_on=date(2027, 3, 1),
+    )
 
     # Draft report in, waiting for the sub-group's quality check.
     draft = made["draft"] = d.sar(
-        "GE", "75_84", Area.north, date(2025, 11, 20), date(2026, 1, 19),
+        "GE",
+        "75_84",
+        Area.north,
+        date(2025, 11, 20),
+        date(2026, 1, 19),
         "Died of sepsis at home; her husband, her carer, was unable to cope and did not seek help.",
-        "North Council adult social care", "north", ["north", "icb", "acute"])
+        "North Council adult social care",
+        "north",
+        ["north", "icb", "acute"],
+    )
     d.screen(draft, date(2026, 1, 26))
     d.to_decision(draft, date(2026, 2, 23))
     d.decide(draft, date(2026, 3, 16))
     d.commission(draft, date(2026, 4, 1))
-    svc.update_case_details(draft, d.office, version=draft.version, family_invited=True,
-                            family_notes="Her son contributed to the review")
+    svc.update_case_details(
+        draft, d.office, version=draft.version, family_invited=True, family_notes="Her son contributed to the review"
+    )
     svc.attach_report(draft, d.office, _pdf("draft-report.pdf", d.office), which="draft", version=draft.version)
     d.fire(draft, "submit_draft", d.office, date(2026, 11, 9))
 
     # Not commissioned: criteria not met, with a learning briefing instead.
     declined = made["not_commissioned"] = d.sar(
-        "HN", "65_74", Area.west, date(2026, 7, 3), date(2026, 7, 20),
+        "HN",
+        "65_74",
+        Area.west,
+        date(2026, 7, 3),
+        date(2026, 7, 20),
         "Hoarding and self-neglect; engaged with services after a fire safety visit.",
-        "County Fire and Rescue Service", "fire", ["fire", "west"])
+        "County Fire and Rescue Service",
+        "fire",
+        ["fire", "west"],
+    )
     d.fire(declined, "start_screening", d.subgroup, date(2026, 7, 27))
-    svc.record_screening(declined, d.subgroup, version=declined.version, needs=False,
-                         needs_reason="Assessed in 2025 with no eligible care and support needs",
-                         harm="neither", harm_reason="No abuse or neglect by others; risks are from self-neglect",
-                         concern=False, concern_reason="Agencies worked together well after the fire safety visit",
-                         screened_on=date(2026, 7, 27))
+    svc.record_screening(
+        declined,
+        d.subgroup,
+        version=declined.version,
+        needs=False,
+        needs_reason="Assessed in 2025 with no eligible care and support needs",
+        harm="neither",
+        harm_reason="No abuse or neglect by others; risks are from self-neglect",
+        concern=False,
+        concern_reason="Agencies worked together well after the fire safety visit",
+        screened_on=date(2026, 7, 27),
+    )
     d.fire(declined, "request_information", d.subgroup, date(2026, 8, 3))
-    d.fire(declined, "recommend", d.subgroup, date(2026, 9, 1), recommendation="not_commissioned",
-           recommendation_reason="The s44 criteria are not met")
-    d.fire(declined, "decide", d.chair, date(2026, 9, 10), outcome="not_commissioned",
-           decision_reason="The criteria for a review are not met",
-           alternative_learning="A seven-minute briefing on hoarding and fire risk for front-line staff")
+    d.fire(
+        declined,
+        "recommend",
+        d.subgroup,
+        date(2026, 9, 1),
+        recommendation="not_commissioned",
+        recommendation_reason="The s44 criteria are not met",
+    )
+    d.fire(
+        declined,
+        "decide",
+        d.chair,
+        date(2026, 9, 10),
+        outcome="not_commissioned",
+        decision_reason="The criteria for a review are not met",
+        alternative_learning="A seven-minute briefing on hoarding and fire risk for front-line staff",
+    )
 
     # CSPR: rapid review due in 3 working days.
     rapid = made["cspr_rapid"] = svc.notify_serious_incident(
-        d.office, initials="LB", age_band="1_4", area=Area.north, harm_date=date(2026, 10, 28),
-        summary="Non-accidental head injury; the family was known to early help.", la_aware_on=date(2026, 10, 30),
-        notified_on=date(2026, 11, 5), referral_source="North Council children's services",
-        agency_ids=[ctx.orgs["north"].id, ctx.orgs["police"].id, ctx.orgs["icb"].id])
+        d.office,
+        initials="LB",
+        age_band="1_4",
+        area=Area.north,
+        harm_date=date(2026, 10, 28),
+        summary="Non-accidental head injury; the family was known to early help.",
+        la_aware_on=date(2026, 10, 30),
+        notified_on=date(2026, 11, 5),
+        referral_source="North Council children's services",
+        agency_ids=[ctx.orgs["north"].id, ctx.orgs["police"].id, ctx.orgs["icb"].id],
+    )
     d.fire(rapid, "start_rapid_review", ctx.users["office"], date(2026, 11, 5))
 
     # CSPR: the local authority became aware on Thursday; the panel must be told by 26 November.
     made["cspr_notified"] = svc.notify_serious_incident(
-        d.office, initials="KO", age_band="11_15", area=Area.west, harm_date=date(2026, 11, 17),
+        d.office,
+        initials="KO",
+        age_band="11_15",
+        area=Area.west,
+        harm_date=date(2026, 11, 17),
         summary="Serious injury after criminal exploitation; open to the youth justice service.",
-        la_aware_on=date(2026, 11, 19), referral_source="West Council children's services",
-        agency_ids=[ctx.orgs["west"].id, ctx.orgs["police"].id])
+        la_aware_on=date(2026, 11, 19),
+        referral_source="West Council children's services",
+        agency_ids=[ctx.orgs["west"].id, ctx.orgs["police"].id],
+    )
 
     # CSPR: a local review under way.
     lcspr = made["cspr_review"] = svc.notify_serious_incident(
-        d.office, initials="JF", age_band="under_1", area=Area.west, harm_date=date(2026, 6, 20),
-        summary="Sudden unexpected death in infancy with concerns about neglect.", la_aware_on=date(2026, 6, 22),
-        notified_on=date(2026, 6, 24), referral_source="West Council children's services",
-        agency_ids=[ctx.orgs["west"].id, ctx.orgs["icb"].id, ctx.orgs["acute"].id])
+        d.office,
+        initials="JF",
+        age_band="under_1",
+        area=Area.west,
+        harm_date=date(2026, 6, 20),
+        summary="Sudden unexpected death in infancy with concerns about neglect.",
+        la_aware_on=date(2026, 6, 22),
+        notified_on=date(2026, 6, 24),
+        referral_source="West Council children's services",
+        agency_ids=[ctx.orgs["west"].id, ctx.orgs["icb"].id, ctx.orgs["acute"].id],
+    )
     d.fire(lcspr, "start_rapid_review", d.office, date(2026, 6, 24))
-    svc.record_rapid_review(lcspr, d.office, version=lcspr.version,
-                            criteria=["improvements_needed", "agencies_working_together"],
-                            reasons="Health visiting and early help did not share concerns about home conditions",
-                            sent_on=date(2026, 7, 14),
-                            panel_response="The panel agrees a local review is appropriate",
-                            panel_response_on=date(2026, 8, 4))
-    d.fire(lcspr, "complete_rapid_review", d.office, date(2026, 7, 14), recommendation="lcspr",
-           recommendation_reason="Learning about information sharing between health visiting and early help")
-    d.fire(lcspr, "decide", d.chair, date(2026, 8, 12), outcome="lcspr",
-           decision_reason="The safeguarding partners agree with the rapid review's recommendation")
-    svc.record_commissioning(lcspr, d.office, version=lcspr.version,
-                             terms_of_reference="Information sharing about home conditions for infants",
-                             methodology="silp", reviewer="Independent reviewer (Child Practice Reviews Ltd)",
-                             contract_value_pence=750_000, period_from=date(2025, 9, 1), period_to=date(2026, 6, 22))
+    svc.record_rapid_review(
+        lcspr,
+        d.office,
+        version=lcspr.version,
+        criteria=["improvements_needed", "agencies_working_together"],
+        reasons="Health visiting and early help did not share concerns about home conditions",
+        sent_on=date(2026, 7, 14),
+        panel_response="The panel agrees a local review is appropriate",
+        panel_response_on=date(2026, 8, 4),
+    )
+    d.fire(
+        lcspr,
+        "complete_rapid_review",
+        d.office,
+        date(2026, 7, 14),
+        recommendation="lcspr",
+        recommendation_reason="Learning about information sharing between health visiting and early help",
+    )
+    d.fire(
+        lcspr,
+        "decide",
+        d.chair,
+        date(2026, 8, 12),
+        outcome="lcspr",
+        decision_reason="The safeguarding partners agree with the rapid review's recommendation",
+    )
+    svc.record_commissioning(
+        lcspr,
+        d.office,
+        version=lcspr.version,
+        terms_of_reference="Information sharing about home conditions for infants",
+        methodology="silp",
+        reviewer="Independent reviewer (Child Practice Reviews Ltd)",
+        contract_value_pence=750_000,
+        period_from=date(2025, 9, 1),
+        period_to=date(2026, 6, 22),
+    )
     d.fire(lcspr, "start_review", d.office, date(2026, 9, 1))
 
     # Closed: published in February 2026, every action completed by October 2026.
     closed = made["closed"] = d.sar(
-        "EP", "85_plus", Area.west, date(2025, 1, 12), date(2025, 2, 3),
+        "EP",
+        "85_plus",
+        Area.west,
+        date(2025, 1, 12),
+        date(2025, 2, 3),
         "Died of dehydration in a care home during a cold snap; staffing records were incomplete.",
-        "West Council adult social care", "west", ["west", "icb", "acute"])
+        "West Council adult social care",
+        "west",
+        ["west", "icb", "acute"],
+    )
     d.screen(closed, date(2025, 2, 10))
     d.to_decision(closed, date(2025, 2, 24))
     d.decide(closed, date(2025, 3, 10))
     d.commission(closed, date(2025, 3, 31), value=700_000)
     d.to_draft(closed, date(2025, 11, 24))
-    svc.update_case_details(closed, d.office, version=closed.version,
-                            delay_explanation="Two agencies' chronologies arrived late; the draft slipped by ten weeks")
+    svc.update_case_details(
+        closed,
+        d.office,
+        version=closed.version,
+        delay_explanation="Two agencies' chronologies arrived late; the draft slipped by ten weeks",
+    )
 
     # Published, its action plan part-implemented.
     plan = made["published"] = d.sar(
-        "CF", "45_64", Area.north, date(2025, 3, 30), date(2025, 4, 14),
+        "CF",
+        "45_64",
+        Area.north,
+        date(2025, 3, 30),
+        date(2025, 4, 14),
         "Died by suicide after discharge from hospital; known to mental health services and the police.",
-        "County Integrated Care Board", "icb", ["north", "police", "icb", "acute"])
+        "County Integrated Care Board",
+        "icb",
+        ["north", "police", "icb", "acute"],
+    )
     d.screen(plan, date(2025, 4, 22))
     d.to_decision(plan, date(2025, 5, 12))
     d.decide(plan, date(2025, 5, 27))
     d.commission(plan, date(2025, 6, 16), value=800_000)
     d.to_draft(plan, date(2025, 12, 8))
-    svc.update_case_details(plan, d.office, version=plan.version,
-                            delay_explanation="The family asked for more time to comment on the draft")
+    svc.update_case_details(
+        plan, d.office, version=plan.version, delay_explanation="The family asked for more time to comment on the draft"
+    )
     d.board_signs_off([closed, plan], date(2026, 1, 12), date(2026, 1, 29))
     d.publish(closed, date(2026, 2, 16))
-    done = d.plan(closed, [
-        ("Care homes have a hydration plan", [
-            ("Issue hydration guidance to all care homes", "west", date(2026, 4, 30)),
-            ("Check hydration plans in contract monitoring visits", "icb", date(2026, 7, 31))]),
-        ("Staffing records are complete and reviewed", [
-            ("Audit staffing records in the home's quality review", "west", date(2026, 9, 30))])])
+    done = d.plan(
+        closed,
+        [
+            (
+                "Care homes have a hydration plan",
+                [
+                    ("Issue hydration guidance to all care homes", "west", date(2026, 4, 30)),
+                    ("Check hydration plans in contract monitoring visits", "icb", date(2026, 7, 31)),
+                ],
+            ),
+            (
+                "Staffing records are complete and reviewed",
+                [("Audit staffing records in the home's quality review", "west", date(2026, 9, 30))],
+            ),
+        ],
+    )
     d.fire(closed, "start_monitoring", d.office, date(2026, 2, 23))
     for action, on in zip(done, (date(2026, 4, 27), date(2026, 7, 20), date(2026, 9, 28)), strict=True):
         d.complete(action, on, "Done, with evidence sent to the business office")
     d.fire(closed, "close", d.office, date(2026, 11, 2))
     d.publish(plan, date(2026, 3, 18))
-    actions = d.plan(plan, [
-        ("Discharge planning includes a safety plan agreed with the person", [
-            ("Add a safety plan to the mental health discharge checklist", "icb", date(2026, 6, 30)),
-            ("Share safety plans with the GP within 24 hours of discharge", "acute", date(2026, 9, 30))]),
-        ("Police and health share concerns about risk of suicide", [
-            ("Agree an information-sharing protocol for concerns about suicide", "police", date(2026, 10, 31)),
-            ("Train call handlers to refer concerns to the mental health crisis line", "police", date(2027, 3, 31))]),
-        ("The Board seeks assurance on the learning", [
-            ("Audit ten discharges against the new checklist", "north", date(2026, 12, 31))])])
+    actions = d.plan(
+        plan,
+        [
+            (
+                "Discharge planning includes a safety plan agreed with the person",
+                [
+                    ("Add a safety plan to the mental health discharge checklist", "icb", date(2026, 6, 30)),
+                    ("Share safety plans with the GP within 24 hours of discharge", "acute", date(2026, 9, 30)),
+                ],
+            ),
+            (
+                "Police and health share concerns about risk of suicide",
+                [
+                    ("Agree an information-sharing protocol for concerns about suicide", "police", date(2026, 10, 31)),
+                    (
+                        "Train call handlers to refer concerns to the mental health crisis line",
+                        "police",
+                        date(2027, 3, 31),
+                    ),
+                ],
+            ),
+            (
+                "The Board seeks assurance on the learning",
+                [("Audit ten discharges against the new checklist", "north", date(2026, 12, 31))],
+            ),
+        ],
+    )
     d.fire(plan, "start_monitoring", d.office, date(2026, 3, 25))
     d.complete(actions[0], date(2026, 6, 22), "Checklist revised and in use on all wards")
     d.complete(actions[1], date(2026, 10, 5), "Safety plans now go with the discharge letter")
-    action_lifecycle.fire(actions[2], "close_not_implemented", user=d.chair, version=actions[2].version,
-                          comment="Superseded: the national police and NHS protocol (2026) now applies locally")
-    actions_svc.add_update(actions[3], ctx.users["police"], text="Training designed; first sessions in January",
-                           progress=30)
+    action_lifecycle.fire(
+        actions[2],
+        "close_not_implemented",
+        user=d.chair,
+        version=actions[2].version,
+        comment="Superseded: the national police and NHS protocol (2026) now applies locally",
+    )
+    actions_svc.add_update(
+        actions[3], ctx.users["police"], text="Training designed; first sessions in January", progress=30
+    )
 
     # Signed off by the Board this month, the publication decision still to make.
     signed = made["signed_off"] = d.sar(
-        "NR", "65_74", Area.both, date(2025, 9, 14), date(2025, 10, 6),
+        "NR",
+        "65_74",
+        Area.both,
+        date(2025, 9, 14),
+        date(2025, 10, 6),
         "Serious financial and physical abuse by a lodger over eighteen months; the adult is now safe.",
-        "North Council adult social care", "north", ["north", "west", "police"])
+        "North Council adult social care",
+        "north",
+        ["north", "west", "police"],
+    )
     d.screen(signed, date(2025, 10, 13), harm="serious_abuse")
     d.to_decision(signed, date(2025, 11, 3))
     d.decide(signed, date(2025, 11, 17))
     d.commission(signed, date(2025, 12, 1))
     d.to_draft(signed, date(2026, 5, 11))
-    svc.update_case_details(signed, d.office, version=signed.version,
-                            delay_explanation="The reviewer's illness delayed the report by three months")
+    svc.update_case_details(
+        signed,
+        d.office,
+        version=signed.version,
+        delay_explanation="The reviewer's illness delayed the report by three months",
+    )
     # Published last week; its recommendations are being turned into actions.
     fresh = made["published_recently"] = d.sar(
-        "OB", "75_84", Area.west, date(2025, 10, 2), date(2025, 10, 20),
+        "OB",
+        "75_84",
+        Area.west,
+        date(2025, 10, 2),
+        date(2025, 10, 20),
         "Died after a house fire; smoking and oxygen therapy had been raised as a risk by three agencies.",
-        "County Fire and Rescue Service", "fire", ["fire", "west", "icb"])
+        "County Fire and Rescue Service",
+        "fire",
+        ["fire", "west", "icb"],
+    )
     d.screen(fresh, date(2025, 10, 27))
     d.to_decision(fresh, date(2025, 11, 17))
     d.decide(fresh, date(2025, 12, 1))
     d.commission(fresh, date(2025, 12, 15), value=600_000)
     d.to_draft(fresh, date(2026, 6, 1))
-    svc.update_case_details(fresh, d.office, version=fresh.version,
-                            delay_explanation="The inquest was adjourned twice; the Board waited for its findings")
+    svc.update_case_details(
+        fresh,
+        d.office,
+        version=fresh.version,
+        delay_explanation="The inquest was adjourned twice; the Board waited for its findings",
+    )
     d.board_signs_off([signed, fresh], date(2026, 10, 26), date(2026, 11, 12))
     d.publish(fresh, date(2026, 11, 19))
-    d.plan(fresh, [("Fire risk is assessed for everyone using home oxygen", [
-        ("Refer every new home oxygen patient for a fire safety visit", "icb", date(2027, 3, 31))])])
+    d.plan(
+        fresh,
+        [
+            (
+                "Fire risk is assessed for everyone using home oxygen",
+                [("Refer every new home oxygen patient for a fire safety visit", "icb", date(2027, 3, 31))],
+            )
+        ],
+    )
 
     ctx.extra["reviews"] = made
     ctx.extra["review_requests"] = requests

@@ -31,8 +31,9 @@ from safeguarding.workflows.disputes import (
     dispute_lifecycle,
 )
 
-blp = Blueprint("disputes_api", __name__, url_prefix="/api/v1",
-                description="Disputes between partner organisations, and complaints")
+blp = Blueprint(
+    "disputes_api", __name__, url_prefix="/api/v1", description="Disputes between partner organisations, and complaints"
+)
 
 READERS = (Role.business_office, Role.independent_chair, Role.partner_member)
 RAISERS = (Role.business_office, Role.partner_member)
@@ -40,6 +41,7 @@ HANDLERS = (Role.business_office, Role.independent_chair)
 
 
 # --- disputes -------------------------------------------------------------------------------
+
 
 class PartySchema(Schema):
     organisation_id = fields.Integer()
@@ -56,16 +58,22 @@ class DisputeSchema(Schema):
     reference = fields.String(dump_only=True, metadata={"description": "Like DSP-2026-003"})
     subject = fields.String(required=True, validate=validate.Length(min=1, max=300))
     summary = fields.String(required=True, validate=validate.Length(min=1))
-    party_organisation_ids = fields.List(fields.Integer(), required=True, load_only=True,
-                                         metadata={"description": "Two or more partner organisations"})
+    party_organisation_ids = fields.List(
+        fields.Integer(), required=True, load_only=True, metadata={"description": "Two or more partner organisations"}
+    )
     parties = fields.List(fields.Nested(PartySchema), dump_only=True)
     raised_on = fields.Date(dump_only=True)
     determined_on = fields.Date(dump_only=True, allow_none=True)
-    deadline = fields.Date(dump_only=True, allow_none=True,
-                           metadata={"description": "The date the dispute was determined + 28 calendar days"})
-    days_left = fields.Function(_days_left, dump_only=True,
-                                metadata={"description": "While the meeting is still to be held: '5 days left', "
-                                                         "'due today', '2 days overdue'"})
+    deadline = fields.Date(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "The date the dispute was determined + 28 calendar days"},
+    )
+    days_left = fields.Function(
+        _days_left,
+        dump_only=True,
+        metadata={"description": "While the meeting is still to be held: '5 days left', 'due today', '2 days overdue'"},
+    )
     meeting_on = fields.Date(dump_only=True, allow_none=True)
     meeting_time = fields.Time(dump_only=True, allow_none=True, format="%H:%M")
     meeting_location = fields.String(dump_only=True, allow_none=True)
@@ -87,8 +95,9 @@ class DisputeSchema(Schema):
     breach_note = fields.String(dump_only=True, allow_none=True)
 
 
-DisputeResource = Schema.from_dict({**DisputeSchema._declared_fields, **workflow_fields(dispute_lifecycle)},
-                                   name="DisputeResource")
+DisputeResource = Schema.from_dict(
+    {**DisputeSchema._declared_fields, **workflow_fields(dispute_lifecycle)}, name="DisputeResource"
+)
 
 
 class DisputeUpdateSchema(Schema):
@@ -99,8 +108,10 @@ class DisputeUpdateSchema(Schema):
 
 
 class DisputeArgs(PageArgs):
-    status = fields.String(validate=validate.OneOf(["open", "closed", *[s.value for s in DisputeState]]),
-                           metadata={"description": "open (default), closed, or a state"})
+    status = fields.String(
+        validate=validate.OneOf(["open", "closed", *[s.value for s in DisputeState]]),
+        metadata={"description": "open (default), closed, or a state"},
+    )
     all = fields.Boolean(load_default=False, metadata={"description": "Every status"})
     breached = fields.Boolean(load_default=False)
     organisation_id = fields.Integer()
@@ -123,16 +134,21 @@ class AgendaAgreementsSchema(Schema):
 
 
 class AgendaResponseSchema(Schema):
-    agenda_revision = fields.Integer(required=True, strict=True,
-                                     metadata={"description": "The draft you are answering (its agenda_revision)"})
+    agenda_revision = fields.Integer(
+        required=True, strict=True, metadata={"description": "The draft you are answering (its agenda_revision)"}
+    )
     response = fields.String(required=True, validate=validate.OneOf([k.value for k in AgendaResponseKind]))
     changes = fields.String(allow_none=True, metadata={"description": "Needed when proposing changes"})
 
 
 def _agreements(d) -> dict[str, Any]:
     status = svc.agenda_status(d)
-    return {"agenda": d.agenda, "agenda_revision": d.agenda_revision,
-            "agreed_by_every_party": bool(d.agenda_revision) and all(s.agreed for s in status), "parties": status}
+    return {
+        "agenda": d.agenda,
+        "agenda_revision": d.agenda_revision,
+        "agreed_by_every_party": bool(d.agenda_revision) and all(s.agreed for s in status),
+        "parties": status,
+    }
 
 
 @blp.route("/disputes", methods=["GET"])
@@ -143,9 +159,16 @@ def list_disputes(args):
     """The disputes you may see (the office and chair: all; partner members: their
     organisation's), the nearest deadline first."""
     status = None if args["all"] else args.get("status", "open")
-    rows, total = svc.list_disputes(current_user, svc.DisputeFilters(
-        status=status, breached=args["breached"], organisation_id=args.get("organisation_id"),
-        page=args["page"], per_page=args["per_page"]))
+    rows, total = svc.list_disputes(
+        current_user,
+        svc.DisputeFilters(
+            status=status,
+            breached=args["breached"],
+            organisation_id=args.get("organisation_id"),
+            page=args["page"],
+            per_page=args["per_page"],
+        ),
+    )
     return page(rows, total, args)
 
 
@@ -200,6 +223,7 @@ add_workflow_endpoints(blp, "/disputes", dispute_lifecycle, DisputeResource, rea
 
 # --- complaints -----------------------------------------------------------------------------
 
+
 class ComplaintListSchema(Schema):
     """What lists show: never the complainant's name or contact, nor the summary."""
 
@@ -207,8 +231,9 @@ class ComplaintListSchema(Schema):
     reference = fields.String(dump_only=True, metadata={"description": "Like CMP-2026-001"})
     kind = fields.Enum(ComplaintKind, by_value=True, required=True)
     received_on = fields.Date(required=True)
-    organisation_id = fields.Integer(allow_none=True,
-                                     metadata={"description": "For a complaint about a member's service"})
+    organisation_id = fields.Integer(
+        allow_none=True, metadata={"description": "For a complaint about a member's service"}
+    )
     referred_on = fields.Date(dump_only=True, allow_none=True)
     closed_on = fields.Date(dump_only=True, allow_none=True)
 
@@ -229,14 +254,17 @@ def _complaint_workflow_fields() -> dict[str, fields.Field]:
     out = workflow_fields(complaint_lifecycle)
     out["available_triggers"] = fields.Function(
         lambda c: [o.trigger for o in complaint_options(c, current_user)],
-        metadata={"description": "Triggers the requesting user may fire now"})
+        metadata={"description": "Triggers the requesting user may fire now"},
+    )
     return out
 
 
-ComplaintListResource = Schema.from_dict({**ComplaintListSchema._declared_fields, **_complaint_workflow_fields()},
-                                         name="ComplaintListResource")
-ComplaintResource = Schema.from_dict({**ComplaintSchema._declared_fields, **_complaint_workflow_fields()},
-                                     name="ComplaintResource")
+ComplaintListResource = Schema.from_dict(
+    {**ComplaintListSchema._declared_fields, **_complaint_workflow_fields()}, name="ComplaintListResource"
+)
+ComplaintResource = Schema.from_dict(
+    {**ComplaintSchema._declared_fields, **_complaint_workflow_fields()}, name="ComplaintResource"
+)
 
 
 class ComplaintArgs(PageArgs):
@@ -252,8 +280,12 @@ class ComplaintArgs(PageArgs):
 def list_complaints(args):
     """Complaints (business office and Chair), newest first, without complainants' details."""
     status = None if args["all"] else args.get("status", "open")
-    rows, total = complaints_svc.list_complaints(current_user, complaints_svc.ComplaintFilters(
-        status=status, kind=args.get("kind"), page=args["page"], per_page=args["per_page"]))
+    rows, total = complaints_svc.list_complaints(
+        current_user,
+        complaints_svc.ComplaintFilters(
+            status=status, kind=args.get("kind"), page=args["page"], per_page=args["per_page"]
+        ),
+    )
     return page(rows, total, args)
 
 

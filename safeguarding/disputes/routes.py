@@ -59,9 +59,16 @@ OFFICE_OR_CHAIR = (Role.business_office, Role.independent_chair)
 # their pages are linked from the disputes list for the office and the Chair.
 nav.add("Disputes", "disputes.index", order=50)
 
-STATE_COLOURS = {"raised": "blue", "determined": "yellow", "meeting_convened": "light-blue",
-                 "agenda_agreed": "turquoise", "meeting_held": "purple", "resolved": "green",
-                 "escalated": "orange", "withdrawn": "grey"}
+STATE_COLOURS = {
+    "raised": "blue",
+    "determined": "yellow",
+    "meeting_convened": "light-blue",
+    "agenda_agreed": "turquoise",
+    "meeting_held": "purple",
+    "resolved": "green",
+    "escalated": "orange",
+    "withdrawn": "grey",
+}
 COMPLAINT_COLOURS = {"received": "blue", "investigating": "yellow", "responded": "turquoise", "closed": "grey"}
 
 
@@ -70,20 +77,25 @@ def _summary(form, extra=None):
 
 
 def _organisation_choices(blank: str | None = None):
-    rows = db.session.scalars(sa.select(Organisation).where(Organisation.state != PartnershipState.left)
-                              .order_by(Organisation.name))
+    rows = db.session.scalars(
+        sa.select(Organisation).where(Organisation.state != PartnershipState.left).order_by(Organisation.name)
+    )
     return choices(rows, blank=blank)
 
 
 # --- disputes -------------------------------------------------------------------------------
 
+
 def _dispute_filters() -> svc.DisputeFilters:
     status = request.args.get("status") or "open"
     if status not in {"open", "closed", "all", *DisputeState}:
         abort(400)
-    return svc.DisputeFilters(status=None if status == "all" else status,
-                              breached=request.args.get("breached") == "1",
-                              organisation_id=int_arg("organisation"), page=int_arg("page", 1) or 1)
+    return svc.DisputeFilters(
+        status=None if status == "all" else status,
+        breached=request.args.get("breached") == "1",
+        organisation_id=int_arg("organisation"),
+        page=int_arg("page", 1) or 1,
+    )
 
 
 @bp.route("/disputes")
@@ -94,9 +106,18 @@ def index():
     on = today()
     year = financial_year_start(on)
     report = svc.deadline_summary(*financial_year_bounds(year)) if current_user.has_role(*OFFICE_OR_CHAIR) else None
-    return render_template("disputes/index.html", disputes=rows, total=total, f=f, today=on,
-                           status=request.args.get("status") or "open", states=DisputeState, report=report,
-                           year=year, colours=STATE_COLOURS)
+    return render_template(
+        "disputes/index.html",
+        disputes=rows,
+        total=total,
+        f=f,
+        today=on,
+        status=request.args.get("status") or "open",
+        states=DisputeState,
+        report=report,
+        year=year,
+        colours=STATE_COLOURS,
+    )
 
 
 @bp.route("/disputes/new", methods=["GET", "POST"])
@@ -109,8 +130,12 @@ def new():
     extra = {}
     if form.validate_on_submit():
         try:
-            dispute = svc.raise_dispute(current_user, subject=form.subject.data, summary=form.summary.data,
-                                        party_organisation_ids=form.party_organisation_ids.data)
+            dispute = svc.raise_dispute(
+                current_user,
+                subject=form.subject.data,
+                summary=form.summary.data,
+                party_organisation_ids=form.party_organisation_ids.data,
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
@@ -131,18 +156,30 @@ def dispute(dispute_id: int):
         # The button would only be refused: the table shows who has still to agree.
         options = [o for o in options if o.trigger != "agree_agenda"]
     agreed_actions = svc.actions_of(d)
-    mine = next((s for s in agenda if s.party.organisation_id == current_user.organisation_id), None) \
-        if svc.is_party_representative(d, current_user) else None
+    mine = (
+        next((s for s in agenda if s.party.organisation_id == current_user.organisation_id), None)
+        if svc.is_party_representative(d, current_user)
+        else None
+    )
     return render_template(
-        "disputes/dispute.html", d=d, today=today(), lifecycle=dispute_lifecycle,
-        options=[o for o in options if o.trigger not in ("convene", "rearrange")], meeting_option=meeting_option,
-        history=dispute_lifecycle.history(d.id), agenda=agenda, mine=mine, actions=agreed_actions,
+        "disputes/dispute.html",
+        d=d,
+        today=today(),
+        lifecycle=dispute_lifecycle,
+        options=[o for o in options if o.trigger not in ("convene", "rearrange")],
+        meeting_option=meeting_option,
+        history=dispute_lifecycle.history(d.id),
+        agenda=agenda,
+        mine=mine,
+        actions=agreed_actions,
         visible_actions=svc.visible_action_ids(agreed_actions, current_user),
-        responses=svc.agenda_history(d) if d.agenda_revision else [], colours=STATE_COLOURS,
-        format_time=svc.format_time, agenda_open=d.state in svc.AGENDA_OPEN_STATES,
+        responses=svc.agenda_history(d) if d.agenda_revision else [],
+        colours=STATE_COLOURS,
+        format_time=svc.format_time,
+        agenda_open=d.state in svc.AGENDA_OPEN_STATES,
         can_add_actions=d.state in svc.ACTION_STATES and current_user.has_role(*OFFICE_OR_CHAIR),
-        letters=dispute_letters.letters_sent(d) if d.escalated_on and current_user.has_role(*OFFICE_OR_CHAIR)
-        else [])
+        letters=dispute_letters.letters_sent(d) if d.escalated_on and current_user.has_role(*OFFICE_OR_CHAIR) else [],
+    )
 
 
 @bp.route("/disputes/<int:dispute_id>/escalation-letters/<int:organisation_id>")
@@ -164,8 +201,9 @@ def edit(dispute_id: int):
     extra = {}
     if form.validate_on_submit():
         try:
-            svc.update_dispute(d, current_user, version=form.version_value, subject=form.subject.data,
-                               summary=form.summary.data)
+            svc.update_dispute(
+                d, current_user, version=form.version_value, subject=form.subject.data, summary=form.summary.data
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
@@ -188,7 +226,8 @@ def meeting(dispute_id: int):
     form = MeetingForm()
     default_chair = svc.independent_chair_person()
     form.chair_person_id.choices = [("", "Select a person")] + [
-        (str(p.id), f"{p.name} ({p.job_title or 'no job title'})") for p in svc.chair_candidates(d.chair_person_id)]
+        (str(p.id), f"{p.name} ({p.job_title or 'no job title'})") for p in svc.chair_candidates(d.chair_person_id)
+    ]
     if request.method == "GET":
         form.version.data = str(d.version)
         if trigger == "rearrange":
@@ -203,19 +242,38 @@ def meeting(dispute_id: int):
     extra = {}
     if form.validate_on_submit():
         try:
-            dispute_lifecycle.fire(d, trigger, user=current_user, version=form.version_value, params={
-                "meeting_on": form.meeting_on.data, "meeting_time": form.meeting_time.data,
-                "location": form.location.data, "chair_person_id": int(form.chair_person_id.data),
-                "chair_reason": form.chair_reason.data, "late_reason": form.late_reason.data,
-            }, comment=form.comment.data if trigger == "rearrange" else None)
+            dispute_lifecycle.fire(
+                d,
+                trigger,
+                user=current_user,
+                version=form.version_value,
+                params={
+                    "meeting_on": form.meeting_on.data,
+                    "meeting_time": form.meeting_time.data,
+                    "location": form.location.data,
+                    "chair_person_id": int(form.chair_person_id.data),
+                    "chair_reason": form.chair_reason.data,
+                    "late_reason": form.late_reason.data,
+                },
+                comment=form.comment.data if trigger == "rearrange" else None,
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
-            flash(f"Meeting {'convened' if trigger == 'convene' else 'arrangements changed'} for "
-                  f"{d.reference}", "success")
+            flash(
+                f"Meeting {'convened' if trigger == 'convene' else 'arrangements changed'} for {d.reference}", "success"
+            )
             return redirect(url_for("disputes.dispute", dispute_id=d.id))
-    return render_template("disputes/meeting.html", form=form, d=d, spec=spec, trigger=trigger, today=today(),
-                           default_chair=default_chair, summary=_summary(form, extra))
+    return render_template(
+        "disputes/meeting.html",
+        form=form,
+        d=d,
+        spec=spec,
+        trigger=trigger,
+        today=today(),
+        default_chair=default_chair,
+        summary=_summary(form, extra),
+    )
 
 
 @bp.route("/disputes/<int:dispute_id>/agenda", methods=["GET", "POST"])
@@ -235,8 +293,9 @@ def agenda(dispute_id: int):
         else:
             flash(f"Agenda drafted for {d.reference}: each party is asked to agree it", "success")
             return redirect(url_for("disputes.dispute", dispute_id=d.id))
-    return render_template("disputes/agenda.html", form=form, d=d, proposals=svc.changes_proposed(d),
-                           summary=_summary(form, extra))
+    return render_template(
+        "disputes/agenda.html", form=form, d=d, proposals=svc.changes_proposed(d), summary=_summary(form, extra)
+    )
 
 
 @bp.route("/disputes/<int:dispute_id>/agenda/response", methods=["GET", "POST"])
@@ -254,8 +313,13 @@ def respond(dispute_id: int):
     extra = {}
     if form.validate_on_submit():
         try:
-            svc.record_agenda_response(d, current_user, agenda_revision=form.revision_value,
-                                       response=form.response.data, changes=form.changes.data)
+            svc.record_agenda_response(
+                d,
+                current_user,
+                agenda_revision=form.revision_value,
+                response=form.response.data,
+                changes=form.changes.data,
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
             form.agenda_revision.data = str(d.agenda_revision)
@@ -278,14 +342,20 @@ def new_action(dispute_id: int):
     form.owner_person_id.choices = choices(
         db.session.scalars(people),
         label=lambda p: f"{p.name} ({p.organisation.short_name})" if p.organisation else p.name,
-        blank="No named person")
+        blank="No named person",
+    )
     extra = {}
     if form.validate_on_submit():
         try:
-            svc.add_agreed_action(d, current_user, title=form.title.data, description=form.description.data,
-                                  owner_organisation_id=int(form.owner_organisation_id.data),
-                                  owner_person_id=int(form.owner_person_id.data) if form.owner_person_id.data else None,
-                                  due_date=form.due_date.data)
+            svc.add_agreed_action(
+                d,
+                current_user,
+                title=form.title.data,
+                description=form.description.data,
+                owner_organisation_id=int(form.owner_organisation_id.data),
+                owner_person_id=int(form.owner_person_id.data) if form.owner_person_id.data else None,
+                due_date=form.due_date.data,
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
@@ -296,6 +366,7 @@ def new_action(dispute_id: int):
 
 # --- complaints -----------------------------------------------------------------------------
 
+
 @bp.route("/complaints")
 @access.roles(*OFFICE_OR_CHAIR)
 def complaints():
@@ -305,11 +376,20 @@ def complaints():
     kind = request.args.get("kind") or None
     if kind and kind not in ComplaintKind.__members__:
         abort(400)
-    f = complaints_svc.ComplaintFilters(status=None if status == "all" else status, kind=kind,
-                                        page=int_arg("page", 1) or 1)
+    f = complaints_svc.ComplaintFilters(
+        status=None if status == "all" else status, kind=kind, page=int_arg("page", 1) or 1
+    )
     rows, total = complaints_svc.list_complaints(current_user, f)
-    return render_template("disputes/complaints.html", complaints=rows, total=total, f=f, status=status,
-                           states=ComplaintState, kinds=ComplaintKind, colours=COMPLAINT_COLOURS)
+    return render_template(
+        "disputes/complaints.html",
+        complaints=rows,
+        total=total,
+        f=f,
+        status=status,
+        states=ComplaintState,
+        kinds=ComplaintKind,
+        colours=COMPLAINT_COLOURS,
+    )
 
 
 @bp.route("/complaints/new", methods=["GET", "POST"])
@@ -321,10 +401,14 @@ def new_complaint():
     if form.validate_on_submit():
         try:
             c = complaints_svc.log_complaint(
-                current_user, kind=form.kind.data, received_on=form.received_on.data,
-                complainant_name=form.complainant_name.data, complainant_contact=form.complainant_contact.data,
+                current_user,
+                kind=form.kind.data,
+                received_on=form.received_on.data,
+                complainant_name=form.complainant_name.data,
+                complainant_contact=form.complainant_contact.data,
                 summary=form.summary.data,
-                organisation_id=int(form.organisation_id.data) if form.organisation_id.data else None)
+                organisation_id=int(form.organisation_id.data) if form.organisation_id.data else None,
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
@@ -338,12 +422,19 @@ def new_complaint():
 def complaint(complaint_id: int):
     c = complaints_svc.get_complaint(complaint_id, current_user)
     complaints_svc.record_view(c)
-    return render_template("disputes/complaint.html", c=c, lifecycle=complaint_lifecycle,
-                           options=complaint_options(c, current_user), history=complaint_lifecycle.history(c.id),
-                           colours=COMPLAINT_COLOURS, recipient=complaints_svc.referral_recipient(c))
+    return render_template(
+        "disputes/complaint.html",
+        c=c,
+        lifecycle=complaint_lifecycle,
+        options=complaint_options(c, current_user),
+        history=complaint_lifecycle.history(c.id),
+        colours=COMPLAINT_COLOURS,
+        recipient=complaints_svc.referral_recipient(c),
+    )
 
 
 # --- home panels ----------------------------------------------------------------------------
+
 
 def _nearest(n: int, extras) -> str:
     nearest = extras.get("nearest")
@@ -354,20 +445,55 @@ def _nearest(n: int, extras) -> str:
     return f"Nearest deadline {long_date(nearest)} ({days_left(nearest, today())})"
 
 
-home.count({Role.independent_chair}, 20, "Disputes needing a meeting convened",
-           lambda u: url_for("disputes.index", status="determined"), _nearest,
-           lambda u: svc.home_needing_meeting(u)[0], key="disputes.to_convene", kind=home.APPROVAL,
-           extras={"nearest": lambda u: svc.home_needing_meeting(u)[1]})
-home.count({Role.business_office}, 20, "Dispute deadlines this week", "disputes.index", _nearest,
-           lambda u: svc.home_deadlines_this_week(u)[0], key="disputes.deadlines", kind=home.DUE,
-           extras={"nearest": lambda u: svc.home_deadlines_this_week(u)[1]})
-home.count({Role.partner_member}, 20, "Your organisation's open disputes", "disputes.index",
-           "between your organisation and other partners",
-           lambda u: svc.open_for_organisation_select(u.organisation_id) if u.organisation_id else None,
-           key="disputes.organisation", kind=home.TASK)
-home.count({Role.partner_member}, 21, "Dispute agendas awaiting your agreement", "disputes.index",
-           "read each draft and agree it or propose changes", svc.agendas_awaiting_select,
-           key="disputes.agendas", kind=home.APPROVAL)
-home.count({Role.business_office, Role.independent_chair}, 25, "Open complaints", "disputes.complaints",
-           "received, being investigated or awaiting closure", complaints_svc.open_count_select,
-           key="disputes.complaints", kind=home.TASK)
+home.count(
+    {Role.independent_chair},
+    20,
+    "Disputes needing a meeting convened",
+    lambda u: url_for("disputes.index", status="determined"),
+    _nearest,
+    lambda u: svc.home_needing_meeting(u)[0],
+    key="disputes.to_convene",
+    kind=home.APPROVAL,
+    extras={"nearest": lambda u: svc.home_needing_meeting(u)[1]},
+)
+home.count(
+    {Role.business_office},
+    20,
+    "Dispute deadlines this week",
+    "disputes.index",
+    _nearest,
+    lambda u: svc.home_deadlines_this_week(u)[0],
+    key="disputes.deadlines",
+    kind=home.DUE,
+    extras={"nearest": lambda u: svc.home_deadlines_this_week(u)[1]},
+)
+home.count(
+    {Role.partner_member},
+    20,
+    "Your organisation's open disputes",
+    "disputes.index",
+    "between your organisation and other partners",
+    lambda u: svc.open_for_organisation_select(u.organisation_id) if u.organisation_id else None,
+    key="disputes.organisation",
+    kind=home.TASK,
+)
+home.count(
+    {Role.partner_member},
+    21,
+    "Dispute agendas awaiting your agreement",
+    "disputes.index",
+    "read each draft and agree it or propose changes",
+    svc.agendas_awaiting_select,
+    key="disputes.agendas",
+    kind=home.APPROVAL,
+)
+home.count(
+    {Role.business_office, Role.independent_chair},
+    25,
+    "Open complaints",
+    "disputes.complaints",
+    "received, being investigated or awaiting closure",
+    complaints_svc.open_count_select,
+    key="disputes.complaints",
+    kind=home.TASK,
+)

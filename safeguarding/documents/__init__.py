@@ -55,16 +55,22 @@ def safe_filename(name: str, default: str = "document") -> str:
     return f"{stem}.{ext}" if ext else stem
 
 
-def send_file(data: bytes, filename: str, *, content_type: str | None = None,
-              as_attachment: bool = True) -> Response:
+def send_file(data: bytes, filename: str, *, content_type: str | None = None, as_attachment: bool = True) -> Response:
     """Serve a rendered document (or an attachment) as a download. Build `filename` from
     a reference ("ESC-2026-004-letter.pdf"), never a person's name: it is kept in
     browsers' download lists. Not cached anywhere."""
     name = safe_filename(filename)
     ext = name.rpartition(".")[2] if "." in name else ""
     mimetype = content_type or CONTENT_TYPES.get(ext) or mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response = _flask_send_file(BytesIO(data), mimetype=mimetype, as_attachment=as_attachment,
-                                download_name=name, max_age=0, etag=False, conditional=False)
+    response = _flask_send_file(
+        BytesIO(data),
+        mimetype=mimetype,
+        as_attachment=as_attachment,
+        download_name=name,
+        max_age=0,
+        etag=False,
+        conditional=False,
+    )
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

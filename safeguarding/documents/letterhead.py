@@ -49,10 +49,18 @@ def partnership_signatory(on: date | None = None) -> tuple[str, str]:
 
     on = on or today()
     membership = db.session.scalar(
-        sa.select(Membership).join(Group, Membership.group_id == Group.id)
-        .where(Group.kind == GroupKind.board, Group.active.is_(True), Membership.role == MembershipRole.chair,
-               Membership.start_date <= on, sa.or_(Membership.end_date.is_(None), Membership.end_date >= on))
-        .order_by(Group.id, Membership.start_date.desc()).limit(1))
+        sa.select(Membership)
+        .join(Group, Membership.group_id == Group.id)
+        .where(
+            Group.kind == GroupKind.board,
+            Group.active.is_(True),
+            Membership.role == MembershipRole.chair,
+            Membership.start_date <= on,
+            sa.or_(Membership.end_date.is_(None), Membership.end_date >= on),
+        )
+        .order_by(Group.id, Membership.start_date.desc())
+        .limit(1)
+    )
     if membership is None:
         return DEFAULT_SIGNATORY
     return membership.person.name, membership.person.job_title or "Independent Chair"

@@ -40,8 +40,9 @@ def with_signatory(doc: Document) -> Document:
     """A letter with no signatory is signed by the chair of the Board."""
     if isinstance(doc, Letter) and not (doc.signatory_name and doc.signatory_title):
         name, title = partnership_signatory(doc.date)
-        return dataclasses.replace(doc, signatory_name=doc.signatory_name or name,
-                                   signatory_title=doc.signatory_title or title)
+        return dataclasses.replace(
+            doc, signatory_name=doc.signatory_name or name, signatory_title=doc.signatory_title or title
+        )
     return doc
 
 

@@ -56,6 +56,7 @@ def render_docx(doc: Document) -> bytes:
 
 # --- page set-up ---------------------------------------------------------------------------
 
+
 def _styles(word: Any) -> None:
     normal = word.styles["Normal"]
     normal.font.name = FONT
@@ -105,7 +106,7 @@ def _page(word: Any, head: Letterhead, doc: Document) -> None:
 
 
 def _page_numbers(paragraph: Any) -> None:
-    """"Page X of Y" with fields Word fills in."""
+    """ "Page X of Y" with fields Word fills in."""
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for piece in ("Page ", "PAGE", " of ", "NUMPAGES"):
         if piece.isupper():
@@ -139,6 +140,7 @@ def _field(paragraph: Any, instruction: str) -> None:
 
 
 # --- content -------------------------------------------------------------------------------
+
 
 def _tight(paragraph: Any) -> Any:
     paragraph.paragraph_format.space_after = Pt(0)

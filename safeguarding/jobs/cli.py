@@ -40,8 +40,12 @@ def list_jobs() -> None:
         click.echo("No jobs are registered.")
         return
     latest = sa.select(JobRun.job, sa.func.max(JobRun.as_of).label("as_of")).group_by(JobRun.job).subquery()
-    last = {r.job: r for r in db.session.scalars(
-        sa.select(JobRun).join(latest, sa.and_(JobRun.job == latest.c.job, JobRun.as_of == latest.c.as_of)))}
+    last = {
+        r.job: r
+        for r in db.session.scalars(
+            sa.select(JobRun).join(latest, sa.and_(JobRun.job == latest.c.job, JobRun.as_of == latest.c.as_of))
+        )
+    }
     for spec in specs:
         run = last.get(spec.name)
         status = f"last run for {run.as_of.isoformat()}: {run.outcome.value}" if run else "never run"
@@ -49,8 +53,12 @@ def list_jobs() -> None:
 
 
 @jobs_group.command("run")
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="The date to run for, YYYY-MM-DD (default: today in England).")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The date to run for, YYYY-MM-DD (default: today in England).",
+)
 @click.argument("names", nargs=-1)
 def run_jobs(as_of, names: tuple[str, ...]) -> None:
     """Run the named jobs (default: every job) for a date, now. A run that already

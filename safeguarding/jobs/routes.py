@@ -22,17 +22,34 @@ PER_PAGE = 50
 def failed_recently(days: int = 7) -> int:
     """Runs of the last `days` days whose latest attempt failed."""
     since = today() - timedelta(days=days)
-    return db.session.scalar(sa.select(sa.func.count()).select_from(JobRun)
-                             .where(JobRun.outcome == JobOutcome.failed, JobRun.as_of >= since)) or 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(JobRun)
+            .where(JobRun.outcome == JobOutcome.failed, JobRun.as_of >= since)
+        )
+        or 0
+    )
 
 
 def _failed_jobs(user) -> sa.Select:
-    return (sa.select(sa.func.count()).select_from(JobRun)
-            .where(JobRun.outcome == JobOutcome.failed, JobRun.as_of >= today() - timedelta(days=7)))
+    return (
+        sa.select(sa.func.count())
+        .select_from(JobRun)
+        .where(JobRun.outcome == JobOutcome.failed, JobRun.as_of >= today() - timedelta(days=7))
+    )
 
 
-home.count({Role.business_office}, 21, "Scheduled jobs that failed", lambda u: url_for("jobs.runs", outcome="failed"),
-           "in the last 7 days: see the error, then run them again", _failed_jobs, key="jobs.failed", kind=home.DUE)
+home.count(
+    {Role.business_office},
+    21,
+    "Scheduled jobs that failed",
+    lambda u: url_for("jobs.runs", outcome="failed"),
+    "in the last 7 days: see the error, then run them again",
+    _failed_jobs,
+    key="jobs.failed",
+    kind=home.DUE,
+)
 
 
 @bp.route("/jobs")
@@ -51,8 +68,17 @@ def runs():
     if outcome is not None:
         stmt = stmt.where(JobRun.outcome == outcome)
         count = count.where(JobRun.outcome == outcome)
-    rows = db.session.scalars(stmt.order_by(JobRun.started_at.desc(), JobRun.id.desc())
-                              .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    rows = db.session.scalars(
+        stmt.order_by(JobRun.started_at.desc(), JobRun.id.desc()).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+    ).all()
     total = db.session.scalar(count) or 0
-    return render_template("jobs/runs.html", runs=rows, total=total, page=page, per_page=PER_PAGE,
-                           outcome=outcome, outcomes=list(JobOutcome), jobs=registered())
+    return render_template(
+        "jobs/runs.html",
+        runs=rows,
+        total=total,
+        page=page,
+        per_page=PER_PAGE,
+        outcome=outcome,
+        outcomes=list(JobOutcome),
+        jobs=registered(),
+    )

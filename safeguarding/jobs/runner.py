@@ -117,13 +117,19 @@ def retry_failed(as_of: date, max_attempts: int = 3) -> list[JobRun]:
     problem — the database restarting — fixes itself the same day)."""
     from safeguarding.jobs import registered
 
-    failed = set(db.session.scalars(sa.select(JobRun.job).where(
-        JobRun.as_of == as_of, JobRun.outcome == JobOutcome.failed, JobRun.attempts < max_attempts)))
+    failed = set(
+        db.session.scalars(
+            sa.select(JobRun.job).where(
+                JobRun.as_of == as_of, JobRun.outcome == JobOutcome.failed, JobRun.attempts < max_attempts
+            )
+        )
+    )
     db.session.commit()  # end the read before the runs write
     return [run_job(spec.name, as_of) for spec in registered() if spec.name in failed]
 
 
 # --- the steps -----------------------------------------------------------------------------
+
 
 def _claim(name: str, as_of: date) -> tuple[int, int] | None:
     """(run id, attempt) if this runner now holds the run, else None."""
@@ -140,9 +146,18 @@ def _claim(name: str, as_of: date) -> tuple[int, int] | None:
         try:
             with db.session.begin_nested():
                 run_id = db.session.execute(
-                    sa.insert(_runs).values(job=name, as_of=as_of, outcome=JobOutcome.running,
-                                            started_at=now, counts={}, attempts=1, runner=runner)
-                    .returning(_runs.c.id)).scalar_one()
+                    sa.insert(_runs)
+                    .values(
+                        job=name,
+                        as_of=as_of,
+                        outcome=JobOutcome.running,
+                        started_at=now,
+                        counts={},
+                        attempts=1,
+                        runner=runner,
+                    )
+                    .returning(_runs.c.id)
+                ).scalar_one()
         except IntegrityError:
             pass  # another runner inserted it first
         else:
@@ -152,12 +167,25 @@ def _claim(name: str, as_of: date) -> tuple[int, int] | None:
     stale_before = now - timedelta(minutes=current_app.config.get("JOB_STALE_AFTER_MINUTES", 60))
     row = db.session.execute(
         sa.update(_runs)
-        .where(_runs.c.job == name, _runs.c.as_of == as_of,
-               sa.or_(_runs.c.outcome == JobOutcome.failed,
-                      sa.and_(_runs.c.outcome == JobOutcome.running, _runs.c.started_at < stale_before)))
-        .values(outcome=JobOutcome.running, started_at=now, finished_at=None, error=None, counts={},
-                attempts=_runs.c.attempts + 1, runner=runner)
-        .returning(_runs.c.id, _runs.c.attempts)).first()
+        .where(
+            _runs.c.job == name,
+            _runs.c.as_of == as_of,
+            sa.or_(
+                _runs.c.outcome == JobOutcome.failed,
+                sa.and_(_runs.c.outcome == JobOutcome.running, _runs.c.started_at < stale_before),
+            ),
+        )
+        .values(
+            outcome=JobOutcome.running,
+            started_at=now,
+            finished_at=None,
+            error=None,
+            counts={},
+            attempts=_runs.c.attempts + 1,
+            runner=runner,
+        )
+        .returning(_runs.c.id, _runs.c.attempts)
+    ).first()
     db.session.commit()
     return (row.id, row.attempts) if row else None
 
@@ -176,11 +204,14 @@ def _hold(run_id: int, attempt: int) -> None:
         raise _LostClaim()
 
 
-def _finish(run_id: int, attempt: int, outcome: JobOutcome, *, counts: Mapping[str, int] | None = None,
-            error: str | None = None) -> None:
+def _finish(
+    run_id: int, attempt: int, outcome: JobOutcome, *, counts: Mapping[str, int] | None = None, error: str | None = None
+) -> None:
     result = db.session.execute(
-        sa.update(_runs).where(_mine(run_id, attempt))
-        .values(outcome=outcome, finished_at=utcnow(), counts=dict(counts or {}), error=error))
+        sa.update(_runs)
+        .where(_mine(run_id, attempt))
+        .values(outcome=outcome, finished_at=utcnow(), counts=dict(counts or {}), error=error)
+    )
     if result.rowcount != 1:
         raise _LostClaim()
 
@@ -198,12 +229,13 @@ def _counts(name: str, result: Any) -> dict[str, int]:
     if result is None:
         return {}
     if not isinstance(result, Mapping) or not all(
-            isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) for k, v in result.items()):
+        isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) for k, v in result.items()
+    ):
         raise TypeError(f"job {name} must return a dict of counts like {{'reminders': 2}}, not {result!r}")
     return dict(result)
 
 
 def _load(name: str, as_of: date) -> JobRun:
     return db.session.scalars(
-        sa.select(JobRun).where(JobRun.job == name, JobRun.as_of == as_of)
-        .execution_options(populate_existing=True)).one()
+        sa.select(JobRun).where(JobRun.job == name, JobRun.as_of == as_of).execution_options(populate_existing=True)
+    ).one()

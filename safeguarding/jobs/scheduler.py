@@ -40,7 +40,7 @@ OUTBOX_ID = "deliver_outbox"
 
 
 def parse_daily_at(text: str) -> time:
-    """"06:30" → 06:30; anything else is a configuration error worth stopping for."""
+    """ "06:30" → 06:30; anything else is a configuration error worth stopping for."""
     try:
         hours, minutes = (int(part) for part in str(text).strip().split(":"))
         return time(hours, minutes)
@@ -94,8 +94,9 @@ def deliver_outbox(app: Flask) -> dict[str, int]:
             db.session.remove()
 
 
-def build_scheduler(app: Flask, scheduler_class: type[BaseScheduler] | None = None,
-                    now: datetime | None = None) -> BaseScheduler:
+def build_scheduler(
+    app: Flask, scheduler_class: type[BaseScheduler] | None = None, now: datetime | None = None
+) -> BaseScheduler:
     """The scheduler `flask scheduler` starts (a BlockingScheduler unless told otherwise:
     tests build a BackgroundScheduler they never start)."""
     from apscheduler.executors.pool import ThreadPoolExecutor
@@ -114,16 +115,40 @@ def build_scheduler(app: Flask, scheduler_class: type[BaseScheduler] | None = No
         job_defaults={"coalesce": True, "max_instances": 1},
     )
     common = {"args": [app], "replace_existing": True, "coalesce": True, "max_instances": 1}
-    scheduler.add_job(daily_jobs, CronTrigger(hour=at.hour, minute=at.minute, timezone=tz), id=DAILY_ID,
-                      name="Daily jobs", misfire_grace_time=6 * 3600, **common)
-    scheduler.add_job(retry_failed_jobs, IntervalTrigger(hours=1, timezone=tz), id=RETRY_ID,
-                      name="Retry today's failed jobs", misfire_grace_time=600, **common)
-    scheduler.add_job(deliver_outbox, IntervalTrigger(minutes=1, timezone=tz), id=OUTBOX_ID,
-                      name="Deliver the email outbox", misfire_grace_time=50, **common)
+    scheduler.add_job(
+        daily_jobs,
+        CronTrigger(hour=at.hour, minute=at.minute, timezone=tz),
+        id=DAILY_ID,
+        name="Daily jobs",
+        misfire_grace_time=6 * 3600,
+        **common,
+    )
+    scheduler.add_job(
+        retry_failed_jobs,
+        IntervalTrigger(hours=1, timezone=tz),
+        id=RETRY_ID,
+        name="Retry today's failed jobs",
+        misfire_grace_time=600,
+        **common,
+    )
+    scheduler.add_job(
+        deliver_outbox,
+        IntervalTrigger(minutes=1, timezone=tz),
+        id=OUTBOX_ID,
+        name="Deliver the email outbox",
+        misfire_grace_time=50,
+        **common,
+    )
     local_now = (now or datetime.now(tz)).astimezone(tz)
     if local_now.time() >= at:
-        scheduler.add_job(daily_jobs, DateTrigger(run_date=local_now, timezone=tz), id=CATCH_UP_ID,
-                          name="Today's daily jobs (catch up at start)", misfire_grace_time=3600, **common)
+        scheduler.add_job(
+            daily_jobs,
+            DateTrigger(run_date=local_now, timezone=tz),
+            id=CATCH_UP_ID,
+            name="Today's daily jobs (catch up at start)",
+            misfire_grace_time=3600,
+            **common,
+        )
     return scheduler
 
 
@@ -140,8 +165,11 @@ def run_forever(app: Flask) -> None:
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, stop)
-    log.info("scheduler started: daily jobs at %s %s, outbox every minute",
-             app.config["SCHEDULER_DAILY_AT"], app.config.get("SCHEDULER_TIMEZONE", "Europe/London"))
+    log.info(
+        "scheduler started: daily jobs at %s %s, outbox every minute",
+        app.config["SCHEDULER_DAILY_AT"],
+        app.config.get("SCHEDULER_TIMEZONE", "Europe/London"),
+    )
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):

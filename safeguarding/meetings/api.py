@@ -37,8 +37,12 @@ from safeguarding.workflows.meetings import (
     minutes_lifecycle,
 )
 
-blp = Blueprint("meetings_api", __name__, url_prefix="/api/v1",
-                description="Meetings, attendance and quorum, decisions, declarations, chair's actions, minutes")
+blp = Blueprint(
+    "meetings_api",
+    __name__,
+    url_prefix="/api/v1",
+    description="Meetings, attendance and quorum, decisions, declarations, chair's actions, minutes",
+)
 
 OFFICE = (Role.business_office,)
 OFFICE_OR_CHAIR = (Role.business_office, Role.independent_chair)
@@ -53,13 +57,17 @@ def _enum(enum_cls, **kw):
 
 # --- schemas ------------------------------------------------------------------------------
 
+
 class MeetingSchema(Schema):
     id = fields.Integer(dump_only=True)
     group_id = fields.Integer(required=True)
     group = fields.String(dump_only=True, attribute="group.name")
     kind = _enum(MeetingKind, load_default=MeetingKind.ordinary)
-    purpose = fields.String(allow_none=True, validate=validate.Length(max=300),
-                            metadata={"description": "What an extraordinary meeting is for"})
+    purpose = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=300),
+        metadata={"description": "What an extraordinary meeting is for"},
+    )
     meeting_date = fields.Date(required=True)
     starts_at = fields.Time(load_default=None, metadata={"description": "Local time (Europe/London); default 10:00"})
     ends_at = fields.Time(load_default=None, metadata={"description": "Local time; default 12:00"})
@@ -68,12 +76,16 @@ class MeetingSchema(Schema):
     papers_published_on = fields.Date(dump_only=True, allow_none=True)
     late_publication_reason = fields.String(dump_only=True, allow_none=True)
     nominated_chair_person_id = fields.Integer(dump_only=True, allow_none=True)
-    held = fields.Boolean(dump_only=True, attribute="is_held",
-                          metadata={"description": "The meeting took place (closed, or recorded as inquorate)"})
+    held = fields.Boolean(
+        dump_only=True,
+        attribute="is_held",
+        metadata={"description": "The meeting took place (closed, or recorded as inquorate)"},
+    )
 
 
-MeetingResource = Schema.from_dict({**MeetingSchema._declared_fields, **workflow_fields(meeting_lifecycle)},
-                                   name="MeetingResource")
+MeetingResource = Schema.from_dict(
+    {**MeetingSchema._declared_fields, **workflow_fields(meeting_lifecycle)}, name="MeetingResource"
+)
 
 
 class PaperSchema(Schema):
@@ -94,14 +106,21 @@ class AgendaItemSchema(Schema):
     presenter = fields.String(allow_none=True, validate=validate.Length(max=200))
     subject_type = fields.String(dump_only=True, allow_none=True)
     subject_id = fields.Integer(dump_only=True, allow_none=True)
-    group_id = fields.Integer(dump_only=True, allow_none=True,
-                              metadata={"description": "The sub-group of a sub-group report slot"})
+    group_id = fields.Integer(
+        dump_only=True, allow_none=True, metadata={"description": "The sub-group of a sub-group report slot"}
+    )
     withdrawn = fields.Boolean(dump_only=True)
     papers = fields.List(fields.Nested(PaperSchema), dump_only=True)
 
 
-MeetingDetail = Schema.from_dict({**MeetingSchema._declared_fields, **workflow_fields(meeting_lifecycle),
-                                  "agenda": fields.List(fields.Nested(AgendaItemSchema))}, name="MeetingDetail")
+MeetingDetail = Schema.from_dict(
+    {
+        **MeetingSchema._declared_fields,
+        **workflow_fields(meeting_lifecycle),
+        "agenda": fields.List(fields.Nested(AgendaItemSchema)),
+    },
+    name="MeetingDetail",
+)
 
 
 class MeetingUpdateSchema(PatchSchema):
@@ -145,8 +164,10 @@ class SeatSchema(Schema):
     organisation_id = fields.Integer(attribute="membership.organisation_id", allow_none=True)
     organisation = fields.Function(lambda s: s.organisation.name if s.organisation else None)
     role = fields.Function(lambda s: s.membership.role.value)
-    status = fields.Function(lambda s: s.status.value if s.status else None,
-                             metadata={"description": "present, deputy_present, apologies, absent, or null (not recorded)"})
+    status = fields.Function(
+        lambda s: s.status.value if s.status else None,
+        metadata={"description": "present, deputy_present, apologies, absent, or null (not recorded)"},
+    )
     deputy_person_id = fields.Function(lambda s: s.row.deputy_person_id if s.row else None)
     represented = fields.Boolean()
 
@@ -161,8 +182,9 @@ class RegisterSchema(Schema):
 
 class ApologiesSchema(Schema):
     membership_id = fields.Integer(load_default=None, metadata={"description": "Default: your seat on the group"})
-    deputy_person_id = fields.Integer(allow_none=True, load_default=None,
-                                      metadata={"description": "Who attends in your place"})
+    deputy_person_id = fields.Integer(
+        allow_none=True, load_default=None, metadata={"description": "Who attends in your place"}
+    )
     note = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=500))
 
 
@@ -184,10 +206,15 @@ class DecisionSchema(Schema):
     method = _enum(DecisionMethod, required=True)
     outcome = _enum(DecisionOutcome, dump_only=True)
     text = fields.String(required=True, validate=validate.Length(min=1))
-    votes = fields.List(fields.Nested(VoteSchema), load_default=list,
-                        metadata={"description": "One per organisation entitled to vote"})
-    casting_vote = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(["for", "against"]),
-                                 metadata={"description": "The chair's, only when the votes are tied"})
+    votes = fields.List(
+        fields.Nested(VoteSchema), load_default=list, metadata={"description": "One per organisation entitled to vote"}
+    )
+    casting_vote = fields.String(
+        allow_none=True,
+        load_default=None,
+        validate=validate.OneOf(["for", "against"]),
+        metadata={"description": "The chair's, only when the votes are tied"},
+    )
     interim = fields.Boolean(load_default=False)
     subject_type = fields.String(dump_only=True, allow_none=True)
     subject_id = fields.Integer(dump_only=True, allow_none=True)
@@ -205,8 +232,9 @@ class DeclarationSchema(Schema):
     id = fields.Integer(dump_only=True)
     meeting_id = fields.Integer(dump_only=True)
     agenda_item_id = fields.Integer(required=True)
-    person_id = fields.Integer(allow_none=True, load_default=None,
-                               metadata={"description": "The business office only: who declared"})
+    person_id = fields.Integer(
+        allow_none=True, load_default=None, metadata={"description": "The business office only: who declared"}
+    )
     organisation_id = fields.Integer(dump_only=True, allow_none=True)
     nature = fields.String(required=True, validate=validate.Length(min=1))
     declared_at = fields.DateTime(dump_only=True)
@@ -235,8 +263,9 @@ class ChairActionSchema(Schema):
     consultations = fields.List(fields.Nested(ConsultationSchema), required=True)
 
 
-ChairActionResource = Schema.from_dict({**ChairActionSchema._declared_fields,
-                                        **workflow_fields(chair_action_lifecycle)}, name="ChairActionResource")
+ChairActionResource = Schema.from_dict(
+    {**ChairActionSchema._declared_fields, **workflow_fields(chair_action_lifecycle)}, name="ChairActionResource"
+)
 
 
 class ChairActionArgs(PageArgs):
@@ -259,16 +288,25 @@ class MinutesSchema(Schema):
     ratified_at_meeting_id = fields.Integer(dump_only=True, allow_none=True)
 
 
-MinutesResource = Schema.from_dict({**MinutesSchema._declared_fields, **workflow_fields(minutes_lifecycle)},
-                                   name="MinutesResource")
-MinutesDetail = Schema.from_dict({**MinutesSchema._declared_fields, **workflow_fields(minutes_lifecycle),
-                                  "sections": fields.List(fields.Nested(SectionSchema))}, name="MinutesDetail")
+MinutesResource = Schema.from_dict(
+    {**MinutesSchema._declared_fields, **workflow_fields(minutes_lifecycle)}, name="MinutesResource"
+)
+MinutesDetail = Schema.from_dict(
+    {
+        **MinutesSchema._declared_fields,
+        **workflow_fields(minutes_lifecycle),
+        "sections": fields.List(fields.Nested(SectionSchema)),
+    },
+    name="MinutesDetail",
+)
 
 
 class MinutesUpdateSchema(PatchSchema):
     version = fields.Integer(required=True, strict=True)
-    sections = fields.List(fields.Nested(SectionSchema),
-                           metadata={"description": "The items' texts to change; items not listed keep theirs"})
+    sections = fields.List(
+        fields.Nested(SectionSchema),
+        metadata={"description": "The items' texts to change; items not listed keep theirs"},
+    )
 
 
 class MinutesArgs(PageArgs):
@@ -285,6 +323,7 @@ class AmendmentSchema(Schema):
 
 
 # --- meetings -------------------------------------------------------------------------------
+
 
 def _meeting_detail(meeting) -> dict[str, Any]:
     items = svc.agenda_of(meeting, include_withdrawn=True)
@@ -304,9 +343,17 @@ def _meeting_detail(meeting) -> dict[str, Any]:
 @blp.response(200, page_of(MeetingResource))
 def list_meetings(args):
     """Meetings you may see (the office and chair: all; members: their groups'), by date."""
-    rows, total = svc.list_meetings(current_user, svc.MeetingFilters(
-        group_id=args.get("group_id"), date_from=args.get("from_"), date_to=args.get("to"), state=args.get("state"),
-        page=args["page"], per_page=args["per_page"]))
+    rows, total = svc.list_meetings(
+        current_user,
+        svc.MeetingFilters(
+            group_id=args.get("group_id"),
+            date_from=args.get("from_"),
+            date_to=args.get("to"),
+            state=args.get("state"),
+            page=args["page"],
+            per_page=args["per_page"],
+        ),
+    )
     return page(rows, total, args)
 
 
@@ -374,12 +421,18 @@ add_workflow_endpoints(blp, "/meetings", meeting_lifecycle, MeetingResource, rea
 
 # --- attendance -------------------------------------------------------------------------------
 
+
 def _register(meeting, register=None) -> dict[str, Any]:
     register = register or svc.load_register(meeting)
     quorate, missing = svc.is_quorate(meeting, register)
     chair = svc.presiding_chair(meeting, register)
-    return {"meeting": meeting, "quorate": quorate, "quorum_missing": missing, "seats": register.seats,
-            "presiding_chair_person_id": chair.id if chair else None}
+    return {
+        "meeting": meeting,
+        "quorate": quorate,
+        "quorum_missing": missing,
+        "seats": register.seats,
+        "presiding_chair_person_id": chair.id if chair else None,
+    }
 
 
 @blp.route("/meetings/<int:meeting_id>/attendance", methods=["GET"])
@@ -415,12 +468,14 @@ def send_apologies(body, meeting_id: int):
     if membership_id is None:
         own = svc.own_seats(svc.load_register(meeting), current_user)
         membership_id = own[0].membership.id if own else None
-    svc.send_apologies(meeting, membership_id, user=current_user, deputy_person_id=body.get("deputy_person_id"),
-                       note=body.get("note"))
+    svc.send_apologies(
+        meeting, membership_id, user=current_user, deputy_person_id=body.get("deputy_person_id"), note=body.get("note")
+    )
     return _register(meeting)
 
 
 # --- decisions --------------------------------------------------------------------------------
+
 
 @blp.route("/meetings/<int:meeting_id>/decisions", methods=["GET"])
 @access.roles(*READERS)
@@ -440,8 +495,15 @@ def record_decision(body, meeting_id: int):
     organisation entitled to vote; a tie needs the chair's `casting_vote`)."""
     meeting = svc.get_meeting(meeting_id, current_user)
     item = svc.get_agenda_item(meeting, body["agenda_item_id"])
-    return svc.record_decision(item, user=current_user, method=body["method"], text=body["text"],
-                               votes=body["votes"], casting_vote=body.get("casting_vote"), interim=body["interim"])
+    return svc.record_decision(
+        item,
+        user=current_user,
+        method=body["method"],
+        text=body["text"],
+        votes=body["votes"],
+        casting_vote=body.get("casting_vote"),
+        interim=body["interim"],
+    )
 
 
 @blp.route("/decisions/<int:decision_id>/validations", methods=["POST"])
@@ -456,14 +518,16 @@ def validate_decision(decision_id: int):
 
 # --- declarations -----------------------------------------------------------------------------
 
+
 @blp.route("/declarations", methods=["GET"])
 @access.roles(*READERS)
 @blp.arguments(DeclarationArgs, location="query")
 @blp.response(200, page_of(DeclarationSchema))
 def list_declarations(args):
     """The register of declarations of interest (the chair and the office: all; members: their own)."""
-    rows, total = svc.list_declarations(current_user, meeting_id=args.get("meeting_id"), page=args["page"],
-                                        per_page=args["per_page"])
+    rows, total = svc.list_declarations(
+        current_user, meeting_id=args.get("meeting_id"), page=args["page"], per_page=args["per_page"]
+    )
     return page(rows, total, args)
 
 
@@ -482,13 +546,15 @@ def declare(body):
 
 # --- chair's actions ----------------------------------------------------------------------------
 
+
 @blp.route("/chair-actions", methods=["GET"])
 @access.roles(*READERS)
 @blp.arguments(ChairActionArgs, location="query")
 @blp.response(200, page_of(ChairActionResource))
 def list_chair_actions(args):
-    rows, total = svc.list_chair_actions(current_user, status=args.get("status"), page=args["page"],
-                                         per_page=args["per_page"])
+    rows, total = svc.list_chair_actions(
+        current_user, status=args.get("status"), page=args["page"], per_page=args["per_page"]
+    )
     return page(rows, total, args)
 
 
@@ -510,16 +576,20 @@ def get_chair_action(action_id: int):
     return svc.get_chair_action(action_id, current_user)
 
 
-add_workflow_endpoints(blp, "/chair-actions", chair_action_lifecycle, ChairActionResource,
-                       readers=access.roles(*READERS))
+add_workflow_endpoints(
+    blp, "/chair-actions", chair_action_lifecycle, ChairActionResource, readers=access.roles(*READERS)
+)
 
 
 # --- minutes ------------------------------------------------------------------------------------
 
+
 def _minutes_detail(minutes) -> Any:
     sections = svc.sections_of(minutes)
-    minutes.sections = [{"agenda_item_id": i.id, "text": sections[i.id].text if i.id in sections else ""}
-                        for i in svc.agenda_of(minutes.meeting)]
+    minutes.sections = [
+        {"agenda_item_id": i.id, "text": sections[i.id].text if i.id in sections else ""}
+        for i in svc.agenda_of(minutes.meeting)
+    ]
     return minutes
 
 
@@ -529,8 +599,12 @@ def _minutes_detail(minutes) -> Any:
 @blp.response(200, page_of(MinutesResource))
 def list_minutes(args):
     """Minutes you may read (viewers: ratified minutes only)."""
-    rows, total = svc.list_minutes(current_user, svc.MinutesFilters(
-        state=args.get("state"), group_id=args.get("group_id"), page=args["page"], per_page=args["per_page"]))
+    rows, total = svc.list_minutes(
+        current_user,
+        svc.MinutesFilters(
+            state=args.get("state"), group_id=args.get("group_id"), page=args["page"], per_page=args["per_page"]
+        ),
+    )
     return page(rows, total, args)
 
 
@@ -556,8 +630,12 @@ def get_minutes(minutes_id: int):
 def update_minutes(body, minutes_id: int):
     """Write draft minutes, item by item."""
     minutes = svc.get_minutes(minutes_id, current_user)
-    svc.update_minutes(minutes, version=body["version"], user=current_user,
-                       sections={s["agenda_item_id"]: s["text"] for s in body.get("sections", [])})
+    svc.update_minutes(
+        minutes,
+        version=body["version"],
+        user=current_user,
+        sections={s["agenda_item_id"]: s["text"] for s in body.get("sections", [])},
+    )
     return _minutes_detail(minutes)
 
 
@@ -579,5 +657,11 @@ def add_amendment(body, minutes_id: int):
 
 # The history is the making of the minutes (returned for changes, with the chair's
 # comments on the draft): not the viewers', who read the ratified record.
-add_workflow_endpoints(blp, "/minutes", minutes_lifecycle, MinutesResource, readers=access.roles(*MINUTES_READERS),
-                       history_readers=access.roles(*READERS))
+add_workflow_endpoints(
+    blp,
+    "/minutes",
+    minutes_lifecycle,
+    MinutesResource,
+    readers=access.roles(*MINUTES_READERS),
+    history_readers=access.roles(*READERS),
+)

@@ -28,8 +28,15 @@ class ActionSource(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"meeting": "Meeting", "review": "Case review", "audit": "Audit", "work_plan": "Work plan",
-                "dispute": "Dispute", "escalation": "Attendance escalation", "other": "Other"}[self.value]
+        return {
+            "meeting": "Meeting",
+            "review": "Case review",
+            "audit": "Audit",
+            "work_plan": "Work plan",
+            "dispute": "Dispute",
+            "escalation": "Attendance escalation",
+            "other": "Other",
+        }[self.value]
 
 
 class ActionStatus(StrEnum):
@@ -42,8 +49,14 @@ class ActionStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"open": "Open", "in_progress": "In progress", "completion_claimed": "Awaiting acceptance",
-                "completed": "Completed", "not_implemented": "Not implemented", "cancelled": "Cancelled"}[self.value]
+        return {
+            "open": "Open",
+            "in_progress": "In progress",
+            "completion_claimed": "Awaiting acceptance",
+            "completed": "Completed",
+            "not_implemented": "Not implemented",
+            "cancelled": "Cancelled",
+        }[self.value]
 
 
 OPEN_STATUSES = (ActionStatus.open, ActionStatus.in_progress, ActionStatus.completion_claimed)
@@ -70,8 +83,9 @@ class Action(VersionedMixin, TimestampMixin, Base):
     owner_organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
     owner_person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"))
     due_date: Mapped[date]
-    status: Mapped[ActionStatus] = mapped_column(str_enum(ActionStatus, name="action_status"),
-                                                 default=ActionStatus.open)
+    status: Mapped[ActionStatus] = mapped_column(
+        str_enum(ActionStatus, name="action_status"), default=ActionStatus.open
+    )
     area: Mapped[Area] = mapped_column(str_enum(Area), default=Area.both)
     arm: Mapped[Arm] = mapped_column(str_enum(Arm), default=Arm.both)
     # Case-review actions are need-to-know: only the office, the chair, the review's
@@ -85,8 +99,9 @@ class Action(VersionedMixin, TimestampMixin, Base):
     owner_organisation: Mapped[Organisation] = relationship(lazy="joined")
     owner_person: Mapped[Person | None] = relationship(lazy="joined")
     group: Mapped[Group | None] = relationship(lazy="joined")
-    updates: Mapped[list[ActionUpdate]] = relationship(back_populates="action", lazy="raise",
-                                                       order_by="ActionUpdate.id")
+    updates: Mapped[list[ActionUpdate]] = relationship(
+        back_populates="action", lazy="raise", order_by="ActionUpdate.id"
+    )
 
     def is_overdue(self, on: date) -> bool:
         return self.status in OPEN_STATUSES and self.due_date < on

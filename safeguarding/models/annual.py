@@ -25,9 +25,13 @@ class AnnualReportState(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"drafting": "Drafting", "submitted": "Submitted to the chair",
-                "changes_requested": "Changes requested", "approved": "Approved",
-                "published": "Published"}[self.value]
+        return {
+            "drafting": "Drafting",
+            "submitted": "Submitted to the chair",
+            "changes_requested": "Changes requested",
+            "approved": "Approved",
+            "published": "Published",
+        }[self.value]
 
 
 class SectionKind(StrEnum):
@@ -54,15 +58,17 @@ class AnnualReport(VersionedMixin, TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     financial_year: Mapped[int] = mapped_column(unique=True)  # the year it starts: 2025 → 2025/26
-    state: Mapped[AnnualReportState] = mapped_column(str_enum(AnnualReportState, name="annual_report_state"),
-                                                     default=AnnualReportState.drafting)
+    state: Mapped[AnnualReportState] = mapped_column(
+        str_enum(AnnualReportState, name="annual_report_state"), default=AnnualReportState.drafting
+    )
     figures_taken_at: Mapped[datetime | None]
     approved_on: Mapped[date | None]
     published_on: Mapped[date | None]
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     sections: Mapped[list[AnnualReportSection]] = relationship(
-        back_populates="report", order_by="AnnualReportSection.order", lazy="selectin")
+        back_populates="report", order_by="AnnualReportSection.order", lazy="selectin"
+    )
 
     def __repr__(self) -> str:
         return f"<AnnualReport {self.id} {self.financial_year}>"
@@ -87,8 +93,9 @@ class AnnualReportSection(TimestampMixin, Base):
     writer_person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"))
     due_on: Mapped[date | None]
     chair_comment: Mapped[str | None] = mapped_column(sa.Text)
-    state: Mapped[SectionState] = mapped_column(str_enum(SectionState, name="annual_section_state"),
-                                                default=SectionState.to_write)
+    state: Mapped[SectionState] = mapped_column(
+        str_enum(SectionState, name="annual_section_state"), default=SectionState.to_write
+    )
 
     report: Mapped[AnnualReport] = relationship(back_populates="sections", lazy="raise")
     writer: Mapped[Person | None] = relationship(lazy="joined")

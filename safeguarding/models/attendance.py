@@ -22,13 +22,13 @@ from safeguarding.models.people import Organisation
 
 # The constitution's defaults (domain.md "Attendance monitoring and escalation letters").
 DEFAULT_POLICY = {
-    "reminder_after": 2,          # consecutive meetings not represented → reminder
-    "escalate_after": 3,          # consecutive meetings not represented → escalation
-    "min_rate_percent": 50,       # represented at fewer than this share of held meetings …
-    "min_held": 4,                # … when at least this many were held …
-    "window_months": 12,          # … in this many months → escalation
-    "response_days": 28,          # days the chief executive has to respond
-    "resolve_after": 2,           # represented at this many following meetings → resolved
+    "reminder_after": 2,  # consecutive meetings not represented → reminder
+    "escalate_after": 3,  # consecutive meetings not represented → escalation
+    "min_rate_percent": 50,  # represented at fewer than this share of held meetings …
+    "min_held": 4,  # … when at least this many were held …
+    "window_months": 12,  # … in this many months → escalation
+    "response_days": 28,  # days the chief executive has to respond
+    "resolve_after": 2,  # represented at this many following meetings → resolved
 }
 
 
@@ -65,15 +65,26 @@ class EscalationState(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"detected": "Detected", "letter_drafted": "Letter drafted", "letter_approved": "Letter approved",
-                "sent": "Sent", "response_received": "Response received", "resolved": "Resolved",
-                "escalated_to_board": "Escalated to the Board", "withdrawn": "Withdrawn"}[self.value]
+        return {
+            "detected": "Detected",
+            "letter_drafted": "Letter drafted",
+            "letter_approved": "Letter approved",
+            "sent": "Sent",
+            "response_received": "Response received",
+            "resolved": "Resolved",
+            "escalated_to_board": "Escalated to the Board",
+            "withdrawn": "Withdrawn",
+        }[self.value]
 
 
-OPEN_ESCALATION_STATES = (EscalationState.detected, EscalationState.letter_drafted,
-                          EscalationState.letter_approved, EscalationState.sent, EscalationState.response_received)
-CLOSED_ESCALATION_STATES = (EscalationState.resolved, EscalationState.escalated_to_board,
-                            EscalationState.withdrawn)
+OPEN_ESCALATION_STATES = (
+    EscalationState.detected,
+    EscalationState.letter_drafted,
+    EscalationState.letter_approved,
+    EscalationState.sent,
+    EscalationState.response_received,
+)
+CLOSED_ESCALATION_STATES = (EscalationState.resolved, EscalationState.escalated_to_board, EscalationState.withdrawn)
 
 
 class EscalationTrigger(StrEnum):
@@ -82,8 +93,10 @@ class EscalationTrigger(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"consecutive": "Not represented at consecutive meetings",
-                "low_rate": "Represented at too few meetings in 12 months"}[self.value]
+        return {
+            "consecutive": "Not represented at consecutive meetings",
+            "low_rate": "Represented at too few meetings in 12 months",
+        }[self.value]
 
 
 class Escalation(VersionedMixin, TimestampMixin, Base):
@@ -106,8 +119,9 @@ class Escalation(VersionedMixin, TimestampMixin, Base):
     # Percentage represented over the window, when detected (for the low-rate trigger).
     represented_percent: Mapped[int | None]
     held_in_window: Mapped[int | None]
-    state: Mapped[EscalationState] = mapped_column(str_enum(EscalationState, name="escalation_state"),
-                                                   default=EscalationState.detected)
+    state: Mapped[EscalationState] = mapped_column(
+        str_enum(EscalationState, name="escalation_state"), default=EscalationState.detected
+    )
 
     # The body of the letter the chair signs (the tables, the constitution's words and
     # the response requested are added when it is rendered).

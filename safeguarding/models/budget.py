@@ -29,8 +29,9 @@ class BudgetState(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"draft": "Draft", "proposed": "Proposed to the Board", "approved": "Approved",
-                "closed": "Closed"}[self.value]
+        return {"draft": "Draft", "proposed": "Proposed to the Board", "approved": "Approved", "closed": "Closed"}[
+            self.value
+        ]
 
 
 class LineCategory(StrEnum):
@@ -45,9 +46,16 @@ class LineCategory(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"staffing": "Staffing", "independent_chair": "Independent chair", "case_reviews": "Case reviews",
-                "engagement": "Engagement and communications", "learning": "Learning and development",
-                "office": "Office costs", "legal": "Legal", "other": "Other"}[self.value]
+        return {
+            "staffing": "Staffing",
+            "independent_chair": "Independent chair",
+            "case_reviews": "Case reviews",
+            "engagement": "Engagement and communications",
+            "learning": "Learning and development",
+            "office": "Office costs",
+            "legal": "Legal",
+            "other": "Other",
+        }[self.value]
 
 
 class IncomeKind(StrEnum):
@@ -68,8 +76,11 @@ class AgreementKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"fixed": "Fixed amount", "equal_share": "Equal share among the statutory agencies",
-                "percentage": "Percentage of the budget"}[self.value]
+        return {
+            "fixed": "Fixed amount",
+            "equal_share": "Equal share among the statutory agencies",
+            "percentage": "Percentage of the budget",
+        }[self.value]
 
 
 class SpendKind(StrEnum):
@@ -125,8 +136,10 @@ class BudgetLine(VersionedMixin, TimestampMixin, Base):
     `original_pence` is what the Board approved."""
 
     __tablename__ = "budget_lines"
-    __table_args__ = (sa.UniqueConstraint("budget_id", "name"),
-                      sa.CheckConstraint("amount_pence >= 0", name="amount_not_negative"))
+    __table_args__ = (
+        sa.UniqueConstraint("budget_id", "name"),
+        sa.CheckConstraint("amount_pence >= 0", name="amount_not_negative"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     budget_id: Mapped[int] = mapped_column(sa.ForeignKey("budgets.id"), index=True)
@@ -145,8 +158,10 @@ class BudgetIncome(VersionedMixin, TimestampMixin, Base):
     """Income other than partner contributions: other income, and reserves applied."""
 
     __tablename__ = "budget_income"
-    __table_args__ = (sa.UniqueConstraint("budget_id", "name"),
-                      sa.CheckConstraint("amount_pence >= 0", name="amount_not_negative"))
+    __table_args__ = (
+        sa.UniqueConstraint("budget_id", "name"),
+        sa.CheckConstraint("amount_pence >= 0", name="amount_not_negative"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     budget_id: Mapped[int] = mapped_column(sa.ForeignKey("budgets.id"), index=True)
@@ -163,8 +178,10 @@ class ContributionAgreement(VersionedMixin, TimestampMixin, Base):
     service from the kind (and stored, with the working in `calculation`)."""
 
     __tablename__ = "contribution_agreements"
-    __table_args__ = (sa.UniqueConstraint("budget_id", "organisation_id"),
-                      sa.CheckConstraint("amount_pence >= 0", name="amount_not_negative"))
+    __table_args__ = (
+        sa.UniqueConstraint("budget_id", "organisation_id"),
+        sa.CheckConstraint("amount_pence >= 0", name="amount_not_negative"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     budget_id: Mapped[int] = mapped_column(sa.ForeignKey("budgets.id"), index=True)
@@ -221,9 +238,11 @@ class Invoice(VersionedMixin, TimestampMixin, Base):
     services (the sum of the payments not reversed)."""
 
     __tablename__ = "invoices"
-    __table_args__ = (sa.CheckConstraint("amount_pence > 0", name="amount_positive"),
-                      sa.CheckConstraint("paid_pence >= 0", name="paid_not_negative"),
-                      sa.Index("ix_invoices_due", "cancelled_on", "due_on"))
+    __table_args__ = (
+        sa.CheckConstraint("amount_pence > 0", name="amount_positive"),
+        sa.CheckConstraint("paid_pence >= 0", name="paid_not_negative"),
+        sa.Index("ix_invoices_due", "cancelled_on", "due_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(sa.String(40), unique=True)
@@ -264,8 +283,13 @@ class Invoice(VersionedMixin, TimestampMixin, Base):
         return self.status(on) == "overdue"
 
 
-INVOICE_STATUS_LABELS = {"cancelled": "Cancelled", "paid": "Paid", "overdue": "Overdue", "part_paid": "Part paid",
-                         "unpaid": "Awaiting payment"}
+INVOICE_STATUS_LABELS = {
+    "cancelled": "Cancelled",
+    "paid": "Paid",
+    "overdue": "Overdue",
+    "part_paid": "Part paid",
+    "unpaid": "Awaiting payment",
+}
 
 
 class Payment(Base):
@@ -297,9 +321,11 @@ class SpendEntry(VersionedMixin, TimestampMixin, Base):
     the spend list and the monitoring sums are single queries."""
 
     __tablename__ = "spend_entries"
-    __table_args__ = (sa.CheckConstraint("amount_pence > 0", name="amount_positive"),
-                      sa.Index("ix_spend_entries_line_kind", "line_id", "kind"),
-                      sa.Index("ix_spend_entries_source", "source_type", "source_id"))
+    __table_args__ = (
+        sa.CheckConstraint("amount_pence > 0", name="amount_positive"),
+        sa.Index("ix_spend_entries_line_kind", "line_id", "kind"),
+        sa.Index("ix_spend_entries_source", "source_type", "source_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[SpendKind] = mapped_column(str_enum(SpendKind, name="spend_kind"))

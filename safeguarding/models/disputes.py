@@ -28,13 +28,25 @@ class DisputeState(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"raised": "Raised", "determined": "Determined", "meeting_convened": "Meeting convened",
-                "agenda_agreed": "Agenda agreed", "meeting_held": "Meeting held", "resolved": "Resolved",
-                "escalated": "Escalated", "withdrawn": "Withdrawn"}[self.value]
+        return {
+            "raised": "Raised",
+            "determined": "Determined",
+            "meeting_convened": "Meeting convened",
+            "agenda_agreed": "Agenda agreed",
+            "meeting_held": "Meeting held",
+            "resolved": "Resolved",
+            "escalated": "Escalated",
+            "withdrawn": "Withdrawn",
+        }[self.value]
 
 
-OPEN_DISPUTE_STATES = (DisputeState.raised, DisputeState.determined, DisputeState.meeting_convened,
-                       DisputeState.agenda_agreed, DisputeState.meeting_held)
+OPEN_DISPUTE_STATES = (
+    DisputeState.raised,
+    DisputeState.determined,
+    DisputeState.meeting_convened,
+    DisputeState.agenda_agreed,
+    DisputeState.meeting_held,
+)
 CLOSED_DISPUTE_STATES = (DisputeState.resolved, DisputeState.escalated, DisputeState.withdrawn)
 # Determined, and the joint meeting has not yet taken place: the 28 days are running.
 AWAITING_MEETING_STATES = (DisputeState.determined, DisputeState.meeting_convened, DisputeState.agenda_agreed)
@@ -64,8 +76,9 @@ class Dispute(VersionedMixin, TimestampMixin, Base):
     summary: Mapped[str] = mapped_column(sa.Text)
     raised_on: Mapped[date]
     raised_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    state: Mapped[DisputeState] = mapped_column(str_enum(DisputeState, name="dispute_state"),
-                                                default=DisputeState.raised)
+    state: Mapped[DisputeState] = mapped_column(
+        str_enum(DisputeState, name="dispute_state"), default=DisputeState.raised
+    )
 
     # The date it was determined that the dispute exists; the joint meeting is due within
     # 28 calendar days of it (constitution).
@@ -105,8 +118,9 @@ class Dispute(VersionedMixin, TimestampMixin, Base):
 
     chair_person: Mapped[Person | None] = relationship(lazy="joined")
     raised_by: Mapped[User | None] = relationship(lazy="raise")
-    parties: Mapped[list[DisputeParty]] = relationship(back_populates="dispute", lazy="raise",
-                                                       order_by="DisputeParty.id")
+    parties: Mapped[list[DisputeParty]] = relationship(
+        back_populates="dispute", lazy="raise", order_by="DisputeParty.id"
+    )
 
     @property
     def reference(self) -> str:
@@ -169,8 +183,10 @@ class ComplaintKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"partnership": "About the operation of the partnership",
-                "member_service": "About a member organisation's service"}[self.value]
+        return {
+            "partnership": "About the operation of the partnership",
+            "member_service": "About a member organisation's service",
+        }[self.value]
 
     @property
     def short_label(self) -> str:
@@ -222,8 +238,9 @@ class Complaint(VersionedMixin, TimestampMixin, Base):
     # Complaints about the partnership go to the Chair, who investigates.
     assigned_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     logged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    state: Mapped[ComplaintState] = mapped_column(str_enum(ComplaintState, name="complaint_state"),
-                                                  default=ComplaintState.received)
+    state: Mapped[ComplaintState] = mapped_column(
+        str_enum(ComplaintState, name="complaint_state"), default=ComplaintState.received
+    )
 
     investigation_started_on: Mapped[date | None]
     outcome: Mapped[str | None] = mapped_column(sa.Text)

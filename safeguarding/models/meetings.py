@@ -37,8 +37,14 @@ class MeetingState(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"scheduled": "Scheduled", "papers_published": "Papers published", "in_session": "In session",
-                "closed": "Closed", "cancelled": "Cancelled", "inquorate": "Inquorate"}[self.value]
+        return {
+            "scheduled": "Scheduled",
+            "papers_published": "Papers published",
+            "in_session": "In session",
+            "closed": "Closed",
+            "cancelled": "Cancelled",
+            "inquorate": "Inquorate",
+        }[self.value]
 
 
 # A meeting that took place: closed normally, or recorded as inquorate (members came but
@@ -65,8 +71,12 @@ class AttendanceStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"present": "Present", "deputy_present": "Deputy present", "apologies": "Apologies",
-                "absent": "Absent (no apologies)"}[self.value]
+        return {
+            "present": "Present",
+            "deputy_present": "Deputy present",
+            "apologies": "Apologies",
+            "absent": "Absent (no apologies)",
+        }[self.value]
 
     @property
     def represented(self) -> bool:
@@ -88,14 +98,25 @@ class AgendaItemKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"apologies": "Apologies", "declarations": "Declarations of interest",
-                "previous_minutes": "Minutes of the previous meeting", "action_log": "Action log",
-                "chair_actions": "Chair's actions for ratification", "subgroup_report": "Sub-group report",
-                "business": "Item"}[self.value]
+        return {
+            "apologies": "Apologies",
+            "declarations": "Declarations of interest",
+            "previous_minutes": "Minutes of the previous meeting",
+            "action_log": "Action log",
+            "chair_actions": "Chair's actions for ratification",
+            "subgroup_report": "Sub-group report",
+            "business": "Item",
+        }[self.value]
 
 
-STANDING_KINDS = (AgendaItemKind.apologies, AgendaItemKind.declarations, AgendaItemKind.previous_minutes,
-                  AgendaItemKind.action_log, AgendaItemKind.chair_actions, AgendaItemKind.subgroup_report)
+STANDING_KINDS = (
+    AgendaItemKind.apologies,
+    AgendaItemKind.declarations,
+    AgendaItemKind.previous_minutes,
+    AgendaItemKind.action_log,
+    AgendaItemKind.chair_actions,
+    AgendaItemKind.subgroup_report,
+)
 
 
 class DecisionMethod(StrEnum):
@@ -145,8 +166,11 @@ class ChairActionStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"awaiting_ratification": "Awaiting ratification", "ratified": "Ratified",
-                "not_ratified": "Not ratified"}[self.value]
+        return {
+            "awaiting_ratification": "Awaiting ratification",
+            "ratified": "Ratified",
+            "not_ratified": "Not ratified",
+        }[self.value]
 
 
 class Meeting(VersionedMixin, TimestampMixin, Base):
@@ -171,14 +195,16 @@ class Meeting(VersionedMixin, TimestampMixin, Base):
     late_publication_reason: Mapped[str | None] = mapped_column(sa.Text)
     # Chairs the meeting when neither the chair nor the vice chair is there.
     nominated_chair_person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"))
-    state: Mapped[MeetingState] = mapped_column(str_enum(MeetingState, name="meeting_state"),
-                                                default=MeetingState.scheduled)
+    state: Mapped[MeetingState] = mapped_column(
+        str_enum(MeetingState, name="meeting_state"), default=MeetingState.scheduled
+    )
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     group: Mapped[Group] = relationship(lazy="joined", innerjoin=True)
     nominated_chair: Mapped[Person | None] = relationship(lazy="joined")
-    minutes: Mapped[Minutes | None] = relationship(primaryjoin="Minutes.meeting_id == Meeting.id", uselist=False,
-                                                   viewonly=True, lazy="select")
+    minutes: Mapped[Minutes | None] = relationship(
+        primaryjoin="Minutes.meeting_id == Meeting.id", uselist=False, viewonly=True, lazy="select"
+    )
 
     @hybrid_property
     def is_held(self) -> bool:
@@ -192,7 +218,7 @@ class Meeting(VersionedMixin, TimestampMixin, Base):
 
     @property
     def name(self) -> str:
-        """"Board meeting, 21 April 2020" — no personal names, safe for subjects and logs."""
+        """ "Board meeting, 21 April 2020" — no personal names, safe for subjects and logs."""
         from safeguarding.formatting import long_date
 
         kind = "extraordinary meeting" if self.kind == MeetingKind.extraordinary else "meeting"
@@ -212,10 +238,12 @@ class Attendance(TimestampMixin, Base):
     __tablename__ = "attendance"
     __table_args__ = (
         sa.UniqueConstraint("meeting_id", "membership_id"),
-        sa.CheckConstraint("status IN ('deputy_present', 'apologies') OR deputy_person_id IS NULL",
-                           name="deputy_only_when_deputising"),
-        sa.CheckConstraint("status <> 'deputy_present' OR deputy_person_id IS NOT NULL",
-                           name="deputy_present_names_deputy"),
+        sa.CheckConstraint(
+            "status IN ('deputy_present', 'apologies') OR deputy_person_id IS NULL", name="deputy_only_when_deputising"
+        ),
+        sa.CheckConstraint(
+            "status <> 'deputy_present' OR deputy_person_id IS NOT NULL", name="deputy_present_names_deputy"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -247,8 +275,9 @@ class AgendaItem(TimestampMixin, Base):
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id"), index=True)
     position: Mapped[int]
     title: Mapped[str] = mapped_column(sa.String(300))
-    kind: Mapped[AgendaItemKind] = mapped_column(str_enum(AgendaItemKind, name="agenda_item_kind"),
-                                                 default=AgendaItemKind.business)
+    kind: Mapped[AgendaItemKind] = mapped_column(
+        str_enum(AgendaItemKind, name="agenda_item_kind"), default=AgendaItemKind.business
+    )
     description: Mapped[str | None] = mapped_column(sa.Text)
     presenter: Mapped[str | None] = mapped_column(sa.String(200))
     subject_type: Mapped[str | None] = mapped_column(sa.String(40))
@@ -409,8 +438,9 @@ class Minutes(VersionedMixin, TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id"), unique=True)
-    state: Mapped[MinutesState] = mapped_column(str_enum(MinutesState, name="minutes_state"),
-                                                default=MinutesState.draft)
+    state: Mapped[MinutesState] = mapped_column(
+        str_enum(MinutesState, name="minutes_state"), default=MinutesState.draft
+    )
     drafted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     submitted_on: Mapped[date | None]
     approved_on: Mapped[date | None]
@@ -463,13 +493,15 @@ class ChairAction(VersionedMixin, TimestampMixin, Base):
     decided_on: Mapped[date]
     decided_by_person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"))
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    status: Mapped[ChairActionStatus] = mapped_column(str_enum(ChairActionStatus, name="chair_action_status"),
-                                                      default=ChairActionStatus.awaiting_ratification)
+    status: Mapped[ChairActionStatus] = mapped_column(
+        str_enum(ChairActionStatus, name="chair_action_status"), default=ChairActionStatus.awaiting_ratification
+    )
     ratified_on: Mapped[date | None]
 
     decided_by: Mapped[Person] = relationship(lazy="joined", innerjoin=True)
     consultations: Mapped[list[ChairActionConsultation]] = relationship(
-        lazy="selectin", order_by="ChairActionConsultation.id")
+        lazy="selectin", order_by="ChairActionConsultation.id"
+    )
 
 
 class ChairActionConsultation(Base):

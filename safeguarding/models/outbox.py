@@ -13,21 +13,23 @@ from safeguarding.models.base import Base, str_enum, utcnow
 
 
 class OutboxStatus(StrEnum):
-    held = "held"          # no mail server configured (development): read it on the outbox page
-    pending = "pending"    # waiting for delivery (or for its next attempt)
-    sending = "sending"    # claimed by a deliverer
+    held = "held"  # no mail server configured (development): read it on the outbox page
+    pending = "pending"  # waiting for delivery (or for its next attempt)
+    sending = "sending"  # claimed by a deliverer
     sent = "sent"
-    failed = "failed"      # gave up; the business office may send it again
+    failed = "failed"  # gave up; the business office may send it again
 
     @property
     def label(self) -> str:
-        return {"held": "Held", "pending": "Waiting", "sending": "Sending", "sent": "Sent",
-                "failed": "Failed"}[self.value]
+        return {"held": "Held", "pending": "Waiting", "sending": "Sending", "sent": "Sent", "failed": "Failed"}[
+            self.value
+        ]
 
     @property
     def colour(self) -> str:
-        return {"held": "grey", "pending": "blue", "sending": "light-blue", "sent": "green",
-                "failed": "red"}[self.value]
+        return {"held": "grey", "pending": "blue", "sending": "light-blue", "sent": "green", "failed": "red"}[
+            self.value
+        ]
 
 
 class OutboxMessage(Base):
@@ -61,7 +63,8 @@ class OutboxMessage(Base):
     queued_by: Mapped[str] = mapped_column(sa.String(320))
 
     attachments: Mapped[list[OutboxAttachment]] = relationship(
-        back_populates="message", lazy="raise", cascade="all, delete-orphan", order_by="OutboxAttachment.id")
+        back_populates="message", lazy="raise", cascade="all, delete-orphan", order_by="OutboxAttachment.id"
+    )
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.kind} {self.status}>"
@@ -71,8 +74,7 @@ class OutboxAttachment(Base):
     __tablename__ = "outbox_attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    outbox_message_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("outbox_messages.id", ondelete="CASCADE"), index=True)
+    outbox_message_id: Mapped[int] = mapped_column(sa.ForeignKey("outbox_messages.id", ondelete="CASCADE"), index=True)
     filename: Mapped[str] = mapped_column(sa.String(200))
     content_type: Mapped[str] = mapped_column(sa.String(120))
     size: Mapped[int]

@@ -62,26 +62,58 @@ class ReviewState(StrEnum):
     @property
     def label(self) -> str:
         return {
-            "referred": "Referred", "screening": "Screening", "information_gathering": "Information gathering",
-            "notified": "Notified", "rapid_review": "Rapid review", "awaiting_decision": "Awaiting decision",
-            "commissioned": "Commissioned", "not_commissioned": "Not commissioned",
-            "lcspr_commissioned": "LCSPR commissioned", "no_lcspr": "No LCSPR", "in_review": "In review",
-            "paused": "Paused", "draft_report": "Draft report", "signed_off": "Signed off",
-            "published": "Publication decided", "action_monitoring": "Action monitoring", "closed": "Closed",
+            "referred": "Referred",
+            "screening": "Screening",
+            "information_gathering": "Information gathering",
+            "notified": "Notified",
+            "rapid_review": "Rapid review",
+            "awaiting_decision": "Awaiting decision",
+            "commissioned": "Commissioned",
+            "not_commissioned": "Not commissioned",
+            "lcspr_commissioned": "LCSPR commissioned",
+            "no_lcspr": "No LCSPR",
+            "in_review": "In review",
+            "paused": "Paused",
+            "draft_report": "Draft report",
+            "signed_off": "Signed off",
+            "published": "Publication decided",
+            "action_monitoring": "Action monitoring",
+            "closed": "Closed",
         }[self.value]
 
 
 # States in which a review is finished with.
 CLOSED_STATES = (ReviewState.not_commissioned, ReviewState.no_lcspr, ReviewState.closed)
 OPEN_STATES = tuple(s for s in ReviewState if s not in CLOSED_STATES)
-SAR_STATES = (ReviewState.referred, ReviewState.screening, ReviewState.information_gathering,
-              ReviewState.awaiting_decision, ReviewState.commissioned, ReviewState.not_commissioned,
-              ReviewState.in_review, ReviewState.paused, ReviewState.draft_report, ReviewState.signed_off,
-              ReviewState.published, ReviewState.action_monitoring, ReviewState.closed)
-CSPR_STATES = (ReviewState.notified, ReviewState.rapid_review, ReviewState.awaiting_decision,
-               ReviewState.lcspr_commissioned, ReviewState.no_lcspr, ReviewState.in_review, ReviewState.paused,
-               ReviewState.draft_report, ReviewState.signed_off, ReviewState.published,
-               ReviewState.action_monitoring, ReviewState.closed)
+SAR_STATES = (
+    ReviewState.referred,
+    ReviewState.screening,
+    ReviewState.information_gathering,
+    ReviewState.awaiting_decision,
+    ReviewState.commissioned,
+    ReviewState.not_commissioned,
+    ReviewState.in_review,
+    ReviewState.paused,
+    ReviewState.draft_report,
+    ReviewState.signed_off,
+    ReviewState.published,
+    ReviewState.action_monitoring,
+    ReviewState.closed,
+)
+CSPR_STATES = (
+    ReviewState.notified,
+    ReviewState.rapid_review,
+    ReviewState.awaiting_decision,
+    ReviewState.lcspr_commissioned,
+    ReviewState.no_lcspr,
+    ReviewState.in_review,
+    ReviewState.paused,
+    ReviewState.draft_report,
+    ReviewState.signed_off,
+    ReviewState.published,
+    ReviewState.action_monitoring,
+    ReviewState.closed,
+)
 
 
 class AgeBand(StrEnum):
@@ -134,8 +166,11 @@ class ScreeningOutcome(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"mandatory": "Mandatory (s44(1)–(3))", "discretionary": "Discretionary (s44(4))",
-                "criteria_not_met": "Criteria not met"}[self.value]
+        return {
+            "mandatory": "Mandatory (s44(1)–(3))",
+            "discretionary": "Discretionary (s44(4))",
+            "criteria_not_met": "Criteria not met",
+        }[self.value]
 
 
 class ReviewOutcome(StrEnum):
@@ -148,9 +183,12 @@ class ReviewOutcome(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"mandatory": "Commission a mandatory SAR", "discretionary": "Commission a discretionary SAR",
-                "lcspr": "Commission a local child safeguarding practice review",
-                "not_commissioned": "Do not commission a review"}[self.value]
+        return {
+            "mandatory": "Commission a mandatory SAR",
+            "discretionary": "Commission a discretionary SAR",
+            "lcspr": "Commission a local child safeguarding practice review",
+            "not_commissioned": "Do not commission a review",
+        }[self.value]
 
     @property
     def commissions(self) -> bool:
@@ -167,9 +205,14 @@ class Methodology(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"learning_together": "Learning together (systems review)", "rapid_time": "Rapid-time review",
-                "thematic": "Thematic review", "silp": "Significant incident learning process (SILP)",
-                "traditional": "Chronology and individual management reviews", "other": "Other"}[self.value]
+        return {
+            "learning_together": "Learning together (systems review)",
+            "rapid_time": "Rapid-time review",
+            "thematic": "Thematic review",
+            "silp": "Significant incident learning process (SILP)",
+            "traditional": "Chronology and individual management reviews",
+            "other": "Other",
+        }[self.value]
 
 
 class ParallelProcess(StrEnum):
@@ -181,9 +224,13 @@ class ParallelProcess(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"criminal_trial": "Criminal trial", "inquest": "Inquest",
-                "police_investigation": "Police investigation",
-                "domestic_homicide_review": "Domestic homicide review", "other": "Other proceedings"}[self.value]
+        return {
+            "criminal_trial": "Criminal trial",
+            "inquest": "Inquest",
+            "police_investigation": "Police investigation",
+            "domestic_homicide_review": "Domestic homicide review",
+            "other": "Other proceedings",
+        }[self.value]
 
 
 class ReviewEventKind(StrEnum):
@@ -194,8 +241,12 @@ class ReviewEventKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"panel_meeting": "Panel meeting", "practitioner_event": "Practitioner event",
-                "family_involvement": "Family involvement", "other": "Other"}[self.value]
+        return {
+            "panel_meeting": "Panel meeting",
+            "practitioner_event": "Practitioner event",
+            "family_involvement": "Family involvement",
+            "other": "Other",
+        }[self.value]
 
 
 class RequestStatus(StrEnum):
@@ -215,8 +266,11 @@ class DeadlineKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"notify_panel": "Notify the national panel", "rapid_review": "Rapid review to the national panel",
-                "report": "Final report"}[self.value]
+        return {
+            "notify_panel": "Notify the national panel",
+            "rapid_review": "Rapid review to the national panel",
+            "report": "Final report",
+        }[self.value]
 
 
 class AlertKind(StrEnum):
@@ -272,7 +326,8 @@ class Review(VersionedMixin, TimestampMixin, Base):
     s44_concern: Mapped[bool | None]
     s44_concern_reason: Mapped[str | None] = mapped_column(sa.Text)
     screening_outcome: Mapped[ScreeningOutcome | None] = mapped_column(
-        str_enum(ScreeningOutcome, name="screening_outcome"))
+        str_enum(ScreeningOutcome, name="screening_outcome")
+    )
     screened_on: Mapped[date | None]
 
     # CSPR notification and rapid review.
@@ -412,8 +467,9 @@ class InformationRequest(VersionedMixin, TimestampMixin, Base):
     condition_2: Mapped[bool] = mapped_column(default=False)
     condition_3: Mapped[bool] = mapped_column(default=False)
     condition_4: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[RequestStatus] = mapped_column(str_enum(RequestStatus, name="request_status"),
-                                                  default=RequestStatus.sent)
+    status: Mapped[RequestStatus] = mapped_column(
+        str_enum(RequestStatus, name="request_status"), default=RequestStatus.sent
+    )
     response: Mapped[str | None] = mapped_column(sa.Text)
     chronology_file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_files.id"))
     returned_on: Mapped[date | None]
@@ -463,4 +519,3 @@ class ReviewDeadlineAlert(Base):
     due_on: Mapped[date]
     recorded_on: Mapped[date]
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
-

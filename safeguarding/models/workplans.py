@@ -64,8 +64,12 @@ class WorkPlanState(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"draft": "Draft", "submitted": "Submitted to the Board", "approved": "Approved by the Board",
-                "closed": "Closed"}[self.value]
+        return {
+            "draft": "Draft",
+            "submitted": "Submitted to the Board",
+            "approved": "Approved by the Board",
+            "closed": "Closed",
+        }[self.value]
 
 
 class WorkPlan(VersionedMixin, TimestampMixin, Base):
@@ -77,8 +81,9 @@ class WorkPlan(VersionedMixin, TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(sa.ForeignKey("groups.id"), index=True)
     financial_year: Mapped[int] = mapped_column(index=True)
-    state: Mapped[WorkPlanState] = mapped_column(str_enum(WorkPlanState, name="work_plan_state"),
-                                                 default=WorkPlanState.draft)
+    state: Mapped[WorkPlanState] = mapped_column(
+        str_enum(WorkPlanState, name="work_plan_state"), default=WorkPlanState.draft
+    )
     submitted_on: Mapped[date | None]
     approved_on: Mapped[date | None]
     # The Board's standing decision that approved the plan.
@@ -100,8 +105,13 @@ class ItemStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"not_started": "Not started", "in_progress": "In progress", "completed": "Completed",
-                "deferred": "Deferred", "cancelled": "Cancelled"}[self.value]
+        return {
+            "not_started": "Not started",
+            "in_progress": "In progress",
+            "completed": "Completed",
+            "deferred": "Deferred",
+            "cancelled": "Cancelled",
+        }[self.value]
 
 
 # Items that are still to be done: at year end each is carried forward or closed.
@@ -117,8 +127,13 @@ class Rag(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"red": "Red", "amber": "Amber", "green": "Green", "complete": "Complete (blue)",
-                "not_rated": "Not rated"}[self.value]
+        return {
+            "red": "Red",
+            "amber": "Amber",
+            "green": "Green",
+            "complete": "Complete (blue)",
+            "not_rated": "Not rated",
+        }[self.value]
 
     @property
     def colour(self) -> str:
@@ -141,8 +156,9 @@ class WorkPlanItem(VersionedMixin, TimestampMixin, Base):
     lead_organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     due_date: Mapped[date]
     success_measure: Mapped[str] = mapped_column(sa.Text, default="")
-    status: Mapped[ItemStatus] = mapped_column(str_enum(ItemStatus, name="work_plan_item_status"),
-                                               default=ItemStatus.not_started)
+    status: Mapped[ItemStatus] = mapped_column(
+        str_enum(ItemStatus, name="work_plan_item_status"), default=ItemStatus.not_started
+    )
     # Why it was deferred or cancelled.
     status_reason: Mapped[str | None] = mapped_column(sa.Text)
     completed_on: Mapped[date | None]
@@ -175,8 +191,11 @@ class WorkPlanItem(VersionedMixin, TimestampMixin, Base):
     @property
     def settled(self) -> bool:
         """Complete, cancelled, carried forward or closed at year end."""
-        return (self.status not in INCOMPLETE_STATUSES or self.carried_to_item_id is not None
-                or self.closed_reason is not None)
+        return (
+            self.status not in INCOMPLETE_STATUSES
+            or self.carried_to_item_id is not None
+            or self.closed_reason is not None
+        )
 
     def __repr__(self) -> str:
         return f"<WorkPlanItem {self.id} plan={self.work_plan_id}>"

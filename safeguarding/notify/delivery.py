@@ -89,11 +89,14 @@ def deliver_pending(now: datetime | None = None, limit: int = 50) -> dict[str, i
 
 # --- claim and record ----------------------------------------------------------------------
 
+
 def _due(now: datetime) -> Any:
     stale = now - timedelta(minutes=int(current_app.config.get("MAIL_CLAIM_TIMEOUT_MINUTES", 15)))
     return sa.or_(
-        sa.and_(_messages.c.status == OutboxStatus.pending,
-                sa.or_(_messages.c.next_attempt_at.is_(None), _messages.c.next_attempt_at <= now)),
+        sa.and_(
+            _messages.c.status == OutboxStatus.pending,
+            sa.or_(_messages.c.next_attempt_at.is_(None), _messages.c.next_attempt_at <= now),
+        ),
         sa.and_(_messages.c.status == OutboxStatus.sending, _messages.c.claimed_at < stale),
     )
 
@@ -102,44 +105,72 @@ def _claim(now: datetime, limit: int, token: str) -> list[int]:
     pick = sa.select(_messages.c.id).where(_due(now)).order_by(_messages.c.id).limit(limit)
     if db.session.get_bind().dialect.name == "postgresql":
         pick = pick.with_for_update(skip_locked=True)
-    ids = db.session.execute(
-        sa.update(_messages)
-        .where(_messages.c.id.in_(pick), _due(now))
-        .values(status=OutboxStatus.sending, claim_token=token, claimed_at=now)
-        .returning(_messages.c.id)).scalars().all()
+    ids = (
+        db.session.execute(
+            sa.update(_messages)
+            .where(_messages.c.id.in_(pick), _due(now))
+            .values(status=OutboxStatus.sending, claim_token=token, claimed_at=now)
+            .returning(_messages.c.id)
+        )
+        .scalars()
+        .all()
+    )
     db.session.commit()
     return sorted(ids)
 
 
 def _load(ids: list[int]) -> list[OutboxMessage]:
-    return list(db.session.scalars(
-        sa.select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
-        .options(selectinload(OutboxMessage.attachments).undefer(OutboxAttachment.data))
-        .execution_options(populate_existing=True)))
+    return list(
+        db.session.scalars(
+            sa.select(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids))
+            .order_by(OutboxMessage.id)
+            .options(selectinload(OutboxMessage.attachments).undefer(OutboxAttachment.data))
+            .execution_options(populate_existing=True)
+        )
+    )
 
 
 def _ours(message_id: int, token: str) -> Any:
-    return sa.and_(_messages.c.id == message_id, _messages.c.claim_token == token,
-                   _messages.c.status == OutboxStatus.sending)
+    return sa.and_(
+        _messages.c.id == message_id, _messages.c.claim_token == token, _messages.c.status == OutboxStatus.sending
+    )
 
 
 def _record_sent(message_id: int, token: str, note: str | None) -> None:
-    db.session.execute(sa.update(_messages).where(_ours(message_id, token)).values(
-        status=OutboxStatus.sent, sent_at=utcnow(), attempts=_messages.c.attempts + 1,
-        next_attempt_at=None, last_error=note))
+    db.session.execute(
+        sa.update(_messages)
+        .where(_ours(message_id, token))
+        .values(
+            status=OutboxStatus.sent,
+            sent_at=utcnow(),
+            attempts=_messages.c.attempts + 1,
+            next_attempt_at=None,
+            last_error=note,
+        )
+    )
 
 
-def _record_failure(message_id: int, token: str, attempts: int, error: str, permanent: bool,
-                    now: datetime) -> OutboxStatus:
+def _record_failure(
+    message_id: int, token: str, attempts: int, error: str, permanent: bool, now: datetime
+) -> OutboxStatus:
     give_up = permanent or attempts >= int(current_app.config.get("MAIL_MAX_ATTEMPTS", 8))
     status = OutboxStatus.failed if give_up else OutboxStatus.pending
-    db.session.execute(sa.update(_messages).where(_ours(message_id, token)).values(
-        status=status, attempts=attempts, last_error=error[:2000],
-        next_attempt_at=None if give_up else now + retry_delay(attempts)))
+    db.session.execute(
+        sa.update(_messages)
+        .where(_ours(message_id, token))
+        .values(
+            status=status,
+            attempts=attempts,
+            last_error=error[:2000],
+            next_attempt_at=None if give_up else now + retry_delay(attempts),
+        )
+    )
     return status
 
 
 # --- SMTP ----------------------------------------------------------------------------------
+
 
 def _email(message: OutboxMessage) -> EmailMessage:
     email = EmailMessage()
@@ -202,15 +233,19 @@ class _Smtp:
                 self.client = self._connect()
             except (OSError, smtplib.SMTPException) as exc:
                 # Not the message's fault (the server is down, a password is wrong): retry.
-                self.unreachable = (f"Could not connect to the mail server {self.config['MAIL_SERVER']}:"
-                                    f"{self.config.get('MAIL_PORT')}: {_describe(exc)}")
+                self.unreachable = (
+                    f"Could not connect to the mail server {self.config['MAIL_SERVER']}:"
+                    f"{self.config.get('MAIL_PORT')}: {_describe(exc)}"
+                )
                 return self.unreachable, False
         try:
             refused = self.client.send_message(email)
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
-            detail = "; ".join(f"{addr}: {code} {msg.decode(errors='replace') if isinstance(msg, bytes) else msg}"
-                               for addr, (code, msg) in exc.recipients.items())
+            detail = "; ".join(
+                f"{addr}: {code} {msg.decode(errors='replace') if isinstance(msg, bytes) else msg}"
+                for addr, (code, msg) in exc.recipients.items()
+            )
             return f"Every recipient was refused: {detail}", all(500 <= c < 600 for c in codes)
         except smtplib.SMTPResponseException as exc:
             return f"The mail server refused the message: {_describe(exc)}", 500 <= exc.smtp_code < 600
@@ -219,7 +254,8 @@ class _Smtp:
             return f"Sending failed: {_describe(exc)}", False
         if refused:
             self.last_note = "Sent, but these recipients were refused: " + "; ".join(
-                f"{addr}: {code}" for addr, (code, _) in refused.items())
+                f"{addr}: {code}" for addr, (code, _) in refused.items()
+            )
         return None, False
 
     def close(self) -> None:

@@ -43,6 +43,7 @@ def mail_configured() -> bool:
 
 # --- links and bodies ----------------------------------------------------------------------
 
+
 def service_url(endpoint: str | None = None, **values: Any) -> str:
     """An absolute link into the service at SERVICE_BASE_URL, built without a request
     (jobs have none): `service_url("notify.message", message_id=3)`."""
@@ -69,12 +70,14 @@ def render_body(template: str, context: Mapping[str, Any]) -> str:
     if not template.replace("_", "").replace("-", "").isalnum():
         raise ValueError(f"not an email template name: {template!r}")
     tpl = _email_env().get_template(f"email/{template}.txt")
-    text = tpl.render({
-        "partnership_name": current_app.config["PARTNERSHIP_NAME"],
-        "service_base_url": service_url(),
-        "service_url": service_url,
-        **context,
-    })
+    text = tpl.render(
+        {
+            "partnership_name": current_app.config["PARTNERSHIP_NAME"],
+            "service_base_url": service_url(),
+            "service_url": service_url,
+            **context,
+        }
+    )
     # Tidy: no trailing spaces, at most one blank line in a row, one final newline.
     lines = [line.rstrip() for line in text.strip().splitlines()]
     tidy: list[str] = []
@@ -108,13 +111,22 @@ def _message_id() -> str:
 
 # --- queueing ------------------------------------------------------------------------------
 
+
 def _by_key(dedupe_key: str) -> OutboxMessage | None:
     return db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
 
 
-def queue_email(to: list[str], subject: str, template: str, context: dict, *, kind: str,
-                dedupe_key: str | None = None, cc: Iterable[str] = (),
-                attachments: Iterable[Attachment] = ()) -> OutboxMessage:
+def queue_email(
+    to: list[str],
+    subject: str,
+    template: str,
+    context: dict,
+    *,
+    kind: str,
+    dedupe_key: str | None = None,
+    cc: Iterable[str] = (),
+    attachments: Iterable[Attachment] = (),
+) -> OutboxMessage:
     """Write an email to the outbox in the caller's transaction (flush only).
 
     The body is rendered now from templates/email/<template>.txt. With a `dedupe_key`
@@ -133,10 +145,18 @@ def queue_email(to: list[str], subject: str, template: str, context: dict, *, ki
     mailable = mail_configured()
     now = utcnow()
     message = OutboxMessage(
-        kind=kind, dedupe_key=dedupe_key, to_addrs=recipients, cc_addrs=copies, subject=subject.strip(),
-        body=render_body(template, context), message_id=_message_id(),
-        status=OutboxStatus.pending if mailable else OutboxStatus.held, attempts=0,
-        next_attempt_at=now if mailable else None, created_at=now, queued_by=audit.current_actor().label,
+        kind=kind,
+        dedupe_key=dedupe_key,
+        to_addrs=recipients,
+        cc_addrs=copies,
+        subject=subject.strip(),
+        body=render_body(template, context),
+        message_id=_message_id(),
+        status=OutboxStatus.pending if mailable else OutboxStatus.held,
+        attempts=0,
+        next_attempt_at=now if mailable else None,
+        created_at=now,
+        queued_by=audit.current_actor().label,
     )
     message.attachments = [
         OutboxAttachment(filename=a.filename, content_type=a.content_type, size=len(a.data), data=bytes(a.data))
@@ -162,15 +182,20 @@ def queue_email(to: list[str], subject: str, template: str, context: dict, *, ki
 
 # --- the outbox page ----------------------------------------------------------------------
 
-def list_messages(status: OutboxStatus | None = None, *, page: int = 1, per_page: int = 50
-                  ) -> tuple[list[OutboxMessage], int]:
+
+def list_messages(
+    status: OutboxStatus | None = None, *, page: int = 1, per_page: int = 50
+) -> tuple[list[OutboxMessage], int]:
     stmt = sa.select(OutboxMessage)
     count = sa.select(sa.func.count()).select_from(OutboxMessage)
     if status is not None:
         stmt = stmt.where(OutboxMessage.status == status)
         count = count.where(OutboxMessage.status == status)
-    rows = db.session.scalars(stmt.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
-                              .limit(per_page).offset((page - 1) * per_page)).all()
+    rows = db.session.scalars(
+        stmt.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
     return list(rows), db.session.scalar(count) or 0
 
 
@@ -182,14 +207,19 @@ def status_counts() -> dict[OutboxStatus, int]:
 
 
 def failed_count() -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)
-                             .where(OutboxMessage.status == OutboxStatus.failed)) or 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(OutboxMessage).where(OutboxMessage.status == OutboxStatus.failed)
+        )
+        or 0
+    )
 
 
 def get_message(message_id: int) -> OutboxMessage:
     """A message with its attachments' names and sizes (not their bytes)."""
-    message = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.id == message_id)
-                                .options(selectinload(OutboxMessage.attachments)))
+    message = db.session.scalar(
+        sa.select(OutboxMessage).where(OutboxMessage.id == message_id).options(selectinload(OutboxMessage.attachments))
+    )
     if message is None:
         raise NotFound("Message not found")
     return message
@@ -208,8 +238,13 @@ def send_again(message: OutboxMessage) -> None:
     result = db.session.execute(
         sa.update(OutboxMessage.__table__)
         .where(OutboxMessage.__table__.c.id == message.id, OutboxMessage.__table__.c.status == message.status)
-        .values(status=OutboxStatus.pending if mailable else OutboxStatus.held, attempts=0,
-                next_attempt_at=utcnow() if mailable else None, claim_token=None))
+        .values(
+            status=OutboxStatus.pending if mailable else OutboxStatus.held,
+            attempts=0,
+            next_attempt_at=utcnow() if mailable else None,
+            claim_token=None,
+        )
+    )
     if result.rowcount != 1:
         raise Conflict("This message was changed by someone else. Reload the page and try again.")
     audit.record("send_again", OutboxMessage.__tablename__, message.id, {"status": message.status})
@@ -217,9 +252,11 @@ def send_again(message: OutboxMessage) -> None:
 
 
 def attachment_data(message_id: int, attachment_id: int) -> OutboxAttachment:
-    row = db.session.scalar(sa.select(OutboxAttachment).where(
-        OutboxAttachment.id == attachment_id, OutboxAttachment.outbox_message_id == message_id)
-        .options(undefer(OutboxAttachment.data)))
+    row = db.session.scalar(
+        sa.select(OutboxAttachment)
+        .where(OutboxAttachment.id == attachment_id, OutboxAttachment.outbox_message_id == message_id)
+        .options(undefer(OutboxAttachment.data))
+    )
     if row is None:
         raise NotFound("Attachment not found")
     return row

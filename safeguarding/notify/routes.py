@@ -25,10 +25,16 @@ def _failed_emails(user) -> sa.Select:
     return sa.select(sa.func.count()).select_from(OutboxMessage).where(OutboxMessage.status == OutboxStatus.failed)
 
 
-home.count({Role.business_office}, 20, "Emails that could not be sent",
-           lambda u: url_for("notify.outbox", status="failed"),
-           "the mail server refused them or could not be reached: check and send again", _failed_emails,
-           key="notify.failed", kind=home.DUE)
+home.count(
+    {Role.business_office},
+    20,
+    "Emails that could not be sent",
+    lambda u: url_for("notify.outbox", status="failed"),
+    "the mail server refused them or could not be reached: check and send again",
+    _failed_emails,
+    key="notify.failed",
+    kind=home.DUE,
+)
 
 
 @bp.route("/outbox", endpoint="outbox")
@@ -41,17 +47,27 @@ def outbox_page():
         abort(404)
     page = int_arg("page", 1)
     rows, total = outbox.list_messages(status, page=page, per_page=PER_PAGE)
-    return render_template("notify/outbox.html", messages=rows, total=total, page=page, per_page=PER_PAGE,
-                           status=status, counts=outbox.status_counts(), statuses=list(OutboxStatus),
-                           mail_configured=outbox.mail_configured(), mail_server=current_app.config.get("MAIL_SERVER"))
+    return render_template(
+        "notify/outbox.html",
+        messages=rows,
+        total=total,
+        page=page,
+        per_page=PER_PAGE,
+        status=status,
+        counts=outbox.status_counts(),
+        statuses=list(OutboxStatus),
+        mail_configured=outbox.mail_configured(),
+        mail_server=current_app.config.get("MAIL_SERVER"),
+    )
 
 
 @bp.route("/outbox/<int:message_id>")
 @access.roles(*OFFICE)
 def message(message_id: int):
     m = outbox.get_message(message_id)
-    return render_template("notify/message.html", m=m, can_send_again=outbox.can_send_again(m),
-                           mail_configured=outbox.mail_configured())
+    return render_template(
+        "notify/message.html", m=m, can_send_again=outbox.can_send_again(m), mail_configured=outbox.mail_configured()
+    )
 
 
 @bp.route("/outbox/<int:message_id>/attachments/<int:attachment_id>")

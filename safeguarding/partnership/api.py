@@ -116,6 +116,7 @@ class MembershipUpdateSchema(PatchSchema):
 
 # --- organisations ----------------------------------------------------------------------
 
+
 @blp.route("/organisations", methods=["GET"])
 @access.roles(*READERS)
 @blp.response(200, OrganisationResource(many=True))
@@ -153,21 +154,31 @@ def update_organisation(body, org_id: int):
     return svc.update_organisation(org, version=version, **body)
 
 
-add_workflow_endpoints(blp, "/organisations", partnership_lifecycle, OrganisationResource,
-                       load=lambda entity_id, user: svc.get_organisation(entity_id),
-                       readers=access.roles(*READERS))
+add_workflow_endpoints(
+    blp,
+    "/organisations",
+    partnership_lifecycle,
+    OrganisationResource,
+    load=lambda entity_id, user: svc.get_organisation(entity_id),
+    readers=access.roles(*READERS),
+)
 
 
 # --- people ------------------------------------------------------------------------------
+
 
 @blp.route("/people", methods=["GET"])
 @access.roles(*READERS)
 @blp.arguments(PeopleArgs, location="query")
 @blp.response(200, page_of(PersonSchema))
 def list_people(args):
-    rows, total = svc.list_people(organisation_id=args.get("organisation_id"), search=args.get("q"),
-                                  include_inactive=args["include_inactive"], page=args["page"],
-                                  per_page=args["per_page"])
+    rows, total = svc.list_people(
+        organisation_id=args.get("organisation_id"),
+        search=args.get("q"),
+        include_inactive=args["include_inactive"],
+        page=args["page"],
+        per_page=args["per_page"],
+    )
     return page(rows, total, args)
 
 
@@ -197,6 +208,7 @@ def update_person(body, person_id: int):
 
 
 # --- groups and memberships ---------------------------------------------------------------
+
 
 @blp.route("/groups", methods=["GET"])
 @access.roles(*READERS)
@@ -245,8 +257,14 @@ def create_membership(body, group_id: int):
     group = svc.get_group(group_id)
     person = _person_field(body["person_id"], "person_id")
     deputy = _person_field(body.get("deputy_person_id"), "deputy_person_id")
-    return svc.add_membership(group=group, person=person, role=body["role"], deputy=deputy,
-                              start_date=body["start_date"], end_date=body.get("end_date"))
+    return svc.add_membership(
+        group=group,
+        person=person,
+        role=body["role"],
+        deputy=deputy,
+        start_date=body["start_date"],
+        end_date=body.get("end_date"),
+    )
 
 
 @blp.route("/memberships/<int:membership_id>", methods=["GET"])
@@ -264,8 +282,14 @@ def update_membership(body, membership_id: int):
     m = svc.get_membership(membership_id)
     body = patched(body, m, MembershipUpdateSchema)
     deputy = _person_field(body.get("deputy_person_id"), "deputy_person_id")
-    return svc.update_membership(m, version=body["version"], role=body["role"], deputy=deputy,
-                                 start_date=body["start_date"], end_date=body.get("end_date"))
+    return svc.update_membership(
+        m,
+        version=body["version"],
+        role=body["role"],
+        deputy=deputy,
+        start_date=body["start_date"],
+        end_date=body.get("end_date"),
+    )
 
 
 def _person_field(person_id, field: str):
@@ -277,4 +301,3 @@ def _person_field(person_id, field: str):
         return svc.get_person(person_id)
     except NotFound:
         raise ValidationFailed(errors={field: "No person with this id"}) from None
-

@@ -32,28 +32,61 @@ def _enum_choices(enum_cls) -> list[tuple[str, str]]:
 
 
 class OrganisationForm(VersionedForm):
-    name = StringField("Name", widget=GovTextInput(), validators=[Required("Enter the organisation's name"), Length(max=200)])
-    short_name = StringField("Short name", widget=GovTextInput(), description="Used in tables, for example ‘Police’",
-                             validators=[Required("Enter a short name"), Length(max=60, message="Short name must be 60 characters or fewer")])
-    kind = SelectField("Type of organisation", widget=GovSelect(), choices=[("", "Select a type")] + _enum_choices(OrganisationKind),
-                       validators=[Required("Select the type of organisation")])
-    area = RadioField("Area served", widget=GovRadioInput(), choices=_enum_choices(Area),
-                      validators=[Required("Select the area the organisation serves")])
+    name = StringField(
+        "Name", widget=GovTextInput(), validators=[Required("Enter the organisation's name"), Length(max=200)]
+    )
+    short_name = StringField(
+        "Short name",
+        widget=GovTextInput(),
+        description="Used in tables, for example ‘Police’",
+        validators=[
+            Required("Enter a short name"),
+            Length(max=60, message="Short name must be 60 characters or fewer"),
+        ],
+    )
+    kind = SelectField(
+        "Type of organisation",
+        widget=GovSelect(),
+        choices=[("", "Select a type")] + _enum_choices(OrganisationKind),
+        validators=[Required("Select the type of organisation")],
+    )
+    area = RadioField(
+        "Area served",
+        widget=GovRadioInput(),
+        choices=_enum_choices(Area),
+        validators=[Required("Select the area the organisation serves")],
+    )
     statutory_adults = BooleanField("Statutory partner of the Safeguarding Adults Board", widget=GovCheckboxInput())
     statutory_children = BooleanField("Safeguarding partner of the Children Partnership", widget=GovCheckboxInput())
-    chief_executive_name = StringField("Chief executive's name", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
-    chief_executive_title = StringField("Chief executive's job title", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
-    chief_executive_email = EmailField("Chief executive's email address", widget=GovTextInput(),
-                                       validators=[Optional(), EmailAddress()])
-    chief_executive_address = TextAreaField("Chief executive's postal address", widget=GovTextArea(), validators=[Optional()])
-    safeguarding_lead_name = StringField("Safeguarding lead's name", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
-    safeguarding_lead_email = EmailField("Safeguarding lead's email address", widget=GovTextInput(),
-                                         validators=[Optional(), EmailAddress()])
+    chief_executive_name = StringField(
+        "Chief executive's name", widget=GovTextInput(), validators=[Optional(), Length(max=200)]
+    )
+    chief_executive_title = StringField(
+        "Chief executive's job title", widget=GovTextInput(), validators=[Optional(), Length(max=200)]
+    )
+    chief_executive_email = EmailField(
+        "Chief executive's email address", widget=GovTextInput(), validators=[Optional(), EmailAddress()]
+    )
+    chief_executive_address = TextAreaField(
+        "Chief executive's postal address", widget=GovTextArea(), validators=[Optional()]
+    )
+    safeguarding_lead_name = StringField(
+        "Safeguarding lead's name", widget=GovTextInput(), validators=[Optional(), Length(max=200)]
+    )
+    safeguarding_lead_email = EmailField(
+        "Safeguarding lead's email address", widget=GovTextInput(), validators=[Optional(), EmailAddress()]
+    )
 
     def values(self) -> dict:
         data = {k: v for k, v in self.data.items() if k not in ("csrf_token", "version")}
-        for k in ("chief_executive_name", "chief_executive_title", "chief_executive_email", "chief_executive_address",
-                  "safeguarding_lead_name", "safeguarding_lead_email"):
+        for k in (
+            "chief_executive_name",
+            "chief_executive_title",
+            "chief_executive_email",
+            "chief_executive_address",
+            "safeguarding_lead_name",
+            "safeguarding_lead_email",
+        ):
             data[k] = (data.get(k) or "").strip() or None
         data["name"] = data["name"].strip()
         data["short_name"] = data["short_name"].strip()
@@ -63,12 +96,18 @@ class OrganisationForm(VersionedForm):
 
 
 class PersonForm(VersionedForm):
-    name = StringField("Full name", widget=GovTextInput(), validators=[Required("Enter the person's full name"), Length(max=200)])
+    name = StringField(
+        "Full name", widget=GovTextInput(), validators=[Required("Enter the person's full name"), Length(max=200)]
+    )
     job_title = StringField("Job title", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
     email = EmailField("Email address", widget=GovTextInput(), validators=[Optional(), EmailAddress()])
     phone = StringField("Telephone", widget=GovTextInput(), validators=[Optional(), Length(max=40)])
-    organisation_id = SelectField("Organisation", widget=GovSelect(), validators=[Optional()],
-                                  description="Leave blank for the independent chair or someone who represents no organisation")
+    organisation_id = SelectField(
+        "Organisation",
+        widget=GovSelect(),
+        validators=[Optional()],
+        description="Leave blank for the independent chair or someone who represents no organisation",
+    )
 
     def values(self) -> dict:
         return {
@@ -82,14 +121,33 @@ class PersonForm(VersionedForm):
 
 class GroupForm(VersionedForm):
     name = StringField("Name", widget=GovTextInput(), validators=[Required("Enter the group's name"), Length(max=200)])
-    short_name = StringField("Short name", widget=GovTextInput(), validators=[Required("Enter a short name"), Length(max=60)])
-    kind = RadioField("Type of group", widget=GovRadioInput(), choices=_enum_choices(GroupKind),
-                      validators=[Required("Select the type of group")])
-    arm = RadioField("Arm", widget=GovRadioInput(), choices=_enum_choices(Arm), validators=[Required("Select the arm the group serves")])
-    area = RadioField("Area", widget=GovRadioInput(), choices=_enum_choices(Area), validators=[Required("Select the area the group covers")])
+    short_name = StringField(
+        "Short name", widget=GovTextInput(), validators=[Required("Enter a short name"), Length(max=60)]
+    )
+    kind = RadioField(
+        "Type of group",
+        widget=GovRadioInput(),
+        choices=_enum_choices(GroupKind),
+        validators=[Required("Select the type of group")],
+    )
+    arm = RadioField(
+        "Arm",
+        widget=GovRadioInput(),
+        choices=_enum_choices(Arm),
+        validators=[Required("Select the arm the group serves")],
+    )
+    area = RadioField(
+        "Area",
+        widget=GovRadioInput(),
+        choices=_enum_choices(Area),
+        validators=[Required("Select the area the group covers")],
+    )
     terms_of_reference = TextAreaField("Terms of reference", widget=GovTextArea(), validators=[Optional()])
-    tor_last_reviewed_on = DateField("Terms of reference last reviewed", what="the date the terms of reference were last reviewed",
-                                     validators=[Optional()])
+    tor_last_reviewed_on = DateField(
+        "Terms of reference last reviewed",
+        what="the date the terms of reference were last reviewed",
+        validators=[Optional()],
+    )
     tor_review_due_on = DateField("Next review due", what="the date the next review is due", validators=[Optional()])
 
     def validate_tor_review_due_on(self, field):
@@ -113,16 +171,28 @@ class GroupForm(VersionedForm):
 
 class MembershipForm(VersionedForm):
     person_id = SelectField("Member", widget=GovSelect(), validators=[Required("Select the member")])
-    role = RadioField("Role", widget=GovRadioInput(), choices=_enum_choices(MembershipRole), validators=[Required("Select the role")])
-    deputy_person_id = SelectField("Named deputy", widget=GovSelect(), validators=[Optional()],
-                                   description="A consistent individual from the same organisation, able to act with the same authority")
+    role = RadioField(
+        "Role", widget=GovRadioInput(), choices=_enum_choices(MembershipRole), validators=[Required("Select the role")]
+    )
+    deputy_person_id = SelectField(
+        "Named deputy",
+        widget=GovSelect(),
+        validators=[Optional()],
+        description="A consistent individual from the same organisation, able to act with the same authority",
+    )
     start_date = DateField("Start date", what="the start date", validators=[Required("Enter the start date")])
-    end_date = DateField("End date", what="the end date", validators=[Optional()], description="Leave blank if the membership is ongoing")
+    end_date = DateField(
+        "End date", what="the end date", validators=[Optional()], description="Leave blank if the membership is ongoing"
+    )
 
 
 class EndMembershipForm(VersionedForm):
     notice_given_on = DateField("Date notice was given", what="the date notice was given", validators=[Optional()])
-    end_date = DateField("Last day of membership", what="the last day of membership", validators=[Required("Enter the last day of membership")])
+    end_date = DateField(
+        "Last day of membership",
+        what="the last day of membership",
+        validators=[Required("Enter the last day of membership")],
+    )
 
 
 class ConfirmForm(VersionedForm):
@@ -130,4 +200,6 @@ class ConfirmForm(VersionedForm):
 
 
 class MouForm(FlaskForm):
-    signed_on = DateField("Date signed", what="the date signed", validators=[Required("Enter the date the memorandum was signed")])
+    signed_on = DateField(
+        "Date signed", what="the date signed", validators=[Required("Enter the date the memorandum was signed")]
+    )

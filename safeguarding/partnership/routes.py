@@ -48,17 +48,20 @@ def _people_choices(organisation_id: int | None = None, blank: str = "Select a p
     if organisation_id is not None:
         stmt = stmt.where(Person.organisation_id == organisation_id)
     rows = db.session.scalars(stmt)
-    return choices(rows, label=lambda p: f"{p.name} ({p.organisation.short_name})" if p.organisation else p.name,
-                   blank=blank)
+    return choices(
+        rows, label=lambda p: f"{p.name} ({p.organisation.short_name})" if p.organisation else p.name, blank=blank
+    )
 
 
 # --- organisations ----------------------------------------------------------------------
 
+
 @bp.route("/organisations")
 @access.roles(*READERS)
 def organisations():
-    return render_template("partnership/organisations.html", organisations=svc.list_organisations(),
-                           counts=svc.organisation_counts())
+    return render_template(
+        "partnership/organisations.html", organisations=svc.list_organisations(), counts=svc.organisation_counts()
+    )
 
 
 @bp.route("/organisations/new", methods=["GET", "POST"])
@@ -82,14 +85,27 @@ def new_organisation():
 def organisation(org_id: int):
     org = svc.get_organisation(org_id)
     on = today()
-    seats = list(db.session.scalars(
-        sa.select(Membership).where(Membership.organisation_id == org.id, Membership.start_date <= on,
-                                    sa.or_(Membership.end_date.is_(None), Membership.end_date >= on))
-        .order_by(Membership.group_id)))
+    seats = list(
+        db.session.scalars(
+            sa.select(Membership)
+            .where(
+                Membership.organisation_id == org.id,
+                Membership.start_date <= on,
+                sa.or_(Membership.end_date.is_(None), Membership.end_date >= on),
+            )
+            .order_by(Membership.group_id)
+        )
+    )
     people, _ = svc.list_people(organisation_id=org.id, per_page=500)
-    return render_template("partnership/organisation.html", org=org, seats=seats, people=people,
-                           options=partnership_lifecycle.options(org, current_user),
-                           history=partnership_lifecycle.history(org.id), lifecycle=partnership_lifecycle)
+    return render_template(
+        "partnership/organisation.html",
+        org=org,
+        seats=seats,
+        people=people,
+        options=partnership_lifecycle.options(org, current_user),
+        history=partnership_lifecycle.history(org.id),
+        lifecycle=partnership_lifecycle,
+    )
 
 
 @bp.route("/organisations/<int:org_id>/edit", methods=["GET", "POST"])
@@ -115,6 +131,7 @@ def edit_organisation(org_id: int):
 
 # --- people ------------------------------------------------------------------------------
 
+
 @bp.route("/people")
 @access.roles(*READERS)
 def people():
@@ -122,8 +139,15 @@ def people():
     search = (request.args.get("q") or "").strip() or None
     include_inactive = request.args.get("inactive") == "1"
     rows, total = svc.list_people(page=page, per_page=50, search=search, include_inactive=include_inactive)
-    return render_template("partnership/people.html", people=rows, total=total, page=page, per_page=50,
-                           search=search or "", include_inactive=include_inactive)
+    return render_template(
+        "partnership/people.html",
+        people=rows,
+        total=total,
+        page=page,
+        per_page=50,
+        search=search or "",
+        include_inactive=include_inactive,
+    )
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
@@ -151,8 +175,13 @@ def person(person_id: int):
     p = svc.get_person(person_id)
     memberships = svc.memberships_of_person(p.id)
     signed = svc.mou_signed_person_ids([p.id])
-    return render_template("partnership/person.html", person=p, memberships=memberships,
-                           mou_signed=p.id in signed, mou_version=svc.MOU_VERSION)
+    return render_template(
+        "partnership/person.html",
+        person=p,
+        memberships=memberships,
+        mou_signed=p.id in signed,
+        mou_version=svc.MOU_VERSION,
+    )
 
 
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
@@ -193,8 +222,13 @@ def deactivate_person(person_id: int):
             flash(f"{p.name} deactivated; their memberships have ended", "success")
             return redirect(url_for("partnership.person", person_id=p.id))
     memberships = [m for m in svc.memberships_of_person(p.id) if m.is_current(today())]
-    return render_template("partnership/person_deactivate.html", form=form, person=p, memberships=memberships,
-                           summary=_summary(form, extra))
+    return render_template(
+        "partnership/person_deactivate.html",
+        form=form,
+        person=p,
+        memberships=memberships,
+        summary=_summary(form, extra),
+    )
 
 
 @bp.route("/people/<int:person_id>/reactivate", methods=["POST"])
@@ -222,18 +256,24 @@ def record_mou(person_id: int):
         else:
             flash(f"Memorandum of understanding signature recorded for {p.name}", "success")
             return redirect(url_for("partnership.person", person_id=p.id))
-    return render_template("partnership/mou_form.html", form=form, person=p, summary=_summary(form, extra),
-                           mou_version=svc.MOU_VERSION)
+    return render_template(
+        "partnership/mou_form.html", form=form, person=p, summary=_summary(form, extra), mou_version=svc.MOU_VERSION
+    )
 
 
 # --- groups ------------------------------------------------------------------------------
+
 
 @bp.route("/groups")
 @access.roles(*READERS)
 def groups():
     include_inactive = request.args.get("inactive") == "1"
-    return render_template("partnership/groups.html", groups=svc.list_groups(include_inactive=include_inactive),
-                           counts=svc.group_member_counts(), include_inactive=include_inactive)
+    return render_template(
+        "partnership/groups.html",
+        groups=svc.list_groups(include_inactive=include_inactive),
+        counts=svc.group_member_counts(),
+        include_inactive=include_inactive,
+    )
 
 
 @bp.route("/groups/new", methods=["GET", "POST"])
@@ -259,8 +299,13 @@ def group(group_id: int):
     memberships = svc.memberships_of_group(g.id)
     signed = svc.mou_signed_person_ids([m.person_id for m in memberships])
     on = today()
-    return render_template("partnership/group.html", group=g, current=[m for m in memberships if m.is_current(on)],
-                           past=[m for m in memberships if not m.is_current(on)], signed=signed)
+    return render_template(
+        "partnership/group.html",
+        group=g,
+        current=[m for m in memberships if m.is_current(on)],
+        past=[m for m in memberships if not m.is_current(on)],
+        signed=signed,
+    )
 
 
 @bp.route("/groups/<int:group_id>/edit", methods=["GET", "POST"])
@@ -299,11 +344,17 @@ def deactivate_group(group_id: int):
         else:
             flash(f"{g.name} stood down; its memberships have ended", "success")
             return redirect(url_for("partnership.group", group_id=g.id))
-    return render_template("partnership/group_deactivate.html", form=form, group=g, summary=_summary(form, extra),
-                           members=len(svc.current_memberships(g.id)))
+    return render_template(
+        "partnership/group_deactivate.html",
+        form=form,
+        group=g,
+        summary=_summary(form, extra),
+        members=len(svc.current_memberships(g.id)),
+    )
 
 
 # --- memberships -------------------------------------------------------------------------
+
 
 def _membership_form(form: MembershipForm, organisation_id: int | None = None) -> None:
     form.person_id.choices = _people_choices()
@@ -324,15 +375,22 @@ def new_membership(group_id: int):
         try:
             person = svc.get_person(int(form.person_id.data))
             deputy = svc.get_person(int(form.deputy_person_id.data)) if form.deputy_person_id.data else None
-            svc.add_membership(group=g, person=person, role=MembershipRole(form.role.data), deputy=deputy,
-                               start_date=form.start_date.data, end_date=form.end_date.data)
+            svc.add_membership(
+                group=g,
+                person=person,
+                role=MembershipRole(form.role.data),
+                deputy=deputy,
+                start_date=form.start_date.data,
+                end_date=form.end_date.data,
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
             flash(f"{person.name} added to {g.name}", "success")
             return redirect(url_for("partnership.group", group_id=g.id))
-    return render_template("partnership/membership_form.html", form=form, group=g, membership=None,
-                           summary=_summary(form, extra))
+    return render_template(
+        "partnership/membership_form.html", form=form, group=g, membership=None, summary=_summary(form, extra)
+    )
 
 
 @bp.route("/memberships/<int:membership_id>/edit", methods=["GET", "POST"])
@@ -351,15 +409,22 @@ def edit_membership(membership_id: int):
     if form.validate_on_submit():
         try:
             deputy = svc.get_person(int(form.deputy_person_id.data)) if form.deputy_person_id.data else None
-            svc.update_membership(m, version=form.version_value, role=MembershipRole(form.role.data), deputy=deputy,
-                                  start_date=form.start_date.data, end_date=form.end_date.data)
+            svc.update_membership(
+                m,
+                version=form.version_value,
+                role=MembershipRole(form.role.data),
+                deputy=deputy,
+                start_date=form.start_date.data,
+                end_date=form.end_date.data,
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
             flash(f"Membership of {m.person.name} updated", "success")
             return redirect(url_for("partnership.group", group_id=m.group_id))
-    return render_template("partnership/membership_form.html", form=form, group=m.group, membership=m,
-                           summary=_summary(form, extra))
+    return render_template(
+        "partnership/membership_form.html", form=form, group=m.group, membership=m, summary=_summary(form, extra)
+    )
 
 
 @bp.route("/memberships/<int:membership_id>/end", methods=["GET", "POST"])
@@ -373,8 +438,9 @@ def end_membership(membership_id: int):
     extra = {}
     if form.validate_on_submit():
         try:
-            svc.end_membership(m, version=form.version_value, end_date=form.end_date.data,
-                               notice_given_on=form.notice_given_on.data)
+            svc.end_membership(
+                m, version=form.version_value, end_date=form.end_date.data, notice_given_on=form.notice_given_on.data
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:

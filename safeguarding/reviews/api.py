@@ -47,8 +47,12 @@ from safeguarding.services import reviews as svc
 from safeguarding.services.errors import ValidationFailed
 from safeguarding.workflows.reviews import request_lifecycle, review_lifecycle
 
-blp = Blueprint("reviews_api", __name__, url_prefix="/api/v1",
-                description="Case reviews: Safeguarding Adults Reviews and Child Safeguarding Practice Reviews")
+blp = Blueprint(
+    "reviews_api",
+    __name__,
+    url_prefix="/api/v1",
+    description="Case reviews: Safeguarding Adults Reviews and Child Safeguarding Practice Reviews",
+)
 
 # As the pages (reviews/routes.py): viewers and administrators never see case content;
 # anyone with an account may refer (POST /reviews).
@@ -67,7 +71,9 @@ class DeadlineSchema(Schema):
     due_on = fields.Date()
     met_on = fields.Date(allow_none=True)
     status = fields.String(metadata={"description": "on_track, due_soon, breached, met, met_late or paused"})
-    remaining = fields.Integer(metadata={"description": "Days left (working days when `working`); negative when overdue"})
+    remaining = fields.Integer(
+        metadata={"description": "Days left (working days when `working`); negative when overdue"}
+    )
     working = fields.Boolean(metadata={"description": "Counted in working days"})
 
 
@@ -82,7 +88,9 @@ class ReviewSchema(Schema):
     age_band = _enum(AgeBand)
     harm_date = fields.Date(allow_none=True, metadata={"description": "Date of death or serious harm"})
     summary = fields.String()
-    received_on = fields.Date(metadata={"description": "SAR: referral received; CSPR: the local authority became aware"})
+    received_on = fields.Date(
+        metadata={"description": "SAR: referral received; CSPR: the local authority became aware"}
+    )
     referral_source = fields.String()
     referrer_organisation_id = fields.Integer(allow_none=True)
     received_by_email = fields.Boolean()
@@ -93,11 +101,22 @@ class ReviewSchema(Schema):
     parallel_processes = fields.List(fields.String())
     parallel_notes = fields.String(allow_none=True)
     delay_explanation = fields.String(allow_none=True)
-    screening = fields.Function(lambda r: None if r.screening_outcome is None else {
-        "outcome": r.screening_outcome.value, "screened_on": r.screened_on.isoformat() if r.screened_on else None,
-        "needs": r.s44_needs, "needs_reason": r.s44_needs_reason,
-        "harm": r.s44_harm.value if r.s44_harm else None, "harm_reason": r.s44_harm_reason,
-        "concern": r.s44_concern, "concern_reason": r.s44_concern_reason})
+    screening = fields.Function(
+        lambda r: (
+            None
+            if r.screening_outcome is None
+            else {
+                "outcome": r.screening_outcome.value,
+                "screened_on": r.screened_on.isoformat() if r.screened_on else None,
+                "needs": r.s44_needs,
+                "needs_reason": r.s44_needs_reason,
+                "harm": r.s44_harm.value if r.s44_harm else None,
+                "harm_reason": r.s44_harm_reason,
+                "concern": r.s44_concern,
+                "concern_reason": r.s44_concern_reason,
+            }
+        )
+    )
     notified_on = fields.Date(allow_none=True)
     children_count = fields.Integer(allow_none=True)
     looked_after = fields.Boolean(allow_none=True)
@@ -136,10 +155,17 @@ class ReviewSchema(Schema):
     closed_on = fields.Date(allow_none=True)
 
 
-ReviewResource = Schema.from_dict({**ReviewSchema._declared_fields, **workflow_fields(review_lifecycle)},
-                                  name="ReviewResource")
-ReviewDetail = Schema.from_dict({**ReviewSchema._declared_fields, **workflow_fields(review_lifecycle),
-                                 "deadlines": fields.List(fields.Nested(DeadlineSchema))}, name="ReviewDetail")
+ReviewResource = Schema.from_dict(
+    {**ReviewSchema._declared_fields, **workflow_fields(review_lifecycle)}, name="ReviewResource"
+)
+ReviewDetail = Schema.from_dict(
+    {
+        **ReviewSchema._declared_fields,
+        **workflow_fields(review_lifecycle),
+        "deadlines": fields.List(fields.Nested(DeadlineSchema)),
+    },
+    name="ReviewDetail",
+)
 
 
 class ReviewArgs(PageArgs):
@@ -151,9 +177,13 @@ class ReviewArgs(PageArgs):
 
 
 class ReviewCreateSchema(Schema):
-    kind = fields.String(required=True, validate=validate.OneOf([k.value for k in ReviewKind]),
-                         metadata={"description": "sar: a referral (anyone); cspr: a serious incident notification "
-                                                  "(the business office)"})
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf([k.value for k in ReviewKind]),
+        metadata={
+            "description": "sar: a referral (anyone); cspr: a serious incident notification (the business office)"
+        },
+    )
     initials = fields.String(required=True)
     age_band = fields.String(required=True, validate=validate.OneOf([b.value for b in AgeBand]))
     area = fields.String(required=True, validate=validate.OneOf([a.value for a in Area]))
@@ -165,7 +195,9 @@ class ReviewCreateSchema(Schema):
     received_on = fields.Date(allow_none=True, metadata={"description": "SAR referral received by email (office)"})
     received_by_email = fields.Boolean(load_default=False)
     la_aware_on = fields.Date(allow_none=True, metadata={"description": "CSPR: the local authority became aware"})
-    notified_on = fields.Date(allow_none=True, metadata={"description": "CSPR: notification sent to the national panel"})
+    notified_on = fields.Date(
+        allow_none=True, metadata={"description": "CSPR: notification sent to the national panel"}
+    )
     children_count = fields.Integer(load_default=1)
     looked_after = fields.Boolean(load_default=False)
 
@@ -236,8 +268,11 @@ class RequestSchema(Schema):
     request = fields.String(required=True)
     sent_on = fields.Date(allow_none=True)
     due_on = fields.Date(allow_none=True, metadata={"description": "Default: 20 working days after sending"})
-    conditions = fields.List(fields.Integer(validate=validate.Range(min=1, max=4)), load_default=list,
-                             metadata={"description": "s45 conditions that apply (SAR): 1 and 2, and 3 or 4"})
+    conditions = fields.List(
+        fields.Integer(validate=validate.Range(min=1, max=4)),
+        load_default=list,
+        metadata={"description": "s45 conditions that apply (SAR): 1 and 2, and 3 or 4"},
+    )
     response = fields.String(dump_only=True, allow_none=True)
     returned_on = fields.Date(dump_only=True, allow_none=True)
     has_chronology = fields.Function(lambda r: r.chronology_file_id is not None, dump_only=True)
@@ -247,8 +282,9 @@ class RequestSchema(Schema):
     chase_count = fields.Integer(dump_only=True)
 
 
-RequestResource = Schema.from_dict({**RequestSchema._declared_fields, **workflow_fields(request_lifecycle)},
-                                   name="InformationRequestResource")
+RequestResource = Schema.from_dict(
+    {**RequestSchema._declared_fields, **workflow_fields(request_lifecycle)}, name="InformationRequestResource"
+)
 
 
 class RequestArgs(PageArgs):
@@ -302,11 +338,18 @@ class TimelinessSchema(Schema):
     reviews_completed = fields.Dict(keys=fields.String(), values=fields.Integer())
     ongoing_at_year_end = fields.Dict(keys=fields.String(), values=fields.Integer())
     timeliness = fields.Dict(metadata={"description": "Per measure and kind: count, median_days, min_days, max_days"})
-    actions = fields.Function(lambda t: {**t["actions"], "not_implemented_reasons": [
-        {**a, "closed_on": a["closed_on"].isoformat()} for a in t["actions"]["not_implemented_reasons"]]})
+    actions = fields.Function(
+        lambda t: {
+            **t["actions"],
+            "not_implemented_reasons": [
+                {**a, "closed_on": a["closed_on"].isoformat()} for a in t["actions"]["not_implemented_reasons"]
+            ],
+        }
+    )
 
 
 # --- reviews ---------------------------------------------------------------------------------------
+
 
 @blp.route("/reviews", methods=["GET"])
 @access.roles(*READERS)
@@ -315,10 +358,18 @@ class TimelinessSchema(Schema):
 def list_reviews(args):
     """The reviews you may see in full (the office and chair: all; sub-group members:
     their group's), filtered."""
-    rows, total = svc.list_reviews(current_user, svc.ReviewFilters(
-        kind=args.get("kind"), state=args.get("state"), area=args.get("area"),
-        status=None if args["status"] == "all" else args["status"], q=args.get("q"), page=args["page"],
-        per_page=args["per_page"]))
+    rows, total = svc.list_reviews(
+        current_user,
+        svc.ReviewFilters(
+            kind=args.get("kind"),
+            state=args.get("state"),
+            area=args.get("area"),
+            status=None if args["status"] == "all" else args["status"],
+            q=args.get("q"),
+            page=args["page"],
+            per_page=args["per_page"],
+        ),
+    )
     return page(rows, total, args)
 
 
@@ -333,15 +384,32 @@ def create_review(body):
     agency_ids = body.get("agency_ids") or []
     if body["kind"] == ReviewKind.sar.value:
         return svc.refer_sar(
-            current_user, initials=body["initials"], age_band=body["age_band"], area=body["area"],
-            harm_date=body["harm_date"], summary=body["summary"], referral_source=body.get("referral_source"),
-            referrer_organisation_id=body.get("referrer_organisation_id"), agency_ids=agency_ids,
-            received_on=body.get("received_on"), received_by_email=body["received_by_email"])
+            current_user,
+            initials=body["initials"],
+            age_band=body["age_band"],
+            area=body["area"],
+            harm_date=body["harm_date"],
+            summary=body["summary"],
+            referral_source=body.get("referral_source"),
+            referrer_organisation_id=body.get("referrer_organisation_id"),
+            agency_ids=agency_ids,
+            received_on=body.get("received_on"),
+            received_by_email=body["received_by_email"],
+        )
     return svc.notify_serious_incident(
-        current_user, initials=body["initials"], age_band=body["age_band"], area=body["area"],
-        harm_date=body["harm_date"], summary=body["summary"], la_aware_on=body.get("la_aware_on"),
-        notified_on=body.get("notified_on"), children_count=body["children_count"],
-        looked_after=body["looked_after"], referral_source=body.get("referral_source"), agency_ids=agency_ids)
+        current_user,
+        initials=body["initials"],
+        age_band=body["age_band"],
+        area=body["area"],
+        harm_date=body["harm_date"],
+        summary=body["summary"],
+        la_aware_on=body.get("la_aware_on"),
+        notified_on=body.get("notified_on"),
+        children_count=body["children_count"],
+        looked_after=body["looked_after"],
+        referral_source=body.get("referral_source"),
+        agency_ids=agency_ids,
+    )
 
 
 def _detail(review):
@@ -407,6 +475,7 @@ add_workflow_endpoints(blp, "/reviews", review_lifecycle, ReviewResource, reader
 
 # --- information requests ---------------------------------------------------------------------------
 
+
 @blp.route("/reviews/<int:review_id>/information-requests", methods=["GET"])
 @access.roles(*READERS)
 @blp.response(200, RequestResource(many=True))
@@ -436,9 +505,14 @@ def send_request(body, review_id: int):
 def list_requests(args):
     """The information requests you may see: a partner member sees their organisation's
     (and those of reviews their groups handle)."""
-    rows, total = svc.list_requests(current_user, status=args.get("status"), overdue=args["overdue"],
-                                    organisation_id=args.get("organisation_id"), page=args["page"],
-                                    per_page=args["per_page"])
+    rows, total = svc.list_requests(
+        current_user,
+        status=args.get("status"),
+        overdue=args["overdue"],
+        organisation_id=args.get("organisation_id"),
+        page=args["page"],
+        per_page=args["per_page"],
+    )
     return page(rows, total, args)
 
 
@@ -451,15 +525,17 @@ def get_request(request_id: int):
     return req
 
 
-add_workflow_endpoints(blp, "/information-requests", request_lifecycle, RequestResource,
-                       readers=access.roles(*READERS))
+add_workflow_endpoints(blp, "/information-requests", request_lifecycle, RequestResource, readers=access.roles(*READERS))
 
 
 # --- recommendations ------------------------------------------------------------------------------
 
+
 def _recommendations(review):
-    return [{"id": r.id, "number": r.number, "text": r.text, "actions": actions}
-            for r, actions in svc.recommendations_with_actions(review)]
+    return [
+        {"id": r.id, "number": r.number, "text": r.text, "actions": actions}
+        for r, actions in svc.recommendations_with_actions(review)
+    ]
 
 
 @blp.route("/reviews/<int:review_id>/recommendations", methods=["GET"])
@@ -483,8 +559,9 @@ def add_recommendation(body, review_id: int):
         try:
             made.append(svc.add_action(review, rec, current_user, **a))
         except ValidationFailed as exc:
-            raise ValidationFailed(errors={f"actions.{i}.{k}": v for k, v in exc.errors.items()},
-                                   reasons=exc.reasons) from None
+            raise ValidationFailed(
+                errors={f"actions.{i}.{k}": v for k, v in exc.errors.items()}, reasons=exc.reasons
+            ) from None
     return {"id": rec.id, "number": rec.number, "text": rec.text, "actions": made}
 
 
@@ -500,6 +577,7 @@ def add_recommendation_action(body, review_id: int, recommendation_id: int):
 
 
 # --- the timeliness report ------------------------------------------------------------------------
+
 
 @blp.route("/reports/review-timeliness", methods=["GET"])
 @access.roles(Role.business_office, Role.independent_chair)

@@ -68,77 +68,153 @@ def _bands(adult: bool) -> list[tuple[str, str]]:
 
 
 class _CaseFields(FlaskForm):
-    initials = StringField("Initials", widget=GovTextInput(), description=NO_NAMES,
-                           validators=[Required("Enter the initials"), initials_only])
-    area = RadioField("Area", widget=GovRadioInput(), choices=[(a.value, a.label) for a in Area],
-                      validators=[Required("Select the area")])
-    harm_date = DateField("Date of death or serious harm", what="the date of death or serious harm",
-                          validators=[Required("Enter the date of death or serious harm")])
-    summary = TextAreaField("What happened", widget=GovTextArea(), description=NO_NAMES,
-                            validators=[Required("Enter what happened")])
-    agency_ids = SelectMultipleField("Agencies involved", widget=GovCheckboxesInput(), coerce=int,
-                                     validators=[Optional()], description="Select all that apply")
+    initials = StringField(
+        "Initials",
+        widget=GovTextInput(),
+        description=NO_NAMES,
+        validators=[Required("Enter the initials"), initials_only],
+    )
+    area = RadioField(
+        "Area",
+        widget=GovRadioInput(),
+        choices=[(a.value, a.label) for a in Area],
+        validators=[Required("Select the area")],
+    )
+    harm_date = DateField(
+        "Date of death or serious harm",
+        what="the date of death or serious harm",
+        validators=[Required("Enter the date of death or serious harm")],
+    )
+    summary = TextAreaField(
+        "What happened", widget=GovTextArea(), description=NO_NAMES, validators=[Required("Enter what happened")]
+    )
+    agency_ids = SelectMultipleField(
+        "Agencies involved",
+        widget=GovCheckboxesInput(),
+        coerce=int,
+        validators=[Optional()],
+        description="Select all that apply",
+    )
 
 
 class ReferralForm(_CaseFields):
-    age_band = SelectField("Age band", widget=GovSelect(), choices=_bands(True),
-                           validators=[Required("Select the adult's age band")])
+    age_band = SelectField(
+        "Age band", widget=GovSelect(), choices=_bands(True), validators=[Required("Select the adult's age band")]
+    )
     referrer_organisation_id = SelectField("Referring organisation", widget=GovSelect(), validators=[Optional()])
-    referral_source = StringField("Who made the referral", widget=GovTextInput(),
-                                  description="The team or role, for example ‘Adult social care front door’",
-                                  validators=[Optional(), Length(max=300)])
+    referral_source = StringField(
+        "Who made the referral",
+        widget=GovTextInput(),
+        description="The team or role, for example ‘Adult social care front door’",
+        validators=[Optional(), Length(max=300)],
+    )
     received_by_email = BooleanField("This referral was received by email", widget=GovCheckboxInput())
-    received_on = DateField("Date the referral was received", what="the date the referral was received",
-                            validators=[Optional()], description="Leave blank for today")
+    received_on = DateField(
+        "Date the referral was received",
+        what="the date the referral was received",
+        validators=[Optional()],
+        description="Leave blank for today",
+    )
 
 
 class NotificationForm(_CaseFields):
-    age_band = SelectField("Age band", widget=GovSelect(), choices=_bands(False),
-                           validators=[Required("Select the child's age band")])
-    la_aware_on = DateField("Date the local authority became aware", what="the date the local authority became aware",
-                            validators=[Required("Enter the date the local authority became aware of the incident")])
-    notified_on = DateField("Date the notification was sent to the national panel",
-                            what="the date of the notification", validators=[Optional()],
-                            description="Leave blank if it has not been sent yet")
-    children_count = IntegerField("Number of children", widget=GovTextInput(), default=1,
-                                  description="One notification covers up to 4 children",
-                                  validators=[Required("Enter the number of children"),
-                                              NumberRange(min=1, max=4, message="One notification covers between 1 and 4 children")])
-    looked_after = RadioField("Was this the death of a looked-after child?", widget=GovRadioInput(), choices=YES_NO,
-                              validators=[Required("Select whether this was the death of a looked-after child")])
-    referral_source = StringField("Notified by", widget=GovTextInput(), validators=[Optional(), Length(max=300)],
-                                  description="For example ‘North Council children's services’")
+    age_band = SelectField(
+        "Age band", widget=GovSelect(), choices=_bands(False), validators=[Required("Select the child's age band")]
+    )
+    la_aware_on = DateField(
+        "Date the local authority became aware",
+        what="the date the local authority became aware",
+        validators=[Required("Enter the date the local authority became aware of the incident")],
+    )
+    notified_on = DateField(
+        "Date the notification was sent to the national panel",
+        what="the date of the notification",
+        validators=[Optional()],
+        description="Leave blank if it has not been sent yet",
+    )
+    children_count = IntegerField(
+        "Number of children",
+        widget=GovTextInput(),
+        default=1,
+        description="One notification covers up to 4 children",
+        validators=[
+            Required("Enter the number of children"),
+            NumberRange(min=1, max=4, message="One notification covers between 1 and 4 children"),
+        ],
+    )
+    looked_after = RadioField(
+        "Was this the death of a looked-after child?",
+        widget=GovRadioInput(),
+        choices=YES_NO,
+        validators=[Required("Select whether this was the death of a looked-after child")],
+    )
+    referral_source = StringField(
+        "Notified by",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=300)],
+        description="For example ‘North Council children's services’",
+    )
 
 
 class CaseDetailsForm(VersionedForm):
-    initials = StringField("Initials", widget=GovTextInput(), description=NO_NAMES,
-                           validators=[Required("Enter the initials"), initials_only])
+    initials = StringField(
+        "Initials",
+        widget=GovTextInput(),
+        description=NO_NAMES,
+        validators=[Required("Enter the initials"), initials_only],
+    )
     age_band = SelectField("Age band", widget=GovSelect(), validators=[Required("Select the age band")])
-    area = RadioField("Area", widget=GovRadioInput(), choices=[(a.value, a.label) for a in Area],
-                      validators=[Required("Select the area")])
-    harm_date = DateField("Date of death or serious harm", what="the date of death or serious harm",
-                          validators=[Required("Enter the date of death or serious harm")])
-    summary = TextAreaField("What happened", widget=GovTextArea(), description=NO_NAMES,
-                            validators=[Required("Enter what happened")])
-    referral_source = StringField("Referral source", widget=GovTextInput(),
-                                  validators=[Required("Enter who made the referral"), Length(max=300)])
+    area = RadioField(
+        "Area",
+        widget=GovRadioInput(),
+        choices=[(a.value, a.label) for a in Area],
+        validators=[Required("Select the area")],
+    )
+    harm_date = DateField(
+        "Date of death or serious harm",
+        what="the date of death or serious harm",
+        validators=[Required("Enter the date of death or serious harm")],
+    )
+    summary = TextAreaField(
+        "What happened", widget=GovTextArea(), description=NO_NAMES, validators=[Required("Enter what happened")]
+    )
+    referral_source = StringField(
+        "Referral source", widget=GovTextInput(), validators=[Required("Enter who made the referral"), Length(max=300)]
+    )
     referrer_organisation_id = SelectField("Referring organisation", widget=GovSelect(), validators=[Optional()])
     group_id = SelectField("Sub-group", widget=GovSelect(), validators=[Required("Select the sub-group")])
     period_from = DateField("Period in scope: from", what="the start of the period in scope", validators=[Optional()])
     period_to = DateField("Period in scope: to", what="the end of the period in scope", validators=[Optional()])
-    family_invited = RadioField("Was the family invited to contribute?", widget=GovRadioInput(),
-                                choices=[*YES_NO, ("", "Not yet decided")], validators=[Optional()])
+    family_invited = RadioField(
+        "Was the family invited to contribute?",
+        widget=GovRadioInput(),
+        choices=[*YES_NO, ("", "Not yet decided")],
+        validators=[Optional()],
+    )
     family_notes = TextAreaField("Family involvement (optional)", widget=GovTextArea(), validators=[Optional()])
-    parallel_processes = SelectMultipleField("Parallel processes", widget=GovCheckboxesInput(),
-                                             choices=[(p.value, p.label) for p in ParallelProcess],
-                                             validators=[Optional()], description="Select all that apply")
-    parallel_notes = TextAreaField("Parallel processes: notes (optional)", widget=GovTextArea(), validators=[Optional()])
-    delay_explanation = TextAreaField("Explanation of any delay (optional)", widget=GovTextArea(),
-                                      validators=[Optional()])
-    notified_on = DateField("Date the notification was sent to the national panel", what="the date of the notification",
-                            validators=[Optional()])
-    children_count = IntegerField("Number of children", widget=GovTextInput(),
-                                  validators=[Optional(), NumberRange(min=1, max=4, message="One notification covers between 1 and 4 children")])
+    parallel_processes = SelectMultipleField(
+        "Parallel processes",
+        widget=GovCheckboxesInput(),
+        choices=[(p.value, p.label) for p in ParallelProcess],
+        validators=[Optional()],
+        description="Select all that apply",
+    )
+    parallel_notes = TextAreaField(
+        "Parallel processes: notes (optional)", widget=GovTextArea(), validators=[Optional()]
+    )
+    delay_explanation = TextAreaField(
+        "Explanation of any delay (optional)", widget=GovTextArea(), validators=[Optional()]
+    )
+    notified_on = DateField(
+        "Date the notification was sent to the national panel",
+        what="the date of the notification",
+        validators=[Optional()],
+    )
+    children_count = IntegerField(
+        "Number of children",
+        widget=GovTextInput(),
+        validators=[Optional(), NumberRange(min=1, max=4, message="One notification covers between 1 and 4 children")],
+    )
 
     def validate_period_to(self, field):
         from wtforms.validators import ValidationError
@@ -148,62 +224,115 @@ class CaseDetailsForm(VersionedForm):
 
 
 class ScreeningForm(VersionedForm):
-    needs = RadioField("Does the adult have needs for care and support (whether or not the local authority met them)?",
-                       widget=GovRadioInput(), choices=YES_NO,
-                       validators=[Required("Select whether the adult has needs for care and support")])
-    needs_reason = TextAreaField("Reason", widget=GovTextArea(), validators=[Required("Enter the reason for this answer")])
-    harm = RadioField("What happened to the adult?", widget=GovRadioInput(), choices=[(h.value, h.label) for h in S44Harm],
-                      validators=[Required("Select what happened to the adult")])
-    harm_reason = TextAreaField("Reason", widget=GovTextArea(), validators=[Required("Enter the reason for this answer")])
-    concern = RadioField("Is there reasonable cause for concern about how the Board, its members or others worked "
-                         "together to safeguard the adult?", widget=GovRadioInput(), choices=YES_NO,
-                         validators=[Required("Select whether there is reasonable cause for concern about how "
-                                              "agencies worked together")])
-    concern_reason = TextAreaField("Reason", widget=GovTextArea(), validators=[Required("Enter the reason for this answer")])
+    needs = RadioField(
+        "Does the adult have needs for care and support (whether or not the local authority met them)?",
+        widget=GovRadioInput(),
+        choices=YES_NO,
+        validators=[Required("Select whether the adult has needs for care and support")],
+    )
+    needs_reason = TextAreaField(
+        "Reason", widget=GovTextArea(), validators=[Required("Enter the reason for this answer")]
+    )
+    harm = RadioField(
+        "What happened to the adult?",
+        widget=GovRadioInput(),
+        choices=[(h.value, h.label) for h in S44Harm],
+        validators=[Required("Select what happened to the adult")],
+    )
+    harm_reason = TextAreaField(
+        "Reason", widget=GovTextArea(), validators=[Required("Enter the reason for this answer")]
+    )
+    concern = RadioField(
+        "Is there reasonable cause for concern about how the Board, its members or others worked "
+        "together to safeguard the adult?",
+        widget=GovRadioInput(),
+        choices=YES_NO,
+        validators=[
+            Required("Select whether there is reasonable cause for concern about how agencies worked together")
+        ],
+    )
+    concern_reason = TextAreaField(
+        "Reason", widget=GovTextArea(), validators=[Required("Enter the reason for this answer")]
+    )
 
 
 class RapidReviewForm(VersionedForm):
-    criteria = SelectMultipleField("Criteria for a local review the case meets", widget=GovCheckboxesInput(),
-                                   choices=list(LCSPR_CRITERIA.items()), validators=[Optional()],
-                                   description="Select all that apply")
-    reasons = TextAreaField("Findings and reasons", widget=GovTextArea(),
-                            validators=[Required("Enter the rapid review's findings and reasons")])
-    sent_on = DateField("Date sent to the national panel", what="the date the rapid review was sent",
-                        validators=[Optional()])
-    panel_response = TextAreaField("The national panel's response (optional)", widget=GovTextArea(),
-                                   validators=[Optional()])
-    panel_response_on = DateField("Date of the panel's response", what="the date of the panel's response",
-                                  validators=[Optional()])
+    criteria = SelectMultipleField(
+        "Criteria for a local review the case meets",
+        widget=GovCheckboxesInput(),
+        choices=list(LCSPR_CRITERIA.items()),
+        validators=[Optional()],
+        description="Select all that apply",
+    )
+    reasons = TextAreaField(
+        "Findings and reasons",
+        widget=GovTextArea(),
+        validators=[Required("Enter the rapid review's findings and reasons")],
+    )
+    sent_on = DateField(
+        "Date sent to the national panel", what="the date the rapid review was sent", validators=[Optional()]
+    )
+    panel_response = TextAreaField(
+        "The national panel's response (optional)", widget=GovTextArea(), validators=[Optional()]
+    )
+    panel_response_on = DateField(
+        "Date of the panel's response", what="the date of the panel's response", validators=[Optional()]
+    )
 
 
 class DecideForm(VersionedForm):
     outcome = RadioField("Decision", widget=GovRadioInput(), validators=[Required("Select your decision")])
-    decision_reason = TextAreaField("Reasons for the decision", widget=GovTextArea(),
-                                    description="For a SAR, say why the route is mandatory or discretionary",
-                                    validators=[Required("Enter reasons for the decision")])
-    alternative_learning = TextAreaField("Alternative learning activity (optional)", widget=GovTextArea(),
-                                         description="When no review is commissioned: any other learning required",
-                                         validators=[Optional()])
+    decision_reason = TextAreaField(
+        "Reasons for the decision",
+        widget=GovTextArea(),
+        description="For a SAR, say why the route is mandatory or discretionary",
+        validators=[Required("Enter reasons for the decision")],
+    )
+    alternative_learning = TextAreaField(
+        "Alternative learning activity (optional)",
+        widget=GovTextArea(),
+        description="When no review is commissioned: any other learning required",
+        validators=[Optional()],
+    )
 
 
 class CommissioningForm(VersionedForm):
-    terms_of_reference = TextAreaField("Terms of reference", widget=GovTextArea(),
-                                       validators=[Required("Enter the terms of reference")])
-    methodology = RadioField("Methodology", widget=GovRadioInput(), choices=[(m.value, m.label) for m in Methodology],
-                             validators=[Required("Select the methodology")])
-    reviewer = StringField("Independent reviewer", widget=GovTextInput(),
-                           validators=[Required("Enter the independent reviewer"), Length(max=200)])
-    contract_value = MoneyField("Contract value", what="the contract value",
-                                validators=[Required("Enter the contract value")])
-    period_from = DateField("Period in scope: from", what="the start of the period in scope",
-                            validators=[Required("Enter the start of the period in scope")])
-    period_to = DateField("Period in scope: to", what="the end of the period in scope",
-                          validators=[Required("Enter the end of the period in scope")])
+    terms_of_reference = TextAreaField(
+        "Terms of reference", widget=GovTextArea(), validators=[Required("Enter the terms of reference")]
+    )
+    methodology = RadioField(
+        "Methodology",
+        widget=GovRadioInput(),
+        choices=[(m.value, m.label) for m in Methodology],
+        validators=[Required("Select the methodology")],
+    )
+    reviewer = StringField(
+        "Independent reviewer",
+        widget=GovTextInput(),
+        validators=[Required("Enter the independent reviewer"), Length(max=200)],
+    )
+    contract_value = MoneyField(
+        "Contract value", what="the contract value", validators=[Required("Enter the contract value")]
+    )
+    period_from = DateField(
+        "Period in scope: from",
+        what="the start of the period in scope",
+        validators=[Required("Enter the start of the period in scope")],
+    )
+    period_to = DateField(
+        "Period in scope: to",
+        what="the end of the period in scope",
+        validators=[Required("Enter the end of the period in scope")],
+    )
 
 
 class EventForm(FlaskForm):
-    kind = RadioField("What took place", widget=GovRadioInput(), choices=[(k.value, k.label) for k in ReviewEventKind],
-                      validators=[Required("Select what took place")])
+    kind = RadioField(
+        "What took place",
+        widget=GovRadioInput(),
+        choices=[(k.value, k.label) for k in ReviewEventKind],
+        validators=[Required("Select what took place")],
+    )
     held_on = DateField("Date", what="the date it took place", validators=[Required("Enter the date it took place")])
     notes = TextAreaField("Notes (optional)", widget=GovTextArea(), validators=[Optional()])
 
@@ -213,10 +342,15 @@ class ReportForm(VersionedForm):
 
 
 class QualityCheckForm(VersionedForm):
-    passed = RadioField("Does the draft report meet the quality markers?", widget=GovRadioInput(), choices=YES_NO,
-                        validators=[Required("Select whether the draft report meets the quality markers")])
-    notes = TextAreaField("The sub-group's findings", widget=GovTextArea(),
-                          validators=[Required("Enter the sub-group's findings")])
+    passed = RadioField(
+        "Does the draft report meet the quality markers?",
+        widget=GovRadioInput(),
+        choices=YES_NO,
+        validators=[Required("Select whether the draft report meets the quality markers")],
+    )
+    notes = TextAreaField(
+        "The sub-group's findings", widget=GovTextArea(), validators=[Required("Enter the sub-group's findings")]
+    )
 
 
 class AgencyForm(FlaskForm):
@@ -224,25 +358,43 @@ class AgencyForm(FlaskForm):
 
 
 class RequestForm(FlaskForm):
-    organisation_id = SelectField("Agency", widget=GovSelect(), validators=[Required("Select the agency the request is for")])
-    request = TextAreaField("Information requested", widget=GovTextArea(), description=NO_NAMES,
-                            validators=[Required("Enter the information requested")])
+    organisation_id = SelectField(
+        "Agency", widget=GovSelect(), validators=[Required("Select the agency the request is for")]
+    )
+    request = TextAreaField(
+        "Information requested",
+        widget=GovTextArea(),
+        description=NO_NAMES,
+        validators=[Required("Enter the information requested")],
+    )
     conditions = SelectMultipleField(
-        "Section 45 conditions that apply", widget=GovCheckboxesInput(), coerce=int, validators=[Optional()],
-        choices=[(1, "1: the request is for the purpose of enabling or assisting the Board to perform its functions"),
-                 (2, "2: the agency is likely to have information relevant to the Board's functions"),
-                 (3, "3: the information relates to the agency, a function it exercises or a person it serves"),
-                 (4, "4: the information was derived from information already supplied under section 45")],
-        description="Conditions 1 and 2, and 3 or 4, must apply")
-    sent_on = DateField("Date sent", what="the date the request was sent", validators=[Optional()],
-                        description="Leave blank for today")
-    due_on = DateField("Due date", what="the due date", validators=[Optional()],
-                       description="Leave blank for 20 working days after sending")
+        "Section 45 conditions that apply",
+        widget=GovCheckboxesInput(),
+        coerce=int,
+        validators=[Optional()],
+        choices=[
+            (1, "1: the request is for the purpose of enabling or assisting the Board to perform its functions"),
+            (2, "2: the agency is likely to have information relevant to the Board's functions"),
+            (3, "3: the information relates to the agency, a function it exercises or a person it serves"),
+            (4, "4: the information was derived from information already supplied under section 45"),
+        ],
+        description="Conditions 1 and 2, and 3 or 4, must apply",
+    )
+    sent_on = DateField(
+        "Date sent", what="the date the request was sent", validators=[Optional()], description="Leave blank for today"
+    )
+    due_on = DateField(
+        "Due date",
+        what="the due date",
+        validators=[Optional()],
+        description="Leave blank for 20 working days after sending",
+    )
 
 
 class AnswerForm(VersionedForm):
-    response = TextAreaField("The information requested", widget=GovTextArea(),
-                             validators=[Required("Enter the information requested")])
+    response = TextAreaField(
+        "The information requested", widget=GovTextArea(), validators=[Required("Enter the information requested")]
+    )
     chronology = FileField("Chronology (optional)", widget=GovFileInput(), description=FILE_HINT)
 
 
@@ -251,10 +403,15 @@ class RecommendationForm(FlaskForm):
 
 
 class RecommendationActionForm(FlaskForm):
-    title = StringField("What needs to be done", widget=GovTextInput(),
-                        validators=[Required("Enter what needs to be done"), Length(max=300)])
-    owner_organisation_id = SelectField("Agency responsible", widget=GovSelect(),
-                                        validators=[Required("Select the organisation that owns the action")])
-    due_date = DateField("Due date", what="the date the action is due",
-                         validators=[Required("Enter the date the action is due")])
+    title = StringField(
+        "What needs to be done",
+        widget=GovTextInput(),
+        validators=[Required("Enter what needs to be done"), Length(max=300)],
+    )
+    owner_organisation_id = SelectField(
+        "Agency responsible", widget=GovSelect(), validators=[Required("Select the organisation that owns the action")]
+    )
+    due_date = DateField(
+        "Due date", what="the date the action is due", validators=[Required("Enter the date the action is due")]
+    )
     description = TextAreaField("More detail (optional)", widget=GovTextArea(), validators=[Optional()])

@@ -59,7 +59,6 @@ ANSWERERS = (Role.business_office, Role.partner_member)
 nav.add("Case reviews", "reviews.dashboard", order=20, section=("reviews",))
 
 
-
 def _summary(form, extra=None):
     return error_summary(form, extra) if (form.errors or extra) else None
 
@@ -77,8 +76,9 @@ def _review(review_id: int, need: str = "full"):
 
 
 def _organisations():
-    return list(db.session.scalars(sa.select(Organisation).where(Organisation.state != "left")
-                                   .order_by(Organisation.name)))
+    return list(
+        db.session.scalars(sa.select(Organisation).where(Organisation.state != "left").order_by(Organisation.name))
+    )
 
 
 def _back(review):
@@ -86,6 +86,7 @@ def _back(review):
 
 
 # --- dashboard and lists --------------------------------------------------------------------------
+
 
 @bp.route("/reviews")
 @access.roles(*READERS)
@@ -98,16 +99,38 @@ def dashboard():
 @bp.route("/reviews/all")
 @access.roles(*READERS)
 def all_reviews():
-    kind, state, area = request.args.get("kind") or None, request.args.get("state") or None, request.args.get("area") or None
+    kind, state, area = (
+        request.args.get("kind") or None,
+        request.args.get("state") or None,
+        request.args.get("area") or None,
+    )
     status = request.args.get("status") or "all"
-    if (kind and kind not in ReviewKind.__members__) or (state and state not in ReviewState.__members__) \
-            or (area and area not in Area.__members__) or status not in ("open", "closed", "all"):
+    if (
+        (kind and kind not in ReviewKind.__members__)
+        or (state and state not in ReviewState.__members__)
+        or (area and area not in Area.__members__)
+        or status not in ("open", "closed", "all")
+    ):
         abort(400)
-    filters = svc.ReviewFilters(kind=kind, state=state, area=area, status=None if status == "all" else status,
-                                q=(request.args.get("q") or "").strip() or None, page=int_arg("page", 1) or 1)
+    filters = svc.ReviewFilters(
+        kind=kind,
+        state=state,
+        area=area,
+        status=None if status == "all" else status,
+        q=(request.args.get("q") or "").strip() or None,
+        page=int_arg("page", 1) or 1,
+    )
     rows, total = svc.list_reviews(current_user, filters)
-    return render_template("reviews/list.html", reviews=rows, total=total, f=filters, status=status,
-                           states=ReviewState, areas=Area, kinds=ReviewKind)
+    return render_template(
+        "reviews/list.html",
+        reviews=rows,
+        total=total,
+        f=filters,
+        status=status,
+        states=ReviewState,
+        areas=Area,
+        kinds=ReviewKind,
+    )
 
 
 @bp.route("/reviews/requests")
@@ -119,14 +142,17 @@ def my_requests():
         abort(400)
     org_id = svc.agency_organisation_id(current_user) if not svc.sees_everything(current_user) else None
     page = int_arg("page", 1) or 1
-    rows, total = svc.list_requests(current_user, status=None if status == "all" else status,
-                                    organisation_id=org_id if request.args.get("mine", "1") == "1" else None,
-                                    page=page)
-    return render_template("reviews/requests.html", requests=rows, total=total, status=status, page=page,
-                           today=today())
+    rows, total = svc.list_requests(
+        current_user,
+        status=None if status == "all" else status,
+        organisation_id=org_id if request.args.get("mine", "1") == "1" else None,
+        page=page,
+    )
+    return render_template("reviews/requests.html", requests=rows, total=total, status=status, page=page, today=today())
 
 
 # --- referral and notification ---------------------------------------------------------------------
+
 
 @bp.route("/reviews/refer", methods=["GET", "POST"])
 @access.signed_in
@@ -143,12 +169,20 @@ def refer():
     if form.validate_on_submit():
         try:
             review = svc.refer_sar(
-                current_user, initials=form.initials.data, age_band=form.age_band.data, area=form.area.data,
-                harm_date=form.harm_date.data, summary=form.summary.data, referral_source=form.referral_source.data,
-                referrer_organisation_id=int(form.referrer_organisation_id.data) if form.referrer_organisation_id.data else None,
+                current_user,
+                initials=form.initials.data,
+                age_band=form.age_band.data,
+                area=form.area.data,
+                harm_date=form.harm_date.data,
+                summary=form.summary.data,
+                referral_source=form.referral_source.data,
+                referrer_organisation_id=int(form.referrer_organisation_id.data)
+                if form.referrer_organisation_id.data
+                else None,
                 agency_ids=form.agency_ids.data or [],
                 received_on=form.received_on.data if office else None,
-                received_by_email=bool(form.received_by_email.data) if office else False)
+                received_by_email=bool(form.received_by_email.data) if office else False,
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
@@ -179,11 +213,19 @@ def notify():
     if form.validate_on_submit():
         try:
             review = svc.notify_serious_incident(
-                current_user, initials=form.initials.data, age_band=form.age_band.data, area=form.area.data,
-                harm_date=form.harm_date.data, summary=form.summary.data, la_aware_on=form.la_aware_on.data,
-                notified_on=form.notified_on.data, children_count=form.children_count.data,
-                looked_after=f.yes_no(form.looked_after.data), referral_source=form.referral_source.data,
-                agency_ids=form.agency_ids.data or [])
+                current_user,
+                initials=form.initials.data,
+                age_band=form.age_band.data,
+                area=form.area.data,
+                harm_date=form.harm_date.data,
+                summary=form.summary.data,
+                la_aware_on=form.la_aware_on.data,
+                notified_on=form.notified_on.data,
+                children_count=form.children_count.data,
+                looked_after=f.yes_no(form.looked_after.data),
+                referral_source=form.referral_source.data,
+                agency_ids=form.agency_ids.data or [],
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
@@ -194,26 +236,45 @@ def notify():
 
 # --- a review -----------------------------------------------------------------------------------------
 
+
 @bp.route("/reviews/<int:review_id>")
 @access.roles(*READERS)
 def review(review_id: int):
     r, level = svc.view_review(review_id, current_user)
     on = today()
     if level == "agency":
-        return render_template("reviews/agency.html", review=r, requests=svc.requests_of(r, current_user),
-                               recommendations=svc.recommendations_with_actions(r, current_user), today=on)
+        return render_template(
+            "reviews/agency.html",
+            review=r,
+            requests=svc.requests_of(r, current_user),
+            recommendations=svc.recommendations_with_actions(r, current_user),
+            today=on,
+        )
     cal = svc.LazyWorkingDays()
     pauses = svc.pauses_of([r.id]).get(r.id, []) if (r.paused_days or r.paused_since) else []
     options = review_lifecycle.options(r, current_user)
     return render_template(
-        "reviews/review.html", review=r, today=on, deadlines=svc.deadlines(r, on, cal), pauses=pauses,
-        agencies=svc.agencies_of(r), requests=svc.requests_of(r, current_user), events=svc.events_of(r),
-        recommendations=svc.recommendations_with_actions(r), history=review_lifecycle.history(r.id),
-        options=[o for o in options if o.trigger != "decide"], can_decide=any(o.trigger == "decide" for o in options),
-        lifecycle=review_lifecycle, worker=svc.may_work_on(r, current_user),
-        office=current_user.has_role(Role.business_office), criteria=svc.LCSPR_CRITERIA,
-        family_informed=svc.FAMILY_INFORMED, processes=ParallelProcess, action_open=ACTION_OPEN,
-        commitment_due=svc.commitment_due(r))
+        "reviews/review.html",
+        review=r,
+        today=on,
+        deadlines=svc.deadlines(r, on, cal),
+        pauses=pauses,
+        agencies=svc.agencies_of(r),
+        requests=svc.requests_of(r, current_user),
+        events=svc.events_of(r),
+        recommendations=svc.recommendations_with_actions(r),
+        history=review_lifecycle.history(r.id),
+        options=[o for o in options if o.trigger != "decide"],
+        can_decide=any(o.trigger == "decide" for o in options),
+        lifecycle=review_lifecycle,
+        worker=svc.may_work_on(r, current_user),
+        office=current_user.has_role(Role.business_office),
+        criteria=svc.LCSPR_CRITERIA,
+        family_informed=svc.FAMILY_INFORMED,
+        processes=ParallelProcess,
+        action_open=ACTION_OPEN,
+        commitment_due=svc.commitment_due(r),
+    )
 
 
 @bp.route("/reviews/<int:review_id>/edit", methods=["GET", "POST"])
@@ -236,13 +297,24 @@ def edit(review_id: int):
     extra = {}
     if form.validate_on_submit():
         values = dict(
-            initials=form.initials.data, age_band=form.age_band.data, area=form.area.data,
-            harm_date=form.harm_date.data, summary=form.summary.data, referral_source=form.referral_source.data,
-            referrer_organisation_id=int(form.referrer_organisation_id.data) if form.referrer_organisation_id.data else None,
-            group_id=int(form.group_id.data), period_from=form.period_from.data, period_to=form.period_to.data,
-            family_invited=f.yes_no(form.family_invited.data), family_notes=form.family_notes.data,
-            parallel_processes=form.parallel_processes.data or [], parallel_notes=form.parallel_notes.data,
-            delay_explanation=form.delay_explanation.data)
+            initials=form.initials.data,
+            age_band=form.age_band.data,
+            area=form.area.data,
+            harm_date=form.harm_date.data,
+            summary=form.summary.data,
+            referral_source=form.referral_source.data,
+            referrer_organisation_id=int(form.referrer_organisation_id.data)
+            if form.referrer_organisation_id.data
+            else None,
+            group_id=int(form.group_id.data),
+            period_from=form.period_from.data,
+            period_to=form.period_to.data,
+            family_invited=f.yes_no(form.family_invited.data),
+            family_notes=form.family_notes.data,
+            parallel_processes=form.parallel_processes.data or [],
+            parallel_notes=form.parallel_notes.data,
+            delay_explanation=form.delay_explanation.data,
+        )
         if r.kind == ReviewKind.cspr:
             values.update(notified_on=form.notified_on.data, children_count=form.children_count.data)
         try:
@@ -269,10 +341,17 @@ def screening(review_id: int):
     extra = {}
     if form.validate_on_submit():
         try:
-            svc.record_screening(r, current_user, version=form.version_value, needs=f.yes_no(form.needs.data),
-                                 needs_reason=form.needs_reason.data, harm=form.harm.data,
-                                 harm_reason=form.harm_reason.data, concern=f.yes_no(form.concern.data),
-                                 concern_reason=form.concern_reason.data)
+            svc.record_screening(
+                r,
+                current_user,
+                version=form.version_value,
+                needs=f.yes_no(form.needs.data),
+                needs_reason=form.needs_reason.data,
+                harm=form.harm.data,
+                harm_reason=form.harm_reason.data,
+                concern=f.yes_no(form.concern.data),
+                concern_reason=form.concern_reason.data,
+            )
         except Conflict as exc:
             form_failed(form, exc)
             flash(exc.message, "error")
@@ -282,7 +361,14 @@ def screening(review_id: int):
         else:
             flash(f"Screening recorded: {r.screening_outcome.label}", "success")
             return _back(r)
-    return render_template("reviews/form.html", title="Screening against the s44 criteria", intro="Answer each criterion with a reason. The route (mandatory, discretionary or criteria not met) is worked out from the answers.", form=form, review=r, summary=_summary(form, extra))
+    return render_template(
+        "reviews/form.html",
+        title="Screening against the s44 criteria",
+        intro="Answer each criterion with a reason. The route (mandatory, discretionary or criteria not met) is worked out from the answers.",
+        form=form,
+        review=r,
+        summary=_summary(form, extra),
+    )
 
 
 @bp.route("/reviews/<int:review_id>/rapid-review", methods=["GET", "POST"])
@@ -298,10 +384,16 @@ def rapid_review(review_id: int):
     extra = {}
     if form.validate_on_submit():
         try:
-            svc.record_rapid_review(r, current_user, version=form.version_value, criteria=form.criteria.data or [],
-                                    reasons=form.reasons.data, sent_on=form.sent_on.data,
-                                    panel_response=form.panel_response.data,
-                                    panel_response_on=form.panel_response_on.data)
+            svc.record_rapid_review(
+                r,
+                current_user,
+                version=form.version_value,
+                criteria=form.criteria.data or [],
+                reasons=form.reasons.data,
+                sent_on=form.sent_on.data,
+                panel_response=form.panel_response.data,
+                panel_response_on=form.panel_response_on.data,
+            )
         except Conflict as exc:
             form_failed(form, exc)
             flash(exc.message, "error")
@@ -311,7 +403,14 @@ def rapid_review(review_id: int):
         else:
             flash("Rapid review recorded", "success")
             return _back(r)
-    return render_template("reviews/form.html", title="Rapid review", intro="The rapid review is due with the national panel 15 working days after the notification.", form=form, review=r, summary=_summary(form, extra))
+    return render_template(
+        "reviews/form.html",
+        title="Rapid review",
+        intro="The rapid review is due with the national panel 15 working days after the notification.",
+        form=form,
+        review=r,
+        summary=_summary(form, extra),
+    )
 
 
 DECISIONS = {
@@ -335,9 +434,17 @@ def decide(review_id: int):
     extra = {}
     if form.validate_on_submit():
         try:
-            review_lifecycle.fire(r, "decide", user=current_user, version=form.version_value,
-                                  params={"outcome": form.outcome.data, "decision_reason": form.decision_reason.data,
-                                          "alternative_learning": form.alternative_learning.data})
+            review_lifecycle.fire(
+                r,
+                "decide",
+                user=current_user,
+                version=form.version_value,
+                params={
+                    "outcome": form.outcome.data,
+                    "decision_reason": form.decision_reason.data,
+                    "alternative_learning": form.alternative_learning.data,
+                },
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
@@ -358,11 +465,17 @@ def commissioning(review_id: int):
     extra = {}
     if form.validate_on_submit():
         try:
-            svc.record_commissioning(r, current_user, version=form.version_value,
-                                     terms_of_reference=form.terms_of_reference.data,
-                                     methodology=form.methodology.data, reviewer=form.reviewer.data,
-                                     contract_value_pence=form.contract_value.data,
-                                     period_from=form.period_from.data, period_to=form.period_to.data)
+            svc.record_commissioning(
+                r,
+                current_user,
+                version=form.version_value,
+                terms_of_reference=form.terms_of_reference.data,
+                methodology=form.methodology.data,
+                reviewer=form.reviewer.data,
+                contract_value_pence=form.contract_value.data,
+                period_from=form.period_from.data,
+                period_to=form.period_to.data,
+            )
         except Conflict as exc:
             form_failed(form, exc)
             flash(exc.message, "error")
@@ -372,7 +485,14 @@ def commissioning(review_id: int):
         else:
             flash("Commissioning recorded", "success")
             return _back(r)
-    return render_template("reviews/form.html", title="Commissioning", intro="For a SAR the contract value is committed against the budget line ‘Safeguarding Adult Reviews – Independent Authors’ when the review starts.", form=form, review=r, summary=_summary(form, extra))
+    return render_template(
+        "reviews/form.html",
+        title="Commissioning",
+        intro="For a SAR the contract value is committed against the budget line ‘Safeguarding Adult Reviews – Independent Authors’ when the review starts.",
+        form=form,
+        review=r,
+        summary=_summary(form, extra),
+    )
 
 
 @bp.route("/reviews/<int:review_id>/commitment", methods=["POST"])
@@ -427,7 +547,13 @@ def new_event(review_id: int):
         else:
             flash("Recorded", "success")
             return _back(r)
-    return render_template("reviews/form.html", title="Record a panel meeting, practitioner event or family involvement", form=form, review=r, summary=_summary(form, extra))
+    return render_template(
+        "reviews/form.html",
+        title="Record a panel meeting, practitioner event or family involvement",
+        form=form,
+        review=r,
+        summary=_summary(form, extra),
+    )
 
 
 @bp.route("/reviews/<int:review_id>/reports/<which>", methods=["GET", "POST"])
@@ -442,8 +568,9 @@ def upload_report(review_id: int, which: str):
     extra = {}
     if form.validate_on_submit():
         try:
-            stored = storage.save_upload(form.file.data, purpose="review_report", kinds=("pdf", "docx"),
-                                         uploaded_by_id=current_user.id)
+            stored = storage.save_upload(
+                form.file.data, purpose="review_report", kinds=("pdf", "docx"), uploaded_by_id=current_user.id
+            )
             svc.attach_report(r, current_user, stored, which=which, version=form.version_value)
         except Conflict as exc:
             form_failed(form, exc)
@@ -454,8 +581,15 @@ def upload_report(review_id: int, which: str):
         else:
             flash(f"The {which} report has been uploaded", "success")
             return _back(r)
-    return render_template("reviews/form.html", title=f"Upload the {which} report", form=form, review=r,
-                           multipart=True, button="Upload", summary=_summary(form, extra))
+    return render_template(
+        "reviews/form.html",
+        title=f"Upload the {which} report",
+        form=form,
+        review=r,
+        multipart=True,
+        button="Upload",
+        summary=_summary(form, extra),
+    )
 
 
 @bp.route("/reviews/<int:review_id>/reports/<which>/download")
@@ -479,8 +613,9 @@ def quality_check(review_id: int):
     extra = {}
     if form.validate_on_submit():
         try:
-            svc.record_quality_check(r, current_user, version=form.version_value, passed=f.yes_no(form.passed.data),
-                                     notes=form.notes.data)
+            svc.record_quality_check(
+                r, current_user, version=form.version_value, passed=f.yes_no(form.passed.data), notes=form.notes.data
+            )
         except Conflict as exc:
             form_failed(form, exc)
             flash(exc.message, "error")
@@ -490,7 +625,14 @@ def quality_check(review_id: int):
         else:
             flash("Quality check recorded", "success")
             return _back(r)
-    return render_template("reviews/form.html", title="Quality check of the draft report", intro="Check the draft against the SCIE quality markers before it goes to the Board for sign-off.", form=form, review=r, summary=_summary(form, extra))
+    return render_template(
+        "reviews/form.html",
+        title="Quality check of the draft report",
+        intro="Check the draft against the SCIE quality markers before it goes to the Board for sign-off.",
+        form=form,
+        review=r,
+        summary=_summary(form, extra),
+    )
 
 
 @bp.route("/reviews/<int:review_id>/agencies/new", methods=["GET", "POST"])
@@ -508,10 +650,18 @@ def new_agency(review_id: int):
         else:
             flash("Agency added to the review", "success")
             return _back(r)
-    return render_template("reviews/form.html", title="Add an agency involved", intro="Partner members of the agency will see their own information requests and actions for this review, not the case detail.", form=form, review=r, summary=_summary(form, extra))
+    return render_template(
+        "reviews/form.html",
+        title="Add an agency involved",
+        intro="Partner members of the agency will see their own information requests and actions for this review, not the case detail.",
+        form=form,
+        review=r,
+        summary=_summary(form, extra),
+    )
 
 
 # --- information requests ----------------------------------------------------------------------------
+
 
 @bp.route("/reviews/<int:review_id>/requests/new", methods=["GET", "POST"])
 @access.roles(*WORKERS)
@@ -525,8 +675,14 @@ def new_request(review_id: int):
     if form.validate_on_submit():
         try:
             req = svc.send_information_request(
-                r, current_user, organisation_id=int(form.organisation_id.data), request=form.request.data,
-                conditions=(form.conditions.data or []) if "conditions" in form else [], sent_on=form.sent_on.data, due_on=form.due_on.data)
+                r,
+                current_user,
+                organisation_id=int(form.organisation_id.data),
+                request=form.request.data,
+                conditions=(form.conditions.data or []) if "conditions" in form else [],
+                sent_on=form.sent_on.data,
+                due_on=form.due_on.data,
+            )
         except Conflict as exc:
             form_failed(form, exc)
             flash(exc.message, "error")
@@ -536,11 +692,20 @@ def new_request(review_id: int):
         else:
             flash(f"Request sent to {req.organisation.name}, due {req.due_on.day} {req.due_on:%B %Y}", "success")
             return _back(r)
-    intro = (f"The agency's partner members see and answer the request. It is due "
-             f"{svc.setting('REVIEW_REQUEST_WORKING_DAYS')} working days after sending unless you give a date; "
-             "overdue requests are chased automatically.")
-    return render_template("reviews/form.html", title="Send an information request", intro=intro, form=form, review=r,
-                           button="Send the request", summary=_summary(form, extra))
+    intro = (
+        f"The agency's partner members see and answer the request. It is due "
+        f"{svc.setting('REVIEW_REQUEST_WORKING_DAYS')} working days after sending unless you give a date; "
+        "overdue requests are chased automatically."
+    )
+    return render_template(
+        "reviews/form.html",
+        title="Send an information request",
+        intro=intro,
+        form=form,
+        review=r,
+        button="Send the request",
+        summary=_summary(form, extra),
+    )
 
 
 def _request(review_id: int, request_id: int):
@@ -566,10 +731,16 @@ def information_request(review_id: int, request_id: int):
             abort(403)
         if form.validate_on_submit():
             try:
-                stored = storage.save_upload(form.chronology.data, purpose="chronology", field="chronology",
-                                             uploaded_by_id=current_user.id, required=False)
-                svc.return_information(req, current_user, version=form.version_value, response=form.response.data,
-                                       chronology=stored)
+                stored = storage.save_upload(
+                    form.chronology.data,
+                    purpose="chronology",
+                    field="chronology",
+                    uploaded_by_id=current_user.id,
+                    required=False,
+                )
+                svc.return_information(
+                    req, current_user, version=form.version_value, response=form.response.data, chronology=stored
+                )
             except Conflict as exc:
                 form_failed(form, exc)
                 flash(exc.message, "error")
@@ -580,10 +751,18 @@ def information_request(review_id: int, request_id: int):
                 flash("Thank you: the information has been returned", "success")
                 return redirect(url_for("reviews.information_request", review_id=review_id, request_id=request_id))
     options = [o for o in request_lifecycle.options(req, current_user) if o.trigger != "respond"]
-    return render_template("reviews/request.html", req=req, form=form, can_answer=can_answer, options=options,
-                           lifecycle=request_lifecycle, history=request_lifecycle.history(req.id),
-                           full=svc.access_to(req.review, current_user) == "full", today=today(),
-                           summary=_summary(form, extra))
+    return render_template(
+        "reviews/request.html",
+        req=req,
+        form=form,
+        can_answer=can_answer,
+        options=options,
+        lifecycle=request_lifecycle,
+        history=request_lifecycle.history(req.id),
+        full=svc.access_to(req.review, current_user) == "full",
+        today=today(),
+        summary=_summary(form, extra),
+    )
 
 
 @bp.route("/reviews/<int:review_id>/requests/<int:request_id>/chronology")
@@ -596,6 +775,7 @@ def chronology(review_id: int, request_id: int):
 
 
 # --- recommendations and actions ---------------------------------------------------------------------
+
 
 @bp.route("/reviews/<int:review_id>/recommendations/new", methods=["GET", "POST"])
 @access.roles(*OFFICE)
@@ -615,7 +795,9 @@ def new_recommendation(review_id: int):
         else:
             flash(f"Recommendation {rec.number} added: now add its actions", "success")
             return redirect(url_for("reviews.review", review_id=r.id, _anchor="recommendations"))
-    return render_template("reviews/form.html", title="Add a recommendation", form=form, review=r, summary=_summary(form, extra))
+    return render_template(
+        "reviews/form.html", title="Add a recommendation", form=form, review=r, summary=_summary(form, extra)
+    )
 
 
 @bp.route("/reviews/<int:review_id>/recommendations/<int:recommendation_id>/actions/new", methods=["GET", "POST"])
@@ -628,9 +810,15 @@ def new_action(review_id: int, recommendation_id: int):
     extra = {}
     if form.validate_on_submit():
         try:
-            svc.add_action(r, rec, current_user, title=form.title.data,
-                           owner_organisation_id=int(form.owner_organisation_id.data), due_date=form.due_date.data,
-                           description=form.description.data)
+            svc.add_action(
+                r,
+                rec,
+                current_user,
+                title=form.title.data,
+                owner_organisation_id=int(form.owner_organisation_id.data),
+                due_date=form.due_date.data,
+                description=form.description.data,
+            )
         except Conflict as exc:
             form_failed(form, exc)
             flash(exc.message, "error")
@@ -640,10 +828,18 @@ def new_action(review_id: int, recommendation_id: int):
         else:
             flash(f"Action added to recommendation {rec.number}", "success")
             return redirect(url_for("reviews.review", review_id=r.id, _anchor="recommendations"))
-    return render_template("reviews/form.html", title=f"Add an action for recommendation {rec.number}", intro=rec.text, form=form, review=r, summary=_summary(form, extra))
+    return render_template(
+        "reviews/form.html",
+        title=f"Add an action for recommendation {rec.number}",
+        intro=rec.text,
+        form=form,
+        review=r,
+        summary=_summary(form, extra),
+    )
 
 
 # --- the timeliness report ------------------------------------------------------------------------------
+
 
 @bp.route("/reviews/timeliness")
 @access.roles(*OFFICE_OR_CHAIR)
@@ -655,20 +851,36 @@ def timeliness():
         abort(400)
     figures = svc.timeliness_by_area(year)
     overall = figures[None]["timeliness"]
-    measures = [("referral_to_decision", "Referral to decision"), ("decision_to_draft", "Decision to draft report"),
-                ("draft_to_publication", "Draft report to publication")]
+    measures = [
+        ("referral_to_decision", "Referral to decision"),
+        ("decision_to_draft", "Decision to draft report"),
+        ("draft_to_publication", "Draft report to publication"),
+    ]
     chart = charts.bar_chart(
-        "Median days for each stage (paused time left out)", [m[1] for m in measures],
-        [charts.Series("SARs", [overall[m]["sar"]["median_days"] or 0 for m, _ in measures]),
-         charts.Series("CSPRs", [overall[m]["cspr"]["median_days"] or 0 for m, _ in measures])],
-        value_format=lambda v: f"{v:g} days")
+        "Median days for each stage (paused time left out)",
+        [m[1] for m in measures],
+        [
+            charts.Series("SARs", [overall[m]["sar"]["median_days"] or 0 for m, _ in measures]),
+            charts.Series("CSPRs", [overall[m]["cspr"]["median_days"] or 0 for m, _ in measures]),
+        ],
+        value_format=lambda v: f"{v:g} days",
+    )
     this_year = financial_year_start(today())
     years = [financial_year_label(y) for y in range(this_year, this_year - 10, -1)]
-    return render_template("reviews/timeliness.html", figures=figures, year=year, label=financial_year_label(year),
-                           measures=measures, chart=chart, areas=Area, years=years)
+    return render_template(
+        "reviews/timeliness.html",
+        figures=figures,
+        year=year,
+        label=financial_year_label(year),
+        measures=measures,
+        chart=chart,
+        areas=Area,
+        years=years,
+    )
 
 
 # --- home panels --------------------------------------------------------------------------------------
+
 
 def _office_deadlines_panel(user):
     # Review deadlines count working days (closure days included), so this one panel is
@@ -676,29 +888,68 @@ def _office_deadlines_panel(user):
     n = svc.office_attention(user).deadlines_this_week
     if not n:
         return None
-    return home.Panel("Review deadlines this week", n, url_for("reviews.dashboard", _anchor="deadlines"),
-                      "due in the next 5 working days or already passed", home.DUE, "reviews.deadlines")
+    return home.Panel(
+        "Review deadlines this week",
+        n,
+        url_for("reviews.dashboard", _anchor="deadlines"),
+        "due in the next 5 working days or already passed",
+        home.DUE,
+        "reviews.deadlines",
+    )
 
 
 def _refer_panel(user):
     if user.has_role(*READERS):
         return None  # the case reviews dashboard has the link
-    return home.Panel("Refer an adult for a Safeguarding Adults Review", None, url_for("reviews.refer"),
-                      "anyone may refer; give initials, never names", home.INFO, "reviews.refer")
+    return home.Panel(
+        "Refer an adult for a Safeguarding Adults Review",
+        None,
+        url_for("reviews.refer"),
+        "anyone may refer; give initials, never names",
+        home.INFO,
+        "reviews.refer",
+    )
 
 
-home.count({Role.independent_chair}, 5, "Review decisions waiting",
-           lambda u: url_for("reviews.dashboard", _anchor="decisions"), "referrals and rapid reviews for your decision",
-           svc.decisions_waiting_select, key="reviews.decisions", kind=home.APPROVAL)
+home.count(
+    {Role.independent_chair},
+    5,
+    "Review decisions waiting",
+    lambda u: url_for("reviews.dashboard", _anchor="decisions"),
+    "referrals and rapid reviews for your decision",
+    svc.decisions_waiting_select,
+    key="reviews.decisions",
+    kind=home.APPROVAL,
+)
 home.add({Role.viewer, Role.admin}, 95, _refer_panel)
 home.add({Role.business_office}, 6, _office_deadlines_panel)
-home.count({Role.business_office}, 7, "Overdue information requests",
-           lambda u: url_for("reviews.my_requests", status="sent", mine=0), "past their due date",
-           svc.overdue_requests_select, key="reviews.overdue_requests", kind=home.DUE)
-home.count({Role.partner_member}, 8, "Information requests", "reviews.my_requests", "waiting for your organisation",
-           lambda u: svc.agency_waiting_selects(u)[0] if svc.agency_organisation_id(u) else None,
-           key="reviews.requests", kind=home.TASK)
-home.count({Role.partner_member}, 9, "Case review actions",
-           lambda u: url_for("actions.log", source="review", organisation=u.organisation_id), "open for your organisation",
-           lambda u: svc.agency_waiting_selects(u)[1] if svc.agency_organisation_id(u) else None,
-           key="reviews.actions", kind=home.TASK)
+home.count(
+    {Role.business_office},
+    7,
+    "Overdue information requests",
+    lambda u: url_for("reviews.my_requests", status="sent", mine=0),
+    "past their due date",
+    svc.overdue_requests_select,
+    key="reviews.overdue_requests",
+    kind=home.DUE,
+)
+home.count(
+    {Role.partner_member},
+    8,
+    "Information requests",
+    "reviews.my_requests",
+    "waiting for your organisation",
+    lambda u: svc.agency_waiting_selects(u)[0] if svc.agency_organisation_id(u) else None,
+    key="reviews.requests",
+    kind=home.TASK,
+)
+home.count(
+    {Role.partner_member},
+    9,
+    "Case review actions",
+    lambda u: url_for("actions.log", source="review", organisation=u.organisation_id),
+    "open for your organisation",
+    lambda u: svc.agency_waiting_selects(u)[1] if svc.agency_organisation_id(u) else None,
+    key="reviews.actions",
+    kind=home.TASK,
+)

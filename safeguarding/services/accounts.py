@@ -47,13 +47,19 @@ def find_user_by_email(email: str) -> User | None:
 
 # Roles that open case-review content (special category data, need-to-know): each grant
 # is emailed to the business office (domain.md, "Who uses it": administrator).
-CASE_CONTENT_ROLES = frozenset({Role.business_office, Role.independent_chair, Role.partner_member,
-                                Role.subgroup_chair})
+CASE_CONTENT_ROLES = frozenset({Role.business_office, Role.independent_chair, Role.partner_member, Role.subgroup_chair})
 
 
-def create_user(*, email: str, password: str, roles: Iterable[Role],
-                organisation: Organisation | None = None, person: Person | None = None,
-                granted_by: User | None = None, notify: bool = True) -> User:
+def create_user(
+    *,
+    email: str,
+    password: str,
+    roles: Iterable[Role],
+    organisation: Organisation | None = None,
+    person: Person | None = None,
+    granted_by: User | None = None,
+    notify: bool = True,
+) -> User:
     """Create an account. A partner member must belong to an organisation. A role that
     sees case content is reported to the business office (unless `notify` is False: the
     demo's own accounts)."""
@@ -74,8 +80,9 @@ def create_user(*, email: str, password: str, roles: Iterable[Role],
         raise ValidationFailed(errors=errors)
     if organisation is None and person is not None:
         organisation = person.organisation
-    user = User(email=email, password_hash=hash_password(password), organisation=organisation, person=person,
-                active=True)
+    user = User(
+        email=email, password_hash=hash_password(password), organisation=organisation, person=person, active=True
+    )
     user.role_rows = [UserRole(role=r) for r in sorted(roles)]
     db.session.add(user)
     db.session.flush()
@@ -84,8 +91,9 @@ def create_user(*, email: str, password: str, roles: Iterable[Role],
     return user
 
 
-def set_roles(user: User, roles: Iterable[Role], *, organisation: Organisation | None,
-              acting: User | None = None) -> User:
+def set_roles(
+    user: User, roles: Iterable[Role], *, organisation: Organisation | None, acting: User | None = None
+) -> User:
     """Set an account's roles (and organisation). Nobody changes their own: an
     administrator could otherwise give themselves case content."""
     roles = set(roles)
@@ -113,18 +121,23 @@ def _report_grants(user: User, granted: set[Role], granted_by: User | None) -> N
     if not sensitive:
         return
     office = db.session.scalars(
-        sa.select(User.email).join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == Role.business_office, User.active.is_(True)).order_by(User.email)
+        sa.select(User.email)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.business_office, User.active.is_(True))
+        .order_by(User.email)
     ).all()
     if not office:
         return
     by = granted_by.email if granted_by is not None else "a command run on the server"
     labels = ", ".join(r.label.lower() for r in sensitive)
-    text = (f"The account {user.email} was given the role{'s' if len(sensitive) > 1 else ''} {labels} by {by}. "
-            "These roles can open case-review content.\n\n"
-            "If you did not expect this, check the account's roles with the administrator now.")
-    queue_email(list(office), "A role that can see case content was granted", "message", {"text": text},
-                kind="role_granted")
+    text = (
+        f"The account {user.email} was given the role{'s' if len(sensitive) > 1 else ''} {labels} by {by}. "
+        "These roles can open case-review content.\n\n"
+        "If you did not expect this, check the account's roles with the administrator now."
+    )
+    queue_email(
+        list(office), "A role that can see case content was granted", "message", {"text": text}, kind="role_granted"
+    )
 
 
 def deactivate_user(user: User, acting: User) -> None:
@@ -183,6 +196,7 @@ def _set_quietly(user: User, **values: object) -> None:
 
 # --- sign-in sessions -------------------------------------------------------------------
 
+
 def start_session(user: User, lifetime: timedelta) -> str:
     """Record a sign-in; returns the key the cookie carries."""
     key = secrets.token_urlsafe(32)
@@ -198,8 +212,12 @@ def load_session_user(key: str) -> User | None:
     row = db.session.execute(
         sa.select(User, LoginSession.id)
         .join(LoginSession, LoginSession.user_id == User.id)
-        .where(LoginSession.key_hash == _sha256(key), LoginSession.revoked_at.is_(None),
-               LoginSession.expires_at > utcnow(), User.active.is_(True))
+        .where(
+            LoginSession.key_hash == _sha256(key),
+            LoginSession.revoked_at.is_(None),
+            LoginSession.expires_at > utcnow(),
+            User.active.is_(True),
+        )
     ).first()
     if row is None:
         return None
@@ -211,7 +229,8 @@ def load_session_user(key: str) -> User | None:
 
 def end_session(key: str) -> None:
     db.session.execute(
-        sa.update(LoginSession).where(LoginSession.key_hash == _sha256(key), LoginSession.revoked_at.is_(None))
+        sa.update(LoginSession)
+        .where(LoginSession.key_hash == _sha256(key), LoginSession.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
 
@@ -224,11 +243,13 @@ def revoke_all_sessions(user: User, *, keep_session_key: str | None = None) -> N
     if keep_session_key:
         sessions = sessions.where(LoginSession.key_hash != _sha256(keep_session_key))
     db.session.execute(sessions.values(revoked_at=now))
-    db.session.execute(sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-                    .values(revoked_at=now))
+    db.session.execute(
+        sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=now)
+    )
 
 
 # --- API tokens -------------------------------------------------------------------------
+
 
 def issue_token(user: User, lifetime: timedelta) -> tuple[str, datetime]:
     token = secrets.token_urlsafe(32)
@@ -240,15 +261,23 @@ def issue_token(user: User, lifetime: timedelta) -> tuple[str, datetime]:
 
 def load_token_user(token: str) -> User | None:
     return db.session.scalar(
-        sa.select(User).join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == _sha256(token), ApiToken.revoked_at.is_(None),
-               ApiToken.expires_at > utcnow(), User.active.is_(True))
+        sa.select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(
+            ApiToken.token_hash == _sha256(token),
+            ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > utcnow(),
+            User.active.is_(True),
+        )
     )
 
 
 def revoke_token(token: str) -> None:
-    n = db.session.execute(sa.update(ApiToken).where(ApiToken.token_hash == _sha256(token), ApiToken.revoked_at.is_(None))
-                        .values(revoked_at=utcnow())).rowcount
+    n = db.session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.token_hash == _sha256(token), ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    ).rowcount
     if not n:
         raise NotFound("No such token")
 

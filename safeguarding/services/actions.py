@@ -32,7 +32,6 @@ from safeguarding.services.errors import Forbidden, NotFound, StaleVersion, Vali
 SEE_ALL = (Role.business_office, Role.independent_chair)
 
 
-
 def visibility(user: Any) -> sa.ColumnElement[bool]:
     """Which actions `user` may see: the office and chair see all; others see their
     organisation's actions and those of groups they sit on (as member or deputy)."""
@@ -52,16 +51,19 @@ def current_group_ids_select(person_id: int, on: date, *, chairing: bool = False
     if chairing:
         from safeguarding.models import MembershipRole
 
-        who = sa.and_(Membership.person_id == person_id,
-                      Membership.role.in_((MembershipRole.chair, MembershipRole.vice_chair)))
+        who = sa.and_(
+            Membership.person_id == person_id, Membership.role.in_((MembershipRole.chair, MembershipRole.vice_chair))
+        )
     else:
         who = sa.or_(Membership.person_id == person_id, Membership.deputy_person_id == person_id)
     return sa.select(Membership.group_id).where(
-        who, Membership.start_date <= on, sa.or_(Membership.end_date.is_(None), Membership.end_date >= on))
+        who, Membership.start_date <= on, sa.or_(Membership.end_date.is_(None), Membership.end_date >= on)
+    )
 
 
-def home_count(user: Any, *, overdue: bool = False, own_organisation: bool = False,
-               chaired_groups: bool = False) -> sa.Select | None:
+def home_count(
+    user: Any, *, overdue: bool = False, own_organisation: bool = False, chaired_groups: bool = False
+) -> sa.Select | None:
     """A count of open actions for the home page (see `safeguarding.home`)."""
     stmt = sa.select(sa.func.count()).select_from(Action).where(Action.status.in_(OPEN_STATUSES))
     if overdue:
@@ -119,8 +121,9 @@ def list_actions(user: Any, filters: ActionFilters) -> tuple[list[Action], int]:
     if filters.overdue:
         stmt = stmt.where(Action.status.in_(OPEN_STATUSES), Action.due_date < today())
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
-    rows = db.session.scalars(stmt.order_by(Action.due_date, Action.id)
-                              .limit(filters.per_page).offset((filters.page - 1) * filters.per_page))
+    rows = db.session.scalars(
+        stmt.order_by(Action.due_date, Action.id).limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
+    )
     return list(rows), total
 
 
@@ -139,10 +142,22 @@ def _check_owner(organisation_id: int | None, person_id: int | None) -> None:
         raise ValidationFailed(errors=errors)
 
 
-def create_action(*, title: str, owner_organisation_id: int, due_date: date, source_type: ActionSource,
-                  source_id: int | None = None, source_label: str | None = None, description: str | None = None,
-                  owner_person_id: int | None = None, group_id: int | None = None, area: Area = Area.both,
-                  arm: Arm = Arm.both, restricted: bool = False, created_by_id: int | None = None) -> Action:
+def create_action(
+    *,
+    title: str,
+    owner_organisation_id: int,
+    due_date: date,
+    source_type: ActionSource,
+    source_id: int | None = None,
+    source_label: str | None = None,
+    description: str | None = None,
+    owner_person_id: int | None = None,
+    group_id: int | None = None,
+    area: Area = Area.both,
+    arm: Arm = Arm.both,
+    restricted: bool = False,
+    created_by_id: int | None = None,
+) -> Action:
     """Add an action to the shared log (meetings, reviews, work plans, disputes call this)."""
     title = (title or "").strip()
     if not title:
@@ -150,18 +165,37 @@ def create_action(*, title: str, owner_organisation_id: int, due_date: date, sou
     if due_date is None:
         raise ValidationFailed(errors={"due_date": "Enter the date the action is due"})
     _check_owner(owner_organisation_id, owner_person_id)
-    action = Action(title=title, description=(description or "").strip() or None, source_type=source_type,
-                    source_id=source_id, source_label=source_label, group_id=group_id,
-                    owner_organisation_id=owner_organisation_id, owner_person_id=owner_person_id, due_date=due_date,
-                    area=area, arm=arm, restricted=restricted, created_by_id=created_by_id,
-                    status=ActionStatus.open)
+    action = Action(
+        title=title,
+        description=(description or "").strip() or None,
+        source_type=source_type,
+        source_id=source_id,
+        source_label=source_label,
+        group_id=group_id,
+        owner_organisation_id=owner_organisation_id,
+        owner_person_id=owner_person_id,
+        due_date=due_date,
+        area=area,
+        arm=arm,
+        restricted=restricted,
+        created_by_id=created_by_id,
+        status=ActionStatus.open,
+    )
     db.session.add(action)
     db.session.flush()
     return action
 
 
-def update_action(action: Action, *, version: int | None, title: str, description: str | None,
-                  owner_organisation_id: int, owner_person_id: int | None, due_date: date) -> Action:
+def update_action(
+    action: Action,
+    *,
+    version: int | None,
+    title: str,
+    description: str | None,
+    owner_organisation_id: int,
+    owner_person_id: int | None,
+    due_date: date,
+) -> Action:
     """The business office corrects an action's details."""
     if version is not None and version != action.version:
         raise StaleVersion()
@@ -179,8 +213,9 @@ def update_action(action: Action, *, version: int | None, title: str, descriptio
     return action
 
 
-def add_update(action: Action, user: Any, *, text: str, progress: int | None = None,
-               evidence: StoredFile | None = None) -> ActionUpdate:
+def add_update(
+    action: Action, user: Any, *, text: str, progress: int | None = None, evidence: StoredFile | None = None
+) -> ActionUpdate:
     """Post progress. Only the owner organisation's partner members and the office may."""
     if not may_update(action, user):
         raise Forbidden("Only the organisation that owns this action can update it")
@@ -193,8 +228,13 @@ def add_update(action: Action, user: Any, *, text: str, progress: int | None = N
         errors["progress"] = "Progress must be between 0 and 100"
     if errors:
         raise ValidationFailed(errors=errors)
-    update = ActionUpdate(action_id=action.id, by_user_id=user.id, text=text.strip(), progress=progress,
-                          evidence_file_id=evidence.id if evidence else None)
+    update = ActionUpdate(
+        action_id=action.id,
+        by_user_id=user.id,
+        text=text.strip(),
+        progress=progress,
+        evidence_file_id=evidence.id if evidence else None,
+    )
     db.session.add(update)
     db.session.flush()
     if action.status == ActionStatus.open:
@@ -206,26 +246,41 @@ def add_update(action: Action, user: Any, *, text: str, progress: int | None = N
 
 
 def updates_of(action: Action) -> list[ActionUpdate]:
-    return list(db.session.scalars(sa.select(ActionUpdate).where(ActionUpdate.action_id == action.id)
-                                   .order_by(ActionUpdate.id)))
+    return list(
+        db.session.scalars(sa.select(ActionUpdate).where(ActionUpdate.action_id == action.id).order_by(ActionUpdate.id))
+    )
 
 
 def latest_updates(action_ids: list[int]) -> dict[int, ActionUpdate]:
     """The newest update of each action, in one query (for lists)."""
     if not action_ids:
         return {}
-    newest = (sa.select(sa.func.max(ActionUpdate.id)).where(ActionUpdate.action_id.in_(action_ids))
-              .group_by(ActionUpdate.action_id))
-    rows = db.session.scalars(sa.select(ActionUpdate).where(ActionUpdate.id.in_(newest))
-                              .options(lazyload(ActionUpdate.by), lazyload(ActionUpdate.evidence)))
+    newest = (
+        sa.select(sa.func.max(ActionUpdate.id))
+        .where(ActionUpdate.action_id.in_(action_ids))
+        .group_by(ActionUpdate.action_id)
+    )
+    rows = db.session.scalars(
+        sa.select(ActionUpdate)
+        .where(ActionUpdate.id.in_(newest))
+        .options(lazyload(ActionUpdate.by), lazyload(ActionUpdate.evidence))
+    )
     return {u.action_id: u for u in rows}
 
 
 def actions_for_source(source_type: ActionSource, source_id: int) -> list[Action]:
-    return list(db.session.scalars(sa.select(Action).where(
-        Action.source_type == source_type, Action.source_id == source_id).order_by(Action.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Action)
+            .where(Action.source_type == source_type, Action.source_id == source_id)
+            .order_by(Action.id)
+        )
+    )
 
 
 def overdue_actions(on: date) -> list[Action]:
-    return list(db.session.scalars(sa.select(Action).where(
-        Action.status.in_(OPEN_STATUSES), Action.due_date < on).order_by(Action.due_date)))
+    return list(
+        db.session.scalars(
+            sa.select(Action).where(Action.status.in_(OPEN_STATUSES), Action.due_date < on).order_by(Action.due_date)
+        )
+    )

@@ -75,6 +75,7 @@ AREA_LABELS = {"north": "North", "west": "West"}
 
 # --- what a section function returns -------------------------------------------------------
 
+
 @dataclass
 class Figure:
     key: str
@@ -107,11 +108,20 @@ class SectionData:
     summary: str = ""
 
     def as_json(self) -> dict[str, Any]:
-        return {"figures": [asdict(f) for f in self.figures],
-                "tables": [asdict(t) for t in self.tables],
-                "charts": [{"title": c.title, "categories": c.categories, "format": c.format,
-                            "series": [{"name": n, "values": v} for n, v in c.series]} for c in self.charts],
-                "summary": self.summary}
+        return {
+            "figures": [asdict(f) for f in self.figures],
+            "tables": [asdict(t) for t in self.tables],
+            "charts": [
+                {
+                    "title": c.title,
+                    "categories": c.categories,
+                    "format": c.format,
+                    "series": [{"name": n, "values": v} for n, v in c.series],
+                }
+                for c in self.charts
+            ],
+            "summary": self.summary,
+        }
 
 
 SectionFn = Callable[..., SectionData]
@@ -130,8 +140,9 @@ class SectionSpec:
 _sections: dict[str, SectionSpec] = {}
 
 
-def section(key: str, order: int, heading: str, *, breakdown: Sequence[str] = ("arm", "area"),
-            arms: Sequence[str] = ARMS) -> Callable[[SectionFn], SectionFn]:
+def section(
+    key: str, order: int, heading: str, *, breakdown: Sequence[str] = ("arm", "area"), arms: Sequence[str] = ARMS
+) -> Callable[[SectionFn], SectionFn]:
     """Register a generated data section (see the module docstring)."""
 
     def register(fn: SectionFn) -> SectionFn:
@@ -155,32 +166,52 @@ class NarrativeSpec:
     guidance: str
 
 
-NARRATIVE = {n.key: n for n in (
-    NarrativeSpec("foreword", 10, "Chair's foreword",
-                  "The Independent Chair's introduction to the year."),
-    NarrativeSpec("priorities", 20, "Strategic priorities and what we did to achieve them",
-                  "What the partnership did during the year to achieve its objective and to implement its strategy "
-                  "(Care Act 2014 Schedule 2 paragraph 4 (a) and (b)), for each council area."),
-    NarrativeSpec("next_year", 100, "Priorities for next year",
-                  "The partnership's priorities for the coming year and how they respond to this year's learning."),
-)}
+NARRATIVE = {
+    n.key: n
+    for n in (
+        NarrativeSpec("foreword", 10, "Chair's foreword", "The Independent Chair's introduction to the year."),
+        NarrativeSpec(
+            "priorities",
+            20,
+            "Strategic priorities and what we did to achieve them",
+            "What the partnership did during the year to achieve its objective and to implement its strategy "
+            "(Care Act 2014 Schedule 2 paragraph 4 (a) and (b)), for each council area.",
+        ),
+        NarrativeSpec(
+            "next_year",
+            100,
+            "Priorities for next year",
+            "The partnership's priorities for the coming year and how they respond to this year's learning.",
+        ),
+    )
+}
 
 
 def generate(spec: SectionSpec, year: int) -> dict[str, Any]:
     """Run a section's function for the whole partnership and each arm and area."""
-    variants = [{"label": "Whole partnership", "arm": None, "area": None, **spec.fn(year, arm=None, area=None).as_json()}]
+    variants = [
+        {"label": "Whole partnership", "arm": None, "area": None, **spec.fn(year, arm=None, area=None).as_json()}
+    ]
     if "arm" in spec.breakdown:
         for arm in spec.arms:
-            variants.append({"label": ARM_LABELS[arm], "arm": arm, "area": None,
-                             **spec.fn(year, arm=arm, area=None).as_json()})
+            variants.append(
+                {"label": ARM_LABELS[arm], "arm": arm, "area": None, **spec.fn(year, arm=arm, area=None).as_json()}
+            )
     if "area" in spec.breakdown:
         for area in AREAS:
-            variants.append({"label": f"{AREA_LABELS[area]} Council area", "arm": None, "area": area,
-                             **spec.fn(year, arm=None, area=area).as_json()})
+            variants.append(
+                {
+                    "label": f"{AREA_LABELS[area]} Council area",
+                    "arm": None,
+                    "area": area,
+                    **spec.fn(year, arm=None, area=area).as_json(),
+                }
+            )
     return {"variants": variants}
 
 
 # --- reading ----------------------------------------------------------------------------
+
 
 def title(report: AnnualReport) -> str:
     return f"Annual report {financial_year_title(report.financial_year)}"
@@ -260,6 +291,7 @@ def breakdown_rows(section: AnnualReportSection) -> tuple[list[str], list[tuple[
 
 # --- starting and refreshing ---------------------------------------------------------------
 
+
 def _check_version(report: AnnualReport, version: int | None) -> None:
     if version is None:
         raise ValidationFailed(errors={"version": "Give the version of the report you are changing"})
@@ -282,16 +314,34 @@ def start_report(financial_year: int | None, user: Any) -> AnnualReport:
         raise ValidationFailed(errors={"financial_year": "The financial year must have started"})
     if db.session.scalar(sa.select(AnnualReport.id).where(AnnualReport.financial_year == financial_year)):
         raise Conflict(f"The annual report for {financial_year_title(financial_year)} has already been started")
-    report = AnnualReport(financial_year=financial_year, state=AnnualReportState.drafting,
-                          created_by_id=getattr(user, "id", None))
+    report = AnnualReport(
+        financial_year=financial_year, state=AnnualReportState.drafting, created_by_id=getattr(user, "id", None)
+    )
     db.session.add(report)
     db.session.flush()
     for n in NARRATIVE.values():
-        db.session.add(AnnualReportSection(report_id=report.id, key=n.key, heading=n.heading,
-                                           kind=SectionKind.narrative, order=n.order, guidance=n.guidance, figures={}))
+        db.session.add(
+            AnnualReportSection(
+                report_id=report.id,
+                key=n.key,
+                heading=n.heading,
+                kind=SectionKind.narrative,
+                order=n.order,
+                guidance=n.guidance,
+                figures={},
+            )
+        )
     for spec in data_sections():
-        db.session.add(AnnualReportSection(report_id=report.id, key=spec.key, heading=spec.heading,
-                                           kind=SectionKind.data, order=spec.order, figures={}))
+        db.session.add(
+            AnnualReportSection(
+                report_id=report.id,
+                key=spec.key,
+                heading=spec.heading,
+                kind=SectionKind.data,
+                order=spec.order,
+                figures={},
+            )
+        )
     db.session.flush()
     db.session.expire(report, ["sections"])
     _take_figures(report)
@@ -304,8 +354,14 @@ def _take_figures(report: AnnualReport) -> None:
     for spec in data_sections():
         s = by_key.get(spec.key)
         if s is None:  # a section registered after the report started
-            s = AnnualReportSection(report_id=report.id, key=spec.key, heading=spec.heading, kind=SectionKind.data,
-                                    order=spec.order, figures={})
+            s = AnnualReportSection(
+                report_id=report.id,
+                key=spec.key,
+                heading=spec.heading,
+                kind=SectionKind.data,
+                order=spec.order,
+                figures={},
+            )
             db.session.add(s)
         s.figures = generate(spec, report.financial_year)
         s.generated_summary = s.figures["variants"][0]["summary"]
@@ -320,8 +376,11 @@ def refresh_figures(report: AnnualReport, user: Any, *, version: int | None) -> 
     _require(user, OFFICE, "refresh the figures")
     _check_version(report, version)
     if report.state not in EDITABLE:
-        raise Conflict("The figures can be refreshed only while the report is being drafted"
-                       if report.state not in FROZEN else "The figures were frozen when the chair approved the report")
+        raise Conflict(
+            "The figures can be refreshed only while the report is being drafted"
+            if report.state not in FROZEN
+            else "The figures were frozen when the chair approved the report"
+        )
     audit.mark_action(report, "refresh_figures")
     _take_figures(report)
     return report
@@ -329,17 +388,22 @@ def refresh_figures(report: AnnualReport, user: Any, *, version: int | None) -> 
 
 # --- editing sections ----------------------------------------------------------------------
 
+
 def may_edit(report: AnnualReport, section: AnnualReportSection, user: Any) -> bool:
     if report.state not in EDITABLE or user is None:
         return False
     if user.has_role(Role.business_office):
         return True
-    return bool(section.kind == SectionKind.narrative and section.writer_person_id
-                and section.writer_person_id == getattr(user, "person_id", None))
+    return bool(
+        section.kind == SectionKind.narrative
+        and section.writer_person_id
+        and section.writer_person_id == getattr(user, "person_id", None)
+    )
 
 
-def edit_section(report: AnnualReport, section: AnnualReportSection, user: Any, *, version: int | None,
-                 text: str | None) -> AnnualReportSection:
+def edit_section(
+    report: AnnualReport, section: AnnualReportSection, user: Any, *, version: int | None, text: str | None
+) -> AnnualReportSection:
     """The narrative text, or the office's edit of a data section's generated summary
     (empty text goes back to the generated summary)."""
     if not may_edit(report, section, user):
@@ -360,8 +424,15 @@ def edit_section(report: AnnualReport, section: AnnualReportSection, user: Any, 
     return section
 
 
-def assign_writer(report: AnnualReport, section: AnnualReportSection, user: Any, *, version: int | None,
-                  person_id: int | None, due_on: date | None) -> AnnualReportSection:
+def assign_writer(
+    report: AnnualReport,
+    section: AnnualReportSection,
+    user: Any,
+    *,
+    version: int | None,
+    person_id: int | None,
+    due_on: date | None,
+) -> AnnualReportSection:
     _require(user, OFFICE, "assign a writer")
     _check_version(report, version)
     if report.state in FROZEN:
@@ -414,11 +485,19 @@ def narrative_missing(report: AnnualReport) -> list[AnnualReportSection]:
 
 # --- emails ---------------------------------------------------------------------------------
 
+
 def _role_emails(role: Role) -> list[str]:
     from safeguarding.models import User, UserRole
 
-    return sorted(set(db.session.scalars(sa.select(User.email).join(UserRole, UserRole.user_id == User.id).where(
-        UserRole.role == role, User.active.is_(True)))))
+    return sorted(
+        set(
+            db.session.scalars(
+                sa.select(User.email)
+                .join(UserRole, UserRole.user_id == User.id)
+                .where(UserRole.role == role, User.active.is_(True))
+            )
+        )
+    )
 
 
 def tell(report: AnnualReport, event: str, *, section: AnnualReportSection | None = None) -> None:
@@ -434,36 +513,56 @@ def tell(report: AnnualReport, event: str, *, section: AnnualReportSection | Non
         message = f"The business office has submitted the {name[0].lower() + name[1:]} for your approval."
     elif event == "returned":
         to, subject = _role_emails(Role.business_office), f"{name} was returned with comments"
-        message = (f"The Independent Chair returned the {name[0].lower() + name[1:]} with comments on "
-                   f"{len(sections_with_comments(report))} section(s). Redraft them and submit it again.")
+        message = (
+            f"The Independent Chair returned the {name[0].lower() + name[1:]} with comments on "
+            f"{len(sections_with_comments(report))} section(s). Redraft them and submit it again."
+        )
     elif event == "assigned" and section is not None and section.writer is not None and section.writer.email:
         to, subject = [section.writer.email], f"{name}: a section for you to write"
-        message = (f"The business office has asked you to write ‘{section.heading}’ for the "
-                   f"{name[0].lower() + name[1:]}" + (f" by {long_date(section.due_on)}" if section.due_on else "") + ".")
+        message = (
+            f"The business office has asked you to write ‘{section.heading}’ for the "
+            f"{name[0].lower() + name[1:]}" + (f" by {long_date(section.due_on)}" if section.due_on else "") + "."
+        )
     else:
         return
     if to:
-        queue_email(to, subject, "annual_report", {"message": message, "link": link}, kind=f"annual_report_{event}",
-                    dedupe_key=f"annual-report:{report.id}:{event}:{report.version}:{section.id if section else ''}")
+        queue_email(
+            to,
+            subject,
+            "annual_report",
+            {"message": message, "link": link},
+            kind=f"annual_report_{event}",
+            dedupe_key=f"annual-report:{report.id}:{event}:{report.version}:{section.id if section else ''}",
+        )
 
 
 # --- publication ------------------------------------------------------------------------------
+
 
 def statutory_recipients() -> list[tuple[str, int | None]]:
     """(role, organisation id) for the statutory distribution (Care Act 2014 Schedule 2
     para 4(2)): the chief executive and leader of each council, the chair of each
     council's Health and Wellbeing Board, the police and crime commissioner (and the chief
     constable), Local Healthwatch, and the director of nursing of the integrated care board."""
-    orgs = list(db.session.scalars(sa.select(Organisation).where(Organisation.state == PartnershipState.active)
-                                   .order_by(Organisation.name)))
+    orgs = list(
+        db.session.scalars(
+            sa.select(Organisation).where(Organisation.state == PartnershipState.active).order_by(Organisation.name)
+        )
+    )
     out: list[tuple[str, int | None]] = []
     for o in orgs:
         if o.kind == OrganisationKind.local_authority:
-            out += [(f"Chief executive, {o.name}", o.id), (f"Leader of the council, {o.name}", o.id),
-                    (f"Chair of the Health and Wellbeing Board, {o.name}", o.id)]
+            out += [
+                (f"Chief executive, {o.name}", o.id),
+                (f"Leader of the council, {o.name}", o.id),
+                (f"Chair of the Health and Wellbeing Board, {o.name}", o.id),
+            ]
     for o in orgs:
         if o.kind == OrganisationKind.police:
-            out += [(f"Police and crime commissioner for the area of {o.name}", o.id), (f"Chief constable, {o.name}", o.id)]
+            out += [
+                (f"Police and crime commissioner for the area of {o.name}", o.id),
+                (f"Chief constable, {o.name}", o.id),
+            ]
     for o in orgs:
         if o.kind == OrganisationKind.healthwatch:
             out.append((f"Local Healthwatch, {o.name}", o.id))
@@ -475,22 +574,37 @@ def statutory_recipients() -> list[tuple[str, int | None]]:
 
 def record_distribution(report: AnnualReport, sent_on: date) -> list[AnnualReportRecipient]:
     """The statutory recipients and every other active partner, with the date sent."""
-    rows = [AnnualReportRecipient(report_id=report.id, role=role, organisation_id=org_id, statutory=True,
-                                  sent_on=sent_on) for role, org_id in statutory_recipients()]
+    rows = [
+        AnnualReportRecipient(report_id=report.id, role=role, organisation_id=org_id, statutory=True, sent_on=sent_on)
+        for role, org_id in statutory_recipients()
+    ]
     statutory_orgs = {org_id for _, org_id in statutory_recipients()}
-    for o in db.session.scalars(sa.select(Organisation).where(Organisation.state == PartnershipState.active)
-                                .order_by(Organisation.name)):
+    for o in db.session.scalars(
+        sa.select(Organisation).where(Organisation.state == PartnershipState.active).order_by(Organisation.name)
+    ):
         if o.id not in statutory_orgs:
-            rows.append(AnnualReportRecipient(report_id=report.id, role=f"Partner: {o.name}", organisation_id=o.id,
-                                              statutory=False, sent_on=sent_on))
+            rows.append(
+                AnnualReportRecipient(
+                    report_id=report.id,
+                    role=f"Partner: {o.name}",
+                    organisation_id=o.id,
+                    statutory=False,
+                    sent_on=sent_on,
+                )
+            )
     db.session.add_all(rows)
     db.session.flush()
     return rows
 
 
 def recipients_of(report: AnnualReport) -> list[AnnualReportRecipient]:
-    return list(db.session.scalars(sa.select(AnnualReportRecipient).where(AnnualReportRecipient.report_id == report.id)
-                                   .order_by(AnnualReportRecipient.statutory.desc(), AnnualReportRecipient.id)))
+    return list(
+        db.session.scalars(
+            sa.select(AnnualReportRecipient)
+            .where(AnnualReportRecipient.report_id == report.id)
+            .order_by(AnnualReportRecipient.statutory.desc(), AnnualReportRecipient.id)
+        )
+    )
 
 
 def submitted_count_select(user: Any) -> sa.Select:
@@ -502,20 +616,25 @@ def sections_due_select(user: Any) -> sa.Select | None:
     """Narrative sections the user is to write, in reports being drafted (a home page count)."""
     if not getattr(user, "person_id", None):
         return None
-    return (sa.select(sa.func.count()).select_from(AnnualReportSection)
-            .join(AnnualReport, AnnualReport.id == AnnualReportSection.report_id)
-            .where(AnnualReportSection.writer_person_id == user.person_id,
-                   AnnualReportSection.kind == SectionKind.narrative, AnnualReportSection.text.is_(None),
-                   AnnualReport.state.in_(EDITABLE)))
+    return (
+        sa.select(sa.func.count())
+        .select_from(AnnualReportSection)
+        .join(AnnualReport, AnnualReport.id == AnnualReportSection.report_id)
+        .where(
+            AnnualReportSection.writer_person_id == user.person_id,
+            AnnualReportSection.kind == SectionKind.narrative,
+            AnnualReportSection.text.is_(None),
+            AnnualReport.state.in_(EDITABLE),
+        )
+    )
 
 
 def year_bounds(report: AnnualReport) -> tuple[date, date]:
     return financial_year_bounds(report.financial_year)
 
 
-
-
 # --- formatting and documents --------------------------------------------------------------------
+
 
 def format_value(value: Any, fmt: str = "number") -> str:
     """A stored figure or table cell as the report shows it."""
@@ -543,8 +662,12 @@ def chart_of(c: dict[str, Any]) -> Any:
     """A stored chart as an accessible SVG chart (`charts.bar_chart`)."""
     from safeguarding import charts
 
-    return charts.bar_chart(c["title"], c["categories"], [charts.Series(s["name"], s["values"]) for s in c["series"]],
-                            value_format=lambda v: format_value(v, c.get("format", "number")))
+    return charts.bar_chart(
+        c["title"],
+        c["categories"],
+        [charts.Series(s["name"], s["values"]) for s in c["series"]],
+        value_format=lambda v: format_value(v, c.get("format", "number")),
+    )
 
 
 def taken_on(report: AnnualReport) -> str:
@@ -570,28 +693,44 @@ def document(report: AnnualReport) -> Any:
         main = variant(s)
         if main is not None:
             if main["figures"]:
-                tables.append(documents.Table(f"{s.heading}: key figures", ["Measure", "Figure"],
-                                              [[f["label"], format_value(f["value"], f["format"])]
-                                               for f in main["figures"]]))
+                tables.append(
+                    documents.Table(
+                        f"{s.heading}: key figures",
+                        ["Measure", "Figure"],
+                        [[f["label"], format_value(f["value"], f["format"])] for f in main["figures"]],
+                    )
+                )
             labels, rows = breakdown_rows(s)
             if labels:
-                tables.append(documents.Table(f"{s.heading}: by arm and council area", ["Measure", *labels],
-                                              [[label, *[format_value(v, fmt) for v in values]]
-                                               for label, values, fmt in rows]))
+                tables.append(
+                    documents.Table(
+                        f"{s.heading}: by arm and council area",
+                        ["Measure", *labels],
+                        [[label, *[format_value(v, fmt) for v in values]] for label, values, fmt in rows],
+                    )
+                )
             for t in main["tables"]:
                 if t["rows"]:
                     formats = t["formats"] or ["text"] * len(t["head"])
-                    tables.append(documents.Table(t["caption"], t["head"],
-                                                  [[format_value(v, formats[i]) for i, v in enumerate(r)]
-                                                   for r in t["rows"]]))
+                    tables.append(
+                        documents.Table(
+                            t["caption"],
+                            t["head"],
+                            [[format_value(v, formats[i]) for i, v in enumerate(r)] for r in t["rows"]],
+                        )
+                    )
             for c in main["charts"]:
                 chart = chart_of(c)
                 figures.append(documents.Figure(alt=chart.description, svg=str(chart.svg), caption=c["title"]))
         sections.append(documents.Section(s.heading, paragraphs, tables, figures))
     subtitle = f"Figures taken on {taken_on(report)}" if report.figures_taken_at else ""
-    return documents.Report(title=f"Safeguarding Partnership annual report {financial_year_title(report.financial_year)}",
-                            subtitle=subtitle, sections=sections, date=report.published_on or report.approved_on,
-                            reference=f"AR-{report.financial_year}")
+    return documents.Report(
+        title=f"Safeguarding Partnership annual report {financial_year_title(report.financial_year)}",
+        subtitle=subtitle,
+        sections=sections,
+        date=report.published_on or report.approved_on,
+        reference=f"AR-{report.financial_year}",
+    )
 
 
 from safeguarding.services import annual_sections  # noqa: E402,F401  (registers the built-in sections)

@@ -67,17 +67,24 @@ REPORT_ALL = (*SEE_ALL, Role.viewer)
 EDITORS = (Role.business_office,)
 SUBJECT_TYPE = "escalation"
 
-CONSTITUTION = ("The partnership's constitution says: “Attendance at meetings is recorded and reported at "
-                "Partnership meetings. In the event of one member's persistent non-attendance, the Chair will "
-                "write to Chief Executive of the organisation to address the concern and reach a resolution.”")
+CONSTITUTION = (
+    "The partnership's constitution says: “Attendance at meetings is recorded and reported at "
+    "Partnership meetings. In the event of one member's persistent non-attendance, the Chair will "
+    "write to Chief Executive of the organisation to address the concern and reach a resolution.”"
+)
 
 # The best status an organisation had at a meeting (it may hold more than one seat).
-_RANK = {AttendanceStatus.absent: 1, AttendanceStatus.apologies: 2, AttendanceStatus.deputy_present: 3,
-         AttendanceStatus.present: 4}
+_RANK = {
+    AttendanceStatus.absent: 1,
+    AttendanceStatus.apologies: 2,
+    AttendanceStatus.deputy_present: 3,
+    AttendanceStatus.present: 4,
+}
 CELL_LABELS = {4: "Present", 3: "Deputy", 2: "Apologies", 1: "Absent"}
 
 
 # --- policy ---------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Policy:
@@ -106,8 +113,15 @@ POLICY_LABELS = {
     "response_days": "Days the chief executive has to respond",
     "resolve_after": "Resolved after the organisation is represented at this many meetings",
 }
-POLICY_LIMITS = {"reminder_after": (1, 20), "escalate_after": (1, 20), "min_rate_percent": (1, 100),
-                 "min_held": (1, 50), "window_months": (1, 36), "response_days": (1, 365), "resolve_after": (1, 20)}
+POLICY_LIMITS = {
+    "reminder_after": (1, 20),
+    "escalate_after": (1, 20),
+    "min_rate_percent": (1, 100),
+    "min_held": (1, 50),
+    "window_months": (1, 36),
+    "response_days": (1, 365),
+    "resolve_after": (1, 20),
+}
 
 
 def _policy(group_id: int, row: AttendancePolicy | None) -> Policy:
@@ -173,6 +187,7 @@ def update_policy(group_id: int, *, version: int | None, values: dict[str, Any])
 
 # --- the scan ---------------------------------------------------------------------------------
 
+
 @dataclass
 class Held:
     meeting_id: int
@@ -188,8 +203,12 @@ class ScanResult:
     escalated_to_board: int = 0
 
     def as_dict(self) -> dict[str, int]:
-        return {"reminders": self.reminders, "escalations": self.escalations, "resolved": self.resolved,
-                "escalated_to_board": self.escalated_to_board}
+        return {
+            "reminders": self.reminders,
+            "escalations": self.escalations,
+            "resolved": self.resolved,
+            "escalated_to_board": self.escalated_to_board,
+        }
 
 
 def months_before(d: date, months: int) -> date:
@@ -205,22 +224,26 @@ def months_before(d: date, months: int) -> date:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _held_history(as_of: date, *, group_id: int | None = None,
-                  organisation_id: int | None = None) -> dict[tuple[int, int], list[Held]]:
+def _held_history(
+    as_of: date, *, group_id: int | None = None, organisation_id: int | None = None
+) -> dict[tuple[int, int], list[Held]]:
     """(group, organisation) → its held meetings up to `as_of`, oldest first, and whether it
     was represented: one query, aggregated over the organisation's seats."""
     represented = sa.func.max(sa.case((Attendance.status.in_([s.value for s in _represented()]), 1), else_=0))
-    stmt = (sa.select(Meeting.group_id, Membership.organisation_id, Meeting.id, Meeting.meeting_date, represented)
-            .select_from(Attendance)
-            .join(Meeting, Meeting.id == Attendance.meeting_id)
-            .join(Membership, Membership.id == Attendance.membership_id)
-            .where(Meeting.is_held, Meeting.meeting_date <= as_of, Membership.organisation_id.is_not(None)))
+    stmt = (
+        sa.select(Meeting.group_id, Membership.organisation_id, Meeting.id, Meeting.meeting_date, represented)
+        .select_from(Attendance)
+        .join(Meeting, Meeting.id == Attendance.meeting_id)
+        .join(Membership, Membership.id == Attendance.membership_id)
+        .where(Meeting.is_held, Meeting.meeting_date <= as_of, Membership.organisation_id.is_not(None))
+    )
     if group_id is not None:
         stmt = stmt.where(Meeting.group_id == group_id)
     if organisation_id is not None:
         stmt = stmt.where(Membership.organisation_id == organisation_id)
-    stmt = (stmt.group_by(Meeting.group_id, Membership.organisation_id, Meeting.id, Meeting.meeting_date)
-            .order_by(Meeting.group_id, Membership.organisation_id, Meeting.meeting_date, Meeting.id))
+    stmt = stmt.group_by(Meeting.group_id, Membership.organisation_id, Meeting.id, Meeting.meeting_date).order_by(
+        Meeting.group_id, Membership.organisation_id, Meeting.meeting_date, Meeting.id
+    )
     out: dict[tuple[int, int], list[Held]] = {}
     for g, o, mid, on, rep in db.session.execute(stmt):
         out.setdefault((g, o), []).append(Held(mid, on, bool(rep)))
@@ -294,8 +317,16 @@ def scan(as_of: date) -> ScanResult:
     result = ScanResult()
     history = _held_history(as_of)
     policies = policies_by_group()
-    reminded = {tuple(r) for r in db.session.execute(sa.select(AttendanceReminder.group_id, AttendanceReminder.organisation_id,
-                                                AttendanceReminder.episode_start_meeting_id))}
+    reminded = {
+        tuple(r)
+        for r in db.session.execute(
+            sa.select(
+                AttendanceReminder.group_id,
+                AttendanceReminder.organisation_id,
+                AttendanceReminder.episode_start_meeting_id,
+            )
+        )
+    }
     escalations = db.session.scalars(sa.select(Escalation)).all()
     episodes = {(e.group_id, e.organisation_id, e.episode_start_meeting_id) for e in escalations}
     open_for = {(e.group_id, e.organisation_id) for e in escalations if e.state in OPEN_ESCALATION_STATES}
@@ -307,37 +338,68 @@ def scan(as_of: date) -> ScanResult:
             continue
         key = (group_id, org_id, f.run[0].meeting_id)
         if f.reminder and key not in reminded:
-            reminder = AttendanceReminder(group_id=group_id, organisation_id=org_id, episode_start_meeting_id=key[2],
-                                          sent_on=as_of, missed_count=len(f.run))
+            reminder = AttendanceReminder(
+                group_id=group_id,
+                organisation_id=org_id,
+                episode_start_meeting_id=key[2],
+                sent_on=as_of,
+                missed_count=len(f.run),
+            )
             if _insert_once(reminder):
                 _send_reminder(reminder, f.run, as_of)
                 result.reminders += 1
         if f.trigger and key not in episodes and (group_id, org_id) not in open_for:
-            e = Escalation(group_id=group_id, organisation_id=org_id, episode_start_meeting_id=key[2],
-                           detected_on=as_of, trigger_reason=f.trigger,
-                           missed_meetings=[{"meeting_id": h.meeting_id, "date": h.on.isoformat()} for h in f.missed],
-                           represented_percent=f.percent, held_in_window=f.held_in_window)
+            e = Escalation(
+                group_id=group_id,
+                organisation_id=org_id,
+                episode_start_meeting_id=key[2],
+                detected_on=as_of,
+                trigger_reason=f.trigger,
+                missed_meetings=[{"meeting_id": h.meeting_id, "date": h.on.isoformat()} for h in f.missed],
+                represented_percent=f.percent,
+                held_in_window=f.held_in_window,
+            )
             if _insert_once(e):
                 escalation_lifecycle.fire(e, "draft_letter", user=None, system=True, as_of=as_of)
                 result.escalations += 1
 
     for e in escalations:
         if e.state == EscalationState.sent and e.response_due_on and e.response_due_on < as_of:
-            escalation_lifecycle.fire(e, "escalate_to_board", user=None, system=True, as_of=as_of, params={
-                "escalation_reason": f"No response was received by {long_date(e.response_due_on)}."})
+            escalation_lifecycle.fire(
+                e,
+                "escalate_to_board",
+                user=None,
+                system=True,
+                as_of=as_of,
+                params={"escalation_reason": f"No response was received by {long_date(e.response_due_on)}."},
+            )
             result.escalated_to_board += 1
         elif e.state == EscalationState.response_received:
             policy = policies.get(e.group_id) or Policy(group_id=e.group_id, **DEFAULT_POLICY)
             after = [h for h in history.get((e.group_id, e.organisation_id), []) if h.on > e.sent_on]
-            following = after[:policy.resolve_after]
+            following = after[: policy.resolve_after]
             missed = next((h for h in following if not h.represented), None)
             if missed is not None:
-                escalation_lifecycle.fire(e, "escalate_to_board", user=None, system=True, as_of=as_of, params={
-                    "escalation_reason": f"Attendance did not improve: not represented on {long_date(missed.on)}."})
+                escalation_lifecycle.fire(
+                    e,
+                    "escalate_to_board",
+                    user=None,
+                    system=True,
+                    as_of=as_of,
+                    params={
+                        "escalation_reason": f"Attendance did not improve: not represented on {long_date(missed.on)}."
+                    },
+                )
                 result.escalated_to_board += 1
             elif len(following) >= policy.resolve_after:
-                escalation_lifecycle.fire(e, "resolve", user=None, system=True, as_of=as_of, comment=(
-                    f"Represented at the {policy.resolve_after} meetings after the letter."))
+                escalation_lifecycle.fire(
+                    e,
+                    "resolve",
+                    user=None,
+                    system=True,
+                    as_of=as_of,
+                    comment=(f"Represented at the {policy.resolve_after} meetings after the letter."),
+                )
                 result.resolved += 1
     return result
 
@@ -346,23 +408,38 @@ def _send_reminder(reminder: AttendanceReminder, run: list[Held], as_of: date) -
     from safeguarding.notify import queue_email, service_url
 
     group = db.session.get(Group, reminder.group_id)
-    seats = db.session.scalars(sa.select(Membership).where(
-        Membership.group_id == reminder.group_id, Membership.organisation_id == reminder.organisation_id,
-        Membership.start_date <= as_of, sa.or_(Membership.end_date.is_(None), Membership.end_date >= as_of))).all()
+    seats = db.session.scalars(
+        sa.select(Membership).where(
+            Membership.group_id == reminder.group_id,
+            Membership.organisation_id == reminder.organisation_id,
+            Membership.start_date <= as_of,
+            sa.or_(Membership.end_date.is_(None), Membership.end_date >= as_of),
+        )
+    ).all()
     to = sorted({s.person.email for s in seats if s.person.email})
     cc = sorted({s.deputy.email for s in seats if s.deputy and s.deputy.email} - set(to))
     if not to and not cc:
         return
-    queue_email(to or cc, f"Attendance at {group.short_name} meetings", "attendance_reminder",
-                {"group": group.name, "organisation": reminder.organisation.name, "count": len(run),
-                 "dates": [long_date(h.on) for h in run],
-                 "link": service_url("attendance.report", group=group.id)},
-                kind="attendance_reminder", cc=cc if to else [],
-                dedupe_key=f"attendance-reminder:{reminder.group_id}:{reminder.organisation_id}:"
-                           f"{reminder.episode_start_meeting_id}")
+    queue_email(
+        to or cc,
+        f"Attendance at {group.short_name} meetings",
+        "attendance_reminder",
+        {
+            "group": group.name,
+            "organisation": reminder.organisation.name,
+            "count": len(run),
+            "dates": [long_date(h.on) for h in run],
+            "link": service_url("attendance.report", group=group.id),
+        },
+        kind="attendance_reminder",
+        cc=cc if to else [],
+        dedupe_key=f"attendance-reminder:{reminder.group_id}:{reminder.organisation_id}:"
+        f"{reminder.episode_start_meeting_id}",
+    )
 
 
 # --- who sees what --------------------------------------------------------------------------
+
 
 def sees_all(user: Any) -> bool:
     return user.has_role(*SEE_ALL)
@@ -392,7 +469,7 @@ def get_escalation(escalation_id: int, user: Any) -> Escalation:
 
 @dataclass
 class EscalationFilters:
-    state: str | None = None       # a state, "open", "closed" or None for all
+    state: str | None = None  # a state, "open", "closed" or None for all
     group_id: int | None = None
     organisation_id: int | None = None
     page: int = 1
@@ -412,8 +489,11 @@ def list_escalations(user: Any, f: EscalationFilters) -> tuple[list[Escalation],
     if f.organisation_id:
         stmt = stmt.where(Escalation.organisation_id == f.organisation_id)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-    rows = db.session.scalars(stmt.order_by(Escalation.detected_on.desc(), Escalation.id.desc())
-                              .limit(f.per_page).offset((f.page - 1) * f.per_page)).all()
+    rows = db.session.scalars(
+        stmt.order_by(Escalation.detected_on.desc(), Escalation.id.desc())
+        .limit(f.per_page)
+        .offset((f.page - 1) * f.per_page)
+    ).all()
     return list(rows), total
 
 
@@ -421,14 +501,18 @@ def open_count() -> int:
     return db.session.scalar(count_select(OPEN_ESCALATION_STATES)) or 0
 
 
-def count_select(states, *, organisation_id: int | None = None, or_response_overdue_on: date | None = None) -> sa.Select:
+def count_select(
+    states, *, organisation_id: int | None = None, or_response_overdue_on: date | None = None
+) -> sa.Select:
     """A COUNT of escalations in `states` (for the home page: no query of its own);
     with `organisation_id`, only that organisation's; with `or_response_overdue_on`, also
     those sent whose response date has passed by then."""
     where = Escalation.state.in_(tuple(states))
     if or_response_overdue_on is not None:
-        where = sa.or_(where, sa.and_(Escalation.state == EscalationState.sent,
-                                      Escalation.response_due_on < or_response_overdue_on))
+        where = sa.or_(
+            where,
+            sa.and_(Escalation.state == EscalationState.sent, Escalation.response_due_on < or_response_overdue_on),
+        )
     stmt = sa.select(sa.func.count()).select_from(Escalation).where(where)
     if organisation_id is not None:
         stmt = stmt.where(Escalation.organisation_id == organisation_id)
@@ -437,10 +521,11 @@ def count_select(states, *, organisation_id: int | None = None, or_response_over
 
 # --- the attendance report ----------------------------------------------------------------------
 
+
 @dataclass
 class OrgRow:
     organisation: Organisation
-    cells: dict[int, str]          # meeting id → "Present" / "Deputy" / "Apologies" / "Absent"
+    cells: dict[int, str]  # meeting id → "Present" / "Deputy" / "Apologies" / "Absent"
     held: int = 0
     represented: int = 0
 
@@ -472,13 +557,21 @@ def attendance_report(user: Any, group_id: int, start: date | None = None, end: 
     if start > end:
         raise ValidationFailed(errors={"from": "The start date must be on or before the end date"})
     rank = sa.func.max(sa.case(*[(Attendance.status == s.value, r) for s, r in _RANK.items()], else_=0))
-    stmt = (sa.select(Meeting.id, Meeting.meeting_date, Membership.organisation_id, rank)
-            .select_from(Attendance).join(Meeting, Meeting.id == Attendance.meeting_id)
-            .join(Membership, Membership.id == Attendance.membership_id)
-            .where(Meeting.group_id == group_id, Meeting.is_held, Meeting.meeting_date >= start,
-                   Meeting.meeting_date <= end, Membership.organisation_id.is_not(None))
-            .group_by(Meeting.id, Meeting.meeting_date, Membership.organisation_id)
-            .order_by(Meeting.meeting_date, Meeting.id))
+    stmt = (
+        sa.select(Meeting.id, Meeting.meeting_date, Membership.organisation_id, rank)
+        .select_from(Attendance)
+        .join(Meeting, Meeting.id == Attendance.meeting_id)
+        .join(Membership, Membership.id == Attendance.membership_id)
+        .where(
+            Meeting.group_id == group_id,
+            Meeting.is_held,
+            Meeting.meeting_date >= start,
+            Meeting.meeting_date <= end,
+            Membership.organisation_id.is_not(None),
+        )
+        .group_by(Meeting.id, Meeting.meeting_date, Membership.organisation_id)
+        .order_by(Meeting.meeting_date, Meeting.id)
+    )
     if not sees_whole_report(user):
         if not (user.has_role(Role.partner_member) and user.organisation_id):
             stmt = stmt.where(sa.false())
@@ -489,8 +582,11 @@ def attendance_report(user: Any, group_id: int, start: date | None = None, end: 
     for mid, on, org_id, r in db.session.execute(stmt):
         meetings[mid] = on
         by_org.setdefault(org_id, {})[mid] = r
-    orgs = {o.id: o for o in db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(by_org)))} \
-        if by_org else {}
+    orgs = (
+        {o.id: o for o in db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(by_org)))}
+        if by_org
+        else {}
+    )
     rows = []
     for org_id, cells in by_org.items():
         row = OrgRow(orgs[org_id], {mid: CELL_LABELS.get(r, "Absent") for mid, r in cells.items()})
@@ -504,31 +600,54 @@ def attendance_report(user: Any, group_id: int, start: date | None = None, end: 
 def report_csv(report: AttendanceReport) -> str:
     out = io.StringIO()
     w = csv.writer(out)
-    w.writerow(["Organisation", *[d.isoformat() for _, d in report.meetings], "Meetings held", "Represented",
-                "Percentage represented"])
+    w.writerow(
+        [
+            "Organisation",
+            *[d.isoformat() for _, d in report.meetings],
+            "Meetings held",
+            "Represented",
+            "Percentage represented",
+        ]
+    )
     for row in report.rows:
-        w.writerow([row.organisation.name, *[row.cells.get(mid, "Not a member") for mid, _ in report.meetings],
-                    row.held, row.represented, "" if row.percent is None else row.percent])
+        w.writerow(
+            [
+                row.organisation.name,
+                *[row.cells.get(mid, "Not a member") for mid, _ in report.meetings],
+                row.held,
+                row.represented,
+                "" if row.percent is None else row.percent,
+            ]
+        )
     return out.getvalue()
 
 
 # --- the letter -------------------------------------------------------------------------------
 
+
 def default_letter_text(e: Escalation) -> str:
     org, group = e.organisation, e.group
     dates = [long_date(d) for d in e.missed_dates]
     listed = dates[0] if len(dates) == 1 else ", ".join(dates[:-1]) + " and " + dates[-1]
-    first = (f"I am writing to you as the Independent Chair of the {letterhead().name} about {org.name}'s "
-             f"attendance at meetings of the {group.name}.")
+    first = (
+        f"I am writing to you as the Independent Chair of the {letterhead().name} about {org.name}'s "
+        f"attendance at meetings of the {group.name}."
+    )
     if e.trigger_reason == EscalationTrigger.consecutive:
-        second = (f"{org.name} was not represented at the last {len(dates)} meetings, held on {listed}. Members are "
-                  "expected to attend or to send their named deputy; apologies without a deputy are recorded as "
-                  "non-attendance.")
+        second = (
+            f"{org.name} was not represented at the last {len(dates)} meetings, held on {listed}. Members are "
+            "expected to attend or to send their named deputy; apologies without a deputy are recorded as "
+            "non-attendance."
+        )
     else:
-        second = (f"In the last 12 months {org.name} was represented at {e.represented_percent}% of the "
-                  f"{e.held_in_window} meetings held. It was not represented on {listed}.")
-    third = (f"Your organisation's contribution to the partnership matters, and I would be grateful for your help in "
-             f"making sure that {org.name} is represented at future meetings.")
+        second = (
+            f"In the last 12 months {org.name} was represented at {e.represented_percent}% of the "
+            f"{e.held_in_window} meetings held. It was not represented on {listed}."
+        )
+    third = (
+        f"Your organisation's contribution to the partnership matters, and I would be grateful for your help in "
+        f"making sure that {org.name} is represented at future meetings."
+    )
     return "\n\n".join([first, second, third])
 
 
@@ -537,11 +656,20 @@ def attendance_record(e: Escalation, end: date) -> list[list[str]]:
     start = months_before(end, 12) + timedelta(days=1)
     rank = sa.func.max(sa.case(*[(Attendance.status == s.value, r) for s, r in _RANK.items()], else_=0))
     rows = db.session.execute(
-        sa.select(Meeting.meeting_date, rank).select_from(Attendance)
-        .join(Meeting, Meeting.id == Attendance.meeting_id).join(Membership, Membership.id == Attendance.membership_id)
-        .where(Meeting.group_id == e.group_id, Meeting.is_held, Meeting.meeting_date >= start,
-               Meeting.meeting_date <= end, Membership.organisation_id == e.organisation_id)
-        .group_by(Meeting.id, Meeting.meeting_date).order_by(Meeting.meeting_date, Meeting.id))
+        sa.select(Meeting.meeting_date, rank)
+        .select_from(Attendance)
+        .join(Meeting, Meeting.id == Attendance.meeting_id)
+        .join(Membership, Membership.id == Attendance.membership_id)
+        .where(
+            Meeting.group_id == e.group_id,
+            Meeting.is_held,
+            Meeting.meeting_date >= start,
+            Meeting.meeting_date <= end,
+            Membership.organisation_id == e.organisation_id,
+        )
+        .group_by(Meeting.id, Meeting.meeting_date)
+        .order_by(Meeting.meeting_date, Meeting.id)
+    )
     return [[long_date(on), CELL_LABELS.get(r, "Absent")] for on, r in rows]
 
 
@@ -555,14 +683,22 @@ def build_letter(e: Escalation, on: date | None = None) -> Letter:
     org, group = e.organisation, e.group
     due = response_due(e, on)
     paragraphs: list[Any] = [p.strip() for p in (e.letter_text or default_letter_text(e)).split("\n\n") if p.strip()]
-    paragraphs.append(Table("Meetings not attended", ["Date", "Meeting"],
-                            [[long_date(d), f"{group.name}"] for d in e.missed_dates]))
+    paragraphs.append(
+        Table("Meetings not attended", ["Date", "Meeting"], [[long_date(d), f"{group.name}"] for d in e.missed_dates])
+    )
     paragraphs.append(CONSTITUTION)
     record = attendance_record(e, on)
-    paragraphs.append(Table(f"{org.name}'s attendance at the {group.short_name} in the last 12 months",
-                            ["Meeting date", "Attendance"], record or [["No meetings held", ""]]))
-    paragraphs.append(f"Please reply to the business office by {long_date(due)}, telling me how {org.name} will make "
-                      f"sure it is represented at future meetings of the {group.name}.")
+    paragraphs.append(
+        Table(
+            f"{org.name}'s attendance at the {group.short_name} in the last 12 months",
+            ["Meeting date", "Attendance"],
+            record or [["No meetings held", ""]],
+        )
+    )
+    paragraphs.append(
+        f"Please reply to the business office by {long_date(due)}, telling me how {org.name} will make "
+        f"sure it is represented at future meetings of the {group.name}."
+    )
     return Letter(
         reference=e.reference,
         date=on,
@@ -598,24 +734,40 @@ def send_letter(e: Escalation) -> None:
     e.sent_pdf = render_pdf(letter)
     e.sent_docx = render_docx(letter)
     org = e.organisation
-    queue_email([org.chief_executive_email], f"Attendance at {e.group.short_name} meetings ({e.reference})",
-                "attendance_escalation",
-                {"recipient": org.chief_executive_name or "Chief Executive", "reference": e.reference,
-                 "organisation": org.name, "group": e.group.name, "due": long_date(e.response_due_on),
-                 "link": service_url("attendance.escalation", escalation_id=e.id)},
-                kind="attendance_escalation", dedupe_key=f"escalation-sent:{e.id}",
-                attachments=[Attachment(f"{e.reference}-letter.pdf", "application/pdf", e.sent_pdf)])
+    queue_email(
+        [org.chief_executive_email],
+        f"Attendance at {e.group.short_name} meetings ({e.reference})",
+        "attendance_escalation",
+        {
+            "recipient": org.chief_executive_name or "Chief Executive",
+            "reference": e.reference,
+            "organisation": org.name,
+            "group": e.group.name,
+            "due": long_date(e.response_due_on),
+            "link": service_url("attendance.escalation", escalation_id=e.id),
+        },
+        kind="attendance_escalation",
+        dedupe_key=f"escalation-sent:{e.id}",
+        attachments=[Attachment(f"{e.reference}-letter.pdf", "application/pdf", e.sent_pdf)],
+    )
 
 
 def put_before_board(e: Escalation, as_of: date) -> None:
     from safeguarding.services import meetings
 
-    meetings.add_to_next_board_agenda(f"Escalation {e.reference}: {e.organisation.name} attendance at the "
-                                      f"{e.group.short_name}", subject_type=SUBJECT_TYPE, subject_id=e.id, after=as_of)
+    meetings.add_to_next_board_agenda(
+        f"Escalation {e.reference}: {e.organisation.name} attendance at the {e.group.short_name}",
+        subject_type=SUBJECT_TYPE,
+        subject_id=e.id,
+        after=as_of,
+    )
 
 
 def counts_by_organisation(start: date, end: date) -> dict[int, int]:
     """Escalations detected from `start` to `end`, per organisation id (for annual reports)."""
-    rows = db.session.execute(sa.select(Escalation.organisation_id, sa.func.count()).where(
-        Escalation.detected_on >= start, Escalation.detected_on <= end).group_by(Escalation.organisation_id))
+    rows = db.session.execute(
+        sa.select(Escalation.organisation_id, sa.func.count())
+        .where(Escalation.detected_on >= start, Escalation.detected_on <= end)
+        .group_by(Escalation.organisation_id)
+    )
     return {org_id: n for org_id, n in rows}

@@ -166,23 +166,24 @@ def mark_action(obj: Any, action: str) -> None:
     obj.__dict__["_audit_action"] = action
 
 
-def record(action: str, entity_type: str, entity_id: Any,
-           changes: dict[str, Any] | None = None) -> None:
+def record(action: str, entity_type: str, entity_id: Any, changes: dict[str, Any] | None = None) -> None:
     """Record an event that is not a row change (a view, a download, a sign-in)."""
     from safeguarding.extensions import db
 
     actor = current_actor()
     db.session.execute(
         sa.insert(AuditEntry.__table__),
-        [{
-            "at": utcnow(),
-            "actor_id": actor.user_id,
-            "actor_label": actor.label,
-            "action": action,
-            "entity_type": entity_type,
-            "entity_id": str(entity_id),
-            "changes": {k: _plain(v) for k, v in (changes or {}).items()},
-        }],
+        [
+            {
+                "at": utcnow(),
+                "actor_id": actor.user_id,
+                "actor_label": actor.label,
+                "action": action,
+                "entity_type": entity_type,
+                "entity_id": str(entity_id),
+                "changes": {k: _plain(v) for k, v in (changes or {}).items()},
+            }
+        ],
     )
 
 

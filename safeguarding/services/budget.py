@@ -90,6 +90,7 @@ def _config(name: str, default: int) -> int:
 
 # --- integer money arithmetic ----------------------------------------------------------
 
+
 def split_equally(total_pence: int, parts: int) -> list[int]:
     """`total_pence` in `parts` shares that differ by at most a penny: each share is the
     total divided and rounded down; the r pence left over (r = total mod parts) go one
@@ -113,9 +114,10 @@ def with_uplift(amount_pence: int, basis_points: int) -> int:
 PERCENT_RE = re.compile(r"^\d{1,3}(\.\d{1,2})?$")
 
 
-def parse_percentage(raw: str | None, *, what: str = "the percentage", allow_zero: bool = False,
-                     maximum_bp: int = 10000) -> int:
-    """"12.5" or "12.5%" → 1250 (hundredths of a percent), without floats; ValueError with
+def parse_percentage(
+    raw: str | None, *, what: str = "the percentage", allow_zero: bool = False, maximum_bp: int = 10000
+) -> int:
+    """ "12.5" or "12.5%" → 1250 (hundredths of a percent), without floats; ValueError with
     a GOV.UK-style message otherwise."""
     text = (raw or "").strip().removesuffix("%").strip()
     cap = what[0].upper() + what[1:]
@@ -145,6 +147,7 @@ def format_percentage(bp: int | None) -> str:
 
 
 # --- who may see what ------------------------------------------------------------------
+
 
 def sees_all(user: Any) -> bool:
     return bool(user is not None and user.has_role(*SEE_ALL))
@@ -186,8 +189,9 @@ def finance_visibility(user: Any, organisation_column: Any) -> sa.ColumnElement[
 
 
 def list_budgets(user: Any) -> list[Budget]:
-    return list(db.session.scalars(sa.select(Budget).where(budget_visibility(user))
-                                   .order_by(Budget.financial_year.desc())))
+    return list(
+        db.session.scalars(sa.select(Budget).where(budget_visibility(user)).order_by(Budget.financial_year.desc()))
+    )
 
 
 def get_budget(ref: int | str, user: Any) -> Budget:
@@ -220,6 +224,7 @@ def title(budget: Budget) -> str:
 
 
 # --- editing rules by state ------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Variation:
@@ -259,16 +264,37 @@ def _editable(budget: Budget, variation: Variation | None) -> Variation | None:
     return Variation(v.reason.strip(), v.approver.strip(), v.approved_on)
 
 
-def _record_variation(budget: Budget, variation: Variation, *, subject: VariationSubject, label_text: str,
-                      before: int, after: int, user: Any, line_id: int | None = None, income_id: int | None = None,
-                      agreement_id: int | None = None) -> None:
+def _record_variation(
+    budget: Budget,
+    variation: Variation,
+    *,
+    subject: VariationSubject,
+    label_text: str,
+    before: int,
+    after: int,
+    user: Any,
+    line_id: int | None = None,
+    income_id: int | None = None,
+    agreement_id: int | None = None,
+) -> None:
     if before == after:
         return
-    db.session.add(BudgetVariation(
-        budget_id=budget.id, subject=subject, line_id=line_id, income_id=income_id, agreement_id=agreement_id,
-        label=label_text[:300], before_pence=before, after_pence=after, reason=variation.reason,
-        approver=variation.approver, approved_on=variation.approved_on,
-        recorded_by_id=getattr(user, "id", None)))
+    db.session.add(
+        BudgetVariation(
+            budget_id=budget.id,
+            subject=subject,
+            line_id=line_id,
+            income_id=income_id,
+            agreement_id=agreement_id,
+            label=label_text[:300],
+            before_pence=before,
+            after_pence=after,
+            reason=variation.reason,
+            approver=variation.approver,
+            approved_on=variation.approved_on,
+            recorded_by_id=getattr(user, "id", None),
+        )
+    )
 
 
 def _money_error(field_name: str, value: Any, what: str, *, allow_zero: bool = True) -> str | None:
@@ -287,8 +313,15 @@ def _money_error(field_name: str, value: Any, what: str, *, allow_zero: bool = T
 
 # --- years -----------------------------------------------------------------------------
 
-def start_year(*, financial_year: int, copy_from: Budget | None = None, uplift_bp: int = 0,
-               lines: Sequence[tuple[str, LineCategory, int]] = (), user: Any = None) -> Budget:
+
+def start_year(
+    *,
+    financial_year: int,
+    copy_from: Budget | None = None,
+    uplift_bp: int = 0,
+    lines: Sequence[tuple[str, LineCategory, int]] = (),
+    user: Any = None,
+) -> Budget:
     """A new year's budget in draft: blank (or with the given (name, category, pence)
     lines), or a copy of another year with every line, other income, fixed contribution
     and the equal-share target raised by `uplift_bp` (hundredths of a percent; reserves
@@ -297,7 +330,9 @@ def start_year(*, financial_year: int, copy_from: Budget | None = None, uplift_b
     if not isinstance(financial_year, int) or not 2000 <= financial_year <= 2100:
         raise ValidationFailed(errors={"financial_year": "Enter a financial year, like 2021-22"})
     if budget_for_year(financial_year) is not None:
-        raise ValidationFailed(errors={"financial_year": f"There is already a budget for {financial_year_title(financial_year)}"})
+        raise ValidationFailed(
+            errors={"financial_year": f"There is already a budget for {financial_year_title(financial_year)}"}
+        )
     if uplift_bp < 0:
         raise ValidationFailed(errors={"uplift": "The uplift must be 0 or more"})
     previous = budget_for_year(financial_year - 1)
@@ -316,13 +351,21 @@ def start_year(*, financial_year: int, copy_from: Budget | None = None, uplift_b
     names = set()
     for position, (name, category, amount) in enumerate(lines, start=1):
         name, category, amount = _line_values(name, category, amount)
-        db.session.add(BudgetLine(budget_id=budget.id, name=name, category=category, amount_pence=amount,
-                                  position=position))
+        db.session.add(
+            BudgetLine(budget_id=budget.id, name=name, category=category, amount_pence=amount, position=position)
+        )
         names.add(name)
     if copy_from is not None and not lines:
         for line in lines_of(copy_from):
-            db.session.add(BudgetLine(budget_id=budget.id, name=line.name, category=line.category,
-                                      amount_pence=with_uplift(line.amount_pence, uplift_bp), position=line.position))
+            db.session.add(
+                BudgetLine(
+                    budget_id=budget.id,
+                    name=line.name,
+                    category=line.category,
+                    amount_pence=with_uplift(line.amount_pence, uplift_bp),
+                    position=line.position,
+                )
+            )
             names.add(line.name)
         for inc in income_of(copy_from):
             amount = inc.amount_pence if inc.kind == IncomeKind.reserves else with_uplift(inc.amount_pence, uplift_bp)
@@ -330,49 +373,89 @@ def start_year(*, financial_year: int, copy_from: Budget | None = None, uplift_b
         for a in agreements_of(copy_from):
             if a.organisation.state == PartnershipState.left:
                 continue
-            db.session.add(ContributionAgreement(
-                budget_id=budget.id, organisation_id=a.organisation_id, kind=a.kind,
-                fixed_pence=with_uplift(a.fixed_pence, uplift_bp) if a.fixed_pence is not None else None,
-                percentage_bp=a.percentage_bp, contact_name=a.contact_name, contact_email=a.contact_email,
-                notes=a.notes))
+            db.session.add(
+                ContributionAgreement(
+                    budget_id=budget.id,
+                    organisation_id=a.organisation_id,
+                    kind=a.kind,
+                    fixed_pence=with_uplift(a.fixed_pence, uplift_bp) if a.fixed_pence is not None else None,
+                    percentage_bp=a.percentage_bp,
+                    contact_name=a.contact_name,
+                    contact_email=a.contact_email,
+                    notes=a.notes,
+                )
+            )
     if SAR_AUTHORS_LINE not in names:
-        db.session.add(BudgetLine(budget_id=budget.id, name=SAR_AUTHORS_LINE, category=LineCategory.case_reviews,
-                                  amount_pence=0, position=len(names) + 1))
+        db.session.add(
+            BudgetLine(
+                budget_id=budget.id,
+                name=SAR_AUTHORS_LINE,
+                category=LineCategory.case_reviews,
+                amount_pence=0,
+                position=len(names) + 1,
+            )
+        )
     db.session.flush()
     recalculate(budget)
     return budget
 
 
-def update_settings(budget: Budget, *, version: int | None, equal_share_target_pence: int | None,
-                    reserves_brought_forward_pence: int | None = None, notes: str | None = None,
-                    variation: Variation | None = None, user: Any = None) -> Budget:
+def update_settings(
+    budget: Budget,
+    *,
+    version: int | None,
+    equal_share_target_pence: int | None,
+    reserves_brought_forward_pence: int | None = None,
+    notes: str | None = None,
+    variation: Variation | None = None,
+    user: Any = None,
+) -> Budget:
     """The equal-share target, the opening reserves (first year only: later years are
     carried in by the previous year's close) and notes."""
     _check_version(budget, version)
     v = _editable(budget, variation)
     errors = {}
-    if equal_share_target_pence is not None and (err := _money_error("target", equal_share_target_pence,
-                                                                      "the amount shared equally")):
+    if equal_share_target_pence is not None and (
+        err := _money_error("target", equal_share_target_pence, "the amount shared equally")
+    ):
         errors["equal_share_target"] = err
-    if reserves_brought_forward_pence is not None and (err := _money_error(
-            "reserves", reserves_brought_forward_pence, "the reserves brought forward")):
+    if reserves_brought_forward_pence is not None and (
+        err := _money_error("reserves", reserves_brought_forward_pence, "the reserves brought forward")
+    ):
         errors["reserves_brought_forward"] = err
     if errors:
         raise ValidationFailed(errors=errors)
     if equal_share_target_pence is None and any(a.kind == AgreementKind.equal_share for a in agreements_of(budget)):
-        raise ValidationFailed(errors={"equal_share_target": "Enter the amount shared equally: some partners "
-                                                             "contribute an equal share of it"})
-    if reserves_brought_forward_pence is not None and reserves_brought_forward_pence != budget.reserves_brought_forward_pence:
+        raise ValidationFailed(
+            errors={
+                "equal_share_target": "Enter the amount shared equally: some partners contribute an equal share of it"
+            }
+        )
+    if (
+        reserves_brought_forward_pence is not None
+        and reserves_brought_forward_pence != budget.reserves_brought_forward_pence
+    ):
         if budget.reserves_carried_in or v is not None:
-            raise ValidationFailed(errors={"reserves_brought_forward": "The reserves brought forward were carried in "
-                                           "when the previous year closed: they cannot be changed here"})
+            raise ValidationFailed(
+                errors={
+                    "reserves_brought_forward": "The reserves brought forward were carried in "
+                    "when the previous year closed: they cannot be changed here"
+                }
+            )
         budget.reserves_brought_forward_pence = reserves_brought_forward_pence
     before = budget.equal_share_target_pence
     budget.equal_share_target_pence = equal_share_target_pence
     budget.notes = (notes or "").strip() or None
     if v is not None and before != equal_share_target_pence:
-        _record_variation(budget, v, subject=VariationSubject.target, label_text="Amount shared equally by the "
-                          "statutory agencies", before=before or 0, after=equal_share_target_pence or 0, user=user)
+        _record_variation(
+            budget,
+            v,
+            subject=VariationSubject.target,
+            label_text="Amount shared equally by the statutory agencies",
+            before=before or 0,
+            after=equal_share_target_pence or 0,
+            user=user,
+        )
     db.session.flush()
     recalculate(budget, variation=v, user=user)
     return budget
@@ -380,14 +463,23 @@ def update_settings(budget: Budget, *, version: int | None, equal_share_target_p
 
 # --- lines and income ------------------------------------------------------------------
 
+
 def lines_of(budget: Budget) -> list[BudgetLine]:
-    return list(db.session.scalars(sa.select(BudgetLine).where(BudgetLine.budget_id == budget.id)
-                                   .order_by(BudgetLine.position, BudgetLine.id)))
+    return list(
+        db.session.scalars(
+            sa.select(BudgetLine).where(BudgetLine.budget_id == budget.id).order_by(BudgetLine.position, BudgetLine.id)
+        )
+    )
 
 
 def income_of(budget: Budget) -> list[BudgetIncome]:
-    return list(db.session.scalars(sa.select(BudgetIncome).where(BudgetIncome.budget_id == budget.id)
-                                   .order_by(BudgetIncome.kind, BudgetIncome.id)))
+    return list(
+        db.session.scalars(
+            sa.select(BudgetIncome)
+            .where(BudgetIncome.budget_id == budget.id)
+            .order_by(BudgetIncome.kind, BudgetIncome.id)
+        )
+    )
 
 
 def get_line(budget: Budget, line_id: int) -> BudgetLine:
@@ -428,43 +520,84 @@ def _name_taken(model: type, budget: Budget, name: str, exclude_id: int | None =
     return validation.name_taken(rows, name, exclude_id)
 
 
-def add_line(budget: Budget, *, name: str, category: LineCategory | str, amount_pence: int,
-             variation: Variation | None = None, user: Any = None) -> BudgetLine:
+def add_line(
+    budget: Budget,
+    *,
+    name: str,
+    category: LineCategory | str,
+    amount_pence: int,
+    variation: Variation | None = None,
+    user: Any = None,
+) -> BudgetLine:
     """Add an expenditure line (after approval: an in-year variation from £0)."""
     v = _editable(budget, variation)
     name, cat, amount = _line_values(name, category, amount_pence)
     if _name_taken(BudgetLine, budget, name):
         raise ValidationFailed(errors={"name": f"The {title(budget)} budget already has a line called ‘{name}’"})
-    position = (db.session.scalar(sa.select(sa.func.max(BudgetLine.position)).where(
-        BudgetLine.budget_id == budget.id)) or 0) + 1
-    line = BudgetLine(budget_id=budget.id, name=name, category=cat, amount_pence=amount, position=position,
-                      original_pence=0 if v is not None else None)
+    position = (
+        db.session.scalar(sa.select(sa.func.max(BudgetLine.position)).where(BudgetLine.budget_id == budget.id)) or 0
+    ) + 1
+    line = BudgetLine(
+        budget_id=budget.id,
+        name=name,
+        category=cat,
+        amount_pence=amount,
+        position=position,
+        original_pence=0 if v is not None else None,
+    )
     db.session.add(line)
     db.session.flush()
     if v is not None:
-        _record_variation(budget, v, subject=VariationSubject.line, label_text=name, before=0, after=amount,
-                          user=user, line_id=line.id)
+        _record_variation(
+            budget,
+            v,
+            subject=VariationSubject.line,
+            label_text=name,
+            before=0,
+            after=amount,
+            user=user,
+            line_id=line.id,
+        )
     recalculate(budget, variation=v, user=user)
     return line
 
 
-def update_line(line: BudgetLine, *, version: int | None, name: str, category: LineCategory | str,
-                amount_pence: int, variation: Variation | None = None, user: Any = None) -> BudgetLine:
+def update_line(
+    line: BudgetLine,
+    *,
+    version: int | None,
+    name: str,
+    category: LineCategory | str,
+    amount_pence: int,
+    variation: Variation | None = None,
+    user: Any = None,
+) -> BudgetLine:
     """Change a line (after approval: an in-year variation with reason and approver)."""
     _check_version(line, version)
     budget = line.budget
     v = _editable(budget, variation)
     name, cat, amount = _line_values(name, category, amount_pence)
     if line.name == SAR_AUTHORS_LINE and name != SAR_AUTHORS_LINE:
-        raise ValidationFailed(errors={"name": f"‘{SAR_AUTHORS_LINE}’ cannot be renamed: case reviews record "
-                                               "reviewers' contracts against it"})
+        raise ValidationFailed(
+            errors={
+                "name": f"‘{SAR_AUTHORS_LINE}’ cannot be renamed: case reviews record reviewers' contracts against it"
+            }
+        )
     if _name_taken(BudgetLine, budget, name, exclude_id=line.id):
         raise ValidationFailed(errors={"name": f"The {title(budget)} budget already has a line called ‘{name}’"})
     before = line.amount_pence
     line.name, line.category, line.amount_pence = name, cat, amount
     if v is not None:
-        _record_variation(budget, v, subject=VariationSubject.line, label_text=name, before=before, after=amount,
-                          user=user, line_id=line.id)
+        _record_variation(
+            budget,
+            v,
+            subject=VariationSubject.line,
+            label_text=name,
+            before=before,
+            after=amount,
+            user=user,
+            line_id=line.id,
+        )
     db.session.flush()
     recalculate(budget, variation=v, user=user)
     return line
@@ -501,26 +634,50 @@ def _income_values(name: str | None, kind: Any, amount_pence: Any) -> tuple[str,
     return name, k, amount_pence
 
 
-def add_income(budget: Budget, *, name: str, kind: IncomeKind | str, amount_pence: int,
-               variation: Variation | None = None, user: Any = None) -> BudgetIncome:
+def add_income(
+    budget: Budget,
+    *,
+    name: str,
+    kind: IncomeKind | str,
+    amount_pence: int,
+    variation: Variation | None = None,
+    user: Any = None,
+) -> BudgetIncome:
     """Other income or reserves applied (partner contributions come from agreements)."""
     v = _editable(budget, variation)
     name, k, amount = _income_values(name, kind, amount_pence)
     if _name_taken(BudgetIncome, budget, name):
         raise ValidationFailed(errors={"name": f"The {title(budget)} budget already has income called ‘{name}’"})
-    row = BudgetIncome(budget_id=budget.id, name=name, kind=k, amount_pence=amount,
-                       original_pence=0 if v is not None else None)
+    row = BudgetIncome(
+        budget_id=budget.id, name=name, kind=k, amount_pence=amount, original_pence=0 if v is not None else None
+    )
     db.session.add(row)
     db.session.flush()
     if v is not None:
-        _record_variation(budget, v, subject=VariationSubject.income, label_text=name, before=0, after=amount,
-                          user=user, income_id=row.id)
+        _record_variation(
+            budget,
+            v,
+            subject=VariationSubject.income,
+            label_text=name,
+            before=0,
+            after=amount,
+            user=user,
+            income_id=row.id,
+        )
         db.session.flush()
     return row
 
 
-def update_income(row: BudgetIncome, *, version: int | None, name: str, kind: IncomeKind | str, amount_pence: int,
-                  variation: Variation | None = None, user: Any = None) -> BudgetIncome:
+def update_income(
+    row: BudgetIncome,
+    *,
+    version: int | None,
+    name: str,
+    kind: IncomeKind | str,
+    amount_pence: int,
+    variation: Variation | None = None,
+    user: Any = None,
+) -> BudgetIncome:
     _check_version(row, version)
     budget = row.budget
     v = _editable(budget, variation)
@@ -530,27 +687,46 @@ def update_income(row: BudgetIncome, *, version: int | None, name: str, kind: In
     before = row.amount_pence
     row.name, row.kind, row.amount_pence = name, k, amount
     if v is not None:
-        _record_variation(budget, v, subject=VariationSubject.income, label_text=name, before=before, after=amount,
-                          user=user, income_id=row.id)
+        _record_variation(
+            budget,
+            v,
+            subject=VariationSubject.income,
+            label_text=name,
+            before=before,
+            after=amount,
+            user=user,
+            income_id=row.id,
+        )
     db.session.flush()
     return row
 
 
 def variations_of(budget: Budget) -> list[BudgetVariation]:
-    return list(db.session.scalars(sa.select(BudgetVariation).where(BudgetVariation.budget_id == budget.id)
-                                   .order_by(BudgetVariation.recorded_at, BudgetVariation.id)))
+    return list(
+        db.session.scalars(
+            sa.select(BudgetVariation)
+            .where(BudgetVariation.budget_id == budget.id)
+            .order_by(BudgetVariation.recorded_at, BudgetVariation.id)
+        )
+    )
 
 
 # --- contribution agreements -----------------------------------------------------------
 
-AGENCY_NAMES = {OrganisationKind.local_authority: ("local authority", "local authorities"),
-                OrganisationKind.police: ("police", "police"),
-                OrganisationKind.icb: ("integrated care board", "integrated care boards")}
+AGENCY_NAMES = {
+    OrganisationKind.local_authority: ("local authority", "local authorities"),
+    OrganisationKind.police: ("police", "police"),
+    OrganisationKind.icb: ("integrated care board", "integrated care boards"),
+}
 
 
 def agreements_of(budget: Budget, *, organisation_id: int | None = None) -> list[ContributionAgreement]:
-    stmt = (sa.select(ContributionAgreement).join(ContributionAgreement.organisation)
-            .where(ContributionAgreement.budget_id == budget.id).order_by(Organisation.name))
+    stmt = (
+        sa.select(ContributionAgreement)
+        .join(ContributionAgreement.organisation)
+        .where(ContributionAgreement.budget_id == budget.id)
+        .order_by(Organisation.name)
+    )
     if organisation_id is not None:
         stmt = stmt.where(ContributionAgreement.organisation_id == organisation_id)
     return list(db.session.scalars(stmt))
@@ -558,24 +734,37 @@ def agreements_of(budget: Budget, *, organisation_id: int | None = None) -> list
 
 def get_agreement(agreement_id: int, user: Any) -> ContributionAgreement:
     a = db.session.get(ContributionAgreement, agreement_id)
-    if a is None or not may_see_finances(user, a.organisation_id) or (
-            not sees_all(user) and a.budget.state not in PARTNER_STATES):
+    if (
+        a is None
+        or not may_see_finances(user, a.organisation_id)
+        or (not sees_all(user) and a.budget.state not in PARTNER_STATES)
+    ):
         raise NotFound("Contribution agreement not found")
     return a
 
 
-def list_agreements(user: Any, *, financial_year: int | None = None, organisation_id: int | None = None,
-                    page: int = 1, per_page: int = 50) -> tuple[list[ContributionAgreement], int]:
-    stmt = (sa.select(ContributionAgreement).join(Budget, Budget.id == ContributionAgreement.budget_id)
-            .join(Organisation, Organisation.id == ContributionAgreement.organisation_id)
-            .where(finance_visibility(user, ContributionAgreement.organisation_id)))
+def list_agreements(
+    user: Any,
+    *,
+    financial_year: int | None = None,
+    organisation_id: int | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> tuple[list[ContributionAgreement], int]:
+    stmt = (
+        sa.select(ContributionAgreement)
+        .join(Budget, Budget.id == ContributionAgreement.budget_id)
+        .join(Organisation, Organisation.id == ContributionAgreement.organisation_id)
+        .where(finance_visibility(user, ContributionAgreement.organisation_id))
+    )
     if financial_year is not None:
         stmt = stmt.where(Budget.financial_year == financial_year)
     if organisation_id is not None:
         stmt = stmt.where(ContributionAgreement.organisation_id == organisation_id)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
-    rows = db.session.scalars(stmt.order_by(Budget.financial_year.desc(), Organisation.name)
-                              .limit(per_page).offset((page - 1) * per_page))
+    rows = db.session.scalars(
+        stmt.order_by(Budget.financial_year.desc(), Organisation.name).limit(per_page).offset((page - 1) * per_page)
+    )
     return list(rows), total
 
 
@@ -583,8 +772,9 @@ def is_statutory_agency(org: Organisation) -> bool:
     return org.kind in STATUTORY_KINDS and (org.statutory_adults or org.statutory_children)
 
 
-def _agreement_values(budget: Budget, org: Organisation | None, kind: Any, fixed_pence: Any, percentage_bp: Any,
-                      contact_email: str | None) -> AgreementKind:
+def _agreement_values(
+    budget: Budget, org: Organisation | None, kind: Any, fixed_pence: Any, percentage_bp: Any, contact_email: str | None
+) -> AgreementKind:
     errors: dict[str, str] = {}
     if org is None:
         errors["organisation_id"] = "Select the partner"
@@ -602,8 +792,10 @@ def _agreement_values(budget: Budget, org: Organisation | None, kind: Any, fixed
             errors["percentage"] = "The percentage must be more than 0 and no more than 100"
     if k == AgreementKind.equal_share:
         if org is not None and not is_statutory_agency(org):
-            errors["kind"] = (f"Only the statutory partners (local authorities, the police and the integrated care "
-                              f"board) share the target equally: give {org.name} a fixed amount or a percentage")
+            errors["kind"] = (
+                f"Only the statutory partners (local authorities, the police and the integrated care "
+                f"board) share the target equally: give {org.name} a fixed amount or a percentage"
+            )
         elif budget.equal_share_target_pence is None:
             errors["kind"] = "Set the amount the statutory agencies share equally first (in the budget's settings)"
     if contact_email:
@@ -618,9 +810,19 @@ def _agreement_values(budget: Budget, org: Organisation | None, kind: Any, fixed
     return k
 
 
-def add_agreement(budget: Budget, *, organisation_id: int, kind: AgreementKind | str, fixed_pence: int | None = None,
-                  percentage_bp: int | None = None, contact_name: str | None = None, contact_email: str | None = None,
-                  notes: str | None = None, variation: Variation | None = None, user: Any = None) -> ContributionAgreement:
+def add_agreement(
+    budget: Budget,
+    *,
+    organisation_id: int,
+    kind: AgreementKind | str,
+    fixed_pence: int | None = None,
+    percentage_bp: int | None = None,
+    contact_name: str | None = None,
+    contact_email: str | None = None,
+    notes: str | None = None,
+    variation: Variation | None = None,
+    user: Any = None,
+) -> ContributionAgreement:
     """What a partner contributes this year: a fixed amount, an equal share of the target
     (statutory agencies only) or a percentage of the budget's expenditure."""
     v = _editable(budget, variation)
@@ -629,31 +831,52 @@ def add_agreement(budget: Budget, *, organisation_id: int, kind: AgreementKind |
         raise ValidationFailed(errors={"organisation_id": f"{org.name} has left the partnership"})
     contact_email = (contact_email or "").strip() or None
     k = _agreement_values(budget, org, kind, fixed_pence, percentage_bp, contact_email)
-    if db.session.scalar(sa.select(ContributionAgreement.id).where(
-            ContributionAgreement.budget_id == budget.id, ContributionAgreement.organisation_id == org.id)):
+    if db.session.scalar(
+        sa.select(ContributionAgreement.id).where(
+            ContributionAgreement.budget_id == budget.id, ContributionAgreement.organisation_id == org.id
+        )
+    ):
         raise ValidationFailed(errors={"organisation_id": f"{org.name} already has an agreement for {title(budget)}"})
-    a = ContributionAgreement(budget_id=budget.id, organisation_id=org.id, kind=k,
-                              fixed_pence=fixed_pence if k == AgreementKind.fixed else None,
-                              percentage_bp=percentage_bp if k == AgreementKind.percentage else None,
-                              contact_name=(contact_name or "").strip() or None, contact_email=contact_email,
-                              notes=(notes or "").strip() or None, amount_pence=0,
-                              original_pence=0 if v is not None else None)
+    a = ContributionAgreement(
+        budget_id=budget.id,
+        organisation_id=org.id,
+        kind=k,
+        fixed_pence=fixed_pence if k == AgreementKind.fixed else None,
+        percentage_bp=percentage_bp if k == AgreementKind.percentage else None,
+        contact_name=(contact_name or "").strip() or None,
+        contact_email=contact_email,
+        notes=(notes or "").strip() or None,
+        amount_pence=0,
+        original_pence=0 if v is not None else None,
+    )
     db.session.add(a)
     db.session.flush()
     recalculate(budget, variation=v, user=user)
     return a
 
 
-def update_agreement(a: ContributionAgreement, *, version: int | None, kind: AgreementKind | str,
-                     fixed_pence: int | None = None, percentage_bp: int | None = None, contact_name: str | None = None,
-                     contact_email: str | None = None, notes: str | None = None, variation: Variation | None = None,
-                     user: Any = None) -> ContributionAgreement:
+def update_agreement(
+    a: ContributionAgreement,
+    *,
+    version: int | None,
+    kind: AgreementKind | str,
+    fixed_pence: int | None = None,
+    percentage_bp: int | None = None,
+    contact_name: str | None = None,
+    contact_email: str | None = None,
+    notes: str | None = None,
+    variation: Variation | None = None,
+    user: Any = None,
+) -> ContributionAgreement:
     _check_version(a, version)
     budget = a.budget
     contact_email = (contact_email or "").strip() or None
     k = AgreementKind(kind) if kind in AgreementKind.__members__ else kind
-    money_changes = (k != a.kind or (k == AgreementKind.fixed and fixed_pence != a.fixed_pence)
-                     or (k == AgreementKind.percentage and percentage_bp != a.percentage_bp))
+    money_changes = (
+        k != a.kind
+        or (k == AgreementKind.fixed and fixed_pence != a.fixed_pence)
+        or (k == AgreementKind.percentage and percentage_bp != a.percentage_bp)
+    )
     # Contact details and notes are not budget figures: they change in any state but closed.
     v = _editable(budget, variation) if money_changes else None
     if budget.state == BudgetState.closed:
@@ -682,8 +905,14 @@ def recalculate(budget: Budget, *, variation: Variation | None = None, user: Any
     agreements = agreements_of(budget)
     if not agreements:
         return
-    expenditure = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(BudgetLine.amount_pence), 0))
-                                    .where(BudgetLine.budget_id == budget.id)) or 0
+    expenditure = (
+        db.session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(BudgetLine.amount_pence), 0)).where(
+                BudgetLine.budget_id == budget.id
+            )
+        )
+        or 0
+    )
     expenditure = int(expenditure)
     new: dict[int, tuple[int, int, str]] = {}
     for a in agreements:
@@ -693,8 +922,12 @@ def recalculate(budget: Budget, *, variation: Variation | None = None, user: Any
             bp = a.percentage_bp or 0
             amount = percentage_of(expenditure, bp)
             exact = (expenditure * bp) % 10000 == 0
-            new[a.id] = (amount, 0, f"{format_percentage(bp)} of the budget's expenditure of {money(expenditure)}"
-                                    f"{'' if exact else ', to the nearest penny'}")
+            new[a.id] = (
+                amount,
+                0,
+                f"{format_percentage(bp)} of the budget's expenditure of {money(expenditure)}"
+                f"{'' if exact else ', to the nearest penny'}",
+            )
     sharers = [a for a in agreements if a.kind == AgreementKind.equal_share]
     if sharers:
         target = budget.equal_share_target_pence or 0
@@ -704,8 +937,10 @@ def recalculate(budget: Budget, *, variation: Variation | None = None, user: Any
         agencies = [k for k in STATUTORY_KINDS if k in by_agency]
         agency_amounts = split_equally(target, len(agencies))
         names = ", ".join(_agency_phrase(k, len(by_agency[k])) for k in agencies)
-        rule = ("pence left over from an equal division go one each to the last in order: the agencies in the "
-                "order local authorities, police, integrated care board; organisations by name")
+        rule = (
+            "pence left over from an equal division go one each to the last in order: the agencies in the "
+            "order local authorities, police, integrated care board; organisations by name"
+        )
         for kind, agency_amount in zip(agencies, agency_amounts, strict=True):
             members = sorted(by_agency[kind], key=lambda a: (a.organisation.name, a.id))
             amounts = split_equally(agency_amount, len(members))
@@ -713,12 +948,16 @@ def recalculate(budget: Budget, *, variation: Variation | None = None, user: Any
             # came from left-over pence.
             floor_share = target // (len(agencies) * len(members))
             for a, amount in zip(members, amounts, strict=True):
-                text = (f"An equal share of {money(target)} among {len(agencies)} statutory "
-                        f"{'agency' if len(agencies) == 1 else 'agencies'} ({names})")
+                text = (
+                    f"An equal share of {money(target)} among {len(agencies)} statutory "
+                    f"{'agency' if len(agencies) == 1 else 'agencies'} ({names})"
+                )
                 if len(members) > 1:
                     phrase = _agency_phrase(kind, len(members))
-                    text += (f"; the {phrase}{chr(39) if phrase.endswith('s') else chr(39) + 's'} share of "
-                             f"{money(agency_amount)} is split equally between {len(members)} organisations")
+                    text += (
+                        f"; the {phrase}{chr(39) if phrase.endswith('s') else chr(39) + 's'} share of "
+                        f"{money(agency_amount)} is split equally between {len(members)} organisations"
+                    )
                 remainder = amount - floor_share
                 if remainder:
                     text += f" (includes {remainder}p left over: {rule})"
@@ -730,19 +969,30 @@ def recalculate(budget: Budget, *, variation: Variation | None = None, user: Any
         invoiced = invoiced_by_agreement([a.id for a in changed])
         for a in changed:
             if new[a.id][0] < invoiced.get(a.id, 0):
-                raise ValidationFailed(reasons=[
-                    f"{a.organisation.name} has already been invoiced {money(invoiced[a.id])}, more than the "
-                    f"{money(new[a.id][0])} this change would leave them to pay: cancel an invoice first"])
+                raise ValidationFailed(
+                    reasons=[
+                        f"{a.organisation.name} has already been invoiced {money(invoiced[a.id])}, more than the "
+                        f"{money(new[a.id][0])} this change would leave them to pay: cancel an invoice first"
+                    ]
+                )
         for a in changed:
-            _record_variation(budget, variation, subject=VariationSubject.agreement,
-                              label_text=f"Contribution: {a.organisation.name}", before=a.amount_pence,
-                              after=new[a.id][0], user=user, agreement_id=a.id)
+            _record_variation(
+                budget,
+                variation,
+                subject=VariationSubject.agreement,
+                label_text=f"Contribution: {a.organisation.name}",
+                before=a.amount_pence,
+                after=new[a.id][0],
+                user=user,
+                agreement_id=a.id,
+            )
     for a in agreements:
         a.amount_pence, a.remainder_pence, a.calculation = new[a.id]
     db.session.flush()
 
 
 # --- totals and the summary ------------------------------------------------------------
+
 
 @dataclass
 class Totals:
@@ -801,14 +1051,16 @@ def summary(budget: Budget) -> Summary:
     return Summary(budget, lines, income, agreements, _totals(lines, income, agreements))
 
 
-def _totals(lines: Iterable[BudgetLine], income: Iterable[BudgetIncome],
-            agreements: Iterable[ContributionAgreement]) -> Totals:
+def _totals(
+    lines: Iterable[BudgetLine], income: Iterable[BudgetIncome], agreements: Iterable[ContributionAgreement]
+) -> Totals:
     income = list(income)
     return Totals(
         expenditure_pence=sum(x.amount_pence for x in lines),
         contributions_pence=sum(a.amount_pence for a in agreements),
         other_income_pence=sum(i.amount_pence for i in income if i.kind == IncomeKind.other_income),
-        reserves_applied_pence=sum(i.amount_pence for i in income if i.kind == IncomeKind.reserves))
+        reserves_applied_pence=sum(i.amount_pence for i in income if i.kind == IncomeKind.reserves),
+    )
 
 
 def totals(budget: Budget) -> Totals:
@@ -820,16 +1072,23 @@ def totals_for(budget_ids: Sequence[int]) -> dict[int, Totals]:
     out = {bid: Totals() for bid in budget_ids}
     if not budget_ids:
         return out
-    for bid, total in db.session.execute(sa.select(BudgetLine.budget_id, sa.func.sum(BudgetLine.amount_pence))
-                                         .where(BudgetLine.budget_id.in_(budget_ids)).group_by(BudgetLine.budget_id)):
+    for bid, total in db.session.execute(
+        sa.select(BudgetLine.budget_id, sa.func.sum(BudgetLine.amount_pence))
+        .where(BudgetLine.budget_id.in_(budget_ids))
+        .group_by(BudgetLine.budget_id)
+    ):
         out[bid].expenditure_pence = int(total or 0)
     for bid, total in db.session.execute(
-            sa.select(ContributionAgreement.budget_id, sa.func.sum(ContributionAgreement.amount_pence))
-            .where(ContributionAgreement.budget_id.in_(budget_ids)).group_by(ContributionAgreement.budget_id)):
+        sa.select(ContributionAgreement.budget_id, sa.func.sum(ContributionAgreement.amount_pence))
+        .where(ContributionAgreement.budget_id.in_(budget_ids))
+        .group_by(ContributionAgreement.budget_id)
+    ):
         out[bid].contributions_pence = int(total or 0)
     for bid, kind, total in db.session.execute(
-            sa.select(BudgetIncome.budget_id, BudgetIncome.kind, sa.func.sum(BudgetIncome.amount_pence))
-            .where(BudgetIncome.budget_id.in_(budget_ids)).group_by(BudgetIncome.budget_id, BudgetIncome.kind)):
+        sa.select(BudgetIncome.budget_id, BudgetIncome.kind, sa.func.sum(BudgetIncome.amount_pence))
+        .where(BudgetIncome.budget_id.in_(budget_ids))
+        .group_by(BudgetIncome.budget_id, BudgetIncome.kind)
+    ):
         if kind == IncomeKind.reserves:
             out[bid].reserves_applied_pence = int(total or 0)
         else:
@@ -839,12 +1098,15 @@ def totals_for(budget_ids: Sequence[int]) -> dict[int, Totals]:
 
 # --- invoices and payments -------------------------------------------------------------
 
+
 def invoiced_by_agreement(agreement_ids: Sequence[int]) -> dict[int, int]:
     if not agreement_ids:
         return {}
-    rows = db.session.execute(sa.select(Invoice.agreement_id, sa.func.sum(Invoice.amount_pence))
-                              .where(Invoice.agreement_id.in_(agreement_ids), Invoice.cancelled_on.is_(None))
-                              .group_by(Invoice.agreement_id))
+    rows = db.session.execute(
+        sa.select(Invoice.agreement_id, sa.func.sum(Invoice.amount_pence))
+        .where(Invoice.agreement_id.in_(agreement_ids), Invoice.cancelled_on.is_(None))
+        .group_by(Invoice.agreement_id)
+    )
     return {aid: int(total or 0) for aid, total in rows}
 
 
@@ -878,10 +1140,15 @@ def balances_by_agreement(agreements: Sequence[ContributionAgreement], on: date 
     if not agreements:
         return out
     rows = db.session.execute(
-        sa.select(Invoice.agreement_id, sa.func.sum(Invoice.amount_pence), sa.func.sum(Invoice.paid_pence),
-                  sa.func.sum(sa.case((Invoice.due_on < on, Invoice.amount_pence - Invoice.paid_pence), else_=0)))
+        sa.select(
+            Invoice.agreement_id,
+            sa.func.sum(Invoice.amount_pence),
+            sa.func.sum(Invoice.paid_pence),
+            sa.func.sum(sa.case((Invoice.due_on < on, Invoice.amount_pence - Invoice.paid_pence), else_=0)),
+        )
         .where(Invoice.agreement_id.in_(list(out)), Invoice.cancelled_on.is_(None))
-        .group_by(Invoice.agreement_id))
+        .group_by(Invoice.agreement_id)
+    )
     for aid, invoiced, paid, overdue in rows:
         b = out[aid]
         b.invoiced_pence, b.paid_pence, b.overdue_pence = int(invoiced or 0), int(paid or 0), int(overdue or 0)
@@ -908,8 +1175,11 @@ INVOICE_FILTERS = ("outstanding", "overdue", "paid", "cancelled")
 
 
 def _invoice_query(user: Any, f: InvoiceFilters, on: date) -> sa.Select:
-    stmt = (sa.select(Invoice).join(Budget, Budget.id == Invoice.budget_id)
-            .where(finance_visibility(user, Invoice.organisation_id)))
+    stmt = (
+        sa.select(Invoice)
+        .join(Budget, Budget.id == Invoice.budget_id)
+        .where(finance_visibility(user, Invoice.organisation_id))
+    )
     if f.financial_year is not None:
         stmt = stmt.where(Budget.financial_year == f.financial_year)
     if f.organisation_id is not None:
@@ -929,8 +1199,9 @@ def _invoice_query(user: Any, f: InvoiceFilters, on: date) -> sa.Select:
 def list_invoices(user: Any, f: InvoiceFilters, on: date | None = None) -> tuple[list[Invoice], int]:
     stmt = _invoice_query(user, f, on or today())
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
-    rows = db.session.scalars(stmt.order_by(Invoice.issued_on.desc(), Invoice.id.desc())
-                              .limit(f.per_page).offset((f.page - 1) * f.per_page))
+    rows = db.session.scalars(
+        stmt.order_by(Invoice.issued_on.desc(), Invoice.id.desc()).limit(f.per_page).offset((f.page - 1) * f.per_page)
+    )
     return list(rows), total
 
 
@@ -940,17 +1211,21 @@ def home_selects(user: Any, status: str, on: date | None = None) -> dict[str, sa
     on = on or today()
     stmt = _invoice_query(user, InvoiceFilters(status=status), on).subquery()
     owed = stmt.c.amount_pence - stmt.c.paid_pence
-    return {"count": sa.select(sa.func.count()).select_from(stmt),
-            "owed": sa.select(sa.func.coalesce(sa.func.sum(owed), 0)).select_from(stmt),
-            "overdue": sa.select(sa.func.coalesce(sa.func.sum(sa.case((stmt.c.due_on < on, owed), else_=0)), 0))
-            .select_from(stmt)}
+    return {
+        "count": sa.select(sa.func.count()).select_from(stmt),
+        "owed": sa.select(sa.func.coalesce(sa.func.sum(owed), 0)).select_from(stmt),
+        "overdue": sa.select(
+            sa.func.coalesce(sa.func.sum(sa.case((stmt.c.due_on < on, owed), else_=0)), 0)
+        ).select_from(stmt),
+    }
 
 
 def overdue_summary(user: Any, on: date | None = None) -> tuple[int, int]:
     """(number of overdue invoices, total overdue) that `user` may see."""
     stmt = _invoice_query(user, InvoiceFilters(status="overdue"), on or today()).subquery()
-    count, total = db.session.execute(sa.select(sa.func.count(), sa.func.coalesce(
-        sa.func.sum(stmt.c.amount_pence - stmt.c.paid_pence), 0))).one()
+    count, total = db.session.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(stmt.c.amount_pence - stmt.c.paid_pence), 0))
+    ).one()
     return int(count or 0), int(total or 0)
 
 
@@ -959,16 +1234,24 @@ def outstanding_summary(user: Any, on: date | None = None) -> tuple[int, int, in
     on = on or today()
     stmt = _invoice_query(user, InvoiceFilters(status="outstanding"), on).subquery()
     owed = stmt.c.amount_pence - stmt.c.paid_pence
-    count, total, overdue = db.session.execute(sa.select(
-        sa.func.count(), sa.func.coalesce(sa.func.sum(owed), 0),
-        sa.func.coalesce(sa.func.sum(sa.case((stmt.c.due_on < on, owed), else_=0)), 0))).one()
+    count, total, overdue = db.session.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.coalesce(sa.func.sum(owed), 0),
+            sa.func.coalesce(sa.func.sum(sa.case((stmt.c.due_on < on, owed), else_=0)), 0),
+        )
+    ).one()
     return int(count or 0), int(total or 0), int(overdue or 0)
 
 
 def overdue_invoices(on: date) -> list[Invoice]:
-    return list(db.session.scalars(sa.select(Invoice).where(
-        Invoice.cancelled_on.is_(None), Invoice.paid_pence < Invoice.amount_pence, Invoice.due_on < on)
-        .order_by(Invoice.due_on, Invoice.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Invoice)
+            .where(Invoice.cancelled_on.is_(None), Invoice.paid_pence < Invoice.amount_pence, Invoice.due_on < on)
+            .order_by(Invoice.due_on, Invoice.id)
+        )
+    )
 
 
 def _next_invoice_number(budget: Budget) -> str:
@@ -976,16 +1259,25 @@ def _next_invoice_number(budget: Budget) -> str:
     return f"SP-{label(budget)}-{(count or 0) + 1:03d}"
 
 
-def raise_invoice(agreement: ContributionAgreement, *, issued_on: date | None, due_on: date | None = None,
-                  amount_pence: int | None = None, description: str | None = None, user: Any = None,
-                  send: bool = True) -> Invoice:
+def raise_invoice(
+    agreement: ContributionAgreement,
+    *,
+    issued_on: date | None,
+    due_on: date | None = None,
+    amount_pence: int | None = None,
+    description: str | None = None,
+    user: Any = None,
+    send: bool = True,
+) -> Invoice:
     """Invoice a partner for (the rest of) their contribution. Defaults: the amount not yet
     invoiced, due 30 days after issue (INVOICE_PAYMENT_DAYS). With `send`, the invoice
     (as a PDF) is emailed to the agreement's invoice contact, in the same transaction."""
     budget = agreement.budget
     if budget.state not in (BudgetState.approved, BudgetState.closed):
-        raise Conflict(f"Invoices are raised once the Board has approved the budget: the {title(budget)} budget "
-                       f"is {budget.state.label.lower()}")
+        raise Conflict(
+            f"Invoices are raised once the Board has approved the budget: the {title(budget)} budget "
+            f"is {budget.state.label.lower()}"
+        )
     errors = {}
     if issued_on is None:
         errors["issued_on"] = "Enter the date of the invoice"
@@ -1000,21 +1292,33 @@ def raise_invoice(agreement: ContributionAgreement, *, issued_on: date | None, d
     if amount_pence is None:
         amount_pence = remaining
         if amount_pence <= 0:
-            errors["amount"] = (f"{agreement.organisation.name}'s contribution of {money(agreement.amount_pence)} "
-                                "has been invoiced in full")
+            errors["amount"] = (
+                f"{agreement.organisation.name}'s contribution of {money(agreement.amount_pence)} "
+                "has been invoiced in full"
+            )
     elif err := _money_error("amount", amount_pence, "the amount", allow_zero=False):
         errors["amount"] = err
     elif amount_pence > remaining:
-        errors["amount"] = (f"The amount must be {money(remaining)} or less: {money(invoiced)} of "
-                            f"{agreement.organisation.name}'s {money(agreement.amount_pence)} has already been invoiced")
+        errors["amount"] = (
+            f"The amount must be {money(remaining)} or less: {money(invoiced)} of "
+            f"{agreement.organisation.name}'s {money(agreement.amount_pence)} has already been invoiced"
+        )
     if errors:
         raise ValidationFailed(errors=errors)
-    invoice = Invoice(number=_next_invoice_number(budget), agreement_id=agreement.id, budget_id=budget.id,
-                      organisation_id=agreement.organisation_id, issued_on=issued_on, due_on=due_on,
-                      amount_pence=amount_pence, paid_pence=0,
-                      description=(description or "").strip()[:300] or f"Contribution to the partnership's "
-                                                                       f"budget for {title(budget)}",
-                      sent_to=agreement.invoice_email, raised_by_id=getattr(user, "id", None))
+    invoice = Invoice(
+        number=_next_invoice_number(budget),
+        agreement_id=agreement.id,
+        budget_id=budget.id,
+        organisation_id=agreement.organisation_id,
+        issued_on=issued_on,
+        due_on=due_on,
+        amount_pence=amount_pence,
+        paid_pence=0,
+        description=(description or "").strip()[:300]
+        or f"Contribution to the partnership's budget for {title(budget)}",
+        sent_to=agreement.invoice_email,
+        raised_by_id=getattr(user, "id", None),
+    )
     try:
         with db.session.begin_nested():
             db.session.add(invoice)
@@ -1040,22 +1344,30 @@ def invoice_letter(invoice: Invoice) -> Any:
     year = title(invoice.agreement.budget)
     rows = [[invoice.description or f"Contribution for {year}", money(invoice.amount_pence)]]
     return Letter(
-        reference=invoice.number, date=invoice.issued_on,
-        recipient_name=a.contact_name or "Accounts payable", recipient_title="", recipient_organisation=org.name,
+        reference=invoice.number,
+        date=invoice.issued_on,
+        recipient_name=a.contact_name or "Accounts payable",
+        recipient_title="",
+        recipient_organisation=org.name,
         address_lines=(org.chief_executive_address or "").splitlines(),
         subject=f"Invoice {invoice.number}: contribution to the partnership's budget for {year}",
         salutation="Dear colleague",
         paragraphs=[
             f"This invoice is for {org.name}'s contribution to the partnership's budget for {year}, as agreed: "
             f"{money(a.amount_pence)} ({(a.calculation or a.kind.label).rstrip('.')}).",
-            Table(f"Invoice {invoice.number}", ["Description", "Amount"],
-                  [*rows, ["Amount due", money(invoice.amount_pence)]]),
+            Table(
+                f"Invoice {invoice.number}",
+                ["Description", "Amount"],
+                [*rows, ["Amount due", money(invoice.amount_pence)]],
+            ),
             f"Please pay {money(invoice.amount_pence)} by {invoice.due_on.day} {invoice.due_on:%B %Y}, quoting "
             f"{invoice.number}.",
             "If you have any questions about this invoice, please contact the partnership's business office.",
         ],
-        closing="Yours faithfully", signatory_name=BUSINESS_OFFICE_SIGNATORY[0],
-        signatory_title=BUSINESS_OFFICE_SIGNATORY[1])
+        closing="Yours faithfully",
+        signatory_name=BUSINESS_OFFICE_SIGNATORY[0],
+        signatory_title=BUSINESS_OFFICE_SIGNATORY[1],
+    )
 
 
 def invoice_pdf(invoice: Invoice) -> bytes:
@@ -1068,9 +1380,13 @@ def _invoice_email_context(invoice: Invoice, on: date) -> dict[str, Any]:
     from safeguarding.notify import service_url
 
     return {
-        "number": invoice.number, "organisation": invoice.organisation.name, "year": title(invoice.agreement.budget),
-        "amount": money(invoice.amount_pence), "outstanding": money(invoice.outstanding_pence),
-        "due": f"{invoice.due_on.day} {invoice.due_on:%B %Y}", "days_overdue": (on - invoice.due_on).days,
+        "number": invoice.number,
+        "organisation": invoice.organisation.name,
+        "year": title(invoice.agreement.budget),
+        "amount": money(invoice.amount_pence),
+        "outstanding": money(invoice.outstanding_pence),
+        "due": f"{invoice.due_on.day} {invoice.due_on:%B %Y}",
+        "days_overdue": (on - invoice.due_on).days,
         "link": service_url("budget.account", org_id=invoice.organisation_id),
     }
 
@@ -1084,10 +1400,14 @@ def send_invoice(invoice: Invoice) -> Any:
     if not to:
         return None
     return queue_email(
-        [to], f"Invoice {invoice.number} from the Safeguarding Partnership", "budget_invoice",
-        _invoice_email_context(invoice, invoice.issued_on), kind="budget_invoice",
+        [to],
+        f"Invoice {invoice.number} from the Safeguarding Partnership",
+        "budget_invoice",
+        _invoice_email_context(invoice, invoice.issued_on),
+        kind="budget_invoice",
         dedupe_key=f"budget-invoice:{invoice.id}",
-        attachments=[Attachment(f"{invoice.number}.pdf", "application/pdf", invoice_pdf(invoice))])
+        attachments=[Attachment(f"{invoice.number}.pdf", "application/pdf", invoice_pdf(invoice))],
+    )
 
 
 def cancel_invoice(invoice: Invoice, *, version: int | None, reason: str | None, user: Any = None) -> Invoice:
@@ -1096,8 +1416,12 @@ def cancel_invoice(invoice: Invoice, *, version: int | None, reason: str | None,
     if invoice.cancelled_on is not None:
         raise Conflict(f"Invoice {invoice.number} is already cancelled")
     if invoice.paid_pence:
-        raise ValidationFailed(reasons=[f"Invoice {invoice.number} has payments of {money(invoice.paid_pence)}: "
-                                        "reverse them before cancelling it"])
+        raise ValidationFailed(
+            reasons=[
+                f"Invoice {invoice.number} has payments of {money(invoice.paid_pence)}: "
+                "reverse them before cancelling it"
+            ]
+        )
     if not (reason or "").strip():
         raise ValidationFailed(errors={"reason": "Enter the reason for cancelling the invoice"})
     invoice.cancelled_on = today()
@@ -1107,12 +1431,22 @@ def cancel_invoice(invoice: Invoice, *, version: int | None, reason: str | None,
 
 
 def payments_of(invoice: Invoice) -> list[Payment]:
-    return list(db.session.scalars(sa.select(Payment).where(Payment.invoice_id == invoice.id)
-                                   .order_by(Payment.received_on, Payment.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Payment).where(Payment.invoice_id == invoice.id).order_by(Payment.received_on, Payment.id)
+        )
+    )
 
 
-def record_payment(invoice: Invoice, *, amount_pence: int | None, received_on: date | None,
-                   reference: str | None = None, version: int | None = None, user: Any = None) -> Payment:
+def record_payment(
+    invoice: Invoice,
+    *,
+    amount_pence: int | None,
+    received_on: date | None,
+    reference: str | None = None,
+    version: int | None = None,
+    user: Any = None,
+) -> Payment:
     """Money received against an invoice, in full or in part (never more than is owed)."""
     _check_version(invoice, version)
     if invoice.cancelled_on is not None:
@@ -1124,8 +1458,10 @@ def record_payment(invoice: Invoice, *, amount_pence: int | None, received_on: d
     elif outstanding <= 0:
         errors["amount"] = f"Invoice {invoice.number} has been paid in full"
     elif amount_pence > outstanding:
-        errors["amount"] = (f"The amount received must be {money(outstanding)} or less: that is what is "
-                            f"outstanding on invoice {invoice.number}")
+        errors["amount"] = (
+            f"The amount received must be {money(outstanding)} or less: that is what is "
+            f"outstanding on invoice {invoice.number}"
+        )
     if received_on is None:
         errors["received_on"] = "Enter the date the payment was received"
     elif received_on > today():
@@ -1134,9 +1470,15 @@ def record_payment(invoice: Invoice, *, amount_pence: int | None, received_on: d
         errors["reference"] = "The reference must be 100 characters or fewer"
     if errors:
         raise ValidationFailed(errors=errors)
-    payment = Payment(invoice_id=invoice.id, organisation_id=invoice.organisation_id, budget_id=invoice.budget_id,
-                      received_on=received_on, amount_pence=amount_pence,
-                      reference=(reference or "").strip() or None, recorded_by_id=getattr(user, "id", None))
+    payment = Payment(
+        invoice_id=invoice.id,
+        organisation_id=invoice.organisation_id,
+        budget_id=invoice.budget_id,
+        received_on=received_on,
+        amount_pence=amount_pence,
+        reference=(reference or "").strip() or None,
+        recorded_by_id=getattr(user, "id", None),
+    )
     db.session.add(payment)
     invoice.paid_pence += amount_pence
     db.session.flush()
@@ -1175,8 +1517,11 @@ class PaymentFilters:
 
 
 def list_payments(user: Any, f: PaymentFilters) -> tuple[list[Payment], int]:
-    stmt = (sa.select(Payment).join(Budget, Budget.id == Payment.budget_id)
-            .where(finance_visibility(user, Payment.organisation_id)))
+    stmt = (
+        sa.select(Payment)
+        .join(Budget, Budget.id == Payment.budget_id)
+        .where(finance_visibility(user, Payment.organisation_id))
+    )
     if f.financial_year is not None:
         stmt = stmt.where(Budget.financial_year == f.financial_year)
     if f.organisation_id is not None:
@@ -1184,8 +1529,9 @@ def list_payments(user: Any, f: PaymentFilters) -> tuple[list[Payment], int]:
     if f.invoice_id is not None:
         stmt = stmt.where(Payment.invoice_id == f.invoice_id)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
-    rows = db.session.scalars(stmt.order_by(Payment.received_on.desc(), Payment.id.desc())
-                              .limit(f.per_page).offset((f.page - 1) * f.per_page))
+    rows = db.session.scalars(
+        stmt.order_by(Payment.received_on.desc(), Payment.id.desc()).limit(f.per_page).offset((f.page - 1) * f.per_page)
+    )
     return list(rows), total
 
 
@@ -1220,45 +1566,68 @@ def account(organisation_id: int, user: Any, on: date | None = None) -> Account:
     org = db.session.get(Organisation, organisation_id)
     if org is None or not may_see_finances(user, organisation_id):
         raise NotFound("Organisation not found")
-    agreements = list(db.session.scalars(
-        sa.select(ContributionAgreement).join(Budget, Budget.id == ContributionAgreement.budget_id)
-        .where(ContributionAgreement.organisation_id == org.id, finance_visibility(user, ContributionAgreement.organisation_id))
-        .order_by(Budget.financial_year.desc())))
+    agreements = list(
+        db.session.scalars(
+            sa.select(ContributionAgreement)
+            .join(Budget, Budget.id == ContributionAgreement.budget_id)
+            .where(
+                ContributionAgreement.organisation_id == org.id,
+                finance_visibility(user, ContributionAgreement.organisation_id),
+            )
+            .order_by(Budget.financial_year.desc())
+        )
+    )
     balances = balances_by_agreement(agreements, on)
     years = {a.id: AccountYear(a.budget, a, balances[a.id]) for a in agreements}
     if years:
-        for inv in db.session.scalars(sa.select(Invoice).where(Invoice.agreement_id.in_(list(years)))
-                                      .order_by(Invoice.issued_on, Invoice.id)):
+        for inv in db.session.scalars(
+            sa.select(Invoice).where(Invoice.agreement_id.in_(list(years))).order_by(Invoice.issued_on, Invoice.id)
+        ):
             years[inv.agreement_id].invoices.append(inv)
-        for p in db.session.scalars(sa.select(Payment).join(Invoice, Invoice.id == Payment.invoice_id)
-                                    .where(Invoice.agreement_id.in_(list(years)))
-                                    .order_by(Payment.received_on, Payment.id)):
+        for p in db.session.scalars(
+            sa.select(Payment)
+            .join(Invoice, Invoice.id == Payment.invoice_id)
+            .where(Invoice.agreement_id.in_(list(years)))
+            .order_by(Payment.received_on, Payment.id)
+        ):
             years[p.invoice.agreement_id].payments.append(p)
     return Account(org, list(years.values()))
 
 
 # --- spend: commitments and actuals ----------------------------------------------------
 
+
 def _spend_budget(financial_year: int, line_name: str | None) -> tuple[Budget, BudgetLine]:
     budget = budget_for_year(financial_year) if isinstance(financial_year, int) else None
     if budget is None:
         year = financial_year_title(financial_year) if isinstance(financial_year, int) else repr(financial_year)
-        raise ValidationFailed(f"There is no budget for {year}",
-                               errors={"financial_year": f"There is no budget for {year}"})
+        raise ValidationFailed(
+            f"There is no budget for {year}", errors={"financial_year": f"There is no budget for {year}"}
+        )
     if budget.state == BudgetState.closed:
-        raise ValidationFailed(f"The {title(budget)} budget is closed",
-                               errors={"financial_year": f"The {title(budget)} budget is closed: spend cannot be "
-                                                         "recorded against it"})
-    line = db.session.scalar(sa.select(BudgetLine).where(BudgetLine.budget_id == budget.id,
-                                                          BudgetLine.name == (line_name or "").strip()))
+        raise ValidationFailed(
+            f"The {title(budget)} budget is closed",
+            errors={"financial_year": f"The {title(budget)} budget is closed: spend cannot be recorded against it"},
+        )
+    line = db.session.scalar(
+        sa.select(BudgetLine).where(BudgetLine.budget_id == budget.id, BudgetLine.name == (line_name or "").strip())
+    )
     if line is None:
-        raise ValidationFailed(f"The {title(budget)} budget has no line called ‘{line_name}’",
-                               errors={"line_name": f"The {title(budget)} budget has no line called ‘{line_name}’"})
+        raise ValidationFailed(
+            f"The {title(budget)} budget has no line called ‘{line_name}’",
+            errors={"line_name": f"The {title(budget)} budget has no line called ‘{line_name}’"},
+        )
     return budget, line
 
 
-def _spend_values(amount_pence: Any, supplier: str | None, reference: str | None, dated_on: date | None,
-                  date_field: str, date_what: str) -> None:
+def _spend_values(
+    amount_pence: Any,
+    supplier: str | None,
+    reference: str | None,
+    dated_on: date | None,
+    date_field: str,
+    date_what: str,
+) -> None:
     errors = {}
     if err := _money_error("amount", amount_pence, "the amount", allow_zero=False):
         errors["amount"] = err
@@ -1278,9 +1647,19 @@ def _spend_values(amount_pence: Any, supplier: str | None, reference: str | None
         raise ValidationFailed(errors=errors)
 
 
-def record_commitment(*, financial_year: int, line_name: str, amount_pence: int, supplier: str, reference: str,
-                      committed_on: date, description: str, source_type: str | None = None,
-                      source_id: int | None = None, recorded_by_id: int | None = None) -> Commitment:
+def record_commitment(
+    *,
+    financial_year: int,
+    line_name: str,
+    amount_pence: int,
+    supplier: str,
+    reference: str,
+    committed_on: date,
+    description: str,
+    source_type: str | None = None,
+    source_id: int | None = None,
+    recorded_by_id: int | None = None,
+) -> Commitment:
     """Commit money against a budget line: a contract or order whose cost will be paid
     later (the case-reviews feature records a reviewer's contract value against
     "Safeguarding Adult Reviews – Independent Authors" with source_type="review").
@@ -1291,18 +1670,37 @@ def record_commitment(*, financial_year: int, line_name: str, amount_pence: int,
     actually paid with `record_spend_against_commitment` (or `record_spend`)."""
     budget, line = _spend_budget(financial_year, line_name)
     _spend_values(amount_pence, supplier, reference, committed_on, "committed_on", "the date of the commitment")
-    c = Commitment(budget_id=budget.id, line_id=line.id, amount_pence=amount_pence, supplier=supplier.strip(),
-                   reference=reference.strip(), dated_on=committed_on, description=(description or "").strip() or None,
-                   source_type=source_type, source_id=source_id, recorded_by_id=recorded_by_id)
+    c = Commitment(
+        budget_id=budget.id,
+        line_id=line.id,
+        amount_pence=amount_pence,
+        supplier=supplier.strip(),
+        reference=reference.strip(),
+        dated_on=committed_on,
+        description=(description or "").strip() or None,
+        source_type=source_type,
+        source_id=source_id,
+        recorded_by_id=recorded_by_id,
+    )
     db.session.add(c)
     db.session.flush()
     return c
 
 
-def record_spend(*, financial_year: int, line_name: str, amount_pence: int, supplier: str, reference: str,
-                 spent_on: date, description: str | None = None, commitment_id: int | None = None,
-                 source_type: str | None = None, source_id: int | None = None,
-                 recorded_by_id: int | None = None) -> ActualSpend:
+def record_spend(
+    *,
+    financial_year: int,
+    line_name: str,
+    amount_pence: int,
+    supplier: str,
+    reference: str,
+    spent_on: date,
+    description: str | None = None,
+    commitment_id: int | None = None,
+    source_type: str | None = None,
+    source_id: int | None = None,
+    recorded_by_id: int | None = None,
+) -> ActualSpend:
     """Record money actually spent against a line (optionally paying off a commitment of
     the same line and year). Raises `ValidationFailed` as `record_commitment` does."""
     budget, line = _spend_budget(financial_year, line_name)
@@ -1310,36 +1708,68 @@ def record_spend(*, financial_year: int, line_name: str, amount_pence: int, supp
     if commitment_id is not None:
         c = db.session.get(Commitment, commitment_id)
         if c is None or c.budget_id != budget.id or c.line_id != line.id:
-            raise ValidationFailed(errors={"commitment_id": f"Select a commitment against ‘{line.name}’ in "
-                                                            f"{title(budget)}"})
+            raise ValidationFailed(
+                errors={"commitment_id": f"Select a commitment against ‘{line.name}’ in {title(budget)}"}
+            )
         if c.released:
-            raise ValidationFailed(errors={"commitment_id": f"Commitment {c.reference} was released: nothing more "
-                                                            "is spent against it"})
-    s = ActualSpend(budget_id=budget.id, line_id=line.id, amount_pence=amount_pence, supplier=supplier.strip(),
-                    reference=reference.strip(), dated_on=spent_on, description=(description or "").strip() or None,
-                    commitment_id=commitment_id, source_type=source_type, source_id=source_id,
-                    recorded_by_id=recorded_by_id)
+            raise ValidationFailed(
+                errors={"commitment_id": f"Commitment {c.reference} was released: nothing more is spent against it"}
+            )
+    s = ActualSpend(
+        budget_id=budget.id,
+        line_id=line.id,
+        amount_pence=amount_pence,
+        supplier=supplier.strip(),
+        reference=reference.strip(),
+        dated_on=spent_on,
+        description=(description or "").strip() or None,
+        commitment_id=commitment_id,
+        source_type=source_type,
+        source_id=source_id,
+        recorded_by_id=recorded_by_id,
+    )
     db.session.add(s)
     db.session.flush()
     return s
 
 
-def record_spend_against_commitment(commitment_id: int, *, amount_pence: int, spent_on: date, reference: str,
-                                    description: str | None = None, recorded_by_id: int | None = None) -> ActualSpend:
+def record_spend_against_commitment(
+    commitment_id: int,
+    *,
+    amount_pence: int,
+    spent_on: date,
+    reference: str,
+    description: str | None = None,
+    recorded_by_id: int | None = None,
+) -> ActualSpend:
     """Pay (part of) a commitment: the actual goes against the commitment's own line, year,
     supplier and source. Raises `ValidationFailed` (or `NotFound` for an unknown id)."""
     c = db.session.get(Commitment, commitment_id)
     if c is None:
         raise NotFound("Commitment not found")
-    return record_spend(financial_year=c.line.budget.financial_year, line_name=c.line.name, amount_pence=amount_pence,
-                        supplier=c.supplier, reference=reference, spent_on=spent_on, description=description,
-                        commitment_id=c.id, source_type=c.source_type, source_id=c.source_id,
-                        recorded_by_id=recorded_by_id)
+    return record_spend(
+        financial_year=c.line.budget.financial_year,
+        line_name=c.line.name,
+        amount_pence=amount_pence,
+        supplier=c.supplier,
+        reference=reference,
+        spent_on=spent_on,
+        description=description,
+        commitment_id=c.id,
+        source_type=c.source_type,
+        source_id=c.source_id,
+        recorded_by_id=recorded_by_id,
+    )
 
 
 def commitments_for_source(source_type: str, source_id: int) -> list[Commitment]:
-    return list(db.session.scalars(sa.select(Commitment).where(
-        Commitment.source_type == source_type, Commitment.source_id == source_id).order_by(Commitment.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Commitment)
+            .where(Commitment.source_type == source_type, Commitment.source_id == source_id)
+            .order_by(Commitment.id)
+        )
+    )
 
 
 def get_spend(entry_id: int, user: Any) -> SpendEntry:
@@ -1393,8 +1823,11 @@ def list_spend(user: Any, f: SpendFilters) -> tuple[list[SpendEntry], int]:
     if f.source_id is not None:
         stmt = stmt.where(SpendEntry.source_id == f.source_id)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
-    rows = db.session.scalars(stmt.order_by(SpendEntry.dated_on.desc(), SpendEntry.id.desc())
-                              .limit(f.per_page).offset((f.page - 1) * f.per_page))
+    rows = db.session.scalars(
+        stmt.order_by(SpendEntry.dated_on.desc(), SpendEntry.id.desc())
+        .limit(f.per_page)
+        .offset((f.page - 1) * f.per_page)
+    )
     return list(rows), total
 
 
@@ -1402,22 +1835,36 @@ def commitment_remaining(commitment_ids: Sequence[int]) -> dict[int, int]:
     """What is still to be spent on each commitment (never below 0)."""
     if not commitment_ids:
         return {}
-    rows = db.session.execute(sa.select(SpendEntry.commitment_id, sa.func.sum(SpendEntry.amount_pence))
-                              .where(SpendEntry.commitment_id.in_(commitment_ids), SpendEntry.kind == SpendKind.actual,
-                                     SpendEntry.ended_on.is_(None)).group_by(SpendEntry.commitment_id))
+    rows = db.session.execute(
+        sa.select(SpendEntry.commitment_id, sa.func.sum(SpendEntry.amount_pence))
+        .where(
+            SpendEntry.commitment_id.in_(commitment_ids),
+            SpendEntry.kind == SpendKind.actual,
+            SpendEntry.ended_on.is_(None),
+        )
+        .group_by(SpendEntry.commitment_id)
+    )
     spent = {cid: int(total or 0) for cid, total in rows}
-    amounts = dict(db.session.execute(sa.select(SpendEntry.id, SpendEntry.amount_pence)
-                                      .where(SpendEntry.id.in_(commitment_ids))).all())
+    amounts = dict(
+        db.session.execute(
+            sa.select(SpendEntry.id, SpendEntry.amount_pence).where(SpendEntry.id.in_(commitment_ids))
+        ).all()
+    )
     return {cid: max(0, amounts[cid] - spent.get(cid, 0)) for cid in amounts}
 
 
 def open_commitments(budget: Budget) -> list[Commitment]:
-    return list(db.session.scalars(sa.select(Commitment).where(Commitment.budget_id == budget.id,
-                                                               Commitment.ended_on.is_(None))
-                                   .order_by(Commitment.dated_on, Commitment.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Commitment)
+            .where(Commitment.budget_id == budget.id, Commitment.ended_on.is_(None))
+            .order_by(Commitment.dated_on, Commitment.id)
+        )
+    )
 
 
 # --- monitoring ------------------------------------------------------------------------
+
 
 @dataclass
 class MonitoringRow:
@@ -1478,19 +1925,29 @@ def spend_by_line(budget_id: int) -> tuple[dict[int, int], dict[int, int]]:
     never below zero."""
     t = SpendEntry.__table__
     paid = t.alias("paid")
-    spent = (sa.select(paid.c.commitment_id, sa.func.sum(paid.c.amount_pence).label("spent"))
-             .where(paid.c.budget_id == budget_id, paid.c.kind == SpendKind.actual.value, paid.c.ended_on.is_(None),
-                    paid.c.commitment_id.is_not(None))
-             .group_by(paid.c.commitment_id).subquery())
+    spent = (
+        sa.select(paid.c.commitment_id, sa.func.sum(paid.c.amount_pence).label("spent"))
+        .where(
+            paid.c.budget_id == budget_id,
+            paid.c.kind == SpendKind.actual.value,
+            paid.c.ended_on.is_(None),
+            paid.c.commitment_id.is_not(None),
+        )
+        .group_by(paid.c.commitment_id)
+        .subquery()
+    )
     remaining = t.c.amount_pence - sa.func.coalesce(spent.c.spent, 0)
     is_actual = t.c.kind == SpendKind.actual.value
     rows = db.session.execute(
-        sa.select(t.c.line_id,
-                  sa.func.sum(sa.case((is_actual, t.c.amount_pence), else_=0)),
-                  sa.func.sum(sa.case((sa.and_(~is_actual, remaining > 0), remaining), else_=0)))
+        sa.select(
+            t.c.line_id,
+            sa.func.sum(sa.case((is_actual, t.c.amount_pence), else_=0)),
+            sa.func.sum(sa.case((sa.and_(~is_actual, remaining > 0), remaining), else_=0)),
+        )
         .select_from(t.outerjoin(spent, spent.c.commitment_id == t.c.id))
         .where(t.c.budget_id == budget_id, t.c.ended_on.is_(None))
-        .group_by(t.c.line_id))
+        .group_by(t.c.line_id)
+    )
     actual, committed = {}, {}
     for line_id, a, c in rows:
         actual[line_id], committed[line_id] = int(a or 0), int(c or 0)
@@ -1506,12 +1963,14 @@ def monitoring(budget: Budget) -> Monitoring:
     for line in lines:
         a, c = actual.get(line.id, 0), committed.get(line.id, 0)
         forecast = line.forecast_pence if line.forecast_pence is not None else a + c
-        rows.append(MonitoringRow(line, line.amount_pence, line.original_pence, c, a, forecast,
-                                  line.forecast_pence is not None))
+        rows.append(
+            MonitoringRow(line, line.amount_pence, line.original_pence, c, a, forecast, line.forecast_pence is not None)
+        )
     return Monitoring(budget, rows)
 
 
 # --- year end --------------------------------------------------------------------------
+
 
 @dataclass
 class YearEnd:
@@ -1544,7 +2003,8 @@ def year_end_position(budget: Budget, known: Summary | None = None) -> YearEnd:
         income_pence=t.contributions_pence + t.other_income_pence,
         spend_pence=sum(actual.values()),
         outstanding_contributions_pence=sum(b.unpaid_pence for b in balances.values()),
-        open_commitments_pence=sum(committed.values()))
+        open_commitments_pence=sum(committed.values()),
+    )
 
 
 def close_guard(budget: Budget, on: date) -> str | None:
@@ -1590,11 +2050,15 @@ def record_approval(budget: Budget, *, board_meeting_on: date, minute_reference:
 
 # --- the daily chase -------------------------------------------------------------------
 
+
 def invoices_to_chase(as_of: date) -> list[Invoice]:
     """Overdue invoices not chased in the last INVOICE_CHASE_INTERVAL_DAYS days (default 14)."""
     interval = _config("INVOICE_CHASE_INTERVAL_DAYS", DEFAULT_CHASE_INTERVAL_DAYS)
-    return [inv for inv in overdue_invoices(as_of)
-            if inv.last_chased_on is None or (as_of - inv.last_chased_on).days >= interval]
+    return [
+        inv
+        for inv in overdue_invoices(as_of)
+        if inv.last_chased_on is None or (as_of - inv.last_chased_on).days >= interval
+    ]
 
 
 def mark_chased(invoice: Invoice, as_of: date) -> None:
@@ -1623,10 +2087,14 @@ def chase_overdue(as_of: date) -> ChaseResult:
             result.no_address.append(invoice)
             continue
         queue_email(
-            [to], f"Reminder: invoice {invoice.number} is overdue", "budget_invoice_overdue",
-            _invoice_email_context(invoice, as_of), kind="budget_invoice_overdue",
+            [to],
+            f"Reminder: invoice {invoice.number} is overdue",
+            "budget_invoice_overdue",
+            _invoice_email_context(invoice, as_of),
+            kind="budget_invoice_overdue",
             dedupe_key=f"budget-invoice-overdue:{invoice.id}:{as_of.isoformat()}",
-            attachments=[Attachment(f"{invoice.number}.pdf", "application/pdf", invoice_pdf(invoice))])
+            attachments=[Attachment(f"{invoice.number}.pdf", "application/pdf", invoice_pdf(invoice))],
+        )
         mark_chased(invoice, as_of)
         result.chased.append(invoice)
     return result

@@ -69,14 +69,20 @@ def list_complaints(user: Any, filters: ComplaintFilters) -> tuple[list[Complain
     if filters.kind:
         stmt = stmt.where(Complaint.kind == ComplaintKind(filters.kind))
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
-    rows = db.session.scalars(stmt.order_by(Complaint.received_on.desc(), Complaint.id.desc())
-                              .limit(filters.per_page).offset((filters.page - 1) * filters.per_page))
+    rows = db.session.scalars(
+        stmt.order_by(Complaint.received_on.desc(), Complaint.id.desc())
+        .limit(filters.per_page)
+        .offset((filters.page - 1) * filters.per_page)
+    )
     return list(rows), total
 
 
 def open_count_select(user: Any) -> sa.Select:
-    return sa.select(sa.func.count()).select_from(Complaint).where(
-        visibility(user), Complaint.state.in_(OPEN_COMPLAINT_STATES))
+    return (
+        sa.select(sa.func.count())
+        .select_from(Complaint)
+        .where(visibility(user), Complaint.state.in_(OPEN_COMPLAINT_STATES))
+    )
 
 
 def open_count(user: Any) -> int:
@@ -84,12 +90,25 @@ def open_count(user: Any) -> int:
 
 
 def chair_user() -> User | None:
-    return db.session.scalar(sa.select(User).join(UserRole, UserRole.user_id == User.id).where(
-        UserRole.role == Role.independent_chair, User.active.is_(True)).order_by(User.id).limit(1))
+    return db.session.scalar(
+        sa.select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.independent_chair, User.active.is_(True))
+        .order_by(User.id)
+        .limit(1)
+    )
 
 
-def log_complaint(user: Any, *, kind: ComplaintKind | str | None, received_on: date | None, complainant_name: str,
-                  complainant_contact: str, summary: str, organisation_id: int | None = None) -> Complaint:
+def log_complaint(
+    user: Any,
+    *,
+    kind: ComplaintKind | str | None,
+    received_on: date | None,
+    complainant_name: str,
+    complainant_contact: str,
+    summary: str,
+    organisation_id: int | None = None,
+) -> Complaint:
     """Log a complaint. One about the partnership is assigned to the Chair; one about a
     member organisation's service names that organisation (and is then referred)."""
     if not user.has_role(*HANDLERS):
@@ -128,10 +147,17 @@ def log_complaint(user: Any, *, kind: ComplaintKind | str | None, received_on: d
     if errors:
         raise ValidationFailed(errors=errors)
     assigned = chair_user() if kind == ComplaintKind.partnership else None
-    complaint = Complaint(kind=kind, received_on=received_on, complainant_name=name, complainant_contact=contact,
-                          summary=summary, organisation_id=org.id if org else None,
-                          assigned_to_id=assigned.id if assigned else None, logged_by_id=user.id,
-                          state=ComplaintState.received)
+    complaint = Complaint(
+        kind=kind,
+        received_on=received_on,
+        complainant_name=name,
+        complainant_contact=contact,
+        summary=summary,
+        organisation_id=org.id if org else None,
+        assigned_to_id=assigned.id if assigned else None,
+        logged_by_id=user.id,
+        state=ComplaintState.received,
+    )
     insert_with_reference(complaint, received_on.year)
     return complaint
 

@@ -23,9 +23,11 @@ from safeguarding.notify import Attachment, queue_email, service_url
 from safeguarding.services import disputes as svc
 from safeguarding.services.errors import NotFound
 
-CONSTITUTION = ("The partnership's constitution says: “If there is a dispute between Partnership members, the "
-                "Independent Chair will convene a joint meeting with the parties. This should take place within 28 "
-                "days of the determining that the dispute exists.”")
+CONSTITUTION = (
+    "The partnership's constitution says: “If there is a dispute between Partnership members, the "
+    "Independent Chair will convene a joint meeting with the parties. This should take place within 28 "
+    "days of the determining that the dispute exists.”"
+)
 
 
 def _party_names(dispute: Dispute) -> str:
@@ -36,16 +38,22 @@ def _party_names(dispute: Dispute) -> str:
 def escalation_letter(dispute: Dispute, org: Organisation) -> Letter:
     """The letter to `org`'s chief executive, as it was (or will be) sent."""
     on = dispute.escalated_on
-    met = (f"The joint meeting was held on {long_date(dispute.held_on)}"
-           + (", within the 28 days." if dispute.deadline and dispute.held_on <= dispute.deadline
-              else f", after the deadline of {long_date(dispute.deadline)}."))
-    timeline = Table("The dispute's timeline", ["Step", "Date"], [
-        ["Raised", long_date(dispute.raised_on)],
-        ["Determined to exist", long_date(dispute.determined_on)],
-        ["Joint meeting due by", long_date(dispute.deadline)],
-        ["Joint meeting held", long_date(dispute.held_on)],
-        ["Escalated", long_date(on)],
-    ])
+    met = f"The joint meeting was held on {long_date(dispute.held_on)}" + (
+        ", within the 28 days."
+        if dispute.deadline and dispute.held_on <= dispute.deadline
+        else f", after the deadline of {long_date(dispute.deadline)}."
+    )
+    timeline = Table(
+        "The dispute's timeline",
+        ["Step", "Date"],
+        [
+            ["Raised", long_date(dispute.raised_on)],
+            ["Determined to exist", long_date(dispute.determined_on)],
+            ["Joint meeting due by", long_date(dispute.deadline)],
+            ["Joint meeting held", long_date(dispute.held_on)],
+            ["Escalated", long_date(on)],
+        ],
+    )
     return Letter(
         reference=dispute.reference,
         date=on,
@@ -80,13 +88,22 @@ def send_escalation_letters(dispute: Dispute) -> int:
     sent = 0
     for org in svc.statutory_partners():
         letter = escalation_letter(dispute, org)
-        queue_email([org.chief_executive_email], f"Dispute {dispute.reference} escalated to the statutory partners",
-                    "dispute_escalation",
-                    {"recipient": org.chief_executive_name or "Chief Executive", "reference": dispute.reference,
-                     "parties": _party_names(dispute), "link": service_url("disputes.dispute", dispute_id=dispute.id)},
-                    kind="dispute_escalation", dedupe_key=_escalation_key(dispute, org.id),
-                    attachments=[Attachment(f"{dispute.reference}-escalation-letter.pdf", "application/pdf",
-                                            render_pdf(letter))])
+        queue_email(
+            [org.chief_executive_email],
+            f"Dispute {dispute.reference} escalated to the statutory partners",
+            "dispute_escalation",
+            {
+                "recipient": org.chief_executive_name or "Chief Executive",
+                "reference": dispute.reference,
+                "parties": _party_names(dispute),
+                "link": service_url("disputes.dispute", dispute_id=dispute.id),
+            },
+            kind="dispute_escalation",
+            dedupe_key=_escalation_key(dispute, org.id),
+            attachments=[
+                Attachment(f"{dispute.reference}-escalation-letter.pdf", "application/pdf", render_pdf(letter))
+            ],
+        )
         sent += 1
     return sent
 
@@ -99,8 +116,13 @@ class SentLetter:
 
 def letters_sent(dispute: Dispute) -> list[SentLetter]:
     """The escalation letters as the outbox holds them: one per chief executive written to."""
-    messages = list(db.session.scalars(sa.select(OutboxMessage).where(
-        OutboxMessage.dedupe_key.like(_escalation_key(dispute, "%"))).order_by(OutboxMessage.id)))
+    messages = list(
+        db.session.scalars(
+            sa.select(OutboxMessage)
+            .where(OutboxMessage.dedupe_key.like(_escalation_key(dispute, "%")))
+            .order_by(OutboxMessage.id)
+        )
+    )
     ids = {int(m.dedupe_key.rsplit(":", 1)[1]): m for m in messages}
     orgs = db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.name))
     return [SentLetter(o, ids[o.id]) for o in orgs] if ids else []
@@ -109,9 +131,13 @@ def letters_sent(dispute: Dispute) -> list[SentLetter]:
 def sent_letter_pdf(dispute: Dispute, organisation_id: int) -> bytes:
     """The PDF exactly as it was emailed to the organisation's chief executive."""
     data = db.session.scalar(
-        sa.select(OutboxAttachment.data).join(OutboxMessage, OutboxMessage.id == OutboxAttachment.outbox_message_id)
-        .where(OutboxMessage.dedupe_key == _escalation_key(dispute, organisation_id),
-               OutboxAttachment.content_type == "application/pdf"))
+        sa.select(OutboxAttachment.data)
+        .join(OutboxMessage, OutboxMessage.id == OutboxAttachment.outbox_message_id)
+        .where(
+            OutboxMessage.dedupe_key == _escalation_key(dispute, organisation_id),
+            OutboxAttachment.content_type == "application/pdf",
+        )
+    )
     if data is None:
         raise NotFound("Letter not found")
     return data
@@ -124,22 +150,40 @@ def send_deadline_alert(dispute: Dispute, as_of: date) -> bool:
     if not recipients:
         return False
     left = days_left(dispute.deadline, as_of)
-    queue_email(recipients, f"Dispute {dispute.reference}: joint meeting not yet convened, {left}",
-                "dispute_deadline_alert",
-                {"reference": dispute.reference, "deadline": long_date(dispute.deadline),
-                 "determined_on": long_date(dispute.determined_on), "days_left": left,
-                 "parties": _party_names(dispute), "link": service_url("disputes.dispute", dispute_id=dispute.id)},
-                kind="dispute_deadline_alert", dedupe_key=f"dispute-deadline-alert:{dispute.id}")
+    queue_email(
+        recipients,
+        f"Dispute {dispute.reference}: joint meeting not yet convened, {left}",
+        "dispute_deadline_alert",
+        {
+            "reference": dispute.reference,
+            "deadline": long_date(dispute.deadline),
+            "determined_on": long_date(dispute.determined_on),
+            "days_left": left,
+            "parties": _party_names(dispute),
+            "link": service_url("disputes.dispute", dispute_id=dispute.id),
+        },
+        kind="dispute_deadline_alert",
+        dedupe_key=f"dispute-deadline-alert:{dispute.id}",
+    )
     return True
 
 
 def send_referral_notice(complaint: Complaint, to: str) -> None:
     """Tell the organisation its complaints process has the complaint (once)."""
     org = complaint.organisation
-    queue_email([to], f"Complaint {complaint.reference} referred to your complaints process",
-                "complaint_referral",
-                {"organisation": org.name, "reference": complaint.reference,
-                 "received_on": long_date(complaint.received_on), "referred_on": long_date(complaint.referred_on),
-                 "complainant_name": complaint.complainant_name, "complainant_contact": complaint.complainant_contact,
-                 "summary": complaint.summary},
-                kind="complaint_referral", dedupe_key=f"complaint-referral:{complaint.id}")
+    queue_email(
+        [to],
+        f"Complaint {complaint.reference} referred to your complaints process",
+        "complaint_referral",
+        {
+            "organisation": org.name,
+            "reference": complaint.reference,
+            "received_on": long_date(complaint.received_on),
+            "referred_on": long_date(complaint.referred_on),
+            "complainant_name": complaint.complainant_name,
+            "complainant_contact": complaint.complainant_contact,
+            "summary": complaint.summary,
+        },
+        kind="complaint_referral",
+        dedupe_key=f"complaint-referral:{complaint.id}",
+    )

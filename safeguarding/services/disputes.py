@@ -89,7 +89,7 @@ _TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$")
 
 
 def parse_time(text: str | time | None) -> time | None:
-    """"14:00", "14.30", "2pm", "2:30pm", "9am" → a time; None when it is not a time."""
+    """ "14:00", "14.30", "2pm", "2:30pm", "9am" → a time; None when it is not a time."""
     if isinstance(text, time):
         return text
     m = _TIME.match((text or "").strip().lower().replace(" ", ""))
@@ -120,40 +120,54 @@ def format_time(t: time | None) -> str:
 
 # --- who may see and act -------------------------------------------------------------------
 
+
 def visibility(user: Any) -> sa.ColumnElement[bool]:
     """The office and chair see every dispute; a partner member sees the disputes their
     organisation is a party to; nobody else sees any."""
     if user.has_role(*SEE_ALL):
         return sa.true()
     if user.has_role(Role.partner_member) and user.organisation_id:
-        return Dispute.id.in_(sa.select(DisputeParty.dispute_id)
-                              .where(DisputeParty.organisation_id == user.organisation_id))
+        return Dispute.id.in_(
+            sa.select(DisputeParty.dispute_id).where(DisputeParty.organisation_id == user.organisation_id)
+        )
     return sa.false()
 
 
 def party_organisation_ids(dispute: Dispute) -> list[int]:
     if "parties" in inspect(dispute).dict:
         return [p.organisation_id for p in dispute.parties]
-    return list(db.session.scalars(sa.select(DisputeParty.organisation_id)
-                                   .where(DisputeParty.dispute_id == dispute.id).order_by(DisputeParty.id)))
+    return list(
+        db.session.scalars(
+            sa.select(DisputeParty.organisation_id)
+            .where(DisputeParty.dispute_id == dispute.id)
+            .order_by(DisputeParty.id)
+        )
+    )
 
 
 def parties_of(dispute: Dispute) -> list[DisputeParty]:
     if "parties" in inspect(dispute).dict:
         return list(dispute.parties)
-    return list(db.session.scalars(sa.select(DisputeParty).where(DisputeParty.dispute_id == dispute.id)
-                                   .order_by(DisputeParty.id)))
+    return list(
+        db.session.scalars(
+            sa.select(DisputeParty).where(DisputeParty.dispute_id == dispute.id).order_by(DisputeParty.id)
+        )
+    )
 
 
 def is_party_representative(dispute: Dispute, user: Any) -> bool:
     """A partner member of one of the party organisations."""
-    return bool(user.has_role(Role.partner_member) and user.organisation_id
-                and user.organisation_id in party_organisation_ids(dispute))
+    return bool(
+        user.has_role(Role.partner_member)
+        and user.organisation_id
+        and user.organisation_id in party_organisation_ids(dispute)
+    )
 
 
 def get_dispute(dispute_id: int, user: Any) -> Dispute:
-    dispute = db.session.scalar(sa.select(Dispute).where(Dispute.id == dispute_id, visibility(user))
-                                .options(selectinload(Dispute.parties)))
+    dispute = db.session.scalar(
+        sa.select(Dispute).where(Dispute.id == dispute_id, visibility(user)).options(selectinload(Dispute.parties))
+    )
     if dispute is None:
         raise NotFound("Dispute not found")
     return dispute
@@ -179,18 +193,24 @@ def list_disputes(user: Any, filters: DisputeFilters) -> tuple[list[Dispute], in
     if filters.breached:
         stmt = stmt.where(Dispute.breach_recorded_on.is_not(None))
     if filters.organisation_id:
-        stmt = stmt.where(Dispute.id.in_(sa.select(DisputeParty.dispute_id)
-                                         .where(DisputeParty.organisation_id == filters.organisation_id)))
+        stmt = stmt.where(
+            Dispute.id.in_(
+                sa.select(DisputeParty.dispute_id).where(DisputeParty.organisation_id == filters.organisation_id)
+            )
+        )
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
     # Open disputes with the nearest deadline first; undetermined ones after; then newest.
     rows = db.session.scalars(
         stmt.options(selectinload(Dispute.parties))
         .order_by(sa.case((Dispute.deadline.is_(None), 1), else_=0), Dispute.deadline, Dispute.id.desc())
-        .limit(filters.per_page).offset((filters.page - 1) * filters.per_page))
+        .limit(filters.per_page)
+        .offset((filters.page - 1) * filters.per_page)
+    )
     return list(rows), total
 
 
 # --- raising a dispute ---------------------------------------------------------------------
+
 
 def insert_with_reference(row: Any, year: int) -> None:
     """Give `row` (a dispute or a complaint) the next number of `year` and insert it."""
@@ -198,14 +218,14 @@ def insert_with_reference(row: Any, year: int) -> None:
 
     def number() -> None:
         row.ref_year = year
-        row.ref_number = next_number(model.ref_number, model.ref_year == year,
-                                     series=model.__tablename__, year=year)
+        row.ref_number = next_number(model.ref_number, model.ref_year == year, series=model.__tablename__, year=year)
 
     insert_numbered(row, number)
 
 
-def raise_dispute(user: Any, *, subject: str, summary: str, party_organisation_ids: list[int],
-                  raised_on: date | None = None) -> Dispute:
+def raise_dispute(
+    user: Any, *, subject: str, summary: str, party_organisation_ids: list[int], raised_on: date | None = None
+) -> Dispute:
     """The business office or a partner member raises a dispute between two or more
     partner organisations (a partner member's own organisation must be one of them)."""
     if not user.has_role(Role.business_office, Role.partner_member):
@@ -239,8 +259,15 @@ def raise_dispute(user: Any, *, subject: str, summary: str, party_organisation_i
     return dispute
 
 
-def update_dispute(dispute: Dispute, user: Any, *, version: int | None, subject: str | None = None,
-                   summary: str | None = None, agenda: str | None = None) -> Dispute:
+def update_dispute(
+    dispute: Dispute,
+    user: Any,
+    *,
+    version: int | None,
+    subject: str | None = None,
+    summary: str | None = None,
+    agenda: str | None = None,
+) -> Dispute:
     """The business office corrects the subject or summary, or drafts the agenda."""
     if not user.has_role(Role.business_office):
         raise Forbidden("Only the business office can change a dispute's details")
@@ -268,6 +295,7 @@ def update_dispute(dispute: Dispute, user: Any, *, version: int | None, subject:
 
 
 # --- the agenda -----------------------------------------------------------------------------
+
 
 def _draft(dispute: Dispute, text: str) -> None:
     text = (text or "").strip()
@@ -315,9 +343,12 @@ _RESPONDER = defaultload(AgendaResponse.by).lazyload(User.role_rows)
 def agenda_status(dispute: Dispute) -> list[PartyAgenda]:
     latest: dict[int, AgendaResponse] = {}
     if dispute.agenda_revision:
-        for r in db.session.scalars(sa.select(AgendaResponse).where(
-                AgendaResponse.dispute_id == dispute.id, AgendaResponse.agenda_revision == dispute.agenda_revision)
-                .options(_RESPONDER).order_by(AgendaResponse.id)):
+        for r in db.session.scalars(
+            sa.select(AgendaResponse)
+            .where(AgendaResponse.dispute_id == dispute.id, AgendaResponse.agenda_revision == dispute.agenda_revision)
+            .options(_RESPONDER)
+            .order_by(AgendaResponse.id)
+        ):
             latest[r.party_id] = r
     return [PartyAgenda(p, latest.get(p.id)) for p in parties_of(dispute)]
 
@@ -327,18 +358,33 @@ def parties_not_agreed(dispute: Dispute) -> list[Organisation]:
 
 
 def changes_proposed(dispute: Dispute) -> list[PartyAgenda]:
-    return [s for s in agenda_status(dispute)
-            if s.response is not None and s.response.response == AgendaResponseKind.changes_proposed]
+    return [
+        s
+        for s in agenda_status(dispute)
+        if s.response is not None and s.response.response == AgendaResponseKind.changes_proposed
+    ]
 
 
 def agenda_history(dispute: Dispute) -> list[AgendaResponse]:
     """Every response to every draft, oldest first."""
-    return list(db.session.scalars(sa.select(AgendaResponse).where(AgendaResponse.dispute_id == dispute.id)
-                                   .options(_RESPONDER).order_by(AgendaResponse.id)))
+    return list(
+        db.session.scalars(
+            sa.select(AgendaResponse)
+            .where(AgendaResponse.dispute_id == dispute.id)
+            .options(_RESPONDER)
+            .order_by(AgendaResponse.id)
+        )
+    )
 
 
-def record_agenda_response(dispute: Dispute, user: Any, *, agenda_revision: int | None,
-                           response: AgendaResponseKind | str, changes: str | None = None) -> AgendaResponse:
+def record_agenda_response(
+    dispute: Dispute,
+    user: Any,
+    *,
+    agenda_revision: int | None,
+    response: AgendaResponseKind | str,
+    changes: str | None = None,
+) -> AgendaResponse:
     """A party's representative (a partner member of that organisation) agrees the current
     draft or proposes changes. When the last party agrees and the meeting is convened,
     the agenda is agreed."""
@@ -361,29 +407,47 @@ def record_agenda_response(dispute: Dispute, user: Any, *, agenda_revision: int 
         raise ValidationFailed(errors=errors)
     if agenda_revision is None or agenda_revision != dispute.agenda_revision:
         raise StaleVersion("The agenda has been redrafted since you read it. Read the new draft and respond again.")
-    party = db.session.scalar(sa.select(DisputeParty).where(DisputeParty.dispute_id == dispute.id,
-                                                            DisputeParty.organisation_id == user.organisation_id))
-    row = AgendaResponse(dispute_id=dispute.id, party_id=party.id, agenda_revision=dispute.agenda_revision,
-                         response=kind, changes=changes if kind == AgendaResponseKind.changes_proposed else None,
-                         by_user_id=user.id)
+    party = db.session.scalar(
+        sa.select(DisputeParty).where(
+            DisputeParty.dispute_id == dispute.id, DisputeParty.organisation_id == user.organisation_id
+        )
+    )
+    row = AgendaResponse(
+        dispute_id=dispute.id,
+        party_id=party.id,
+        agenda_revision=dispute.agenda_revision,
+        response=kind,
+        changes=changes if kind == AgendaResponseKind.changes_proposed else None,
+        by_user_id=user.id,
+    )
     db.session.add(row)
     db.session.flush()
-    if kind == AgendaResponseKind.agreed and dispute.state == DisputeState.meeting_convened \
-            and not parties_not_agreed(dispute):
+    if (
+        kind == AgendaResponseKind.agreed
+        and dispute.state == DisputeState.meeting_convened
+        and not parties_not_agreed(dispute)
+    ):
         from safeguarding.workflows.disputes import dispute_lifecycle
 
-        dispute_lifecycle.fire(dispute, "agree_agenda", user=user, version=dispute.version,
-                               comment="Every party has agreed the agenda")
+        dispute_lifecycle.fire(
+            dispute, "agree_agenda", user=user, version=dispute.version, comment="Every party has agreed the agenda"
+        )
     return row
 
 
 # --- the meeting and after ------------------------------------------------------------------
 
+
 def independent_chair_person() -> Person | None:
     """The person of the (first) active account holding the independent chair role."""
     return db.session.scalar(
-        sa.select(Person).join(User, User.person_id == Person.id).join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == Role.independent_chair, User.active.is_(True)).order_by(User.id).limit(1))
+        sa.select(Person)
+        .join(User, User.person_id == Person.id)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.independent_chair, User.active.is_(True))
+        .order_by(User.id)
+        .limit(1)
+    )
 
 
 def chair_candidates(current_id: int | None = None) -> list[Person]:
@@ -391,28 +455,56 @@ def chair_candidates(current_id: int | None = None) -> list[Person]:
     members of the Board and the Executive, and the chairs and vice chairs of groups (and
     whoever was chosen before)."""
     on = today()
-    seats = sa.select(Membership.person_id).join(Group, Group.id == Membership.group_id).where(
-        Membership.start_date <= on, sa.or_(Membership.end_date.is_(None), Membership.end_date >= on),
-        sa.or_(Group.kind.in_((GroupKind.board, GroupKind.executive)),
-               Membership.role.in_((MembershipRole.chair, MembershipRole.vice_chair))))
+    seats = (
+        sa.select(Membership.person_id)
+        .join(Group, Group.id == Membership.group_id)
+        .where(
+            Membership.start_date <= on,
+            sa.or_(Membership.end_date.is_(None), Membership.end_date >= on),
+            sa.or_(
+                Group.kind.in_((GroupKind.board, GroupKind.executive)),
+                Membership.role.in_((MembershipRole.chair, MembershipRole.vice_chair)),
+            ),
+        )
+    )
     chair = independent_chair_person()
     extra = [i for i in (current_id, chair.id if chair else None) if i]
-    return list(db.session.scalars(sa.select(Person).where(
-        Person.active.is_(True), sa.or_(Person.id.in_(seats), Person.id.in_(extra or [0]))).order_by(Person.name)))
+    return list(
+        db.session.scalars(
+            sa.select(Person)
+            .where(Person.active.is_(True), sa.or_(Person.id.in_(seats), Person.id.in_(extra or [0])))
+            .order_by(Person.name)
+        )
+    )
 
 
-def add_agreed_action(dispute: Dispute, user: Any, *, title: str, owner_organisation_id: int, due_date: date,
-                      owner_person_id: int | None = None, description: str | None = None) -> Action:
+def add_agreed_action(
+    dispute: Dispute,
+    user: Any,
+    *,
+    title: str,
+    owner_organisation_id: int,
+    due_date: date,
+    owner_person_id: int | None = None,
+    description: str | None = None,
+) -> Action:
     """An action agreed at the dispute meeting, into the shared action log (named by the
     dispute's reference, never by people)."""
     if not user.has_role(Role.business_office, Role.independent_chair):
         raise Forbidden("Only the business office or the chair records agreed actions")
     if dispute.state not in ACTION_STATES:
         raise Conflict("Agreed actions are recorded once the meeting has been held")
-    return actions.create_action(title=title, description=description, owner_organisation_id=owner_organisation_id,
-                                 owner_person_id=owner_person_id, due_date=due_date,
-                                 source_type=ActionSource.dispute, source_id=dispute.id,
-                                 source_label=dispute.reference, created_by_id=user.id)
+    return actions.create_action(
+        title=title,
+        description=description,
+        owner_organisation_id=owner_organisation_id,
+        owner_person_id=owner_person_id,
+        due_date=due_date,
+        source_type=ActionSource.dispute,
+        source_id=dispute.id,
+        source_label=dispute.reference,
+        created_by_id=user.id,
+    )
 
 
 def actions_of(dispute: Dispute) -> list[Action]:
@@ -423,8 +515,9 @@ def visible_action_ids(rows: list[Action], user: Any) -> set[int]:
     """Which of a dispute's actions `user` may open in the action log."""
     if not rows:
         return set()
-    return set(db.session.scalars(sa.select(Action.id).where(Action.id.in_([a.id for a in rows]),
-                                                             actions.visibility(user))))
+    return set(
+        db.session.scalars(sa.select(Action.id).where(Action.id.in_([a.id for a in rows]), actions.visibility(user)))
+    )
 
 
 def record_breach(dispute: Dispute, on: date, note: str) -> bool:
@@ -440,12 +533,14 @@ def record_breach(dispute: Dispute, on: date, note: str) -> bool:
 def statutory_partners() -> list[Organisation]:
     """The active statutory partners (local authorities, police, ICB): escalations go to
     their chief executives."""
-    orgs = db.session.scalars(sa.select(Organisation).where(Organisation.state == PartnershipState.active)
-                              .order_by(Organisation.name))
+    orgs = db.session.scalars(
+        sa.select(Organisation).where(Organisation.state == PartnershipState.active).order_by(Organisation.name)
+    )
     return [o for o in orgs if o.is_statutory]
 
 
 # --- the daily job ---------------------------------------------------------------------------
+
 
 def breach_note_for(dispute: Dispute) -> str:
     return f"No joint meeting was held by the deadline of {long_date(dispute.deadline)}"
@@ -453,9 +548,13 @@ def breach_note_for(dispute: Dispute) -> str:
 
 def record_breaches(as_of: date) -> int:
     """Day 29 (or later) without a held meeting: record the breach, once per dispute."""
-    due = db.session.scalars(sa.select(Dispute).where(
-        Dispute.state.in_(AWAITING_MEETING_STATES), Dispute.deadline < as_of,
-        Dispute.breach_recorded_on.is_(None)).order_by(Dispute.id))
+    due = db.session.scalars(
+        sa.select(Dispute)
+        .where(
+            Dispute.state.in_(AWAITING_MEETING_STATES), Dispute.deadline < as_of, Dispute.breach_recorded_on.is_(None)
+        )
+        .order_by(Dispute.id)
+    )
     count = 0
     for dispute in due:
         count += record_breach(dispute, as_of, breach_note_for(dispute))
@@ -466,10 +565,18 @@ def record_breaches(as_of: date) -> int:
 def disputes_due_an_alert(as_of: date) -> list[Dispute]:
     """Determined, no meeting convened, and `alert_days()` or fewer days left (the deadline
     not yet passed), not yet alerted."""
-    return list(db.session.scalars(sa.select(Dispute).where(
-        Dispute.state == DisputeState.determined, Dispute.deadline >= as_of,
-        Dispute.deadline <= as_of + timedelta(days=alert_days()),
-        Dispute.deadline_alert_sent_on.is_(None)).order_by(Dispute.deadline, Dispute.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Dispute)
+            .where(
+                Dispute.state == DisputeState.determined,
+                Dispute.deadline >= as_of,
+                Dispute.deadline <= as_of + timedelta(days=alert_days()),
+                Dispute.deadline_alert_sent_on.is_(None),
+            )
+            .order_by(Dispute.deadline, Dispute.id)
+        )
+    )
 
 
 def send_deadline_alerts(as_of: date) -> int:
@@ -490,12 +597,19 @@ def send_deadline_alerts(as_of: date) -> int:
 
 def alert_recipients() -> list[str]:
     """The Independent Chair and the business office (active accounts)."""
-    return list(db.session.scalars(
-        sa.select(User.email).join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role.in_(SEE_ALL), User.active.is_(True)).distinct().order_by(User.email)))
+    return list(
+        db.session.scalars(
+            sa.select(User.email)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(UserRole.role.in_(SEE_ALL), User.active.is_(True))
+            .distinct()
+            .order_by(User.email)
+        )
+    )
 
 
 # --- reports and home panels -----------------------------------------------------------------
+
 
 @dataclass
 class DeadlineSummary:
@@ -506,10 +620,12 @@ class DeadlineSummary:
 def deadline_summary(start: date, end: date) -> DeadlineSummary:
     """Disputes determined between `start` and `end` and how many broke the 28-day rule
     (reports count a meeting on a date after the deadline as a breach)."""
-    row = db.session.execute(sa.select(
-        sa.func.count(),
-        sa.func.count(Dispute.breach_recorded_on),
-    ).where(Dispute.determined_on.between(start, end), Dispute.state != DisputeState.withdrawn)).one()
+    row = db.session.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.count(Dispute.breach_recorded_on),
+        ).where(Dispute.determined_on.between(start, end), Dispute.state != DisputeState.withdrawn)
+    ).one()
     return DeadlineSummary(determined=row[0], breached=row[1])
 
 
@@ -521,15 +637,19 @@ class Upcoming:
 
 def needing_meeting() -> Upcoming:
     """Determined disputes with no meeting convened (one query, for the home page)."""
-    count, nearest = db.session.execute(sa.select(sa.func.count(), sa.func.min(Dispute.deadline))
-                                        .where(Dispute.state == DisputeState.determined)).one()
+    count, nearest = db.session.execute(
+        sa.select(sa.func.count(), sa.func.min(Dispute.deadline)).where(Dispute.state == DisputeState.determined)
+    ).one()
     return Upcoming(count or 0, nearest)
 
 
 def deadlines_between(start: date, end: date) -> Upcoming:
     """Disputes whose meeting is still to be held and whose deadline falls between the dates."""
-    count, nearest = db.session.execute(sa.select(sa.func.count(), sa.func.min(Dispute.deadline)).where(
-        Dispute.state.in_(AWAITING_MEETING_STATES), Dispute.deadline.between(start, end))).one()
+    count, nearest = db.session.execute(
+        sa.select(sa.func.count(), sa.func.min(Dispute.deadline)).where(
+            Dispute.state.in_(AWAITING_MEETING_STATES), Dispute.deadline.between(start, end)
+        )
+    ).one()
     return Upcoming(count or 0, nearest)
 
 
@@ -537,7 +657,9 @@ def home_needing_meeting(user: Any) -> tuple[sa.Select, sa.Select]:
     """(count, nearest deadline) of determined disputes with no meeting convened, as
     selects for the home page."""
     where = Dispute.state == DisputeState.determined
-    return sa.select(sa.func.count()).select_from(Dispute).where(where), sa.select(sa.func.min(Dispute.deadline)).where(where)
+    return sa.select(sa.func.count()).select_from(Dispute).where(where), sa.select(sa.func.min(Dispute.deadline)).where(
+        where
+    )
 
 
 def home_deadlines_this_week(user: Any) -> tuple[sa.Select, sa.Select]:
@@ -545,42 +667,90 @@ def home_deadlines_this_week(user: Any) -> tuple[sa.Select, sa.Select]:
     deadline falls in the next 7 days or has passed."""
     on = today()
     where = sa.and_(Dispute.state.in_(AWAITING_MEETING_STATES), Dispute.deadline <= on + timedelta(days=6))
-    return sa.select(sa.func.count()).select_from(Dispute).where(where), sa.select(sa.func.min(Dispute.deadline)).where(where)
+    return sa.select(sa.func.count()).select_from(Dispute).where(where), sa.select(sa.func.min(Dispute.deadline)).where(
+        where
+    )
 
 
 def open_for_organisation_select(organisation_id: int) -> sa.Select:
-    return sa.select(sa.func.count()).select_from(Dispute).where(
-        Dispute.state.in_(OPEN_DISPUTE_STATES),
-        Dispute.id.in_(sa.select(DisputeParty.dispute_id).where(DisputeParty.organisation_id == organisation_id)))
+    return (
+        sa.select(sa.func.count())
+        .select_from(Dispute)
+        .where(
+            Dispute.state.in_(OPEN_DISPUTE_STATES),
+            Dispute.id.in_(sa.select(DisputeParty.dispute_id).where(DisputeParty.organisation_id == organisation_id)),
+        )
+    )
 
 
 def agendas_awaiting_select(user: Any) -> sa.Select | None:
     """Drafted agendas of the user's organisation's disputes that it has not yet answered."""
     if not (user.has_role(Role.partner_member) and user.organisation_id):
         return None
-    answered = sa.select(AgendaResponse.id).join(DisputeParty, DisputeParty.id == AgendaResponse.party_id).where(
-        AgendaResponse.dispute_id == Dispute.id, AgendaResponse.agenda_revision == Dispute.agenda_revision,
-        DisputeParty.organisation_id == user.organisation_id)
-    return sa.select(sa.func.count()).select_from(Dispute).where(
-        Dispute.state.in_(AGENDA_OPEN_STATES), Dispute.agenda_revision > 0,
-        Dispute.id.in_(sa.select(DisputeParty.dispute_id).where(DisputeParty.organisation_id == user.organisation_id)),
-        ~sa.exists(answered))
+    answered = (
+        sa.select(AgendaResponse.id)
+        .join(DisputeParty, DisputeParty.id == AgendaResponse.party_id)
+        .where(
+            AgendaResponse.dispute_id == Dispute.id,
+            AgendaResponse.agenda_revision == Dispute.agenda_revision,
+            DisputeParty.organisation_id == user.organisation_id,
+        )
+    )
+    return (
+        sa.select(sa.func.count())
+        .select_from(Dispute)
+        .where(
+            Dispute.state.in_(AGENDA_OPEN_STATES),
+            Dispute.agenda_revision > 0,
+            Dispute.id.in_(
+                sa.select(DisputeParty.dispute_id).where(DisputeParty.organisation_id == user.organisation_id)
+            ),
+            ~sa.exists(answered),
+        )
+    )
 
 
 def open_for_organisation(organisation_id: int) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Dispute).where(
-        Dispute.state.in_(OPEN_DISPUTE_STATES),
-        Dispute.id.in_(sa.select(DisputeParty.dispute_id).where(DisputeParty.organisation_id == organisation_id)))) or 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Dispute)
+            .where(
+                Dispute.state.in_(OPEN_DISPUTE_STATES),
+                Dispute.id.in_(
+                    sa.select(DisputeParty.dispute_id).where(DisputeParty.organisation_id == organisation_id)
+                ),
+            )
+        )
+        or 0
+    )
 
 
 def agendas_awaiting(user: Any) -> int:
     """Drafted agendas of the user's organisation's disputes that it has not yet answered."""
     if not (user.has_role(Role.partner_member) and user.organisation_id):
         return 0
-    answered = sa.select(AgendaResponse.id).join(DisputeParty, DisputeParty.id == AgendaResponse.party_id).where(
-        AgendaResponse.dispute_id == Dispute.id, AgendaResponse.agenda_revision == Dispute.agenda_revision,
-        DisputeParty.organisation_id == user.organisation_id)
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Dispute).where(
-        Dispute.state.in_(AGENDA_OPEN_STATES), Dispute.agenda_revision > 0,
-        Dispute.id.in_(sa.select(DisputeParty.dispute_id).where(DisputeParty.organisation_id == user.organisation_id)),
-        ~sa.exists(answered))) or 0
+    answered = (
+        sa.select(AgendaResponse.id)
+        .join(DisputeParty, DisputeParty.id == AgendaResponse.party_id)
+        .where(
+            AgendaResponse.dispute_id == Dispute.id,
+            AgendaResponse.agenda_revision == Dispute.agenda_revision,
+            DisputeParty.organisation_id == user.organisation_id,
+        )
+    )
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Dispute)
+            .where(
+                Dispute.state.in_(AGENDA_OPEN_STATES),
+                Dispute.agenda_revision > 0,
+                Dispute.id.in_(
+                    sa.select(DisputeParty.dispute_id).where(DisputeParty.organisation_id == user.organisation_id)
+                ),
+                ~sa.exists(answered),
+            )
+        )
+        or 0
+    )

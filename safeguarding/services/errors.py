@@ -45,8 +45,13 @@ class ValidationFailed(ServiceError):
     status = 422
     title = "Unprocessable content"
 
-    def __init__(self, message: str = "There is a problem", *, errors: dict[str, str] | None = None,
-                 reasons: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        message: str = "There is a problem",
+        *,
+        errors: dict[str, str] | None = None,
+        reasons: list[str] | None = None,
+    ) -> None:
         super().__init__(message, errors=errors)
         self.reasons = reasons or []
 

@@ -122,6 +122,7 @@ def _current(on: date | sa.ColumnElement) -> sa.ColumnElement[bool]:
 
 # --- who sees what ----------------------------------------------------------------------
 
+
 def meeting_visibility(user: Any) -> sa.ColumnElement[bool]:
     """Which meetings `user` may see: the office and the chair see all; partner members
     and sub-group chairs see the meetings of groups they sit on (as member or named
@@ -134,8 +135,9 @@ def meeting_visibility(user: Any) -> sa.ColumnElement[bool]:
     pid = user.person_id
     # The uncorrelated IN lists are small and evaluated once; the correlated check of the
     # membership dates then runs only for meetings of the person's groups.
-    groups = sa.select(Membership.group_id).where(sa.or_(Membership.person_id == pid,
-                                                         Membership.deputy_person_id == pid))
+    groups = sa.select(Membership.group_id).where(
+        sa.or_(Membership.person_id == pid, Membership.deputy_person_id == pid)
+    )
     sits = sa.exists().where(
         Membership.group_id == Meeting.group_id,
         sa.or_(Membership.person_id == pid, Membership.deputy_person_id == pid),
@@ -210,13 +212,16 @@ def attendance_summaries(meeting_ids: list[int]) -> dict[int, dict[str, int]]:
         return {}
     out: dict[int, dict[str, int]] = {}
     for meeting_id, status, n in db.session.execute(
-            sa.select(Attendance.meeting_id, Attendance.status, sa.func.count())
-            .where(Attendance.meeting_id.in_(meeting_ids)).group_by(Attendance.meeting_id, Attendance.status)):
+        sa.select(Attendance.meeting_id, Attendance.status, sa.func.count())
+        .where(Attendance.meeting_id.in_(meeting_ids))
+        .group_by(Attendance.meeting_id, Attendance.status)
+    ):
         out.setdefault(meeting_id, {})[AttendanceStatus(status).value] = n
     return out
 
 
 # --- scheduling ---------------------------------------------------------------------------
+
 
 def working_days_before(d: date, n: int) -> date:
     """The working day `n` working days before `d` (so that adding `n` working days to
@@ -237,12 +242,19 @@ def papers_due_date(meeting_date: date) -> date:
 
 def board() -> Group | None:
     """The Partnership Board (the active group of kind board)."""
-    return db.session.scalar(sa.select(Group).where(Group.kind == GroupKind.board, Group.active.is_(True))
-                             .order_by(Group.id).limit(1))
+    return db.session.scalar(
+        sa.select(Group).where(Group.kind == GroupKind.board, Group.active.is_(True)).order_by(Group.id).limit(1)
+    )
 
 
-def _check_meeting_fields(group: Group | None, meeting_date: date | None, starts_at: time | None,
-                          ends_at: time | None, *, exclude_id: int | None = None) -> dict[str, str]:
+def _check_meeting_fields(
+    group: Group | None,
+    meeting_date: date | None,
+    starts_at: time | None,
+    ends_at: time | None,
+    *,
+    exclude_id: int | None = None,
+) -> dict[str, str]:
     errors: dict[str, str] = {}
     if group is None:
         errors["group_id"] = "Select the group that is meeting"
@@ -257,8 +269,9 @@ def _check_meeting_fields(group: Group | None, meeting_date: date | None, starts
     elif starts_at is not None and ends_at <= starts_at:
         errors["ends_at"] = "The meeting must end after it starts"
     if group is not None and meeting_date is not None:
-        clash = sa.select(Meeting.id).where(Meeting.group_id == group.id, Meeting.meeting_date == meeting_date,
-                                            Meeting.state != MeetingState.cancelled)
+        clash = sa.select(Meeting.id).where(
+            Meeting.group_id == group.id, Meeting.meeting_date == meeting_date, Meeting.state != MeetingState.cancelled
+        )
         if exclude_id is not None:
             clash = clash.where(Meeting.id != exclude_id)
         if db.session.scalar(clash) is not None:
@@ -266,10 +279,18 @@ def _check_meeting_fields(group: Group | None, meeting_date: date | None, starts
     return errors
 
 
-def schedule_meeting(*, group_id: int, meeting_date: date, starts_at: time = time(10, 0),
-                     ends_at: time = time(12, 0), location: str | None = None,
-                     kind: MeetingKind = MeetingKind.ordinary, purpose: str | None = None,
-                     papers_due_on: date | None = None, created_by_id: int | None = None) -> Meeting:
+def schedule_meeting(
+    *,
+    group_id: int,
+    meeting_date: date,
+    starts_at: time = time(10, 0),
+    ends_at: time = time(12, 0),
+    location: str | None = None,
+    kind: MeetingKind = MeetingKind.ordinary,
+    purpose: str | None = None,
+    papers_due_on: date | None = None,
+    created_by_id: int | None = None,
+) -> Meeting:
     """Schedule one meeting (ordinary or extraordinary) and add its standing agenda items:
     apologies, declarations of interest, minutes of the previous meeting, the action log;
     for the Board also chair's actions for ratification and, at ordinary meetings, a
@@ -286,10 +307,18 @@ def schedule_meeting(*, group_id: int, meeting_date: date, starts_at: time = tim
     if errors:
         raise ValidationFailed(errors=errors)
     assert group is not None
-    meeting = Meeting(group_id=group.id, kind=kind, purpose=purpose, meeting_date=meeting_date, starts_at=starts_at,
-                      ends_at=ends_at, location=(location or "").strip() or None,
-                      papers_due_on=papers_due_on or papers_due_date(meeting_date), state=MeetingState.scheduled,
-                      created_by_id=created_by_id)
+    meeting = Meeting(
+        group_id=group.id,
+        kind=kind,
+        purpose=purpose,
+        meeting_date=meeting_date,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=(location or "").strip() or None,
+        papers_due_on=papers_due_on or papers_due_date(meeting_date),
+        state=MeetingState.scheduled,
+        created_by_id=created_by_id,
+    )
     db.session.add(meeting)
     db.session.flush()
     _add_standing_items(meeting, group)
@@ -305,15 +334,16 @@ def _add_standing_items(meeting: Meeting, group: Group) -> None:
         ("Action log", AgendaItemKind.action_log, None),
     ]
     if group.kind == GroupKind.board:
-        items.append(("Chair's actions taken since the last meeting (for ratification)",
-                      AgendaItemKind.chair_actions, None))
+        items.append(
+            ("Chair's actions taken since the last meeting (for ratification)", AgendaItemKind.chair_actions, None)
+        )
         if meeting.kind == MeetingKind.ordinary:
-            subgroups = db.session.scalars(sa.select(Group).where(Group.kind == GroupKind.subgroup,
-                                                                  Group.active.is_(True)).order_by(Group.name))
+            subgroups = db.session.scalars(
+                sa.select(Group).where(Group.kind == GroupKind.subgroup, Group.active.is_(True)).order_by(Group.name)
+            )
             items += [(f"Report from the {g.name}", AgendaItemKind.subgroup_report, g.id) for g in subgroups]
     for position, (title, kind, group_id) in enumerate(items, start=1):
-        db.session.add(AgendaItem(meeting_id=meeting.id, position=position, title=title, kind=kind,
-                                  group_id=group_id))
+        db.session.add(AgendaItem(meeting_id=meeting.id, position=position, title=title, kind=kind, group_id=group_id))
     db.session.flush()
 
 
@@ -339,9 +369,17 @@ def series_dates(first_date: date, count: int, interval_months: int) -> list[dat
     return out
 
 
-def schedule_series(*, group_id: int, first_date: date, count: int = 6, interval_months: int = 2,
-                    starts_at: time = time(10, 0), ends_at: time = time(12, 0), location: str | None = None,
-                    created_by_id: int | None = None) -> list[Meeting]:
+def schedule_series(
+    *,
+    group_id: int,
+    first_date: date,
+    count: int = 6,
+    interval_months: int = 2,
+    starts_at: time = time(10, 0),
+    ends_at: time = time(12, 0),
+    location: str | None = None,
+    created_by_id: int | None = None,
+) -> list[Meeting]:
     """A year of meetings in one go: by default 6 meetings 2 months apart (the Board meets
     bi-monthly), on the same weekday of the month as the first."""
     errors: dict[str, str] = {}
@@ -356,8 +394,16 @@ def schedule_series(*, group_id: int, first_date: date, count: int = 6, interval
     meetings = []
     for d in series_dates(first_date, count, interval_months):
         try:
-            meetings.append(schedule_meeting(group_id=group_id, meeting_date=d, starts_at=starts_at, ends_at=ends_at,
-                                             location=location, created_by_id=created_by_id))
+            meetings.append(
+                schedule_meeting(
+                    group_id=group_id,
+                    meeting_date=d,
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    location=location,
+                    created_by_id=created_by_id,
+                )
+            )
         except ValidationFailed as exc:
             if "meeting_date" in exc.errors:
                 exc.errors["first_date"] = exc.errors.pop("meeting_date")
@@ -365,8 +411,17 @@ def schedule_series(*, group_id: int, first_date: date, count: int = 6, interval
     return meetings
 
 
-def update_meeting(meeting: Meeting, *, version: int | None, meeting_date: date, starts_at: time, ends_at: time,
-                   location: str | None, purpose: str | None = None, papers_due_on: date | None = None) -> Meeting:
+def update_meeting(
+    meeting: Meeting,
+    *,
+    version: int | None,
+    meeting_date: date,
+    starts_at: time,
+    ends_at: time,
+    location: str | None,
+    purpose: str | None = None,
+    papers_due_on: date | None = None,
+) -> Meeting:
     """Change when or where a meeting is (before it opens). Moving the date moves the
     papers' due date with it unless one is given."""
     _check_version(meeting, version)
@@ -396,12 +451,15 @@ def next_meeting(group_id: int, after: date) -> Meeting | None:
     """The group's next meeting after `after` (strictly) that is still to happen: not
     cancelled, closed or recorded as inquorate."""
     return db.session.scalar(
-        sa.select(Meeting).where(Meeting.group_id == group_id, Meeting.meeting_date > after,
-                                 Meeting.state.in_(UPCOMING_STATES))
-        .order_by(Meeting.meeting_date, Meeting.starts_at, Meeting.id).limit(1))
+        sa.select(Meeting)
+        .where(Meeting.group_id == group_id, Meeting.meeting_date > after, Meeting.state.in_(UPCOMING_STATES))
+        .order_by(Meeting.meeting_date, Meeting.starts_at, Meeting.id)
+        .limit(1)
+    )
 
 
 # --- agenda -------------------------------------------------------------------------------
+
 
 def agenda_of(meeting: Meeting, *, include_withdrawn: bool = False) -> list[AgendaItem]:
     stmt = sa.select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
@@ -417,9 +475,17 @@ def get_agenda_item(meeting: Meeting, item_id: int) -> AgendaItem:
     return item
 
 
-def add_agenda_item(meeting: Meeting, *, title: str, kind: AgendaItemKind = AgendaItemKind.business,
-                    subject_type: str | None = None, subject_id: int | None = None, group_id: int | None = None,
-                    description: str | None = None, presenter: str | None = None) -> AgendaItem:
+def add_agenda_item(
+    meeting: Meeting,
+    *,
+    title: str,
+    kind: AgendaItemKind = AgendaItemKind.business,
+    subject_type: str | None = None,
+    subject_id: int | None = None,
+    group_id: int | None = None,
+    description: str | None = None,
+    presenter: str | None = None,
+) -> AgendaItem:
     """Add an item to a meeting's agenda (at the end). Items about a record of another
     feature carry `subject_type`/`subject_id`: at most one per subject per meeting, so
     adding the same subject again returns the existing item. A "report from
@@ -439,9 +505,13 @@ def add_agenda_item(meeting: Meeting, *, title: str, kind: AgendaItemKind = Agen
     if errors:
         raise ValidationFailed(errors=errors)
     if subject_type is not None:
-        existing = db.session.scalar(sa.select(AgendaItem).where(
-            AgendaItem.meeting_id == meeting.id, AgendaItem.subject_type == subject_type,
-            AgendaItem.subject_id == subject_id))
+        existing = db.session.scalar(
+            sa.select(AgendaItem).where(
+                AgendaItem.meeting_id == meeting.id,
+                AgendaItem.subject_type == subject_type,
+                AgendaItem.subject_id == subject_id,
+            )
+        )
         if existing is not None:
             if existing.withdrawn:
                 existing.withdrawn = False
@@ -449,9 +519,17 @@ def add_agenda_item(meeting: Meeting, *, title: str, kind: AgendaItemKind = Agen
                 db.session.flush()
             return existing
     position = _next_position(meeting, subject_type)
-    item = AgendaItem(meeting_id=meeting.id, position=position, title=title, kind=AgendaItemKind(kind),
-                      subject_type=subject_type, subject_id=subject_id, group_id=group_id,
-                      description=(description or "").strip() or None, presenter=(presenter or "").strip() or None)
+    item = AgendaItem(
+        meeting_id=meeting.id,
+        position=position,
+        title=title,
+        kind=AgendaItemKind(kind),
+        subject_type=subject_type,
+        subject_id=subject_id,
+        group_id=group_id,
+        description=(description or "").strip() or None,
+        presenter=(presenter or "").strip() or None,
+    )
     db.session.add(item)
     db.session.flush()
     return item
@@ -460,16 +538,22 @@ def add_agenda_item(meeting: Meeting, *, title: str, kind: AgendaItemKind = Agen
 def _next_position(meeting: Meeting, subject_type: str | None) -> int:
     """At the end, except that a chair's action for ratification follows the standing item
     "chair's actions for ratification" (and the other chair's actions already there)."""
-    last = db.session.scalar(sa.select(sa.func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)) or 0
+    last = (
+        db.session.scalar(sa.select(sa.func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)) or 0
+    )
     if subject_type != CHAIR_ACTION:
         return last + 1
-    anchor = db.session.scalar(sa.select(sa.func.max(AgendaItem.position)).where(
-        AgendaItem.meeting_id == meeting.id,
-        sa.or_(AgendaItem.kind == AgendaItemKind.chair_actions, AgendaItem.subject_type == CHAIR_ACTION)))
+    anchor = db.session.scalar(
+        sa.select(sa.func.max(AgendaItem.position)).where(
+            AgendaItem.meeting_id == meeting.id,
+            sa.or_(AgendaItem.kind == AgendaItemKind.chair_actions, AgendaItem.subject_type == CHAIR_ACTION),
+        )
+    )
     if anchor is None:
         return last + 1
-    for later in db.session.scalars(sa.select(AgendaItem).where(AgendaItem.meeting_id == meeting.id,
-                                                                AgendaItem.position > anchor)):
+    for later in db.session.scalars(
+        sa.select(AgendaItem).where(AgendaItem.meeting_id == meeting.id, AgendaItem.position > anchor)
+    ):
         later.position += 1
     db.session.flush()
     return anchor + 1
@@ -477,11 +561,18 @@ def _next_position(meeting: Meeting, subject_type: str | None) -> int:
 
 def _item_on_upcoming_meeting(group_id: int, subject_type: str, subject_id: int) -> AgendaItem | None:
     return db.session.scalar(
-        sa.select(AgendaItem).join(Meeting, Meeting.id == AgendaItem.meeting_id)
-        .where(Meeting.group_id == group_id, Meeting.state.in_(UPCOMING_STATES),
-               AgendaItem.subject_type == subject_type, AgendaItem.subject_id == subject_id,
-               AgendaItem.withdrawn.is_(False))
-        .order_by(Meeting.meeting_date).limit(1))
+        sa.select(AgendaItem)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .where(
+            Meeting.group_id == group_id,
+            Meeting.state.in_(UPCOMING_STATES),
+            AgendaItem.subject_type == subject_type,
+            AgendaItem.subject_id == subject_id,
+            AgendaItem.withdrawn.is_(False),
+        )
+        .order_by(Meeting.meeting_date)
+        .limit(1)
+    )
 
 
 def _place(request: AgendaRequest, after: date) -> AgendaItem | None:
@@ -491,8 +582,9 @@ def _place(request: AgendaRequest, after: date) -> AgendaItem | None:
     meeting = next_meeting(request.group_id, after)
     if meeting is None:
         return None
-    return add_agenda_item(meeting, title=request.title, subject_type=request.subject_type,
-                           subject_id=request.subject_id)
+    return add_agenda_item(
+        meeting, title=request.title, subject_type=request.subject_type, subject_id=request.subject_id
+    )
 
 
 def add_to_next_board_agenda(title: str, *, subject_type: str, subject_id: int, after: date) -> AgendaItem | None:
@@ -509,9 +601,13 @@ def add_to_next_board_agenda(title: str, *, subject_type: str, subject_id: int, 
     title = (title or "").strip()
     if not title:
         raise ValidationFailed(errors={"title": "Enter the title of the agenda item"})
-    request = db.session.scalar(sa.select(AgendaRequest).where(
-        AgendaRequest.group_id == group.id, AgendaRequest.subject_type == subject_type,
-        AgendaRequest.subject_id == subject_id))
+    request = db.session.scalar(
+        sa.select(AgendaRequest).where(
+            AgendaRequest.group_id == group.id,
+            AgendaRequest.subject_type == subject_type,
+            AgendaRequest.subject_id == subject_id,
+        )
+    )
     if request is None:
         request = AgendaRequest(group_id=group.id, subject_type=subject_type, subject_id=subject_id, title=title)
         db.session.add(request)
@@ -528,22 +624,33 @@ def add_to_next_board_agenda(title: str, *, subject_type: str, subject_id: int, 
 def _place_waiting_requests(meeting: Meeting) -> None:
     """A newly scheduled meeting takes the group's open requests that are on no upcoming
     agenda."""
-    for request in db.session.scalars(sa.select(AgendaRequest).where(
-            AgendaRequest.group_id == meeting.group_id, AgendaRequest.closed_at.is_(None)).order_by(AgendaRequest.id)):
+    for request in db.session.scalars(
+        sa.select(AgendaRequest)
+        .where(AgendaRequest.group_id == meeting.group_id, AgendaRequest.closed_at.is_(None))
+        .order_by(AgendaRequest.id)
+    ):
         if _item_on_upcoming_meeting(meeting.group_id, request.subject_type, request.subject_id) is None:
-            add_agenda_item(meeting, title=request.title, subject_type=request.subject_type,
-                            subject_id=request.subject_id)
+            add_agenda_item(
+                meeting, title=request.title, subject_type=request.subject_type, subject_id=request.subject_id
+            )
 
 
 def carry_forward(meeting: Meeting) -> None:
     """After a meeting is cancelled or ends: open requests it carried move to the group's
     next meeting (or wait for one to be scheduled)."""
-    subjects = {(i.subject_type, i.subject_id) for i in db.session.scalars(sa.select(AgendaItem).where(
-        AgendaItem.meeting_id == meeting.id, AgendaItem.subject_type.is_not(None)))}
+    subjects = {
+        (i.subject_type, i.subject_id)
+        for i in db.session.scalars(
+            sa.select(AgendaItem).where(AgendaItem.meeting_id == meeting.id, AgendaItem.subject_type.is_not(None))
+        )
+    }
     if not subjects:
         return
-    for request in db.session.scalars(sa.select(AgendaRequest).where(
-            AgendaRequest.group_id == meeting.group_id, AgendaRequest.closed_at.is_(None)).order_by(AgendaRequest.id)):
+    for request in db.session.scalars(
+        sa.select(AgendaRequest)
+        .where(AgendaRequest.group_id == meeting.group_id, AgendaRequest.closed_at.is_(None))
+        .order_by(AgendaRequest.id)
+    ):
         if (request.subject_type, request.subject_id) in subjects:
             _place(request, meeting.meeting_date)
 
@@ -591,8 +698,10 @@ def withdraw_agenda_item(item: AgendaItem, *, user: Any, reason: str) -> AgendaI
 
 # --- papers -------------------------------------------------------------------------------
 
-def attach_paper(agenda_item: AgendaItem, stored_file: StoredFile, *, title: str,
-                 added_by_id: int | None = None) -> Paper:
+
+def attach_paper(
+    agenda_item: AgendaItem, stored_file: StoredFile, *, title: str, added_by_id: int | None = None
+) -> Paper:
     """Attach a stored file (checked by `storage.save_upload`, or generated by another
     feature — a sub-group's highlight report goes on the Board's "report from
     <sub-group>" slot, the item whose `group_id` is the sub-group) to an agenda item."""
@@ -606,8 +715,13 @@ def attach_paper(agenda_item: AgendaItem, stored_file: StoredFile, *, title: str
         raise ValidationFailed(errors={"title": "Enter the title of the paper"})
     if len(title) > 300:
         raise ValidationFailed(errors={"title": "The title must be 300 characters or fewer"})
-    paper = Paper(meeting_id=meeting.id, agenda_item_id=agenda_item.id, stored_file_id=stored_file.id, title=title,
-                  added_by_id=added_by_id)
+    paper = Paper(
+        meeting_id=meeting.id,
+        agenda_item_id=agenda_item.id,
+        stored_file_id=stored_file.id,
+        title=title,
+        added_by_id=added_by_id,
+    )
     db.session.add(paper)
     db.session.flush()
     return paper
@@ -625,6 +739,7 @@ def get_paper(meeting: Meeting, paper_id: int, user: Any) -> Paper:
 
 
 # --- the register and quorum -------------------------------------------------------------
+
 
 @dataclass
 class Seat:
@@ -695,8 +810,12 @@ class Register:
         return out
 
 
-_ROLE_ORDER = {MembershipRole.chair: 0, MembershipRole.vice_chair: 1, MembershipRole.member: 2,
-               MembershipRole.adviser: 3}
+_ROLE_ORDER = {
+    MembershipRole.chair: 0,
+    MembershipRole.vice_chair: 1,
+    MembershipRole.member: 2,
+    MembershipRole.adviser: 3,
+}
 
 
 def load_register(meeting: Meeting) -> Register:
@@ -705,13 +824,19 @@ def load_register(meeting: Meeting) -> Register:
     rows = db.session.execute(
         sa.select(Membership, Attendance)
         .outerjoin(Attendance, sa.and_(Attendance.membership_id == Membership.id, Attendance.meeting_id == meeting.id))
-        .where(Membership.group_id == meeting.group_id,
-               sa.or_(_current(meeting.meeting_date), Attendance.id.is_not(None)))
-        .options(lazyload(Attendance.membership))).all()
+        .where(
+            Membership.group_id == meeting.group_id, sa.or_(_current(meeting.meeting_date), Attendance.id.is_not(None))
+        )
+        .options(lazyload(Attendance.membership))
+    ).all()
     seats = [Seat(m, a) for m, a in rows]
-    seats.sort(key=lambda s: (_ROLE_ORDER.get(s.membership.role, 9),
-                              s.membership.organisation.name if s.membership.organisation else "",
-                              s.membership.person.name))
+    seats.sort(
+        key=lambda s: (
+            _ROLE_ORDER.get(s.membership.role, 9),
+            s.membership.organisation.name if s.membership.organisation else "",
+            s.membership.person.name,
+        )
+    )
     return Register(meeting, seats)
 
 
@@ -741,20 +866,21 @@ def is_quorate(meeting: Meeting, register: Register | None = None) -> tuple[bool
     if presiding_chair(meeting, register) is None:
         missing.append("The chair, the vice chair or a nominated chair is not present")
     for kind in _required_kinds(meeting.group, register):
-        if not any(s.represented and s.organisation is not None and s.organisation.kind == kind
-                   for s in register.seats):
+        if not any(
+            s.represented and s.organisation is not None and s.organisation.kind == kind for s in register.seats
+        ):
             missing.append(f"No one from {KIND_PHRASES[kind]} is present")
     return not missing, missing
 
 
 def missing_phrase(missing: list[str]) -> str:
-    """"no one from the police is present and no one from …"."""
+    """ "no one from the police is present and no one from …"."""
     parts = [m[0].lower() + m[1:] for m in missing]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def quorum_sentence(missing: list[str]) -> str:
-    """"Not quorate: no one from the police is present"."""
+    """ "Not quorate: no one from the police is present"."""
     return f"Not quorate: {missing_phrase(missing)}" if missing else "Quorate"
 
 
@@ -779,8 +905,9 @@ def _deputy_problem(membership: Membership, deputy: Person | None, meeting: Meet
     return None
 
 
-def record_attendance(meeting: Meeting, entries: list[dict[str, Any]], *, user: Any,
-                      as_of: date | None = None) -> Register:
+def record_attendance(
+    meeting: Meeting, entries: list[dict[str, Any]], *, user: Any, as_of: date | None = None
+) -> Register:
     """The business office records the register: for each membership `present`,
     `deputy_present` (which deputy: the member's named deputy unless another is given),
     `apologies` (optionally the deputy who is to come) or `absent`. Before the day of the
@@ -815,8 +942,10 @@ def record_attendance(meeting: Meeting, entries: list[dict[str, Any]], *, user: 
             errors[f"status_{mid}"] = f"Select whether {who} attended"
             continue
         if status != AttendanceStatus.apologies and as_of < meeting.meeting_date:
-            errors[f"status_{mid}"] = (f"The register can be recorded on or after {long_date(meeting.meeting_date)}: "
-                                       f"until then record only apologies ({who})")
+            errors[f"status_{mid}"] = (
+                f"The register can be recorded on or after {long_date(meeting.meeting_date)}: "
+                f"until then record only apologies ({who})"
+            )
             continue
         deputy_id = e.get("deputy_person_id")
         if status == AttendanceStatus.deputy_present and not deputy_id:
@@ -827,7 +956,7 @@ def record_attendance(meeting: Meeting, entries: list[dict[str, Any]], *, user: 
                 errors[f"deputy_{mid}"] = f"Select the deputy who attended for {who}"
                 continue
         if status in (AttendanceStatus.present, AttendanceStatus.absent) and deputy_id:
-            errors[f"deputy_{mid}"] = (f"Name a deputy for {who} only when a deputy attended or is to attend")
+            errors[f"deputy_{mid}"] = f"Name a deputy for {who} only when a deputy attended or is to attend"
             continue
         if deputy_id:
             problem = _deputy_problem(seat.membership, deputies.get(deputy_id), meeting)
@@ -844,8 +973,9 @@ def record_attendance(meeting: Meeting, entries: list[dict[str, Any]], *, user: 
     return register
 
 
-def _set_row(meeting: Meeting, seat: Seat, status: AttendanceStatus, deputy_id: int | None, note: str | None,
-             user: Any) -> None:
+def _set_row(
+    meeting: Meeting, seat: Seat, status: AttendanceStatus, deputy_id: int | None, note: str | None, user: Any
+) -> None:
     if seat.row is None:
         seat.row = Attendance(meeting_id=meeting.id, membership_id=seat.membership.id, membership=seat.membership)
         db.session.add(seat.row)
@@ -864,8 +994,15 @@ def own_seats(register: Register, user: Any) -> list[Seat]:
     return [s for s in register.seats if s.membership.person_id == user.person_id]
 
 
-def send_apologies(meeting: Meeting, membership_id: int, *, user: Any, deputy_person_id: int | None = None,
-                   note: str | None = None, as_of: date | None = None) -> Attendance:
+def send_apologies(
+    meeting: Meeting,
+    membership_id: int,
+    *,
+    user: Any,
+    deputy_person_id: int | None = None,
+    note: str | None = None,
+    as_of: date | None = None,
+) -> Attendance:
     """A member sends apologies for an upcoming meeting and may name who will come in
     their place (their named deputy, or another person from their organisation for this
     meeting). The business office may record apologies received for any member."""
@@ -890,8 +1027,9 @@ def send_apologies(meeting: Meeting, membership_id: int, *, user: Any, deputy_pe
     return seat.row
 
 
-def name_deputy(meeting: Meeting, membership_id: int, deputy_person_id: int, *, user: Any,
-                as_of: date | None = None) -> Attendance:
+def name_deputy(
+    meeting: Meeting, membership_id: int, deputy_person_id: int, *, user: Any, as_of: date | None = None
+) -> Attendance:
     """Name who will attend a meeting in the member's place (this sends apologies)."""
     if not deputy_person_id:
         raise ValidationFailed(errors={"deputy_person_id": "Select who will attend in your place"})
@@ -905,8 +1043,9 @@ def nominate_chair(meeting: Meeting, person_id: int | None, *, user: Any) -> Mee
     if meeting.state not in UPCOMING_STATES:
         raise Conflict(f"The chair of a meeting that is {meeting.state.label.lower()} cannot be changed")
     if person_id and person_id not in load_register(meeting).people_ids:
-        raise ValidationFailed(errors={"nominated_chair_person_id":
-                                       "The nominated chair must be a member of the group or a deputy"})
+        raise ValidationFailed(
+            errors={"nominated_chair_person_id": "The nominated chair must be a member of the group or a deputy"}
+        )
     meeting.nominated_chair_person_id = person_id or None
     meeting.nominated_chair = db.session.get(Person, person_id) if person_id else None
     db.session.flush()
@@ -923,6 +1062,7 @@ def complete_register(meeting: Meeting, user: Any | None = None) -> None:
 
 
 # --- declarations of interest ------------------------------------------------------------
+
 
 def declare_interest(agenda_item: AgendaItem, *, user: Any, nature: str, person_id: int | None = None) -> Declaration:
     """Declare an interest in an agenda item, in writing to the chair. Members and
@@ -944,14 +1084,23 @@ def declare_interest(agenda_item: AgendaItem, *, user: Any, nature: str, person_
     nature = (nature or "").strip()
     if not nature:
         errors["nature"] = "Enter the nature of the interest"
-    if db.session.scalar(sa.select(Declaration.id).where(Declaration.agenda_item_id == agenda_item.id,
-                                                         Declaration.person_id == person_id)):
+    if db.session.scalar(
+        sa.select(Declaration.id).where(
+            Declaration.agenda_item_id == agenda_item.id, Declaration.person_id == person_id
+        )
+    ):
         errors["agenda_item_id"] = "An interest in this item has already been declared"
     if errors:
         raise ValidationFailed(errors=errors)
     person = db.session.get(Person, person_id)
-    declaration = Declaration(meeting_id=meeting.id, agenda_item_id=agenda_item.id, person_id=person_id,
-                              organisation_id=person.organisation_id, nature=nature, recorded_by_id=user.id)
+    declaration = Declaration(
+        meeting_id=meeting.id,
+        agenda_item_id=agenda_item.id,
+        person_id=person_id,
+        organisation_id=person.organisation_id,
+        nature=nature,
+        recorded_by_id=user.id,
+    )
     db.session.add(declaration)
     db.session.flush()
     _tell_the_chair(declaration, meeting, agenda_item, person)
@@ -964,14 +1113,25 @@ def _tell_the_chair(declaration: Declaration, meeting: Meeting, item: AgendaItem
     stay in the service, where access is checked)."""
     from safeguarding.notify import queue_email, service_url
 
-    chairs = db.session.scalars(sa.select(User).join(UserRole, UserRole.user_id == User.id).where(
-        UserRole.role == Role.independent_chair, User.active.is_(True)).order_by(User.id)).all()
+    chairs = db.session.scalars(
+        sa.select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.independent_chair, User.active.is_(True))
+        .order_by(User.id)
+    ).all()
     for chair in chairs:
-        queue_email([chair.email], f"Declaration of interest: {meeting.name}", "message",
-                    {"text": f"{person.name} has declared an interest in an item of the {meeting.name}. The "
-                             "declaration is in the register of declarations of interest.",
-                     "link": service_url("meetings.declarations")},
-                    kind="declaration_of_interest", dedupe_key=f"declaration:{declaration.id}:{chair.id}")
+        queue_email(
+            [chair.email],
+            f"Declaration of interest: {meeting.name}",
+            "message",
+            {
+                "text": f"{person.name} has declared an interest in an item of the {meeting.name}. The "
+                "declaration is in the register of declarations of interest.",
+                "link": service_url("meetings.declarations"),
+            },
+            kind="declaration_of_interest",
+            dedupe_key=f"declaration:{declaration.id}:{chair.id}",
+        )
 
 
 def declarations_visibility(user: Any) -> sa.ColumnElement[bool]:
@@ -983,23 +1143,29 @@ def declarations_visibility(user: Any) -> sa.ColumnElement[bool]:
     return sa.false()
 
 
-def list_declarations(user: Any, *, meeting_id: int | None = None, page: int = 1,
-                      per_page: int = 50) -> tuple[list[Declaration], int]:
+def list_declarations(
+    user: Any, *, meeting_id: int | None = None, page: int = 1, per_page: int = 50
+) -> tuple[list[Declaration], int]:
     stmt = sa.select(Declaration).where(declarations_visibility(user))
     if meeting_id:
         stmt = stmt.where(Declaration.meeting_id == meeting_id)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
-    rows = db.session.scalars(stmt.order_by(Declaration.declared_at.desc(), Declaration.id.desc())
-                              .limit(per_page).offset((page - 1) * per_page))
+    rows = db.session.scalars(
+        stmt.order_by(Declaration.declared_at.desc(), Declaration.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
     return list(rows), total
 
 
 def declarations_of(meeting: Meeting) -> list[Declaration]:
-    return list(db.session.scalars(sa.select(Declaration).where(Declaration.meeting_id == meeting.id)
-                                   .order_by(Declaration.id)))
+    return list(
+        db.session.scalars(sa.select(Declaration).where(Declaration.meeting_id == meeting.id).order_by(Declaration.id))
+    )
 
 
 # --- decisions and votes ------------------------------------------------------------------
+
 
 @dataclass
 class Voter:
@@ -1026,8 +1192,9 @@ def voting_eligibility(meeting: Meeting, agenda_item: AgendaItem, register: Regi
     register = register or load_register(meeting)
     attending = [s for s in register.seats if s.represented]
     signed = mou_signed_person_ids([s.attendee_id for s in attending])
-    declared = set(db.session.scalars(sa.select(Declaration.person_id)
-                                      .where(Declaration.agenda_item_id == agenda_item.id)))
+    declared = set(
+        db.session.scalars(sa.select(Declaration.person_id).where(Declaration.agenda_item_id == agenda_item.id))
+    )
     out = Eligibility()
     for s in attending:
         m, person, org = s.membership, s.attendee, s.organisation
@@ -1050,13 +1217,14 @@ def _validation_electorate(meeting: Meeting, agenda_item: AgendaItem, register: 
     """Organisations asked to validate an interim decision: each with a voting seat on the
     group (not an adviser) whose member has signed the memorandum and did not declare an
     interest in the item."""
-    seats = [s for s in register.seats
-             if s.organisation is not None and s.membership.role != MembershipRole.adviser]
+    seats = [s for s in register.seats if s.organisation is not None and s.membership.role != MembershipRole.adviser]
     signed = mou_signed_person_ids([s.membership.person_id for s in seats])
-    declared = set(db.session.scalars(sa.select(Declaration.person_id)
-                                      .where(Declaration.agenda_item_id == agenda_item.id)))
-    return {s.organisation.id for s in seats if s.membership.person_id in signed
-            and s.membership.person_id not in declared}
+    declared = set(
+        db.session.scalars(sa.select(Declaration.person_id).where(Declaration.agenda_item_id == agenda_item.id))
+    )
+    return {
+        s.organisation.id for s in seats if s.membership.person_id in signed and s.membership.person_id not in declared
+    }
 
 
 def _parse_vote(value: Any) -> VoteChoice | None:
@@ -1066,9 +1234,17 @@ def _parse_vote(value: Any) -> VoteChoice | None:
         return None
 
 
-def record_decision(agenda_item: AgendaItem, *, user: Any, method: DecisionMethod | str, text: str,
-                    votes: list[dict[str, Any]] | None = None, casting_vote: VoteChoice | str | None = None,
-                    interim: bool = False, system: bool = False) -> Decision:
+def record_decision(
+    agenda_item: AgendaItem,
+    *,
+    user: Any,
+    method: DecisionMethod | str,
+    text: str,
+    votes: list[dict[str, Any]] | None = None,
+    casting_vote: VoteChoice | str | None = None,
+    interim: bool = False,
+    system: bool = False,
+) -> Decision:
     """Record a decision on an agenda item while the meeting is in session and quorate.
 
     `method` "consensus" → agreed. "vote" → `votes` is a list of
@@ -1080,8 +1256,9 @@ def record_decision(agenda_item: AgendaItem, *, user: Any, method: DecisionMetho
         raise Forbidden("Only the business office or the chair can record decisions")
     meeting = db.session.get(Meeting, agenda_item.meeting_id)
     if meeting.state != MeetingState.in_session:
-        raise Conflict(f"Decisions can be recorded only while the meeting is in session: it is "
-                       f"{meeting.state.label.lower()}")
+        raise Conflict(
+            f"Decisions can be recorded only while the meeting is in session: it is {meeting.state.label.lower()}"
+        )
     if agenda_item.withdrawn:
         raise Conflict("This item has been withdrawn from the agenda")
     register = load_register(meeting)
@@ -1131,29 +1308,50 @@ def record_decision(agenda_item: AgendaItem, *, user: Any, method: DecisionMetho
         if not errors:
             if counts[VoteChoice.for_] == counts[VoteChoice.against]:
                 if casting is None:
-                    errors["casting_vote"] = (f"The votes are tied {counts[VoteChoice.for_]} to "
-                                              f"{counts[VoteChoice.against]}: record the chair's casting vote")
+                    errors["casting_vote"] = (
+                        f"The votes are tied {counts[VoteChoice.for_]} to "
+                        f"{counts[VoteChoice.against]}: record the chair's casting vote"
+                    )
                 else:
                     outcome = DecisionOutcome.carried if casting == VoteChoice.for_ else DecisionOutcome.not_carried
             elif casting_vote:
                 errors["casting_vote"] = "The chair has a casting vote only when the votes are tied"
             else:
-                outcome = (DecisionOutcome.carried if counts[VoteChoice.for_] > counts[VoteChoice.against]
-                           else DecisionOutcome.not_carried)
+                outcome = (
+                    DecisionOutcome.carried
+                    if counts[VoteChoice.for_] > counts[VoteChoice.against]
+                    else DecisionOutcome.not_carried
+                )
     if errors:
         raise ValidationFailed(errors=errors)
-    decision = Decision(meeting_id=meeting.id, agenda_item_id=agenda_item.id, method=method, outcome=outcome,
-                        text=text, subject_type=agenda_item.subject_type, subject_id=agenda_item.subject_id,
-                        quorate=True, interim=bool(interim), votes_for=counts[VoteChoice.for_],
-                        votes_against=counts[VoteChoice.against], abstentions=counts[VoteChoice.abstain],
-                        casting_vote=casting if method == DecisionMethod.vote else None,
-                        casting_vote_by_person_id=presiding.id if (casting and presiding) else None,
-                        recorded_by_id=user.id if user is not None else None)
+    decision = Decision(
+        meeting_id=meeting.id,
+        agenda_item_id=agenda_item.id,
+        method=method,
+        outcome=outcome,
+        text=text,
+        subject_type=agenda_item.subject_type,
+        subject_id=agenda_item.subject_id,
+        quorate=True,
+        interim=bool(interim),
+        votes_for=counts[VoteChoice.for_],
+        votes_against=counts[VoteChoice.against],
+        abstentions=counts[VoteChoice.abstain],
+        casting_vote=casting if method == DecisionMethod.vote else None,
+        casting_vote_by_person_id=presiding.id if (casting and presiding) else None,
+        recorded_by_id=user.id if user is not None else None,
+    )
     db.session.add(decision)
     db.session.flush()
     for voter, choice in cast:
-        db.session.add(DecisionVote(decision_id=decision.id, organisation_id=voter.organisation.id,
-                                    voter_person_id=voter.person.id, vote=choice))
+        db.session.add(
+            DecisionVote(
+                decision_id=decision.id,
+                organisation_id=voter.organisation.id,
+                voter_person_id=voter.person.id,
+                vote=choice,
+            )
+        )
     if interim:
         for org_id in sorted(_validation_electorate(meeting, agenda_item, register)):
             db.session.add(DecisionValidation(decision_id=decision.id, organisation_id=org_id))
@@ -1177,23 +1375,35 @@ def _not_entitled_message(org_id: Any, eligibility: Eligibility) -> str:
 def decision_stands(decision: Decision) -> bool:
     """A decision stands when it agreed or carried the matter, was made at a quorate
     meeting and, if interim, has been validated by every organisation asked."""
-    return (decision.outcome in (DecisionOutcome.agreed, DecisionOutcome.carried) and decision.quorate
-            and (not decision.interim or decision.validated))
+    return (
+        decision.outcome in (DecisionOutcome.agreed, DecisionOutcome.carried)
+        and decision.quorate
+        and (not decision.interim or decision.validated)
+    )
 
 
 def decisions_for(subject_type: str, subject_id: int) -> list[Decision]:
     """Every decision on a subject (a record of another feature), oldest first. Guards
     such as "approved by the Board" ask `any(decision_stands(d) for d in ...)`."""
-    return list(db.session.scalars(sa.select(Decision).where(
-        Decision.subject_type == subject_type, Decision.subject_id == subject_id)
-        .order_by(Decision.recorded_at, Decision.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Decision)
+            .where(Decision.subject_type == subject_type, Decision.subject_id == subject_id)
+            .order_by(Decision.recorded_at, Decision.id)
+        )
+    )
 
 
 def decisions_of(meeting: Meeting) -> list[Decision]:
     """The meeting's decisions with their votes and validations, in one query."""
-    return list(db.session.scalars(sa.select(Decision).where(Decision.meeting_id == meeting.id)
-                                   .options(joinedload(Decision.votes), joinedload(Decision.validations))
-                                   .order_by(Decision.id)).unique())
+    return list(
+        db.session.scalars(
+            sa.select(Decision)
+            .where(Decision.meeting_id == meeting.id)
+            .options(joinedload(Decision.votes), joinedload(Decision.validations))
+            .order_by(Decision.id)
+        ).unique()
+    )
 
 
 def get_decision(decision_id: int, user: Any) -> Decision:
@@ -1209,9 +1419,13 @@ def _decision_final(decision: Decision, meeting: Meeting) -> None:
     leaves the Board's waiting list; a chair's action is ratified or not."""
     if decision.subject_type is None:
         return
-    for request in db.session.scalars(sa.select(AgendaRequest).where(
-            AgendaRequest.subject_type == decision.subject_type, AgendaRequest.subject_id == decision.subject_id,
-            AgendaRequest.closed_at.is_(None))):
+    for request in db.session.scalars(
+        sa.select(AgendaRequest).where(
+            AgendaRequest.subject_type == decision.subject_type,
+            AgendaRequest.subject_id == decision.subject_id,
+            AgendaRequest.closed_at.is_(None),
+        )
+    ):
         request.closed_at = utcnow()
     if decision.subject_type == CHAIR_ACTION:
         from safeguarding.workflows.meetings import chair_action_lifecycle
@@ -1219,8 +1433,14 @@ def _decision_final(decision: Decision, meeting: Meeting) -> None:
         action = db.session.get(ChairAction, decision.subject_id)
         if action is not None and action.status == ChairActionStatus.awaiting_ratification:
             trigger = "ratify" if decision_stands(decision) else "reject"
-            chair_action_lifecycle.fire(action, trigger, user=None, system=True, as_of=meeting.meeting_date,
-                                        comment=f"Decision {decision.id} at meeting {meeting.id}")
+            chair_action_lifecycle.fire(
+                action,
+                trigger,
+                user=None,
+                system=True,
+                as_of=meeting.meeting_date,
+                comment=f"Decision {decision.id} at meeting {meeting.id}",
+            )
     if decision.subject_type == "work_plan":
         from safeguarding.services import workplans
 
@@ -1238,9 +1458,13 @@ def validate_decision(decision: Decision, *, user: Any) -> DecisionValidation:
         raise Conflict("Interim decisions are validated after the meeting has closed")
     if not user.person_id or not user.has_role(*MEMBER_ROLES):
         raise Forbidden("Only members of the group validate interim decisions")
-    seats = [s for s in load_register(meeting).seats
-             if s.organisation is not None and s.membership.role != MembershipRole.adviser
-             and user.person_id in (s.membership.person_id, s.membership.deputy_person_id)]
+    seats = [
+        s
+        for s in load_register(meeting).seats
+        if s.organisation is not None
+        and s.membership.role != MembershipRole.adviser
+        and user.person_id in (s.membership.person_id, s.membership.deputy_person_id)
+    ]
     if not seats:
         raise Forbidden("Only members of the group validate interim decisions")
     if all(s.membership.person_id != user.person_id for s in seats) and not mou_signed_person_ids([user.person_id]):
@@ -1270,32 +1494,61 @@ def validations_awaiting(user: Any) -> list[DecisionValidation]:
         sa.select(DecisionValidation, Meeting.group_id, Meeting.meeting_date)
         .join(Decision, Decision.id == DecisionValidation.decision_id)
         .join(Meeting, Meeting.id == Decision.meeting_id)
-        .where(DecisionValidation.organisation_id == user.organisation_id, DecisionValidation.validated_at.is_(None),
-               Meeting.state.in_(HELD_STATES))
-        .order_by(DecisionValidation.id).limit(200)).all()
+        .where(
+            DecisionValidation.organisation_id == user.organisation_id,
+            DecisionValidation.validated_at.is_(None),
+            Meeting.state.in_(HELD_STATES),
+        )
+        .order_by(DecisionValidation.id)
+        .limit(200)
+    ).all()
     if not pending:
         return []
-    seats = db.session.execute(sa.select(Membership.group_id, Membership.start_date, Membership.end_date).where(
-        Membership.organisation_id == user.organisation_id,
-        sa.or_(Membership.person_id == user.person_id, Membership.deputy_person_id == user.person_id))).all()
-    return [v for v, group_id, day in pending
-            if any(g == group_id and start <= day and (end is None or end >= day) for g, start, end in seats)]
+    seats = db.session.execute(
+        sa.select(Membership.group_id, Membership.start_date, Membership.end_date).where(
+            Membership.organisation_id == user.organisation_id,
+            sa.or_(Membership.person_id == user.person_id, Membership.deputy_person_id == user.person_id),
+        )
+    ).all()
+    return [
+        v
+        for v, group_id, day in pending
+        if any(g == group_id and start <= day and (end is None or end >= day) for g, start, end in seats)
+    ]
 
 
 # --- actions raised at meetings ----------------------------------------------------------
 
-def raise_action(agenda_item: AgendaItem, *, user: Any, title: str, owner_organisation_id: int,
-                 due_date: date, owner_person_id: int | None = None, description: str | None = None) -> Action:
+
+def raise_action(
+    agenda_item: AgendaItem,
+    *,
+    user: Any,
+    title: str,
+    owner_organisation_id: int,
+    due_date: date,
+    owner_person_id: int | None = None,
+    description: str | None = None,
+) -> Action:
     """An action raised at a meeting goes into the shared action log."""
     _require_office(user, "record actions from a meeting")
     meeting = db.session.get(Meeting, agenda_item.meeting_id)
     if meeting.state not in (MeetingState.in_session, *HELD_STATES):
         raise Conflict("Actions are recorded once the meeting is in session")
     action = action_service.create_action(
-        title=title, description=description, owner_organisation_id=owner_organisation_id,
-        owner_person_id=owner_person_id, due_date=due_date, source_type=ActionSource.meeting, source_id=meeting.id,
-        source_label=f"{meeting.name}: {agenda_item.title}"[:300], group_id=meeting.group_id,
-        area=meeting.group.area, arm=meeting.group.arm, created_by_id=user.id)
+        title=title,
+        description=description,
+        owner_organisation_id=owner_organisation_id,
+        owner_person_id=owner_person_id,
+        due_date=due_date,
+        source_type=ActionSource.meeting,
+        source_id=meeting.id,
+        source_label=f"{meeting.name}: {agenda_item.title}"[:300],
+        group_id=meeting.group_id,
+        area=meeting.group.area,
+        arm=meeting.group.arm,
+        created_by_id=user.id,
+    )
     db.session.add(MeetingAction(meeting_id=meeting.id, agenda_item_id=agenda_item.id, action_id=action.id))
     db.session.flush()
     return action
@@ -1305,13 +1558,17 @@ def actions_of(meeting: Meeting) -> dict[int, list[Action]]:
     """Actions raised at the meeting, by agenda item (one query)."""
     out: dict[int, list[Action]] = {}
     for link, action in db.session.execute(
-            sa.select(MeetingAction, Action).join(Action, Action.id == MeetingAction.action_id)
-            .where(MeetingAction.meeting_id == meeting.id).order_by(Action.id)):
+        sa.select(MeetingAction, Action)
+        .join(Action, Action.id == MeetingAction.action_id)
+        .where(MeetingAction.meeting_id == meeting.id)
+        .order_by(Action.id)
+    ):
         out.setdefault(link.agenda_item_id, []).append(action)
     return out
 
 
 # --- chair's action -----------------------------------------------------------------------
+
 
 def may_take_chairs_action(user: Any) -> bool:
     """The independent chair, or the Board's vice chair acting in their absence."""
@@ -1320,19 +1577,40 @@ def may_take_chairs_action(user: Any) -> bool:
     group = board()
     if group is None or not user.person_id or not user.has_role(*MEMBER_ROLES):
         return False
-    return bool(db.session.scalar(sa.select(Membership.id).where(
-        Membership.group_id == group.id, Membership.person_id == user.person_id,
-        Membership.role.in_((MembershipRole.chair, MembershipRole.vice_chair)), _current(today())).limit(1)))
+    return bool(
+        db.session.scalar(
+            sa.select(Membership.id)
+            .where(
+                Membership.group_id == group.id,
+                Membership.person_id == user.person_id,
+                Membership.role.in_((MembershipRole.chair, MembershipRole.vice_chair)),
+                _current(today()),
+            )
+            .limit(1)
+        )
+    )
 
 
 def statutory_organisations() -> list[Organisation]:
-    return list(db.session.scalars(sa.select(Organisation).where(
-        Organisation.kind.in_(STATUTORY_KINDS), Organisation.state.in_(("active", "leaving")))
-        .order_by(Organisation.kind, Organisation.name)))
+    return list(
+        db.session.scalars(
+            sa.select(Organisation)
+            .where(Organisation.kind.in_(STATUTORY_KINDS), Organisation.state.in_(("active", "leaving")))
+            .order_by(Organisation.kind, Organisation.name)
+        )
+    )
 
 
-def record_chair_action(*, user: Any, title: str, decision: str, urgency: str, decided_on: date | None,
-                        consultations: list[dict[str, Any]], as_of: date | None = None) -> ChairAction:
+def record_chair_action(
+    *,
+    user: Any,
+    title: str,
+    decision: str,
+    urgency: str,
+    decided_on: date | None,
+    consultations: list[dict[str, Any]],
+    as_of: date | None = None,
+) -> ChairAction:
     """The chair (or vice chair) records an urgent decision taken between meetings, with
     the consultation of each of the three statutory agencies (a local authority, the
     police, the integrated care board): date and view. It goes on the next Board
@@ -1390,22 +1668,39 @@ def record_chair_action(*, user: Any, title: str, decision: str, urgency: str, d
         clean.append((org, consulted_on, view, person_id or None))
     for kind in STATUTORY_KINDS:
         if kind not in covered:
-            reasons.append(f"Record the consultation of {KIND_PHRASES[kind]}: the chair decides in consultation "
-                           "with the three statutory agencies")
+            reasons.append(
+                f"Record the consultation of {KIND_PHRASES[kind]}: the chair decides in consultation "
+                "with the three statutory agencies"
+            )
     if errors or reasons:
         raise ValidationFailed(errors=errors, reasons=reasons)
     assert group is not None and decided_on is not None
-    action = ChairAction(group_id=group.id, title=title, decision=decision, urgency=urgency, decided_on=decided_on,
-                         decided_by_person_id=user.person_id, recorded_by_id=user.id,
-                         status=ChairActionStatus.awaiting_ratification)
+    action = ChairAction(
+        group_id=group.id,
+        title=title,
+        decision=decision,
+        urgency=urgency,
+        decided_on=decided_on,
+        decided_by_person_id=user.person_id,
+        recorded_by_id=user.id,
+        status=ChairActionStatus.awaiting_ratification,
+    )
     db.session.add(action)
     db.session.flush()
     for org, consulted_on, view, person_id in clean:
-        db.session.add(ChairActionConsultation(chair_action_id=action.id, organisation_id=org.id,
-                                               consulted_on=consulted_on, view=view, consulted_person_id=person_id))
+        db.session.add(
+            ChairActionConsultation(
+                chair_action_id=action.id,
+                organisation_id=org.id,
+                consulted_on=consulted_on,
+                view=view,
+                consulted_person_id=person_id,
+            )
+        )
     db.session.flush()
-    add_to_next_board_agenda(f"Ratification of chair's action: {title}", subject_type=CHAIR_ACTION,
-                             subject_id=action.id, after=decided_on)
+    add_to_next_board_agenda(
+        f"Ratification of chair's action: {title}", subject_type=CHAIR_ACTION, subject_id=action.id, after=decided_on
+    )
     db.session.refresh(action)
     return action
 
@@ -1420,23 +1715,27 @@ def chair_action_visibility(user: Any) -> sa.ColumnElement[bool]:
     return sa.exists().where(
         Membership.group_id == ChairAction.group_id,
         sa.or_(Membership.person_id == user.person_id, Membership.deputy_person_id == user.person_id),
-        sa.or_(_current(today()), _current(ChairAction.decided_on)))
+        sa.or_(_current(today()), _current(ChairAction.decided_on)),
+    )
 
 
-def list_chair_actions(user: Any, *, status: str | None = None, page: int = 1,
-                       per_page: int = 50) -> tuple[list[ChairAction], int]:
+def list_chair_actions(
+    user: Any, *, status: str | None = None, page: int = 1, per_page: int = 50
+) -> tuple[list[ChairAction], int]:
     stmt = sa.select(ChairAction).where(chair_action_visibility(user))
     if status:
         stmt = stmt.where(ChairAction.status == ChairActionStatus(status))
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
-    rows = db.session.scalars(stmt.order_by(ChairAction.decided_on.desc(), ChairAction.id.desc())
-                              .limit(per_page).offset((page - 1) * per_page))
+    rows = db.session.scalars(
+        stmt.order_by(ChairAction.decided_on.desc(), ChairAction.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
     return list(rows), total
 
 
 def get_chair_action(action_id: int, user: Any) -> ChairAction:
-    action = db.session.scalar(sa.select(ChairAction).where(ChairAction.id == action_id,
-                                                            chair_action_visibility(user)))
+    action = db.session.scalar(sa.select(ChairAction).where(ChairAction.id == action_id, chair_action_visibility(user)))
     if action is None:
         raise NotFound("Chair's action not found")
     return action
@@ -1444,12 +1743,18 @@ def get_chair_action(action_id: int, user: Any) -> ChairAction:
 
 def awaiting_ratification() -> list[ChairAction]:
     """Chair's actions the Board has still to ratify (without their consultations)."""
-    return list(db.session.scalars(sa.select(ChairAction).where(
-        ChairAction.status == ChairActionStatus.awaiting_ratification)
-        .options(lazyload(ChairAction.consultations)).order_by(ChairAction.decided_on)))
+    return list(
+        db.session.scalars(
+            sa.select(ChairAction)
+            .where(ChairAction.status == ChairActionStatus.awaiting_ratification)
+            .options(lazyload(ChairAction.consultations))
+            .order_by(ChairAction.decided_on)
+        )
+    )
 
 
 # --- minutes ------------------------------------------------------------------------------
+
 
 def case_group_ids() -> list[int]:
     """The groups that discuss cases, whose minutes are restricted as a whole (domain.md,
@@ -1477,12 +1782,17 @@ def minutes_visibility(user: Any) -> sa.ColumnElement[bool]:
         restricted = case_group_ids()
         public_record = Minutes.state == MinutesState.ratified
         if restricted:
-            public_record = sa.and_(public_record, Minutes.meeting_id.in_(
-                sa.select(Meeting.id).where(Meeting.group_id.not_in(restricted))))
+            public_record = sa.and_(
+                public_record, Minutes.meeting_id.in_(sa.select(Meeting.id).where(Meeting.group_id.not_in(restricted)))
+            )
         clauses.append(public_record)
     if user.has_role(*MEMBER_ROLES) and user.person_id:
-        clauses.append(sa.and_(Minutes.state.in_((MinutesState.approved, MinutesState.ratified)),
-                               Minutes.meeting_id.in_(sa.select(Meeting.id).where(meeting_visibility(user)))))
+        clauses.append(
+            sa.and_(
+                Minutes.state.in_((MinutesState.approved, MinutesState.ratified)),
+                Minutes.meeting_id.in_(sa.select(Meeting.id).where(meeting_visibility(user))),
+            )
+        )
     return sa.or_(*clauses) if clauses else sa.false()
 
 
@@ -1512,8 +1822,11 @@ def list_minutes(user: Any, f: MinutesFilters) -> tuple[list[Minutes], int]:
     if f.group_id:
         stmt = stmt.where(Meeting.group_id == f.group_id)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
-    rows = db.session.scalars(stmt.order_by(Meeting.meeting_date.desc(), Minutes.id.desc())
-                              .limit(f.per_page).offset((f.page - 1) * f.per_page))
+    rows = db.session.scalars(
+        stmt.order_by(Meeting.meeting_date.desc(), Minutes.id.desc())
+        .limit(f.per_page)
+        .offset((f.page - 1) * f.per_page)
+    )
     return list(rows), total
 
 
@@ -1534,8 +1847,10 @@ def start_minutes(meeting: Meeting, *, user: Any) -> Minutes:
 
 
 def sections_of(minutes: Minutes) -> dict[int, MinutesSection]:
-    return {s.agenda_item_id: s for s in db.session.scalars(
-        sa.select(MinutesSection).where(MinutesSection.minutes_id == minutes.id))}
+    return {
+        s.agenda_item_id: s
+        for s in db.session.scalars(sa.select(MinutesSection).where(MinutesSection.minutes_id == minutes.id))
+    }
 
 
 def update_minutes(minutes: Minutes, *, version: int | None, sections: dict[int, str], user: Any) -> Minutes:
@@ -1545,8 +1860,10 @@ def update_minutes(minutes: Minutes, *, version: int | None, sections: dict[int,
     if minutes.state == MinutesState.ratified:
         raise Conflict("Ratified minutes are the permanent record: record an amendment instead")
     if minutes.state != MinutesState.draft:
-        raise Conflict(f"Minutes that are {minutes.state.label.lower()} cannot be changed"
-                       + (": record an amendment instead" if minutes.state == MinutesState.approved else ""))
+        raise Conflict(
+            f"Minutes that are {minutes.state.label.lower()} cannot be changed"
+            + (": record an amendment instead" if minutes.state == MinutesState.approved else "")
+        )
     existing = sections_of(minutes)
     items = {i.id: i for i in agenda_of(minutes.meeting, include_withdrawn=True)}
     errors = {}
@@ -1566,8 +1883,9 @@ def update_minutes(minutes: Minutes, *, version: int | None, sections: dict[int,
     return minutes
 
 
-def add_amendment(minutes: Minutes, *, user: Any, text: str, reason: str,
-                  agenda_item_id: int | None = None) -> MinutesAmendment:
+def add_amendment(
+    minutes: Minutes, *, user: Any, text: str, reason: str, agenda_item_id: int | None = None
+) -> MinutesAmendment:
     """Correct approved or ratified minutes: the original stays; the amendment is recorded."""
     _require_office(user, "amend minutes")
     if minutes.state not in (MinutesState.approved, MinutesState.ratified):
@@ -1584,24 +1902,36 @@ def add_amendment(minutes: Minutes, *, user: Any, text: str, reason: str,
             errors["agenda_item_id"] = "Select an item of the meeting"
     if errors:
         raise ValidationFailed(errors=errors)
-    amendment = MinutesAmendment(minutes_id=minutes.id, agenda_item_id=agenda_item_id, text=text, reason=reason,
-                                 recorded_by_id=user.id)
+    amendment = MinutesAmendment(
+        minutes_id=minutes.id, agenda_item_id=agenda_item_id, text=text, reason=reason, recorded_by_id=user.id
+    )
     db.session.add(amendment)
     db.session.flush()
     return amendment
 
 
 def amendments_of(minutes: Minutes) -> list[MinutesAmendment]:
-    return list(db.session.scalars(sa.select(MinutesAmendment).where(MinutesAmendment.minutes_id == minutes.id)
-                                   .order_by(MinutesAmendment.id)))
+    return list(
+        db.session.scalars(
+            sa.select(MinutesAmendment).where(MinutesAmendment.minutes_id == minutes.id).order_by(MinutesAmendment.id)
+        )
+    )
 
 
 def ratifying_candidates(minutes: Minutes) -> list[Meeting]:
     """Later meetings of the same group now in session (where minutes may be ratified)."""
     m = minutes.meeting
-    return list(db.session.scalars(sa.select(Meeting).where(
-        Meeting.group_id == m.group_id, Meeting.meeting_date > m.meeting_date,
-        Meeting.state == MeetingState.in_session).order_by(Meeting.meeting_date)))
+    return list(
+        db.session.scalars(
+            sa.select(Meeting)
+            .where(
+                Meeting.group_id == m.group_id,
+                Meeting.meeting_date > m.meeting_date,
+                Meeting.state == MeetingState.in_session,
+            )
+            .order_by(Meeting.meeting_date)
+        )
+    )
 
 
 def ratification_problem(minutes: Minutes, meeting: Meeting | None) -> str | None:
@@ -1628,17 +1958,32 @@ def circulate_minutes(minutes: Minutes, on: date | None = None) -> int:
     from safeguarding.notify import queue_email, service_url
 
     meeting = minutes.meeting
-    seats = db.session.execute(sa.select(Membership.person_id, Membership.deputy_person_id).where(
-        Membership.group_id == meeting.group_id, _current(on or today()))).all()
+    seats = db.session.execute(
+        sa.select(Membership.person_id, Membership.deputy_person_id).where(
+            Membership.group_id == meeting.group_id, _current(on or today())
+        )
+    ).all()
     ids = {pid for seat in seats for pid in seat if pid}
-    people = db.session.scalars(sa.select(Person).where(Person.id.in_(ids), Person.active.is_(True),
-                                                        Person.email.is_not(None)).order_by(Person.id)) if ids else []
+    people = (
+        db.session.scalars(
+            sa.select(Person)
+            .where(Person.id.in_(ids), Person.active.is_(True), Person.email.is_not(None))
+            .order_by(Person.id)
+        )
+        if ids
+        else []
+    )
     link = service_url("meetings.minutes", minutes_id=minutes.id)
     queued = 0
     for person in people:
-        queue_email([person.email], f"Approved minutes: {meeting.name}", "minutes_approved",
-                    {"name": person.name, "meeting": meeting.name, "group": meeting.group.name, "link": link},
-                    kind="minutes_circulated", dedupe_key=f"minutes-circulated:{minutes.id}:{person.id}")
+        queue_email(
+            [person.email],
+            f"Approved minutes: {meeting.name}",
+            "minutes_approved",
+            {"name": person.name, "meeting": meeting.name, "group": meeting.group.name, "link": link},
+            kind="minutes_circulated",
+            dedupe_key=f"minutes-circulated:{minutes.id}:{person.id}",
+        )
         queued += 1
     if queued:
         minutes.circulated_at = utcnow()
@@ -1649,21 +1994,36 @@ def circulate_minutes(minutes: Minutes, on: date | None = None) -> int:
 def record_ratification(minutes: Minutes, meeting: Meeting, user: Any) -> Decision:
     """The ratifying meeting's "minutes of the previous meeting" item records the
     decision (by consensus) that the minutes are a true record."""
-    item = db.session.scalar(sa.select(AgendaItem).where(
-        AgendaItem.meeting_id == meeting.id, AgendaItem.kind == AgendaItemKind.previous_minutes,
-        AgendaItem.withdrawn.is_(False)).order_by(AgendaItem.position).limit(1))
+    item = db.session.scalar(
+        sa.select(AgendaItem)
+        .where(
+            AgendaItem.meeting_id == meeting.id,
+            AgendaItem.kind == AgendaItemKind.previous_minutes,
+            AgendaItem.withdrawn.is_(False),
+        )
+        .order_by(AgendaItem.position)
+        .limit(1)
+    )
     if item is None:
         item = add_agenda_item(meeting, title="Minutes of the previous meeting", kind=AgendaItemKind.previous_minutes)
-    decision = Decision(meeting_id=meeting.id, agenda_item_id=item.id, method=DecisionMethod.consensus,
-                        outcome=DecisionOutcome.agreed, quorate=True, subject_type=MINUTES, subject_id=minutes.id,
-                        text=f"The minutes of the {minutes.meeting.name} were agreed as a true record.",
-                        recorded_by_id=user.id if user is not None else None)
+    decision = Decision(
+        meeting_id=meeting.id,
+        agenda_item_id=item.id,
+        method=DecisionMethod.consensus,
+        outcome=DecisionOutcome.agreed,
+        quorate=True,
+        subject_type=MINUTES,
+        subject_id=minutes.id,
+        text=f"The minutes of the {minutes.meeting.name} were agreed as a true record.",
+        recorded_by_id=user.id if user is not None else None,
+    )
     db.session.add(decision)
     db.session.flush()
     return decision
 
 
 # --- calendar feed --------------------------------------------------------------------------
+
 
 def user_for_calendar_token(token: str) -> User | None:
     if not token or len(token) > 64:
@@ -1674,11 +2034,18 @@ def user_for_calendar_token(token: str) -> User | None:
 def calendar_meetings(user: Any, *, since: date | None = None, limit: int = 500) -> list[Meeting]:
     """The meetings in `user`'s calendar feed: those they may see, from a year ago."""
     since = since or (today() - timedelta(days=365))
-    return list(db.session.scalars(sa.select(Meeting).where(meeting_visibility(user), Meeting.meeting_date >= since)
-                                   .order_by(Meeting.meeting_date, Meeting.id).limit(limit)))
+    return list(
+        db.session.scalars(
+            sa.select(Meeting)
+            .where(meeting_visibility(user), Meeting.meeting_date >= since)
+            .order_by(Meeting.meeting_date, Meeting.id)
+            .limit(limit)
+        )
+    )
 
 
 # --- home panels and lists ------------------------------------------------------------------
+
 
 def upcoming_without_reply_select(user: Any, *, days: int = 56) -> sa.Select | None:
     """Upcoming meetings (next `days` days) where the user holds a seat and has sent no
@@ -1687,11 +2054,19 @@ def upcoming_without_reply_select(user: Any, *, days: int = 56) -> sa.Select | N
         return None
     on = today()
     reply = sa.exists().where(Attendance.meeting_id == Meeting.id, Attendance.membership_id == Membership.id)
-    return (sa.select(sa.func.count(sa.distinct(Meeting.id))).select_from(Meeting)
-            .join(Membership, Membership.group_id == Meeting.group_id)
-            .where(Membership.person_id == user.person_id, _current(Meeting.meeting_date),
-                   Meeting.state.in_((MeetingState.scheduled, MeetingState.papers_published)),
-                   Meeting.meeting_date >= on, Meeting.meeting_date <= on + timedelta(days=days), ~reply))
+    return (
+        sa.select(sa.func.count(sa.distinct(Meeting.id)))
+        .select_from(Meeting)
+        .join(Membership, Membership.group_id == Meeting.group_id)
+        .where(
+            Membership.person_id == user.person_id,
+            _current(Meeting.meeting_date),
+            Meeting.state.in_((MeetingState.scheduled, MeetingState.papers_published)),
+            Meeting.meeting_date >= on,
+            Meeting.meeting_date <= on + timedelta(days=days),
+            ~reply,
+        )
+    )
 
 
 def upcoming_without_reply(user: Any, *, days: int = 56) -> int:
@@ -1705,11 +2080,20 @@ def chaired_meetings_select(user: Any, *, days: int = 56) -> sa.Select | None:
         return None
     on = today()
     chaired = sa.select(Membership.group_id).where(
-        Membership.person_id == user.person_id, _current(on),
-        Membership.role.in_((MembershipRole.chair, MembershipRole.vice_chair)))
-    return sa.select(sa.func.count()).select_from(Meeting).where(
-        Meeting.group_id.in_(chaired), Meeting.state.in_((MeetingState.scheduled, MeetingState.papers_published)),
-        Meeting.meeting_date >= on, Meeting.meeting_date <= on + timedelta(days=days))
+        Membership.person_id == user.person_id,
+        _current(on),
+        Membership.role.in_((MembershipRole.chair, MembershipRole.vice_chair)),
+    )
+    return (
+        sa.select(sa.func.count())
+        .select_from(Meeting)
+        .where(
+            Meeting.group_id.in_(chaired),
+            Meeting.state.in_((MeetingState.scheduled, MeetingState.papers_published)),
+            Meeting.meeting_date >= on,
+            Meeting.meeting_date <= on + timedelta(days=days),
+        )
+    )
 
 
 def validations_awaiting_select(user: Any) -> sa.Select | None:
@@ -1719,20 +2103,32 @@ def validations_awaiting_select(user: Any) -> sa.Select | None:
     if not (user.person_id and user.organisation_id and user.has_role(*MEMBER_ROLES)):
         return None
     seat = sa.exists().where(
-        Membership.group_id == Meeting.group_id, Membership.organisation_id == user.organisation_id,
+        Membership.group_id == Meeting.group_id,
+        Membership.organisation_id == user.organisation_id,
         sa.or_(Membership.person_id == user.person_id, Membership.deputy_person_id == user.person_id),
-        _current(Meeting.meeting_date))
-    return (sa.select(sa.func.count()).select_from(DecisionValidation)
-            .join(Decision, Decision.id == DecisionValidation.decision_id)
-            .join(Meeting, Meeting.id == Decision.meeting_id)
-            .where(DecisionValidation.organisation_id == user.organisation_id,
-                   DecisionValidation.validated_at.is_(None), Meeting.state.in_(HELD_STATES), seat))
+        _current(Meeting.meeting_date),
+    )
+    return (
+        sa.select(sa.func.count())
+        .select_from(DecisionValidation)
+        .join(Decision, Decision.id == DecisionValidation.decision_id)
+        .join(Meeting, Meeting.id == Decision.meeting_id)
+        .where(
+            DecisionValidation.organisation_id == user.organisation_id,
+            DecisionValidation.validated_at.is_(None),
+            Meeting.state.in_(HELD_STATES),
+            seat,
+        )
+    )
 
 
 def papers_due_soon_select(*, days: int = 7) -> sa.Select:
     """Meetings whose papers are not yet published and are due within `days` (or overdue)."""
-    return sa.select(sa.func.count()).select_from(Meeting).where(
-        Meeting.state == MeetingState.scheduled, Meeting.papers_due_on <= today() + timedelta(days=days))
+    return (
+        sa.select(sa.func.count())
+        .select_from(Meeting)
+        .where(Meeting.state == MeetingState.scheduled, Meeting.papers_due_on <= today() + timedelta(days=days))
+    )
 
 
 def papers_due_soon(*, days: int = 7) -> int:
@@ -1762,8 +2158,11 @@ def count_minutes(state: MinutesState) -> int:
 
 
 def awaiting_ratification_select() -> sa.Select:
-    return sa.select(sa.func.count()).select_from(ChairAction).where(
-        ChairAction.status == ChairActionStatus.awaiting_ratification)
+    return (
+        sa.select(sa.func.count())
+        .select_from(ChairAction)
+        .where(ChairAction.status == ChairActionStatus.awaiting_ratification)
+    )
 
 
 def count_awaiting_ratification() -> int:

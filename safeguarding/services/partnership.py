@@ -40,9 +40,18 @@ def _apply(row: Any, values: dict[str, Any], allowed: set[str]) -> None:
 # --- organisations ----------------------------------------------------------------------
 
 ORGANISATION_FIELDS = {
-    "name", "short_name", "kind", "area", "statutory_adults", "statutory_children",
-    "chief_executive_name", "chief_executive_title", "chief_executive_email", "chief_executive_address",
-    "safeguarding_lead_name", "safeguarding_lead_email",
+    "name",
+    "short_name",
+    "kind",
+    "area",
+    "statutory_adults",
+    "statutory_children",
+    "chief_executive_name",
+    "chief_executive_title",
+    "chief_executive_email",
+    "chief_executive_address",
+    "safeguarding_lead_name",
+    "safeguarding_lead_email",
 }
 
 
@@ -95,8 +104,14 @@ def get_person(person_id: int) -> Person:
     return person
 
 
-def list_people(*, organisation_id: int | None = None, include_inactive: bool = False,
-                page: int = 1, per_page: int = 50, search: str | None = None) -> tuple[list[Person], int]:
+def list_people(
+    *,
+    organisation_id: int | None = None,
+    include_inactive: bool = False,
+    page: int = 1,
+    per_page: int = 50,
+    search: str | None = None,
+) -> tuple[list[Person], int]:
     stmt = sa.select(Person)
     if organisation_id is not None:
         stmt = stmt.where(Person.organisation_id == organisation_id)
@@ -139,11 +154,17 @@ def deactivate_person(person: Person, *, version: int | None, on: date | None = 
     on = on or today()
     person.active = False
     audit.mark_action(person, "deactivate")
-    for m in db.session.scalars(sa.select(Membership).where(
-            Membership.person_id == person.id, sa.or_(Membership.end_date.is_(None), Membership.end_date > on))):
+    for m in db.session.scalars(
+        sa.select(Membership).where(
+            Membership.person_id == person.id, sa.or_(Membership.end_date.is_(None), Membership.end_date > on)
+        )
+    ):
         m.end_date = max(on, m.start_date)
-    for m in db.session.scalars(sa.select(Membership).where(
-            Membership.deputy_person_id == person.id, sa.or_(Membership.end_date.is_(None), Membership.end_date > on))):
+    for m in db.session.scalars(
+        sa.select(Membership).where(
+            Membership.deputy_person_id == person.id, sa.or_(Membership.end_date.is_(None), Membership.end_date > on)
+        )
+    ):
         m.deputy_person_id = None
     db.session.flush()
     return person
@@ -161,8 +182,16 @@ def reactivate_person(person: Person, *, version: int | None) -> Person:
 
 # --- groups ------------------------------------------------------------------------------
 
-GROUP_FIELDS = {"name", "short_name", "kind", "arm", "area", "terms_of_reference", "tor_last_reviewed_on",
-                "tor_review_due_on"}
+GROUP_FIELDS = {
+    "name",
+    "short_name",
+    "kind",
+    "arm",
+    "area",
+    "terms_of_reference",
+    "tor_last_reviewed_on",
+    "tor_review_due_on",
+}
 
 
 def get_group(group_id: int) -> Group:
@@ -210,8 +239,11 @@ def deactivate_group(group: Group, *, version: int | None, on: date | None = Non
     on = on or today()
     group.active = False
     audit.mark_action(group, "deactivate")
-    for m in db.session.scalars(sa.select(Membership).where(
-            Membership.group_id == group.id, sa.or_(Membership.end_date.is_(None), Membership.end_date > on))):
+    for m in db.session.scalars(
+        sa.select(Membership).where(
+            Membership.group_id == group.id, sa.or_(Membership.end_date.is_(None), Membership.end_date > on)
+        )
+    ):
         m.end_date = max(on, m.start_date)
     db.session.flush()
     return group
@@ -219,29 +251,40 @@ def deactivate_group(group: Group, *, version: int | None, on: date | None = Non
 
 # --- memberships -------------------------------------------------------------------------
 
+
 def current_memberships(group_id: int, on: date | None = None) -> list[Membership]:
     on = on or today()
-    return list(db.session.scalars(
-        sa.select(Membership)
-        .where(Membership.group_id == group_id, Membership.start_date <= on,
-               sa.or_(Membership.end_date.is_(None), Membership.end_date >= on))
-        .order_by(Membership.role, Membership.id)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Membership)
+            .where(
+                Membership.group_id == group_id,
+                Membership.start_date <= on,
+                sa.or_(Membership.end_date.is_(None), Membership.end_date >= on),
+            )
+            .order_by(Membership.role, Membership.id)
+        )
+    )
 
 
 def memberships_of_group(group_id: int) -> list[Membership]:
-    return list(db.session.scalars(
-        sa.select(Membership).where(Membership.group_id == group_id)
-        .order_by(Membership.end_date.is_not(None), Membership.role, Membership.id)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Membership)
+            .where(Membership.group_id == group_id)
+            .order_by(Membership.end_date.is_not(None), Membership.role, Membership.id)
+        )
+    )
 
 
 def memberships_of_person(person_id: int) -> list[Membership]:
-    return list(db.session.scalars(
-        sa.select(Membership)
-        .where(sa.or_(Membership.person_id == person_id, Membership.deputy_person_id == person_id))
-        .order_by(Membership.start_date.desc())
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Membership)
+            .where(sa.or_(Membership.person_id == person_id, Membership.deputy_person_id == person_id))
+            .order_by(Membership.start_date.desc())
+        )
+    )
 
 
 def get_membership(membership_id: int) -> Membership:
@@ -251,8 +294,15 @@ def get_membership(membership_id: int) -> Membership:
     return m
 
 
-def _validate_membership(group: Group, person: Person, deputy: Person | None, role: MembershipRole,
-                         start_date: date, end_date: date | None, exclude_id: int | None = None) -> None:
+def _validate_membership(
+    group: Group,
+    person: Person,
+    deputy: Person | None,
+    role: MembershipRole,
+    start_date: date,
+    end_date: date | None,
+    exclude_id: int | None = None,
+) -> None:
     errors: dict[str, str] = {}
     if not group.active:
         errors["group_id"] = "This group is no longer active"
@@ -268,7 +318,8 @@ def _validate_membership(group: Group, person: Person, deputy: Person | None, ro
     if end_date is not None and end_date < start_date:
         errors["end_date"] = "The end date must be the same as or after the start date"
     overlap = sa.select(Membership.id).where(
-        Membership.group_id == group.id, Membership.person_id == person.id,
+        Membership.group_id == group.id,
+        Membership.person_id == person.id,
         sa.or_(Membership.end_date.is_(None), Membership.end_date >= start_date),
     )
     if end_date is not None:
@@ -279,7 +330,8 @@ def _validate_membership(group: Group, person: Person, deputy: Person | None, ro
         errors["person_id"] = "This person is already a member of this group for these dates"
     if role in (MembershipRole.chair, MembershipRole.vice_chair):
         clash = sa.select(Membership.id).where(
-            Membership.group_id == group.id, Membership.role == role,
+            Membership.group_id == group.id,
+            Membership.role == role,
             sa.or_(Membership.end_date.is_(None), Membership.end_date >= start_date),
         )
         if end_date is not None:
@@ -292,20 +344,40 @@ def _validate_membership(group: Group, person: Person, deputy: Person | None, ro
         raise ValidationFailed(errors=errors)
 
 
-def add_membership(*, group: Group, person: Person, role: MembershipRole, start_date: date,
-                   deputy: Person | None = None, end_date: date | None = None,
-                   organisation_id: int | None = None) -> Membership:
+def add_membership(
+    *,
+    group: Group,
+    person: Person,
+    role: MembershipRole,
+    start_date: date,
+    deputy: Person | None = None,
+    end_date: date | None = None,
+    organisation_id: int | None = None,
+) -> Membership:
     _validate_membership(group, person, deputy, role, start_date, end_date)
-    m = Membership(group_id=group.id, person_id=person.id, role=role, start_date=start_date, end_date=end_date,
-                   deputy_person_id=deputy.id if deputy else None,
-                   organisation_id=organisation_id if organisation_id is not None else person.organisation_id)
+    m = Membership(
+        group_id=group.id,
+        person_id=person.id,
+        role=role,
+        start_date=start_date,
+        end_date=end_date,
+        deputy_person_id=deputy.id if deputy else None,
+        organisation_id=organisation_id if organisation_id is not None else person.organisation_id,
+    )
     db.session.add(m)
     db.session.flush()
     return m
 
 
-def update_membership(m: Membership, *, version: int | None, role: MembershipRole, deputy: Person | None,
-                      start_date: date, end_date: date | None) -> Membership:
+def update_membership(
+    m: Membership,
+    *,
+    version: int | None,
+    role: MembershipRole,
+    deputy: Person | None,
+    start_date: date,
+    end_date: date | None,
+) -> Membership:
     _check_version(m, version)
     _validate_membership(m.group, m.person, deputy, role, start_date, end_date, exclude_id=m.id)
     m.role = role
@@ -316,7 +388,9 @@ def update_membership(m: Membership, *, version: int | None, role: MembershipRol
     return m
 
 
-def end_membership(m: Membership, *, version: int | None, end_date: date, notice_given_on: date | None = None) -> Membership:
+def end_membership(
+    m: Membership, *, version: int | None, end_date: date, notice_given_on: date | None = None
+) -> Membership:
     _check_version(m, version)
     if m.end_date is not None and m.end_date <= end_date:
         raise Conflict("This membership has already ended")
@@ -331,16 +405,22 @@ def end_membership(m: Membership, *, version: int | None, end_date: date, notice
 
 # --- memorandum of understanding ---------------------------------------------------------
 
-def record_mou_signature(person: Person, signed_on: date, *, recorded_by_id: int | None,
-                         document_version: str = MOU_VERSION) -> MouSignature:
+
+def record_mou_signature(
+    person: Person, signed_on: date, *, recorded_by_id: int | None, document_version: str = MOU_VERSION
+) -> MouSignature:
     if signed_on > today():
         raise ValidationFailed(errors={"signed_on": "The date signed must be today or in the past"})
-    existing = db.session.scalar(sa.select(MouSignature).where(
-        MouSignature.person_id == person.id, MouSignature.document_version == document_version))
+    existing = db.session.scalar(
+        sa.select(MouSignature).where(
+            MouSignature.person_id == person.id, MouSignature.document_version == document_version
+        )
+    )
     if existing is not None:
         raise ValidationFailed(errors={"signed_on": "This person has already signed this memorandum"})
-    sig = MouSignature(person_id=person.id, signed_on=signed_on, document_version=document_version,
-                       recorded_by_id=recorded_by_id)
+    sig = MouSignature(
+        person_id=person.id, signed_on=signed_on, document_version=document_version, recorded_by_id=recorded_by_id
+    )
     db.session.add(sig)
     db.session.flush()
     return sig
@@ -349,27 +429,41 @@ def record_mou_signature(person: Person, signed_on: date, *, recorded_by_id: int
 def mou_signed_person_ids(person_ids: list[int], document_version: str = MOU_VERSION) -> set[int]:
     if not person_ids:
         return set()
-    return set(db.session.scalars(sa.select(MouSignature.person_id).where(
-        MouSignature.person_id.in_(person_ids), MouSignature.document_version == document_version)))
+    return set(
+        db.session.scalars(
+            sa.select(MouSignature.person_id).where(
+                MouSignature.person_id.in_(person_ids), MouSignature.document_version == document_version
+            )
+        )
+    )
 
 
 def organisation_counts() -> dict[int, dict[str, int]]:
     """People and current seats per organisation, in two queries (for list pages)."""
     on = today()
-    people = dict(db.session.execute(
-        sa.select(Person.organisation_id, sa.func.count()).where(Person.active.is_(True))
-        .group_by(Person.organisation_id)).all())
-    seats = dict(db.session.execute(
-        sa.select(Membership.organisation_id, sa.func.count())
-        .where(Membership.start_date <= on, sa.or_(Membership.end_date.is_(None), Membership.end_date >= on))
-        .group_by(Membership.organisation_id)).all())
+    people = dict(
+        db.session.execute(
+            sa.select(Person.organisation_id, sa.func.count())
+            .where(Person.active.is_(True))
+            .group_by(Person.organisation_id)
+        ).all()
+    )
+    seats = dict(
+        db.session.execute(
+            sa.select(Membership.organisation_id, sa.func.count())
+            .where(Membership.start_date <= on, sa.or_(Membership.end_date.is_(None), Membership.end_date >= on))
+            .group_by(Membership.organisation_id)
+        ).all()
+    )
     return {oid: {"people": people.get(oid, 0), "seats": seats.get(oid, 0)} for oid in set(people) | set(seats)}
 
 
 def group_member_counts() -> dict[int, int]:
     on = today()
-    return dict(db.session.execute(
-        sa.select(Membership.group_id, sa.func.count())
-        .where(Membership.start_date <= on, sa.or_(Membership.end_date.is_(None), Membership.end_date >= on))
-        .group_by(Membership.group_id)).all())
-
+    return dict(
+        db.session.execute(
+            sa.select(Membership.group_id, sa.func.count())
+            .where(Membership.start_date <= on, sa.or_(Membership.end_date.is_(None), Membership.end_date >= on))
+            .group_by(Membership.group_id)
+        ).all()
+    )

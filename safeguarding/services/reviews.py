@@ -116,6 +116,7 @@ def setting(name: str) -> int:
 
 # --- need to know ----------------------------------------------------------------------------
 
+
 def _group_ids(user: Any) -> list[int]:
     """Groups the user sits on today, as member or named deputy (cached per request)."""
     if user is None or not getattr(user, "person_id", None) or not user.has_role(*MEMBER_ROLES):
@@ -126,9 +127,15 @@ def _group_ids(user: Any) -> list[int]:
     if has_request_context() and key in g.get("_review_cache", {}):
         return g._review_cache[key]
     on = today()
-    ids = list(db.session.scalars(sa.select(Membership.group_id).where(
-        sa.or_(Membership.person_id == user.person_id, Membership.deputy_person_id == user.person_id),
-        Membership.start_date <= on, sa.or_(Membership.end_date.is_(None), Membership.end_date >= on))))
+    ids = list(
+        db.session.scalars(
+            sa.select(Membership.group_id).where(
+                sa.or_(Membership.person_id == user.person_id, Membership.deputy_person_id == user.person_id),
+                Membership.start_date <= on,
+                sa.or_(Membership.end_date.is_(None), Membership.end_date >= on),
+            )
+        )
+    )
     if has_request_context():
         if "_review_cache" not in g:
             g._review_cache = {}
@@ -173,13 +180,14 @@ def agency_organisation_id(user: Any) -> int | None:
 
 
 def access_to(review: Review, user: Any) -> str | None:
-    """"full", "agency" (a partner of a named agency: their requests and actions only) or
+    """ "full", "agency" (a partner of a named agency: their requests and actions only) or
     None (the user may not know the review exists)."""
     if sees_everything(user) or is_subgroup_member(review, user):
         return "full"
     org_id = agency_organisation_id(user)
-    if org_id and db.session.scalar(sa.select(ReviewAgency.id).where(
-            ReviewAgency.review_id == review.id, ReviewAgency.organisation_id == org_id)):
+    if org_id and db.session.scalar(
+        sa.select(ReviewAgency.id).where(ReviewAgency.review_id == review.id, ReviewAgency.organisation_id == org_id)
+    ):
         return "agency"
     return None
 
@@ -187,8 +195,10 @@ def access_to(review: Review, user: Any) -> str | None:
 def may_work_on(review: Review, user: Any) -> bool:
     """The office and the review's sub-group screen, gather information, recommend and
     quality-check."""
-    return bool(user is not None and (user.has_role(Role.business_office) or (
-        user.has_role(*MEMBER_ROLES) and is_subgroup_member(review, user))))
+    return bool(
+        user is not None
+        and (user.has_role(Role.business_office) or (user.has_role(*MEMBER_ROLES) and is_subgroup_member(review, user)))
+    )
 
 
 def _not_found() -> NotFound:
@@ -267,8 +277,13 @@ def default_group(kind: ReviewKind) -> Group | None:
     """The sub-group that handles reviews of this kind: the active review sub-group of
     the matching arm (the SAR sub-group, the CSPR group)."""
     arm = kind.arm
-    groups = list(db.session.scalars(sa.select(Group).where(
-        Group.active.is_(True), Group.kind == GroupKind.subgroup, Group.arm == arm).order_by(Group.id)))
+    groups = list(
+        db.session.scalars(
+            sa.select(Group)
+            .where(Group.active.is_(True), Group.kind == GroupKind.subgroup, Group.arm == arm)
+            .order_by(Group.id)
+        )
+    )
     for g in groups:
         if "review" in g.name.lower():
             return g
@@ -283,8 +298,13 @@ def _insert_with_reference(review: Review) -> Review:
     """Give the review the next reference of its kind and year, and insert it."""
 
     def number() -> None:
-        review.sequence = next_number(Review.sequence, Review.kind == review.kind, Review.year == review.year,
-                                      series=f"reviews:{review.kind.value}", year=review.year)
+        review.sequence = next_number(
+            Review.sequence,
+            Review.kind == review.kind,
+            Review.year == review.year,
+            series=f"reviews:{review.kind.value}",
+            year=review.year,
+        )
         review.reference = reference_for(review.kind, review.year, review.sequence)
 
     insert_numbered(review, number)
@@ -310,8 +330,13 @@ def _name_agencies(review: Review, organisation_ids: Iterable[int], on: date) ->
     ids = {int(i) for i in organisation_ids}
     if not ids:
         return
-    existing = set(db.session.scalars(sa.select(ReviewAgency.organisation_id).where(
-        ReviewAgency.review_id == review.id, ReviewAgency.organisation_id.in_(ids))))
+    existing = set(
+        db.session.scalars(
+            sa.select(ReviewAgency.organisation_id).where(
+                ReviewAgency.review_id == review.id, ReviewAgency.organisation_id.in_(ids)
+            )
+        )
+    )
     known = set(db.session.scalars(sa.select(Organisation.id).where(Organisation.id.in_(ids))))
     if ids - known:
         raise ValidationFailed(errors={"agency_ids": "Select agencies from the list"})
@@ -320,10 +345,20 @@ def _name_agencies(review: Review, organisation_ids: Iterable[int], on: date) ->
     db.session.flush()
 
 
-def refer_sar(user: Any, *, initials: str, age_band: AgeBand | str | None, area: Area | str | None,
-              harm_date: date | None, summary: str, referral_source: str | None = None,
-              referrer_organisation_id: int | None = None, agency_ids: Iterable[int] = (),
-              received_on: date | None = None, received_by_email: bool = False) -> Review:
+def refer_sar(
+    user: Any,
+    *,
+    initials: str,
+    age_band: AgeBand | str | None,
+    area: Area | str | None,
+    harm_date: date | None,
+    summary: str,
+    referral_source: str | None = None,
+    referrer_organisation_id: int | None = None,
+    agency_ids: Iterable[int] = (),
+    received_on: date | None = None,
+    received_by_email: bool = False,
+) -> Review:
     """A SAR referral. Anyone with an account may refer; the business office may enter a
     referral received by email (with the date it arrived)."""
     on = today()
@@ -339,15 +374,20 @@ def refer_sar(user: Any, *, initials: str, age_band: AgeBand | str | None, area:
     where = _enum(Area, area, "area", errors, "Select the area")
     if not (summary or "").strip():
         errors["summary"] = "Enter what happened"
-    org = _organisation(referrer_organisation_id, "referrer_organisation_id", errors,
-                        "Select the referring organisation from the list")
+    org = _organisation(
+        referrer_organisation_id, "referrer_organisation_id", errors, "Select the referring organisation from the list"
+    )
     source = (referral_source or "").strip() or (org.name if org else "")
     if not source:
         errors["referral_source"] = "Enter who made the referral"
     if harm_date is None:
         errors["harm_date"] = "Enter the date of death or serious harm"
-    _check_dates(errors, on, harm_date=(harm_date, "The date of death or serious harm"),
-                 received_on=(received_on, "The date the referral was received"))
+    _check_dates(
+        errors,
+        on,
+        harm_date=(harm_date, "The date of death or serious harm"),
+        received_on=(received_on, "The date the referral was received"),
+    )
     if harm_date and received_on and harm_date > received_on and "harm_date" not in errors:
         errors["harm_date"] = "The date of death or serious harm must be on or before the date of the referral"
     group = default_group(ReviewKind.sar)
@@ -355,20 +395,42 @@ def refer_sar(user: Any, *, initials: str, age_band: AgeBand | str | None, area:
         errors["_"] = "There is no SAR sub-group to screen referrals: the business office must set one up"
     if errors:
         raise ValidationFailed(errors=errors)
-    review = Review(kind=ReviewKind.sar, year=received_on.year, state=ReviewState.referred, group_id=group.id,
-                    area=where, initials=clean, age_band=band, harm_date=harm_date, summary=summary.strip(),
-                    received_on=received_on, referral_source=source[:300], referrer_organisation_id=org.id if org else None,
-                    received_by_email=bool(received_by_email), referred_by_id=user.id if user else None)
+    review = Review(
+        kind=ReviewKind.sar,
+        year=received_on.year,
+        state=ReviewState.referred,
+        group_id=group.id,
+        area=where,
+        initials=clean,
+        age_band=band,
+        harm_date=harm_date,
+        summary=summary.strip(),
+        received_on=received_on,
+        referral_source=source[:300],
+        referrer_organisation_id=org.id if org else None,
+        received_by_email=bool(received_by_email),
+        referred_by_id=user.id if user else None,
+    )
     _insert_with_reference(review)
     _name_agencies(review, agency_ids, on)
     return review
 
 
-def notify_serious_incident(user: Any, *, initials: str, age_band: AgeBand | str | None, area: Area | str | None,
-                            harm_date: date | None, summary: str, la_aware_on: date | None,
-                            notified_on: date | None = None, children_count: int | None = 1,
-                            looked_after: bool = False, referral_source: str | None = None,
-                            agency_ids: Iterable[int] = ()) -> Review:
+def notify_serious_incident(
+    user: Any,
+    *,
+    initials: str,
+    age_band: AgeBand | str | None,
+    area: Area | str | None,
+    harm_date: date | None,
+    summary: str,
+    la_aware_on: date | None,
+    notified_on: date | None = None,
+    children_count: int | None = 1,
+    looked_after: bool = False,
+    referral_source: str | None = None,
+    agency_ids: Iterable[int] = (),
+) -> Review:
     """Record a serious incident notification (CSPR): the date the local authority became
     aware (the panel must be notified within 5 working days) and, when sent, the date of
     the notification."""
@@ -388,9 +450,13 @@ def notify_serious_incident(user: Any, *, initials: str, age_band: AgeBand | str
         errors["harm_date"] = "Enter the date of death or serious harm"
     if children_count is None or not 1 <= children_count <= MAX_CHILDREN_PER_NOTIFICATION:
         errors["children_count"] = "One notification covers between 1 and 4 children"
-    _check_dates(errors, on, harm_date=(harm_date, "The date of death or serious harm"),
-                 la_aware_on=(la_aware_on, "The date the local authority became aware"),
-                 notified_on=(notified_on, "The date of the notification"))
+    _check_dates(
+        errors,
+        on,
+        harm_date=(harm_date, "The date of death or serious harm"),
+        la_aware_on=(la_aware_on, "The date the local authority became aware"),
+        notified_on=(notified_on, "The date of the notification"),
+    )
     if la_aware_on and notified_on and notified_on < la_aware_on and "notified_on" not in errors:
         errors["notified_on"] = "The notification must be on or after the date the local authority became aware"
     group = default_group(ReviewKind.cspr)
@@ -398,11 +464,23 @@ def notify_serious_incident(user: Any, *, initials: str, age_band: AgeBand | str
         errors["_"] = "There is no CSPR group: the business office must set one up"
     if errors:
         raise ValidationFailed(errors=errors)
-    review = Review(kind=ReviewKind.cspr, year=la_aware_on.year, state=ReviewState.notified, group_id=group.id,
-                    area=where, initials=clean, age_band=band, harm_date=harm_date, summary=summary.strip(),
-                    received_on=la_aware_on, notified_on=notified_on,
-                    referral_source=(referral_source or "").strip()[:300] or "Local authority notification",
-                    children_count=children_count, looked_after=bool(looked_after), referred_by_id=user.id)
+    review = Review(
+        kind=ReviewKind.cspr,
+        year=la_aware_on.year,
+        state=ReviewState.notified,
+        group_id=group.id,
+        area=where,
+        initials=clean,
+        age_band=band,
+        harm_date=harm_date,
+        summary=summary.strip(),
+        received_on=la_aware_on,
+        notified_on=notified_on,
+        referral_source=(referral_source or "").strip()[:300] or "Local authority notification",
+        children_count=children_count,
+        looked_after=bool(looked_after),
+        referred_by_id=user.id,
+    )
     _insert_with_reference(review)
     _name_agencies(review, agency_ids, on)
     return review
@@ -420,9 +498,24 @@ def _enum(enum_cls: Any, value: Any, name: str, errors: dict[str, str], message:
 
 
 CASE_FIELDS = {
-    "initials", "age_band", "area", "harm_date", "summary", "referral_source", "referrer_organisation_id",
-    "group_id", "period_from", "period_to", "family_invited", "family_notes", "parallel_processes",
-    "parallel_notes", "delay_explanation", "children_count", "looked_after", "notified_on",
+    "initials",
+    "age_band",
+    "area",
+    "harm_date",
+    "summary",
+    "referral_source",
+    "referrer_organisation_id",
+    "group_id",
+    "period_from",
+    "period_to",
+    "family_invited",
+    "family_notes",
+    "parallel_processes",
+    "parallel_notes",
+    "delay_explanation",
+    "children_count",
+    "looked_after",
+    "notified_on",
 }
 
 
@@ -440,13 +533,15 @@ def update_case_details(review: Review, user: Any, *, version: int | None, **val
     on = today()
     clean: dict[str, Any] = {}
     if "initials" in values:
-        clean["initials"] = _clean_initials(values["initials"], errors, "adult" if review.kind == ReviewKind.sar
-                                            else "child")
+        clean["initials"] = _clean_initials(
+            values["initials"], errors, "adult" if review.kind == ReviewKind.sar else "child"
+        )
     if "age_band" in values:
         band = _enum(AgeBand, values["age_band"], "age_band", errors, "Select the age band")
         if band is not None and band.adult != (review.kind == ReviewKind.sar):
-            errors["age_band"] = ("Select an adult's age band" if review.kind == ReviewKind.sar
-                                  else "Select a child's age band")
+            errors["age_band"] = (
+                "Select an adult's age band" if review.kind == ReviewKind.sar else "Select a child's age band"
+            )
         clean["age_band"] = band
     if "area" in values:
         clean["area"] = _enum(Area, values["area"], "area", errors, "Select the area")
@@ -457,8 +552,12 @@ def update_case_details(review: Review, user: Any, *, version: int | None, **val
                 errors[name] = message
             clean[name] = text
     if "referrer_organisation_id" in values:
-        org = _organisation(values["referrer_organisation_id"], "referrer_organisation_id", errors,
-                            "Select the referring organisation from the list")
+        org = _organisation(
+            values["referrer_organisation_id"],
+            "referrer_organisation_id",
+            errors,
+            "Select the referring organisation from the list",
+        )
         clean["referrer_organisation_id"] = org.id if org else None
     if "group_id" in values:
         group = db.session.get(Group, values["group_id"]) if values["group_id"] else None
@@ -470,8 +569,12 @@ def update_case_details(review: Review, user: Any, *, version: int | None, **val
             clean[name] = values[name]
     if "harm_date" in values and values["harm_date"] is None:
         errors["harm_date"] = "Enter the date of death or serious harm"
-    _check_dates(errors, on, harm_date=(clean.get("harm_date"), "The date of death or serious harm"),
-                 notified_on=(clean.get("notified_on"), "The date of the notification"))
+    _check_dates(
+        errors,
+        on,
+        harm_date=(clean.get("harm_date"), "The date of death or serious harm"),
+        notified_on=(clean.get("notified_on"), "The date of the notification"),
+    )
     period_from = clean.get("period_from", review.period_from)
     period_to = clean.get("period_to", review.period_to)
     if period_from and period_to and period_to < period_from:
@@ -493,8 +596,14 @@ def update_case_details(review: Review, user: Any, *, version: int | None, **val
         n = values["children_count"]
         if n is None or not 1 <= n <= MAX_CHILDREN_PER_NOTIFICATION:
             errors["children_count"] = "One notification covers between 1 and 4 children"
-    for name in ("family_invited", "family_notes", "parallel_notes", "delay_explanation", "looked_after",
-                 "children_count"):
+    for name in (
+        "family_invited",
+        "family_notes",
+        "parallel_notes",
+        "delay_explanation",
+        "looked_after",
+        "children_count",
+    ):
         if name in values:
             v = values[name]
             clean[name] = (v.strip() or None) if isinstance(v, str) else v
@@ -507,6 +616,7 @@ def update_case_details(review: Review, user: Any, *, version: int | None, **val
 
 
 # --- SAR screening (s44) -----------------------------------------------------------------------
+
 
 def derive_screening(needs: bool | None, harm: S44Harm | str | None, concern: bool | None) -> ScreeningOutcome:
     """Care Act 2014 s44: mandatory when the adult has needs for care and support AND
@@ -525,9 +635,19 @@ def derive_screening(needs: bool | None, harm: S44Harm | str | None, concern: bo
 SCREENABLE = (ReviewState.screening, ReviewState.information_gathering, ReviewState.awaiting_decision)
 
 
-def record_screening(review: Review, user: Any, *, version: int | None, needs: bool | None, needs_reason: str | None,
-                     harm: S44Harm | str | None, harm_reason: str | None, concern: bool | None,
-                     concern_reason: str | None, screened_on: date | None = None) -> Review:
+def record_screening(
+    review: Review,
+    user: Any,
+    *,
+    version: int | None,
+    needs: bool | None,
+    needs_reason: str | None,
+    harm: S44Harm | str | None,
+    harm_reason: str | None,
+    concern: bool | None,
+    concern_reason: str | None,
+    screened_on: date | None = None,
+) -> Review:
     """The sub-group (or the office) answers each s44 criterion with a reason; the route
     is derived from the answers. It may be revised until the chair decides.
     `screened_on` is the date of the sub-group's screening (default today)."""
@@ -542,8 +662,11 @@ def record_screening(review: Review, user: Any, *, version: int | None, needs: b
     harm_value = _enum(S44Harm, harm, "harm", errors, "Select what happened to the adult")
     if concern is None:
         errors["concern"] = "Select whether there is reasonable cause for concern about how agencies worked together"
-    for name, text in (("needs_reason", needs_reason), ("harm_reason", harm_reason),
-                       ("concern_reason", concern_reason)):
+    for name, text in (
+        ("needs_reason", needs_reason),
+        ("harm_reason", harm_reason),
+        ("concern_reason", concern_reason),
+    ):
         if not (text or "").strip():
             errors[name] = "Enter the reason for this answer"
     _check_dates(errors, today(), screened_on=(screened_on, "The date of the screening"))
@@ -577,27 +700,45 @@ def route_refusal(review: Review, outcome: ReviewOutcome | str | None) -> str | 
     if screened is None:
         return "Record the screening against the s44 criteria first"
     if outcome is ReviewOutcome.mandatory and screened is not ScreeningOutcome.mandatory:
-        return ("The screening does not meet the s44 criteria for a mandatory review: commission a discretionary "
-                "review or revise the screening")
+        return (
+            "The screening does not meet the s44 criteria for a mandatory review: commission a discretionary "
+            "review or revise the screening"
+        )
     if outcome is ReviewOutcome.discretionary and screened is ScreeningOutcome.mandatory:
         return "The screening meets the s44 criteria for a mandatory review: the Board must commission it as mandatory"
     if outcome is ReviewOutcome.discretionary and screened is ScreeningOutcome.criteria_not_met:
         return "A discretionary review needs an adult with needs for care and support: the screening found none"
     if outcome is ReviewOutcome.not_commissioned and screened is ScreeningOutcome.mandatory:
-        return ("The screening meets the s44 criteria for a mandatory review: the Board must arrange one. Revise the "
-                "screening if the facts have changed")
+        return (
+            "The screening meets the s44 criteria for a mandatory review: the Board must arrange one. Revise the "
+            "screening if the facts have changed"
+        )
     return None
 
 
 # --- CSPR rapid review -------------------------------------------------------------------------
 
-RAPID_REVIEW_STATES = (ReviewState.rapid_review, ReviewState.awaiting_decision, ReviewState.lcspr_commissioned,
-                       ReviewState.no_lcspr, ReviewState.in_review, ReviewState.paused)
+RAPID_REVIEW_STATES = (
+    ReviewState.rapid_review,
+    ReviewState.awaiting_decision,
+    ReviewState.lcspr_commissioned,
+    ReviewState.no_lcspr,
+    ReviewState.in_review,
+    ReviewState.paused,
+)
 
 
-def record_rapid_review(review: Review, user: Any, *, version: int | None, criteria: Sequence[str],
-                        reasons: str | None, sent_on: date | None, panel_response: str | None = None,
-                        panel_response_on: date | None = None) -> Review:
+def record_rapid_review(
+    review: Review,
+    user: Any,
+    *,
+    version: int | None,
+    criteria: Sequence[str],
+    reasons: str | None,
+    sent_on: date | None,
+    panel_response: str | None = None,
+    panel_response_on: date | None = None,
+) -> Review:
     """The rapid review: which LCSPR criteria apply and why, the date it was sent to the
     national panel, and the panel's response when it comes."""
     _require_worker(review, user)
@@ -612,8 +753,12 @@ def record_rapid_review(review: Review, user: Any, *, version: int | None, crite
     if not (reasons or "").strip():
         errors["reasons"] = "Enter the rapid review's findings and reasons"
     on = today()
-    _check_dates(errors, on, sent_on=(sent_on, "The date the rapid review was sent"),
-                 panel_response_on=(panel_response_on, "The date of the panel's response"))
+    _check_dates(
+        errors,
+        on,
+        sent_on=(sent_on, "The date the rapid review was sent"),
+        panel_response_on=(panel_response_on, "The date of the panel's response"),
+    )
     if sent_on and review.notified_on and sent_on < review.notified_on and "sent_on" not in errors:
         errors["sent_on"] = "The rapid review must be sent on or after the notification"
     if (panel_response or "").strip() and panel_response_on is None:
@@ -632,14 +777,26 @@ def record_rapid_review(review: Review, user: Any, *, version: int | None, crite
 
 # --- commissioning, events, reports, quality check -----------------------------------------------
 
-COMMISSIONING_STATES = (ReviewState.commissioned, ReviewState.lcspr_commissioned, ReviewState.in_review,
-                        ReviewState.paused)
+COMMISSIONING_STATES = (
+    ReviewState.commissioned,
+    ReviewState.lcspr_commissioned,
+    ReviewState.in_review,
+    ReviewState.paused,
+)
 
 
-def record_commissioning(review: Review, user: Any, *, version: int | None, terms_of_reference: str | None,
-                         methodology: Methodology | str | None, reviewer: str | None,
-                         contract_value_pence: int | None, period_from: date | None = None,
-                         period_to: date | None = None) -> Review:
+def record_commissioning(
+    review: Review,
+    user: Any,
+    *,
+    version: int | None,
+    terms_of_reference: str | None,
+    methodology: Methodology | str | None,
+    reviewer: str | None,
+    contract_value_pence: int | None,
+    period_from: date | None = None,
+    period_to: date | None = None,
+) -> Review:
     """Terms of reference, methodology, the independent reviewer and the contract value
     (charged to "Safeguarding Adult Reviews – Independent Authors" when the review
     starts), and the period the review covers."""
@@ -657,8 +814,7 @@ def record_commissioning(review: Review, user: Any, *, version: int | None, term
     elif contract_value_pence < 0:
         errors["contract_value_pence"] = "The contract value must be £0 or more"
     if review.commitment_recorded and contract_value_pence != review.contract_value_pence:
-        errors["contract_value_pence"] = ("The contract value is already committed in the budget: change it "
-                                          "there")
+        errors["contract_value_pence"] = "The contract value is already committed in the budget: change it there"
     if period_from and period_to and period_to < period_from:
         errors["period_to"] = "The end of the period in scope must be the same as or after its start"
     if errors:
@@ -678,8 +834,12 @@ def record_commissioning(review: Review, user: Any, *, version: int | None, term
 
 def commitment_due(review: Review) -> bool:
     """A started SAR whose reviewer's contract is not yet committed in the budget."""
-    return bool(review.kind == ReviewKind.sar and review.review_started_on is not None
-                and (review.contract_value_pence or 0) > 0 and not review.commitment_recorded)
+    return bool(
+        review.kind == ReviewKind.sar
+        and review.review_started_on is not None
+        and (review.contract_value_pence or 0) > 0
+        and not review.commitment_recorded
+    )
 
 
 def commit_contract_value(review: Review, user: Any, *, on: date | None = None) -> Any:
@@ -698,19 +858,26 @@ def commit_contract_value(review: Review, user: Any, *, on: date | None = None) 
         raise Conflict("There is no contract value waiting to be committed for this review")
     started = review.review_started_on
     commitment = budget.record_commitment(
-        financial_year=financial_year_start(started), line_name=SAR_AUTHORS_LINE,
-        amount_pence=review.contract_value_pence, supplier=review.reviewer or "Independent reviewer",
-        reference=review.reference, committed_on=on or started,
-        description=f"Independent reviewer's contract for {review.reference}", source_type="review",
-        source_id=review.id, recorded_by_id=user.id if user is not None else None)
+        financial_year=financial_year_start(started),
+        line_name=SAR_AUTHORS_LINE,
+        amount_pence=review.contract_value_pence,
+        supplier=review.reviewer or "Independent reviewer",
+        reference=review.reference,
+        committed_on=on or started,
+        description=f"Independent reviewer's contract for {review.reference}",
+        source_type="review",
+        source_id=review.id,
+        recorded_by_id=user.id if user is not None else None,
+    )
     review.commitment_recorded = True
     audit.mark_action(review, "budget_commitment")
     db.session.flush()
     return commitment
 
 
-def add_event(review: Review, user: Any, *, kind: ReviewEventKind | str | None, held_on: date | None,
-              notes: str | None = None) -> ReviewEvent:
+def add_event(
+    review: Review, user: Any, *, kind: ReviewEventKind | str | None, held_on: date | None, notes: str | None = None
+) -> ReviewEvent:
     """Record a panel meeting, practitioner event or family involvement."""
     _require_worker(review, user)
     _require_open(review)
@@ -720,8 +887,13 @@ def add_event(review: Review, user: Any, *, kind: ReviewEventKind | str | None, 
         errors["held_on"] = "Enter the date it took place"
     if errors:
         raise ValidationFailed(errors=errors)
-    event = ReviewEvent(review_id=review.id, kind=event_kind, held_on=held_on, notes=(notes or "").strip() or None,
-                        recorded_by_id=user.id)
+    event = ReviewEvent(
+        review_id=review.id,
+        kind=event_kind,
+        held_on=held_on,
+        notes=(notes or "").strip() or None,
+        recorded_by_id=user.id,
+    )
     db.session.add(event)
     if event_kind is ReviewEventKind.family_involvement and review.family_invited is None:
         review.family_invited = True
@@ -730,8 +902,13 @@ def add_event(review: Review, user: Any, *, kind: ReviewEventKind | str | None, 
 
 
 def events_of(review: Review) -> list[ReviewEvent]:
-    return list(db.session.scalars(sa.select(ReviewEvent).where(ReviewEvent.review_id == review.id)
-                                   .order_by(ReviewEvent.held_on, ReviewEvent.id)))
+    return list(
+        db.session.scalars(
+            sa.select(ReviewEvent)
+            .where(ReviewEvent.review_id == review.id)
+            .order_by(ReviewEvent.held_on, ReviewEvent.id)
+        )
+    )
 
 
 REPORT_STATES = {
@@ -791,13 +968,24 @@ def put_on_board_agenda(review: Review, user: Any | None = None, *, after: date 
     if user is not None:
         _require_office(user)
     _require_state(review, (ReviewState.draft_report,), "put the review on the Board's agenda")
-    item = meetings.add_to_next_board_agenda(f"Sign-off of case review {review.reference}",
-                                             subject_type=BOARD_SUBJECT, subject_id=review.id, after=after or today())
+    item = meetings.add_to_next_board_agenda(
+        f"Sign-off of case review {review.reference}",
+        subject_type=BOARD_SUBJECT,
+        subject_id=review.id,
+        after=after or today(),
+    )
     return db.session.get(Meeting, item.meeting_id).meeting_date if item is not None else None
 
 
-def record_quality_check(review: Review, user: Any, *, version: int | None, passed: bool | None,
-                         notes: str | None, checked_on: date | None = None) -> Review:
+def record_quality_check(
+    review: Review,
+    user: Any,
+    *,
+    version: int | None,
+    passed: bool | None,
+    notes: str | None,
+    checked_on: date | None = None,
+) -> Review:
     """The sub-group's quality check of the draft report (`checked_on`: the date of the
     sub-group's meeting, default today). When it passes, the review goes on the next Board
     agenda for sign-off."""
@@ -824,9 +1012,16 @@ def record_quality_check(review: Review, user: Any, *, version: int | None, pass
 
 # --- agencies and information requests -----------------------------------------------------------
 
+
 def agencies_of(review: Review) -> list[ReviewAgency]:
-    return list(db.session.scalars(sa.select(ReviewAgency).join(Organisation)
-                                   .where(ReviewAgency.review_id == review.id).order_by(Organisation.name)))
+    return list(
+        db.session.scalars(
+            sa.select(ReviewAgency)
+            .join(Organisation)
+            .where(ReviewAgency.review_id == review.id)
+            .order_by(Organisation.name)
+        )
+    )
 
 
 def name_agency(review: Review, user: Any, organisation_id: int | None) -> None:
@@ -839,9 +1034,15 @@ def name_agency(review: Review, user: Any, organisation_id: int | None) -> None:
     _name_agencies(review, [organisation_id], today())
 
 
-REQUEST_STATES = (ReviewState.information_gathering, ReviewState.awaiting_decision, ReviewState.rapid_review,
-                  ReviewState.commissioned, ReviewState.lcspr_commissioned, ReviewState.in_review,
-                  ReviewState.paused)
+REQUEST_STATES = (
+    ReviewState.information_gathering,
+    ReviewState.awaiting_decision,
+    ReviewState.rapid_review,
+    ReviewState.commissioned,
+    ReviewState.lcspr_commissioned,
+    ReviewState.in_review,
+    ReviewState.paused,
+)
 
 
 def s45_refusal(conditions: Iterable[int]) -> str | None:
@@ -853,9 +1054,17 @@ def s45_refusal(conditions: Iterable[int]) -> str | None:
     return "A request under section 45 needs conditions 1 and 2, and condition 3 or 4"
 
 
-def send_information_request(review: Review, user: Any, *, organisation_id: int | None, request: str | None,
-                             conditions: Iterable[int] = (), sent_on: date | None = None,
-                             due_on: date | None = None, cal: WorkingDays | None = None) -> InformationRequest:
+def send_information_request(
+    review: Review,
+    user: Any,
+    *,
+    organisation_id: int | None,
+    request: str | None,
+    conditions: Iterable[int] = (),
+    sent_on: date | None = None,
+    due_on: date | None = None,
+    cal: WorkingDays | None = None,
+) -> InformationRequest:
     """Ask a named agency for information (for a SAR, under s45 with the conditions that
     apply). Due 20 working days (default) after sending unless a date is given."""
     _require_worker(review, user)
@@ -878,9 +1087,16 @@ def send_information_request(review: Review, user: Any, *, organisation_id: int 
         errors["due_on"] = "The due date must be on or after the date the request was sent"
     if errors:
         raise ValidationFailed(errors=errors)
-    req = InformationRequest(review_id=review.id, organisation_id=org.id, request=request.strip(), sent_on=sent_on,
-                             due_on=due_on, status=RequestStatus.sent, created_by_id=user.id,
-                             **{f"condition_{n}": (n in conds and review.kind == ReviewKind.sar) for n in (1, 2, 3, 4)})
+    req = InformationRequest(
+        review_id=review.id,
+        organisation_id=org.id,
+        request=request.strip(),
+        sent_on=sent_on,
+        due_on=due_on,
+        status=RequestStatus.sent,
+        created_by_id=user.id,
+        **{f"condition_{n}": (n in conds and review.kind == ReviewKind.sar) for n in (1, 2, 3, 4)},
+    )
     db.session.add(req)
     db.session.flush()
     _name_agencies(review, [org.id], on)
@@ -897,13 +1113,23 @@ def _after_request_sent(req: InformationRequest) -> None:
     if not to:
         return
     review = db.session.get(Review, req.review_id)
-    queue_email(to, f"Information request for case review {review.reference}", "review_information_request",
-                {"reference": review.reference, "organisation": req.organisation.name,
-                 "board": "Safeguarding Adults Board" if review.kind == ReviewKind.sar
-                 else "Safeguarding Children Partnership",
-                 "conditions": ", ".join(str(c) for c in req.conditions), "due": long_date(req.due_on),
-                 "link": service_url("reviews.information_request", review_id=review.id, request_id=req.id)},
-                kind="review_information_request", dedupe_key=f"review-request-sent:{req.id}")
+    queue_email(
+        to,
+        f"Information request for case review {review.reference}",
+        "review_information_request",
+        {
+            "reference": review.reference,
+            "organisation": req.organisation.name,
+            "board": "Safeguarding Adults Board"
+            if review.kind == ReviewKind.sar
+            else "Safeguarding Children Partnership",
+            "conditions": ", ".join(str(c) for c in req.conditions),
+            "due": long_date(req.due_on),
+            "link": service_url("reviews.information_request", review_id=review.id, request_id=req.id),
+        },
+        kind="review_information_request",
+        dedupe_key=f"review-request-sent:{req.id}",
+    )
 
 
 def request_visibility(user: Any) -> sa.ColumnElement[bool]:
@@ -922,8 +1148,9 @@ def request_visibility(user: Any) -> sa.ColumnElement[bool]:
 
 
 def get_request(request_id: int, user: Any) -> InformationRequest:
-    req = db.session.scalar(sa.select(InformationRequest).where(InformationRequest.id == request_id,
-                                                                request_visibility(user)))
+    req = db.session.scalar(
+        sa.select(InformationRequest).where(InformationRequest.id == request_id, request_visibility(user))
+    )
     if req is None:
         raise NotFound("Information request not found")
     return req
@@ -938,8 +1165,14 @@ def may_answer(req: InformationRequest, user: Any) -> bool:
     return bool(user.has_role(Role.partner_member) and user.organisation_id == req.organisation_id)
 
 
-def count_requests(user: Any, *, status: str | None = None, overdue: bool = False,
-                   organisation_id: int | None = None, on: date | None = None) -> int:
+def count_requests(
+    user: Any,
+    *,
+    status: str | None = None,
+    overdue: bool = False,
+    organisation_id: int | None = None,
+    on: date | None = None,
+) -> int:
     stmt = sa.select(sa.func.count()).select_from(InformationRequest).where(request_visibility(user))
     if status:
         stmt = stmt.where(InformationRequest.status == RequestStatus(status))
@@ -950,34 +1183,53 @@ def count_requests(user: Any, *, status: str | None = None, overdue: bool = Fals
     return db.session.scalar(stmt) or 0
 
 
-def list_requests(user: Any, *, review: Review | None = None, status: str | None = None, overdue: bool = False,
-                  organisation_id: int | None = None, page: int = 1, per_page: int = 50,
-                  on: date | None = None) -> tuple[list[InformationRequest], int]:
+def list_requests(
+    user: Any,
+    *,
+    review: Review | None = None,
+    status: str | None = None,
+    overdue: bool = False,
+    organisation_id: int | None = None,
+    page: int = 1,
+    per_page: int = 50,
+    on: date | None = None,
+) -> tuple[list[InformationRequest], int]:
     stmt = sa.select(InformationRequest).where(request_visibility(user))
     if review is not None:
         stmt = stmt.where(InformationRequest.review_id == review.id)
     if status:
         stmt = stmt.where(InformationRequest.status == RequestStatus(status))
     if overdue:
-        stmt = stmt.where(InformationRequest.status == RequestStatus.sent,
-                          InformationRequest.due_on < (on or today()))
+        stmt = stmt.where(InformationRequest.status == RequestStatus.sent, InformationRequest.due_on < (on or today()))
     if organisation_id:
         stmt = stmt.where(InformationRequest.organisation_id == organisation_id)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
-    rows = db.session.scalars(stmt.order_by(InformationRequest.due_on, InformationRequest.id)
-                              .limit(per_page).offset((page - 1) * per_page))
+    rows = db.session.scalars(
+        stmt.order_by(InformationRequest.due_on, InformationRequest.id).limit(per_page).offset((page - 1) * per_page)
+    )
     return list(rows), total
 
 
 def requests_of(review: Review, user: Any) -> list[InformationRequest]:
     """A review's requests as the user may see them (an agency sees only its own)."""
-    return list(db.session.scalars(sa.select(InformationRequest).where(
-        InformationRequest.review_id == review.id, request_visibility(user))
-        .order_by(InformationRequest.sent_on, InformationRequest.id)))
+    return list(
+        db.session.scalars(
+            sa.select(InformationRequest)
+            .where(InformationRequest.review_id == review.id, request_visibility(user))
+            .order_by(InformationRequest.sent_on, InformationRequest.id)
+        )
+    )
 
 
-def return_information(req: InformationRequest, user: Any, *, version: int | None, response: str | None,
-                       chronology: StoredFile | None = None, returned_on: date | None = None) -> InformationRequest:
+def return_information(
+    req: InformationRequest,
+    user: Any,
+    *,
+    version: int | None,
+    response: str | None,
+    chronology: StoredFile | None = None,
+    returned_on: date | None = None,
+) -> InformationRequest:
     """The agency answers (text, and its chronology as an upload); `returned_on` for a
     return the office enters after it arrived by email (default today)."""
     from safeguarding.workflows.reviews import request_lifecycle
@@ -987,9 +1239,10 @@ def return_information(req: InformationRequest, user: Any, *, version: int | Non
     if chronology is not None:
         req.chronology_file_id = chronology.id
     if returned_on is not None and returned_on > today():
-        raise ValidationFailed(errors={"returned_on": "The date the information was returned must be today or in the past"})
-    request_lifecycle.fire(req, "respond", user=user, version=version, params={"response": response},
-                           as_of=returned_on)
+        raise ValidationFailed(
+            errors={"returned_on": "The date the information was returned must be today or in the past"}
+        )
+    request_lifecycle.fire(req, "respond", user=user, version=version, params={"response": response}, as_of=returned_on)
     return req
 
 
@@ -1008,14 +1261,24 @@ def record_request_view(req: InformationRequest) -> None:
 
 
 def outstanding_requests(review: Review) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(InformationRequest).where(
-        InformationRequest.review_id == review.id, InformationRequest.status == RequestStatus.sent)) or 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(InformationRequest)
+            .where(InformationRequest.review_id == review.id, InformationRequest.status == RequestStatus.sent)
+        )
+        or 0
+    )
 
 
 # --- recommendations and their actions -------------------------------------------------------------
 
-RECOMMENDATION_STATES = (ReviewState.draft_report, ReviewState.signed_off, ReviewState.published,
-                         ReviewState.action_monitoring)
+RECOMMENDATION_STATES = (
+    ReviewState.draft_report,
+    ReviewState.signed_off,
+    ReviewState.published,
+    ReviewState.action_monitoring,
+)
 
 
 def add_recommendation(review: Review, user: Any, *, text: str | None) -> ReviewRecommendation:
@@ -1023,8 +1286,12 @@ def add_recommendation(review: Review, user: Any, *, text: str | None) -> Review
     _require_state(review, RECOMMENDATION_STATES, "add a recommendation")
     if not (text or "").strip():
         raise ValidationFailed(errors={"text": "Enter the recommendation"})
-    number = (db.session.scalar(sa.select(sa.func.max(ReviewRecommendation.number))
-                                .where(ReviewRecommendation.review_id == review.id)) or 0) + 1
+    number = (
+        db.session.scalar(
+            sa.select(sa.func.max(ReviewRecommendation.number)).where(ReviewRecommendation.review_id == review.id)
+        )
+        or 0
+    ) + 1
     rec = ReviewRecommendation(review_id=review.id, number=number, text=text.strip(), created_by_id=user.id)
     db.session.add(rec)
     db.session.flush()
@@ -1039,13 +1306,26 @@ def get_recommendation(review: Review, recommendation_id: int) -> ReviewRecommen
 
 
 def recommendations_of(review: Review) -> list[ReviewRecommendation]:
-    return list(db.session.scalars(sa.select(ReviewRecommendation).where(ReviewRecommendation.review_id == review.id)
-                                   .order_by(ReviewRecommendation.number)))
+    return list(
+        db.session.scalars(
+            sa.select(ReviewRecommendation)
+            .where(ReviewRecommendation.review_id == review.id)
+            .order_by(ReviewRecommendation.number)
+        )
+    )
 
 
-def add_action(review: Review, rec: ReviewRecommendation, user: Any, *, title: str | None,
-               owner_organisation_id: int | None, due_date: date | None, owner_person_id: int | None = None,
-               description: str | None = None) -> Action:
+def add_action(
+    review: Review,
+    rec: ReviewRecommendation,
+    user: Any,
+    *,
+    title: str | None,
+    owner_organisation_id: int | None,
+    due_date: date | None,
+    owner_person_id: int | None = None,
+    description: str | None = None,
+) -> Action:
     """An action for a named agency in the shared log: restricted (need-to-know), seen by
     the review's sub-group and the owning agency."""
     from safeguarding.services import actions
@@ -1055,18 +1335,30 @@ def add_action(review: Review, rec: ReviewRecommendation, user: Any, *, title: s
     if rec.review_id != review.id:
         raise NotFound("Recommendation not found")
     action = actions.create_action(
-        title=title or "", owner_organisation_id=owner_organisation_id, due_date=due_date,
-        source_type=ActionSource.review, source_id=rec.id, source_label=review.reference,
-        description=description, owner_person_id=owner_person_id, group_id=review.group_id, area=review.area,
-        arm=review.arm, restricted=True, created_by_id=user.id)
+        title=title or "",
+        owner_organisation_id=owner_organisation_id,
+        due_date=due_date,
+        source_type=ActionSource.review,
+        source_id=rec.id,
+        source_label=review.reference,
+        description=description,
+        owner_person_id=owner_person_id,
+        group_id=review.group_id,
+        area=review.area,
+        arm=review.arm,
+        restricted=True,
+        created_by_id=user.id,
+    )
     _name_agencies(review, [action.owner_organisation_id], today())
     return action
 
 
 def _review_actions_stmt(review_ids: Any) -> sa.Select:
-    return (sa.select(Action, ReviewRecommendation.review_id)
-            .join(ReviewRecommendation, ReviewRecommendation.id == Action.source_id)
-            .where(Action.source_type == ActionSource.review, ReviewRecommendation.review_id.in_(review_ids)))
+    return (
+        sa.select(Action, ReviewRecommendation.review_id)
+        .join(ReviewRecommendation, ReviewRecommendation.id == Action.source_id)
+        .where(Action.source_type == ActionSource.review, ReviewRecommendation.review_id.in_(review_ids))
+    )
 
 
 def actions_of(review: Review, user: Any | None = None) -> dict[int, list[Action]]:
@@ -1080,15 +1372,20 @@ def actions_of(review: Review, user: Any | None = None) -> dict[int, list[Action
     return out
 
 
-def recommendations_with_actions(review: Review, user: Any | None = None) -> list[tuple[ReviewRecommendation,
-                                                                                       list[Action]]]:
+def recommendations_with_actions(
+    review: Review, user: Any | None = None
+) -> list[tuple[ReviewRecommendation, list[Action]]]:
     """The review's recommendations, each with its actions (an agency sees only its own
     actions), in one query."""
     join = sa.and_(Action.source_type == ActionSource.review, Action.source_id == ReviewRecommendation.id)
     if user is not None and access_to(review, user) == "agency":
         join = sa.and_(join, Action.owner_organisation_id == agency_organisation_id(user))
-    stmt = (sa.select(ReviewRecommendation, Action).outerjoin(Action, join)
-            .where(ReviewRecommendation.review_id == review.id).order_by(ReviewRecommendation.number, Action.id))
+    stmt = (
+        sa.select(ReviewRecommendation, Action)
+        .outerjoin(Action, join)
+        .where(ReviewRecommendation.review_id == review.id)
+        .order_by(ReviewRecommendation.number, Action.id)
+    )
     out: dict[int, tuple[ReviewRecommendation, list[Action]]] = {}
     for rec, action in db.session.execute(stmt):
         entry = out.setdefault(rec.id, (rec, []))
@@ -1098,18 +1395,26 @@ def recommendations_with_actions(review: Review, user: Any | None = None) -> lis
 
 
 def open_action_count(review: Review) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(
-        _review_actions_stmt([review.id]).where(Action.status.in_(ACTION_OPEN)).subquery())) or 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(
+                _review_actions_stmt([review.id]).where(Action.status.in_(ACTION_OPEN)).subquery()
+            )
+        )
+        or 0
+    )
 
 
 # --- pauses and elapsed time ----------------------------------------------------------------------
+
 
 def pauses_of(review_ids: Sequence[int]) -> dict[int, list[ReviewPause]]:
     out: dict[int, list[ReviewPause]] = {}
     if not review_ids:
         return out
-    for p in db.session.scalars(sa.select(ReviewPause).where(ReviewPause.review_id.in_(list(review_ids)))
-                                .order_by(ReviewPause.started_on)):
+    for p in db.session.scalars(
+        sa.select(ReviewPause).where(ReviewPause.review_id.in_(list(review_ids))).order_by(ReviewPause.started_on)
+    ):
         out.setdefault(p.review_id, []).append(p)
     return out
 
@@ -1131,6 +1436,7 @@ def elapsed_days(start: date, end: date, pauses: Iterable[ReviewPause] = ()) -> 
 
 # --- deadlines --------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Deadline:
     kind: DeadlineKind
@@ -1150,13 +1456,25 @@ class Deadline:
 
     @property
     def status_label(self) -> str:
-        return {"on_track": "On track", "due_soon": "Due soon", "breached": "Breached", "met": "Met",
-                "met_late": "Met late", "paused": "Paused"}[self.status]
+        return {
+            "on_track": "On track",
+            "due_soon": "Due soon",
+            "breached": "Breached",
+            "met": "Met",
+            "met_late": "Met late",
+            "paused": "Paused",
+        }[self.status]
 
     @property
     def colour(self) -> str:
-        return {"on_track": "green", "due_soon": "yellow", "breached": "red", "met": "grey",
-                "met_late": "orange", "paused": "blue"}[self.status]
+        return {
+            "on_track": "green",
+            "due_soon": "yellow",
+            "breached": "red",
+            "met": "grey",
+            "met_late": "orange",
+            "paused": "blue",
+        }[self.status]
 
     @property
     def remaining_text(self) -> str:
@@ -1206,8 +1524,9 @@ def report_due(review: Review, on: date) -> date | None:
     return review.report_due_on + timedelta(days=(review.paused_days or 0) + ongoing)
 
 
-def _deadline(kind: DeadlineKind, due: date, met: date | None, on: date, cal: Any, working: bool,
-              warn: int) -> Deadline:
+def _deadline(
+    kind: DeadlineKind, due: date, met: date | None, on: date, cal: Any, working: bool, warn: int
+) -> Deadline:
     if met is not None:
         return Deadline(kind, due, met, "met" if met <= due else "met_late", 0, working)
     if working:
@@ -1235,11 +1554,29 @@ def deadlines(review: Review, on: date, cal: Any = None) -> list[Deadline]:
     warn = setting("REVIEW_WARNING_WORKING_DAYS")
     out: list[Deadline] = []
     if review.kind == ReviewKind.cspr:
-        out.append(_deadline(DeadlineKind.notify_panel, cal.add(review.received_on, NOTIFY_PANEL_WORKING_DAYS),
-                             review.notified_on, on, cal, True, warn))
+        out.append(
+            _deadline(
+                DeadlineKind.notify_panel,
+                cal.add(review.received_on, NOTIFY_PANEL_WORKING_DAYS),
+                review.notified_on,
+                on,
+                cal,
+                True,
+                warn,
+            )
+        )
         if review.notified_on is not None:
-            out.append(_deadline(DeadlineKind.rapid_review, cal.add(review.notified_on, RAPID_REVIEW_WORKING_DAYS),
-                                 review.rapid_review_sent_on, on, cal, True, warn))
+            out.append(
+                _deadline(
+                    DeadlineKind.rapid_review,
+                    cal.add(review.notified_on, RAPID_REVIEW_WORKING_DAYS),
+                    review.rapid_review_sent_on,
+                    on,
+                    cal,
+                    True,
+                    warn,
+                )
+            )
     due = report_due(review, on)
     if due is not None and review.decision is not None and review.decision.commissions:
         d = _deadline(DeadlineKind.report, due, review.signed_off_on, on, cal, False, warn)
@@ -1270,6 +1607,7 @@ def report_due_after(kind: ReviewKind, decided_on: date) -> date:
 
 # --- lists and the dashboard ----------------------------------------------------------------------
 
+
 @dataclass
 class ReviewFilters:
     kind: str | None = None
@@ -1296,8 +1634,11 @@ def list_reviews(user: Any, filters: ReviewFilters) -> tuple[list[Review], int]:
     if filters.q:
         stmt = stmt.where(Review.reference.ilike(f"%{filters.q.strip()}%"))
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
-    rows = db.session.scalars(stmt.order_by(Review.received_on.desc(), Review.id.desc())
-                              .limit(filters.per_page).offset((filters.page - 1) * filters.per_page))
+    rows = db.session.scalars(
+        stmt.order_by(Review.received_on.desc(), Review.id.desc())
+        .limit(filters.per_page)
+        .offset((filters.page - 1) * filters.per_page)
+    )
     return list(rows), total
 
 
@@ -1319,8 +1660,13 @@ class Dashboard:
 
 
 def open_reviews_with_deadlines(user: Any, on: date, cal: Any = None) -> list[DashboardRow]:
-    rows = list(db.session.scalars(sa.select(Review).where(visibility(user), Review.state.in_(OPEN_STATES))
-                                   .order_by(Review.received_on, Review.id)))
+    rows = list(
+        db.session.scalars(
+            sa.select(Review)
+            .where(visibility(user), Review.state.in_(OPEN_STATES))
+            .order_by(Review.received_on, Review.id)
+        )
+    )
     cal = cal or LazyWorkingDays()
     out = []
     for r in rows:
@@ -1342,13 +1688,22 @@ def dashboard(user: Any, on: date | None = None) -> Dashboard:
         cspr = sum(1 for r in rows if r.review.state == state and r.review.kind == ReviewKind.cspr)
         if sar or cspr:
             by_state.append((state, sar, cspr))
-    by_area = [(a, sum(1 for r in rows if r.review.area == a and r.review.kind == ReviewKind.sar),
-                sum(1 for r in rows if r.review.area == a and r.review.kind == ReviewKind.cspr)) for a in Area]
+    by_area = [
+        (
+            a,
+            sum(1 for r in rows if r.review.area == a and r.review.kind == ReviewKind.sar),
+            sum(1 for r in rows if r.review.area == a and r.review.kind == ReviewKind.cspr),
+        )
+        for a in Area
+    ]
     status = Counter(r.worst.status if r.worst else "none" for r in rows)
-    decisions = sorted((r.review for r in rows if r.review.state == ReviewState.awaiting_decision),
-                       key=lambda r: (r.recommended_on or r.received_on, r.id))
-    upcoming = sorted(((r.review, d) for r in rows for d in r.deadlines if d.is_open),
-                      key=lambda x: (x[1].due_on, x[0].id))
+    decisions = sorted(
+        (r.review for r in rows if r.review.state == ReviewState.awaiting_decision),
+        key=lambda r: (r.recommended_on or r.received_on, r.id),
+    )
+    upcoming = sorted(
+        ((r.review, d) for r in rows for d in r.deadlines if d.is_open), key=lambda x: (x[1].due_on, x[0].id)
+    )
     return Dashboard(rows, decisions, by_state, by_area, dict(status), upcoming)
 
 
@@ -1369,14 +1724,25 @@ def office_attention(user: Any, on: date | None = None) -> Attention:
 def _office_attention(user: Any, on: date) -> Attention:
     from safeguarding.models import ClosureDay
 
-    overdue = (sa.select(sa.func.count()).select_from(InformationRequest)
-               .where(request_visibility(user), InformationRequest.status == RequestStatus.sent,
-                      InformationRequest.due_on < on).scalar_subquery())
+    overdue = (
+        sa.select(sa.func.count())
+        .select_from(InformationRequest)
+        .where(
+            request_visibility(user), InformationRequest.status == RequestStatus.sent, InformationRequest.due_on < on
+        )
+        .scalar_subquery()
+    )
     # The office's closure days ride along as one string, so the calendar costs no query.
-    closures = (sa.select(sa.func.aggregate_strings(sa.cast(ClosureDay.day, sa.String), ","))
-                .where(ClosureDay.active.is_(True)).scalar_subquery())
-    rows = db.session.execute(sa.select(Review, overdue.label("overdue"), closures.label("closures"))
-                              .where(visibility(user), Review.state.in_(OPEN_STATES))).all()
+    closures = (
+        sa.select(sa.func.aggregate_strings(sa.cast(ClosureDay.day, sa.String), ","))
+        .where(ClosureDay.active.is_(True))
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Review, overdue.label("overdue"), closures.label("closures")).where(
+            visibility(user), Review.state.in_(OPEN_STATES)
+        )
+    ).all()
     if not rows:
         return Attention(0, count_requests(user, overdue=True, on=on))
     requests = rows[0].overdue
@@ -1412,11 +1778,20 @@ def agency_waiting_selects(user: Any) -> tuple[sa.Select, sa.Select]:
     """(information requests awaiting the organisation's return, open case review actions
     it owns) as count selects (the user must have an agency organisation)."""
     org_id = agency_organisation_id(user)
-    requests = (sa.select(sa.func.count()).select_from(InformationRequest)
-                .where(InformationRequest.organisation_id == org_id, InformationRequest.status == RequestStatus.sent))
-    actions = (sa.select(sa.func.count()).select_from(Action)
-               .where(Action.owner_organisation_id == org_id, Action.source_type == ActionSource.review,
-                      Action.status.in_(ACTION_OPEN)))
+    requests = (
+        sa.select(sa.func.count())
+        .select_from(InformationRequest)
+        .where(InformationRequest.organisation_id == org_id, InformationRequest.status == RequestStatus.sent)
+    )
+    actions = (
+        sa.select(sa.func.count())
+        .select_from(Action)
+        .where(
+            Action.owner_organisation_id == org_id,
+            Action.source_type == ActionSource.review,
+            Action.status.in_(ACTION_OPEN),
+        )
+    )
     return requests, actions
 
 
@@ -1429,14 +1804,23 @@ def _agency_waiting(user: Any) -> AgencyWaiting:
 
 
 def overdue_requests_select(user: Any, on: date | None = None) -> sa.Select:
-    return (sa.select(sa.func.count()).select_from(InformationRequest)
-            .where(request_visibility(user), InformationRequest.status == RequestStatus.sent,
-                   InformationRequest.due_on < (on or today())))
+    return (
+        sa.select(sa.func.count())
+        .select_from(InformationRequest)
+        .where(
+            request_visibility(user),
+            InformationRequest.status == RequestStatus.sent,
+            InformationRequest.due_on < (on or today()),
+        )
+    )
 
 
 def decisions_waiting_select(user: Any) -> sa.Select:
-    return sa.select(sa.func.count()).select_from(Review).where(
-        visibility(user), Review.state == ReviewState.awaiting_decision)
+    return (
+        sa.select(sa.func.count())
+        .select_from(Review)
+        .where(visibility(user), Review.state == ReviewState.awaiting_decision)
+    )
 
 
 def decisions_waiting(user: Any) -> int:
@@ -1445,10 +1829,19 @@ def decisions_waiting(user: Any) -> int:
 
 # --- the daily job: deadline warnings and breaches, chasing requests -------------------------------
 
+
 def _alert_exists(review_id: int, deadline: DeadlineKind, kind: AlertKind, due_on: date) -> bool:
-    return db.session.scalar(sa.select(ReviewDeadlineAlert.id).where(
-        ReviewDeadlineAlert.review_id == review_id, ReviewDeadlineAlert.deadline == deadline,
-        ReviewDeadlineAlert.kind == kind, ReviewDeadlineAlert.due_on == due_on)) is not None
+    return (
+        db.session.scalar(
+            sa.select(ReviewDeadlineAlert.id).where(
+                ReviewDeadlineAlert.review_id == review_id,
+                ReviewDeadlineAlert.deadline == deadline,
+                ReviewDeadlineAlert.kind == kind,
+                ReviewDeadlineAlert.due_on == due_on,
+            )
+        )
+        is not None
+    )
 
 
 def check_deadlines(as_of: date) -> dict[str, int]:
@@ -1457,17 +1850,25 @@ def check_deadlines(as_of: date) -> dict[str, int]:
     date, however often this runs."""
     cal = working_days()
     reviews = list(db.session.scalars(sa.select(Review).where(Review.state.in_(OPEN_STATES)).order_by(Review.id)))
-    existing = {(a.review_id, a.deadline, a.kind, a.due_on) for a in db.session.scalars(
-        sa.select(ReviewDeadlineAlert).where(ReviewDeadlineAlert.review_id.in_([r.id for r in reviews])))} \
-        if reviews else set()
+    existing = (
+        {
+            (a.review_id, a.deadline, a.kind, a.due_on)
+            for a in db.session.scalars(
+                sa.select(ReviewDeadlineAlert).where(ReviewDeadlineAlert.review_id.in_([r.id for r in reviews]))
+            )
+        }
+        if reviews
+        else set()
+    )
     counts = {"warnings": 0, "breaches": 0}
     for review in reviews:
         for d in deadlines(review, as_of, cal):
             kind = {"due_soon": AlertKind.warning, "breached": AlertKind.breach}.get(d.status)
             if kind is None or (review.id, d.kind, kind, d.due_on) in existing:
                 continue
-            db.session.add(ReviewDeadlineAlert(review_id=review.id, deadline=d.kind, kind=kind, due_on=d.due_on,
-                                               recorded_on=as_of))
+            db.session.add(
+                ReviewDeadlineAlert(review_id=review.id, deadline=d.kind, kind=kind, due_on=d.due_on, recorded_on=as_of)
+            )
             existing.add((review.id, d.kind, kind, d.due_on))
             counts["warnings" if kind is AlertKind.warning else "breaches"] += 1
             _after_alert(review, d, kind, as_of)
@@ -1484,19 +1885,36 @@ def _after_alert(review: Review, deadline: Deadline, kind: AlertKind, as_of: dat
     if not to:
         return
     breach = kind is AlertKind.breach
-    subject = (f"Deadline missed for case review {review.reference}: {deadline.label.lower()}" if breach
-               else f"Deadline coming for case review {review.reference}: {deadline.label.lower()}")
-    queue_email(to, subject, "review_deadline",
-                {"reference": review.reference, "deadline": deadline.label.lower(), "due": long_date(deadline.due_on),
-                 "remaining": deadline.remaining_text, "breach": breach,
-                 "link": service_url("reviews.review", review_id=review.id)},
-                kind=f"review_deadline_{kind.value}",
-                dedupe_key=f"review-deadline:{review.id}:{deadline.kind.value}:{kind.value}:{deadline.due_on}")
+    subject = (
+        f"Deadline missed for case review {review.reference}: {deadline.label.lower()}"
+        if breach
+        else f"Deadline coming for case review {review.reference}: {deadline.label.lower()}"
+    )
+    queue_email(
+        to,
+        subject,
+        "review_deadline",
+        {
+            "reference": review.reference,
+            "deadline": deadline.label.lower(),
+            "due": long_date(deadline.due_on),
+            "remaining": deadline.remaining_text,
+            "breach": breach,
+            "link": service_url("reviews.review", review_id=review.id),
+        },
+        kind=f"review_deadline_{kind.value}",
+        dedupe_key=f"review-deadline:{review.id}:{deadline.kind.value}:{kind.value}:{deadline.due_on}",
+    )
 
 
 def alerts_of(review: Review) -> list[ReviewDeadlineAlert]:
-    return list(db.session.scalars(sa.select(ReviewDeadlineAlert).where(ReviewDeadlineAlert.review_id == review.id)
-                                   .order_by(ReviewDeadlineAlert.recorded_on, ReviewDeadlineAlert.id)))
+    return list(
+        db.session.scalars(
+            sa.select(ReviewDeadlineAlert)
+            .where(ReviewDeadlineAlert.review_id == review.id)
+            .order_by(ReviewDeadlineAlert.recorded_on, ReviewDeadlineAlert.id)
+        )
+    )
 
 
 def chase_information_requests(as_of: date) -> dict[str, int]:
@@ -1504,13 +1922,16 @@ def chase_information_requests(as_of: date) -> dict[str, int]:
     days (default) while it stays unanswered."""
     cal = working_days()
     every = setting("REVIEW_CHASE_EVERY_WORKING_DAYS")
-    overdue = db.session.scalars(sa.select(InformationRequest).where(
-        InformationRequest.status == RequestStatus.sent, InformationRequest.due_on < as_of)
-        .order_by(InformationRequest.id))
+    overdue = db.session.scalars(
+        sa.select(InformationRequest)
+        .where(InformationRequest.status == RequestStatus.sent, InformationRequest.due_on < as_of)
+        .order_by(InformationRequest.id)
+    )
     chased = 0
     for req in overdue:
-        if req.last_chased_on is not None and (req.last_chased_on >= as_of
-                                               or cal.between(req.last_chased_on, as_of) < every):
+        if req.last_chased_on is not None and (
+            req.last_chased_on >= as_of or cal.between(req.last_chased_on, as_of) < every
+        ):
             continue
         req.last_chased_on = as_of
         req.chase_count += 1
@@ -1529,10 +1950,19 @@ def _after_chase(req: InformationRequest, as_of: date) -> None:
     if not to:
         return
     reference = req.review.reference
-    queue_email(to, f"Overdue information request for case review {reference}", "review_request_chase",
-                {"reference": reference, "organisation": req.organisation.name, "due": long_date(req.due_on),
-                 "link": service_url("reviews.information_request", review_id=req.review_id, request_id=req.id)},
-                kind="review_request_chase", dedupe_key=f"review-request-chase:{req.id}:{as_of.isoformat()}")
+    queue_email(
+        to,
+        f"Overdue information request for case review {reference}",
+        "review_request_chase",
+        {
+            "reference": reference,
+            "organisation": req.organisation.name,
+            "due": long_date(req.due_on),
+            "link": service_url("reviews.information_request", review_id=req.review_id, request_id=req.id),
+        },
+        kind="review_request_chase",
+        dedupe_key=f"review-request-chase:{req.id}:{as_of.isoformat()}",
+    )
 
 
 def tell_chair_decision_waiting(review: Review) -> None:
@@ -1540,25 +1970,45 @@ def tell_chair_decision_waiting(review: Review) -> None:
     from safeguarding.models import UserRole
     from safeguarding.notify import queue_email, service_url
 
-    to = sorted(set(db.session.scalars(sa.select(User.email).join(UserRole).where(
-        User.active.is_(True), UserRole.role == Role.independent_chair))))
+    to = sorted(
+        set(
+            db.session.scalars(
+                sa.select(User.email)
+                .join(UserRole)
+                .where(User.active.is_(True), UserRole.role == Role.independent_chair)
+            )
+        )
+    )
     if not to:
         return
-    queue_email(to, f"Case review {review.reference} is waiting for your decision", "review_decision_waiting",
-                {"reference": review.reference, "group": review.group.name,
-                 "recommendation": review.recommendation.label if review.recommendation else "no recommendation",
-                 "link": service_url("reviews.decide", review_id=review.id)},
-                kind="review_decision_waiting", dedupe_key=f"review-decision-waiting:{review.id}")
+    queue_email(
+        to,
+        f"Case review {review.reference} is waiting for your decision",
+        "review_decision_waiting",
+        {
+            "reference": review.reference,
+            "group": review.group.name,
+            "recommendation": review.recommendation.label if review.recommendation else "no recommendation",
+            "link": service_url("reviews.decide", review_id=review.id),
+        },
+        kind="review_decision_waiting",
+        dedupe_key=f"review-decision-waiting:{review.id}",
+    )
 
 
 # --- timeliness: the figures the annual report needs ------------------------------------------------
+
 
 def _stats(values: list[int]) -> dict[str, Any]:
     if not values:
         return {"count": 0, "median_days": None, "min_days": None, "max_days": None}
     median = statistics.median(values)
-    return {"count": len(values), "median_days": int(median) if float(median).is_integer() else round(median, 1),
-            "min_days": min(values), "max_days": max(values)}
+    return {
+        "count": len(values),
+        "median_days": int(median) if float(median).is_integer() else round(median, 1),
+        "min_days": min(values),
+        "max_days": max(values),
+    }
 
 
 def _in(d: date | None, start: date, end: date) -> bool:
@@ -1599,32 +2049,62 @@ def timeliness(financial_year: int, area: Area | str | None = None) -> dict[str,
     return timeliness_by_area(financial_year, [key])[key]
 
 
-def timeliness_by_area(financial_year: int,
-                       areas: Sequence[Area | None] = (None, *Area)) -> dict[Area | None, dict[str, Any]]:
+def timeliness_by_area(
+    financial_year: int, areas: Sequence[Area | None] = (None, *Area)
+) -> dict[Area | None, dict[str, Any]]:
     """`timeliness` for several areas at once (None: all areas), from one set of queries."""
     start, end = financial_year_bounds(financial_year)
-    rows = list(db.session.execute(sa.select(
-        Review.id, Review.kind, Review.area, Review.received_on, Review.decision, Review.decided_on,
-        Review.draft_received_on, Review.publication_decided_on, Review.published_on)
-        .where(Review.received_on <= end)))
+    rows = list(
+        db.session.execute(
+            sa.select(
+                Review.id,
+                Review.kind,
+                Review.area,
+                Review.received_on,
+                Review.decision,
+                Review.decided_on,
+                Review.draft_received_on,
+                Review.publication_decided_on,
+                Review.published_on,
+            ).where(Review.received_on <= end)
+        )
+    )
     pauses = pauses_of([r.id for r in rows])
     actions = _action_outcomes(start, end)
-    return {area: _figures(financial_year, start, end, area,
-                           [r for r in rows if area is None or Area(r.area) == area], pauses,
-                           [a for a in actions if area is None or a["area"] == area])
-            for area in areas}
+    return {
+        area: _figures(
+            financial_year,
+            start,
+            end,
+            area,
+            [r for r in rows if area is None or Area(r.area) == area],
+            pauses,
+            [a for a in actions if area is None or a["area"] == area],
+        )
+        for area in areas
+    }
 
 
-def _figures(financial_year: int, start: date, end: date, area: Area | None, rows: list[Any],
-             pauses: dict[int, list[ReviewPause]], actions: list[dict[str, Any]]) -> dict[str, Any]:
+def _figures(
+    financial_year: int,
+    start: date,
+    end: date,
+    area: Area | None,
+    rows: list[Any],
+    pauses: dict[int, list[ReviewPause]],
+    actions: list[dict[str, Any]],
+) -> dict[str, Any]:
     kinds = ("sar", "cspr")
     received = dict.fromkeys(kinds, 0)
     completed = dict.fromkeys(kinds, 0)
     ongoing = dict.fromkeys(kinds, 0)
-    decisions = {"sar": {"mandatory": 0, "discretionary": 0, "not_commissioned": 0},
-                 "cspr": {"lcspr": 0, "not_commissioned": 0}}
+    decisions = {
+        "sar": {"mandatory": 0, "discretionary": 0, "not_commissioned": 0},
+        "cspr": {"lcspr": 0, "not_commissioned": 0},
+    }
     measures: dict[str, dict[str, list[int]]] = {
-        m: {k: [] for k in kinds} for m in ("referral_to_decision", "decision_to_draft", "draft_to_publication")}
+        m: {k: [] for k in kinds} for m in ("referral_to_decision", "decision_to_draft", "draft_to_publication")
+    }
     for r in rows:
         k = ReviewKind(r.kind).value
         p = pauses.get(r.id, [])
@@ -1641,12 +2121,19 @@ def _figures(financial_year: int, start: date, end: date, area: Area | None, row
                 concluded = r.published_on or r.publication_decided_on
                 measures["draft_to_publication"][k].append(elapsed_days(r.draft_received_on, concluded, p))
         commissioned = r.decision is not None and ReviewOutcome(r.decision).commissions
-        if commissioned and r.decided_on and r.decided_on <= end and not (
-                r.publication_decided_on and r.publication_decided_on <= end):
+        if (
+            commissioned
+            and r.decided_on
+            and r.decided_on <= end
+            and not (r.publication_decided_on and r.publication_decided_on <= end)
+        ):
             ongoing[k] += 1
     sar = decisions["sar"]
-    reasons = [{k: v for k, v in a.items() if k not in ("area", "status")}
-               for a in actions if a["status"] == ActionStatus.not_implemented]
+    reasons = [
+        {k: v for k, v in a.items() if k not in ("area", "status")}
+        for a in actions
+        if a["status"] == ActionStatus.not_implemented
+    ]
     return {
         "financial_year": financial_year,
         "label": financial_year_label(financial_year),
@@ -1655,14 +2142,20 @@ def _figures(financial_year: int, start: date, end: date, area: Area | None, row
         "to": end,
         "referrals_received": received,
         "decisions": decisions,
-        "sars_commissioned": {"mandatory": sar["mandatory"], "discretionary": sar["discretionary"],
-                              "total": sar["mandatory"] + sar["discretionary"]},
+        "sars_commissioned": {
+            "mandatory": sar["mandatory"],
+            "discretionary": sar["discretionary"],
+            "total": sar["mandatory"] + sar["discretionary"],
+        },
         "lcsprs_commissioned": decisions["cspr"]["lcspr"],
         "reviews_completed": completed,
         "ongoing_at_year_end": ongoing,
         "timeliness": {m: {k: _stats(v) for k, v in by_kind.items()} for m, by_kind in measures.items()},
-        "actions": {"implemented": sum(1 for a in actions if a["status"] == ActionStatus.completed),
-                    "not_implemented": len(reasons), "not_implemented_reasons": reasons},
+        "actions": {
+            "implemented": sum(1 for a in actions if a["status"] == ActionStatus.completed),
+            "not_implemented": len(reasons),
+            "not_implemented_reasons": reasons,
+        },
     }
 
 
@@ -1671,34 +2164,62 @@ def _action_outcomes(start: date, end: date) -> list[dict[str, Any]]:
     completed ones counted per area, the others with their reasons."""
     start_at = datetime.combine(start, time.min, LONDON).astimezone(UTC)
     end_at = datetime.combine(end + timedelta(days=1), time.min, LONDON).astimezone(UTC)
-    base = (sa.select(Review.area)
-            .select_from(Action)
-            .join(ReviewRecommendation, ReviewRecommendation.id == Action.source_id)
-            .join(Review, Review.id == ReviewRecommendation.review_id)
-            .where(Action.source_type == ActionSource.review))
+    base = (
+        sa.select(Review.area)
+        .select_from(Action)
+        .join(ReviewRecommendation, ReviewRecommendation.id == Action.source_id)
+        .join(Review, Review.id == ReviewRecommendation.review_id)
+        .where(Action.source_type == ActionSource.review)
+    )
     out: list[dict[str, Any]] = []
-    for area, n in db.session.execute(base.add_columns(sa.func.count()).where(
-            Action.status == ActionStatus.completed, Action.completed_on.between(start, end)).group_by(Review.area)):
+    for area, n in db.session.execute(
+        base.add_columns(sa.func.count())
+        .where(Action.status == ActionStatus.completed, Action.completed_on.between(start, end))
+        .group_by(Review.area)
+    ):
         out += [{"area": Area(area), "status": ActionStatus.completed}] * n
-    closed_at = (sa.select(sa.func.max(WorkflowHistory.at)).where(
-        WorkflowHistory.lifecycle == "action", WorkflowHistory.entity_id == Action.id,
-        WorkflowHistory.to_state == ActionStatus.not_implemented.value).scalar_subquery())
-    stmt = (base.add_columns(Action.id, Action.title, Action.closure_reason, Organisation.short_name,
-                             Review.reference, closed_at.label("closed_at"))
-            .join(Organisation, Organisation.id == Action.owner_organisation_id)
-            .where(Action.status == ActionStatus.not_implemented, closed_at >= start_at, closed_at < end_at)
-            .order_by(Review.reference, Action.id))
+    closed_at = (
+        sa.select(sa.func.max(WorkflowHistory.at))
+        .where(
+            WorkflowHistory.lifecycle == "action",
+            WorkflowHistory.entity_id == Action.id,
+            WorkflowHistory.to_state == ActionStatus.not_implemented.value,
+        )
+        .scalar_subquery()
+    )
+    stmt = (
+        base.add_columns(
+            Action.id,
+            Action.title,
+            Action.closure_reason,
+            Organisation.short_name,
+            Review.reference,
+            closed_at.label("closed_at"),
+        )
+        .join(Organisation, Organisation.id == Action.owner_organisation_id)
+        .where(Action.status == ActionStatus.not_implemented, closed_at >= start_at, closed_at < end_at)
+        .order_by(Review.reference, Action.id)
+    )
     for row in db.session.execute(stmt):
         at = row.closed_at if row.closed_at.tzinfo else row.closed_at.replace(tzinfo=UTC)
-        out.append({"reference": row.reference, "action_id": row.id, "title": row.title,
-                    "organisation": row.short_name, "reason": row.closure_reason,
-                    "closed_on": at.astimezone(LONDON).date(), "area": Area(row.area),
-                    "status": ActionStatus.not_implemented})
+        out.append(
+            {
+                "reference": row.reference,
+                "action_id": row.id,
+                "title": row.title,
+                "organisation": row.short_name,
+                "reason": row.closure_reason,
+                "closed_on": at.astimezone(LONDON).date(),
+                "area": Area(row.area),
+                "status": ActionStatus.not_implemented,
+            }
+        )
     return out
 
 
-def concluded_reviews(financial_year: int, area: Area | str | None = None,
-                      kind: ReviewKind | str | None = None) -> list[Review]:
+def concluded_reviews(
+    financial_year: int, area: Area | str | None = None, kind: ReviewKind | str | None = None
+) -> list[Review]:
     """Reviews whose publication was decided in the year (the annual report's "SARs
     concluded in the year")."""
     start, end = financial_year_bounds(financial_year)
@@ -1712,10 +2233,11 @@ def ongoing_at(on: date, area: Area | str | None = None, kind: ReviewKind | str 
     """Reviews commissioned on or before `on` whose publication was not yet decided (the
     annual report's "SARs ongoing at year end")."""
     stmt = sa.select(Review).where(
-        _area_clause(area), Review.decision.in_([ReviewOutcome.mandatory, ReviewOutcome.discretionary,
-                                                 ReviewOutcome.lcspr]),
+        _area_clause(area),
+        Review.decision.in_([ReviewOutcome.mandatory, ReviewOutcome.discretionary, ReviewOutcome.lcspr]),
         Review.decided_on <= on,
-        sa.or_(Review.publication_decided_on.is_(None), Review.publication_decided_on > on))
+        sa.or_(Review.publication_decided_on.is_(None), Review.publication_decided_on > on),
+    )
     if kind:
         stmt = stmt.where(Review.kind == ReviewKind(kind))
     return list(db.session.scalars(stmt.order_by(Review.decided_on, Review.id)))
@@ -1723,19 +2245,36 @@ def ongoing_at(on: date, area: Area | str | None = None, kind: ReviewKind | str 
 
 # --- people to tell --------------------------------------------------------------------------------
 
+
 def office_and_chair_emails() -> list[str]:
     from safeguarding.models import UserRole
 
-    return sorted(set(db.session.scalars(sa.select(User.email).join(UserRole).where(
-        User.active.is_(True), UserRole.role.in_([Role.business_office, Role.independent_chair])))))
+    return sorted(
+        set(
+            db.session.scalars(
+                sa.select(User.email)
+                .join(UserRole)
+                .where(User.active.is_(True), UserRole.role.in_([Role.business_office, Role.independent_chair]))
+            )
+        )
+    )
 
 
 def agency_emails(organisation_id: int) -> list[str]:
     """The agency's partner members, or its safeguarding lead when it has none."""
     from safeguarding.models import UserRole
 
-    emails = sorted(set(db.session.scalars(sa.select(User.email).join(UserRole).where(
-        User.active.is_(True), User.organisation_id == organisation_id, UserRole.role == Role.partner_member))))
+    emails = sorted(
+        set(
+            db.session.scalars(
+                sa.select(User.email)
+                .join(UserRole)
+                .where(
+                    User.active.is_(True), User.organisation_id == organisation_id, UserRole.role == Role.partner_member
+                )
+            )
+        )
+    )
     if not emails:
         org = db.session.get(Organisation, organisation_id)
         if org is not None and org.safeguarding_lead_email:

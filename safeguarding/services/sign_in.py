@@ -47,33 +47,44 @@ def check(email: str, address: str, now: datetime | None = None) -> None:
     limit: int = cfg["SIGN_IN_MAX_FAILURES"]
     email_hash = _email_hash(email)
 
-    last_success = (sa.select(sa.func.max(SignInAttempt.at))
-                    .where(SignInAttempt.email_hash == email_hash, SignInAttempt.succeeded.is_(True))
-                    .scalar_subquery())
+    last_success = (
+        sa.select(sa.func.max(SignInAttempt.at))
+        .where(SignInAttempt.email_hash == email_hash, SignInAttempt.succeeded.is_(True))
+        .scalar_subquery()
+    )
     failures = db.session.scalars(
         sa.select(SignInAttempt.at)
-        .where(SignInAttempt.email_hash == email_hash, SignInAttempt.succeeded.is_(False),
-               SignInAttempt.at > now - window - lockout,
-               sa.or_(last_success.is_(None), SignInAttempt.at > last_success))
-        .order_by(SignInAttempt.at.desc()).limit(limit)
+        .where(
+            SignInAttempt.email_hash == email_hash,
+            SignInAttempt.succeeded.is_(False),
+            SignInAttempt.at > now - window - lockout,
+            sa.or_(last_success.is_(None), SignInAttempt.at > last_success),
+        )
+        .order_by(SignInAttempt.at.desc())
+        .limit(limit)
     ).all()
     if len(failures) >= limit and failures[0] - failures[-1] <= window:
         until = failures[0] + lockout
         if now < until:
             wait = (until - now).total_seconds()
-            raise Throttled(f"Too many attempts to sign in with this email address. Wait {_minutes(wait)} "
-                            "and try again.", retry_after=ceil(wait))
+            raise Throttled(
+                f"Too many attempts to sign in with this email address. Wait {_minutes(wait)} and try again.",
+                retry_after=ceil(wait),
+            )
 
     address_limit: int = cfg["SIGN_IN_ADDRESS_MAX_FAILURES"]
     recent = db.session.scalars(
         sa.select(SignInAttempt.at)
         .where(SignInAttempt.address == address, SignInAttempt.succeeded.is_(False), SignInAttempt.at > now - window)
-        .order_by(SignInAttempt.at.desc()).limit(address_limit)
+        .order_by(SignInAttempt.at.desc())
+        .limit(address_limit)
     ).all()
     if len(recent) >= address_limit:
         wait = (recent[-1] + window - now).total_seconds()
-        raise Throttled(f"Too many attempts to sign in from your network. Wait {_minutes(wait)} and try again.",
-                        retry_after=ceil(wait))
+        raise Throttled(
+            f"Too many attempts to sign in from your network. Wait {_minutes(wait)} and try again.",
+            retry_after=ceil(wait),
+        )
 
 
 def sign_in(email: str, password: str, address: str | None = None) -> User | None:

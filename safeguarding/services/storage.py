@@ -51,9 +51,16 @@ def safe_name(name: str, fallback: str = "document") -> str:
     return stem[:150]
 
 
-def save_upload(upload: FileStorage | None, *, purpose: str, field: str = "file",
-                kinds: tuple[str, ...] = DOCUMENTS, max_bytes: int | None = None,
-                uploaded_by_id: int | None = None, required: bool = True) -> StoredFile | None:
+def save_upload(
+    upload: FileStorage | None,
+    *,
+    purpose: str,
+    field: str = "file",
+    kinds: tuple[str, ...] = DOCUMENTS,
+    max_bytes: int | None = None,
+    uploaded_by_id: int | None = None,
+    required: bool = True,
+) -> StoredFile | None:
     """Check and store an uploaded file; raises ValidationFailed with a GOV.UK message."""
     if upload is None or not upload.filename:
         if required:
@@ -75,9 +82,15 @@ def save_upload(upload: FileStorage | None, *, purpose: str, field: str = "file"
     path = Path(current_app.config["UPLOAD_FOLDER"]) / key
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-    stored = StoredFile(purpose=purpose, original_name=safe_name(upload.filename), content_type=KINDS[kind],
-                        size=len(data), sha256=hashlib.sha256(data).hexdigest(), storage_key=key,
-                        uploaded_by_id=uploaded_by_id)
+    stored = StoredFile(
+        purpose=purpose,
+        original_name=safe_name(upload.filename),
+        content_type=KINDS[kind],
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        storage_key=key,
+        uploaded_by_id=uploaded_by_id,
+    )
     db.session.add(stored)
     db.session.flush()
     return stored
@@ -93,7 +106,11 @@ def read_stored(stored: StoredFile) -> bytes:
 def send_stored(stored: StoredFile, download_name: str | None = None):
     """Send a stored file as a download. Call only after checking access to its record."""
     data = read_stored(stored)
-    response = send_file(io.BytesIO(data), mimetype=stored.content_type, as_attachment=True,
-                         download_name=safe_name(download_name or stored.original_name))
+    response = send_file(
+        io.BytesIO(data),
+        mimetype=stored.content_type,
+        as_attachment=True,
+        download_name=safe_name(download_name or stored.original_name),
+    )
     response.headers["Cache-Control"] = "private, no-store"
     return response

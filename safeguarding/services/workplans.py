@@ -88,15 +88,22 @@ MEMBER_ROLES = (Role.partner_member, Role.subgroup_chair)
 
 # --- permissions ---------------------------------------------------------------------------
 
+
 def chaired_group_ids(user: Any, on: date | None = None) -> set[int]:
     """The sub-groups the user chairs (or vice-chairs) today."""
     if user is None or not getattr(user, "person_id", None) or not user.has_role(*MEMBER_ROLES):
         return set()
     on = on or today()
-    return set(db.session.scalars(sa.select(Membership.group_id).where(
-        Membership.person_id == user.person_id,
-        Membership.role.in_((MembershipRole.chair, MembershipRole.vice_chair)),
-        Membership.start_date <= on, sa.or_(Membership.end_date.is_(None), Membership.end_date >= on))))
+    return set(
+        db.session.scalars(
+            sa.select(Membership.group_id).where(
+                Membership.person_id == user.person_id,
+                Membership.role.in_((MembershipRole.chair, MembershipRole.vice_chair)),
+                Membership.start_date <= on,
+                sa.or_(Membership.end_date.is_(None), Membership.end_date >= on),
+            )
+        )
+    )
 
 
 def may_edit_plan(plan: WorkPlan | int, user: Any) -> bool:
@@ -141,6 +148,7 @@ def _text(value: str | None) -> str:
 
 # --- business plans ------------------------------------------------------------------------
 
+
 def list_business_plans() -> list[BusinessPlan]:
     return list(db.session.scalars(sa.select(BusinessPlan).order_by(BusinessPlan.financial_year.desc())))
 
@@ -175,7 +183,9 @@ def create_business_plan(user: Any, *, financial_year: int | None, strategic_pla
     return plan
 
 
-def update_business_plan(plan: BusinessPlan, user: Any, *, version: int | None, strategic_plan: str | None) -> BusinessPlan:
+def update_business_plan(
+    plan: BusinessPlan, user: Any, *, version: int | None, strategic_plan: str | None
+) -> BusinessPlan:
     _require_office(user)
     _check_version(plan, version)
     if not _text(strategic_plan):
@@ -186,8 +196,11 @@ def update_business_plan(plan: BusinessPlan, user: Any, *, version: int | None, 
 
 
 def priorities_of(business_plan_id: int) -> list[Priority]:
-    return list(db.session.scalars(sa.select(Priority).where(Priority.business_plan_id == business_plan_id)
-                                   .order_by(Priority.number)))
+    return list(
+        db.session.scalars(
+            sa.select(Priority).where(Priority.business_plan_id == business_plan_id).order_by(Priority.number)
+        )
+    )
 
 
 def get_priority(priority_id: int) -> Priority:
@@ -216,25 +229,50 @@ def _priority_fields(title: str | None, arm: Any, area: Any) -> tuple[dict[str, 
     return errors, arm_v, area_v
 
 
-def add_priority(plan: BusinessPlan, user: Any, *, title: str | None, description: str | None = None,
-                 arm: Any = "both", area: Any = "both", outcomes: str | None = None) -> Priority:
+def add_priority(
+    plan: BusinessPlan,
+    user: Any,
+    *,
+    title: str | None,
+    description: str | None = None,
+    arm: Any = "both",
+    area: Any = "both",
+    outcomes: str | None = None,
+) -> Priority:
     _require_office(user)
     errors, arm_v, area_v = _priority_fields(title, arm, area)
     if not _text(outcomes):
         errors["outcomes"] = "Enter at least one measurable outcome"
     if errors:
         raise ValidationFailed(errors=errors)
-    number = (db.session.scalar(sa.select(sa.func.max(Priority.number))
-                                .where(Priority.business_plan_id == plan.id)) or 0) + 1
-    priority = Priority(business_plan_id=plan.id, number=number, title=_text(title),
-                        description=_text(description), arm=arm_v, area=area_v, outcomes=_text(outcomes))
+    number = (
+        db.session.scalar(sa.select(sa.func.max(Priority.number)).where(Priority.business_plan_id == plan.id)) or 0
+    ) + 1
+    priority = Priority(
+        business_plan_id=plan.id,
+        number=number,
+        title=_text(title),
+        description=_text(description),
+        arm=arm_v,
+        area=area_v,
+        outcomes=_text(outcomes),
+    )
     db.session.add(priority)
     db.session.flush()
     return priority
 
 
-def update_priority(priority: Priority, user: Any, *, version: int | None, title: str | None,
-                    description: str | None, arm: Any, area: Any, outcomes: str | None) -> Priority:
+def update_priority(
+    priority: Priority,
+    user: Any,
+    *,
+    version: int | None,
+    title: str | None,
+    description: str | None,
+    arm: Any,
+    area: Any,
+    outcomes: str | None,
+) -> Priority:
     _require_office(user)
     _check_version(priority, version)
     errors, arm_v, area_v = _priority_fields(title, arm, area)
@@ -243,16 +281,25 @@ def update_priority(priority: Priority, user: Any, *, version: int | None, title
     if errors:
         raise ValidationFailed(errors=errors)
     priority.title, priority.description, priority.arm, priority.area, priority.outcomes = (
-        _text(title), _text(description), arm_v, area_v, _text(outcomes))
+        _text(title),
+        _text(description),
+        arm_v,
+        area_v,
+        _text(outcomes),
+    )
     db.session.flush()
     return priority
 
 
 # --- work plans ----------------------------------------------------------------------------
 
+
 def subgroups() -> list[Group]:
-    return list(db.session.scalars(sa.select(Group).where(Group.kind == GroupKind.subgroup, Group.active.is_(True))
-                                   .order_by(Group.name)))
+    return list(
+        db.session.scalars(
+            sa.select(Group).where(Group.kind == GroupKind.subgroup, Group.active.is_(True)).order_by(Group.name)
+        )
+    )
 
 
 def get_work_plan(plan_id: int) -> WorkPlan:
@@ -263,8 +310,7 @@ def get_work_plan(plan_id: int) -> WorkPlan:
 
 
 def plan_for(group_id: int, year: int) -> WorkPlan | None:
-    return db.session.scalar(sa.select(WorkPlan).where(WorkPlan.group_id == group_id,
-                                                       WorkPlan.financial_year == year))
+    return db.session.scalar(sa.select(WorkPlan).where(WorkPlan.group_id == group_id, WorkPlan.financial_year == year))
 
 
 def list_work_plans(*, year: int | None = None, group_id: int | None = None) -> list[tuple[WorkPlan, dict[str, int]]]:
@@ -279,8 +325,10 @@ def list_work_plans(*, year: int | None = None, group_id: int | None = None) -> 
     if plans:
         rating = sa.func.coalesce(WorkPlanItem.rag_override, WorkPlanItem.rag)
         for plan_id, value, n in db.session.execute(
-                sa.select(WorkPlanItem.work_plan_id, rating, sa.func.count()).where(
-                    WorkPlanItem.work_plan_id.in_([p.id for p in plans])).group_by(WorkPlanItem.work_plan_id, rating)):
+            sa.select(WorkPlanItem.work_plan_id, rating, sa.func.count())
+            .where(WorkPlanItem.work_plan_id.in_([p.id for p in plans]))
+            .group_by(WorkPlanItem.work_plan_id, rating)
+        ):
             counts[plan_id][str(value.value if hasattr(value, "value") else value)] = n
     return [(p, counts[p.id]) for p in plans]
 
@@ -297,12 +345,20 @@ def create_work_plan(user: Any, *, group_id: int | None, financial_year: int | N
     if not may_edit_plan(group.id, user):
         raise Forbidden("Only the business office and the sub-group's chair can draft its work plan")
     if business_plan_for_year(financial_year) is None:
-        raise ValidationFailed(errors={"financial_year": f"There is no business plan for "
-                                                         f"{financial_year_title(financial_year)} yet: the office "
-                                                         "records it first"})
+        raise ValidationFailed(
+            errors={
+                "financial_year": f"There is no business plan for "
+                f"{financial_year_title(financial_year)} yet: the office "
+                "records it first"
+            }
+        )
     if plan_for(group.id, financial_year) is not None:
-        raise ValidationFailed(errors={"financial_year": f"The {group.short_name} already has a work plan for "
-                                                         f"{financial_year_title(financial_year)}"})
+        raise ValidationFailed(
+            errors={
+                "financial_year": f"The {group.short_name} already has a work plan for "
+                f"{financial_year_title(financial_year)}"
+            }
+        )
     plan = WorkPlan(group_id=group.id, financial_year=financial_year, state=WorkPlanState.draft)
     db.session.add(plan)
     db.session.flush()
@@ -310,20 +366,36 @@ def create_work_plan(user: Any, *, group_id: int | None, financial_year: int | N
 
 
 def items_of(plan: WorkPlan) -> list[WorkPlanItem]:
-    return list(db.session.scalars(sa.select(WorkPlanItem).where(WorkPlanItem.work_plan_id == plan.id)
-                                   .order_by(WorkPlanItem.due_date, WorkPlanItem.id)))
+    return list(
+        db.session.scalars(
+            sa.select(WorkPlanItem)
+            .where(WorkPlanItem.work_plan_id == plan.id)
+            .order_by(WorkPlanItem.due_date, WorkPlanItem.id)
+        )
+    )
 
 
 def get_item(item_id: int) -> tuple[WorkPlanItem, WorkPlan]:
-    row = db.session.execute(sa.select(WorkPlanItem, WorkPlan).join(WorkPlan, WorkPlan.id == WorkPlanItem.work_plan_id)
-                             .where(WorkPlanItem.id == item_id)).first()
+    row = db.session.execute(
+        sa.select(WorkPlanItem, WorkPlan)
+        .join(WorkPlan, WorkPlan.id == WorkPlanItem.work_plan_id)
+        .where(WorkPlanItem.id == item_id)
+    ).first()
     if row is None:
         raise NotFound("Work plan item not found")
     return row[0], row[1]
 
 
-def _item_fields(plan: WorkPlan, *, priority_id: Any, title: str | None, lead_person_id: Any,
-                 lead_organisation_id: Any, due_date: date | None, success_measure: str | None) -> dict[str, Any]:
+def _item_fields(
+    plan: WorkPlan,
+    *,
+    priority_id: Any,
+    title: str | None,
+    lead_person_id: Any,
+    lead_organisation_id: Any,
+    due_date: date | None,
+    success_measure: str | None,
+) -> dict[str, Any]:
     errors: dict[str, str] = {}
     priority = db.session.get(Priority, priority_id) if priority_id else None
     business_plan = business_plan_for_year(plan.financial_year)
@@ -345,8 +417,14 @@ def _item_fields(plan: WorkPlan, *, priority_id: Any, title: str | None, lead_pe
         errors["success_measure"] = "Enter how success will be measured"
     if errors:
         raise ValidationFailed(errors=errors)
-    return {"priority_id": priority.id, "title": _text(title), "lead_person_id": person.id if person else None,
-            "lead_organisation_id": org.id, "due_date": due_date, "success_measure": _text(success_measure)}
+    return {
+        "priority_id": priority.id,
+        "title": _text(title),
+        "lead_person_id": person.id if person else None,
+        "lead_organisation_id": org.id,
+        "due_date": due_date,
+        "success_measure": _text(success_measure),
+    }
 
 
 def add_item(plan: WorkPlan, user: Any, **values: Any) -> WorkPlanItem:
@@ -376,10 +454,11 @@ def update_item(item: WorkPlanItem, plan: WorkPlan, user: Any, *, version: int |
 
 # --- RAG -----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class RagPolicy:
-    due_soon_days: int = 30   # due within this many days (inclusive) …
-    stale_days: int = 60      # … and no update for this many days (or more) → amber
+    due_soon_days: int = 30  # due within this many days (inclusive) …
+    stale_days: int = 60  # … and no update for this many days (or more) → amber
 
 
 DEFAULT_POLICY = RagPolicy()
@@ -420,7 +499,9 @@ def rag_reason(item: WorkPlanItem, as_of: date, policy: RagPolicy = DEFAULT_POLI
         return f"Overdue: due {long_date(item.due_date)}"
     if rag == Rag.amber:
         last = _last_activity(item)
-        if (item.due_date - as_of).days <= policy.due_soon_days and (last is None or (as_of - last).days >= policy.stale_days):
+        if (item.due_date - as_of).days <= policy.due_soon_days and (
+            last is None or (as_of - last).days >= policy.stale_days
+        ):
             since = f"since {long_date(item.last_update_at.date())}" if item.last_update_at else "yet"
             return f"Due {long_date(item.due_date)} with no progress update {since}"
         return f"Flagged at risk by the lead: {item.at_risk_reason or 'no reason given'}"
@@ -441,8 +522,10 @@ def recalculate_all(as_of: date, policy: RagPolicy = DEFAULT_POLICY) -> int:
         (WorkPlanItem.status == ItemStatus.completed.value, Rag.complete.value),
         (WorkPlanItem.status.in_([ItemStatus.deferred.value, ItemStatus.cancelled.value]), Rag.not_rated.value),
         (WorkPlanItem.due_date < as_of, Rag.red.value),
-        (sa.and_(WorkPlanItem.due_date <= as_of + timedelta(days=policy.due_soon_days), activity < cutoff),
-         Rag.amber.value),
+        (
+            sa.and_(WorkPlanItem.due_date <= as_of + timedelta(days=policy.due_soon_days), activity < cutoff),
+            Rag.amber.value,
+        ),
         (WorkPlanItem.at_risk.is_(True), Rag.amber.value),
         else_=Rag.green.value,
     )
@@ -450,27 +533,41 @@ def recalculate_all(as_of: date, policy: RagPolicy = DEFAULT_POLICY) -> int:
     table = WorkPlanItem.__table__
     result = db.session.execute(
         table.update().where(table.c.work_plan_id.in_(live), table.c.rag != new).values(rag=new),
-        execution_options={"synchronize_session": False})
+        execution_options={"synchronize_session": False},
+    )
     db.session.expire_all()
     return result.rowcount or 0
 
 
 # --- progress, status, risk, override ------------------------------------------------------
 
+
 def _require_live(plan: WorkPlan, what: str) -> None:
     if plan.state != WorkPlanState.approved:
         raise Conflict(f"Only an approved work plan takes {what}: this one is {plan.state.label.lower()}")
 
 
-def post_update(item: WorkPlanItem, plan: WorkPlan, user: Any, *, text: str | None, percent: int | None = None,
-                milestone: str | None = None, evidence: FileStorage | None = None,
-                as_of: date | None = None) -> ProgressUpdate:
+def post_update(
+    item: WorkPlanItem,
+    plan: WorkPlan,
+    user: Any,
+    *,
+    text: str | None,
+    percent: int | None = None,
+    milestone: str | None = None,
+    evidence: FileStorage | None = None,
+    as_of: date | None = None,
+) -> ProgressUpdate:
     """A progress update by the item's lead, the sub-group's chair or the office; the
     item's RAG is recalculated."""
     if not may_update_item(item, plan, user):
         raise Forbidden("Only the item's lead, the sub-group's chair and the business office post updates")
     _require_live(plan, "progress updates")
-    if item.status not in (ItemStatus.not_started, ItemStatus.in_progress) or item.carried_to_item_id or item.closed_reason:
+    if (
+        item.status not in (ItemStatus.not_started, ItemStatus.in_progress)
+        or item.carried_to_item_id
+        or item.closed_reason
+    ):
         raise Conflict(f"The item is {item.status.label.lower()}: it takes no more updates")
     errors = {}
     if not _text(text):
@@ -481,10 +578,21 @@ def post_update(item: WorkPlanItem, plan: WorkPlan, user: Any, *, text: str | No
         errors["milestone"] = "The milestone must be 300 characters or fewer"
     if errors:
         raise ValidationFailed(errors=errors)
-    stored = storage.save_upload(evidence, purpose="work_plan_evidence", field="evidence",
-                                 uploaded_by_id=user.id, required=False) if evidence else None
-    update = ProgressUpdate(item_id=item.id, text=_text(text), percent=percent, milestone=_text(milestone) or None,
-                            evidence_file_id=stored.id if stored else None, author_id=user.id)
+    stored = (
+        storage.save_upload(
+            evidence, purpose="work_plan_evidence", field="evidence", uploaded_by_id=user.id, required=False
+        )
+        if evidence
+        else None
+    )
+    update = ProgressUpdate(
+        item_id=item.id,
+        text=_text(text),
+        percent=percent,
+        milestone=_text(milestone) or None,
+        evidence_file_id=stored.id if stored else None,
+        author_id=user.id,
+    )
     db.session.add(update)
     item.last_update_at = utcnow()
     if item.status == ItemStatus.not_started:
@@ -496,8 +604,13 @@ def post_update(item: WorkPlanItem, plan: WorkPlan, user: Any, *, text: str | No
 
 
 def updates_of(item: WorkPlanItem) -> list[ProgressUpdate]:
-    return list(db.session.scalars(sa.select(ProgressUpdate).where(ProgressUpdate.item_id == item.id)
-                                   .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(ProgressUpdate)
+            .where(ProgressUpdate.item_id == item.id)
+            .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())
+        )
+    )
 
 
 def get_update(update_id: int) -> tuple[ProgressUpdate, WorkPlanItem, WorkPlan]:
@@ -508,8 +621,16 @@ def get_update(update_id: int) -> tuple[ProgressUpdate, WorkPlanItem, WorkPlan]:
     return update, item, plan
 
 
-def change_status(item: WorkPlanItem, plan: WorkPlan, user: Any, *, version: int | None, status: Any,
-                  reason: str | None = None, as_of: date | None = None) -> WorkPlanItem:
+def change_status(
+    item: WorkPlanItem,
+    plan: WorkPlan,
+    user: Any,
+    *,
+    version: int | None,
+    status: Any,
+    reason: str | None = None,
+    as_of: date | None = None,
+) -> WorkPlanItem:
     """Deferral and cancellation need a reason. Completing, deferring or cancelling
     clears any override."""
     if not may_update_item(item, plan, user):
@@ -537,8 +658,16 @@ def change_status(item: WorkPlanItem, plan: WorkPlan, user: Any, *, version: int
     return item
 
 
-def flag_at_risk(item: WorkPlanItem, plan: WorkPlan, user: Any, *, version: int | None, at_risk: bool,
-                 reason: str | None = None, as_of: date | None = None) -> WorkPlanItem:
+def flag_at_risk(
+    item: WorkPlanItem,
+    plan: WorkPlan,
+    user: Any,
+    *,
+    version: int | None,
+    at_risk: bool,
+    reason: str | None = None,
+    as_of: date | None = None,
+) -> WorkPlanItem:
     if not may_update_item(item, plan, user):
         raise Forbidden("Only the item's lead, the sub-group's chair and the business office flag it at risk")
     _check_version(item, version)
@@ -559,8 +688,9 @@ def _clear_override(item: WorkPlanItem) -> None:
     item.override_at = None
 
 
-def set_override(item: WorkPlanItem, plan: WorkPlan, user: Any, *, version: int | None, rag: Any,
-                 justification: str | None) -> WorkPlanItem:
+def set_override(
+    item: WorkPlanItem, plan: WorkPlan, user: Any, *, version: int | None, rag: Any, justification: str | None
+) -> WorkPlanItem:
     """Override the derived RAG (red, amber or green) with a justification; `rag=None`
     (or "") clears it. The office or the sub-group's chair."""
     _require_edit(plan, user)
@@ -596,17 +726,29 @@ def set_override(item: WorkPlanItem, plan: WorkPlan, user: Any, *, version: int 
 
 # --- year end ------------------------------------------------------------------------------
 
+
 def unsettled_items(plan: WorkPlan) -> int:
     """Incomplete items neither carried forward nor closed with a reason."""
-    return db.session.scalar(sa.select(sa.func.count()).select_from(WorkPlanItem).where(
-        WorkPlanItem.work_plan_id == plan.id, WorkPlanItem.status.in_([s.value for s in INCOMPLETE_STATUSES]),
-        WorkPlanItem.carried_to_item_id.is_(None), WorkPlanItem.closed_reason.is_(None))) or 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(WorkPlanItem)
+            .where(
+                WorkPlanItem.work_plan_id == plan.id,
+                WorkPlanItem.status.in_([s.value for s in INCOMPLETE_STATUSES]),
+                WorkPlanItem.carried_to_item_id.is_(None),
+                WorkPlanItem.closed_reason.is_(None),
+            )
+        )
+        or 0
+    )
 
 
 def _require_year_end(plan: WorkPlan, item: WorkPlanItem) -> None:
     if plan.state != WorkPlanState.approved:
-        raise Conflict(f"Items are carried forward or closed from an approved plan: this one is "
-                       f"{plan.state.label.lower()}")
+        raise Conflict(
+            f"Items are carried forward or closed from an approved plan: this one is {plan.state.label.lower()}"
+        )
     if item.status not in INCOMPLETE_STATUSES:
         raise Conflict(f"The item is {item.status.label.lower()}: only incomplete items are carried or closed")
     if item.carried_to_item_id is not None or item.closed_reason is not None:
@@ -620,8 +762,9 @@ def _a_year_later(d: date) -> date:
         return d.replace(year=d.year + 1, day=28)
 
 
-def carry_forward(item: WorkPlanItem, plan: WorkPlan, user: Any, *, version: int | None,
-                  due_date: date | None = None) -> WorkPlanItem:
+def carry_forward(
+    item: WorkPlanItem, plan: WorkPlan, user: Any, *, version: int | None, due_date: date | None = None
+) -> WorkPlanItem:
     """Copy an incomplete item into the sub-group's plan for the next year (created as a
     draft when there is none), linking both ways. Its priority is the next year's priority
     with the same number (the business plan for next year must exist)."""
@@ -631,12 +774,18 @@ def carry_forward(item: WorkPlanItem, plan: WorkPlan, user: Any, *, version: int
     year = plan.financial_year + 1
     business_plan = business_plan_for_year(year)
     if business_plan is None:
-        raise ValidationFailed(reasons=[f"Record the {financial_year_title(year)} business plan first: carried "
-                                        "items link to its priorities"])
-    priority = db.session.scalar(sa.select(Priority).where(Priority.business_plan_id == business_plan.id,
-                                                           Priority.number == item.priority.number)) \
-        or db.session.scalar(sa.select(Priority).where(Priority.business_plan_id == business_plan.id)
-                             .order_by(Priority.number).limit(1))
+        raise ValidationFailed(
+            reasons=[
+                f"Record the {financial_year_title(year)} business plan first: carried items link to its priorities"
+            ]
+        )
+    priority = db.session.scalar(
+        sa.select(Priority).where(
+            Priority.business_plan_id == business_plan.id, Priority.number == item.priority.number
+        )
+    ) or db.session.scalar(
+        sa.select(Priority).where(Priority.business_plan_id == business_plan.id).order_by(Priority.number).limit(1)
+    )
     if priority is None:
         raise ValidationFailed(reasons=[f"The {financial_year_title(year)} business plan has no priorities yet"])
     target = plan_for(plan.group_id, year)
@@ -645,11 +794,19 @@ def carry_forward(item: WorkPlanItem, plan: WorkPlan, user: Any, *, version: int
         db.session.add(target)
         db.session.flush()
     new_due = due_date or _a_year_later(item.due_date)
-    copy = WorkPlanItem(work_plan_id=target.id, priority_id=priority.id, title=item.title,
-                        lead_person_id=item.lead_person_id, lead_organisation_id=item.lead_organisation_id,
-                        due_date=new_due, success_measure=item.success_measure,
-                        status=ItemStatus.in_progress if item.status == ItemStatus.in_progress else ItemStatus.not_started,
-                        carried_from_item_id=item.id, last_update_at=item.last_update_at, created_at=utcnow())
+    copy = WorkPlanItem(
+        work_plan_id=target.id,
+        priority_id=priority.id,
+        title=item.title,
+        lead_person_id=item.lead_person_id,
+        lead_organisation_id=item.lead_organisation_id,
+        due_date=new_due,
+        success_measure=item.success_measure,
+        status=ItemStatus.in_progress if item.status == ItemStatus.in_progress else ItemStatus.not_started,
+        carried_from_item_id=item.id,
+        last_update_at=item.last_update_at,
+        created_at=utcnow(),
+    )
     copy.rag = derive_rag(copy, today())
     db.session.add(copy)
     db.session.flush()
@@ -660,7 +817,9 @@ def carry_forward(item: WorkPlanItem, plan: WorkPlan, user: Any, *, version: int
     return copy
 
 
-def close_item(item: WorkPlanItem, plan: WorkPlan, user: Any, *, version: int | None, reason: str | None) -> WorkPlanItem:
+def close_item(
+    item: WorkPlanItem, plan: WorkPlan, user: Any, *, version: int | None, reason: str | None
+) -> WorkPlanItem:
     _require_edit(plan, user)
     _check_version(item, version)
     _require_year_end(plan, item)
@@ -675,6 +834,7 @@ def close_item(item: WorkPlanItem, plan: WorkPlan, user: Any, *, version: int | 
 
 # --- the Board's approval ------------------------------------------------------------------
 
+
 def board_approval(plan: WorkPlan) -> Any:
     """The Board's latest standing decision on the plan, or None."""
     from safeguarding.services import meetings
@@ -688,7 +848,10 @@ def put_on_board_agenda(plan: WorkPlan, *, after: date | None = None) -> AgendaI
 
     return meetings.add_to_next_board_agenda(
         f"Approval of the {plan.group.name} work plan {financial_year_title(plan.financial_year)}",
-        subject_type=WORK_PLAN, subject_id=plan.id, after=after or today())
+        subject_type=WORK_PLAN,
+        subject_id=plan.id,
+        after=after or today(),
+    )
 
 
 def board_decided(decision: Any, meeting: Meeting) -> None:
@@ -700,14 +863,27 @@ def board_decided(decision: Any, meeting: Meeting) -> None:
     plan = db.session.get(WorkPlan, decision.subject_id)
     if plan is None or plan.state != WorkPlanState.submitted or not meetings.decision_stands(decision):
         return
-    work_plan_lifecycle.fire(plan, "approve", user=None, system=True, as_of=meeting.meeting_date,
-                             comment=f"Decision {decision.id} at the Board meeting of {long_date(meeting.meeting_date)}")
+    work_plan_lifecycle.fire(
+        plan,
+        "approve",
+        user=None,
+        system=True,
+        as_of=meeting.meeting_date,
+        comment=f"Decision {decision.id} at the Board meeting of {long_date(meeting.meeting_date)}",
+    )
 
 
 # --- terms of reference reviews ------------------------------------------------------------
 
-def record_tor_review(user: Any, *, group_id: int | None, reviewed_on: date | None, meeting_id: int | None = None,
-                      notes: str | None = None) -> TorReview:
+
+def record_tor_review(
+    user: Any,
+    *,
+    group_id: int | None,
+    reviewed_on: date | None,
+    meeting_id: int | None = None,
+    notes: str | None = None,
+) -> TorReview:
     errors = {}
     group = db.session.get(Group, group_id) if group_id else None
     if group is None or group.kind != GroupKind.subgroup:
@@ -724,13 +900,23 @@ def record_tor_review(user: Any, *, group_id: int | None, reviewed_on: date | No
     if not may_edit_plan(group.id, user):
         raise Forbidden("Only the business office and the sub-group's chair record its terms of reference review")
     year = financial_year_start(reviewed_on)
-    existing = db.session.scalar(sa.select(TorReview).where(TorReview.group_id == group.id,
-                                                            TorReview.financial_year == year))
+    existing = db.session.scalar(
+        sa.select(TorReview).where(TorReview.group_id == group.id, TorReview.financial_year == year)
+    )
     if existing is not None:
-        raise ValidationFailed(errors={"reviewed_on": f"The {group.short_name}'s review for "
-                                                      f"{financial_year_title(year)} is already recorded"})
-    review = TorReview(group_id=group.id, financial_year=year, reviewed_on=reviewed_on,
-                       meeting_id=meeting.id if meeting else None, notes=_text(notes) or None, recorded_by_id=user.id)
+        raise ValidationFailed(
+            errors={
+                "reviewed_on": f"The {group.short_name}'s review for {financial_year_title(year)} is already recorded"
+            }
+        )
+    review = TorReview(
+        group_id=group.id,
+        financial_year=year,
+        reviewed_on=reviewed_on,
+        meeting_id=meeting.id if meeting else None,
+        notes=_text(notes) or None,
+        recorded_by_id=user.id,
+    )
     db.session.add(review)
     group.tor_last_reviewed_on = max(filter(None, [group.tor_last_reviewed_on, reviewed_on]))
     db.session.flush()
@@ -738,8 +924,9 @@ def record_tor_review(user: Any, *, group_id: int | None, reviewed_on: date | No
 
 
 def tor_reviews(year: int) -> list[TorReview]:
-    return list(db.session.scalars(sa.select(TorReview).where(TorReview.financial_year == year)
-                                   .order_by(TorReview.reviewed_on)))
+    return list(
+        db.session.scalars(sa.select(TorReview).where(TorReview.financial_year == year).order_by(TorReview.reviewed_on))
+    )
 
 
 @dataclass
@@ -769,10 +956,18 @@ def tor_status(year: int, as_of: date | None = None, groups: list[Group] | None 
     start, end = financial_year_bounds(year)
     groups = subgroups() if groups is None else groups
     reviews = {r.group_id: r for r in tor_reviews(year)}
-    first = dict(db.session.execute(
-        sa.select(Meeting.group_id, sa.func.min(Meeting.meeting_date)).where(
-            Meeting.group_id.in_([g.id for g in groups] or [0]), Meeting.is_held,
-            Meeting.meeting_date >= start, Meeting.meeting_date <= min(end, as_of)).group_by(Meeting.group_id)).all())
+    first = dict(
+        db.session.execute(
+            sa.select(Meeting.group_id, sa.func.min(Meeting.meeting_date))
+            .where(
+                Meeting.group_id.in_([g.id for g in groups] or [0]),
+                Meeting.is_held,
+                Meeting.meeting_date >= start,
+                Meeting.meeting_date <= min(end, as_of),
+            )
+            .group_by(Meeting.group_id)
+        ).all()
+    )
     return [TorStatus(g, reviews.get(g.id), first.get(g.id)) for g in groups]
 
 
@@ -801,8 +996,14 @@ class PartnershipView:
         return sum(sum(c.values()) for c in self.by_group.values())
 
 
-def partnership_view(year: int, *, arm: str | None = None, area: str | None = None,
-                     organisation_id: int | None = None, as_of: date | None = None) -> PartnershipView:
+def partnership_view(
+    year: int,
+    *,
+    arm: str | None = None,
+    area: str | None = None,
+    organisation_id: int | None = None,
+    as_of: date | None = None,
+) -> PartnershipView:
     """Every sub-group's plan for the year: counts by rating per priority and per
     sub-group, filtered by the priority's arm and area (a priority for both counts for
     each) and the items' lead organisation. A fixed number of queries."""
@@ -818,21 +1019,25 @@ def partnership_view(year: int, *, arm: str | None = None, area: str | None = No
     by_group: dict[int, dict[Rag, int]] = defaultdict(lambda: defaultdict(int))
     if plans and priorities:
         rating = sa.func.coalesce(WorkPlanItem.rag_override, WorkPlanItem.rag)
-        stmt = (sa.select(WorkPlan.group_id, WorkPlanItem.priority_id, rating, sa.func.count())
-                .join(WorkPlan, WorkPlan.id == WorkPlanItem.work_plan_id)
-                .where(WorkPlan.financial_year == year, WorkPlanItem.priority_id.in_([p.id for p in priorities]))
-                .group_by(WorkPlan.group_id, WorkPlanItem.priority_id, rating))
+        stmt = (
+            sa.select(WorkPlan.group_id, WorkPlanItem.priority_id, rating, sa.func.count())
+            .join(WorkPlan, WorkPlan.id == WorkPlanItem.work_plan_id)
+            .where(WorkPlan.financial_year == year, WorkPlanItem.priority_id.in_([p.id for p in priorities]))
+            .group_by(WorkPlan.group_id, WorkPlanItem.priority_id, rating)
+        )
         if organisation_id:
             stmt = stmt.where(WorkPlanItem.lead_organisation_id == organisation_id)
         for group_id, priority_id, value, n in db.session.execute(stmt):
             r = Rag(value)
             by_priority[priority_id][r] += n
             by_group[group_id][r] += n
-    return PartnershipView(year, business_plan, priorities, groups, plans, by_priority, by_group,
-                           tor_status(year, as_of, groups))
+    return PartnershipView(
+        year, business_plan, priorities, groups, plans, by_priority, by_group, tor_status(year, as_of, groups)
+    )
 
 
 # --- highlight reports ---------------------------------------------------------------------
+
 
 @dataclass
 class Highlight:
@@ -860,12 +1065,20 @@ class Highlight:
 
 
 def board_meetings_around(meeting: Meeting) -> tuple[date | None, date | None]:
-    prev_on = db.session.scalar(sa.select(sa.func.max(Meeting.meeting_date)).where(
-        Meeting.group_id == meeting.group_id, Meeting.meeting_date < meeting.meeting_date,
-        Meeting.state != MeetingState.cancelled))
-    next_on = db.session.scalar(sa.select(sa.func.min(Meeting.meeting_date)).where(
-        Meeting.group_id == meeting.group_id, Meeting.meeting_date > meeting.meeting_date,
-        Meeting.state != MeetingState.cancelled))
+    prev_on = db.session.scalar(
+        sa.select(sa.func.max(Meeting.meeting_date)).where(
+            Meeting.group_id == meeting.group_id,
+            Meeting.meeting_date < meeting.meeting_date,
+            Meeting.state != MeetingState.cancelled,
+        )
+    )
+    next_on = db.session.scalar(
+        sa.select(sa.func.min(Meeting.meeting_date)).where(
+            Meeting.group_id == meeting.group_id,
+            Meeting.meeting_date > meeting.meeting_date,
+            Meeting.state != MeetingState.cancelled,
+        )
+    )
     return prev_on, next_on
 
 
@@ -895,18 +1108,40 @@ def highlight(group: Group, meeting: Meeting) -> Highlight:
     prev_on, next_on = board_meetings_around(meeting)
     since = prev_on or financial_year_bounds(year)[0]
     until = next_on or financial_year_bounds(year)[1]
-    completed = [i for i in items if i.status == ItemStatus.completed and i.completed_on
-                 and since < i.completed_on <= meeting.meeting_date]
+    completed = [
+        i
+        for i in items
+        if i.status == ItemStatus.completed and i.completed_on and since < i.completed_on <= meeting.meeting_date
+    ]
     red_amber = [i for i in items if i.rating in (Rag.red, Rag.amber)]
-    due_next = [i for i in items if i.status in (ItemStatus.not_started, ItemStatus.in_progress)
-                and meeting.meeting_date <= i.due_date <= until]
+    due_next = [
+        i
+        for i in items
+        if i.status in (ItemStatus.not_started, ItemStatus.in_progress) and meeting.meeting_date <= i.due_date <= until
+    ]
     statuses = tor_status(year, max(as_of, meeting.meeting_date))
     mine = next((s for s in statuses if s.group.id == group.id), TorStatus(group, None, None))
-    first_board = db.session.scalar(sa.select(sa.func.min(Meeting.meeting_date)).where(
-        Meeting.group_id == meeting.group_id, Meeting.state != MeetingState.cancelled,
-        Meeting.meeting_date >= financial_year_bounds(year)[0]))
-    return Highlight(group, meeting, plan, prev_on, next_on, completed, red_amber, due_next, mine, as_of,
-                     first_of_year=first_board == meeting.meeting_date, all_tor=statuses)
+    first_board = db.session.scalar(
+        sa.select(sa.func.min(Meeting.meeting_date)).where(
+            Meeting.group_id == meeting.group_id,
+            Meeting.state != MeetingState.cancelled,
+            Meeting.meeting_date >= financial_year_bounds(year)[0],
+        )
+    )
+    return Highlight(
+        group,
+        meeting,
+        plan,
+        prev_on,
+        next_on,
+        completed,
+        red_amber,
+        due_next,
+        mine,
+        as_of,
+        first_of_year=first_board == meeting.meeting_date,
+        all_tor=statuses,
+    )
 
 
 def highlight_report(h: Highlight) -> Any:
@@ -916,47 +1151,104 @@ def highlight_report(h: Highlight) -> Any:
         return i.lead_organisation.short_name if i.lead_organisation else "—"
 
     year = financial_year_title(financial_year_start(h.meeting.meeting_date))
-    intro = (f"The {h.group.name}'s report to the Board meeting of {long_date(h.meeting.meeting_date)}, "
-             f"from its work plan for {year}"
-             + (f" ({h.plan.state.label.lower()})." if h.plan else ". The sub-group has no work plan for the year."))
+    intro = (
+        f"The {h.group.name}'s report to the Board meeting of {long_date(h.meeting.meeting_date)}, "
+        f"from its work plan for {year}"
+        + (f" ({h.plan.state.label.lower()})." if h.plan else ". The sub-group has no work plan for the year.")
+    )
     since = f"since the Board met on {long_date(h.previous_on)}" if h.previous_on else "this year"
     sections = [
         Section("Summary", [intro]),
-        Section("Completed " + since,
-                [] if h.completed else ["Nothing was completed in the period."],
-                [Table("Completed items", ["Item", "Lead organisation", "Completed"],
-                       [[i.title, lead(i), long_date(i.completed_on)] for i in h.completed])] if h.completed else []),
-        Section("Red and amber items",
-                [] if h.red_amber else ["No items are red or amber."],
-                [Table("Red and amber items", ["Item", "Rating", "Reason", "Due"],
-                       [[i.title, i.rating.label, rag_reason(i, h.as_of), long_date(i.due_date)]
-                        for i in h.red_amber])] if h.red_amber else []),
-        Section("Due before the next meeting" + (f" ({long_date(h.next_on)})" if h.next_on else ""),
-                [] if h.due_next else ["No items fall due before the next meeting."],
-                [Table("Items due", ["Item", "Lead organisation", "Due", "Rating"],
-                       [[i.title, lead(i), long_date(i.due_date), i.rating.label] for i in h.due_next])]
-                if h.due_next else []),
+        Section(
+            "Completed " + since,
+            [] if h.completed else ["Nothing was completed in the period."],
+            [
+                Table(
+                    "Completed items",
+                    ["Item", "Lead organisation", "Completed"],
+                    [[i.title, lead(i), long_date(i.completed_on)] for i in h.completed],
+                )
+            ]
+            if h.completed
+            else [],
+        ),
+        Section(
+            "Red and amber items",
+            [] if h.red_amber else ["No items are red or amber."],
+            [
+                Table(
+                    "Red and amber items",
+                    ["Item", "Rating", "Reason", "Due"],
+                    [[i.title, i.rating.label, rag_reason(i, h.as_of), long_date(i.due_date)] for i in h.red_amber],
+                )
+            ]
+            if h.red_amber
+            else [],
+        ),
+        Section(
+            "Due before the next meeting" + (f" ({long_date(h.next_on)})" if h.next_on else ""),
+            [] if h.due_next else ["No items fall due before the next meeting."],
+            [
+                Table(
+                    "Items due",
+                    ["Item", "Lead organisation", "Due", "Rating"],
+                    [[i.title, lead(i), long_date(i.due_date), i.rating.label] for i in h.due_next],
+                )
+            ]
+            if h.due_next
+            else [],
+        ),
         Section("Terms of reference", [h.tor.sentence]),
     ]
     if h.first_of_year:
-        sections.append(Section(
-            "Terms of reference reviews of every sub-group",
-            ["This is the Board's first meeting of the financial year: it sees every sub-group's terms of reference."],
-            [Table("Terms of reference reviews", ["Sub-group", "Status"], [[s.group.name, s.sentence] for s in h.all_tor])]))
-    return Report(title=h.title, subtitle=f"Board meeting of {long_date(h.meeting.meeting_date)}", sections=sections,
-                  date=today(), reference=h.reference)
+        sections.append(
+            Section(
+                "Terms of reference reviews of every sub-group",
+                [
+                    "This is the Board's first meeting of the financial year: it sees every sub-group's terms of reference."
+                ],
+                [
+                    Table(
+                        "Terms of reference reviews",
+                        ["Sub-group", "Status"],
+                        [[s.group.name, s.sentence] for s in h.all_tor],
+                    )
+                ],
+            )
+        )
+    return Report(
+        title=h.title,
+        subtitle=f"Board meeting of {long_date(h.meeting.meeting_date)}",
+        sections=sections,
+        date=today(),
+        reference=h.reference,
+    )
 
 
 def subgroup_slot(group: Group, meeting: Meeting) -> AgendaItem | None:
-    return db.session.scalar(sa.select(AgendaItem).where(
-        AgendaItem.meeting_id == meeting.id, AgendaItem.kind == AgendaItemKind.subgroup_report,
-        AgendaItem.group_id == group.id, AgendaItem.withdrawn.is_(False)))
+    return db.session.scalar(
+        sa.select(AgendaItem).where(
+            AgendaItem.meeting_id == meeting.id,
+            AgendaItem.kind == AgendaItemKind.subgroup_report,
+            AgendaItem.group_id == group.id,
+            AgendaItem.withdrawn.is_(False),
+        )
+    )
 
 
 def attached_papers(group: Group, meeting: Meeting) -> list[Paper]:
-    return list(db.session.scalars(sa.select(Paper).join(AgendaItem, AgendaItem.id == Paper.agenda_item_id).where(
-        Paper.meeting_id == meeting.id, AgendaItem.kind == AgendaItemKind.subgroup_report,
-        AgendaItem.group_id == group.id).order_by(Paper.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Paper)
+            .join(AgendaItem, AgendaItem.id == Paper.agenda_item_id)
+            .where(
+                Paper.meeting_id == meeting.id,
+                AgendaItem.kind == AgendaItemKind.subgroup_report,
+                AgendaItem.group_id == group.id,
+            )
+            .order_by(Paper.id)
+        )
+    )
 
 
 def attach_highlight(group: Group, meeting: Meeting, user: Any) -> list[Paper]:
@@ -974,12 +1266,19 @@ def attach_highlight(group: Group, meeting: Meeting, user: Any) -> list[Paper]:
     report = highlight_report(h)
     papers = []
     for ext, data in (("pdf", render_pdf(report)), ("docx", render_docx(report))):
-        stored = storage.save_upload(FileStorage(io.BytesIO(data), filename=f"{h.reference}.{ext}"),
-                                     purpose="highlight_report", kinds=(ext,), uploaded_by_id=user.id,
-                                     max_bytes=max(len(data), 1))
+        stored = storage.save_upload(
+            FileStorage(io.BytesIO(data), filename=f"{h.reference}.{ext}"),
+            purpose="highlight_report",
+            kinds=(ext,),
+            uploaded_by_id=user.id,
+            max_bytes=max(len(data), 1),
+        )
         kind = "PDF" if ext == "pdf" else "Word"
-        papers.append(meetings.attach_paper(slot, stored, title=f"Highlight report ({kind}), "
-                                            f"{long_date(meeting.meeting_date)}", added_by_id=user.id))
+        papers.append(
+            meetings.attach_paper(
+                slot, stored, title=f"Highlight report ({kind}), {long_date(meeting.meeting_date)}", added_by_id=user.id
+            )
+        )
     return papers
 
 
@@ -990,12 +1289,22 @@ def board_meetings_for_year(year: int) -> list[Meeting]:
     if board is None:
         return []
     start, end = financial_year_bounds(year)
-    return list(db.session.scalars(sa.select(Meeting).where(
-        Meeting.group_id == board.id, Meeting.meeting_date >= start, Meeting.meeting_date <= end,
-        Meeting.state != MeetingState.cancelled).order_by(Meeting.meeting_date)))
+    return list(
+        db.session.scalars(
+            sa.select(Meeting)
+            .where(
+                Meeting.group_id == board.id,
+                Meeting.meeting_date >= start,
+                Meeting.meeting_date <= end,
+                Meeting.state != MeetingState.cancelled,
+            )
+            .order_by(Meeting.meeting_date)
+        )
+    )
 
 
 # --- for other features and the home page ---------------------------------------------------
+
 
 def year_summary(year: int) -> dict[int, dict[str, int]]:
     """Per sub-group for a year: items by rating, completed and carried forward (for the
@@ -1004,11 +1313,16 @@ def year_summary(year: int) -> dict[int, dict[str, int]]:
     rating = sa.func.coalesce(WorkPlanItem.rag_override, WorkPlanItem.rag)
     out: dict[int, dict[str, int]] = {}
     rows = db.session.execute(
-        sa.select(WorkPlan.group_id, rating, sa.func.count(),
-                  sa.func.sum(sa.case((WorkPlanItem.carried_to_item_id.is_not(None), 1), else_=0)))
+        sa.select(
+            WorkPlan.group_id,
+            rating,
+            sa.func.count(),
+            sa.func.sum(sa.case((WorkPlanItem.carried_to_item_id.is_not(None), 1), else_=0)),
+        )
         .join(WorkPlan, WorkPlan.id == WorkPlanItem.work_plan_id)
         .where(WorkPlan.financial_year == year, WorkPlan.state.in_((WorkPlanState.approved, WorkPlanState.closed)))
-        .group_by(WorkPlan.group_id, rating))
+        .group_by(WorkPlan.group_id, rating)
+    )
     for group_id, value, n, carried in rows:
         counts = out.setdefault(group_id, {"total": 0, "carried_forward": 0})
         key = Rag(value).value
@@ -1029,10 +1343,16 @@ def rating_count_select(year: int, ratings, *, group_ids: sa.Select | None = Non
     approved plans, optionally of the sub-groups in `group_ids` (a subquery): for the home
     page, no query of its own."""
     rating = sa.func.coalesce(WorkPlanItem.rag_override, WorkPlanItem.rag)
-    stmt = (sa.select(sa.func.count()).select_from(WorkPlanItem)
-            .join(WorkPlan, WorkPlan.id == WorkPlanItem.work_plan_id)
-            .where(WorkPlan.financial_year == year, WorkPlan.state == WorkPlanState.approved,
-                   rating.in_([r.value for r in ratings])))
+    stmt = (
+        sa.select(sa.func.count())
+        .select_from(WorkPlanItem)
+        .join(WorkPlan, WorkPlan.id == WorkPlanItem.work_plan_id)
+        .where(
+            WorkPlan.financial_year == year,
+            WorkPlan.state == WorkPlanState.approved,
+            rating.in_([r.value for r in ratings]),
+        )
+    )
     if group_ids is not None:
         stmt = stmt.where(WorkPlan.group_id.in_(group_ids))
     return stmt

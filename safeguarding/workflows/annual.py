@@ -70,23 +70,65 @@ annual_report_lifecycle = Lifecycle(
     AnnualReport,
     AnnualReportState,
     [
-        Transition("submit", "drafting", "submitted", OFFICE, "Submit to the chair", guards=[_narrative_written],
-                   apply=_clear_comments, after=lambda ctx: svc.tell(ctx.row, "submitted")),
-        Transition("request_changes", "submitted", "changes_requested", CHAIR, "Return with comments",
-                   guards=[_a_section_commented], apply=_mark_commented,
-                   after=lambda ctx: svc.tell(ctx.row, "returned"), comment_label="Overall comment"),
-        Transition("redraft", "changes_requested", "drafting", OFFICE, "Redraft the report",
-                   confirm="The report goes back to drafting so its sections can be changed; the chair's comments "
-                           "stay with their sections until it is submitted again."),
-        Transition("approve", "submitted", "approved", CHAIR, "Approve the report", apply=_set_approved,
-                   confirm="Approving freezes the report's figures: later changes to the records will not alter it."),
-        Transition("publish", "approved", "published", OFFICE, "Publish and record the distribution",
-                   params=[Param("sent_on", "date", "Date the report was sent",
-                                 message="Enter the date the report was sent",
-                                 hint="To the chief executive and leader of each council, the police and crime "
-                                      "commissioner, Local Healthwatch and the chair of the Health and Wellbeing "
-                                      "Board, and to every partner")],
-                   guards=[_sent_date_valid], apply=_set_published),
+        Transition(
+            "submit",
+            "drafting",
+            "submitted",
+            OFFICE,
+            "Submit to the chair",
+            guards=[_narrative_written],
+            apply=_clear_comments,
+            after=lambda ctx: svc.tell(ctx.row, "submitted"),
+        ),
+        Transition(
+            "request_changes",
+            "submitted",
+            "changes_requested",
+            CHAIR,
+            "Return with comments",
+            guards=[_a_section_commented],
+            apply=_mark_commented,
+            after=lambda ctx: svc.tell(ctx.row, "returned"),
+            comment_label="Overall comment",
+        ),
+        Transition(
+            "redraft",
+            "changes_requested",
+            "drafting",
+            OFFICE,
+            "Redraft the report",
+            confirm="The report goes back to drafting so its sections can be changed; the chair's comments "
+            "stay with their sections until it is submitted again.",
+        ),
+        Transition(
+            "approve",
+            "submitted",
+            "approved",
+            CHAIR,
+            "Approve the report",
+            apply=_set_approved,
+            confirm="Approving freezes the report's figures: later changes to the records will not alter it.",
+        ),
+        Transition(
+            "publish",
+            "approved",
+            "published",
+            OFFICE,
+            "Publish and record the distribution",
+            params=[
+                Param(
+                    "sent_on",
+                    "date",
+                    "Date the report was sent",
+                    message="Enter the date the report was sent",
+                    hint="To the chief executive and leader of each council, the police and crime "
+                    "commissioner, Local Healthwatch and the chair of the Health and Wellbeing "
+                    "Board, and to every partner",
+                )
+            ],
+            guards=[_sent_date_valid],
+            apply=_set_published,
+        ),
     ],
     initial="drafting",
     noun="annual report",

@@ -63,7 +63,9 @@ def _response_date_valid(ctx: TransitionContext) -> str | None:
     if on > ctx.as_of:
         return "The date the response was received must be today or in the past"
     if ctx.row.sent_on and on < ctx.row.sent_on:
-        return f"The date the response was received must be on or after the letter was sent ({long_date(ctx.row.sent_on)})"
+        return (
+            f"The date the response was received must be on or after the letter was sent ({long_date(ctx.row.sent_on)})"
+        )
     return None
 
 
@@ -91,8 +93,10 @@ def _set_withdrawn(ctx: TransitionContext) -> None:
     ctx.row.closed_on = ctx.as_of
 
 
-LETTER_TEXT_HINT = ("The opening paragraphs, separated by a blank line. The meetings missed, the attendance record, "
-                    "the constitution's words and the response requested are added below them.")
+LETTER_TEXT_HINT = (
+    "The opening paragraphs, separated by a blank line. The meetings missed, the attendance record, "
+    "the constitution's words and the response requested are added below them."
+)
 
 escalation_lifecycle = Lifecycle(
     "escalation",
@@ -100,34 +104,94 @@ escalation_lifecycle = Lifecycle(
     EscalationState,
     [
         Transition("draft_letter", "detected", "letter_drafted", OFFICE, "Draft the letter", apply=_draft),
-        Transition("edit_letter", "letter_drafted", "letter_drafted", OFFICE_OR_CHAIR, "Edit the letter",
-                   params=[Param("letter_text", "textarea", "Text of the letter", hint=LETTER_TEXT_HINT)],
-                   apply=_edit),
-        Transition("approve", "letter_drafted", "letter_approved", CHAIR, "Approve and sign the letter",
-                   params=[Param("letter_text", "textarea", "Text of the letter (leave blank to keep the draft)",
-                                 required=False, hint=LETTER_TEXT_HINT)],
-                   apply=_approve),
-        Transition("send", "letter_approved", "sent", OFFICE_OR_CHAIR, "Send the letter",
-                   guards=[_chief_executive_email], apply=_set_sent, after=_send,
-                   confirm="The letter is emailed as a PDF to the organisation's chief executive, and a copy kept."),
-        Transition("record_response", "sent", "response_received", OFFICE_OR_CHAIR, "Record the response",
-                   params=[Param("response_received_on", "date", "Date the response was received",
-                                 message="Enter the date the response was received"),
-                           Param("response_summary", "textarea", "Summary of the response",
-                                 message="Enter a summary of the response")],
-                   guards=[_response_date_valid], apply=_set_response),
-        Transition("resolve", "response_received", "resolved", SYSTEM_ONLY, "Record as resolved",
-                   apply=_set_resolved),
-        Transition("escalate_to_board", ["sent", "response_received"], "escalated_to_board", OFFICE,
-                   "Escalate to the Board",
-                   params=[Param("escalation_reason", "textarea", "Why it goes to the Board",
-                                 message="Enter why it goes to the Board")],
-                   apply=_set_escalated, after=_to_board,
-                   confirm="An item is added to the agenda of the next Board meeting."),
-        Transition("withdraw", [s.value for s in OPEN_ESCALATION_STATES], "withdrawn", OFFICE_OR_CHAIR,
-                   "Withdraw the escalation", comment="required", comment_label="Reason for withdrawing",
-                   apply=_set_withdrawn, destructive=True,
-                   confirm="The escalation will be closed as withdrawn. Its record is kept."),
+        Transition(
+            "edit_letter",
+            "letter_drafted",
+            "letter_drafted",
+            OFFICE_OR_CHAIR,
+            "Edit the letter",
+            params=[Param("letter_text", "textarea", "Text of the letter", hint=LETTER_TEXT_HINT)],
+            apply=_edit,
+        ),
+        Transition(
+            "approve",
+            "letter_drafted",
+            "letter_approved",
+            CHAIR,
+            "Approve and sign the letter",
+            params=[
+                Param(
+                    "letter_text",
+                    "textarea",
+                    "Text of the letter (leave blank to keep the draft)",
+                    required=False,
+                    hint=LETTER_TEXT_HINT,
+                )
+            ],
+            apply=_approve,
+        ),
+        Transition(
+            "send",
+            "letter_approved",
+            "sent",
+            OFFICE_OR_CHAIR,
+            "Send the letter",
+            guards=[_chief_executive_email],
+            apply=_set_sent,
+            after=_send,
+            confirm="The letter is emailed as a PDF to the organisation's chief executive, and a copy kept.",
+        ),
+        Transition(
+            "record_response",
+            "sent",
+            "response_received",
+            OFFICE_OR_CHAIR,
+            "Record the response",
+            params=[
+                Param(
+                    "response_received_on",
+                    "date",
+                    "Date the response was received",
+                    message="Enter the date the response was received",
+                ),
+                Param(
+                    "response_summary", "textarea", "Summary of the response", message="Enter a summary of the response"
+                ),
+            ],
+            guards=[_response_date_valid],
+            apply=_set_response,
+        ),
+        Transition("resolve", "response_received", "resolved", SYSTEM_ONLY, "Record as resolved", apply=_set_resolved),
+        Transition(
+            "escalate_to_board",
+            ["sent", "response_received"],
+            "escalated_to_board",
+            OFFICE,
+            "Escalate to the Board",
+            params=[
+                Param(
+                    "escalation_reason",
+                    "textarea",
+                    "Why it goes to the Board",
+                    message="Enter why it goes to the Board",
+                )
+            ],
+            apply=_set_escalated,
+            after=_to_board,
+            confirm="An item is added to the agenda of the next Board meeting.",
+        ),
+        Transition(
+            "withdraw",
+            [s.value for s in OPEN_ESCALATION_STATES],
+            "withdrawn",
+            OFFICE_OR_CHAIR,
+            "Withdraw the escalation",
+            comment="required",
+            comment_label="Reason for withdrawing",
+            apply=_set_withdrawn,
+            destructive=True,
+            confirm="The escalation will be closed as withdrawn. Its record is kept.",
+        ),
     ],
     initial="detected",
     noun="escalation",

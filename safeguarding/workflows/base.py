@@ -180,10 +180,19 @@ class Lifecycle:
 
     registry: dict[str, Lifecycle] = {}
 
-    def __init__(self, name: str, model: type, states: type[enum.StrEnum], transitions: Sequence[Transition], *,
-                 initial: str, state_attr: str = "state", noun: str = "record",
-                 loader: Callable[[int, Any], Any] | None = None,
-                 url: Callable[[Any], str] | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        model: type,
+        states: type[enum.StrEnum],
+        transitions: Sequence[Transition],
+        *,
+        initial: str,
+        state_attr: str = "state",
+        noun: str = "record",
+        loader: Callable[[int, Any], Any] | None = None,
+        url: Callable[[Any], str] | None = None,
+    ) -> None:
         self.name = name
         self.model = model
         self.states = states
@@ -252,23 +261,45 @@ class Lifecycle:
 
     # --- firing ---------------------------------------------------------------------------
 
-    def fire(self, row: Any, trigger: str, *, user: Any | None, version: int | None = None,
-             params: dict[str, Any] | None = None, comment: str | None = None,
-             as_of: date | None = None, system: bool = False) -> Any:
+    def fire(
+        self,
+        row: Any,
+        trigger: str,
+        *,
+        user: Any | None,
+        version: int | None = None,
+        params: dict[str, Any] | None = None,
+        comment: str | None = None,
+        as_of: date | None = None,
+        system: bool = False,
+    ) -> Any:
         """Fire `trigger` on `row` as `user` (or as the system, for scheduled jobs)."""
         acting = audit.acting_as(user.email, user.id) if user is not None else contextlib.nullcontext()
         with acting:
-            return self._fire(row, trigger, user=user, version=version, params=params, comment=comment,
-                              as_of=as_of, system=system)
+            return self._fire(
+                row, trigger, user=user, version=version, params=params, comment=comment, as_of=as_of, system=system
+            )
 
-    def _fire(self, row: Any, trigger: str, *, user: Any | None, version: int | None,
-              params: dict[str, Any] | None, comment: str | None, as_of: date | None, system: bool) -> Any:
+    def _fire(
+        self,
+        row: Any,
+        trigger: str,
+        *,
+        user: Any | None,
+        version: int | None,
+        params: dict[str, Any] | None,
+        comment: str | None,
+        as_of: date | None,
+        system: bool,
+    ) -> Any:
         spec = self.transitions.get(trigger)
         if spec is None:
             raise ValidationFailed(reasons=[f"There is no action called {trigger!r} for a {self.noun}"])
         if not system:
-            if user is None or not spec.role_set.intersection(user.roles) or (
-                spec.allowed is not None and not spec.allowed(row, user)
+            if (
+                user is None
+                or not spec.role_set.intersection(user.roles)
+                or (spec.allowed is not None and not spec.allowed(row, user))
             ):
                 raise Forbidden(f"You do not have permission to {spec.label.lower()}")
             if version is None:
@@ -277,13 +308,19 @@ class Lifecycle:
             raise StaleVersion()
         source = self.state_of(row)
         if source not in spec.sources:
-            raise Conflict(
-                f"You cannot {spec.label.lower()} when the {self.noun} is {source.replace('_', ' ')}"
-            )
+            raise Conflict(f"You cannot {spec.label.lower()} when the {self.noun} is {source.replace('_', ' ')}")
         comment = (comment or "").strip() or None
         clean = self._validate(spec, params or {}, comment)
-        ctx = TransitionContext(row=row, user=user, trigger=trigger, source=source, dest=spec.dest,
-                                params=clean, comment=comment, as_of=as_of or calendar_today())
+        ctx = TransitionContext(
+            row=row,
+            user=user,
+            trigger=trigger,
+            source=source,
+            dest=spec.dest,
+            params=clean,
+            comment=comment,
+            as_of=as_of or calendar_today(),
+        )
         if spec.branch is not None:
             ctx.dest = spec.branch(ctx)
             if ctx.dest not in spec.dests:  # pragma: no cover - a programming error
@@ -394,8 +431,9 @@ def params_schema(spec: Transition) -> type[Schema]:
         elif p.kind == "int":
             attrs[p.name] = fields.Integer(strict=True, **kw)
         elif p.kind == "money":
-            attrs[p.name] = fields.Integer(strict=True, metadata={"description": f"{p.label}, in pence"},
-                                           required=False, allow_none=True)
+            attrs[p.name] = fields.Integer(
+                strict=True, metadata={"description": f"{p.label}, in pence"}, required=False, allow_none=True
+            )
     schema = Schema.from_dict(attrs, name=f"{spec.trigger.title().replace('_', '')}Params")
     _schemas[id(spec)] = schema
     return schema

@@ -42,8 +42,12 @@ def _year_over(ctx: TransitionContext) -> str | None:
 
 
 def _approved(ctx: TransitionContext) -> None:
-    svc.record_approval(ctx.row, board_meeting_on=ctx.params["board_meeting_on"],
-                        minute_reference=ctx.params.get("minute_reference"), user=ctx.user)
+    svc.record_approval(
+        ctx.row,
+        board_meeting_on=ctx.params["board_meeting_on"],
+        minute_reference=ctx.params.get("minute_reference"),
+        user=ctx.user,
+    )
 
 
 def _closed(ctx: TransitionContext) -> None:
@@ -55,22 +59,62 @@ budget_lifecycle = Lifecycle(
     Budget,
     BudgetState,
     [
-        Transition("propose", "draft", "proposed", OFFICE, "Propose to the Board", guards=[_has_expenditure],
-                   confirm="The budget goes to the Board for approval. It cannot be changed while the Board "
-                           "considers it (return it to draft to change it)."),
-        Transition("return_to_draft", "proposed", "draft", OFFICE_OR_CHAIR, "Return to draft",
-                   comment="required", comment_label="What needs to change"),
-        Transition("approve", "proposed", "approved", OFFICE_OR_CHAIR, "Record the Board's approval",
-                   params=[Param("board_meeting_on", "date", "Date of the Board meeting that approved the budget",
-                                 message="Enter the date of the Board meeting that approved the budget"),
-                           Param("minute_reference", "text", "Minute reference", required=False,
-                                 hint="For example ‘SPB 28/01/20 item 6’")],
-                   guards=[_meeting_not_in_future], apply=_approved),
-        Transition("close_year", "approved", "closed", OFFICE, "Close the year", guards=[_year_over],
-                   apply=_closed, destructive=True,
-                   confirm="Closing the year records its income (contributions agreed and other income) less its "
-                           "actual spend as the surplus or deficit, and carries the reserves into next year. The "
-                           "budget cannot change afterwards; payments can still be recorded against its invoices."),
+        Transition(
+            "propose",
+            "draft",
+            "proposed",
+            OFFICE,
+            "Propose to the Board",
+            guards=[_has_expenditure],
+            confirm="The budget goes to the Board for approval. It cannot be changed while the Board "
+            "considers it (return it to draft to change it).",
+        ),
+        Transition(
+            "return_to_draft",
+            "proposed",
+            "draft",
+            OFFICE_OR_CHAIR,
+            "Return to draft",
+            comment="required",
+            comment_label="What needs to change",
+        ),
+        Transition(
+            "approve",
+            "proposed",
+            "approved",
+            OFFICE_OR_CHAIR,
+            "Record the Board's approval",
+            params=[
+                Param(
+                    "board_meeting_on",
+                    "date",
+                    "Date of the Board meeting that approved the budget",
+                    message="Enter the date of the Board meeting that approved the budget",
+                ),
+                Param(
+                    "minute_reference",
+                    "text",
+                    "Minute reference",
+                    required=False,
+                    hint="For example ‘SPB 28/01/20 item 6’",
+                ),
+            ],
+            guards=[_meeting_not_in_future],
+            apply=_approved,
+        ),
+        Transition(
+            "close_year",
+            "approved",
+            "closed",
+            OFFICE,
+            "Close the year",
+            guards=[_year_over],
+            apply=_closed,
+            destructive=True,
+            confirm="Closing the year records its income (contributions agreed and other income) less its "
+            "actual spend as the surplus or deficit, and carries the reserves into next year. The "
+            "budget cannot change afterwards; payments can still be recorded against its invoices.",
+        ),
     ],
     initial="draft",
     noun="budget",

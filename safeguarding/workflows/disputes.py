@@ -36,6 +36,7 @@ OFFICE_OR_CHAIR = {Role.business_office, Role.independent_chair}
 
 # --- disputes -------------------------------------------------------------------------------
 
+
 def _determined_date_valid(ctx: TransitionContext) -> str | None:
     on = ctx.params.get("determined_on")
     if on is None:
@@ -43,8 +44,10 @@ def _determined_date_valid(ctx: TransitionContext) -> str | None:
     if on > ctx.as_of:
         return "The date the dispute was determined must be today or in the past"
     if on < ctx.row.raised_on:
-        return (f"The date the dispute was determined must be on or after the date it was raised "
-                f"({long_date(ctx.row.raised_on)})")
+        return (
+            f"The date the dispute was determined must be on or after the date it was raised "
+            f"({long_date(ctx.row.raised_on)})"
+        )
     return None
 
 
@@ -68,8 +71,7 @@ def _meeting_valid(ctx: TransitionContext) -> str | None:
         elif d.determined_on and meeting_on < d.determined_on:
             errors["meeting_on"] = "The date of the meeting must be after the dispute was determined"
         elif d.deadline and meeting_on > d.deadline and not p.get("late_reason"):
-            errors["late_reason"] = (f"Enter the reason the meeting is after the deadline of "
-                                     f"{long_date(d.deadline)}")
+            errors["late_reason"] = f"Enter the reason the meeting is after the deadline of {long_date(d.deadline)}"
     parsed = svc.parse_time(p.get("meeting_time"))
     if p.get("meeting_time") is not None and parsed is None:
         errors["meeting_time"] = "Enter the time of the meeting, like 14:00 or 2:30pm"
@@ -104,8 +106,12 @@ def _set_meeting(ctx: TransitionContext) -> None:
     late = d.deadline is not None and d.meeting_on > d.deadline
     d.late_reason = p.get("late_reason") if late else None
     if late:
-        svc.record_breach(d, ctx.as_of, f"Meeting convened for {long_date(d.meeting_on)}, after the deadline of "
-                                        f"{long_date(d.deadline)}: {d.late_reason}")
+        svc.record_breach(
+            d,
+            ctx.as_of,
+            f"Meeting convened for {long_date(d.meeting_on)}, after the deadline of "
+            f"{long_date(d.deadline)}: {d.late_reason}",
+        )
 
 
 def _agenda_drafted(ctx: TransitionContext) -> str | None:
@@ -146,8 +152,11 @@ def _set_held(ctx: TransitionContext) -> None:
     d.outcome = ctx.params["outcome"]
     # Now it is known whether the meeting took place within the 28 days.
     if d.deadline and d.held_on > d.deadline:
-        svc.record_breach(d, ctx.as_of, f"The joint meeting was held on {long_date(d.held_on)}, after the deadline "
-                                        f"of {long_date(d.deadline)}")
+        svc.record_breach(
+            d,
+            ctx.as_of,
+            f"The joint meeting was held on {long_date(d.held_on)}, after the deadline of {long_date(d.deadline)}",
+        )
     elif d.breach_recorded_on is not None:
         d.breach_recorded_on = None
         d.breach_note = None
@@ -187,16 +196,34 @@ def _set_withdrawn(ctx: TransitionContext) -> None:
 
 MEETING_PARAMS = [
     Param("meeting_on", "date", "Date of the meeting", message="Enter the date of the meeting"),
-    Param("meeting_time", "text", "Time of the meeting", message="Enter the time of the meeting",
-          hint="For example, 14:00 or 2:30pm"),
-    Param("location", "textarea", "Place or online meeting link",
-          message="Enter where the meeting will be held or its online link"),
-    Param("chair_person_id", "int", "Who will chair the meeting", required=False,
-          hint="The Independent Chair unless another person is given (the person's id in the directory)"),
-    Param("chair_reason", "textarea", "Reason someone other than the Independent Chair will chair it",
-          required=False),
-    Param("late_reason", "textarea", "Reason the meeting is after the deadline", required=False,
-          hint="Needed only for a date after the deadline: the meeting is then reported as a breach"),
+    Param(
+        "meeting_time",
+        "text",
+        "Time of the meeting",
+        message="Enter the time of the meeting",
+        hint="For example, 14:00 or 2:30pm",
+    ),
+    Param(
+        "location",
+        "textarea",
+        "Place or online meeting link",
+        message="Enter where the meeting will be held or its online link",
+    ),
+    Param(
+        "chair_person_id",
+        "int",
+        "Who will chair the meeting",
+        required=False,
+        hint="The Independent Chair unless another person is given (the person's id in the directory)",
+    ),
+    Param("chair_reason", "textarea", "Reason someone other than the Independent Chair will chair it", required=False),
+    Param(
+        "late_reason",
+        "textarea",
+        "Reason the meeting is after the deadline",
+        required=False,
+        hint="Needed only for a date after the deadline: the meeting is then reported as a breach",
+    ),
 ]
 
 dispute_lifecycle = Lifecycle(
@@ -204,40 +231,116 @@ dispute_lifecycle = Lifecycle(
     Dispute,
     DisputeState,
     [
-        Transition("determine", "raised", "determined", OFFICE_OR_CHAIR, "Record that the dispute exists",
-                   params=[Param("determined_on", "date", "Date the dispute was determined",
-                                 message="Enter the date the dispute was determined",
-                                 hint="The joint meeting must take place within 28 days of this date")],
-                   guards=[_determined_date_valid], apply=_set_determined),
-        Transition("convene", "determined", "meeting_convened", OFFICE_OR_CHAIR, "Convene the joint meeting",
-                   params=MEETING_PARAMS, guards=[_meeting_valid], apply=_set_meeting),
-        Transition("rearrange", "meeting_convened", "meeting_convened", OFFICE_OR_CHAIR,
-                   "Change the meeting arrangements", params=MEETING_PARAMS, guards=[_meeting_valid],
-                   apply=_set_meeting, comment="required", comment_label="Why the arrangements changed"),
-        Transition("agree_agenda", "meeting_convened", "agenda_agreed",
-                   {Role.business_office, Role.independent_chair, Role.partner_member}, "Record the agenda as agreed",
-                   guards=[_agenda_drafted, _every_party_agreed], allowed=_office_chair_or_party),
-        Transition("record_meeting", "agenda_agreed", "meeting_held", OFFICE_OR_CHAIR, "Record the meeting",
-                   params=[Param("held_on", "date", "Date the meeting was held",
-                                 message="Enter the date the meeting was held"),
-                           Param("outcome", "textarea", "Outcome of the meeting",
-                                 message="Enter the outcome of the meeting")],
-                   guards=[_held_date_valid], apply=_set_held),
-        Transition("resolve", "meeting_held", "resolved", OFFICE_OR_CHAIR, "Record the dispute as resolved",
-                   params=[Param("resolution", "textarea", "How the dispute was resolved",
-                                 message="Enter how the dispute was resolved")],
-                   apply=_set_resolved),
-        Transition("escalate", "meeting_held", "escalated", CHAIR,
-                   "Escalate to the statutory partners' chief executives",
-                   params=[Param("escalation_reason", "textarea", "Why the dispute is escalated",
-                                 message="Enter why the dispute is escalated",
-                                 hint="This goes into the letter to each statutory partner's chief executive")],
-                   guards=[_statutory_partners_reachable], apply=_set_escalated, after=_escalation_letters,
-                   confirm="A letter goes to the chief executive of each statutory partner."),
-        Transition("withdraw", [s.value for s in OPEN_DISPUTE_STATES], "withdrawn", OFFICE_OR_CHAIR,
-                   "Withdraw the dispute", comment="required", comment_label="Reason for withdrawing",
-                   apply=_set_withdrawn, destructive=True,
-                   confirm="The dispute will be closed as withdrawn. Its record is kept."),
+        Transition(
+            "determine",
+            "raised",
+            "determined",
+            OFFICE_OR_CHAIR,
+            "Record that the dispute exists",
+            params=[
+                Param(
+                    "determined_on",
+                    "date",
+                    "Date the dispute was determined",
+                    message="Enter the date the dispute was determined",
+                    hint="The joint meeting must take place within 28 days of this date",
+                )
+            ],
+            guards=[_determined_date_valid],
+            apply=_set_determined,
+        ),
+        Transition(
+            "convene",
+            "determined",
+            "meeting_convened",
+            OFFICE_OR_CHAIR,
+            "Convene the joint meeting",
+            params=MEETING_PARAMS,
+            guards=[_meeting_valid],
+            apply=_set_meeting,
+        ),
+        Transition(
+            "rearrange",
+            "meeting_convened",
+            "meeting_convened",
+            OFFICE_OR_CHAIR,
+            "Change the meeting arrangements",
+            params=MEETING_PARAMS,
+            guards=[_meeting_valid],
+            apply=_set_meeting,
+            comment="required",
+            comment_label="Why the arrangements changed",
+        ),
+        Transition(
+            "agree_agenda",
+            "meeting_convened",
+            "agenda_agreed",
+            {Role.business_office, Role.independent_chair, Role.partner_member},
+            "Record the agenda as agreed",
+            guards=[_agenda_drafted, _every_party_agreed],
+            allowed=_office_chair_or_party,
+        ),
+        Transition(
+            "record_meeting",
+            "agenda_agreed",
+            "meeting_held",
+            OFFICE_OR_CHAIR,
+            "Record the meeting",
+            params=[
+                Param("held_on", "date", "Date the meeting was held", message="Enter the date the meeting was held"),
+                Param("outcome", "textarea", "Outcome of the meeting", message="Enter the outcome of the meeting"),
+            ],
+            guards=[_held_date_valid],
+            apply=_set_held,
+        ),
+        Transition(
+            "resolve",
+            "meeting_held",
+            "resolved",
+            OFFICE_OR_CHAIR,
+            "Record the dispute as resolved",
+            params=[
+                Param(
+                    "resolution",
+                    "textarea",
+                    "How the dispute was resolved",
+                    message="Enter how the dispute was resolved",
+                )
+            ],
+            apply=_set_resolved,
+        ),
+        Transition(
+            "escalate",
+            "meeting_held",
+            "escalated",
+            CHAIR,
+            "Escalate to the statutory partners' chief executives",
+            params=[
+                Param(
+                    "escalation_reason",
+                    "textarea",
+                    "Why the dispute is escalated",
+                    message="Enter why the dispute is escalated",
+                    hint="This goes into the letter to each statutory partner's chief executive",
+                )
+            ],
+            guards=[_statutory_partners_reachable],
+            apply=_set_escalated,
+            after=_escalation_letters,
+            confirm="A letter goes to the chief executive of each statutory partner.",
+        ),
+        Transition(
+            "withdraw",
+            [s.value for s in OPEN_DISPUTE_STATES],
+            "withdrawn",
+            OFFICE_OR_CHAIR,
+            "Withdraw the dispute",
+            comment="required",
+            comment_label="Reason for withdrawing",
+            apply=_set_withdrawn,
+            destructive=True,
+            confirm="The dispute will be closed as withdrawn. Its record is kept.",
+        ),
     ],
     initial="raised",
     noun="dispute",
@@ -247,6 +350,7 @@ dispute_lifecycle = Lifecycle(
 
 
 # --- complaints -----------------------------------------------------------------------------
+
 
 def _about_partnership(ctx: TransitionContext) -> str | None:
     if ctx.row.kind != ComplaintKind.partnership:
@@ -259,8 +363,10 @@ def _about_member(ctx: TransitionContext) -> str | None:
         return "Only a complaint about a member organisation's service is referred to its complaints process"
     org = ctx.row.organisation
     if org is not None and not (org.safeguarding_lead_email or org.chief_executive_email):
-        return (f"Record an email address for {org.name}'s safeguarding lead or chief executive first: "
-                "the organisation is told of the referral")
+        return (
+            f"Record an email address for {org.name}'s safeguarding lead or chief executive first: "
+            "the organisation is told of the referral"
+        )
     return None
 
 
@@ -306,26 +412,66 @@ complaint_lifecycle = Lifecycle(
     Complaint,
     ComplaintState,
     [
-        Transition("investigate", "received", "investigating", CHAIR, "Start the investigation",
-                   guards=[_about_partnership], apply=_set_investigating),
-        Transition("respond", "investigating", "responded", CHAIR, "Record the outcome",
-                   params=[Param("outcome", "textarea", "Outcome of the investigation",
-                                 message="Enter the outcome of the investigation"),
-                           Param("responded_on", "date", "Date the outcome was communicated",
-                                 message="Enter the date the outcome was communicated to the complainant"),
-                           Param("response_method", "choice", "How the outcome was communicated",
-                                 message="Select how the outcome was communicated",
-                                 choices=tuple((m.value, m.label) for m in ResponseMethod))],
-                   guards=[_date_between_received_and_today("responded_on", "date the outcome was communicated")],
-                   apply=_set_responded),
-        Transition("close", "responded", "closed", OFFICE_OR_CHAIR, "Close the complaint", apply=_set_closed,
-                   confirm="The complaint will be closed. Its record is kept."),
-        Transition("refer", "received", "closed", OFFICE_OR_CHAIR,
-                   "Refer to the organisation's complaints process",
-                   params=[Param("referred_on", "date", "Date referred", message="Enter the date the complaint was referred")],
-                   guards=[_about_member, _date_between_received_and_today("referred_on", "date referred")],
-                   apply=_set_referred, after=_notify_referral,
-                   confirm="The organisation is emailed that the complaint has been referred to it."),
+        Transition(
+            "investigate",
+            "received",
+            "investigating",
+            CHAIR,
+            "Start the investigation",
+            guards=[_about_partnership],
+            apply=_set_investigating,
+        ),
+        Transition(
+            "respond",
+            "investigating",
+            "responded",
+            CHAIR,
+            "Record the outcome",
+            params=[
+                Param(
+                    "outcome",
+                    "textarea",
+                    "Outcome of the investigation",
+                    message="Enter the outcome of the investigation",
+                ),
+                Param(
+                    "responded_on",
+                    "date",
+                    "Date the outcome was communicated",
+                    message="Enter the date the outcome was communicated to the complainant",
+                ),
+                Param(
+                    "response_method",
+                    "choice",
+                    "How the outcome was communicated",
+                    message="Select how the outcome was communicated",
+                    choices=tuple((m.value, m.label) for m in ResponseMethod),
+                ),
+            ],
+            guards=[_date_between_received_and_today("responded_on", "date the outcome was communicated")],
+            apply=_set_responded,
+        ),
+        Transition(
+            "close",
+            "responded",
+            "closed",
+            OFFICE_OR_CHAIR,
+            "Close the complaint",
+            apply=_set_closed,
+            confirm="The complaint will be closed. Its record is kept.",
+        ),
+        Transition(
+            "refer",
+            "received",
+            "closed",
+            OFFICE_OR_CHAIR,
+            "Refer to the organisation's complaints process",
+            params=[Param("referred_on", "date", "Date referred", message="Enter the date the complaint was referred")],
+            guards=[_about_member, _date_between_received_and_today("referred_on", "date referred")],
+            apply=_set_referred,
+            after=_notify_referral,
+            confirm="The organisation is emailed that the complaint has been referred to it.",
+        ),
     ],
     initial="received",
     noun="complaint",
@@ -338,5 +484,8 @@ def complaint_options(complaint: Complaint, user):
     """The triggers that fit this kind of complaint (investigating is for complaints about
     the partnership; referral for complaints about a member's service)."""
     kind_only = {"investigate": ComplaintKind.partnership, "refer": ComplaintKind.member_service}
-    return [o for o in complaint_lifecycle.options(complaint, user)
-            if kind_only.get(o.trigger, complaint.kind) == complaint.kind]
+    return [
+        o
+        for o in complaint_lifecycle.options(complaint, user)
+        if kind_only.get(o.trigger, complaint.kind) == complaint.kind
+    ]

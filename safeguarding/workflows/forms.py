@@ -45,8 +45,11 @@ def trigger_form_class(spec: Transition) -> type[FlaskForm]:
         elif p.kind == "money":
             attrs[p.name] = MoneyField(p.label, what=p.label[0].lower() + p.label[1:], **kw)
     if spec.comment:
-        validators = [Required(f"Enter {spec.comment_label[0].lower() + spec.comment_label[1:]}")] \
-            if spec.comment == "required" else [Optional()]
+        validators = (
+            [Required(f"Enter {spec.comment_label[0].lower() + spec.comment_label[1:]}")]
+            if spec.comment == "required"
+            else [Optional()]
+        )
         attrs["comment"] = TextAreaField(spec.comment_label, validators=validators, widget=GovTextArea())
     return type(f"{spec.trigger.title().replace('_', '')}Form", (_TriggerForm,), attrs)
 

@@ -39,11 +39,11 @@ OFFICE_OR_CHAIR = {Role.business_office, Role.independent_chair}
 
 # --- meetings -----------------------------------------------------------------------------
 
+
 def _published_on_time_or_reason(ctx: TransitionContext) -> str | None:
     meeting: Meeting = ctx.row
     if ctx.as_of > meeting.papers_due_on and not ctx.params.get("late_reason"):
-        return (f"The papers were due by {long_date(meeting.papers_due_on)}: give the reason they are "
-                "published late")
+        return f"The papers were due by {long_date(meeting.papers_due_on)}: give the reason they are published late"
     return None
 
 
@@ -88,22 +88,69 @@ meeting_lifecycle = Lifecycle(
     Meeting,
     MeetingState,
     [
-        Transition("publish_papers", "scheduled", "papers_published", OFFICE, "Publish the papers",
-                   params=[Param("late_reason", "textarea", "Reason the papers are published late", required=False,
-                                 hint="Needed only when the papers are published after their due date")],
-                   guards=[_published_on_time_or_reason], apply=_set_published, comment=None),
-        Transition("open", "papers_published", "in_session", OFFICE_OR_CHAIR, "Open the meeting",
-                   guards=[_day_reached, _quorate], comment=None),
-        Transition("close", "in_session", "closed", OFFICE_OR_CHAIR, "Close the meeting", after=_ended,
-                   comment=None, confirm="Members with nothing recorded on the register will be recorded as absent."),
-        Transition("cancel", ["scheduled", "papers_published"], "cancelled", OFFICE, "Cancel the meeting",
-                   comment="required", comment_label="Reason for cancelling", after=_cancelled, destructive=True),
-        Transition("record_inquorate", ["papers_published", "in_session"], "inquorate", OFFICE_OR_CHAIR,
-                   "Record the meeting as inquorate", guards=[_day_reached, _not_quorate], after=_ended,
-                   destructive=True, comment="optional",
-                   confirm="The meeting cannot proceed without a quorum. Attendance is kept; members with nothing "
-                           "recorded will be recorded as absent; items waiting for a decision move to the next "
-                           "meeting."),
+        Transition(
+            "publish_papers",
+            "scheduled",
+            "papers_published",
+            OFFICE,
+            "Publish the papers",
+            params=[
+                Param(
+                    "late_reason",
+                    "textarea",
+                    "Reason the papers are published late",
+                    required=False,
+                    hint="Needed only when the papers are published after their due date",
+                )
+            ],
+            guards=[_published_on_time_or_reason],
+            apply=_set_published,
+            comment=None,
+        ),
+        Transition(
+            "open",
+            "papers_published",
+            "in_session",
+            OFFICE_OR_CHAIR,
+            "Open the meeting",
+            guards=[_day_reached, _quorate],
+            comment=None,
+        ),
+        Transition(
+            "close",
+            "in_session",
+            "closed",
+            OFFICE_OR_CHAIR,
+            "Close the meeting",
+            after=_ended,
+            comment=None,
+            confirm="Members with nothing recorded on the register will be recorded as absent.",
+        ),
+        Transition(
+            "cancel",
+            ["scheduled", "papers_published"],
+            "cancelled",
+            OFFICE,
+            "Cancel the meeting",
+            comment="required",
+            comment_label="Reason for cancelling",
+            after=_cancelled,
+            destructive=True,
+        ),
+        Transition(
+            "record_inquorate",
+            ["papers_published", "in_session"],
+            "inquorate",
+            OFFICE_OR_CHAIR,
+            "Record the meeting as inquorate",
+            guards=[_day_reached, _not_quorate],
+            after=_ended,
+            destructive=True,
+            comment="optional",
+            confirm="The meeting cannot proceed without a quorum. Attendance is kept; members with nothing "
+            "recorded will be recorded as absent; items waiting for a decision move to the next "
+            "meeting.",
+        ),
     ],
     initial="scheduled",
     noun="meeting",
@@ -114,6 +161,7 @@ meeting_lifecycle = Lifecycle(
 
 # --- minutes ------------------------------------------------------------------------------
 
+
 def _meeting_ended(ctx: TransitionContext) -> str | None:
     minutes: Minutes = ctx.row
     if minutes.meeting.state not in HELD_STATES:
@@ -122,8 +170,11 @@ def _meeting_ended(ctx: TransitionContext) -> str | None:
 
 
 def _has_text(ctx: TransitionContext) -> str | None:
-    written = db.session.scalar(sa.select(sa.func.count()).select_from(MinutesSection).where(
-        MinutesSection.minutes_id == ctx.row.id, MinutesSection.text != ""))
+    written = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(MinutesSection)
+        .where(MinutesSection.minutes_id == ctx.row.id, MinutesSection.text != "")
+    )
     if not written:
         return "Write the minutes of at least one item first"
     return None
@@ -171,18 +222,58 @@ minutes_lifecycle = Lifecycle(
     Minutes,
     MinutesState,
     [
-        Transition("submit", "draft", "submitted", OFFICE, "Submit to the chair", guards=[_meeting_ended, _has_text],
-                   apply=_set_submitted, comment="optional"),
-        Transition("approve", "submitted", "approved", CHAIR, "Approve the minutes", apply=_set_approved,
-                   after=_circulate, comment=None, confirm="Approved minutes are circulated to the group's members and can no longer "
-                                         "be changed: corrections are recorded as amendments."),
-        Transition("return_for_changes", "submitted", "draft", CHAIR, "Return for changes", comment="required",
-                   comment_label="What needs to change"),
-        Transition("ratify", "approved", "ratified", OFFICE_OR_CHAIR, "Record that the minutes were ratified",
-                   params=[Param("meeting_id", "int", "Meeting that ratified the minutes", required=False,
-                                 hint="The id of a later meeting of the group now in session; leave blank for the "
-                                      "one in session now")],
-                   guards=[_ratifying_meeting], apply=_set_ratified, after=_ratified, comment=None),
+        Transition(
+            "submit",
+            "draft",
+            "submitted",
+            OFFICE,
+            "Submit to the chair",
+            guards=[_meeting_ended, _has_text],
+            apply=_set_submitted,
+            comment="optional",
+        ),
+        Transition(
+            "approve",
+            "submitted",
+            "approved",
+            CHAIR,
+            "Approve the minutes",
+            apply=_set_approved,
+            after=_circulate,
+            comment=None,
+            confirm="Approved minutes are circulated to the group's members and can no longer "
+            "be changed: corrections are recorded as amendments.",
+        ),
+        Transition(
+            "return_for_changes",
+            "submitted",
+            "draft",
+            CHAIR,
+            "Return for changes",
+            comment="required",
+            comment_label="What needs to change",
+        ),
+        Transition(
+            "ratify",
+            "approved",
+            "ratified",
+            OFFICE_OR_CHAIR,
+            "Record that the minutes were ratified",
+            params=[
+                Param(
+                    "meeting_id",
+                    "int",
+                    "Meeting that ratified the minutes",
+                    required=False,
+                    hint="The id of a later meeting of the group now in session; leave blank for the "
+                    "one in session now",
+                )
+            ],
+            guards=[_ratifying_meeting],
+            apply=_set_ratified,
+            after=_ratified,
+            comment=None,
+        ),
     ],
     initial="draft",
     noun="minutes",
@@ -192,6 +283,7 @@ minutes_lifecycle = Lifecycle(
 
 
 # --- chair's action -----------------------------------------------------------------------
+
 
 def _set_ratified_on(ctx: TransitionContext) -> None:
     ctx.row.ratified_on = ctx.as_of

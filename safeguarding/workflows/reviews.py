@@ -45,6 +45,7 @@ def _worker(review: Review, user) -> bool:
 
 # --- guards ------------------------------------------------------------------------------------
 
+
 def _screened(ctx: TransitionContext) -> str | None:
     if ctx.row.screening_outcome is None:
         return "Record the screening against the s44 criteria first"
@@ -54,8 +55,10 @@ def _screened(ctx: TransitionContext) -> str | None:
 def _no_outstanding_requests(ctx: TransitionContext) -> str | None:
     n = svc.outstanding_requests(ctx.row)
     if n:
-        return (f"{n} information {'request is' if n == 1 else 'requests are'} still awaited: record "
-                f"{'its return' if n == 1 else 'their returns'} or withdraw {'it' if n == 1 else 'them'} first")
+        return (
+            f"{n} information {'request is' if n == 1 else 'requests are'} still awaited: record "
+            f"{'its return' if n == 1 else 'their returns'} or withdraw {'it' if n == 1 else 'them'} first"
+        )
     return None
 
 
@@ -99,9 +102,15 @@ def _delay_explained(kind):
 
 def _commissioning_recorded(ctx: TransitionContext) -> str | None:
     r: Review = ctx.row
-    missing = [what for what, value in (("the terms of reference", r.terms_of_reference),
-                                        ("the methodology", r.methodology), ("the independent reviewer", r.reviewer))
-               if not value]
+    missing = [
+        what
+        for what, value in (
+            ("the terms of reference", r.terms_of_reference),
+            ("the methodology", r.methodology),
+            ("the independent reviewer", r.reviewer),
+        )
+        if not value
+    ]
     if r.kind == ReviewKind.sar and r.contract_value_pence is None:
         missing.append("the contract value")
     if missing:
@@ -169,20 +178,25 @@ def _action_plan_in_place(ctx: TransitionContext) -> str | None:
     actions = svc.actions_of(ctx.row)
     bare = [str(r.number) for r in recs if not actions.get(r.id)]
     if bare:
-        return (f"Recommendation{'s' if len(bare) > 1 else ''} {', '.join(bare)} "
-                f"{'have' if len(bare) > 1 else 'has'} no actions: add at least one for each")
+        return (
+            f"Recommendation{'s' if len(bare) > 1 else ''} {', '.join(bare)} "
+            f"{'have' if len(bare) > 1 else 'has'} no actions: add at least one for each"
+        )
     return None
 
 
 def _all_actions_closed(ctx: TransitionContext) -> str | None:
     n = svc.open_action_count(ctx.row)
     if n:
-        return (f"{n} {'action is' if n == 1 else 'actions are'} still open: each must be completed or accepted "
-                "as not implemented with a reason")
+        return (
+            f"{n} {'action is' if n == 1 else 'actions are'} still open: each must be completed or accepted "
+            "as not implemented with a reason"
+        )
     return None
 
 
 # --- what each transition does ---------------------------------------------------------------------
+
 
 def _set_recommendation(ctx: TransitionContext) -> None:
     r: Review = ctx.row
@@ -235,8 +249,15 @@ def _commit_contract(ctx: TransitionContext) -> None:
 def _start_pause(ctx: TransitionContext) -> None:
     r: Review = ctx.row
     process = ParallelProcess(ctx.params["process"])
-    db.session.add(ReviewPause(review_id=r.id, started_on=ctx.as_of, process=process, reason=ctx.params["pause_reason"],
-                               expected_resume_on=ctx.params["expected_resume_on"]))
+    db.session.add(
+        ReviewPause(
+            review_id=r.id,
+            started_on=ctx.as_of,
+            process=process,
+            reason=ctx.params["pause_reason"],
+            expected_resume_on=ctx.params["expected_resume_on"],
+        )
+    )
     r.paused_since = ctx.as_of
     if process.value not in (r.parallel_processes or []):
         r.parallel_processes = sorted({*(r.parallel_processes or []), process.value})
@@ -290,11 +311,15 @@ def _closed(ctx: TransitionContext) -> None:
     ctx.row.closed_on = ctx.as_of
 
 
-RECOMMEND_SAR = ((ReviewOutcome.mandatory.value, "Commission a mandatory SAR"),
-                 (ReviewOutcome.discretionary.value, "Commission a discretionary SAR"),
-                 (ReviewOutcome.not_commissioned.value, "Do not commission a SAR"))
-RECOMMEND_CSPR = ((ReviewOutcome.lcspr.value, "Recommend a local child safeguarding practice review"),
-                  (ReviewOutcome.not_commissioned.value, "Do not recommend a local review"))
+RECOMMEND_SAR = (
+    (ReviewOutcome.mandatory.value, "Commission a mandatory SAR"),
+    (ReviewOutcome.discretionary.value, "Commission a discretionary SAR"),
+    (ReviewOutcome.not_commissioned.value, "Do not commission a SAR"),
+)
+RECOMMEND_CSPR = (
+    (ReviewOutcome.lcspr.value, "Recommend a local child safeguarding practice review"),
+    (ReviewOutcome.not_commissioned.value, "Do not recommend a local review"),
+)
 DECIDE_CHOICES = tuple((o.value, o.label) for o in ReviewOutcome)
 
 
@@ -305,69 +330,205 @@ review_lifecycle = Lifecycle(
     [
         # SAR: screening and information gathering by the sub-group.
         Transition("start_screening", "referred", "screening", WORKERS, "Start screening", allowed=_worker),
-        Transition("request_information", "screening", "information_gathering", WORKERS,
-                   "Start gathering information", allowed=_worker, guards=[_screened]),
-        Transition("recommend", "information_gathering", "awaiting_decision", WORKERS,
-                   "Recommend a decision to the chair", allowed=_worker,
-                   params=[Param("recommendation", "choice", "The sub-group's recommendation", choices=RECOMMEND_SAR),
-                           Param("recommendation_reason", "textarea", "Reasons for the recommendation",
-                                 hint="Say why the route is mandatory or discretionary, or why no review is needed")],
-                   guards=[_screened, _no_outstanding_requests, _route_fits("recommendation")],
-                   apply=_set_recommendation, after=_tell_chair),
+        Transition(
+            "request_information",
+            "screening",
+            "information_gathering",
+            WORKERS,
+            "Start gathering information",
+            allowed=_worker,
+            guards=[_screened],
+        ),
+        Transition(
+            "recommend",
+            "information_gathering",
+            "awaiting_decision",
+            WORKERS,
+            "Recommend a decision to the chair",
+            allowed=_worker,
+            params=[
+                Param("recommendation", "choice", "The sub-group's recommendation", choices=RECOMMEND_SAR),
+                Param(
+                    "recommendation_reason",
+                    "textarea",
+                    "Reasons for the recommendation",
+                    hint="Say why the route is mandatory or discretionary, or why no review is needed",
+                ),
+            ],
+            guards=[_screened, _no_outstanding_requests, _route_fits("recommendation")],
+            apply=_set_recommendation,
+            after=_tell_chair,
+        ),
         # CSPR: the rapid review.
-        Transition("start_rapid_review", "notified", "rapid_review", WORKERS, "Start the rapid review",
-                   allowed=_worker, guards=[_notification_recorded]),
-        Transition("complete_rapid_review", "rapid_review", "awaiting_decision", WORKERS,
-                   "Send the rapid review for decision", allowed=_worker,
-                   params=[Param("recommendation", "choice", "The rapid review's recommendation",
-                                 choices=RECOMMEND_CSPR),
-                           Param("recommendation_reason", "textarea", "Reasons for the recommendation")],
-                   guards=[_rapid_review_recorded, _route_fits("recommendation"),
-                           _delay_explained(DeadlineKind.rapid_review)],
-                   apply=_set_recommendation, after=_tell_chair),
+        Transition(
+            "start_rapid_review",
+            "notified",
+            "rapid_review",
+            WORKERS,
+            "Start the rapid review",
+            allowed=_worker,
+            guards=[_notification_recorded],
+        ),
+        Transition(
+            "complete_rapid_review",
+            "rapid_review",
+            "awaiting_decision",
+            WORKERS,
+            "Send the rapid review for decision",
+            allowed=_worker,
+            params=[
+                Param("recommendation", "choice", "The rapid review's recommendation", choices=RECOMMEND_CSPR),
+                Param("recommendation_reason", "textarea", "Reasons for the recommendation"),
+            ],
+            guards=[_rapid_review_recorded, _route_fits("recommendation"), _delay_explained(DeadlineKind.rapid_review)],
+            apply=_set_recommendation,
+            after=_tell_chair,
+        ),
         # The independent chair decides.
-        Transition("decide", "awaiting_decision", "commissioned", CHAIR, "Decide whether to commission a review",
-                   alternatives=("not_commissioned", "lcspr_commissioned", "no_lcspr"), branch=_decision_dest,
-                   params=[Param("outcome", "choice", "Decision", choices=DECIDE_CHOICES),
-                           Param("decision_reason", "textarea", "Reasons for the decision",
-                                 hint="For a SAR, why the route is mandatory or discretionary, or why no review"),
-                           Param("alternative_learning", "textarea", "Alternative learning activity (optional)",
-                                 required=False,
-                                 hint="When no review is commissioned: any other learning activity required")],
-                   guards=[_route_fits("outcome")], apply=_set_decision, comment=None),
+        Transition(
+            "decide",
+            "awaiting_decision",
+            "commissioned",
+            CHAIR,
+            "Decide whether to commission a review",
+            alternatives=("not_commissioned", "lcspr_commissioned", "no_lcspr"),
+            branch=_decision_dest,
+            params=[
+                Param("outcome", "choice", "Decision", choices=DECIDE_CHOICES),
+                Param(
+                    "decision_reason",
+                    "textarea",
+                    "Reasons for the decision",
+                    hint="For a SAR, why the route is mandatory or discretionary, or why no review",
+                ),
+                Param(
+                    "alternative_learning",
+                    "textarea",
+                    "Alternative learning activity (optional)",
+                    required=False,
+                    hint="When no review is commissioned: any other learning activity required",
+                ),
+            ],
+            guards=[_route_fits("outcome")],
+            apply=_set_decision,
+            comment=None,
+        ),
         # The review itself.
-        Transition("start_review", ["commissioned", "lcspr_commissioned"], "in_review", OFFICE, "Start the review",
-                   guards=[_commissioning_recorded, _period_recorded], apply=_set_started, after=_commit_contract),
-        Transition("pause", "in_review", "paused", OFFICE, "Pause the review",
-                   params=[Param("process", "choice", "Parallel proceedings",
-                                 choices=tuple((p.value, p.label) for p in ParallelProcess)),
-                           Param("pause_reason", "textarea", "Reason for the pause"),
-                           Param("expected_resume_on", "date", "Expected resume date")],
-                   guards=[_resume_after_today], apply=_start_pause, comment=None),
-        Transition("resume", "paused", "in_review", OFFICE, "Resume the review", apply=_end_pause,
-                   confirm="The pause ends today; its days are left out of the review's elapsed time."),
-        Transition("submit_draft", "in_review", "draft_report", OFFICE, "Submit the draft report",
-                   guards=[_draft_uploaded, _family_recorded], apply=_draft_submitted),
-        Transition("revise_draft", "draft_report", "in_review", WORKERS, "Return the draft for revision",
-                   allowed=_worker, comment="required", comment_label="What needs to change", apply=_draft_returned),
-        Transition("sign_off", "draft_report", "signed_off", OFFICE, "Record the Board's sign-off",
-                   guards=[_quality_checked, _board_signed_off, _delay_explained(DeadlineKind.report)],
-                   apply=_signed_off),
-        Transition("publish", "signed_off", "published", OFFICE, "Record the publication decision",
-                   params=[Param("publish", "bool", "Will the report be published?",
-                                 message="Select whether the report will be published"),
-                           Param("published_on", "date", "Publication date", required=False),
-                           Param("publication_url", "text", "Link to the published report", required=False),
-                           Param("not_published_reason", "textarea", "Reasons for not publishing", required=False),
-                           Param("family_informed", "choice", "The family and the publication decision",
-                                 choices=tuple(svc.FAMILY_INFORMED.items()),
-                                 message="Select whether the family has been told of the publication decision")],
-                   guards=[_final_uploaded, _publication_complete], apply=_publication_decided, comment=None),
-        Transition("start_monitoring", "published", "action_monitoring", OFFICE, "Start monitoring the action plan",
-                   guards=[_action_plan_in_place], apply=_monitoring_started),
-        Transition("close", "action_monitoring", "closed", OFFICE, "Close the review",
-                   guards=[_all_actions_closed], apply=_closed,
-                   confirm="The review will be closed. Its record, report and action plan are kept."),
+        Transition(
+            "start_review",
+            ["commissioned", "lcspr_commissioned"],
+            "in_review",
+            OFFICE,
+            "Start the review",
+            guards=[_commissioning_recorded, _period_recorded],
+            apply=_set_started,
+            after=_commit_contract,
+        ),
+        Transition(
+            "pause",
+            "in_review",
+            "paused",
+            OFFICE,
+            "Pause the review",
+            params=[
+                Param(
+                    "process",
+                    "choice",
+                    "Parallel proceedings",
+                    choices=tuple((p.value, p.label) for p in ParallelProcess),
+                ),
+                Param("pause_reason", "textarea", "Reason for the pause"),
+                Param("expected_resume_on", "date", "Expected resume date"),
+            ],
+            guards=[_resume_after_today],
+            apply=_start_pause,
+            comment=None,
+        ),
+        Transition(
+            "resume",
+            "paused",
+            "in_review",
+            OFFICE,
+            "Resume the review",
+            apply=_end_pause,
+            confirm="The pause ends today; its days are left out of the review's elapsed time.",
+        ),
+        Transition(
+            "submit_draft",
+            "in_review",
+            "draft_report",
+            OFFICE,
+            "Submit the draft report",
+            guards=[_draft_uploaded, _family_recorded],
+            apply=_draft_submitted,
+        ),
+        Transition(
+            "revise_draft",
+            "draft_report",
+            "in_review",
+            WORKERS,
+            "Return the draft for revision",
+            allowed=_worker,
+            comment="required",
+            comment_label="What needs to change",
+            apply=_draft_returned,
+        ),
+        Transition(
+            "sign_off",
+            "draft_report",
+            "signed_off",
+            OFFICE,
+            "Record the Board's sign-off",
+            guards=[_quality_checked, _board_signed_off, _delay_explained(DeadlineKind.report)],
+            apply=_signed_off,
+        ),
+        Transition(
+            "publish",
+            "signed_off",
+            "published",
+            OFFICE,
+            "Record the publication decision",
+            params=[
+                Param(
+                    "publish",
+                    "bool",
+                    "Will the report be published?",
+                    message="Select whether the report will be published",
+                ),
+                Param("published_on", "date", "Publication date", required=False),
+                Param("publication_url", "text", "Link to the published report", required=False),
+                Param("not_published_reason", "textarea", "Reasons for not publishing", required=False),
+                Param(
+                    "family_informed",
+                    "choice",
+                    "The family and the publication decision",
+                    choices=tuple(svc.FAMILY_INFORMED.items()),
+                    message="Select whether the family has been told of the publication decision",
+                ),
+            ],
+            guards=[_final_uploaded, _publication_complete],
+            apply=_publication_decided,
+            comment=None,
+        ),
+        Transition(
+            "start_monitoring",
+            "published",
+            "action_monitoring",
+            OFFICE,
+            "Start monitoring the action plan",
+            guards=[_action_plan_in_place],
+            apply=_monitoring_started,
+        ),
+        Transition(
+            "close",
+            "action_monitoring",
+            "closed",
+            OFFICE,
+            "Close the review",
+            guards=[_all_actions_closed],
+            apply=_closed,
+            confirm="The review will be closed. Its record, report and action plan are kept.",
+        ),
     ],
     initial="referred",
     noun="review",
@@ -377,6 +538,7 @@ review_lifecycle = Lifecycle(
 
 
 # --- information requests ------------------------------------------------------------------------
+
 
 def _answerer(req: InformationRequest, user) -> bool:
     return svc.may_answer(req, user)
@@ -415,14 +577,42 @@ request_lifecycle = Lifecycle(
     InformationRequest,
     RequestStatus,
     [
-        Transition("respond", "sent", "returned", {Role.business_office, Role.partner_member}, "Return the information",
-                   allowed=_answerer, params=[Param("response", "textarea", "The information requested")],
-                   apply=_returned, comment=None),
-        Transition("withdraw", "sent", "withdrawn", WORKERS, "Withdraw the request", allowed=_request_worker,
-                   comment="required", comment_label="Reason for withdrawing", apply=_withdrawn, destructive=True),
-        Transition("ask_again", "returned", "sent", WORKERS, "Ask for more information", allowed=_request_worker,
-                   params=[Param("due_on", "date", "New due date")], comment="required",
-                   comment_label="What more is needed", guards=[_due_not_past], apply=_asked_again),
+        Transition(
+            "respond",
+            "sent",
+            "returned",
+            {Role.business_office, Role.partner_member},
+            "Return the information",
+            allowed=_answerer,
+            params=[Param("response", "textarea", "The information requested")],
+            apply=_returned,
+            comment=None,
+        ),
+        Transition(
+            "withdraw",
+            "sent",
+            "withdrawn",
+            WORKERS,
+            "Withdraw the request",
+            allowed=_request_worker,
+            comment="required",
+            comment_label="Reason for withdrawing",
+            apply=_withdrawn,
+            destructive=True,
+        ),
+        Transition(
+            "ask_again",
+            "returned",
+            "sent",
+            WORKERS,
+            "Ask for more information",
+            allowed=_request_worker,
+            params=[Param("due_on", "date", "New due date")],
+            comment="required",
+            comment_label="What more is needed",
+            guards=[_due_not_past],
+            apply=_asked_again,
+        ),
     ],
     initial="sent",
     state_attr="status",

@@ -38,8 +38,11 @@ def fire(lifecycle_name: str, entity_id: int, trigger: str):
         abort(404)
     if not lifecycle.may_fire(row, current_user, trigger):
         if lifecycle.state_of(row) not in spec.sources and spec.role_set.intersection(current_user.roles):
-            flash(f"You cannot {spec.label.lower()} now: the {lifecycle.noun} is "
-                  f"{lifecycle.state_of(row).replace('_', ' ')}", "error")
+            flash(
+                f"You cannot {spec.label.lower()} now: the {lifecycle.noun} is "
+                f"{lifecycle.state_of(row).replace('_', ' ')}",
+                "error",
+            )
             return redirect(lifecycle.url(row))
         raise Forbidden(f"You do not have permission to {spec.label.lower()}")
     form = trigger_form_class(spec)()
@@ -53,8 +56,14 @@ def fire(lifecycle_name: str, entity_id: int, trigger: str):
         except ValueError:
             version = -1
         try:
-            lifecycle.fire(row, trigger, user=current_user, version=version,
-                           params=form_params(spec, form), comment=getattr(form, "comment", None) and form.comment.data)
+            lifecycle.fire(
+                row,
+                trigger,
+                user=current_user,
+                version=version,
+                params=form_params(spec, form),
+                comment=getattr(form, "comment", None) and form.comment.data,
+            )
         except Conflict as exc:
             form_failed(form, exc)
             flash(exc.message, "error")
@@ -69,5 +78,12 @@ def fire(lifecycle_name: str, entity_id: int, trigger: str):
         flash("This record was changed by someone else. Reload it and try again.", "error")
         return redirect(lifecycle.url(row))
     summary = error_summary(form, extra) if (form.errors or extra) else None
-    return render_template("workflow/fire.html", form=form, spec=spec, lifecycle=lifecycle, row=row,
-                           summary=summary, back=lifecycle.url(row))
+    return render_template(
+        "workflow/fire.html",
+        form=form,
+        spec=spec,
+        lifecycle=lifecycle,
+        row=row,
+        summary=summary,
+        back=lifecycle.url(row),
+    )

@@ -51,8 +51,10 @@ def _set_returned(ctx: TransitionContext) -> None:
 def _every_item_settled(ctx: TransitionContext) -> str | None:
     n = svc.unsettled_items(ctx.row)
     if n:
-        return (f"{n} incomplete item{'s' if n != 1 else ''} must be carried forward into next year's plan or "
-                "closed with a reason first")
+        return (
+            f"{n} incomplete item{'s' if n != 1 else ''} must be carried forward into next year's plan or "
+            "closed with a reason first"
+        )
     return None
 
 
@@ -69,19 +71,51 @@ work_plan_lifecycle = Lifecycle(
     WorkPlan,
     WorkPlanState,
     [
-        Transition("submit", "draft", "submitted", EDITORS, "Submit to the Board for approval",
-                   guards=[_has_items], apply=_set_submitted, after=_on_board_agenda, allowed=_editor,
-                   confirm="The work plan goes on the agenda of the next Board meeting for approval."),
-        Transition("return_for_changes", "submitted", "draft", {*EDITORS, Role.independent_chair},
-                   "Return for changes", comment="required", comment_label="What needs to change",
-                   apply=_set_returned,
-                   allowed=lambda plan, user: user.has_role(*OFFICE_OR_CHAIR) or svc.may_edit_plan(plan, user)),
-        Transition("approve", "submitted", "approved", OFFICE, "Record the Board's approval",
-                   guards=[_board_approved], apply=_set_approved,
-                   confirm="The Board's decision approving the plan is recorded on it."),
-        Transition("close", "approved", "closed", EDITORS, "Close at year end", guards=[_every_item_settled],
-                   apply=_set_closed, allowed=_editor, destructive=True,
-                   confirm="The work plan is closed for the year. Its record is kept."),
+        Transition(
+            "submit",
+            "draft",
+            "submitted",
+            EDITORS,
+            "Submit to the Board for approval",
+            guards=[_has_items],
+            apply=_set_submitted,
+            after=_on_board_agenda,
+            allowed=_editor,
+            confirm="The work plan goes on the agenda of the next Board meeting for approval.",
+        ),
+        Transition(
+            "return_for_changes",
+            "submitted",
+            "draft",
+            {*EDITORS, Role.independent_chair},
+            "Return for changes",
+            comment="required",
+            comment_label="What needs to change",
+            apply=_set_returned,
+            allowed=lambda plan, user: user.has_role(*OFFICE_OR_CHAIR) or svc.may_edit_plan(plan, user),
+        ),
+        Transition(
+            "approve",
+            "submitted",
+            "approved",
+            OFFICE,
+            "Record the Board's approval",
+            guards=[_board_approved],
+            apply=_set_approved,
+            confirm="The Board's decision approving the plan is recorded on it.",
+        ),
+        Transition(
+            "close",
+            "approved",
+            "closed",
+            EDITORS,
+            "Close at year end",
+            guards=[_every_item_settled],
+            apply=_set_closed,
+            allowed=_editor,
+            destructive=True,
+            confirm="The work plan is closed for the year. Its record is kept.",
+        ),
     ],
     initial="draft",
     noun="work plan",

@@ -19,8 +19,12 @@ from safeguarding.services import workplans as svc
 from safeguarding.services.errors import ValidationFailed
 from safeguarding.workflows.workplans import work_plan_lifecycle as lifecycle
 
-blp = Blueprint("workplans_api", __name__, url_prefix="/api/v1",
-                description="Business plans, sub-group work plans with RAG, and highlight reports")
+blp = Blueprint(
+    "workplans_api",
+    __name__,
+    url_prefix="/api/v1",
+    description="Business plans, sub-group work plans with RAG, and highlight reports",
+)
 
 READERS = svc.READERS
 EDITORS = (Role.business_office, Role.subgroup_chair)
@@ -37,8 +41,9 @@ def _year(value: str | None) -> int:
 
 class BusinessPlanSchema(Schema):
     id = fields.Integer(dump_only=True)
-    financial_year = fields.Function(lambda p: financial_year_label(p.financial_year),
-                                     metadata={"description": "Like 2026-27"})
+    financial_year = fields.Function(
+        lambda p: financial_year_label(p.financial_year), metadata={"description": "Like 2026-27"}
+    )
     strategic_plan = fields.String()
     version = fields.Integer()
 
@@ -83,8 +88,9 @@ class WorkPlanCreateSchema(Schema):
     financial_year = fields.String(required=True, metadata={"description": "Like 2026-27"})
 
 
-WorkPlanResource = Schema.from_dict({**WorkPlanSchema._declared_fields, **workflow_fields(lifecycle)},
-                                    name="WorkPlanResource")
+WorkPlanResource = Schema.from_dict(
+    {**WorkPlanSchema._declared_fields, **workflow_fields(lifecycle)}, name="WorkPlanResource"
+)
 
 
 class WorkPlanArgs(PageArgs):
@@ -109,8 +115,7 @@ class ItemSchema(Schema):
     rag_override = fields.String(dump_only=True, allow_none=True)
     override_justification = fields.String(dump_only=True, allow_none=True)
     override_at = fields.DateTime(dump_only=True, allow_none=True)
-    rating = fields.String(dump_only=True,
-                             metadata={"description": "What shows: the override, or the derived rating"})
+    rating = fields.String(dump_only=True, metadata={"description": "What shows: the override, or the derived rating"})
     last_update_at = fields.DateTime(dump_only=True, allow_none=True)
     carried_from_item_id = fields.Integer(dump_only=True, allow_none=True)
     carried_to_item_id = fields.Integer(dump_only=True, allow_none=True)
@@ -124,8 +129,11 @@ class ItemChangeSchema(Schema):
     reason = fields.String(allow_none=True)
     at_risk = fields.Boolean()
     at_risk_reason = fields.String(allow_none=True)
-    rag_override = fields.String(allow_none=True, validate=validate.OneOf(["", "red", "amber", "green"]),
-                                 metadata={"description": "red, amber or green; empty or null clears it"})
+    rag_override = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(["", "red", "amber", "green"]),
+        metadata={"description": "red, amber or green; empty or null clears it"},
+    )
     override_justification = fields.String(allow_none=True)
 
 
@@ -145,11 +153,20 @@ class HighlightArgs(Schema):
 
 
 def _items(items: list) -> list[dict[str, Any]]:
-    return [{"id": i.id, "title": i.title, "rating": i.rating.value, "due_date": i.due_date.isoformat(),
-             "status": i.status.value} for i in items]
+    return [
+        {
+            "id": i.id,
+            "title": i.title,
+            "rating": i.rating.value,
+            "due_date": i.due_date.isoformat(),
+            "status": i.status.value,
+        }
+        for i in items
+    ]
 
 
 # --- business plans ------------------------------------------------------------------------
+
 
 @blp.route("/business-plans", methods=["GET"])
 @access.roles(*svc.BUSINESS_PLAN_READERS)
@@ -165,8 +182,9 @@ def list_business_plans():
 @blp.response(201, BusinessPlanSchema)
 def create_business_plan(body):
     """Record a year's business plan (the business office)."""
-    return svc.create_business_plan(current_user, financial_year=_year(body["financial_year"]),
-                                    strategic_plan=body["strategic_plan"])
+    return svc.create_business_plan(
+        current_user, financial_year=_year(body["financial_year"]), strategic_plan=body["strategic_plan"]
+    )
 
 
 @blp.route("/business-plans/<int:plan_id>/priorities", methods=["GET"])
@@ -187,15 +205,20 @@ def add_priority(body, plan_id: int):
 
 # --- work plans ----------------------------------------------------------------------------
 
+
 @blp.route("/work-plans", methods=["GET"])
 @access.roles(*READERS)
 @blp.arguments(WorkPlanArgs, location="query")
 @blp.response(200, page_of(WorkPlanResource))
 def list_work_plans(args):
-    rows = [p for p, _ in svc.list_work_plans(year=_year(args["year"]) if args.get("year") else None,
-                                              group_id=args.get("group_id"))]
+    rows = [
+        p
+        for p, _ in svc.list_work_plans(
+            year=_year(args["year"]) if args.get("year") else None, group_id=args.get("group_id")
+        )
+    ]
     start = (args["page"] - 1) * args["per_page"]
-    return page(rows[start:start + args["per_page"]], len(rows), args)
+    return page(rows[start : start + args["per_page"]], len(rows), args)
 
 
 @blp.route("/work-plans", methods=["POST"])
@@ -251,12 +274,19 @@ def change_item(body, item_id: int):
         svc.change_status(item, plan, current_user, version=version, status=body["status"], reason=body.get("reason"))
         version = item.version
     if "at_risk" in body:
-        svc.flag_at_risk(item, plan, current_user, version=version, at_risk=body["at_risk"],
-                         reason=body.get("at_risk_reason"))
+        svc.flag_at_risk(
+            item, plan, current_user, version=version, at_risk=body["at_risk"], reason=body.get("at_risk_reason")
+        )
         version = item.version
     if "rag_override" in body:
-        svc.set_override(item, plan, current_user, version=version, rag=body["rag_override"],
-                         justification=body.get("override_justification"))
+        svc.set_override(
+            item,
+            plan,
+            current_user,
+            version=version,
+            rag=body["rag_override"],
+            justification=body.get("override_justification"),
+        )
     return item
 
 
@@ -275,11 +305,13 @@ def post_update(body, item_id: int):
     """Post a progress update (only on an approved plan; the lead, the sub-group's chair
     or the office); the item's RAG is recalculated."""
     item, plan = svc.get_item(item_id)
-    return svc.post_update(item, plan, current_user, text=body["text"], percent=body.get("percent"),
-                           milestone=body.get("milestone"))
+    return svc.post_update(
+        item, plan, current_user, text=body["text"], percent=body.get("percent"), milestone=body.get("milestone")
+    )
 
 
 # --- the highlight report ------------------------------------------------------------------
+
 
 @blp.route("/reports/highlight", methods=["GET"])
 @access.roles(*READERS)
@@ -288,15 +320,24 @@ def highlight(args):
     """A sub-group's highlight report for a Board meeting, as data."""
     h = svc.highlight(svc.get_subgroup(args["group"]), svc.get_board_meeting(args["meeting"]))
     return {
-        "group_id": h.group.id, "group": h.group.name, "meeting_id": h.meeting.id,
-        "meeting_date": h.meeting.meeting_date.isoformat(), "work_plan_id": h.plan.id if h.plan else None,
+        "group_id": h.group.id,
+        "group": h.group.name,
+        "meeting_id": h.meeting.id,
+        "meeting_date": h.meeting.meeting_date.isoformat(),
+        "work_plan_id": h.plan.id if h.plan else None,
         "previous_meeting_date": h.previous_on.isoformat() if h.previous_on else None,
         "next_meeting_date": h.next_on.isoformat() if h.next_on else None,
         "completed": _items(h.completed),
-        "red_and_amber": [{**row, "reason": svc.rag_reason(i, h.as_of)} for row, i in zip(_items(h.red_amber),
-                                                                                         h.red_amber, strict=True)],
+        "red_and_amber": [
+            {**row, "reason": svc.rag_reason(i, h.as_of)}
+            for row, i in zip(_items(h.red_amber), h.red_amber, strict=True)
+        ],
         "due_before_next_meeting": _items(h.due_next),
-        "terms_of_reference": {"reviewed_on": h.tor.review.reviewed_on.isoformat() if h.tor.review else None,
-                               "missing": h.tor.missing, "status": h.tor.sentence},
-        "rag_values": [r.value for r in Rag], "as_of": today().isoformat(),
+        "terms_of_reference": {
+            "reviewed_on": h.tor.review.reviewed_on.isoformat() if h.tor.review else None,
+            "missing": h.tor.missing,
+            "status": h.tor.sentence,
+        },
+        "rag_values": [r.value for r in Rag],
+        "as_of": today().isoformat(),
     }

@@ -67,8 +67,13 @@ nav.add("Work plans", "workplans.index", order=55)
 
 STATE_COLOURS = {"draft": "grey", "submitted": "yellow", "approved": "green", "closed": "blue"}
 RAG_COLOURS = {r.value: r.colour for r in Rag}
-RAG_HEX = {Rag.red: "#d4351c", Rag.amber: "#f47738", Rag.green: "#00703c", Rag.complete: "#1d70b8",
-           Rag.not_rated: "#505a5f"}
+RAG_HEX = {
+    Rag.red: "#d4351c",
+    Rag.amber: "#f47738",
+    Rag.green: "#00703c",
+    Rag.complete: "#1d70b8",
+    Rag.not_rated: "#505a5f",
+}
 
 
 def _summary(form, extra=None):
@@ -92,31 +97,51 @@ def _parse_year_field(form, field: str = "financial_year") -> int | None:
         return None
 
 
-def _form(template_title: str, form, back: str, *, caption: str = "", button: str = "Save", intro: str = "",
-          multipart: bool = False, extra=None):
-    return render_template("workplans/form.html", title=template_title, form=form, back=back, caption=caption,
-                           button=button, intro=intro, multipart=multipart, summary=_summary(form, extra))
+def _form(
+    template_title: str,
+    form,
+    back: str,
+    *,
+    caption: str = "",
+    button: str = "Save",
+    intro: str = "",
+    multipart: bool = False,
+    extra=None,
+):
+    return render_template(
+        "workplans/form.html",
+        title=template_title,
+        form=form,
+        back=back,
+        caption=caption,
+        button=button,
+        intro=intro,
+        multipart=multipart,
+        summary=_summary(form, extra),
+    )
 
 
 def _organisation_choices(blank: str):
-    rows = db.session.scalars(sa.select(Organisation).where(Organisation.state != PartnershipState.left)
-                              .order_by(Organisation.name))
+    rows = db.session.scalars(
+        sa.select(Organisation).where(Organisation.state != PartnershipState.left).order_by(Organisation.name)
+    )
     return choices(rows, blank=blank)
 
 
 def _people_choices(blank: str):
     rows = db.session.scalars(sa.select(Person).where(Person.active.is_(True)).order_by(Person.name))
-    return choices(rows, label=lambda p: f"{p.name} ({p.organisation.short_name})" if p.organisation else p.name,
-                   blank=blank)
+    return choices(
+        rows, label=lambda p: f"{p.name} ({p.organisation.short_name})" if p.organisation else p.name, blank=blank
+    )
 
 
 # --- business plans ------------------------------------------------------------------------
 
+
 @bp.route("/workplans/business-plans")
 @access.roles(*svc.BUSINESS_PLAN_READERS)
 def business_plans():
-    return render_template("workplans/business_plans.html", plans=svc.list_business_plans(),
-                           label=financial_year_title)
+    return render_template("workplans/business_plans.html", plans=svc.list_business_plans(), label=financial_year_title)
 
 
 @bp.route("/workplans/business-plans/new", methods=["GET", "POST"])
@@ -135,17 +160,22 @@ def new_business_plan():
         else:
             flash(f"Business plan {financial_year_title(plan.financial_year)} recorded: add its priorities", "success")
             return redirect(url_for("workplans.business_plan", plan_id=plan.id))
-    return _form("Record a business plan", form, url_for("workplans.business_plans"), button="Record the plan",
-                 extra=extra)
+    return _form(
+        "Record a business plan", form, url_for("workplans.business_plans"), button="Record the plan", extra=extra
+    )
 
 
 @bp.route("/workplans/business-plans/<int:plan_id>")
 @access.roles(*svc.BUSINESS_PLAN_READERS)
 def business_plan(plan_id: int):
     plan = svc.get_business_plan(plan_id)
-    return render_template("workplans/business_plan.html", plan=plan, priorities=svc.priorities_of(plan.id),
-                           title=financial_year_title(plan.financial_year),
-                           year_label=financial_year_label(plan.financial_year))
+    return render_template(
+        "workplans/business_plan.html",
+        plan=plan,
+        priorities=svc.priorities_of(plan.id),
+        title=financial_year_title(plan.financial_year),
+        year_label=financial_year_label(plan.financial_year),
+    )
 
 
 @bp.route("/workplans/business-plans/<int:plan_id>/edit", methods=["GET", "POST"])
@@ -158,15 +188,21 @@ def edit_business_plan(plan_id: int):
     extra = {}
     if form.validate_on_submit():
         try:
-            svc.update_business_plan(plan, current_user, version=form.version_value,
-                                     strategic_plan=form.strategic_plan.data)
+            svc.update_business_plan(
+                plan, current_user, version=form.version_value, strategic_plan=form.strategic_plan.data
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
             flash("Strategic plan updated", "success")
             return redirect(url_for("workplans.business_plan", plan_id=plan.id))
-    return _form("Change the strategic plan", form, url_for("workplans.business_plan", plan_id=plan.id),
-                 caption=f"Business plan {financial_year_title(plan.financial_year)}", extra=extra)
+    return _form(
+        "Change the strategic plan",
+        form,
+        url_for("workplans.business_plan", plan_id=plan.id),
+        caption=f"Business plan {financial_year_title(plan.financial_year)}",
+        extra=extra,
+    )
 
 
 @bp.route("/workplans/business-plans/<int:plan_id>/priorities/new", methods=["GET", "POST"])
@@ -177,15 +213,27 @@ def new_priority(plan_id: int):
     extra = {}
     if form.validate_on_submit():
         try:
-            svc.add_priority(plan, current_user, title=form.title.data, description=form.description.data,
-                             arm=form.arm.data, area=form.area.data, outcomes=form.outcomes.data)
+            svc.add_priority(
+                plan,
+                current_user,
+                title=form.title.data,
+                description=form.description.data,
+                arm=form.arm.data,
+                area=form.area.data,
+                outcomes=form.outcomes.data,
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
             flash("Priority added", "success")
             return redirect(url_for("workplans.business_plan", plan_id=plan.id))
-    return _form("Add a priority", form, url_for("workplans.business_plan", plan_id=plan.id),
-                 caption=f"Business plan {financial_year_title(plan.financial_year)}", extra=extra)
+    return _form(
+        "Add a priority",
+        form,
+        url_for("workplans.business_plan", plan_id=plan.id),
+        caption=f"Business plan {financial_year_title(plan.financial_year)}",
+        extra=extra,
+    )
 
 
 @bp.route("/workplans/priorities/<int:priority_id>/edit", methods=["GET", "POST"])
@@ -199,19 +247,31 @@ def edit_priority(priority_id: int):
     extra = {}
     if form.validate_on_submit():
         try:
-            svc.update_priority(priority, current_user, version=form.version_value, title=form.title.data,
-                                description=form.description.data, arm=form.arm.data, area=form.area.data,
-                                outcomes=form.outcomes.data)
+            svc.update_priority(
+                priority,
+                current_user,
+                version=form.version_value,
+                title=form.title.data,
+                description=form.description.data,
+                arm=form.arm.data,
+                area=form.area.data,
+                outcomes=form.outcomes.data,
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
             flash("Priority updated", "success")
             return redirect(url_for("workplans.business_plan", plan_id=priority.business_plan_id))
-    return _form(f"Change priority {priority.number}", form,
-                 url_for("workplans.business_plan", plan_id=priority.business_plan_id), extra=extra)
+    return _form(
+        f"Change priority {priority.number}",
+        form,
+        url_for("workplans.business_plan", plan_id=priority.business_plan_id),
+        extra=extra,
+    )
 
 
 # --- work plans ----------------------------------------------------------------------------
+
 
 @bp.route("/workplans")
 @access.roles(*READERS)
@@ -219,10 +279,17 @@ def index():
     year = request.args.get("year")
     selected = _year_arg() if year and year != "all" else None
     rows = svc.list_work_plans(year=selected)
-    return render_template("workplans/index.html", rows=rows, year=selected, label=financial_year_title,
-                           year_label=financial_year_label, colours=STATE_COLOURS, rags=svc.RAG_ORDER,
-                           current_year=financial_year_start(today()),
-                           can_create=current_user.has_role(*EDITORS))
+    return render_template(
+        "workplans/index.html",
+        rows=rows,
+        year=selected,
+        label=financial_year_title,
+        year_label=financial_year_label,
+        colours=STATE_COLOURS,
+        rags=svc.RAG_ORDER,
+        current_year=financial_year_start(today()),
+        can_create=current_user.has_role(*EDITORS),
+    )
 
 
 @bp.route("/workplans/new", methods=["GET", "POST"])
@@ -239,8 +306,9 @@ def new():
     extra = {}
     if form.validate_on_submit():
         try:
-            plan = svc.create_work_plan(current_user, group_id=int(form.group_id.data),
-                                        financial_year=_parse_year_field(form))
+            plan = svc.create_work_plan(
+                current_user, group_id=int(form.group_id.data), financial_year=_parse_year_field(form)
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
@@ -259,11 +327,22 @@ def plan(plan_id: int):
     options = lifecycle.options(p, current_user)
     if p.state == WorkPlanState.submitted and decision is None:
         options = [o for o in options if o.trigger != "approve"]
-    return render_template("workplans/plan.html", p=p, items=items, today=on, lifecycle=lifecycle, options=options,
-                           history=lifecycle.history(p.id), colours=STATE_COLOURS, title=financial_year_title,
-                           can_edit=svc.may_edit_plan(p, current_user), reason=svc.rag_reason,
-                           unsettled=svc.unsettled_items(p) if p.state == WorkPlanState.approved else 0,
-                           board_meetings=svc.board_meetings_for_year(p.financial_year), year_label=financial_year_label)
+    return render_template(
+        "workplans/plan.html",
+        p=p,
+        items=items,
+        today=on,
+        lifecycle=lifecycle,
+        options=options,
+        history=lifecycle.history(p.id),
+        colours=STATE_COLOURS,
+        title=financial_year_title,
+        can_edit=svc.may_edit_plan(p, current_user),
+        reason=svc.rag_reason,
+        unsettled=svc.unsettled_items(p) if p.state == WorkPlanState.approved else 0,
+        board_meetings=svc.board_meetings_for_year(p.financial_year),
+        year_label=financial_year_label,
+    )
 
 
 @bp.route("/workplans/<int:plan_id>/items/new", methods=["GET", "POST"])
@@ -282,14 +361,20 @@ def new_item(plan_id: int):
         else:
             flash("Item added", "success")
             return redirect(url_for("workplans.plan", plan_id=p.id))
-    return _form("Add an item", form, url_for("workplans.plan", plan_id=p.id),
-                 caption=f"{p.group.name} {financial_year_title(p.financial_year)}", extra=extra)
+    return _form(
+        "Add an item",
+        form,
+        url_for("workplans.plan", plan_id=p.id),
+        caption=f"{p.group.name} {financial_year_title(p.financial_year)}",
+        extra=extra,
+    )
 
 
 def _item_form(form, p):
     bp_ = svc.business_plan_for_year(p.financial_year)
-    form.priority_id.choices = choices(svc.priorities_of(bp_.id) if bp_ else [], label=lambda r: r.label,
-                                       blank="Select a priority")
+    form.priority_id.choices = choices(
+        svc.priorities_of(bp_.id) if bp_ else [], label=lambda r: r.label, blank="Select a priority"
+    )
     form.lead_organisation_id.choices = _organisation_choices("Select the lead organisation")
     form.lead_person_id.choices = _people_choices("No named person")
     return form
@@ -299,9 +384,14 @@ def _item_values(form) -> dict:
     def num(v):
         return int(v) if v else None
 
-    return {"priority_id": num(form.priority_id.data), "title": form.title.data,
-            "lead_person_id": num(form.lead_person_id.data), "lead_organisation_id": num(form.lead_organisation_id.data),
-            "due_date": form.due_date.data, "success_measure": form.success_measure.data}
+    return {
+        "priority_id": num(form.priority_id.data),
+        "title": form.title.data,
+        "lead_person_id": num(form.lead_person_id.data),
+        "lead_organisation_id": num(form.lead_organisation_id.data),
+        "due_date": form.due_date.data,
+        "success_measure": form.success_measure.data,
+    }
 
 
 @bp.route("/workplans/items/<int:item_id>")
@@ -310,12 +400,20 @@ def item(item_id: int):
     it, p = svc.get_item(item_id)
     on = today()
     may_update = svc.may_update_item(it, p, current_user)
-    return render_template("workplans/item.html", it=it, p=p, updates=svc.updates_of(it), today=on,
-                           reason=svc.rag_reason(it, on), title=financial_year_title,
-                           may_update=may_update and p.state == WorkPlanState.approved,
-                           can_edit=svc.may_edit_plan(p, current_user), form=UpdateForm(),
-                           open_statuses=(ItemStatus.not_started, ItemStatus.in_progress),
-                           override_by=db.session.get(User, it.override_by_id) if it.override_by_id else None)
+    return render_template(
+        "workplans/item.html",
+        it=it,
+        p=p,
+        updates=svc.updates_of(it),
+        today=on,
+        reason=svc.rag_reason(it, on),
+        title=financial_year_title,
+        may_update=may_update and p.state == WorkPlanState.approved,
+        can_edit=svc.may_edit_plan(p, current_user),
+        form=UpdateForm(),
+        open_statuses=(ItemStatus.not_started, ItemStatus.in_progress),
+        override_by=db.session.get(User, it.override_by_id) if it.override_by_id else None,
+    )
 
 
 def _item_for(item_id: int, *, edit: bool = False):
@@ -356,8 +454,15 @@ def post_update(item_id: int):
     extra = {}
     if form.validate_on_submit():
         try:
-            svc.post_update(it, p, current_user, text=form.text.data, percent=form.percent.data,
-                            milestone=form.milestone.data, evidence=form.evidence.data or None)
+            svc.post_update(
+                it,
+                p,
+                current_user,
+                text=form.text.data,
+                percent=form.percent.data,
+                milestone=form.milestone.data,
+                evidence=form.evidence.data or None,
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
@@ -365,11 +470,21 @@ def post_update(item_id: int):
             return redirect(url_for("workplans.item", item_id=it.id))
     it, p = svc.get_item(item_id)
     on = today()
-    return render_template("workplans/item.html", it=it, p=p, updates=svc.updates_of(it), today=on,
-                           reason=svc.rag_reason(it, on), title=financial_year_title,
-                           may_update=p.state == WorkPlanState.approved, can_edit=svc.may_edit_plan(p, current_user),
-                           form=form, summary=_summary(form, extra),
-                           open_statuses=(ItemStatus.not_started, ItemStatus.in_progress), override_by=None)
+    return render_template(
+        "workplans/item.html",
+        it=it,
+        p=p,
+        updates=svc.updates_of(it),
+        today=on,
+        reason=svc.rag_reason(it, on),
+        title=financial_year_title,
+        may_update=p.state == WorkPlanState.approved,
+        can_edit=svc.may_edit_plan(p, current_user),
+        form=form,
+        summary=_summary(form, extra),
+        open_statuses=(ItemStatus.not_started, ItemStatus.in_progress),
+        override_by=None,
+    )
 
 
 @bp.route("/workplans/items/<int:item_id>/status", methods=["GET", "POST"])
@@ -384,8 +499,9 @@ def status(item_id: int):
     extra = {}
     if form.validate_on_submit():
         try:
-            svc.change_status(it, p, current_user, version=form.version_value, status=form.status.data,
-                              reason=form.reason.data)
+            svc.change_status(
+                it, p, current_user, version=form.version_value, status=form.status.data, reason=form.reason.data
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
@@ -406,15 +522,20 @@ def risk(item_id: int):
     extra = {}
     if form.validate_on_submit():
         try:
-            svc.flag_at_risk(it, p, current_user, version=form.version_value, at_risk=form.at_risk.data,
-                             reason=form.at_risk_reason.data)
+            svc.flag_at_risk(
+                it,
+                p,
+                current_user,
+                version=form.version_value,
+                at_risk=form.at_risk.data,
+                reason=form.at_risk_reason.data,
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
             flash("At-risk flag " + ("set" if it.at_risk else "cleared"), "success")
             return redirect(url_for("workplans.item", item_id=it.id))
-    return _form("Flag the item at risk", form, url_for("workplans.item", item_id=it.id), caption=it.title,
-                 extra=extra)
+    return _form("Flag the item at risk", form, url_for("workplans.item", item_id=it.id), caption=it.title, extra=extra)
 
 
 @bp.route("/workplans/items/<int:item_id>/override", methods=["GET", "POST"])
@@ -429,15 +550,27 @@ def override(item_id: int):
     extra = {}
     if form.validate_on_submit():
         try:
-            svc.set_override(it, p, current_user, version=form.version_value, rag=form.rag.data,
-                             justification=form.justification.data)
+            svc.set_override(
+                it,
+                p,
+                current_user,
+                version=form.version_value,
+                rag=form.rag.data,
+                justification=form.justification.data,
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
             flash("Rating override " + ("set" if it.rag_override else "cleared"), "success")
             return redirect(url_for("workplans.item", item_id=it.id))
-    return _form("Override the rating", form, url_for("workplans.item", item_id=it.id), caption=it.title,
-                 intro=f"The derived rating is {it.rag.label.lower()}: {svc.rag_reason(it, today())}.", extra=extra)
+    return _form(
+        "Override the rating",
+        form,
+        url_for("workplans.item", item_id=it.id),
+        caption=it.title,
+        intro=f"The derived rating is {it.rag.label.lower()}: {svc.rag_reason(it, today())}.",
+        extra=extra,
+    )
 
 
 @bp.route("/workplans/items/<int:item_id>/year-end", methods=["GET", "POST"])
@@ -460,8 +593,9 @@ def year_end(item_id: int):
         else:
             flash("Item closed", "success")
             return redirect(url_for("workplans.plan", plan_id=p.id))
-    return _form("Carry forward or close the item", form, url_for("workplans.item", item_id=it.id),
-                 caption=it.title, extra=extra)
+    return _form(
+        "Carry forward or close the item", form, url_for("workplans.item", item_id=it.id), caption=it.title, extra=extra
+    )
 
 
 @bp.route("/workplans/updates/<int:update_id>/evidence")
@@ -470,10 +604,13 @@ def evidence(update_id: int):
     update, _item, _plan = svc.get_update(update_id)
     if update.evidence is None:
         abort(404)
-    return storage.send_stored(update.evidence, f"evidence-{update.id}.{update.evidence.storage_key.rsplit('.', 1)[-1]}")
+    return storage.send_stored(
+        update.evidence, f"evidence-{update.id}.{update.evidence.storage_key.rsplit('.', 1)[-1]}"
+    )
 
 
 # --- the partnership view ------------------------------------------------------------------
+
 
 @bp.route("/workplans/partnership")
 @access.roles(*READERS)
@@ -486,17 +623,36 @@ def partnership():
     organisation_id = int_arg("organisation")
     view = svc.partnership_view(year, arm=arm, area=area, organisation_id=organisation_id)
     names = [g.short_name for g in view.groups]
-    chart = charts.bar_chart(f"Work plan items by RAG rating per sub-group, {financial_year_title(year)}", names,
-                             [charts.Series(r.label, [view.by_group.get(g.id, {}).get(r, 0) for g in view.groups],
-                                            RAG_HEX[r]) for r in svc.RAG_ORDER], stacked=True)
-    return render_template("workplans/partnership.html", view=view, chart=chart, year=year,
-                           title=financial_year_title(year), year_label=financial_year_label, rags=svc.RAG_ORDER,
-                           arm=arm, area=area, organisation_id=organisation_id, arms=Arm, areas=Area,
-                           organisations=_organisation_choices("Any organisation"), colours=RAG_COLOURS,
-                           state_colours=STATE_COLOURS)
+    chart = charts.bar_chart(
+        f"Work plan items by RAG rating per sub-group, {financial_year_title(year)}",
+        names,
+        [
+            charts.Series(r.label, [view.by_group.get(g.id, {}).get(r, 0) for g in view.groups], RAG_HEX[r])
+            for r in svc.RAG_ORDER
+        ],
+        stacked=True,
+    )
+    return render_template(
+        "workplans/partnership.html",
+        view=view,
+        chart=chart,
+        year=year,
+        title=financial_year_title(year),
+        year_label=financial_year_label,
+        rags=svc.RAG_ORDER,
+        arm=arm,
+        area=area,
+        organisation_id=organisation_id,
+        arms=Arm,
+        areas=Area,
+        organisations=_organisation_choices("Any organisation"),
+        colours=RAG_COLOURS,
+        state_colours=STATE_COLOURS,
+    )
 
 
 # --- highlight reports ---------------------------------------------------------------------
+
 
 def _highlight_args():
     group = svc.get_subgroup(int_arg("group"))
@@ -511,13 +667,18 @@ def highlight():
     h = svc.highlight(group, meeting)
     report = svc.highlight_report(h)
     args = {"group": group.id, "meeting": meeting.id}
-    return render_template("workplans/highlight.html", title=h.title, document=documents.render_html(report),
-                           pdf_url=url_for("workplans.highlight_pdf", **args),
-                           docx_url=url_for("workplans.highlight_docx", **args),
-                           back_url=url_for("workplans.plan", plan_id=h.plan.id) if h.plan else url_for("workplans.index"),
-                           h=h, may_attach=svc.may_edit_plan(group.id, current_user) and meeting.state.value in (
-                               "scheduled", "papers_published", "in_session"),
-                           papers=svc.attached_papers(group, meeting))
+    return render_template(
+        "workplans/highlight.html",
+        title=h.title,
+        document=documents.render_html(report),
+        pdf_url=url_for("workplans.highlight_pdf", **args),
+        docx_url=url_for("workplans.highlight_docx", **args),
+        back_url=url_for("workplans.plan", plan_id=h.plan.id) if h.plan else url_for("workplans.index"),
+        h=h,
+        may_attach=svc.may_edit_plan(group.id, current_user)
+        and meeting.state.value in ("scheduled", "papers_published", "in_session"),
+        papers=svc.attached_papers(group, meeting),
+    )
 
 
 @bp.route("/workplans/highlight.pdf")
@@ -553,13 +714,19 @@ def attach_highlight():
 
 # --- terms of reference reviews ------------------------------------------------------------
 
+
 @bp.route("/workplans/tor-reviews")
 @access.roles(*READERS)
 def tor_reviews():
     year = _year_arg()
-    return render_template("workplans/tor_reviews.html", statuses=svc.tor_status(year), year=year,
-                           title=financial_year_title(year), year_label=financial_year_label,
-                           can_record=current_user.has_role(*EDITORS))
+    return render_template(
+        "workplans/tor_reviews.html",
+        statuses=svc.tor_status(year),
+        year=year,
+        title=financial_year_title(year),
+        year_label=financial_year_label,
+        can_record=current_user.has_role(*EDITORS),
+    )
 
 
 @bp.route("/workplans/tor-reviews/new", methods=["GET", "POST"])
@@ -571,38 +738,56 @@ def new_tor_review():
         mine = svc.chaired_group_ids(current_user)
         groups = [g for g in groups if g.id in mine]
     form.group_id.choices = choices(groups, blank="Select the sub-group")
-    meetings_ = db.session.scalars(sa.select(Meeting).where(Meeting.group_id.in_([g.id for g in groups] or [0]),
-                                                            Meeting.meeting_date <= today())
-                                   .order_by(Meeting.meeting_date.desc()).limit(60))
-    form.meeting_id.choices = choices(meetings_, label=lambda m: f"{m.group.short_name}, {long_date(m.meeting_date)}",
-                                      blank="Not at a meeting")
+    meetings_ = db.session.scalars(
+        sa.select(Meeting)
+        .where(Meeting.group_id.in_([g.id for g in groups] or [0]), Meeting.meeting_date <= today())
+        .order_by(Meeting.meeting_date.desc())
+        .limit(60)
+    )
+    form.meeting_id.choices = choices(
+        meetings_, label=lambda m: f"{m.group.short_name}, {long_date(m.meeting_date)}", blank="Not at a meeting"
+    )
     extra = {}
     if form.validate_on_submit():
         try:
-            review = svc.record_tor_review(current_user, group_id=int(form.group_id.data),
-                                           reviewed_on=form.reviewed_on.data,
-                                           meeting_id=int(form.meeting_id.data) if form.meeting_id.data else None,
-                                           notes=form.notes.data)
+            review = svc.record_tor_review(
+                current_user,
+                group_id=int(form.group_id.data),
+                reviewed_on=form.reviewed_on.data,
+                meeting_id=int(form.meeting_id.data) if form.meeting_id.data else None,
+                notes=form.notes.data,
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
             flash("Terms of reference review recorded", "success")
             return redirect(url_for("workplans.tor_reviews", year=financial_year_label(review.financial_year)))
-    return _form("Record a terms of reference review", form, url_for("workplans.tor_reviews"),
-                 button="Record the review", extra=extra)
+    return _form(
+        "Record a terms of reference review",
+        form,
+        url_for("workplans.tor_reviews"),
+        button="Record the review",
+        extra=extra,
+    )
 
 
 # --- home panels ----------------------------------------------------------------------------
+
 
 def _year_title() -> str:
     return financial_year_title(financial_year_start(today()))
 
 
-home.count({Role.independent_chair, Role.business_office}, 40, "Red work plan items",
-           lambda u: url_for("workplans.partnership"),
-           lambda n, _: f"overdue or overridden to red in approved plans for {_year_title()}",
-           lambda u: svc.rating_count_select(financial_year_start(today()), (Rag.red,)),
-           key="workplans.red", kind=home.INFO)
+home.count(
+    {Role.independent_chair, Role.business_office},
+    40,
+    "Red work plan items",
+    lambda u: url_for("workplans.partnership"),
+    lambda n, _: f"overdue or overridden to red in approved plans for {_year_title()}",
+    lambda u: svc.rating_count_select(financial_year_start(today()), (Rag.red,)),
+    key="workplans.red",
+    kind=home.INFO,
+)
 
 
 def _chaired_rag_select(user):
@@ -610,21 +795,38 @@ def _chaired_rag_select(user):
         return None
     from safeguarding.services.actions import current_group_ids_select
 
-    return svc.rating_count_select(financial_year_start(today()), (Rag.red, Rag.amber),
-                                   group_ids=current_group_ids_select(user.person_id, today(), chairing=True))
+    return svc.rating_count_select(
+        financial_year_start(today()),
+        (Rag.red, Rag.amber),
+        group_ids=current_group_ids_select(user.person_id, today(), chairing=True),
+    )
 
 
 def _business_plans_panel(user):
     if user.has_role(*READERS):
         return None  # the work plans pages link to them
-    return home.Panel("Business plans", None, url_for("workplans.business_plans"),
-                      "the partnership's strategic and business plans, year by year", home.INFO,
-                      "workplans.business_plans")
+    return home.Panel(
+        "Business plans",
+        None,
+        url_for("workplans.business_plans"),
+        "the partnership's strategic and business plans, year by year",
+        home.INFO,
+        "workplans.business_plans",
+    )
 
 
 # Viewers have no work plans page in the navigation: this is their way to the plans.
 home.add({Role.viewer}, 90, _business_plans_panel)
-home.count({Role.subgroup_chair}, 12, "Red and amber items in your work plans", "workplans.index",
-           lambda n, _: f"in this year's approved plans of the groups you chair ({_year_title()}): "
-                        "post an update or flag what is at risk",
-           _chaired_rag_select, key="workplans.chaired_rag", kind=home.TASK)
+home.count(
+    {Role.subgroup_chair},
+    12,
+    "Red and amber items in your work plans",
+    "workplans.index",
+    lambda n, _: (
+        f"in this year's approved plans of the groups you chair ({_year_title()}): "
+        "post an update or flag what is at risk"
+    ),
+    _chaired_rag_select,
+    key="workplans.chaired_rag",
+    kind=home.TASK,
+)

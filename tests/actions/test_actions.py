@@ -19,16 +19,21 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _action(demo, **kw) -> Action:
-    values = dict(title="Update the escalation policy", owner_organisation_id=demo.org("police").id,
-                  due_date=date(2027, 1, 31), source_type=ActionSource.audit)
+    values = dict(
+        title="Update the escalation policy",
+        owner_organisation_id=demo.org("police").id,
+        due_date=date(2027, 1, 31),
+        source_type=ActionSource.audit,
+    )
     values.update(kw)
     return svc.create_action(**values)
 
 
 def test_create_action_validates(demo):
     with pytest.raises(ValidationFailed) as exc:
-        svc.create_action(title=" ", owner_organisation_id=999999, due_date=date(2027, 1, 1),
-                          source_type=ActionSource.other)
+        svc.create_action(
+            title=" ", owner_organisation_id=999999, due_date=date(2027, 1, 1), source_type=ActionSource.other
+        )
     assert exc.value.errors == {"title": "Enter what needs to be done"}
     with pytest.raises(ValidationFailed) as exc:
         _action(demo, owner_person_id=demo.person("icb_lead").id)
@@ -71,8 +76,9 @@ def test_completion_is_claimed_by_the_owner_and_accepted_by_the_office(demo):
     lifecycle.fire(action, "claim_complete", user=demo.user("police"), version=action.version, comment="Done")
     with pytest.raises(Forbidden):
         lifecycle.fire(action, "accept_completion", user=demo.user("police"), version=action.version)
-    lifecycle.fire(action, "accept_completion", user=demo.user("office"), version=action.version,
-                   as_of=date(2026, 11, 23))
+    lifecycle.fire(
+        action, "accept_completion", user=demo.user("office"), version=action.version, as_of=date(2026, 11, 23)
+    )
     assert action.status == ActionStatus.completed and action.completed_on == date(2026, 11, 23)
     with pytest.raises(ValidationFailed):
         svc.add_update(action, demo.user("police"), text="More")
@@ -83,8 +89,13 @@ def test_not_implemented_needs_a_reason_that_is_kept(demo):
     with pytest.raises(ValidationFailed) as exc:
         lifecycle.fire(action, "close_not_implemented", user=demo.user("chair"), version=action.version)
     assert exc.value.errors == {"comment": "Enter reason it will not be implemented"}
-    lifecycle.fire(action, "close_not_implemented", user=demo.user("chair"), version=action.version,
-                   comment="Superseded by the national policy")
+    lifecycle.fire(
+        action,
+        "close_not_implemented",
+        user=demo.user("chair"),
+        version=action.version,
+        comment="Superseded by the national policy",
+    )
     assert action.status == ActionStatus.not_implemented
     assert action.closure_reason == "Superseded by the national policy"
     lifecycle.fire(action, "reopen", user=demo.user("office"), version=action.version, comment="Policy withdrawn")
@@ -116,9 +127,15 @@ def test_action_log_page_and_filters(client_as, demo):
 def test_post_progress_with_evidence_and_download_it(client_as, demo):
     action = db.session.get(Action, demo.id("actions", "police_overdue"))
     c = client_as("police")
-    r = c.post(f"/actions/{action.id}", data={"text": "Briefing given to 3 of 5 teams", "progress": "60",
-                                              "evidence": (io.BytesIO(PDF), "briefing.pdf")},
-               content_type="multipart/form-data")
+    r = c.post(
+        f"/actions/{action.id}",
+        data={
+            "text": "Briefing given to 3 of 5 teams",
+            "progress": "60",
+            "evidence": (io.BytesIO(PDF), "briefing.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 302
     (update,) = svc.updates_of(action)
     assert update.progress == 60 and update.evidence.original_name == "briefing.pdf"
@@ -130,9 +147,11 @@ def test_post_progress_with_evidence_and_download_it(client_as, demo):
 
 def test_evidence_must_be_a_real_document(client_as, demo):
     action = db.session.get(Action, demo.id("actions", "police_overdue"))
-    r = client_as("police").post(f"/actions/{action.id}", data={
-        "text": "See attached", "evidence": (io.BytesIO(b"MZ\x90\x00 not a pdf"), "evidence.pdf")},
-        content_type="multipart/form-data")
+    r = client_as("police").post(
+        f"/actions/{action.id}",
+        data={"text": "See attached", "evidence": (io.BytesIO(b"MZ\x90\x00 not a pdf"), "evidence.pdf")},
+        content_type="multipart/form-data",
+    )
     assert "The selected file must be a PDF, Word document (DOCX) or Excel spreadsheet (XLSX)" in r.text
     assert svc.updates_of(action) == []
 
@@ -158,6 +177,7 @@ def test_api_actions(api_as, demo):
     r = api_as("office").get(f"/api/v1/actions/{claimed}")
     assert r.json["state"] == "completion_claimed"
     assert set(r.json["available_triggers"]) == {"accept_completion", "reject_completion", "close_not_implemented"}
-    r = api_as("office").post(f"/api/v1/actions/{claimed}/transitions",
-                              json={"trigger": "reject_completion", "version": r.json["version"]})
+    r = api_as("office").post(
+        f"/api/v1/actions/{claimed}/transitions", json={"trigger": "reject_completion", "version": r.json["version"]}
+    )
     assert r.status_code == 422 and "comment" in r.json["errors"]

@@ -14,8 +14,11 @@ from safeguarding.workflows.actions import action_lifecycle
 
 
 def _chases(action_id: int) -> list[OutboxMessage]:
-    return db.session.scalars(sa.select(OutboxMessage).where(
-        OutboxMessage.subject == f"Action {action_id} is overdue").order_by(OutboxMessage.id)).all()
+    return db.session.scalars(
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.subject == f"Action {action_id} is overdue")
+        .order_by(OutboxMessage.id)
+    ).all()
 
 
 def test_overdue_action_is_chased_then_weekly(demo):

@@ -48,8 +48,10 @@ def records(demo):
     org_a, org_b = OrganisationFactory(), OrganisationFactory()
     adults = GroupFactory(kind=GroupKind.subgroup, arm=Arm.adults, area=Area.north)
     children = GroupFactory(kind=GroupKind.subgroup, arm=Arm.children, area=Area.west)
-    seats = {g.id: [MembershipFactory(group=g, person__organisation=o, organisation=o) for o in (org_a, org_b)]
-             for g in (adults, children)}
+    seats = {
+        g.id: [MembershipFactory(group=g, person__organisation=o, organisation=o) for o in (org_a, org_b)]
+        for g in (adults, children)
+    }
     meetings = [
         MeetingFactory(group=adults, meeting_date=date(2010, 5, 4)),
         MeetingFactory(group=adults, meeting_date=date(2010, 9, 7), state=MeetingState.inquorate),
@@ -58,10 +60,12 @@ def records(demo):
         MeetingFactory(group=children, meeting_date=date(2011, 4, 5)),  # the next year
         MeetingFactory(group=children, meeting_date=date(2010, 3, 31)),  # the year before
     ]
-    statuses = {meetings[0].id: (AttendanceStatus.present, AttendanceStatus.apologies),
-                meetings[1].id: (AttendanceStatus.deputy_present, AttendanceStatus.absent),
-                meetings[3].id: (AttendanceStatus.present, AttendanceStatus.present),
-                meetings[4].id: (AttendanceStatus.absent, AttendanceStatus.absent)}
+    statuses = {
+        meetings[0].id: (AttendanceStatus.present, AttendanceStatus.apologies),
+        meetings[1].id: (AttendanceStatus.deputy_present, AttendanceStatus.absent),
+        meetings[3].id: (AttendanceStatus.present, AttendanceStatus.present),
+        meetings[4].id: (AttendanceStatus.absent, AttendanceStatus.absent),
+    }
     for m in meetings:
         for seat, status in zip(seats[m.group_id], statuses.get(m.id, ()), strict=False):
             deputy = seat.person_id if status == AttendanceStatus.deputy_present else None
@@ -70,16 +74,38 @@ def records(demo):
     sar = dict(kind=ReviewKind.sar, group=adults)
     reviews = [
         # Received in the year, North: mandatory, commissioned, concluded in the year with two findings.
-        ReviewFactory(**sar, area=Area.north, referral_source="Police", received_on=date(2010, 4, 20),
-                      decision=ReviewOutcome.mandatory, decided_on=date(2010, 5, 20), state=ReviewState.published,
-                      publication_decided_on=date(2011, 2, 1), published_on=date(2011, 2, 1)),
+        ReviewFactory(
+            **sar,
+            area=Area.north,
+            referral_source="Police",
+            received_on=date(2010, 4, 20),
+            decision=ReviewOutcome.mandatory,
+            decided_on=date(2010, 5, 20),
+            state=ReviewState.published,
+            publication_decided_on=date(2011, 2, 1),
+            published_on=date(2011, 2, 1),
+        ),
         # North: discretionary, ongoing at year end.
-        ReviewFactory(**sar, area=Area.north, referral_source="Hospital", received_on=date(2010, 6, 1),
-                      decision=ReviewOutcome.discretionary, decided_on=date(2010, 7, 1), state=ReviewState.in_review),
+        ReviewFactory(
+            **sar,
+            area=Area.north,
+            referral_source="Hospital",
+            received_on=date(2010, 6, 1),
+            decision=ReviewOutcome.discretionary,
+            decided_on=date(2010, 7, 1),
+            state=ReviewState.in_review,
+        ),
         # West: not commissioned, with its reason.
-        ReviewFactory(**sar, area=Area.west, referral_source="Police", received_on=date(2010, 8, 1),
-                      decision=ReviewOutcome.not_commissioned, decided_on=date(2010, 9, 1),
-                      decision_reason="The criteria were not met", state=ReviewState.not_commissioned),
+        ReviewFactory(
+            **sar,
+            area=Area.west,
+            referral_source="Police",
+            received_on=date(2010, 8, 1),
+            decision=ReviewOutcome.not_commissioned,
+            decided_on=date(2010, 9, 1),
+            decision_reason="The criteria were not met",
+            state=ReviewState.not_commissioned,
+        ),
         # West: received after the year: not counted.
         ReviewFactory(**sar, area=Area.west, referral_source="Police", received_on=date(2011, 4, 2)),
     ]
@@ -89,14 +115,34 @@ def records(demo):
     cspr = dict(kind=ReviewKind.cspr, group=children)
     notified = date(2010, 10, 4)
     csprs = [
-        ReviewFactory(**cspr, area=Area.west, notified_on=notified, rapid_review_sent_on=cal.add(notified, 15),
-                      decision=ReviewOutcome.lcspr, decided_on=date(2010, 11, 1), state=ReviewState.in_review),
-        ReviewFactory(**cspr, area=Area.north, notified_on=notified, rapid_review_sent_on=cal.add(notified, 16),
-                      decision=ReviewOutcome.not_commissioned, decided_on=date(2010, 11, 2),
-                      state=ReviewState.no_lcspr),
-        ReviewFactory(**cspr, area=Area.west, received_on=date(2009, 1, 1), notified_on=date(2009, 1, 5),
-                      decision=ReviewOutcome.lcspr, decided_on=date(2009, 3, 1), state=ReviewState.published,
-                      published_on=date(2010, 12, 1)),
+        ReviewFactory(
+            **cspr,
+            area=Area.west,
+            notified_on=notified,
+            rapid_review_sent_on=cal.add(notified, 15),
+            decision=ReviewOutcome.lcspr,
+            decided_on=date(2010, 11, 1),
+            state=ReviewState.in_review,
+        ),
+        ReviewFactory(
+            **cspr,
+            area=Area.north,
+            notified_on=notified,
+            rapid_review_sent_on=cal.add(notified, 16),
+            decision=ReviewOutcome.not_commissioned,
+            decided_on=date(2010, 11, 2),
+            state=ReviewState.no_lcspr,
+        ),
+        ReviewFactory(
+            **cspr,
+            area=Area.west,
+            received_on=date(2009, 1, 1),
+            notified_on=date(2009, 1, 5),
+            decision=ReviewOutcome.lcspr,
+            decided_on=date(2009, 3, 1),
+            state=ReviewState.published,
+            published_on=date(2010, 12, 1),
+        ),
     ]
     DisputeFactory(state=DisputeState.resolved)
     DisputeFactory(state=DisputeState.escalated, breach_recorded_on=date(2010, 8, 1))
@@ -147,8 +193,11 @@ def test_sar_figures_per_area(report):
     assert _f(report, "sars", "referrals", area="north") == 2
     assert _f(report, "sars", "referrals", area="west") == 1
     assert _f(report, "sars", "referrals", arm="adults") == 3
-    assert (_f(report, "sars", "mandatory"), _f(report, "sars", "discretionary"),
-            _f(report, "sars", "not_commissioned")) == (1, 1, 1)
+    assert (
+        _f(report, "sars", "mandatory"),
+        _f(report, "sars", "discretionary"),
+        _f(report, "sars", "not_commissioned"),
+    ) == (1, 1, 1)
     assert _f(report, "sars", "not_commissioned", area="north") == 0
     assert _f(report, "sars", "concluded") == 1 and _f(report, "sars", "concluded", area="west") == 0
     assert _f(report, "sars", "ongoing") == 1 and _f(report, "sars", "ongoing", area="north") == 1
@@ -163,7 +212,11 @@ def test_sar_tables_say_sources_findings_and_reasons(report, records):
     tables = {t["caption"]: t for t in v["tables"]}
     assert dict(map(tuple, tables["Referrals by source"]["rows"])) == {"Police": 2, "Hospital": 1}
     decisions = tables["Decisions made in the year"]["rows"]
-    assert [records["reviews"][2].reference, ReviewOutcome.not_commissioned.label, "The criteria were not met"] in decisions
+    assert [
+        records["reviews"][2].reference,
+        ReviewOutcome.not_commissioned.label,
+        "The criteria were not met",
+    ] in decisions
     findings = tables["Findings of SARs concluded in the year (Schedule 2 (d))"]["rows"]
     assert [r[0] for r in findings] == [records["reviews"][0].reference] * 2
     ongoing = tables["SARs ongoing at year end (Schedule 2 (e))"]["rows"]
@@ -186,10 +239,17 @@ def test_members_disputes_and_complaints(report, records):
     members = annual.variant(annual.section_by_key(report, "members"))["tables"][0]["rows"]
     row = next(r for r in members if r[0] == records["org_a"].name)
     assert row[1:5] == [3, 3, 100, 1]
-    assert (_f(report, "disputes", "disputes"), _f(report, "disputes", "resolved"),
-            _f(report, "disputes", "escalated"), _f(report, "disputes", "late_meetings")) == (2, 1, 1, 1)
-    assert (_f(report, "disputes", "complaints"), _f(report, "disputes", "complaints_partnership"),
-            _f(report, "disputes", "complaints_member")) == (2, 1, 1)
+    assert (
+        _f(report, "disputes", "disputes"),
+        _f(report, "disputes", "resolved"),
+        _f(report, "disputes", "escalated"),
+        _f(report, "disputes", "late_meetings"),
+    ) == (2, 1, 1, 1)
+    assert (
+        _f(report, "disputes", "complaints"),
+        _f(report, "disputes", "complaints_partnership"),
+        _f(report, "disputes", "complaints_member"),
+    ) == (2, 1, 1)
     text = str(annual.section_by_key(report, "disputes").figures)
     assert "A complainant" not in text and "c@example.com" not in text  # no personal data
 

@@ -46,8 +46,15 @@ def test_work_plan_achievements_count_completed_carried_and_rated_items(demo):
     db.session.flush()
 
     def item(group, rag, status=ItemStatus.in_progress, override=None, plan=None):
-        row = WorkPlanItem(work_plan_id=(plan or plans[group.id]).id, priority_id=priority.id, title="Item",
-                           due_date=date(2011, 3, 1), status=status, rag=rag, rag_override=override)
+        row = WorkPlanItem(
+            work_plan_id=(plan or plans[group.id]).id,
+            priority_id=priority.id,
+            title="Item",
+            due_date=date(2011, 3, 1),
+            status=status,
+            rag=rag,
+            rag_override=override,
+        )
         db.session.add(row)
         db.session.flush()
         return row
@@ -81,19 +88,41 @@ def test_escalation_section_counts_the_years_escalations_by_stage_and_organisati
     org_a, org_b = OrganisationFactory(), OrganisationFactory()
     meeting = MeetingFactory(group=board, meeting_date=date(2010, 5, 4))
 
-    e1 = Escalation(organisation_id=org_a.id, group_id=board.id, episode_start_meeting_id=meeting.id,
-                    detected_on=date(2010, 6, 1), trigger_reason=list(EscalationTrigger)[0],
-                    state=EscalationState.resolved, sent_on=date(2010, 6, 10))
+    e1 = Escalation(
+        organisation_id=org_a.id,
+        group_id=board.id,
+        episode_start_meeting_id=meeting.id,
+        detected_on=date(2010, 6, 1),
+        trigger_reason=list(EscalationTrigger)[0],
+        state=EscalationState.resolved,
+        sent_on=date(2010, 6, 10),
+    )
     other = MeetingFactory(group=board, meeting_date=date(2010, 9, 7))
-    e2 = Escalation(organisation_id=org_a.id, group_id=board.id, episode_start_meeting_id=other.id,
-                    detected_on=date(2010, 10, 1), trigger_reason=list(EscalationTrigger)[0],
-                    state=EscalationState.escalated_to_board, sent_on=date(2010, 10, 5))
-    e3 = Escalation(organisation_id=org_b.id, group_id=board.id, episode_start_meeting_id=other.id,
-                    detected_on=date(2011, 1, 10), trigger_reason=list(EscalationTrigger)[0],
-                    state=EscalationState.letter_drafted)
-    e4 = Escalation(organisation_id=org_b.id, group_id=board.id, episode_start_meeting_id=meeting.id,
-                    detected_on=date(2011, 4, 2), trigger_reason=list(EscalationTrigger)[0],
-                    state=EscalationState.detected)  # the next year: not counted
+    e2 = Escalation(
+        organisation_id=org_a.id,
+        group_id=board.id,
+        episode_start_meeting_id=other.id,
+        detected_on=date(2010, 10, 1),
+        trigger_reason=list(EscalationTrigger)[0],
+        state=EscalationState.escalated_to_board,
+        sent_on=date(2010, 10, 5),
+    )
+    e3 = Escalation(
+        organisation_id=org_b.id,
+        group_id=board.id,
+        episode_start_meeting_id=other.id,
+        detected_on=date(2011, 1, 10),
+        trigger_reason=list(EscalationTrigger)[0],
+        state=EscalationState.letter_drafted,
+    )
+    e4 = Escalation(
+        organisation_id=org_b.id,
+        group_id=board.id,
+        episode_start_meeting_id=meeting.id,
+        detected_on=date(2011, 4, 2),
+        trigger_reason=list(EscalationTrigger)[0],
+        state=EscalationState.detected,
+    )  # the next year: not counted
     db.session.add_all([e1, e2, e3, e4])
     db.session.flush()
 

@@ -44,16 +44,30 @@ def _count(stmt) -> int:
 def test_business_office_sees_what_is_due_across_modules(api_as, client_as):
     on = today()
     q = _queue(api_as, "office")
-    papers = _count(sa.select(sa.func.count()).select_from(Meeting).where(
-        Meeting.state == MeetingState.scheduled, Meeting.papers_due_on <= on + timedelta(days=7)))
-    overdue_requests = _count(sa.select(sa.func.count()).select_from(InformationRequest).where(
-        InformationRequest.status == RequestStatus.sent, InformationRequest.due_on < on))
-    overdue_invoices = _count(sa.select(sa.func.count()).select_from(Invoice).where(
-        Invoice.cancelled_on.is_(None), Invoice.paid_pence < Invoice.amount_pence, Invoice.due_on < on))
-    overdue_actions = _count(sa.select(sa.func.count()).select_from(Action).where(
-        Action.status.in_(OPEN_STATUSES), Action.due_date < on))
-    expected = {"meetings.papers": papers, "reviews.overdue_requests": overdue_requests,
-                "budget.overdue": overdue_invoices, "actions.overdue": overdue_actions}
+    papers = _count(
+        sa.select(sa.func.count())
+        .select_from(Meeting)
+        .where(Meeting.state == MeetingState.scheduled, Meeting.papers_due_on <= on + timedelta(days=7))
+    )
+    overdue_requests = _count(
+        sa.select(sa.func.count())
+        .select_from(InformationRequest)
+        .where(InformationRequest.status == RequestStatus.sent, InformationRequest.due_on < on)
+    )
+    overdue_invoices = _count(
+        sa.select(sa.func.count())
+        .select_from(Invoice)
+        .where(Invoice.cancelled_on.is_(None), Invoice.paid_pence < Invoice.amount_pence, Invoice.due_on < on)
+    )
+    overdue_actions = _count(
+        sa.select(sa.func.count()).select_from(Action).where(Action.status.in_(OPEN_STATUSES), Action.due_date < on)
+    )
+    expected = {
+        "meetings.papers": papers,
+        "reviews.overdue_requests": overdue_requests,
+        "budget.overdue": overdue_invoices,
+        "actions.overdue": overdue_actions,
+    }
     assert any(expected.values())
     for key, n in expected.items():
         assert q.get(key, {}).get("count", 0) == n, key
@@ -69,13 +83,20 @@ def test_business_office_sees_what_is_due_across_modules(api_as, client_as):
 def test_independent_chair_sees_the_approval_queue(api_as):
     q = _queue(api_as, "chair")
     minutes = _count(sa.select(sa.func.count()).select_from(Minutes).where(Minutes.state == MinutesState.submitted))
-    ratify = _count(sa.select(sa.func.count()).select_from(ChairAction).where(
-        ChairAction.status == ChairActionStatus.awaiting_ratification))
-    decisions = _count(sa.select(sa.func.count()).select_from(Review).where(
-        Review.state == ReviewState.awaiting_decision))
+    ratify = _count(
+        sa.select(sa.func.count())
+        .select_from(ChairAction)
+        .where(ChairAction.status == ChairActionStatus.awaiting_ratification)
+    )
+    decisions = _count(
+        sa.select(sa.func.count()).select_from(Review).where(Review.state == ReviewState.awaiting_decision)
+    )
     assert decisions
-    for key, n in {"meetings.minutes_to_approve": minutes, "meetings.chair_actions": ratify,
-                   "reviews.decisions": decisions}.items():
+    for key, n in {
+        "meetings.minutes_to_approve": minutes,
+        "meetings.chair_actions": ratify,
+        "reviews.decisions": decisions,
+    }.items():
         assert q.get(key, {}).get("count", 0) == n, key
     assert q["reviews.decisions"]["kind"] == "approval"
     assert "budget.overdue" not in q and "meetings.papers" not in q
@@ -85,15 +106,32 @@ def test_partner_member_sees_their_organisations_work(api_as, demo):
     police = demo.user("police")
     q = _queue(api_as, "police")
     org = police.organisation_id
-    own_actions = _count(sa.select(sa.func.count()).select_from(Action).where(
-        Action.owner_organisation_id == org, Action.status.in_(OPEN_STATUSES)))
-    review_actions = _count(sa.select(sa.func.count()).select_from(Action).where(
-        Action.owner_organisation_id == org, Action.status.in_(OPEN_STATUSES),
-        Action.source_type == ActionSource.review))
-    requests = _count(sa.select(sa.func.count()).select_from(InformationRequest).where(
-        InformationRequest.organisation_id == org, InformationRequest.status == RequestStatus.sent))
-    invoices = _count(sa.select(sa.func.count()).select_from(Invoice).where(
-        Invoice.organisation_id == org, Invoice.cancelled_on.is_(None), Invoice.paid_pence < Invoice.amount_pence))
+    own_actions = _count(
+        sa.select(sa.func.count())
+        .select_from(Action)
+        .where(Action.owner_organisation_id == org, Action.status.in_(OPEN_STATUSES))
+    )
+    review_actions = _count(
+        sa.select(sa.func.count())
+        .select_from(Action)
+        .where(
+            Action.owner_organisation_id == org,
+            Action.status.in_(OPEN_STATUSES),
+            Action.source_type == ActionSource.review,
+        )
+    )
+    requests = _count(
+        sa.select(sa.func.count())
+        .select_from(InformationRequest)
+        .where(InformationRequest.organisation_id == org, InformationRequest.status == RequestStatus.sent)
+    )
+    invoices = _count(
+        sa.select(sa.func.count())
+        .select_from(Invoice)
+        .where(
+            Invoice.organisation_id == org, Invoice.cancelled_on.is_(None), Invoice.paid_pence < Invoice.amount_pence
+        )
+    )
     assert q.get("actions.organisation", {}).get("count", 0) == own_actions
     assert q.get("reviews.actions", {}).get("count", 0) == review_actions
     assert q.get("reviews.requests", {}).get("count", 0) == requests
@@ -105,13 +143,26 @@ def test_subgroup_chair_sees_their_groups(api_as, demo):
     person = demo.user("sarchair").person_id
     on = today()
     chaired = sa.select(Membership.group_id).where(
-        Membership.person_id == person, Membership.role.in_((MembershipRole.chair, MembershipRole.vice_chair)),
-        Membership.start_date <= on, sa.or_(Membership.end_date.is_(None), Membership.end_date >= on))
-    actions = _count(sa.select(sa.func.count()).select_from(Action).where(
-        Action.group_id.in_(chaired), Action.status.in_(OPEN_STATUSES)))
-    meetings = _count(sa.select(sa.func.count()).select_from(Meeting).where(
-        Meeting.group_id.in_(chaired), Meeting.state.in_((MeetingState.scheduled, MeetingState.papers_published)),
-        Meeting.meeting_date >= on, Meeting.meeting_date <= on + timedelta(days=56)))
+        Membership.person_id == person,
+        Membership.role.in_((MembershipRole.chair, MembershipRole.vice_chair)),
+        Membership.start_date <= on,
+        sa.or_(Membership.end_date.is_(None), Membership.end_date >= on),
+    )
+    actions = _count(
+        sa.select(sa.func.count())
+        .select_from(Action)
+        .where(Action.group_id.in_(chaired), Action.status.in_(OPEN_STATUSES))
+    )
+    meetings = _count(
+        sa.select(sa.func.count())
+        .select_from(Meeting)
+        .where(
+            Meeting.group_id.in_(chaired),
+            Meeting.state.in_((MeetingState.scheduled, MeetingState.papers_published)),
+            Meeting.meeting_date >= on,
+            Meeting.meeting_date <= on + timedelta(days=56),
+        )
+    )
     q = _queue(api_as, "sarchair")
     assert actions
     assert q["actions.chaired_groups"]["count"] == actions
@@ -139,8 +190,11 @@ def test_every_count_comes_from_one_select(demo, app):
 
 
 def test_home_and_queue_queries_do_not_grow_with_the_data(client_as, api_as, demo, count_queries):
-    clients = {(who, url): (client_as if url == "/home" else api_as)(who)
-               for who in ("office", "chair", "police", "sarchair", "viewer") for url in ("/home", "/api/v1/me/queue")}
+    clients = {
+        (who, url): (client_as if url == "/home" else api_as)(who)
+        for who in ("office", "chair", "police", "sarchair", "viewer")
+        for url in ("/home", "/api/v1/me/queue")
+    }
     counts: dict = {}
     for size in (0, 15):
         if size:
@@ -169,16 +223,23 @@ def test_annual_report_items_for_the_chair_and_a_writer(api_as, demo):
     from safeguarding.models import AnnualReport, AnnualReportState
     from safeguarding.services import annual
 
-    submitted = _count(sa.select(sa.func.count()).select_from(AnnualReport).where(
-        AnnualReport.state == AnnualReportState.submitted))
+    submitted = _count(
+        sa.select(sa.func.count()).select_from(AnnualReport).where(AnnualReport.state == AnnualReportState.submitted)
+    )
     assert submitted == 1  # the demo's 2025/26 report
     q = _queue(api_as, "chair")
     assert q["annual.to_review"]["count"] == submitted and q["annual.to_review"]["kind"] == "approval"
     assert "annual.to_write" not in _queue(api_as, "icb")
     report = annual.start_report(2019, demo.user("office"))
     section = annual.section_by_key(report, "next_year")
-    annual.assign_writer(report, section, demo.user("office"), version=report.version,
-                         person_id=demo.user("icb").person_id, due_on=today() + timedelta(days=7))
+    annual.assign_writer(
+        report,
+        section,
+        demo.user("office"),
+        version=report.version,
+        person_id=demo.user("icb").person_id,
+        due_on=today() + timedelta(days=7),
+    )
     assert _queue(api_as, "icb")["annual.to_write"]["count"] == 1
     annual.edit_section(report, section, demo.user("icb"), version=report.version, text="Written")
     assert "annual.to_write" not in _queue(api_as, "icb")

@@ -32,8 +32,9 @@ def _queue(api_as, who) -> dict[str, dict]:
 
 
 def _escalations(*states) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Escalation)
-                             .where(Escalation.state.in_(states))) or 0
+    return (
+        db.session.scalar(sa.select(sa.func.count()).select_from(Escalation).where(Escalation.state.in_(states))) or 0
+    )
 
 
 def test_the_chair_sees_letters_to_approve_and_the_office_what_waits(api_as, demo):
@@ -49,12 +50,15 @@ def test_the_chair_sees_letters_to_approve_and_the_office_what_waits(api_as, dem
     db.session.flush()
     assert _queue(api_as, "chair").get("attendance.letters_to_sign", {}).get("count", 0) == drafted - 1
     office = _queue(api_as, "office")
-    waiting = _escalations(EscalationState.detected, EscalationState.letter_approved,
-                           EscalationState.response_received)
+    waiting = _escalations(EscalationState.detected, EscalationState.letter_approved, EscalationState.response_received)
     assert office["attendance.escalations"]["count"] == waiting >= 1
 
     # a letter sent whose reply date has passed waits for the office too
-    e.state, e.sent_on, e.response_due_on = EscalationState.sent, today() - timedelta(days=40), today() - timedelta(days=1)
+    e.state, e.sent_on, e.response_due_on = (
+        EscalationState.sent,
+        today() - timedelta(days=40),
+        today() - timedelta(days=1),
+    )
     db.session.flush()
     assert _queue(api_as, "office")["attendance.escalations"]["count"] == waiting
 
@@ -76,13 +80,23 @@ def test_a_subgroup_chair_sees_red_and_amber_items_of_the_plans_they_lead(api_as
     person = demo.user("sarchair").person_id
     on, year = today(), financial_year_start(today())
     chaired = sa.select(Membership.group_id).where(
-        Membership.person_id == person, Membership.role.in_((MembershipRole.chair, MembershipRole.vice_chair)),
-        Membership.start_date <= on, sa.or_(Membership.end_date.is_(None), Membership.end_date >= on))
+        Membership.person_id == person,
+        Membership.role.in_((MembershipRole.chair, MembershipRole.vice_chair)),
+        Membership.start_date <= on,
+        sa.or_(Membership.end_date.is_(None), Membership.end_date >= on),
+    )
     rating = sa.func.coalesce(WorkPlanItem.rag_override, WorkPlanItem.rag)
     expected = db.session.scalar(
-        sa.select(sa.func.count()).select_from(WorkPlanItem).join(WorkPlan, WorkPlan.id == WorkPlanItem.work_plan_id)
-        .where(WorkPlan.group_id.in_(chaired), WorkPlan.financial_year == year,
-               WorkPlan.state == WorkPlanState.approved, rating.in_((Rag.red.value, Rag.amber.value))))
+        sa.select(sa.func.count())
+        .select_from(WorkPlanItem)
+        .join(WorkPlan, WorkPlan.id == WorkPlanItem.work_plan_id)
+        .where(
+            WorkPlan.group_id.in_(chaired),
+            WorkPlan.financial_year == year,
+            WorkPlan.state == WorkPlanState.approved,
+            rating.in_((Rag.red.value, Rag.amber.value)),
+        )
+    )
     assert expected  # the demo's SAR sub-group plan has red and amber items
     assert _queue(api_as, "sarchair")["workplans.chaired_rag"]["count"] == expected
 
@@ -92,8 +106,10 @@ def test_a_subgroup_chair_sees_red_and_amber_items_of_the_plans_they_lead(api_as
     db.session.flush()
     assert _queue(api_as, "sarchair").get("workplans.chaired_rag", {}).get("count", 0) == expected - 1
 
-    red = db.session.scalar(sa.select(sa.func.count()).select_from(WorkPlanItem)
-                            .join(WorkPlan, WorkPlan.id == WorkPlanItem.work_plan_id)
-                            .where(WorkPlan.financial_year == year, WorkPlan.state == WorkPlanState.approved,
-                                   rating == Rag.red.value))
+    red = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(WorkPlanItem)
+        .join(WorkPlan, WorkPlan.id == WorkPlanItem.work_plan_id)
+        .where(WorkPlan.financial_year == year, WorkPlan.state == WorkPlanState.approved, rating == Rag.red.value)
+    )
     assert _queue(api_as, "chair").get("workplans.red", {}).get("count", 0) == red

@@ -88,12 +88,14 @@ def test_a_writer_may_write_their_section(report, office, demo):
     with pytest.raises(Forbidden):
         annual.edit_section(report, s, writer, version=report.version, text="Mine")
     with pytest.raises(ValidationFailed):
-        annual.assign_writer(report, s, office, version=report.version, person_id=writer.person_id,
-                             due_on=today() - timedelta(days=1))
+        annual.assign_writer(
+            report, s, office, version=report.version, person_id=writer.person_id, due_on=today() - timedelta(days=1)
+        )
     with pytest.raises(Forbidden):
         annual.assign_writer(report, s, writer, version=report.version, person_id=writer.person_id, due_on=today())
-    annual.assign_writer(report, s, office, version=report.version, person_id=writer.person_id,
-                         due_on=today() + timedelta(days=14))
+    annual.assign_writer(
+        report, s, office, version=report.version, person_id=writer.person_id, due_on=today() + timedelta(days=14)
+    )
     annual.edit_section(report, s, writer, version=report.version, text="Mine")
     assert s.text == "Mine" and s.state == SectionState.written
     assert annual.may_see_draft(report, writer) and not annual.may_see_draft(report, demo.user("icb"))
@@ -200,13 +202,17 @@ def test_emails_tell_the_chair_the_office_and_the_writer(report, office, chair, 
     from safeguarding.models import OutboxMessage
 
     def sent(kind):
-        return list(db.session.scalars(sa.select(OutboxMessage).where(
-            OutboxMessage.kind == kind, OutboxMessage.subject.contains("2011/12"))))
+        return list(
+            db.session.scalars(
+                sa.select(OutboxMessage).where(OutboxMessage.kind == kind, OutboxMessage.subject.contains("2011/12"))
+            )
+        )
 
     writer = demo.user("police")
     s = annual.section_by_key(report, "next_year")
-    annual.assign_writer(report, s, office, version=report.version, person_id=writer.person_id,
-                         due_on=today() + timedelta(days=10))
+    annual.assign_writer(
+        report, s, office, version=report.version, person_id=writer.person_id, due_on=today() + timedelta(days=10)
+    )
     assigned = sent("annual_report_assigned")
     assert [m.to_addrs for m in assigned] == [[demo.person("police_lead").email]]
     assert "Annual report 2011/12" in assigned[0].subject and "Police" not in assigned[0].subject

@@ -78,8 +78,7 @@ def test_assign_a_writer_page(client_as, demo):
     r = c.post(url, data={"version": str(report.version), "person_id": "", "due_on": ["", "", ""]})
     assert r.status_code == 200 and "Select who will write the section" in r.text
     person = demo.person("police_lead")
-    r = c.post(url, data={"version": str(report.version), "person_id": str(person.id),
-                          "due_on": ["1", "2", "2027"]})
+    r = c.post(url, data={"version": str(report.version), "person_id": str(person.id), "due_on": ["1", "2", "2027"]})
     assert r.status_code == 302 and s.writer_person_id == person.id
     # The writer now sees the draft and may write the section.
     police = client_as("police")
@@ -147,7 +146,9 @@ def test_the_api(api_as, demo):
     assert r.status_code == 422 and "before submitting" in str(r.json)
     for s in sections:
         if s["kind"] == "narrative":
-            r = office.patch(f"/api/v1/annual-reports/{rid}/sections/{s['id']}", json={"version": version, "text": "Done"})
+            r = office.patch(
+                f"/api/v1/annual-reports/{rid}/sections/{s['id']}", json={"version": version, "text": "Done"}
+            )
             assert r.status_code == 200, r.json
             version = office.get(f"/api/v1/annual-reports/{rid}").json["version"]
     r = office.post(f"/api/v1/annual-reports/{rid}/transitions", json={"trigger": "submit", "version": version})
@@ -159,8 +160,12 @@ def test_the_api(api_as, demo):
     assert r.status_code == 200
     r = chair.post(f"/api/v1/annual-reports/{rid}/transitions", json={"trigger": "request_changes", "version": version})
     assert r.status_code == 200 and r.json["state"] == "changes_requested"
-    assert office.post(f"/api/v1/annual-reports/{rid}/transitions",
-                       json={"trigger": "approve", "version": r.json["version"]}).status_code == 403
+    assert (
+        office.post(
+            f"/api/v1/annual-reports/{rid}/transitions", json={"trigger": "approve", "version": r.json["version"]}
+        ).status_code
+        == 403
+    )
     history = office.get(f"/api/v1/annual-reports/{rid}/history").json
     assert [h["trigger"] for h in history] == ["submit", "request_changes"]
 
@@ -179,8 +184,10 @@ def test_publish_through_the_page_records_the_distribution(client_as, demo):
     r = c.post(url, data={"version": str(report.version), "confirmed": "1", "sent_on": ["", "", ""]})
     assert r.status_code == 200 and "Enter the date the report was sent" in r.text
     on = today()
-    r = c.post(url, data={"version": str(report.version), "confirmed": "1",
-                          "sent_on": [str(on.day), str(on.month), str(on.year)]})
+    r = c.post(
+        url,
+        data={"version": str(report.version), "confirmed": "1", "sent_on": [str(on.day), str(on.month), str(on.year)]},
+    )
     assert r.status_code == 302 and report.state == AnnualReportState.published
     text = _text(client_as("viewer").get(f"/annual-reports/{report.id}").text)
     assert "Chief executive, North Council" in text and "Distribution" in text

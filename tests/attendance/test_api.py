@@ -18,13 +18,19 @@ def test_policies_list_get_and_patch(api_as, demo):
     assert r.status_code == 200, r.json
     assert (r.json["response_days"], r.json["is_default"], r.json["version"]) == (21, False, 1)
     # Stale, bad input, wrong role.
-    assert office.patch(f"/api/v1/attendance-policies/{board}", json={"version": None,
-                                                                       "response_days": 7}).status_code == 409
+    assert (
+        office.patch(f"/api/v1/attendance-policies/{board}", json={"version": None, "response_days": 7}).status_code
+        == 409
+    )
     r = office.patch(f"/api/v1/attendance-policies/{board}", json={"version": 1, "min_rate_percent": 0})
     assert r.status_code == 422 and r.mimetype == "application/problem+json"
     assert "min_rate_percent" in r.json["errors"]
-    assert api_as("chair").patch(f"/api/v1/attendance-policies/{board}",
-                                 json={"version": 1, "response_days": 7}).status_code == 403
+    assert (
+        api_as("chair")
+        .patch(f"/api/v1/attendance-policies/{board}", json={"version": 1, "response_days": 7})
+        .status_code
+        == 403
+    )
     assert office.get(f"/api/v1/attendance-policies/{board}").json["response_days"] == 21
     assert office.get("/api/v1/attendance-policies/999999").status_code == 404
 
@@ -39,7 +45,10 @@ def test_escalations_list_filter_and_detail(api_as, demo):
     assert [e["state"] for e in body["items"]] == ["resolved"]
     e = office.get(f"/api/v1/escalations/{demo.id('escalations', 'drafted')}").json
     assert e["trigger_reason"] == "consecutive" and [m["date"] for m in e["missed_meetings"]] == [
-        "2026-06-16", "2026-08-18", "2026-10-20"]
+        "2026-06-16",
+        "2026-08-18",
+        "2026-10-20",
+    ]
     assert e["available_triggers"] == ["edit_letter", "withdraw"]
     assert office.get("/api/v1/escalations?state=nonsense").status_code == 422
 
@@ -85,10 +94,12 @@ def test_the_report_as_json_and_csv(api_as, demo):
     hw = next(o for o in r.json["organisations"] if o["organisation"] == "Healthwatch County")
     assert (hw["held"], hw["represented"], hw["percent"]) == (3, 0, 0)
     assert [c["status"] for c in hw["cells"]] == ["Apologies"] * 3
-    csv = office.get(f"/api/v1/reports/attendance?group={board}&from=2026-06-01&to=2026-10-31",
-                     headers={"Accept": "text/csv"})
+    csv = office.get(
+        f"/api/v1/reports/attendance?group={board}&from=2026-06-01&to=2026-10-31", headers={"Accept": "text/csv"}
+    )
     assert csv.mimetype == "text/csv" and "Healthwatch County,Apologies,Apologies,Apologies,3,0,0" in csv.get_data(
-        as_text=True)
+        as_text=True
+    )
     assert office.get(f"/api/v1/reports/attendance?group={board}&format=csv").mimetype == "text/csv"
     police = api_as("police").get(f"/api/v1/reports/attendance?group={board}").json
     assert [o["organisation"] for o in police["organisations"]] == ["County Police"]

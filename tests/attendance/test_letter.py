@@ -31,9 +31,16 @@ def test_the_letter_names_the_chief_executive_the_meetings_and_the_response_date
     assert letter.recipient_name == "Dr Alex Morgan" and letter.salutation == "Dear Dr Alex Morgan"
     assert letter.address_lines == ["Organisation A", "1 High Street", "County Town", "CT1 2AB"]
     html = str(render_html(letter))
-    for text in ("Dr Alex Morgan", "1 High Street", "15 September 2026", "29 September 2026", "13 October 2026",
-                 "persistent non-attendance", "Please reply to the business office by 17 November 2026",
-                 "Margaret Ellison"):
+    for text in (
+        "Dr Alex Morgan",
+        "1 High Street",
+        "15 September 2026",
+        "29 September 2026",
+        "13 October 2026",
+        "persistent non-attendance",
+        "Please reply to the business office by 17 November 2026",
+        "Margaret Ellison",
+    ):
         assert text in html, text
     # The attendance record for the last 12 months: present on 1 September, then not.
     assert "1 September 2026" in html and "Apologies" in html and "Present" in html
@@ -49,7 +56,8 @@ def test_the_docx_has_the_same_content(escalation):
 
     doc = Document(io.BytesIO(render_docx(svc.build_letter(escalation, on=date(2026, 10, 21)))))
     text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(
-        c.text for t in doc.tables for row in t.rows for c in row.cells)
+        c.text for t in doc.tables for row in t.rows for c in row.cells
+    )
     assert "Dr Alex Morgan" in text and "29 September 2026" in text and "18 November 2026" in text
 
 

@@ -58,8 +58,12 @@ def test_wrong_state_is_refused(drafted, demo):
     with pytest.raises(Conflict):
         fire(drafted, "send", demo.user("office"))
     with pytest.raises(Conflict):
-        fire(drafted, "record_response", demo.user("office"),
-             params={"response_received_on": ON, "response_summary": "x"})
+        fire(
+            drafted,
+            "record_response",
+            demo.user("office"),
+            params={"response_received_on": ON, "response_summary": "x"},
+        )
     assert drafted.state == EscalationState.letter_drafted
 
 
@@ -83,7 +87,9 @@ def test_sending_emails_the_pdf_and_keeps_the_pdf_and_docx(drafted, demo, setup)
     assert drafted.state == EscalationState.sent and drafted.sent_on == ON
     assert drafted.response_due_on == date(2026, 11, 17)
     assert drafted.sent_pdf.startswith(b"%PDF") and drafted.sent_docx.startswith(b"PK")
-    message = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.dedupe_key == f"escalation-sent:{drafted.id}"))
+    message = db.session.scalar(
+        sa.select(OutboxMessage).where(OutboxMessage.dedupe_key == f"escalation-sent:{drafted.id}")
+    )
     assert message.to_addrs == [setup.a.chief_executive_email]
     assert message.subject == f"Attendance at Test group meetings ({drafted.reference})"
     (attachment,) = message.attachments
@@ -107,11 +113,19 @@ def test_the_response_needs_a_date_not_before_the_letter(drafted, demo):
         fire(drafted, "record_response", demo.user("office"), params={"response_summary": "x"})
     assert "response_received_on" in exc.value.errors
     with pytest.raises(ValidationFailed):
-        fire(drafted, "record_response", demo.user("office"),
-             params={"response_received_on": date(2026, 10, 1), "response_summary": "x"})
-    fire(drafted, "record_response", demo.user("office"),
-         params={"response_received_on": date(2026, 10, 30), "response_summary": "A deputy is named."},
-         as_of=date(2026, 11, 2))
+        fire(
+            drafted,
+            "record_response",
+            demo.user("office"),
+            params={"response_received_on": date(2026, 10, 1), "response_summary": "x"},
+        )
+    fire(
+        drafted,
+        "record_response",
+        demo.user("office"),
+        params={"response_received_on": date(2026, 10, 30), "response_summary": "A deputy is named."},
+        as_of=date(2026, 11, 2),
+    )
     assert drafted.state == EscalationState.response_received
     assert drafted.response_summary == "A deputy is named."
 

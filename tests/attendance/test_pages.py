@@ -73,8 +73,10 @@ def test_the_office_edits_the_draft_but_cannot_approve(client_as, demo):
     assert office.get(f"/attendance/escalations/{e.id}/letter/approve").status_code == 403
     r = office.post(f"/workflow/escalation/{e.id}/approve", data={"version": e.version, "confirmed": "1"})
     assert r.status_code == 403
-    r = office.post(f"/attendance/escalations/{e.id}/letter/edit_letter",
-                    data={"version": str(e.version), "letter_text": "Office's edit."})
+    r = office.post(
+        f"/attendance/escalations/{e.id}/letter/edit_letter",
+        data={"version": str(e.version), "letter_text": "Office's edit."},
+    )
     assert r.status_code == 302
     db.session.refresh(e)
     assert e.state == EscalationState.letter_drafted and e.letter_text == "Office's edit."
@@ -137,8 +139,16 @@ def test_the_office_edits_a_groups_thresholds(client_as, demo):
     c = client_as("office")
     page = c.get("/attendance/policies").get_data(as_text=True)
     assert "Defaults" in page
-    form = {"version": "", "reminder_after": "2", "escalate_after": "4", "min_rate_percent": "50", "min_held": "4",
-            "window_months": "12", "response_days": "21", "resolve_after": "2"}
+    form = {
+        "version": "",
+        "reminder_after": "2",
+        "escalate_after": "4",
+        "min_rate_percent": "50",
+        "min_held": "4",
+        "window_months": "12",
+        "response_days": "21",
+        "resolve_after": "2",
+    }
     r = c.post(f"/attendance/policies/{board}", data=form)
     assert r.status_code == 302
     row = db.session.scalar(sa.select(AttendancePolicy).where(AttendancePolicy.group_id == board))

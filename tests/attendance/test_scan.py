@@ -108,8 +108,12 @@ def test_meetings_older_than_12_months_do_not_count_for_the_percentage(setup):
     setup.hold(date(2025, 6, 3), a="absent")
     setup.hold(date(2025, 7, 1), a="absent")
     setup.hold(date(2025, 8, 5), a="present")
-    for on, status in ((date(2026, 9, 1), "present"), (date(2026, 9, 15), "absent"), (date(2026, 9, 29), "present"),
-                       (date(2026, 10, 13), "absent")):
+    for on, status in (
+        (date(2026, 9, 1), "present"),
+        (date(2026, 9, 15), "absent"),
+        (date(2026, 9, 29), "present"),
+        (date(2026, 10, 13), "absent"),
+    ):
         setup.hold(on, a=status)
     svc.scan(setup.last)  # in the 12 months: 2 of 4 — exactly half (with the older ones: 3 of 7)
     assert escalations(setup) == []
@@ -141,8 +145,9 @@ def test_running_again_changes_nothing(setup):
     svc.scan(setup.last)
     again = svc.scan(setup.last)
     later = svc.scan(setup.last + timedelta(days=5))
-    assert again.as_dict() == later.as_dict() == {"reminders": 0, "escalations": 0, "resolved": 0,
-                                                  "escalated_to_board": 0}
+    assert (
+        again.as_dict() == later.as_dict() == {"reminders": 0, "escalations": 0, "resolved": 0, "escalated_to_board": 0}
+    )
     assert len(escalations(setup)) == 1 and len(reminders(setup)) == 1
     assert len(emails("attendance_reminder")) == before + 1
 
@@ -161,9 +166,14 @@ def test_the_unique_constraint_holds_the_episode_against_a_second_runner(setup):
     setup.series("absent", "absent", "absent")
     svc.scan(setup.last)
     (e,) = escalations(setup)
-    twin = Escalation(group_id=e.group_id, organisation_id=e.organisation_id,
-                      episode_start_meeting_id=e.episode_start_meeting_id, detected_on=e.detected_on,
-                      trigger_reason=e.trigger_reason, missed_meetings=[])
+    twin = Escalation(
+        group_id=e.group_id,
+        organisation_id=e.organisation_id,
+        episode_start_meeting_id=e.episode_start_meeting_id,
+        detected_on=e.detected_on,
+        trigger_reason=e.trigger_reason,
+        missed_meetings=[],
+    )
     assert svc._insert_once(twin) is False
     assert escalations(setup) == [e]
 
@@ -212,14 +222,21 @@ def test_no_response_by_the_date_goes_to_the_board(sent, setup):
     assert result.escalated_to_board >= 1
     assert sent.state == EscalationState.escalated_to_board
     assert "No response was received by 17 November 2026" in sent.escalation_reason
-    request = db.session.scalar(sa.select(AgendaRequest).where(AgendaRequest.subject_type == "escalation",
-                                                               AgendaRequest.subject_id == sent.id))
+    request = db.session.scalar(
+        sa.select(AgendaRequest).where(AgendaRequest.subject_type == "escalation", AgendaRequest.subject_id == sent.id)
+    )
     assert request is not None and sent.reference in request.title
 
 
 def _respond(e, demo, on=date(2026, 11, 2)):
-    lifecycle.fire(e, "record_response", user=demo.user("office"), version=e.version, as_of=on,
-                   params={"response_received_on": on, "response_summary": "A new member is appointed."})
+    lifecycle.fire(
+        e,
+        "record_response",
+        user=demo.user("office"),
+        version=e.version,
+        as_of=on,
+        params={"response_received_on": on, "response_summary": "A new member is appointed."},
+    )
 
 
 def test_represented_at_the_next_2_meetings_resolves_it(sent, setup, demo):
@@ -239,8 +256,9 @@ def test_missing_one_of_the_next_2_meetings_goes_to_the_board(sent, setup, demo)
     svc.scan(date(2026, 11, 18))
     assert sent.state == EscalationState.escalated_to_board
     assert "17 November 2026" in sent.escalation_reason
-    assert db.session.scalar(sa.select(AgendaRequest).where(AgendaRequest.subject_type == "escalation",
-                                                            AgendaRequest.subject_id == sent.id))
+    assert db.session.scalar(
+        sa.select(AgendaRequest).where(AgendaRequest.subject_type == "escalation", AgendaRequest.subject_id == sent.id)
+    )
 
 
 def test_a_response_stops_the_response_date_rule(sent, setup, demo):

@@ -19,8 +19,9 @@ def test_chair_approves_a_drafted_attendance_letter(browse):
     row = page.locator("tr", has_text="Healthwatch County")
     row.get_by_role("link").click()
     b.check()
-    assert page.get_by_role("heading", name="Healthwatch County: attendance at the Safeguarding Partnership Board")\
-        .is_visible()
+    assert page.get_by_role(
+        "heading", name="Healthwatch County: attendance at the Safeguarding Partnership Board"
+    ).is_visible()
     assert "Letter drafted" in page.content()
 
     page.get_by_role("link", name="Read the letter").click()

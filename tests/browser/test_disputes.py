@@ -38,7 +38,8 @@ def test_chair_convenes_a_dispute_meeting(browse):
     assert page.evaluate("document.activeElement.id") == "late_reason"
 
     page.get_by_label("Reason the meeting is after the deadline (if it is)").fill(
-        "The police lead is at a national conference until 2 December")
+        "The police lead is at a national conference until 2 December"
+    )
     page.get_by_role("button", name="Convene the joint meeting").click()
     b.check()
     assert "Meeting convened for DSP-2026-003" in page.locator(".govuk-notification-banner").inner_text()

@@ -25,7 +25,8 @@ def test_minutes_are_drafted_returned_resubmitted_and_approved(browse):
     page.get_by_role("button", name="Write the minutes").click()
     office.check()
     page.get_by_label("5. Partner contributions 2027/28").fill(
-        "The business manager presented the proposed contributions for 2027/28.")
+        "The business manager presented the proposed contributions for 2027/28."
+    )
     page.get_by_role("button", name="Save the minutes").click()
     office.check()
     assert "Minutes saved" in _banner(page)
@@ -59,7 +60,8 @@ def test_minutes_are_drafted_returned_resubmitted_and_approved(browse):
     office.check()
     page.get_by_label("5. Partner contributions 2027/28").fill(
         "The business manager presented the proposed contributions. Contributions rise by 3%, subject to the "
-        "councils' budget setting in February.")
+        "councils' budget setting in February."
+    )
     page.get_by_role("button", name="Save the minutes").click()
     office.check()
     page.get_by_role("button", name="Submit to the chair").click()
@@ -80,8 +82,16 @@ def test_minutes_are_drafted_returned_resubmitted_and_approved(browse):
 def test_the_meeting_pages_are_accessible(browse):
     office = browse("office")
     page = office.page
-    for path in ("/meetings", "/meetings/new", "/meetings/series", "/chair-actions", "/declarations", "/calendar",
-                 "/minutes", "/meetings?when=past"):
+    for path in (
+        "/meetings",
+        "/meetings/new",
+        "/meetings/series",
+        "/chair-actions",
+        "/declarations",
+        "/calendar",
+        "/minutes",
+        "/meetings?when=past",
+    ):
         office.goto(path)
     office.goto("/meetings/new")
     page.get_by_role("button", name="Schedule the meeting").click()

@@ -19,14 +19,31 @@ pytestmark = pytest.mark.browser
 
 def test_office_sends_a_failed_email_again_and_reads_the_jobs_page(browse, live_server, tmp_path):
     with committed_app(tmp_path, url=live_server.env["DATABASE_URL"]) as (app, _), app.app_context():
-        m = queue_email(["ce@north.example"], "Attendance at Board meetings (ESC-2026-004)", "message",
-                        {"text": "Please reply by 21 December 2026."}, kind="attendance_escalation",
-                        attachments=[Attachment("ESC-2026-004-letter.pdf", "application/pdf", b"%PDF-1.7")])
-        db.session.execute(sa.update(OutboxMessage).where(OutboxMessage.id == m.id).values(
-            status=OutboxStatus.failed, attempts=8, last_error="Could not connect to the mail server"))
-        db.session.add(JobRun(job="attendance_scan", as_of=date(2026, 11, 23), outcome=JobOutcome.failed,
-                              started_at=utcnow(), finished_at=utcnow(), counts={}, attempts=1,
-                              error="Traceback (most recent call last):\n  ...\nValueError: no meetings"))
+        m = queue_email(
+            ["ce@north.example"],
+            "Attendance at Board meetings (ESC-2026-004)",
+            "message",
+            {"text": "Please reply by 21 December 2026."},
+            kind="attendance_escalation",
+            attachments=[Attachment("ESC-2026-004-letter.pdf", "application/pdf", b"%PDF-1.7")],
+        )
+        db.session.execute(
+            sa.update(OutboxMessage)
+            .where(OutboxMessage.id == m.id)
+            .values(status=OutboxStatus.failed, attempts=8, last_error="Could not connect to the mail server")
+        )
+        db.session.add(
+            JobRun(
+                job="attendance_scan",
+                as_of=date(2026, 11, 23),
+                outcome=JobOutcome.failed,
+                started_at=utcnow(),
+                finished_at=utcnow(),
+                counts={},
+                attempts=1,
+                error="Traceback (most recent call last):\n  ...\nValueError: no meetings",
+            )
+        )
         db.session.commit()
 
     b = browse("office")

@@ -117,8 +117,14 @@ def test_a_sar_from_referral_to_the_chairs_decision(browse):
 
 def test_review_pages_are_accessible(browse):
     office = browse("office")
-    for path in ("/reviews", "/reviews/all", "/reviews/requests", "/reviews/timeliness", "/reviews/notify",
-                 "/calendar/closure-days"):
+    for path in (
+        "/reviews",
+        "/reviews/all",
+        "/reviews/requests",
+        "/reviews/timeliness",
+        "/reviews/notify",
+        "/calendar/closure-days",
+    ):
         office.goto(path)
     page = office.page
     office.goto("/reviews")

@@ -22,23 +22,29 @@ def _text(pdf: bytes) -> str:
 
 
 def _messages(kind: str) -> list[OutboxMessage]:
-    return list(db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.kind == kind)
-                                   .order_by(OutboxMessage.id)))
+    return list(
+        db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.kind == kind).order_by(OutboxMessage.id))
+    )
 
 
 def _attachments(message: OutboxMessage) -> list[OutboxAttachment]:
-    return list(db.session.scalars(sa.select(OutboxAttachment).where(
-        OutboxAttachment.outbox_message_id == message.id)))
+    return list(db.session.scalars(sa.select(OutboxAttachment).where(OutboxAttachment.outbox_message_id == message.id)))
 
 
 def test_the_invoice_pdf_says_what_is_owed(client_as, demo):
     west = db.session.get(Invoice, demo.id("invoices", "west"))
     r = client_as("office").get(f"/budget/invoices/{west.id}/pdf")
     assert r.status_code == 200 and r.mimetype == "application/pdf"
-    assert 'filename=SP-2020-21-004.pdf' in r.headers["Content-Disposition"]
+    assert "filename=SP-2020-21-004.pdf" in r.headers["Content-Disposition"]
     text = " ".join(_text(r.data).split())
-    for fragment in ("SP-2020-21-004", "West Council", "£19,487.00", "31 May 2020", "Accounts payable",
-                     "Partnership Business Office"):
+    for fragment in (
+        "SP-2020-21-004",
+        "West Council",
+        "£19,487.00",
+        "31 May 2020",
+        "Accounts payable",
+        "Partnership Business Office",
+    ):
         assert fragment in text, fragment
 
 
@@ -54,9 +60,15 @@ def test_partners_get_only_their_own_invoice_pdfs(client_as, api_as, demo):
 
 def test_raising_an_invoice_emails_it_to_the_contact(demo):
     b = svc.budget_for_year(2020)
-    a = svc.add_agreement(b, organisation_id=demo.org("fire").id, kind="fixed", fixed_pence=2_000_00,
-                          contact_name="Finance", contact_email="finance@fire.demo.test",
-                          variation=svc.Variation("Fire joins", "Partnership Board", date(2020, 9, 1)))
+    a = svc.add_agreement(
+        b,
+        organisation_id=demo.org("fire").id,
+        kind="fixed",
+        fixed_pence=2_000_00,
+        contact_name="Finance",
+        contact_email="finance@fire.demo.test",
+        variation=svc.Variation("Fire joins", "Partnership Board", date(2020, 9, 1)),
+    )
     invoice = svc.raise_invoice(a, issued_on=date(2020, 10, 1))
     (message,) = _messages("budget_invoice")[-1:]
     assert message.to_addrs == ["finance@fire.demo.test"]
@@ -68,9 +80,16 @@ def test_raising_an_invoice_emails_it_to_the_contact(demo):
     assert "£2,000.00" in _text(attachment.data)
     assert invoice.sent_to == "finance@fire.demo.test"
     # Without an address the invoice is still raised, and says so.
-    healthwatch = db.session.get(ContributionAgreement, svc.add_agreement(
-        b, organisation_id=demo.org("healthwatch").id, kind="fixed", fixed_pence=100_00,
-        variation=svc.Variation("Joins", "Partnership Board", date(2020, 9, 1))).id)
+    healthwatch = db.session.get(
+        ContributionAgreement,
+        svc.add_agreement(
+            b,
+            organisation_id=demo.org("healthwatch").id,
+            kind="fixed",
+            fixed_pence=100_00,
+            variation=svc.Variation("Joins", "Partnership Board", date(2020, 9, 1)),
+        ).id,
+    )
     healthwatch.organisation.safeguarding_lead_email = None
     healthwatch.organisation.chief_executive_email = None
     before = len(_messages("budget_invoice"))

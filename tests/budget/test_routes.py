@@ -27,13 +27,21 @@ def _west(demo) -> Invoice:
 
 def test_the_budget_page_shows_the_source_figures_and_the_councils_joint_share(client_as):
     page = " ".join(client_as("office").get("/budget/2020-21").text.split())
-    for text in ("£145,340.00", "Salaries – staffing 2 × FT posts including on-costs", "£79,800.00",
-                 "Safeguarding Adult Reviews – Independent Authors", "£38,974.00", "£19,487.00",
-                 "The local authorities' share is the joint contribution of 2 councils, split equally between them: "
-                 "North Council £19,487.00, West Council £19,487.00",
-                 "The remaining £28,418.00 of expenditure is funded by other contributions or reserves",
-                 "Approved by the Board at its meeting on 28 January 2020", "Balanced: income covers expenditure",
-                 "Would be carried forward", "£29,117.40"):
+    for text in (
+        "£145,340.00",
+        "Salaries – staffing 2 × FT posts including on-costs",
+        "£79,800.00",
+        "Safeguarding Adult Reviews – Independent Authors",
+        "£38,974.00",
+        "£19,487.00",
+        "The local authorities' share is the joint contribution of 2 councils, split equally between them: "
+        "North Council £19,487.00, West Council £19,487.00",
+        "The remaining £28,418.00 of expenditure is funded by other contributions or reserves",
+        "Approved by the Board at its meeting on 28 January 2020",
+        "Balanced: income covers expenditure",
+        "Would be carried forward",
+        "£29,117.40",
+    ):
         assert text in page, text
 
 
@@ -43,18 +51,25 @@ def test_the_copied_year_shows_its_funding_gap(client_as):
     assert "Propose to the Board" in page
 
 
-@pytest.mark.parametrize(("amount", "message"), [
-    ("", "Enter the amount received"),
-    ("-5", "The amount received must be £0 or more"),
-    ("12.345", "The amount received must not have more than 2 decimal places"),
-    ("ten pounds", "The amount received must be a number in pounds and pence, like 38974.00"),
-    ("0", "The amount received must be more than £0"),
-    ("9487.01", "The amount received must be £9,487.00 or less: that is what is outstanding on invoice SP-2020-21-004"),
-])
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("", "Enter the amount received"),
+        ("-5", "The amount received must be £0 or more"),
+        ("12.345", "The amount received must not have more than 2 decimal places"),
+        ("ten pounds", "The amount received must be a number in pounds and pence, like 38974.00"),
+        ("0", "The amount received must be more than £0"),
+        (
+            "9487.01",
+            "The amount received must be £9,487.00 or less: that is what is outstanding on invoice SP-2020-21-004",
+        ),
+    ],
+)
 def test_bad_payment_amounts_get_gov_uk_messages_and_change_nothing(client_as, demo, amount, message):
     inv = _west(demo)
-    r = client_as("office").post(f"/budget/invoices/{inv.id}", data={**WEST_INVOICE_FORM, "amount": amount,
-                                                                      "version": str(inv.version)})
+    r = client_as("office").post(
+        f"/budget/invoices/{inv.id}", data={**WEST_INVOICE_FORM, "amount": amount, "version": str(inv.version)}
+    )
     assert r.status_code == 200
     assert "There is a problem" in r.text and message in r.text
     assert 'href="#amount"' in r.text  # the summary links to the field
@@ -99,7 +114,9 @@ def test_partners_cannot_see_or_pay_other_partners_invoices(client_as, demo):
     account = police.get(f"/budget/organisations/{demo.org('police').id}").text
     assert "£38,974.00" in account and "BACS POLICE 280520" in account
     contributions = police.get("/budget/2020-21/contributions").text
-    assert "County Police" in contributions and "West Council" not in contributions and "£10,000.00" not in contributions
+    assert (
+        "County Police" in contributions and "West Council" not in contributions and "£10,000.00" not in contributions
+    )
     csv_text = police.get("/budget/2020-21/contributions.csv").data.decode("utf-8-sig")
     assert "County Police" in csv_text and "West Council" not in csv_text
     # The summary shows what each partner contributes, but no invoices or payments.
@@ -113,8 +130,12 @@ def test_viewers_see_only_approved_budget_summaries_and_admins_nothing(client_as
     assert viewer.get("/budget/2020-21").status_code == 200
     assert viewer.get("/budget/2021-22").status_code == 404
     assert "2021/22" not in viewer.get("/budget").text
-    for url in ("/budget/2020-21/contributions", "/budget/invoices", "/budget/2020-21/monitoring",
-                "/budget/2020-21/monitoring.csv"):
+    for url in (
+        "/budget/2020-21/contributions",
+        "/budget/invoices",
+        "/budget/2020-21/monitoring",
+        "/budget/2020-21/monitoring.csv",
+    ):
         assert viewer.get(url).status_code == 403, url
     admin = client_as("admin")
     assert admin.get("/budget").status_code == 403
@@ -135,17 +156,46 @@ def test_monitoring_downloads_to_the_penny(client_as):
     r = c.get("/budget/2020-21/monitoring.csv")
     assert r.mimetype == "text/csv" and "budget-monitoring-2020-21.csv" in r.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))
-    assert rows[0] == ["Line", "Category", "Approved budget", "Budget", "Committed", "Actual", "Forecast outturn",
-                       "Variance", "Forecast over budget"]
-    assert rows[7] == ["Office costs (postage)", "Office costs", "40.00", "40.00", "0.00", "52.60", "52.60", "-12.60",
-                       "Yes"]
+    assert rows[0] == [
+        "Line",
+        "Category",
+        "Approved budget",
+        "Budget",
+        "Committed",
+        "Actual",
+        "Forecast outturn",
+        "Variance",
+        "Forecast over budget",
+    ]
+    assert rows[7] == [
+        "Office costs (postage)",
+        "Office costs",
+        "40.00",
+        "40.00",
+        "0.00",
+        "52.60",
+        "52.60",
+        "-12.60",
+        "Yes",
+    ]
     assert rows[-1] == ["Total", "", "145340.00", "145340.00", "21000.00", "116222.60", "137222.60", "8117.40", "No"]
     x = c.get("/budget/2020-21/monitoring.xlsx")
     assert x.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     ws = load_workbook(io.BytesIO(x.data)).active
     values = [[cell.value for cell in row] for row in ws.iter_rows()]
-    header = values.index(["Line", "Category", "Approved budget", "Budget", "Committed", "Actual",
-                           "Forecast outturn", "Variance", "Forecast over budget"])
+    header = values.index(
+        [
+            "Line",
+            "Category",
+            "Approved budget",
+            "Budget",
+            "Committed",
+            "Actual",
+            "Forecast outturn",
+            "Variance",
+            "Forecast over budget",
+        ]
+    )
     postage = values[header + 7]
     assert postage[0] == "Office costs (postage)"
     assert Decimal(str(postage[5])) == Decimal("52.60") and Decimal(str(postage[7])) == Decimal("-12.60")
@@ -183,9 +233,15 @@ def test_an_approved_line_changes_only_with_a_variation(client_as, demo):
     assert "Enter the date the change was approved" in r.text
     db.session.refresh(line)
     assert line.amount_pence == 2_000_00
-    r = c.post(f"/budget/2020-21/lines/{line.id}", data={
-        **form, "reason": "Counsel's advice on SAR 2020/02", "approver": "Partnership Board",
-        "approved_on": ["12", "1", "2021"]})
+    r = c.post(
+        f"/budget/2020-21/lines/{line.id}",
+        data={
+            **form,
+            "reason": "Counsel's advice on SAR 2020/02",
+            "approver": "Partnership Board",
+            "approved_on": ["12", "1", "2021"],
+        },
+    )
     assert r.status_code == 302
     page = c.get("/budget/2020-21").text
     assert "In-year variations" in page and "Counsel&#39;s advice on SAR 2020/02" in page
@@ -227,8 +283,13 @@ def test_agreement_form_messages(client_as, demo):
 def test_raise_an_invoice_and_cancel_it(client_as, demo):
     c = client_as("office")
     b = svc.budget_for_year(2020)
-    a = svc.add_agreement(b, organisation_id=demo.org("fire").id, kind="fixed", fixed_pence=2_000_00,
-                          variation=svc.Variation("Fire joins", "Partnership Board", date(2020, 9, 1)))
+    a = svc.add_agreement(
+        b,
+        organisation_id=demo.org("fire").id,
+        kind="fixed",
+        fixed_pence=2_000_00,
+        variation=svc.Variation("Fire joins", "Partnership Board", date(2020, 9, 1)),
+    )
     r = c.post(f"/budget/contributions/{a.id}/invoice", data={"issued_on": ["1", "10", "2020"], "amount": "2,000.01"})
     assert "The amount must be £2,000.00 or less" in r.text
     r = c.post(f"/budget/contributions/{a.id}/invoice", data={"issued_on": ["1", "10", "2020"]})
@@ -247,8 +308,13 @@ def test_record_spend_and_release_a_commitment_on_pages(client_as, demo):
     c = client_as("office")
     b = svc.budget_for_year(2020)
     sar = next(line for line in svc.lines_of(b) if line.name == "Safeguarding Adult Reviews – Independent Authors")
-    data = {"line_id": str(sar.id), "amount": "1,200.50", "supplier": "", "reference": "PO-9",
-            "dated_on": ["2", "2", "2021"]}
+    data = {
+        "line_id": str(sar.id),
+        "amount": "1,200.50",
+        "supplier": "",
+        "reference": "PO-9",
+        "dated_on": ["2", "2", "2021"],
+    }
     r = c.post("/budget/2020-21/spend/new?kind=commitment", data=data)
     assert "Enter the supplier" in r.text
     r = c.post("/budget/2020-21/spend/new?kind=commitment", data={**data, "supplier": "Reviewer Ltd"})
@@ -274,8 +340,15 @@ def test_approve_through_the_workflow_page(client_as, demo):
     assert "Date of the Board meeting that approved the budget" in c.get(url).text
     r = c.post(url, data={"version": str(b.version), "confirmed": "1"})
     assert "Enter the date of the Board meeting that approved the budget" in r.text
-    r = c.post(url, data={"version": str(b.version), "confirmed": "1", "board_meeting_on": ["20", "3", "2021"],
-                          "minute_reference": "SPB 20/03/21 item 3"})
+    r = c.post(
+        url,
+        data={
+            "version": str(b.version),
+            "confirmed": "1",
+            "board_meeting_on": ["20", "3", "2021"],
+            "minute_reference": "SPB 20/03/21 item 3",
+        },
+    )
     assert r.status_code == 302 and r.headers["Location"].endswith("/budget/2021-22")
     db.session.refresh(b)
     assert b.state == BudgetState.approved and b.minute_reference == "SPB 20/03/21 item 3"

@@ -13,16 +13,24 @@ from safeguarding.models import Complaint, ComplaintState, Dispute
 
 def test_create_and_read_a_dispute(api_as, demo):
     police = api_as("police")
-    r = police.post("/api/v1/disputes", json={"subject": "Missing person reports", "summary": "Who reports when.",
-                                              "party_organisation_ids": [demo.org("police").id, demo.org("icb").id]})
+    r = police.post(
+        "/api/v1/disputes",
+        json={
+            "subject": "Missing person reports",
+            "summary": "Who reports when.",
+            "party_organisation_ids": [demo.org("police").id, demo.org("icb").id],
+        },
+    )
     assert r.status_code == 201, r.json
     body = r.json
     assert body["reference"].startswith("DSP-2026-") and body["state"] == "raised"
     assert [p["short_name"] for p in body["parties"]] == ["Police", "ICB"]
     assert body["deadline"] is None and body["days_left"] is None
     assert body["available_triggers"] == []  # determination is for the office and chair
-    assert api_as("office").get(f"/api/v1/disputes/{body['id']}").json["available_triggers"] == ["determine",
-                                                                                                 "withdraw"]
+    assert api_as("office").get(f"/api/v1/disputes/{body['id']}").json["available_triggers"] == [
+        "determine",
+        "withdraw",
+    ]
     assert api_as("west").get(f"/api/v1/disputes/{body['id']}").status_code == 404
     assert api_as("viewer").get(f"/api/v1/disputes/{body['id']}").status_code == 403
 
@@ -46,19 +54,37 @@ def test_the_workflow_through_the_api(api_as, demo):
     r = chair.get(f"/api/v1/disputes/{d.id}")
     assert r.json["deadline"] == "2026-11-30" and r.json["days_left"]
     version = r.json["version"]
-    r = chair.post(url, json={"trigger": "convene", "version": version, "meeting_on": "2026-12-04",
-                              "meeting_time": "10:00", "location": "County Hall"})
+    r = chair.post(
+        url,
+        json={
+            "trigger": "convene",
+            "version": version,
+            "meeting_on": "2026-12-04",
+            "meeting_time": "10:00",
+            "location": "County Hall",
+        },
+    )
     assert r.status_code == 422
     assert r.json["errors"] == {"late_reason": "Enter the reason the meeting is after the deadline of 30 November 2026"}
-    r = chair.post(url, json={"trigger": "convene", "version": version, "meeting_on": "2026-12-04",
-                              "meeting_time": "10:00", "location": "County Hall", "late_reason": "Police lead on leave"})
+    r = chair.post(
+        url,
+        json={
+            "trigger": "convene",
+            "version": version,
+            "meeting_on": "2026-12-04",
+            "meeting_time": "10:00",
+            "location": "County Hall",
+            "late_reason": "Police lead on leave",
+        },
+    )
     assert r.status_code == 200, r.json
     assert (r.json["state"], r.json["breached"], r.json["meeting_time"]) == ("meeting_convened", True, "10:00")
     assert r.json["chair_name"] == "Margaret Ellison"
     # Stale version, wrong state, wrong role.
     assert chair.post(url, json={"trigger": "withdraw", "version": version, "comment": "x"}).status_code == 409
-    r = chair.post(url, json={"trigger": "record_meeting", "version": r.json["version"],
-                              "held_on": "2026-11-20", "outcome": "x"})
+    r = chair.post(
+        url, json={"trigger": "record_meeting", "version": r.json["version"], "held_on": "2026-11-20", "outcome": "x"}
+    )
     assert r.status_code == 409 and "when the dispute is meeting convened" in r.json["detail"]
     police = api_as("police")
     v = police.get(f"/api/v1/disputes/{d.id}").json["version"]
@@ -75,10 +101,13 @@ def test_agenda_agreements(api_as, demo):
     r = west.get(url)
     assert r.status_code == 200
     assert r.json["agreed_by_every_party"] is False
-    assert {p["organisation"]: p["response"] for p in r.json["parties"]} == {"County Police": "agreed",
-                                                                             "West Council": None}
-    r = api_as("office").post(f"/api/v1/disputes/{d.id}/transitions",
-                              json={"trigger": "agree_agenda", "version": d.version})
+    assert {p["organisation"]: p["response"] for p in r.json["parties"]} == {
+        "County Police": "agreed",
+        "West Council": None,
+    }
+    r = api_as("office").post(
+        f"/api/v1/disputes/{d.id}/transitions", json={"trigger": "agree_agenda", "version": d.version}
+    )
     assert r.status_code == 422 and r.json["reasons"] == ["West Council has not agreed the agenda yet"]
     assert api_as("icb").get(url).status_code == 404
     assert api_as("icb").post(url, json={"agenda_revision": 1, "response": "agreed"}).status_code == 404
@@ -101,8 +130,12 @@ def test_the_office_drafts_the_agenda_with_patch(api_as, demo):
     parties = office.get(f"/api/v1/disputes/{d.id}/agenda-agreements").json["parties"]
     assert [p["response"] for p in parties] == [None, None]
     assert office.patch(f"/api/v1/disputes/{d.id}", json={"version": version, "agenda": "x"}).status_code == 409
-    assert api_as("police").patch(f"/api/v1/disputes/{d.id}", json={"version": r.json["version"],
-                                                                     "agenda": "x"}).status_code == 403
+    assert (
+        api_as("police")
+        .patch(f"/api/v1/disputes/{d.id}", json={"version": r.json["version"], "agenda": "x"})
+        .status_code
+        == 403
+    )
 
 
 def test_the_list_is_filtered_to_what_you_may_see(api_as, demo):
@@ -112,7 +145,9 @@ def test_the_list_is_filtered_to_what_you_may_see(api_as, demo):
     others = {db.session.get(Dispute, demo.id("disputes", k)).reference for k in ("breached", "convened", "raised")}
     assert north <= refs and not (others & refs)
     r = api_as("office").get("/api/v1/disputes?all=true&breached=true")
-    assert {i["reference"] for i in r.json["items"]} == {db.session.get(Dispute, demo.id("disputes", "breached")).reference}
+    assert {i["reference"] for i in r.json["items"]} == {
+        db.session.get(Dispute, demo.id("disputes", "breached")).reference
+    }
     r = api_as("office").get("/api/v1/disputes")
     assert all(i["state"] not in ("resolved", "escalated", "withdrawn") for i in r.json["items"])
 
@@ -130,21 +165,40 @@ def test_complaints_api(api_as, demo):
     partnership = db.session.get(Complaint, demo.id("complaints", "partnership"))
     assert api_as("chair").get(f"/api/v1/complaints/{partnership.id}").json["available_triggers"] == ["respond"]
     assert api_as("police").get("/api/v1/complaints").status_code == 403
-    r = office.post("/api/v1/complaints", json={"kind": "partnership", "received_on": "2026-11-23",
-                                                "complainant_name": "B Person", "complainant_contact": "b@example.com",
-                                                "summary": "Minutes published late"})
+    r = office.post(
+        "/api/v1/complaints",
+        json={
+            "kind": "partnership",
+            "received_on": "2026-11-23",
+            "complainant_name": "B Person",
+            "complainant_contact": "b@example.com",
+            "summary": "Minutes published late",
+        },
+    )
     assert r.status_code == 201 and r.json["state"] == "received" and r.json["assigned_to"] == "chair@demo.test"
-    r = office.post("/api/v1/complaints", json={"kind": "member_service", "received_on": "2030-01-01",
-                                                "complainant_name": "", "complainant_contact": "x", "summary": "y"})
+    r = office.post(
+        "/api/v1/complaints",
+        json={
+            "kind": "member_service",
+            "received_on": "2030-01-01",
+            "complainant_name": "",
+            "complainant_contact": "x",
+            "summary": "y",
+        },
+    )
     assert r.status_code == 422
-    r = office.post(f"/api/v1/complaints/{received.id}/transitions",
-                    json={"trigger": "investigate", "version": received.version})
+    r = office.post(
+        f"/api/v1/complaints/{received.id}/transitions", json={"trigger": "investigate", "version": received.version}
+    )
     assert r.status_code == 403  # investigating is the Chair's
-    r = api_as("chair").post(f"/api/v1/complaints/{received.id}/transitions",
-                             json={"trigger": "investigate", "version": received.version})
+    r = api_as("chair").post(
+        f"/api/v1/complaints/{received.id}/transitions", json={"trigger": "investigate", "version": received.version}
+    )
     assert r.status_code == 422 and "referred to that organisation" in r.json["reasons"][0]
-    r = office.post(f"/api/v1/complaints/{received.id}/transitions",
-                    json={"trigger": "refer", "version": received.version, "referred_on": "2026-11-21"})
+    r = office.post(
+        f"/api/v1/complaints/{received.id}/transitions",
+        json={"trigger": "refer", "version": received.version, "referred_on": "2026-11-21"},
+    )
     assert r.status_code == 200 and r.json["state"] == "closed" and r.json["referred_on"] == "2026-11-21"
     db.session.refresh(received)
     assert received.state == ComplaintState.closed and received.organisation_notified_at is not None
@@ -156,16 +210,41 @@ def test_a_complaint_about_the_partnership_from_investigation_to_closure(api_as,
     c = db.session.get(Complaint, demo.id("complaints", "partnership"))  # investigating
     chair = api_as("chair")
     url = f"/api/v1/complaints/{c.id}/transitions"
-    r = chair.post(url, json={"trigger": "respond", "version": c.version, "outcome": "Website updated",
-                              "responded_on": "2026-10-01", "response_method": "email"})
+    r = chair.post(
+        url,
+        json={
+            "trigger": "respond",
+            "version": c.version,
+            "outcome": "Website updated",
+            "responded_on": "2026-10-01",
+            "response_method": "email",
+        },
+    )
     assert r.status_code == 422
-    assert r.json["reasons"] == ["The date the outcome was communicated must be on or after the date the complaint "
-                                 "was received"]
-    r = chair.post(url, json={"trigger": "respond", "version": c.version, "outcome": "Website updated",
-                              "responded_on": "2026-11-20", "response_method": "fax"})
+    assert r.json["reasons"] == [
+        "The date the outcome was communicated must be on or after the date the complaint was received"
+    ]
+    r = chair.post(
+        url,
+        json={
+            "trigger": "respond",
+            "version": c.version,
+            "outcome": "Website updated",
+            "responded_on": "2026-11-20",
+            "response_method": "fax",
+        },
+    )
     assert r.status_code == 422
-    r = chair.post(url, json={"trigger": "respond", "version": c.version, "outcome": "Website updated",
-                              "responded_on": "2026-11-20", "response_method": "email"})
+    r = chair.post(
+        url,
+        json={
+            "trigger": "respond",
+            "version": c.version,
+            "outcome": "Website updated",
+            "responded_on": "2026-11-20",
+            "response_method": "email",
+        },
+    )
     assert r.status_code == 200 and r.json["state"] == "responded" and r.json["response_method"] == "email"
     r = api_as("office").post(url, json={"trigger": "close", "version": r.json["version"]})
     assert r.status_code == 200 and r.json["state"] == "closed" and r.json["closed_on"] == today().isoformat()

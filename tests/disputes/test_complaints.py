@@ -25,8 +25,13 @@ TODAY = date(2026, 11, 23)
 
 
 def log(demo, kind=ComplaintKind.partnership, **kw):
-    values = dict(kind=kind, received_on=date(2026, 11, 16), complainant_name="C Person",
-                  complainant_contact="c.person@example.com", summary="Minutes were published late")
+    values = dict(
+        kind=kind,
+        received_on=date(2026, 11, 16),
+        complainant_name="C Person",
+        complainant_contact="c.person@example.com",
+        summary="Minutes were published late",
+    )
     values.update(kw)
     return svc.log_complaint(demo.user(values.pop("by", "office")), **values)
 
@@ -48,14 +53,33 @@ def test_a_complaint_about_the_partnership_goes_to_the_chair(demo):
         fire(c, "respond", "chair", demo, params={})
     assert set(exc.value.errors) == {"outcome", "responded_on", "response_method"}
     with pytest.raises(ValidationFailed) as exc:
-        fire(c, "respond", "chair", demo, params={"outcome": "Upheld", "responded_on": date(2026, 11, 24),
-                                                  "response_method": "letter"})
+        fire(
+            c,
+            "respond",
+            "chair",
+            demo,
+            params={"outcome": "Upheld", "responded_on": date(2026, 11, 24), "response_method": "letter"},
+        )
     assert exc.value.reasons == ["The date the outcome was communicated must be today or in the past"]
     with pytest.raises(Forbidden):
-        fire(c, "respond", "office", demo, params={"outcome": "Upheld", "responded_on": TODAY,
-                                                   "response_method": "letter"})
-    fire(c, "respond", "chair", demo, params={"outcome": "Upheld: minutes now go out in 10 working days",
-                                              "responded_on": TODAY, "response_method": "letter"})
+        fire(
+            c,
+            "respond",
+            "office",
+            demo,
+            params={"outcome": "Upheld", "responded_on": TODAY, "response_method": "letter"},
+        )
+    fire(
+        c,
+        "respond",
+        "chair",
+        demo,
+        params={
+            "outcome": "Upheld: minutes now go out in 10 working days",
+            "responded_on": TODAY,
+            "response_method": "letter",
+        },
+    )
     assert (c.state, c.responded_on, c.response_method) == (ComplaintState.responded, TODAY, ResponseMethod.letter)
     fire(c, "close", "office", demo)
     assert c.state == ComplaintState.closed and c.closed_on == TODAY
@@ -94,12 +118,16 @@ def test_a_partnership_complaint_is_not_referred_and_an_unreachable_organisation
 
 def test_logging_checks_the_details(demo):
     with pytest.raises(ValidationFailed) as exc:
-        svc.log_complaint(demo.user("office"), kind=None, received_on=None, complainant_name=" ",
-                          complainant_contact="", summary="")
+        svc.log_complaint(
+            demo.user("office"), kind=None, received_on=None, complainant_name=" ", complainant_contact="", summary=""
+        )
     assert exc.value.errors == {
-        "kind": "Select what the complaint is about", "received_on": "Enter the date the complaint was received",
+        "kind": "Select what the complaint is about",
+        "received_on": "Enter the date the complaint was received",
         "complainant_name": "Enter the complainant's name",
-        "complainant_contact": "Enter how to contact the complainant", "summary": "Enter what the complaint is about"}
+        "complainant_contact": "Enter how to contact the complainant",
+        "summary": "Enter what the complaint is about",
+    }
     with pytest.raises(ValidationFailed) as exc:
         log(demo, kind=ComplaintKind.member_service)
     assert exc.value.errors == {"organisation_id": "Select the organisation whose service the complaint is about"}

@@ -34,10 +34,13 @@ AGENDA = "Introductions\nThe disagreement\nOptions\nActions"
 
 
 def raise_between(demo, *orgs: str, by: str = "office", **kw) -> Dispute:
-    return svc.raise_dispute(demo.user(by), subject=kw.pop("subject", "Referral thresholds"),
-                             summary=kw.pop("summary", "The parties disagree about thresholds."),
-                             party_organisation_ids=[demo.org(o).id for o in orgs],
-                             raised_on=kw.pop("raised_on", date(2026, 11, 1)))
+    return svc.raise_dispute(
+        demo.user(by),
+        subject=kw.pop("subject", "Referral thresholds"),
+        summary=kw.pop("summary", "The parties disagree about thresholds."),
+        party_organisation_ids=[demo.org(o).id for o in orgs],
+        raised_on=kw.pop("raised_on", date(2026, 11, 1)),
+    )
 
 
 def fire(d, trigger, who, demo, on=TODAY, **kw):
@@ -62,6 +65,7 @@ def convened(demo, meeting_on=date(2026, 12, 1), **extra) -> Dispute:
 
 # --- raising --------------------------------------------------------------------------------
 
+
 def test_raising_a_dispute_gives_it_a_reference_and_its_parties(demo):
     d = raise_between(demo, "police", "west", raised_on=date(2026, 11, 20))
     assert d.state == DisputeState.raised
@@ -76,15 +80,23 @@ def test_raising_a_dispute_gives_it_a_reference_and_its_parties(demo):
 def test_a_dispute_needs_a_subject_a_summary_and_two_parties(demo):
     with pytest.raises(ValidationFailed) as exc:
         svc.raise_dispute(demo.user("office"), subject=" ", summary="", party_organisation_ids=[demo.org("police").id])
-    assert exc.value.errors == {"subject": "Enter what the dispute is about", "summary": "Enter a summary of the dispute",
-                                "party_organisation_ids": "Select at least two organisations in dispute"}
+    assert exc.value.errors == {
+        "subject": "Enter what the dispute is about",
+        "summary": "Enter a summary of the dispute",
+        "party_organisation_ids": "Select at least two organisations in dispute",
+    }
     with pytest.raises(ValidationFailed) as exc:
-        svc.raise_dispute(demo.user("office"), subject="x", summary="y", party_organisation_ids=[demo.org("police").id,
-                                                                                                 demo.org("police").id])
+        svc.raise_dispute(
+            demo.user("office"),
+            subject="x",
+            summary="y",
+            party_organisation_ids=[demo.org("police").id, demo.org("police").id],
+        )
     assert exc.value.errors == {"party_organisation_ids": "Select at least two organisations in dispute"}
     with pytest.raises(ValidationFailed) as exc:
-        svc.raise_dispute(demo.user("office"), subject="x", summary="y", party_organisation_ids=[demo.org("police").id,
-                                                                                                 999999])
+        svc.raise_dispute(
+            demo.user("office"), subject="x", summary="y", party_organisation_ids=[demo.org("police").id, 999999]
+        )
     assert exc.value.errors == {"party_organisation_ids": "Select organisations from the list"}
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Dispute).where(Dispute.subject == "x")) == 0
 
@@ -101,6 +113,7 @@ def test_a_partner_member_raises_only_disputes_their_organisation_is_party_to(de
 
 
 # --- determination --------------------------------------------------------------------------
+
 
 def test_determining_the_dispute_fixes_the_deadline(demo):
     d = raise_between(demo, "police", "west", raised_on=date(2026, 1, 20))
@@ -124,6 +137,7 @@ def test_the_determination_date_is_asked_for_and_checked(demo):
 
 
 # --- convening ------------------------------------------------------------------------------
+
 
 def test_convening_records_the_meeting_with_the_independent_chair_by_default(demo):
     d = convened(demo, meeting_on=date(2026, 12, 7))  # the deadline itself is in time
@@ -165,9 +179,17 @@ def test_another_chair_needs_a_reason(demo):
     with pytest.raises(ValidationFailed) as exc:
         fire(d, "convene", "office", demo, params=meeting(date(2026, 12, 1), chair_person_id=vice.id))
     assert exc.value.errors == {
-        "chair_reason": "Enter the reason someone other than the Independent Chair will chair the meeting"}
-    fire(d, "convene", "office", demo, params=meeting(date(2026, 12, 1), chair_person_id=vice.id,
-                                                    chair_reason="The Independent Chair declared an interest"))
+        "chair_reason": "Enter the reason someone other than the Independent Chair will chair the meeting"
+    }
+    fire(
+        d,
+        "convene",
+        "office",
+        demo,
+        params=meeting(
+            date(2026, 12, 1), chair_person_id=vice.id, chair_reason="The Independent Chair declared an interest"
+        ),
+    )
     assert d.chair_person_id == vice.id and d.chair_reason == "The Independent Chair declared an interest"
 
 
@@ -175,12 +197,23 @@ def test_the_meeting_fields_are_checked(demo):
     d = determined(demo)
     gone = PersonFactory(active=False)
     with pytest.raises(ValidationFailed) as exc:
-        fire(d, "convene", "office", demo, params={"meeting_on": date(2026, 11, 20), "meeting_time": "half two",
-                                                   "location": "x", "chair_person_id": gone.id})
+        fire(
+            d,
+            "convene",
+            "office",
+            demo,
+            params={
+                "meeting_on": date(2026, 11, 20),
+                "meeting_time": "half two",
+                "location": "x",
+                "chair_person_id": gone.id,
+            },
+        )
     assert exc.value.errors == {
         "meeting_on": "The date of the meeting must be today or in the future",
         "meeting_time": "Enter the time of the meeting, like 14:00 or 2:30pm",
-        "chair_person_id": "Select who will chair the meeting from the list"}
+        "chair_person_id": "Select who will chair the meeting from the list",
+    }
     with pytest.raises(ValidationFailed) as exc:
         fire(d, "convene", "office", demo, params={})
     assert set(exc.value.errors) == {"meeting_on", "meeting_time", "location"}
@@ -192,13 +225,20 @@ def test_rearranging_to_a_late_date_needs_a_reason_and_records_the_breach(demo):
     with pytest.raises(ValidationFailed) as exc:
         fire(d, "rearrange", "office", demo, params=meeting(date(2026, 12, 10)), comment="Room unavailable")
     assert "late_reason" in exc.value.errors
-    fire(d, "rearrange", "office", demo, params=meeting(date(2026, 12, 10), late_reason="No room sooner"),
-         comment="Room unavailable")
+    fire(
+        d,
+        "rearrange",
+        "office",
+        demo,
+        params=meeting(date(2026, 12, 10), late_reason="No room sooner"),
+        comment="Room unavailable",
+    )
     assert d.state == DisputeState.meeting_convened and d.meeting_on == date(2026, 12, 10) and d.breached
     assert [h.trigger for h in lifecycle.history(d.id)][-2:] == ["convene", "rearrange"]
 
 
 # --- the agenda -----------------------------------------------------------------------------
+
 
 def test_the_agenda_is_agreed_when_every_party_has_agreed(demo):
     d = convened(demo)
@@ -229,8 +269,9 @@ def test_a_proposal_sends_the_agenda_back_and_a_redraft_clears_agreements(demo):
     with pytest.raises(ValidationFailed) as exc:
         svc.record_agenda_response(d, demo.user("west"), agenda_revision=1, response="changes_proposed")
     assert exc.value.errors == {"changes": "Enter the changes you propose to the agenda"}
-    svc.record_agenda_response(d, demo.user("west"), agenda_revision=1, response="changes_proposed",
-                               changes="Add the feedback timescales")
+    svc.record_agenda_response(
+        d, demo.user("west"), agenda_revision=1, response="changes_proposed", changes="Add the feedback timescales"
+    )
     assert [s.party.organisation.name for s in svc.changes_proposed(d)] == ["West Council"]
     assert d.state == DisputeState.meeting_convened
 
@@ -290,6 +331,7 @@ def test_the_agenda_cannot_change_once_agreed(demo):
 
 # --- after the meeting -----------------------------------------------------------------------
 
+
 def agreed(demo, meeting_on=date(2026, 12, 1), **extra) -> Dispute:
     d = convened(demo, meeting_on=meeting_on, **extra)
     svc.draft_agenda(d, demo.user("office"), version=d.version, text=AGENDA)
@@ -301,50 +343,94 @@ def agreed(demo, meeting_on=date(2026, 12, 1), **extra) -> Dispute:
 def test_after_the_meeting_outcome_actions_and_resolution(demo):
     d = agreed(demo)
     with pytest.raises(ValidationFailed) as exc:
-        fire(d, "record_meeting", "office", demo, on=date(2026, 11, 30),
-             params={"held_on": date(2026, 12, 1), "outcome": "Agreed"})
+        fire(
+            d,
+            "record_meeting",
+            "office",
+            demo,
+            on=date(2026, 11, 30),
+            params={"held_on": date(2026, 12, 1), "outcome": "Agreed"},
+        )
     assert exc.value.reasons == ["The date the meeting was held must be today or in the past"]
     with pytest.raises(Conflict):
-        svc.add_agreed_action(d, demo.user("office"), title="x", owner_organisation_id=demo.org("west").id,
-                              due_date=date(2027, 1, 31))
-    fire(d, "record_meeting", "office", demo, on=date(2026, 12, 1),
-         params={"held_on": date(2026, 12, 1), "outcome": "Thresholds agreed"})
-    assert (d.state, d.held_on, d.outcome, d.breached) == (DisputeState.meeting_held, date(2026, 12, 1),
-                                                           "Thresholds agreed", False)
-    action = svc.add_agreed_action(d, demo.user("chair"), title="Publish the agreed threshold guidance",
-                                   owner_organisation_id=demo.org("west").id, due_date=date(2027, 1, 31))
+        svc.add_agreed_action(
+            d, demo.user("office"), title="x", owner_organisation_id=demo.org("west").id, due_date=date(2027, 1, 31)
+        )
+    fire(
+        d,
+        "record_meeting",
+        "office",
+        demo,
+        on=date(2026, 12, 1),
+        params={"held_on": date(2026, 12, 1), "outcome": "Thresholds agreed"},
+    )
+    assert (d.state, d.held_on, d.outcome, d.breached) == (
+        DisputeState.meeting_held,
+        date(2026, 12, 1),
+        "Thresholds agreed",
+        False,
+    )
+    action = svc.add_agreed_action(
+        d,
+        demo.user("chair"),
+        title="Publish the agreed threshold guidance",
+        owner_organisation_id=demo.org("west").id,
+        due_date=date(2027, 1, 31),
+    )
     assert (action.source_type, action.source_id, action.source_label) == (ActionSource.dispute, d.id, d.reference)
     assert svc.actions_of(d) == [action]
     with pytest.raises(Forbidden):
-        svc.add_agreed_action(d, demo.user("police"), title="x", owner_organisation_id=demo.org("west").id,
-                              due_date=date(2027, 1, 31))
+        svc.add_agreed_action(
+            d, demo.user("police"), title="x", owner_organisation_id=demo.org("west").id, due_date=date(2027, 1, 31)
+        )
     with pytest.raises(ValidationFailed) as exc:
         fire(d, "resolve", "chair", demo, params={})
     assert exc.value.errors == {"resolution": "Enter how the dispute was resolved"}
     fire(d, "resolve", "chair", demo, on=date(2026, 12, 3), params={"resolution": "Both accepted the guidance"})
-    assert (d.state, d.resolution, d.closed_on) == (DisputeState.resolved, "Both accepted the guidance",
-                                                    date(2026, 12, 3))
+    assert (d.state, d.resolution, d.closed_on) == (
+        DisputeState.resolved,
+        "Both accepted the guidance",
+        date(2026, 12, 3),
+    )
     assert not d.deadline_running
 
 
 def test_a_meeting_held_after_the_deadline_is_a_breach_and_one_held_in_time_is_not(demo):
     late = agreed(demo)
-    fire(late, "record_meeting", "office", demo, on=date(2026, 12, 9),
-         params={"held_on": date(2026, 12, 8), "outcome": "Postponed a day; agreed"})
+    fire(
+        late,
+        "record_meeting",
+        "office",
+        demo,
+        on=date(2026, 12, 9),
+        params={"held_on": date(2026, 12, 8), "outcome": "Postponed a day; agreed"},
+    )
     assert late.breached and "held on 8 December 2026, after the deadline of 7 December 2026" in late.breach_note
     # The day-29 job recorded a breach, but the meeting had in fact been held on time.
     on_time = agreed(demo)
     assert svc.record_breaches(date(2026, 12, 8)) >= 1
     assert on_time.breached
-    fire(on_time, "record_meeting", "office", demo, on=date(2026, 12, 9),
-         params={"held_on": date(2026, 12, 7), "outcome": "Agreed"})
+    fire(
+        on_time,
+        "record_meeting",
+        "office",
+        demo,
+        on=date(2026, 12, 9),
+        params={"held_on": date(2026, 12, 7), "outcome": "Agreed"},
+    )
     assert not on_time.breached and on_time.breach_note is None
 
 
 def test_escalation_is_the_chairs(demo):
     d = agreed(demo)
-    fire(d, "record_meeting", "office", demo, on=date(2026, 12, 1), params={"held_on": date(2026, 12, 1),
-                                                                           "outcome": "No agreement"})
+    fire(
+        d,
+        "record_meeting",
+        "office",
+        demo,
+        on=date(2026, 12, 1),
+        params={"held_on": date(2026, 12, 1), "outcome": "No agreement"},
+    )
     with pytest.raises(Forbidden):
         fire(d, "escalate", "office", demo, params={"escalation_reason": "No agreement"})
     assert d.state == DisputeState.meeting_held
@@ -360,10 +446,16 @@ def test_withdrawal_needs_a_reason_and_closes_any_open_dispute(demo):
     with pytest.raises(Conflict):
         fire(d, "withdraw", "office", demo, comment="Again")
     assert set(lifecycle.transitions["withdraw"].sources) == {
-        "raised", "determined", "meeting_convened", "agenda_agreed", "meeting_held"}
+        "raised",
+        "determined",
+        "meeting_convened",
+        "agenda_agreed",
+        "meeting_held",
+    }
 
 
 # --- who may do what ------------------------------------------------------------------------
+
 
 def test_wrong_role_wrong_state_and_stale_version_are_refused(demo):
     d = raise_between(demo, "police", "west")
@@ -374,11 +466,18 @@ def test_wrong_role_wrong_state_and_stale_version_are_refused(demo):
         fire(d, "convene", "office", demo, params=meeting(date(2026, 12, 1)))
     assert "when the dispute is raised" in exc.value.message
     with pytest.raises(StaleVersion):
-        lifecycle.fire(d, "determine", user=demo.user("office"), version=d.version - 1,
-                       params={"determined_on": date(2026, 11, 9)})
+        lifecycle.fire(
+            d, "determine", user=demo.user("office"), version=d.version - 1, params={"determined_on": date(2026, 11, 9)}
+        )
     assert d.state == DisputeState.raised
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(WorkflowHistory).where(
-        WorkflowHistory.lifecycle == "dispute", WorkflowHistory.entity_id == d.id)) == 0
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(WorkflowHistory)
+            .where(WorkflowHistory.lifecycle == "dispute", WorkflowHistory.entity_id == d.id)
+        )
+        == 0
+    )
     fire(d, "determine", "office", demo, params={"determined_on": date(2026, 11, 9)})
     with pytest.raises(Forbidden):
         fire(d, "convene", "police", demo, params=meeting(date(2026, 12, 1)))
@@ -394,6 +493,7 @@ def test_the_buttons_follow_the_rules(demo):
 
 # --- who may see ----------------------------------------------------------------------------
 
+
 def test_parties_see_their_own_disputes_and_others_do_not(demo):
     d = raise_between(demo, "police", "west")
     for who in ("police", "west", "office", "chair"):
@@ -404,15 +504,22 @@ def test_parties_see_their_own_disputes_and_others_do_not(demo):
     ids = {x.id for x in svc.list_disputes(demo.user("icb"), svc.DisputeFilters(status=None, per_page=200))[0]}
     assert d.id not in ids
     assert svc.list_disputes(demo.user("viewer"), svc.DisputeFilters(status=None))[1] == 0
-    assert svc.list_disputes(demo.user("office"), svc.DisputeFilters(status=None, organisation_id=demo.org("west").id,
-                                                                     per_page=200))[0].count(d) == 1
+    assert (
+        svc.list_disputes(
+            demo.user("office"), svc.DisputeFilters(status=None, organisation_id=demo.org("west").id, per_page=200)
+        )[0].count(d)
+        == 1
+    )
 
 
 def test_the_list_puts_the_nearest_deadline_first(demo):
     later = determined(demo, date(2026, 11, 20))
     sooner = determined(demo, date(2026, 11, 3))
-    rows = [r for r in svc.list_disputes(demo.user("office"), svc.DisputeFilters(per_page=200))[0]
-            if r.id in (later.id, sooner.id)]
+    rows = [
+        r
+        for r in svc.list_disputes(demo.user("office"), svc.DisputeFilters(per_page=200))[0]
+        if r.id in (later.id, sooner.id)
+    ]
     assert rows == [sooner, later]
 
 
@@ -436,10 +543,24 @@ def test_home_panel_counts(demo):
 
 def test_agreed_actions_carry_the_reference_and_no_names(demo):
     d = agreed(demo)
-    fire(d, "record_meeting", "office", demo, on=date(2026, 12, 1), params={"held_on": date(2026, 12, 1),
-                                                                           "outcome": "Agreed"})
-    svc.add_agreed_action(d, demo.user("office"), title="Joint briefing", owner_organisation_id=demo.org("police").id,
-                          due_date=date(2027, 1, 31))
-    labels = set(db.session.scalars(sa.select(Action.source_label).where(Action.source_type == ActionSource.dispute,
-                                                                          Action.source_id == d.id)))
+    fire(
+        d,
+        "record_meeting",
+        "office",
+        demo,
+        on=date(2026, 12, 1),
+        params={"held_on": date(2026, 12, 1), "outcome": "Agreed"},
+    )
+    svc.add_agreed_action(
+        d,
+        demo.user("office"),
+        title="Joint briefing",
+        owner_organisation_id=demo.org("police").id,
+        due_date=date(2027, 1, 31),
+    )
+    labels = set(
+        db.session.scalars(
+            sa.select(Action.source_label).where(Action.source_type == ActionSource.dispute, Action.source_id == d.id)
+        )
+    )
     assert labels == {d.reference}

@@ -21,8 +21,13 @@ STATUTORY = {"north", "west", "police", "icb"}
 
 
 def _messages(kind: str, key_prefix: str) -> list[OutboxMessage]:
-    return list(db.session.scalars(sa.select(OutboxMessage).where(
-        OutboxMessage.kind == kind, OutboxMessage.dedupe_key.like(f"{key_prefix}%")).order_by(OutboxMessage.id)))
+    return list(
+        db.session.scalars(
+            sa.select(OutboxMessage)
+            .where(OutboxMessage.kind == kind, OutboxMessage.dedupe_key.like(f"{key_prefix}%"))
+            .order_by(OutboxMessage.id)
+        )
+    )
 
 
 @pytest.fixture
@@ -33,8 +38,14 @@ def held(demo) -> Dispute:
 
 
 def escalate(d, demo, who="chair"):
-    dispute_lifecycle.fire(d, "escalate", user=demo.user(who), version=d.version, as_of=date(2026, 11, 23),
-                           params={"escalation_reason": "The joint audit found no agreement on the expectation."})
+    dispute_lifecycle.fire(
+        d,
+        "escalate",
+        user=demo.user(who),
+        version=d.version,
+        as_of=date(2026, 11, 23),
+        params={"escalation_reason": "The joint audit found no agreement on the expectation."},
+    )
 
 
 def test_escalation_sends_the_chairs_letter_to_each_statutory_partner_once(held, demo):
@@ -44,8 +55,9 @@ def test_escalation_sends_the_chairs_letter_to_each_statutory_partner_once(held,
     assert {m.to_addrs[0] for m in sent} == {demo.org(k).chief_executive_email for k in STATUTORY}
     for m in sent:
         assert m.subject == f"Dispute {held.reference} escalated to the statutory partners"
-        (attachment,) = db.session.scalars(sa.select(OutboxAttachment).where(
-            OutboxAttachment.outbox_message_id == m.id))
+        (attachment,) = db.session.scalars(
+            sa.select(OutboxAttachment).where(OutboxAttachment.outbox_message_id == m.id)
+        )
         assert attachment.filename == f"{held.reference}-escalation-letter.pdf"
         assert attachment.data.startswith(b"%PDF")
     # Sending again (a retry of the same escalation) sends nothing twice.
@@ -95,8 +107,14 @@ def test_the_letters_are_on_the_disputes_page_for_the_office_and_chair(held, dem
 
 def test_a_referral_emails_the_organisation_once_without_names_in_the_subject(demo):
     c = db.session.get(Complaint, demo.id("complaints", "member_received"))  # about fire and rescue
-    complaint_lifecycle.fire(c, "refer", user=demo.user("office"), version=c.version, as_of=date(2026, 11, 23),
-                             params={"referred_on": date(2026, 11, 23)})
+    complaint_lifecycle.fire(
+        c,
+        "refer",
+        user=demo.user("office"),
+        version=c.version,
+        as_of=date(2026, 11, 23),
+        params={"referred_on": date(2026, 11, 23)},
+    )
     (m,) = _messages("complaint_referral", f"complaint-referral:{c.id}")
     assert m.to_addrs == [demo.org("fire").safeguarding_lead_email]
     assert m.subject == f"Complaint {c.reference} referred to your complaints process"
@@ -111,11 +129,17 @@ def test_a_referral_goes_to_the_chief_executive_when_no_safeguarding_lead_is_rec
     org = demo.org("probation")
     org.safeguarding_lead_email = None
     db.session.flush()
-    c = complaints.log_complaint(demo.user("office"), kind=ComplaintKind.member_service,
-                                 received_on=date(2026, 11, 20), complainant_name="D Person",
-                                 complainant_contact="01632 960001", summary="Late appointment",
-                                 organisation_id=org.id)
-    complaint_lifecycle.fire(c, "refer", user=demo.user("chair"), version=c.version,
-                             params={"referred_on": date(2026, 11, 20)})
+    c = complaints.log_complaint(
+        demo.user("office"),
+        kind=ComplaintKind.member_service,
+        received_on=date(2026, 11, 20),
+        complainant_name="D Person",
+        complainant_contact="01632 960001",
+        summary="Late appointment",
+        organisation_id=org.id,
+    )
+    complaint_lifecycle.fire(
+        c, "refer", user=demo.user("chair"), version=c.version, params={"referred_on": date(2026, 11, 20)}
+    )
     (m,) = _messages("complaint_referral", f"complaint-referral:{c.id}")
     assert m.to_addrs == [org.chief_executive_email]

@@ -80,8 +80,14 @@ def test_raising_a_dispute_on_the_page(client_as, demo):
     assert 'href="#subject"' in r.text and "Enter what the dispute is about" in r.text
     assert "Select at least two organisations in dispute" in r.text
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Dispute)) == before
-    r = c.post("/disputes/new", data={"subject": "Missing person reports", "summary": "Who reports and when.",
-                                      "party_organisation_ids": [demo.org("police").id, demo.org("icb").id]})
+    r = c.post(
+        "/disputes/new",
+        data={
+            "subject": "Missing person reports",
+            "summary": "Who reports and when.",
+            "party_organisation_ids": [demo.org("police").id, demo.org("icb").id],
+        },
+    )
     assert r.status_code == 302
     d = db.session.scalar(sa.select(Dispute).where(Dispute.subject == "Missing person reports"))
     assert r.headers["Location"].endswith(f"/disputes/{d.id}")
@@ -111,8 +117,13 @@ def test_convening_on_the_page_refuses_a_late_date_without_a_reason(client_as, d
     assert page.status_code == 200 and "must take place by 30 November 2026" in page.text
     chair = demo.person("chair")
     assert f'<option value="{chair.id}" selected' in page.text
-    data = {"version": d.version, "meeting_on": ["4", "12", "2026"], "meeting_time": "10:00",
-            "location": "County Hall", "chair_person_id": str(chair.id)}
+    data = {
+        "version": d.version,
+        "meeting_on": ["4", "12", "2026"],
+        "meeting_time": "10:00",
+        "location": "County Hall",
+        "chair_person_id": str(chair.id),
+    }
     r = c.post(f"/disputes/{d.id}/meeting", data=data)
     assert r.status_code == 200
     assert 'href="#late_reason"' in r.text
@@ -130,9 +141,16 @@ def test_convening_on_the_page_refuses_a_late_date_without_a_reason(client_as, d
 
 def test_a_stale_form_changes_nothing(client_as, demo):
     d = _dispute(demo, "awaiting_meeting")
-    r = client_as("office").post(f"/disputes/{d.id}/meeting", data={
-        "version": d.version - 1, "meeting_on": ["1", "12", "2026"], "meeting_time": "10:00", "location": "Hall",
-        "chair_person_id": str(demo.person("chair").id)})
+    r = client_as("office").post(
+        f"/disputes/{d.id}/meeting",
+        data={
+            "version": d.version - 1,
+            "meeting_on": ["1", "12", "2026"],
+            "meeting_time": "10:00",
+            "location": "Hall",
+            "chair_person_id": str(demo.person("chair").id),
+        },
+    )
     assert "This record was changed by someone else" in r.text
     db.session.refresh(d)
     assert d.state == DisputeState.determined
@@ -165,8 +183,9 @@ def test_drafting_and_answering_the_agenda_on_the_pages(client_as, demo):
     assert "The agenda has been redrafted since you read it" in r.text
     r = west.post(f"/disputes/{d.id}/agenda/response", data={"agenda_revision": "2", "response": "agreed"})
     assert r.status_code == 302
-    r = client_as("police").post(f"/disputes/{d.id}/agenda/response", data={"agenda_revision": "2",
-                                                                             "response": "agreed"})
+    r = client_as("police").post(
+        f"/disputes/{d.id}/agenda/response", data={"agenda_revision": "2", "response": "agreed"}
+    )
     assert r.status_code == 302
     db.session.refresh(d)
     assert d.state == DisputeState.agenda_agreed
@@ -178,9 +197,14 @@ def test_agreed_actions_on_the_page(client_as, demo):
     c = client_as("office")
     r = c.post(f"/disputes/{d.id}/actions/new", data={"title": "", "owner_organisation_id": ""})
     assert "Enter what needs to be done" in r.text and 'href="#due_date-day"' in r.text
-    r = c.post(f"/disputes/{d.id}/actions/new", data={
-        "title": "Share the attendance audit with the Board", "owner_organisation_id": str(demo.org("icb").id),
-        "due_date": ["31", "1", "2027"]})
+    r = c.post(
+        f"/disputes/{d.id}/actions/new",
+        data={
+            "title": "Share the attendance audit with the Board",
+            "owner_organisation_id": str(demo.org("icb").id),
+            "due_date": ["31", "1", "2027"],
+        },
+    )
     assert r.status_code == 302
     page = c.get(f"/disputes/{d.id}").text
     assert "Share the attendance audit with the Board" in page
@@ -206,11 +230,16 @@ def test_office_panel_shows_deadlines_this_week(client_as, demo):
     from datetime import timedelta
 
     on = today()
-    d = svc.raise_dispute(demo.user("office"), subject="Panel check", summary="x",
-                          party_organisation_ids=[demo.org("icb").id, demo.org("west").id],
-                          raised_on=on - timedelta(days=26))
-    dispute_lifecycle.fire(d, "determine", user=demo.user("office"), version=d.version,
-                           params={"determined_on": on - timedelta(days=25)})
+    d = svc.raise_dispute(
+        demo.user("office"),
+        subject="Panel check",
+        summary="x",
+        party_organisation_ids=[demo.org("icb").id, demo.org("west").id],
+        raised_on=on - timedelta(days=26),
+    )
+    dispute_lifecycle.fire(
+        d, "determine", user=demo.user("office"), version=d.version, params={"determined_on": on - timedelta(days=25)}
+    )
     assert d.deadline == on + timedelta(days=3)
     page = client_as("office").get("/home").text
     assert "Dispute deadlines this week" in page
@@ -223,6 +252,7 @@ def test_office_panel_shows_deadlines_this_week(client_as, demo):
 
 # --- complaints -----------------------------------------------------------------------------
 
+
 def test_complaint_lists_never_show_the_complainant(client_as, demo):
     c = client_as("office")
     listing = c.get("/complaints?status=all").text
@@ -233,9 +263,13 @@ def test_complaint_lists_never_show_the_complainant(client_as, demo):
         assert complaint.complainant_contact not in listing
     page = c.get(f"/complaints/{partnership.id}").text
     assert partnership.complainant_name in page and partnership.complainant_contact in page
-    viewed = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "view",
-                                                           AuditEntry.entity_type == "complaints",
-                                                           AuditEntry.entity_id == str(partnership.id)))
+    viewed = db.session.scalar(
+        sa.select(AuditEntry).where(
+            AuditEntry.action == "view",
+            AuditEntry.entity_type == "complaints",
+            AuditEntry.entity_id == str(partnership.id),
+        )
+    )
     assert viewed is not None and viewed.actor_id == demo.user("office").id
     for who in ("police", "viewer", "admin"):
         assert client_as(who).get("/complaints").status_code == 403
@@ -244,14 +278,29 @@ def test_complaint_lists_never_show_the_complainant(client_as, demo):
 
 def test_logging_a_complaint_on_the_page(client_as, demo):
     c = client_as("office")
-    r = c.post("/complaints/new", data={"kind": "member_service", "received_on": ["20", "11", "2026"],
-                                        "complainant_name": "A Person", "complainant_contact": "a@example.com",
-                                        "summary": "Late visit"})
+    r = c.post(
+        "/complaints/new",
+        data={
+            "kind": "member_service",
+            "received_on": ["20", "11", "2026"],
+            "complainant_name": "A Person",
+            "complainant_contact": "a@example.com",
+            "summary": "Late visit",
+        },
+    )
     assert "Select the organisation whose service the complaint is about" in r.text
     assert 'href="#organisation_id"' in r.text
-    r = c.post("/complaints/new", data={"kind": "member_service", "received_on": ["20", "11", "2026"],
-                                        "complainant_name": "A Person", "complainant_contact": "a@example.com",
-                                        "summary": "Late visit", "organisation_id": str(demo.org("fire").id)})
+    r = c.post(
+        "/complaints/new",
+        data={
+            "kind": "member_service",
+            "received_on": ["20", "11", "2026"],
+            "complainant_name": "A Person",
+            "complainant_contact": "a@example.com",
+            "summary": "Late visit",
+            "organisation_id": str(demo.org("fire").id),
+        },
+    )
     assert r.status_code == 302
     complaint = db.session.scalar(sa.select(Complaint).where(Complaint.complainant_name == "A Person"))
     assert complaint.reference in c.get(r.headers["Location"]).text

@@ -18,12 +18,17 @@ CHART_SVG = (
 
 def tiny_png() -> bytes:
     """A 2×2 PNG, made here (no image files in the repository)."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     raw = b"".join(b"\x00" + b"\x1d\x70\xb8" * 2 for _ in range(2))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 @pytest.fixture
@@ -39,9 +44,15 @@ def letter() -> Letter:
         salutation="Dear Ms Kingsley",
         paragraphs=[
             "I am writing about North Council's attendance at meetings of the Safeguarding Partnership Board.",
-            Table("Board meetings North Council was not represented at", ["Date", "Meeting"],
-                  [["3 June 2026", "Partnership Board"], ["5 August 2026", "Partnership Board"],
-                   ["7 October 2026", "Partnership Board"]]),
+            Table(
+                "Board meetings North Council was not represented at",
+                ["Date", "Meeting"],
+                [
+                    ["3 June 2026", "Partnership Board"],
+                    ["5 August 2026", "Partnership Board"],
+                    ["7 October 2026", "Partnership Board"],
+                ],
+            ),
             "The constitution expects each partner to be represented at every meeting, by its member or "
             "a named deputy with the same authority.",
             "Please reply by 21 December 2026 setting out how North Council will be represented.",
@@ -59,14 +70,31 @@ def report() -> Report:
         reference="AR-2025-26",
         sections=[
             Section("Introduction", ["This report sets out the partnership's work in 2025/26."]),
-            Section("Attendance", ["Partners were represented at most meetings."],
-                    tables=[Table("Attendance by organisation", ["Organisation", "Represented"],
-                                  [["County Police", "83%"], ["North Council", "50%"]])],
-                    figures=[Figure(alt="Bar chart: County Police represented at 83% of meetings, North Council at 50%.",
-                                    svg=CHART_SVG, caption="Attendance by organisation")]),
-            Section("Learning from reviews", ["Two reviews were completed."],
-                    figures=[Figure(alt="Photograph of the learning event.", image=tiny_png(),
-                                    caption="The learning event")]),
+            Section(
+                "Attendance",
+                ["Partners were represented at most meetings."],
+                tables=[
+                    Table(
+                        "Attendance by organisation",
+                        ["Organisation", "Represented"],
+                        [["County Police", "83%"], ["North Council", "50%"]],
+                    )
+                ],
+                figures=[
+                    Figure(
+                        alt="Bar chart: County Police represented at 83% of meetings, North Council at 50%.",
+                        svg=CHART_SVG,
+                        caption="Attendance by organisation",
+                    )
+                ],
+            ),
+            Section(
+                "Learning from reviews",
+                ["Two reviews were completed."],
+                figures=[
+                    Figure(alt="Photograph of the learning event.", image=tiny_png(), caption="The learning event")
+                ],
+            ),
         ],
     )
 

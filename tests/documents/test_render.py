@@ -52,6 +52,7 @@ def _fonts(reader) -> set[str]:
 
 # --- the PDF ------------------------------------------------------------------------------
 
+
 def test_a_letter_pdf_is_a4_with_the_letterhead_the_content_and_page_numbers(app, letter):
     data = render_pdf(letter)
     assert data.startswith(b"%PDF-")
@@ -59,13 +60,25 @@ def test_a_letter_pdf_is_a4_with_the_letterhead_the_content_and_page_numbers(app
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
     text = _flat(" ".join(pages))
-    for expected in ("Safeguarding Partnership",
-                     "Safeguarding Adults Board and Safeguarding Children Partnership for North and West",
-                     "Partnership Business Office", "Our reference: ESC-2026-004", "Date: 23 November 2026",
-                     "Rachel Kingsley", "Chief Executive", "North Council", "Northtown NT1 2BB", "Dear Ms Kingsley",
-                     "Attendance at Safeguarding Partnership Board meetings", "3 June 2026", "7 October 2026",
-                     "Please reply by 21 December 2026", "Yours sincerely", "Page 1 of 1",
-                     "Copy to: Business Manager, Safeguarding Partnership"):
+    for expected in (
+        "Safeguarding Partnership",
+        "Safeguarding Adults Board and Safeguarding Children Partnership for North and West",
+        "Partnership Business Office",
+        "Our reference: ESC-2026-004",
+        "Date: 23 November 2026",
+        "Rachel Kingsley",
+        "Chief Executive",
+        "North Council",
+        "Northtown NT1 2BB",
+        "Dear Ms Kingsley",
+        "Attendance at Safeguarding Partnership Board meetings",
+        "3 June 2026",
+        "7 October 2026",
+        "Please reply by 21 December 2026",
+        "Yours sincerely",
+        "Page 1 of 1",
+        "Copy to: Business Manager, Safeguarding Partnership",
+    ):
         assert expected in text, expected
     for paragraph in letter.paragraphs:
         if isinstance(paragraph, str):
@@ -77,7 +90,9 @@ def test_a_letter_is_signed_by_the_chair_of_the_board(app, letter):
     text = _flat(" ".join(pdf_text(render_pdf(letter))[0]))
     assert "Yours sincerely Margaret Ellison Independent Chair Safeguarding Partnership" in text
     # Someone else may sign (the vice chair, acting for the chair).
-    acting = dataclasses.replace(letter, signatory_name="Anita Desai", signatory_title="Vice Chair, acting for the Chair")
+    acting = dataclasses.replace(
+        letter, signatory_name="Anita Desai", signatory_title="Vice Chair, acting for the Chair"
+    )
     assert "Anita Desai Vice Chair, acting for the Chair" in _flat(" ".join(pdf_text(render_pdf(acting))[0]))
 
 
@@ -90,8 +105,9 @@ def test_with_no_chair_of_the_board_letters_are_signed_for_the_partnership(app, 
 
 
 def test_a_long_letter_numbers_its_pages_and_heads_later_pages_with_the_reference(app, letter):
-    long = dataclasses.replace(letter, paragraphs=[f"Paragraph {i}: " + "the partner was not represented. " * 12
-                                                   for i in range(30)])
+    long = dataclasses.replace(
+        letter, paragraphs=[f"Paragraph {i}: " + "the partner was not represented. " * 12 for i in range(30)]
+    )
     pages, _ = pdf_text(render_pdf(long))
     assert len(pages) >= 2
     assert f"Page 1 of {len(pages)}" in pages[0] and f"Page 2 of {len(pages)}" in pages[1]
@@ -134,8 +150,10 @@ def test_a_document_cannot_make_the_renderer_fetch_anything(app, report, monkeyp
         return response
 
     monkeypatch.setattr(URLFetcher, "fetch", recording)
-    sneaky = Figure(alt="A chart", svg=CHART_SVG.replace(
-        "</svg>", '<image href="file:///etc/hostname" width="10" height="10"/></svg>'))
+    sneaky = Figure(
+        alt="A chart",
+        svg=CHART_SVG.replace("</svg>", '<image href="file:///etc/hostname" width="10" height="10"/></svg>'),
+    )
     report.sections[0].figures.append(sneaky)
     try:
         render_pdf(report)
@@ -146,17 +164,34 @@ def test_a_document_cannot_make_the_renderer_fetch_anything(app, report, monkeyp
 
 # --- the DOCX -----------------------------------------------------------------------------
 
+
 def test_a_letter_docx_opens_with_the_same_paragraphs_and_table_cells(app, letter):
     document = _docx(render_docx(letter))
     text = _docx_text(document)
     for paragraph in letter.paragraphs:
         if isinstance(paragraph, str):
             assert paragraph in text
-    for line in ("Our reference: ESC-2026-004", "Date: 23 November 2026", "Rachel Kingsley", "Northtown NT1 2BB",
-                 "Dear Ms Kingsley", "Yours sincerely", "Margaret Ellison", "Independent Chair"):
+    for line in (
+        "Our reference: ESC-2026-004",
+        "Date: 23 November 2026",
+        "Rachel Kingsley",
+        "Northtown NT1 2BB",
+        "Dear Ms Kingsley",
+        "Yours sincerely",
+        "Margaret Ellison",
+        "Independent Chair",
+    ):
         assert line in text, line
-    assert _docx_cells(document) == ["Date", "Meeting", "3 June 2026", "Partnership Board", "5 August 2026",
-                                     "Partnership Board", "7 October 2026", "Partnership Board"]
+    assert _docx_cells(document) == [
+        "Date",
+        "Meeting",
+        "3 June 2026",
+        "Partnership Board",
+        "5 August 2026",
+        "Partnership Board",
+        "7 October 2026",
+        "Partnership Board",
+    ]
     subject = next(p for p in document.paragraphs if p.text == letter.subject)
     assert subject.style.name == "Heading 1"
     # The table comes where it was put: between the first and second paragraphs.
@@ -192,7 +227,7 @@ def test_a_report_docx_has_headings_contents_and_text_alternatives(app, report):
     text = _docx_text(document)
     assert text[0] == "Annual report 2025/26" and document.paragraphs[0].style.name == "Title"
     contents = text.index("Contents")
-    assert text[contents + 1:contents + 4] == ["1. Introduction", "2. Attendance", "3. Learning from reviews"]
+    assert text[contents + 1 : contents + 4] == ["1. Introduction", "2. Attendance", "3. Learning from reviews"]
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert headings == ["Contents", "1. Introduction", "2. Attendance", "3. Learning from reviews"]
     # The SVG chart: its text alternative is in the text. The picture: in its description.
@@ -203,6 +238,7 @@ def test_a_report_docx_has_headings_contents_and_text_alternatives(app, report):
 
 
 # --- the HTML preview ---------------------------------------------------------------------
+
 
 def test_the_html_preview_says_the_same_and_escapes_the_text(app, letter):
     letter.paragraphs.append("<script>alert('x')</script> & more")
@@ -226,13 +262,20 @@ def test_the_report_preview_has_contents_links_and_figure_alternatives(app, repo
 
 def test_the_preview_page_template_shows_the_document_and_downloads(app, letter):
     with app.test_request_context("/"):
-        page = render_template("documents/preview.html", title="Escalation letter ESC-2026-004",
-                               document=render_html(letter), back_url="/outbox", pdf_url="/x.pdf", docx_url="/x.docx")
-    assert "<h1 class=\"govuk-heading-l\">Escalation letter ESC-2026-004</h1>" in page
+        page = render_template(
+            "documents/preview.html",
+            title="Escalation letter ESC-2026-004",
+            document=render_html(letter),
+            back_url="/outbox",
+            pdf_url="/x.pdf",
+            docx_url="/x.docx",
+        )
+    assert '<h1 class="govuk-heading-l">Escalation letter ESC-2026-004</h1>' in page
     assert "Download the PDF" in page and 'href="/x.docx"' in page and "Dear Ms Kingsley" in page
 
 
 # --- the content model --------------------------------------------------------------------
+
 
 def test_figures_need_a_text_alternative_and_one_picture():
     with pytest.raises(ValueError, match="text alternative"):

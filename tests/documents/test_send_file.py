@@ -7,14 +7,17 @@ import pytest
 from safeguarding.documents import safe_filename, send_file
 
 
-@pytest.mark.parametrize(("given", "safe"), [
-    ("ESC-2026-004-letter.pdf", "ESC-2026-004-letter.pdf"),
-    ("ESC 2026/004 letter.PDF", "ESC-2026-004-letter.pdf"),
-    ("../../etc/passwd", "etc-passwd"),
-    ("Réponse d’attente.docx", "Reponse-d-attente.docx"),
-    ("\r\nSet-Cookie: x.pdf", "Set-Cookie-x.pdf"),
-    (".pdf", "document.pdf"),
-])
+@pytest.mark.parametrize(
+    ("given", "safe"),
+    [
+        ("ESC-2026-004-letter.pdf", "ESC-2026-004-letter.pdf"),
+        ("ESC 2026/004 letter.PDF", "ESC-2026-004-letter.pdf"),
+        ("../../etc/passwd", "etc-passwd"),
+        ("Réponse d’attente.docx", "Reponse-d-attente.docx"),
+        ("\r\nSet-Cookie: x.pdf", "Set-Cookie-x.pdf"),
+        (".pdf", "document.pdf"),
+    ],
+)
 def test_file_names_are_made_safe(given, safe):
     assert safe_filename(given) == safe
 

@@ -15,8 +15,9 @@ def define_job() -> Iterator[Callable[..., Callable]]:
     """`define_job("name", fn)` registers fn as a daily job for this test only."""
     names: list[str] = []
 
-    def define(name: str, fn: Callable[[date], dict | None], *, order: int = 100,
-               description: str = "A job defined by a test") -> Callable:
+    def define(
+        name: str, fn: Callable[[date], dict | None], *, order: int = 100, description: str = "A job defined by a test"
+    ) -> Callable:
         jobs.job(name, description=description, order=order)(fn)
         names.append(name)
         return fn

@@ -79,10 +79,16 @@ def test_jobs_list_shows_each_job_and_its_last_run(app, define_job):
 
 # --- two runners over one database -------------------------------------------------------
 
+
 def _jobs_run(url: str, as_of: str, **env: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "tests.support.job_app", "jobs", "run", "--as-of", as_of, JOB],
-        env=child_env(url, **env), cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        env=child_env(url, **env),
+        cwd=PROJECT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def _finish(process: subprocess.Popen) -> str:
@@ -132,8 +138,9 @@ def test_two_jobs_run_processes_for_the_same_day_do_the_work_once(tmp_path):
         assert sum(f"{JOB} for 2026-11-24: succeeded (emails 1)" in o for o in outputs) == 1, outputs
 
         with app.app_context():
-            subjects = sorted(db.session.scalars(sa.select(OutboxMessage.subject)
-                                                 .where(OutboxMessage.kind == "test_job")))
+            subjects = sorted(
+                db.session.scalars(sa.select(OutboxMessage.subject).where(OutboxMessage.kind == "test_job"))
+            )
             assert subjects == ["Test job ran for 2026-11-23", "Test job ran for 2026-11-24"]
             runs = db.session.scalars(sa.select(JobRun).where(JobRun.job == JOB).order_by(JobRun.as_of)).all()
             assert [(r.as_of, r.outcome, r.attempts, r.counts) for r in runs] == [

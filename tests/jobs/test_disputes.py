@@ -27,18 +27,24 @@ def dispute(demo) -> Dispute:
     # first, so the counts below are this dispute's alone.
     svc.record_breaches(DETERMINED)
     office = demo.user("office")
-    d = svc.raise_dispute(office, subject="Sharing of strategy meeting minutes with Paul Haynes's team",
-                          summary="x", party_organisation_ids=[demo.org("icb").id, demo.org("west").id],
-                          raised_on=date(2027, 2, 26))
-    dispute_lifecycle.fire(d, "determine", user=office, version=d.version, as_of=DETERMINED,
-                           params={"determined_on": DETERMINED})
+    d = svc.raise_dispute(
+        office,
+        subject="Sharing of strategy meeting minutes with Paul Haynes's team",
+        summary="x",
+        party_organisation_ids=[demo.org("icb").id, demo.org("west").id],
+        raised_on=date(2027, 2, 26),
+    )
+    dispute_lifecycle.fire(
+        d, "determine", user=office, version=d.version, as_of=DETERMINED, params={"determined_on": DETERMINED}
+    )
     assert d.deadline == DEADLINE
     return d
 
 
 def _alerts(d: Dispute) -> list[OutboxMessage]:
-    return list(db.session.scalars(sa.select(OutboxMessage).where(
-        OutboxMessage.dedupe_key == f"dispute-deadline-alert:{d.id}")))
+    return list(
+        db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.dedupe_key == f"dispute-deadline-alert:{d.id}"))
+    )
 
 
 def test_the_job_is_registered():
@@ -64,9 +70,14 @@ def test_the_alert_goes_once_when_7_days_remain_and_no_meeting_is_convened(dispu
 
 
 def test_a_convened_meeting_means_no_alert(dispute, demo):
-    dispute_lifecycle.fire(dispute, "convene", user=demo.user("chair"), version=dispute.version,
-                           as_of=DETERMINED, params={"meeting_on": DEADLINE, "meeting_time": "10:00",
-                                                     "location": "County Hall"})
+    dispute_lifecycle.fire(
+        dispute,
+        "convene",
+        user=demo.user("chair"),
+        version=dispute.version,
+        as_of=DETERMINED,
+        params={"meeting_on": DEADLINE, "meeting_time": "10:00", "location": "County Hall"},
+    )
     for back in range(8, -1, -1):
         dispute_deadlines(DEADLINE - timedelta(days=back))
     assert _alerts(dispute) == [] and dispute.deadline_alert_sent_on is None
@@ -74,11 +85,21 @@ def test_a_convened_meeting_means_no_alert(dispute, demo):
 
 def test_a_dispute_determined_late_is_alerted_on_the_first_run(demo):
     svc.record_breaches(date(2027, 3, 1))
-    d = svc.raise_dispute(demo.user("office"), subject="Late", summary="x",
-                          party_organisation_ids=[demo.org("icb").id, demo.org("west").id],
-                          raised_on=date(2027, 3, 1))
-    dispute_lifecycle.fire(d, "determine", user=demo.user("office"), version=d.version, as_of=date(2027, 3, 25),
-                           params={"determined_on": date(2027, 3, 3)})  # recorded with 6 days left
+    d = svc.raise_dispute(
+        demo.user("office"),
+        subject="Late",
+        summary="x",
+        party_organisation_ids=[demo.org("icb").id, demo.org("west").id],
+        raised_on=date(2027, 3, 1),
+    )
+    dispute_lifecycle.fire(
+        d,
+        "determine",
+        user=demo.user("office"),
+        version=d.version,
+        as_of=date(2027, 3, 25),
+        params={"determined_on": date(2027, 3, 3)},
+    )  # recorded with 6 days left
     assert dispute_deadlines(date(2027, 3, 25))["alerts"] == 1
     assert _alerts(d)[0].subject.endswith("6 days left")
 
@@ -108,8 +129,9 @@ def test_the_breach_is_recorded_once_on_day_29_without_a_held_meeting(dispute):
 
 
 def test_a_resolved_or_withdrawn_dispute_is_never_breached(dispute, demo):
-    dispute_lifecycle.fire(dispute, "withdraw", user=demo.user("office"), version=dispute.version,
-                           comment="Settled", as_of=DETERMINED)
+    dispute_lifecycle.fire(
+        dispute, "withdraw", user=demo.user("office"), version=dispute.version, comment="Settled", as_of=DETERMINED
+    )
     dispute_deadlines(DEADLINE + timedelta(days=1))
     assert not dispute.breached
 

@@ -139,8 +139,17 @@ def test_a_job_with_nothing_to_do_is_skipped_and_not_repeated(define_job):
 def test_a_run_in_progress_elsewhere_is_left_alone_until_it_is_stale(define_job, app):
     calls = []
     define_job("t_busy", lambda as_of: calls.append(as_of) or {})
-    db.session.add(JobRun(job="t_busy", as_of=DAY, outcome=JobOutcome.running, started_at=utcnow(),
-                          counts={}, attempts=1, runner="other-host:1"))
+    db.session.add(
+        JobRun(
+            job="t_busy",
+            as_of=DAY,
+            outcome=JobOutcome.running,
+            started_at=utcnow(),
+            counts={},
+            attempts=1,
+            runner="other-host:1",
+        )
+    )
     db.session.flush()
 
     run = jobs.run_job("t_busy", DAY)
@@ -148,8 +157,9 @@ def test_a_run_in_progress_elsewhere_is_left_alone_until_it_is_stale(define_job,
 
     # Its runner died long ago: the run is taken over.
     stale = app.config.get("JOB_STALE_AFTER_MINUTES", 60) + 1
-    db.session.execute(sa.update(JobRun).where(JobRun.job == "t_busy")
-                       .values(started_at=utcnow() - timedelta(minutes=stale)))
+    db.session.execute(
+        sa.update(JobRun).where(JobRun.job == "t_busy").values(started_at=utcnow() - timedelta(minutes=stale))
+    )
     run = jobs.run_job("t_busy", DAY)
     assert run.outcome == JobOutcome.succeeded and run.ran_here and run.attempts == 2 and calls == [DAY]
 
@@ -159,8 +169,11 @@ def test_a_job_acts_as_the_system_in_the_audit_log(define_job):
     jobs.run_job("t_audited", DAY)
     message = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.kind == "test_job"))
     assert message.queued_by == "system: t_audited"
-    entry = db.session.scalar(sa.select(AuditEntry).where(
-        AuditEntry.entity_type == "outbox_messages", AuditEntry.entity_id == str(message.id)))
+    entry = db.session.scalar(
+        sa.select(AuditEntry).where(
+            AuditEntry.entity_type == "outbox_messages", AuditEntry.entity_id == str(message.id)
+        )
+    )
     assert entry.actor_label == "system: t_audited" and entry.actor_id is None
 
 
@@ -215,7 +228,8 @@ def test_feature_modules_in_the_package_are_imported_and_register_their_jobs(tmp
     (tmp_path / "t_feature.py").write_text(
         "from safeguarding.jobs import job\n\n"
         "@job('t_from_a_feature_module', description='Registered by importing the module')\n"
-        "def scan(as_of):\n    return {'found': 0}\n")
+        "def scan(as_of):\n    return {'found': 0}\n"
+    )
     monkeypatch.setattr(jobs, "__path__", [*jobs.__path__, str(tmp_path)])
     monkeypatch.setattr(jobs, "_loaded", False)
     try:

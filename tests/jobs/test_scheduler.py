@@ -55,8 +55,12 @@ def test_the_scheduler_runs_the_daily_jobs_at_the_configured_time_and_the_outbox
 
 def test_a_scheduler_started_after_the_daily_time_catches_up_today(app, monkeypatch):
     scheduler = _build(app, monkeypatch, "06:30", datetime(2026, 11, 23, 10, 0, tzinfo=LONDON))
-    assert {j.id for j in scheduler.get_jobs()} == {"daily_jobs", "retry_failed_jobs", "deliver_outbox",
-                                                    "daily_jobs_catch_up"}
+    assert {j.id for j in scheduler.get_jobs()} == {
+        "daily_jobs",
+        "retry_failed_jobs",
+        "deliver_outbox",
+        "daily_jobs_catch_up",
+    }
 
 
 def test_the_daily_time_must_be_a_time(app, monkeypatch):
@@ -93,8 +97,14 @@ def test_web_workers_never_start_a_scheduler():
         "print(json.dumps({'modules': sorted(m for m in sys.modules if m.startswith('apscheduler')),"
         " 'threads': threading.active_count()}))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=PROJECT, capture_output=True, text=True, check=True,
-                         env=child_env("sqlite://"))
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=child_env("sqlite://"),
+    )
     assert json.loads(out.stdout.strip().splitlines()[-1]) == {"modules": [], "threads": 1}
 
 
@@ -104,15 +114,26 @@ def test_two_scheduler_processes_do_the_day_s_work_once(tmp_path):
     up today's run at start; the day's email is queued once."""
     with committed_app(tmp_path, "two_schedulers") as (app, url):
         env = child_env(url, SCHEDULER_DAILY_AT="00:00", TEST_JOB_SECONDS="1")
-        processes = [subprocess.Popen([sys.executable, "-m", "flask", "--app", "tests.support.job_app", "scheduler"],
-                                      env=env, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                      text=True) for _ in range(2)]
+        processes = [
+            subprocess.Popen(
+                [sys.executable, "-m", "flask", "--app", "tests.support.job_app", "scheduler"],
+                env=env,
+                cwd=PROJECT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            for _ in range(2)
+        ]
         try:
             deadline = time.monotonic() + 30
             with app.app_context():
                 while True:
-                    run = db.session.scalar(sa.select(JobRun).where(JobRun.job == JOB, JobRun.as_of == today())
-                                            .execution_options(populate_existing=True))
+                    run = db.session.scalar(
+                        sa.select(JobRun)
+                        .where(JobRun.job == JOB, JobRun.as_of == today())
+                        .execution_options(populate_existing=True)
+                    )
                     db.session.rollback()
                     if run is not None and run.outcome == JobOutcome.succeeded:
                         break
@@ -126,7 +147,11 @@ def test_two_scheduler_processes_do_the_day_s_work_once(tmp_path):
         assert [p.returncode for p in processes] == [0, 0], outputs
         assert all("scheduler started" in o and "scheduler stopped" in o for o in outputs), outputs
         with app.app_context():
-            assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)
-                                     .where(OutboxMessage.kind == "test_job")) == 1
+            assert (
+                db.session.scalar(
+                    sa.select(sa.func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "test_job")
+                )
+                == 1
+            )
             run = db.session.scalar(sa.select(JobRun).where(JobRun.job == JOB))
             assert run.attempts == 1 and run.counts == {"emails": 1}

@@ -30,13 +30,20 @@ from safeguarding.workflows.meetings import meeting_lifecycle
 from tests.support.meetings import FUTURE, PAST, close, open_meeting, publish, schedule
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-EXEC = {"chair": "present", "north_dass": "present", "west_dass": "present", "police_lead": "present",
-        "icb_lead": "present"}
+EXEC = {
+    "chair": "present",
+    "north_dass": "present",
+    "west_dass": "present",
+    "police_lead": "present",
+    "icb_lead": "present",
+}
 
 
 def _summary_links(page: str) -> list[tuple[str, str]]:
     block = re.search(r'govuk-error-summary__list">(.*?)</ul>', page, re.S).group(1)
-    return [(href, html_lib.unescape(text.strip())) for href, text in re.findall(r'<a href="([^"]+)">([^<]+)</a>', block)]
+    return [
+        (href, html_lib.unescape(text.strip())) for href, text in re.findall(r'<a href="([^"]+)">([^<]+)</a>', block)
+    ]
 
 
 def _text(page: str) -> str:
@@ -53,37 +60,78 @@ def _exec_today(demo) -> Meeting:
 
 # --- scheduling ----------------------------------------------------------------------------------
 
+
 def test_scheduling_a_meeting_with_errors_then_correctly(client_as, demo):
     c = client_as("office")
-    r = c.post("/meetings/new", data={"group_id": "", "kind": "ordinary", "meeting_date": ["31", "2", "2027"],
-                                      "starts_at": "25:00", "ends_at": ""})
+    r = c.post(
+        "/meetings/new",
+        data={
+            "group_id": "",
+            "kind": "ordinary",
+            "meeting_date": ["31", "2", "2027"],
+            "starts_at": "25:00",
+            "ends_at": "",
+        },
+    )
     links = _summary_links(r.text)
     assert ("#group_id", "Select the group that is meeting") in links
     assert ("#meeting_date-day", "The date of the meeting must be a real date") in links
     assert ("#starts_at", "Enter the time the meeting starts as a time of day, like 10:00 or 2:30pm") in links
     assert ("#ends_at", "Enter the time the meeting ends") in links
-    r = c.post("/meetings/new", data={"group_id": str(demo.group("sar").id), "kind": "ordinary",
-                                      "meeting_date": ["18", "5", "2027"], "starts_at": "9:30am",
-                                      "ends_at": "11.30", "location": "Room 4"})
+    r = c.post(
+        "/meetings/new",
+        data={
+            "group_id": str(demo.group("sar").id),
+            "kind": "ordinary",
+            "meeting_date": ["18", "5", "2027"],
+            "starts_at": "9:30am",
+            "ends_at": "11.30",
+            "location": "Room 4",
+        },
+    )
     assert r.status_code == 302
     m = db.session.scalar(sa.select(Meeting).where(Meeting.meeting_date == FUTURE))
     assert (m.group_id, m.starts_at.hour, m.starts_at.minute, m.ends_at.hour) == (demo.group("sar").id, 9, 30, 11)
     assert "SAR sub-group meeting, 18 May 2027 scheduled" in _text(c.get(r.headers["Location"]).text)
-    r = c.post("/meetings/new", data={"group_id": str(demo.group("sar").id), "kind": "ordinary",
-                                      "meeting_date": ["18", "5", "2027"], "starts_at": "10:00", "ends_at": "12:00"})
+    r = c.post(
+        "/meetings/new",
+        data={
+            "group_id": str(demo.group("sar").id),
+            "kind": "ordinary",
+            "meeting_date": ["18", "5", "2027"],
+            "starts_at": "10:00",
+            "ends_at": "12:00",
+        },
+    )
     assert ("#meeting_date-day", "The SAR sub-group already has a meeting on 18 May 2027") in _summary_links(r.text)
 
 
 def test_scheduling_the_board_year(client_as, demo):
-    r = client_as("office").post("/meetings/series", data={
-        "group_id": str(demo.group("board").id), "first_date": ["20", "4", "2027"], "count": "6",
-        "interval_months": "2", "starts_at": "10:00", "ends_at": "12:30"})
+    r = client_as("office").post(
+        "/meetings/series",
+        data={
+            "group_id": str(demo.group("board").id),
+            "first_date": ["20", "4", "2027"],
+            "count": "6",
+            "interval_months": "2",
+            "starts_at": "10:00",
+            "ends_at": "12:30",
+        },
+    )
     assert r.status_code == 302
-    dates = db.session.scalars(sa.select(Meeting.meeting_date).where(
-        Meeting.group_id == demo.group("board").id, Meeting.meeting_date >= date(2027, 4, 1)).order_by(
-        Meeting.meeting_date)).all()
-    assert dates == [date(2027, 4, 20), date(2027, 6, 15), date(2027, 8, 17), date(2027, 10, 19),
-                     date(2027, 12, 21), date(2028, 2, 15)]
+    dates = db.session.scalars(
+        sa.select(Meeting.meeting_date)
+        .where(Meeting.group_id == demo.group("board").id, Meeting.meeting_date >= date(2027, 4, 1))
+        .order_by(Meeting.meeting_date)
+    ).all()
+    assert dates == [
+        date(2027, 4, 20),
+        date(2027, 6, 15),
+        date(2027, 8, 17),
+        date(2027, 10, 19),
+        date(2027, 12, 21),
+        date(2028, 2, 15),
+    ]
 
 
 def test_partners_cannot_schedule(client_as):
@@ -93,6 +141,7 @@ def test_partners_cannot_schedule(client_as):
 
 
 # --- a meeting, its agenda and papers ---------------------------------------------------------------
+
 
 def test_the_meeting_page_shows_the_agenda_and_what_the_user_may_do(client_as, demo):
     m = db.session.get(Meeting, demo.id("meetings", "board_upcoming"))
@@ -118,13 +167,20 @@ def test_papers_are_uploaded_checked_and_served_only_to_those_who_may_see_them(c
     m = schedule(demo)
     item = svc.agenda_of(m)[3]
     c = client_as("office")
-    r = c.post(f"/meetings/{m.id}/agenda/{item.id}/papers/new",
-               data={"title": "Action log", "file": (io.BytesIO(b"MZ not a document"), "log.pdf")},
-               content_type="multipart/form-data")
-    assert ("#file", "The selected file must be a PDF, Word document (DOCX) or Excel spreadsheet (XLSX)") in \
-        _summary_links(r.text)
-    r = c.post(f"/meetings/{m.id}/agenda/{item.id}/papers/new",
-               data={"title": "Action log", "file": (io.BytesIO(PDF), "log.pdf")}, content_type="multipart/form-data")
+    r = c.post(
+        f"/meetings/{m.id}/agenda/{item.id}/papers/new",
+        data={"title": "Action log", "file": (io.BytesIO(b"MZ not a document"), "log.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert (
+        "#file",
+        "The selected file must be a PDF, Word document (DOCX) or Excel spreadsheet (XLSX)",
+    ) in _summary_links(r.text)
+    r = c.post(
+        f"/meetings/{m.id}/agenda/{item.id}/papers/new",
+        data={"title": "Action log", "file": (io.BytesIO(PDF), "log.pdf")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 302
     paper = db.session.scalar(sa.select(Paper).where(Paper.meeting_id == m.id))
     url = f"/meetings/{m.id}/papers/{paper.id}"
@@ -158,8 +214,12 @@ def test_agenda_items_are_added_moved_and_withdrawn_after_confirmation(client_as
     c = client_as("office")
     r = c.post(f"/meetings/{m.id}/agenda/new", data={"title": ""})
     assert ("#title", "Enter the title of the agenda item") in _summary_links(r.text)
-    assert c.post(f"/meetings/{m.id}/agenda/new", data={"title": "Prevent annual assurance",
-                                                        "presenter": "Police"}).status_code == 302
+    assert (
+        c.post(
+            f"/meetings/{m.id}/agenda/new", data={"title": "Prevent annual assurance", "presenter": "Police"}
+        ).status_code
+        == 302
+    )
     item = svc.agenda_of(m)[-1]
     assert item.title == "Prevent annual assurance"
     c.post(f"/meetings/{m.id}/agenda/{item.id}/move", data={"direction": "up"})
@@ -176,11 +236,14 @@ def test_agenda_items_are_added_moved_and_withdrawn_after_confirmation(client_as
 
 # --- the register -----------------------------------------------------------------------------------
 
+
 def test_the_register_shows_live_whether_the_meeting_is_quorate(client_as, demo):
     m = schedule(demo, "exec", on=PAST)
     c = client_as("office")
-    seats = {k: demo.membership("exec", k).id for k in ("chair", "north_dass", "west_dass", "police_lead",
-                                                        "icb_lead", "office")}
+    seats = {
+        k: demo.membership("exec", k).id
+        for k in ("chair", "north_dass", "west_dass", "police_lead", "icb_lead", "office")
+    }
     data = {f"status_{seats[k]}": "present" for k in seats}
     data[f"status_{seats['police_lead']}"] = "apologies"
     r = c.post(f"/meetings/{m.id}/attendance", data=data)
@@ -192,8 +255,9 @@ def test_the_register_shows_live_whether_the_meeting_is_quorate(client_as, demo)
     r = c.post(f"/meetings/{m.id}/attendance", data=data)
     page = _text(c.get(r.headers["Location"]).text)
     assert "Register saved. Quorate." in page
-    row = db.session.scalar(sa.select(Attendance).where(Attendance.meeting_id == m.id,
-                                                        Attendance.membership_id == seats["police_lead"]))
+    row = db.session.scalar(
+        sa.select(Attendance).where(Attendance.meeting_id == m.id, Attendance.membership_id == seats["police_lead"])
+    )
     assert row.status == AttendanceStatus.deputy_present and row.deputy_person_id == demo.person("police_deputy").id
 
 
@@ -203,12 +267,15 @@ def test_the_register_form_explains_mistakes(client_as, demo):
     chair, north = demo.membership("exec", "chair").id, demo.membership("exec", "north_dass").id
     r = c.post(f"/meetings/{m.id}/attendance", data={f"status_{chair}": "present"})
     assert (f"#status_{north}", "Select whether Anita Desai attended") in _summary_links(r.text)
-    data = {f"status_{demo.membership('exec', k).id}": "present"
-            for k in ("north_dass", "west_dass", "police_lead", "icb_lead", "office")}
+    data = {
+        f"status_{demo.membership('exec', k).id}": "present"
+        for k in ("north_dass", "west_dass", "police_lead", "icb_lead", "office")
+    }
     r = c.post(f"/meetings/{m.id}/attendance", data={**data, f"status_{chair}": "deputy_present"})
     assert (f"#deputy_{chair}", "Select the deputy who attended for Margaret Ellison") in _summary_links(r.text)
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Attendance)
-                             .where(Attendance.meeting_id == m.id)) == 0
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).select_from(Attendance).where(Attendance.meeting_id == m.id)) == 0
+    )
 
 
 def test_only_the_office_records_the_register(client_as, demo):
@@ -221,8 +288,9 @@ def test_only_the_office_records_the_register(client_as, demo):
 def test_a_nominated_chair_is_recorded_on_the_register_page(client_as, demo):
     m = schedule(demo, "exec", on=PAST)
     c = client_as("office")
-    r = c.post(f"/meetings/{m.id}/nominated-chair",
-               data={"chair-nominated_chair_person_id": str(demo.person("west_dass").id)})
+    r = c.post(
+        f"/meetings/{m.id}/nominated-chair", data={"chair-nominated_chair_person_id": str(demo.person("west_dass").id)}
+    )
     assert r.status_code == 302 and m.nominated_chair_person_id == demo.person("west_dass").id
     c.post(f"/meetings/{m.id}/nominated-chair", data={"chair-nominated_chair_person_id": str(demo.person("viewer").id)})
     assert m.nominated_chair_person_id == demo.person("west_dass").id
@@ -230,18 +298,30 @@ def test_a_nominated_chair_is_recorded_on_the_register_page(client_as, demo):
 
 # --- apologies and declarations -----------------------------------------------------------------------
 
+
 def test_a_member_sends_apologies_and_names_a_deputy(client_as, demo):
     m = schedule(demo)
     c = client_as("police")
-    r = c.post(f"/meetings/{m.id}/apologies", data={"membership_id": str(demo.membership("board", "police_lead").id),
-                                                   "deputy": "other"})
+    r = c.post(
+        f"/meetings/{m.id}/apologies",
+        data={"membership_id": str(demo.membership("board", "police_lead").id), "deputy": "other"},
+    )
     assert ("#other_deputy_id", "Select who will attend in your place") in _summary_links(r.text)
-    r = c.post(f"/meetings/{m.id}/apologies", data={"membership_id": str(demo.membership("board", "police_lead").id),
-                                                   "deputy": "named", "note": "At a national conference"})
+    r = c.post(
+        f"/meetings/{m.id}/apologies",
+        data={
+            "membership_id": str(demo.membership("board", "police_lead").id),
+            "deputy": "named",
+            "note": "At a national conference",
+        },
+    )
     assert r.status_code == 302
     row = db.session.scalar(sa.select(Attendance).where(Attendance.meeting_id == m.id))
-    assert (row.status, row.deputy_person_id, row.note) == (AttendanceStatus.apologies,
-                                                           demo.person("police_deputy").id, "At a national conference")
+    assert (row.status, row.deputy_person_id, row.note) == (
+        AttendanceStatus.apologies,
+        demo.person("police_deputy").id,
+        "At a national conference",
+    )
     assert client_as("viewer").get(f"/meetings/{m.id}/apologies").status_code == 403
     assert client_as("chair").get(f"/meetings/{m.id}/apologies").status_code == 403
 
@@ -252,11 +332,15 @@ def test_a_declaration_goes_to_the_chairs_register(client_as, demo):
     c = client_as("icb")
     r = c.post(f"/meetings/{m.id}/declarations/new", data={"agenda_item_id": str(item.id), "nature": ""})
     assert ("#nature", "Enter the nature of the interest") in _summary_links(r.text)
-    r = c.post(f"/meetings/{m.id}/declarations/new", data={"agenda_item_id": str(item.id),
-                                                          "nature": "My partner works for a bidder"})
+    r = c.post(
+        f"/meetings/{m.id}/declarations/new",
+        data={"agenda_item_id": str(item.id), "nature": "My partner works for a bidder"},
+    )
     assert r.status_code == 302
-    assert db.session.scalar(sa.select(Declaration).where(Declaration.agenda_item_id == item.id)).person_id == \
-        demo.person("icb_lead").id
+    assert (
+        db.session.scalar(sa.select(Declaration).where(Declaration.agenda_item_id == item.id)).person_id
+        == demo.person("icb_lead").id
+    )
     assert "My partner works for a bidder" in client_as("chair").get("/declarations").text
     assert "My partner works for a bidder" in client_as("icb").get("/declarations").text
     assert "My partner works for a bidder" not in client_as("police").get("/declarations").text
@@ -266,6 +350,7 @@ def test_a_declaration_goes_to_the_chairs_register(client_as, demo):
 
 # --- decisions and actions --------------------------------------------------------------------------------
 
+
 def test_recording_a_tied_vote_asks_for_the_casting_vote(client_as, demo):
     m = _exec_today(demo)
     item = svc.add_agenda_item(m, title="Contributions formula")
@@ -273,9 +358,14 @@ def test_recording_a_tied_vote_asks_for_the_casting_vote(client_as, demo):
     url = f"/meetings/{m.id}/agenda/{item.id}/decision"
     page = _text(c.get(url).text)
     assert "North Council (Anita Desai)" in page and "County Police (Ch Supt Daniel Reeve)" in page
-    data = {"method": "vote", "text": "The formula is changed",
-            f"vote_{demo.org('north').id}": "for", f"vote_{demo.org('west').id}": "for",
-            f"vote_{demo.org('police').id}": "against", f"vote_{demo.org('icb').id}": "against"}
+    data = {
+        "method": "vote",
+        "text": "The formula is changed",
+        f"vote_{demo.org('north').id}": "for",
+        f"vote_{demo.org('west').id}": "for",
+        f"vote_{demo.org('police').id}": "against",
+        f"vote_{demo.org('icb').id}": "against",
+    }
     r = c.post(url, data=data)
     assert ("#casting_vote", "The votes are tied 2 to 2: record the chair's casting vote") in _summary_links(r.text)
     assert svc.decisions_of(m) == []
@@ -289,8 +379,9 @@ def test_recording_a_tied_vote_asks_for_the_casting_vote(client_as, demo):
 
 def test_the_decision_page_warns_when_the_meeting_is_not_quorate(client_as, demo):
     m = _exec_today(demo)
-    svc.record_attendance(m, [{"membership_id": demo.membership("exec", "police_lead").id, "status": "absent"}],
-                          user=demo.user("office"))
+    svc.record_attendance(
+        m, [{"membership_id": demo.membership("exec", "police_lead").id, "status": "absent"}], user=demo.user("office")
+    )
     item = svc.agenda_of(m)[0]
     c = client_as("office")
     page = _text(c.get(f"/meetings/{m.id}/agenda/{item.id}/decision").text)
@@ -304,9 +395,15 @@ def test_an_action_raised_at_a_meeting_goes_to_the_shared_log(client_as, demo):
     m = _exec_today(demo)
     item = svc.agenda_of(m)[3]
     c = client_as("office")
-    r = c.post(f"/meetings/{m.id}/agenda/{item.id}/actions/new", data={
-        "title": "Report repeat referrals by area", "owner_organisation_id": str(demo.org("police").id),
-        "owner_person_id": "", "due_date": ["31", "1", "2027"]})
+    r = c.post(
+        f"/meetings/{m.id}/agenda/{item.id}/actions/new",
+        data={
+            "title": "Report repeat referrals by area",
+            "owner_organisation_id": str(demo.org("police").id),
+            "owner_person_id": "",
+            "due_date": ["31", "1", "2027"],
+        },
+    )
     assert r.status_code == 302
     action = db.session.scalar(sa.select(Action).where(Action.title == "Report repeat referrals by area"))
     assert (action.source_type.value, action.source_id, action.group_id) == ("meeting", m.id, m.group_id)
@@ -320,6 +417,7 @@ def test_an_action_raised_at_a_meeting_goes_to_the_shared_log(client_as, demo):
 
 # --- minutes ------------------------------------------------------------------------------------------------
 
+
 def test_the_office_drafts_and_submits_and_the_chair_returns_then_approves(client_as, demo):
     m = _exec_today(demo)
     close(m, demo)
@@ -328,18 +426,27 @@ def test_the_office_drafts_and_submits_and_the_chair_returns_then_approves(clien
     minutes = db.session.scalar(sa.select(Minutes).where(Minutes.meeting_id == m.id))
     assert r.headers["Location"].endswith(f"/minutes/{minutes.id}/edit")
     item = svc.agenda_of(m)[0]
-    r = office.post(f"/minutes/{minutes.id}/edit", data={"version": minutes.version,
-                                                         f"section_{item.id}": "Apologies: none."})
+    r = office.post(
+        f"/minutes/{minutes.id}/edit", data={"version": minutes.version, f"section_{item.id}": "Apologies: none."}
+    )
     assert r.status_code == 302 and svc.sections_of(minutes)[item.id].text == "Apologies: none."
     office.post(f"/workflow/minutes/{minutes.id}/submit", data={"version": minutes.version, "confirmed": "1"})
     assert minutes.state == MinutesState.submitted
-    assert office.post(f"/workflow/minutes/{minutes.id}/approve",
-                       data={"version": minutes.version, "confirmed": "1"}).status_code == 403
-    r = chair.post(f"/workflow/minutes/{minutes.id}/return_for_changes", data={"version": minutes.version,
-                                                                               "confirmed": "1", "comment": ""})
+    assert (
+        office.post(
+            f"/workflow/minutes/{minutes.id}/approve", data={"version": minutes.version, "confirmed": "1"}
+        ).status_code
+        == 403
+    )
+    r = chair.post(
+        f"/workflow/minutes/{minutes.id}/return_for_changes",
+        data={"version": minutes.version, "confirmed": "1", "comment": ""},
+    )
     assert ("#comment", "Enter what needs to change") in _summary_links(r.text)
-    chair.post(f"/workflow/minutes/{minutes.id}/return_for_changes",
-               data={"version": minutes.version, "confirmed": "1", "comment": "Add the apologies"})
+    chair.post(
+        f"/workflow/minutes/{minutes.id}/return_for_changes",
+        data={"version": minutes.version, "confirmed": "1", "comment": "Add the apologies"},
+    )
     assert minutes.state == MinutesState.draft
     office.post(f"/workflow/minutes/{minutes.id}/submit", data={"version": minutes.version, "confirmed": "1"})
     chair.post(f"/workflow/minutes/{minutes.id}/approve", data={"version": minutes.version, "confirmed": "1"})
@@ -362,8 +469,10 @@ def test_ratifying_at_the_next_meeting_on_the_page(client_as, demo):
     assert minutes.state == MinutesState.ratified and minutes.ratified_at_meeting_id == december.id
     r = c.post(f"/minutes/{minutes.id}/amendments/new", data={"text": "Item 7: read ‘quarter 2’", "reason": ""})
     assert ("#reason", "Enter why the minutes are corrected") in _summary_links(r.text)
-    c.post(f"/minutes/{minutes.id}/amendments/new", data={"text": "Item 7: read ‘quarter 2’",
-                                                          "reason": "Agreed at the December Board"})
+    c.post(
+        f"/minutes/{minutes.id}/amendments/new",
+        data={"text": "Item 7: read ‘quarter 2’", "reason": "Agreed at the December Board"},
+    )
     assert "Item 7: read ‘quarter 2’" in html_lib.unescape(client_as("viewer").get(f"/minutes/{minutes.id}").text)
 
 
@@ -383,16 +492,26 @@ def test_viewers_read_only_ratified_minutes(client_as, demo):
 
 # --- chair's action --------------------------------------------------------------------------------------------
 
+
 def test_the_chair_records_chairs_action_with_the_statutory_consultations(client_as, demo):
     c = client_as("chair")
     north, police, icb = demo.org("north").id, demo.org("police").id, demo.org("icb").id
-    data = {"title": "Commission an urgent review", "decision": "Commission it", "urgency": "Family request",
-            "decided_on": ["20", "11", "2026"], f"consulted_on_{north}": ["19", "11", "2026"],
-            f"view_{north}": "Agrees", f"consulted_on_{icb}": ["19", "11", "2026"], f"view_{icb}": "Agrees"}
+    data = {
+        "title": "Commission an urgent review",
+        "decision": "Commission it",
+        "urgency": "Family request",
+        "decided_on": ["20", "11", "2026"],
+        f"consulted_on_{north}": ["19", "11", "2026"],
+        f"view_{north}": "Agrees",
+        f"consulted_on_{icb}": ["19", "11", "2026"],
+        f"view_{icb}": "Agrees",
+    }
     r = c.post("/chair-actions/new", data=data)
     assert "Record the consultation of the police" in _text(r.text)
-    r = c.post("/chair-actions/new", data={**data, f"consulted_on_{police}": ["20", "11", "2026"],
-                                           f"view_{police}": "No objection"})
+    r = c.post(
+        "/chair-actions/new",
+        data={**data, f"consulted_on_{police}": ["20", "11", "2026"], f"view_{police}": "No objection"},
+    )
     assert r.status_code == 302
     action = db.session.scalar(sa.select(ChairAction).where(ChairAction.title == "Commission an urgent review"))
     assert {c.organisation_id for c in action.consultations} == {north, police, icb}
@@ -403,6 +522,7 @@ def test_the_chair_records_chairs_action_with_the_statutory_consultations(client
 
 
 # --- calendar --------------------------------------------------------------------------------------------------
+
 
 def test_the_private_calendar_feed(client_as, client, demo):
     c = client_as("police")
@@ -433,6 +553,7 @@ def test_a_single_meeting_downloads_as_ics(client_as, demo):
 
 
 # --- home panels ------------------------------------------------------------------------------------------------
+
 
 def test_home_panels(client_as, demo):
     # A meeting for the police lead to reply to, whatever the date the tests run.

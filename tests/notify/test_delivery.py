@@ -24,16 +24,29 @@ NOTHING = {"claimed": 0, "sent": 0, "retrying": 0, "failed": 0}
 def mail(app, monkeypatch):
     """Point the app at 127.0.0.1:<port>; the test starts (or not) a server there."""
     port = free_port()
-    for key, value in {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port, "MAIL_TIMEOUT": 5,
-                       "MAIL_USE_TLS": False, "MAIL_USE_SSL": False}.items():
+    for key, value in {
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": port,
+        "MAIL_TIMEOUT": 5,
+        "MAIL_USE_TLS": False,
+        "MAIL_USE_SSL": False,
+    }.items():
         monkeypatch.setitem(app.config, key, value)
     return port
 
 
 def _queue(n: int = 1, **kw) -> list[OutboxMessage]:
-    return [queue_email([kw.pop("to", f"member{i}@partner.example")], f"Board papers {i}", "message",
-                        {"text": f"The papers for meeting {i} are ready."}, kind="test", **kw)
-            for i in range(n)]
+    return [
+        queue_email(
+            [kw.pop("to", f"member{i}@partner.example")],
+            f"Board papers {i}",
+            "message",
+            {"text": f"The papers for meeting {i} are ready."},
+            kind="test",
+            **kw,
+        )
+        for i in range(n)
+    ]
 
 
 def _state(message: OutboxMessage) -> OutboxMessage:
@@ -43,8 +56,12 @@ def _state(message: OutboxMessage) -> OutboxMessage:
 
 def test_a_message_arrives_with_its_subject_body_and_attachment(mail):
     pdf = b"%PDF-1.7\n% a letter\n"
-    [message] = _queue(1, to="ce@north.example", cc=["office@demo.test"],
-                       attachments=[Attachment("ESC-2026-004-letter.pdf", "application/pdf", pdf)])
+    [message] = _queue(
+        1,
+        to="ce@north.example",
+        cc=["office@demo.test"],
+        attachments=[Attachment("ESC-2026-004-letter.pdf", "application/pdf", pdf)],
+    )
     with smtp_server(mail) as server:
         assert deliver_pending() == {"claimed": 1, "sent": 1, "retrying": 0, "failed": 0}
     [received] = server.messages
@@ -57,8 +74,9 @@ def test_a_message_arrives_with_its_subject_body_and_attachment(mail):
     [attachment] = list(received.iter_attachments())
     assert attachment.get_filename() == "ESC-2026-004-letter.pdf"
     assert attachment.get_content_type() == "application/pdf" and attachment.get_content() == pdf
-    assert server.envelopes == [("business.office@safeguarding-partnership.example",
-                                 ["ce@north.example", "office@demo.test"])]
+    assert server.envelopes == [
+        ("business.office@safeguarding-partnership.example", ["ce@north.example", "office@demo.test"])
+    ]
     sent = _state(message)
     assert sent.status == OutboxStatus.sent and sent.attempts == 1 and sent.sent_at is not None
     assert sent.last_error is None
@@ -148,8 +166,11 @@ def test_a_message_that_cannot_be_built_fails_and_the_rest_are_sent(mail, monkey
 
 def test_a_message_whose_deliverer_vanished_is_sent_after_the_claim_times_out(mail):
     [message] = _queue(1)
-    db.session.execute(sa.update(OutboxMessage).where(OutboxMessage.id == message.id).values(
-        status=OutboxStatus.sending, claim_token="someone-else", claimed_at=utcnow() - timedelta(minutes=5)))
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message.id)
+        .values(status=OutboxStatus.sending, claim_token="someone-else", claimed_at=utcnow() - timedelta(minutes=5))
+    )
     with smtp_server(mail) as server:
         assert deliver_pending() == NOTHING  # still within the claim
         assert deliver_pending(now=utcnow() + timedelta(minutes=15)) == {**NOTHING, "claimed": 1, "sent": 1}

@@ -19,10 +19,15 @@ def _count() -> int:
 def test_an_email_is_rendered_now_and_written_to_the_outbox(app):
     before = _count()
     with audit.acting_as("system: attendance_scan"):
-        message = queue_email(["ce@north.example", "CE@north.example"], "Attendance at Board meetings (ESC-2026-004)",
-                              "message", {"text": "Please see the escalation.", "link": service_url("notify.outbox")},
-                              kind="attendance_escalation", cc=["office@demo.test"],
-                              attachments=[Attachment("ESC-2026-004.pdf", "application/pdf", b"%PDF-1.7 test")])
+        message = queue_email(
+            ["ce@north.example", "CE@north.example"],
+            "Attendance at Board meetings (ESC-2026-004)",
+            "message",
+            {"text": "Please see the escalation.", "link": service_url("notify.outbox")},
+            kind="attendance_escalation",
+            cc=["office@demo.test"],
+            attachments=[Attachment("ESC-2026-004.pdf", "application/pdf", b"%PDF-1.7 test")],
+        )
     assert _count() == before + 1 and message.id is not None  # flushed, not committed
     assert message.to_addrs == ["ce@north.example"]  # the same address twice is sent once
     assert message.cc_addrs == ["office@demo.test"]
@@ -35,7 +40,11 @@ def test_an_email_is_rendered_now_and_written_to_the_outbox(app):
     assert "http://127.0.0.1:5000/\n" in body
     attachment = db.session.scalar(sa.select(OutboxAttachment).where(OutboxAttachment.outbox_message_id == message.id))
     assert (attachment.filename, attachment.content_type, attachment.size, attachment.data) == (
-        "ESC-2026-004.pdf", "application/pdf", 13, b"%PDF-1.7 test")
+        "ESC-2026-004.pdf",
+        "application/pdf",
+        13,
+        b"%PDF-1.7 test",
+    )
 
 
 def test_it_is_part_of_the_caller_s_transaction(app):
@@ -55,15 +64,39 @@ def test_without_a_mail_server_messages_are_held_and_with_one_they_wait_to_be_se
 
 
 def test_the_same_dedupe_key_returns_the_message_already_queued(app):
-    first = queue_email(["a@example.org"], "Reminder", "message", {"text": "one"}, kind="reminder",
-                        dedupe_key="reminder:membership:7:2026-11-23")
-    again = queue_email(["a@example.org"], "Reminder", "message", {"text": "two"}, kind="reminder",
-                        dedupe_key="reminder:membership:7:2026-11-23")
+    first = queue_email(
+        ["a@example.org"],
+        "Reminder",
+        "message",
+        {"text": "one"},
+        kind="reminder",
+        dedupe_key="reminder:membership:7:2026-11-23",
+    )
+    again = queue_email(
+        ["a@example.org"],
+        "Reminder",
+        "message",
+        {"text": "two"},
+        kind="reminder",
+        dedupe_key="reminder:membership:7:2026-11-23",
+    )
     assert again.id == first.id and again.body == first.body
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)
-                             .where(OutboxMessage.dedupe_key == "reminder:membership:7:2026-11-23")) == 1
-    other = queue_email(["a@example.org"], "Reminder", "message", {"text": "x"}, kind="reminder",
-                        dedupe_key="reminder:membership:7:2026-11-24")
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.dedupe_key == "reminder:membership:7:2026-11-23")
+        )
+        == 1
+    )
+    other = queue_email(
+        ["a@example.org"],
+        "Reminder",
+        "message",
+        {"text": "x"},
+        kind="reminder",
+        dedupe_key="reminder:membership:7:2026-11-24",
+    )
     assert other.id != first.id
 
 
@@ -76,8 +109,11 @@ def test_a_dedupe_key_queued_by_another_transaction_meanwhile_is_returned(app, m
 
     def missing_once(key):
         calls.append(key)
-        return None if len(calls) == 1 else db.session.scalar(
-            sa.select(OutboxMessage).where(OutboxMessage.dedupe_key == key))
+        return (
+            None
+            if len(calls) == 1
+            else db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.dedupe_key == key))
+        )
 
     monkeypatch.setattr(outbox, "_by_key", missing_once)
     ours = queue_email(["a@example.org"], "Ours", "message", {"text": "x"}, kind="k", dedupe_key="race")
@@ -86,13 +122,16 @@ def test_a_dedupe_key_queued_by_another_transaction_meanwhile_is_returned(app, m
     assert queue_email(["b@example.org"], "Next", "message", {"text": "x"}, kind="k").id
 
 
-@pytest.mark.parametrize(("to", "subject", "message"), [
-    ([], "Subject", "at least one recipient"),
-    (["not an address"], "Subject", "not an email address"),
-    ("a@example.org", "Subject", "a list of addresses"),
-    (["a@example.org"], "Two\nlines", "one line"),
-    (["a@example.org"], "  ", "one line"),
-])
+@pytest.mark.parametrize(
+    ("to", "subject", "message"),
+    [
+        ([], "Subject", "at least one recipient"),
+        (["not an address"], "Subject", "not an email address"),
+        ("a@example.org", "Subject", "a list of addresses"),
+        (["a@example.org"], "Two\nlines", "one line"),
+        (["a@example.org"], "  ", "one line"),
+    ],
+)
 def test_bad_recipients_and_subjects_are_refused(app, to, subject, message):
     with pytest.raises((ValueError, TypeError), match=message):
         queue_email(to, subject, "message", {"text": "x"}, kind="test")
@@ -115,8 +154,11 @@ def test_links_point_at_the_service_base_url_without_a_request(app, monkeypatch)
 def test_queueing_is_audited_with_who_caused_it(client_as, demo):
     with audit.acting_as("office@demo.test", demo.user("office").id):
         message = queue_email(["a@example.org"], "Subject", "message", {"text": "x"}, kind="test")
-    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.entity_type == "outbox_messages",
-                                                          AuditEntry.entity_id == str(message.id)))
+    entry = db.session.scalar(
+        sa.select(AuditEntry).where(
+            AuditEntry.entity_type == "outbox_messages", AuditEntry.entity_id == str(message.id)
+        )
+    )
     assert entry.action == "create" and entry.actor_id == demo.user("office").id
     assert message.queued_by == "office@demo.test"
 

@@ -12,11 +12,23 @@ from safeguarding.notify import Attachment, queue_email
 
 
 def _message(status: OutboxStatus = OutboxStatus.held, **kw) -> OutboxMessage:
-    m = queue_email(["ce@north.example"], kw.pop("subject", "Attendance at Board meetings (ESC-2026-004)"), "message",
-                    {"text": "Please reply by 21 December 2026."}, kind="attendance_escalation", **kw)
-    db.session.execute(sa.update(OutboxMessage).where(OutboxMessage.id == m.id).values(
-        status=status, attempts=8 if status == OutboxStatus.failed else 0,
-        last_error="Could not connect to the mail server" if status == OutboxStatus.failed else None))
+    m = queue_email(
+        ["ce@north.example"],
+        kw.pop("subject", "Attendance at Board meetings (ESC-2026-004)"),
+        "message",
+        {"text": "Please reply by 21 December 2026."},
+        kind="attendance_escalation",
+        **kw,
+    )
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == m.id)
+        .values(
+            status=status,
+            attempts=8 if status == OutboxStatus.failed else 0,
+            last_error="Could not connect to the mail server" if status == OutboxStatus.failed else None,
+        )
+    )
     db.session.expire(m)
     return m
 
@@ -47,12 +59,17 @@ def test_a_message_shows_its_text_and_attachments(client_as):
     html = c.get(f"/outbox/{m.id}").get_data(as_text=True)
     assert "Please reply by 21 December 2026." in html and "ce@north.example" in html
     assert "ESC-2026-004-letter.pdf" in html
-    attachment_id = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.id == m.id)
-                                      .options(selectinload(OutboxMessage.attachments))).attachments[0].id
+    attachment_id = (
+        db.session.scalar(
+            sa.select(OutboxMessage).where(OutboxMessage.id == m.id).options(selectinload(OutboxMessage.attachments))
+        )
+        .attachments[0]
+        .id
+    )
     download = c.get(f"/outbox/{m.id}/attachments/{attachment_id}")
     assert download.status_code == 200 and download.data == b"%PDF-1.7 x"
     assert download.mimetype == "application/pdf"
-    assert 'attachment; filename=ESC-2026-004-letter.pdf' in download.headers["Content-Disposition"]
+    assert "attachment; filename=ESC-2026-004-letter.pdf" in download.headers["Content-Disposition"]
     assert c.get(f"/outbox/{m.id}/attachments/999999").status_code == 404
 
 
@@ -77,8 +94,9 @@ def test_a_failed_message_is_sent_again_after_confirmation(client_as, app, monke
     assert "back in the queue" in done.get_data(as_text=True)
     m = db.session.get(OutboxMessage, m.id)
     assert m.status == OutboxStatus.pending and m.attempts == 0 and m.next_attempt_at is not None
-    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "send_again",
-                                                          AuditEntry.entity_id == str(m.id)))
+    entry = db.session.scalar(
+        sa.select(AuditEntry).where(AuditEntry.action == "send_again", AuditEntry.entity_id == str(m.id))
+    )
     assert entry.actor_label == "office@demo.test"
 
 

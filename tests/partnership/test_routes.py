@@ -13,8 +13,9 @@ from safeguarding.models import Membership, Organisation, Person
 
 def _summary_links(html: str) -> list[tuple[str, str]]:
     block = re.search(r'govuk-error-summary__list">(.*?)</ul>', html, re.S).group(1)
-    return [(href, html_lib.unescape(text.strip()))
-            for href, text in re.findall(r'<a href="([^"]+)">([^<]+)</a>', block)]
+    return [
+        (href, html_lib.unescape(text.strip())) for href, text in re.findall(r'<a href="([^"]+)">([^<]+)</a>', block)
+    ]
 
 
 def test_organisations_list_and_detail(client_as, demo):
@@ -47,24 +48,42 @@ def test_new_organisation_with_errors_then_correctly(client_as):
     assert ("#area", "Select the area the organisation serves") in links
     assert ("#chief_executive_email", "Enter an email address in the correct format, like name@example.com") in links
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Organisation).where(Organisation.name == "")) == 0
-    r = c.post("/organisations/new", data={"name": "Schools Forum", "short_name": "Schools", "kind": "education",
-                                           "area": "north", "statutory_adults": "", "chief_executive_name": "Ann Lee",
-                                           "chief_executive_email": "ann@schools.example"})
+    r = c.post(
+        "/organisations/new",
+        data={
+            "name": "Schools Forum",
+            "short_name": "Schools",
+            "kind": "education",
+            "area": "north",
+            "statutory_adults": "",
+            "chief_executive_name": "Ann Lee",
+            "chief_executive_email": "ann@schools.example",
+        },
+    )
     assert r.status_code == 302
     org = db.session.scalar(sa.select(Organisation).where(Organisation.name == "Schools Forum"))
     assert org.state.value == "proposed" and org.area.value == "north"
 
 
 def test_duplicate_name_is_shown_on_the_field(client_as):
-    r = client_as("office").post("/organisations/new", data={"name": "County Police", "short_name": "P",
-                                                             "kind": "police", "area": "both"})
+    r = client_as("office").post(
+        "/organisations/new", data={"name": "County Police", "short_name": "P", "kind": "police", "area": "both"}
+    )
     assert ("#name", "An organisation with this name already exists") in _summary_links(r.text)
 
 
 def test_edit_organisation_with_a_stale_version(client_as, demo):
     org = demo.org("fire")
-    r = client_as("office").post(f"/organisations/{org.id}/edit", data={
-        "version": org.version - 1, "name": org.name, "short_name": "Changed", "kind": "fire_rescue", "area": "both"})
+    r = client_as("office").post(
+        f"/organisations/{org.id}/edit",
+        data={
+            "version": org.version - 1,
+            "name": org.name,
+            "short_name": "Changed",
+            "kind": "fire_rescue",
+            "area": "both",
+        },
+    )
     assert "changed by someone else" in r.text
     assert org.short_name == "Fire and Rescue"
 
@@ -79,7 +98,9 @@ def test_people_pages(client_as, demo):
     assert "Enter the person&#39;s full name" in r.text or "Enter the person's full name" in r.text
     r = c.post("/people/new", data={"name": "Jo Bloggs", "organisation_id": str(demo.org("police").id)})
     assert r.status_code == 302
-    assert db.session.scalar(sa.select(Person).where(Person.name == "Jo Bloggs")).organisation_id == demo.org("police").id
+    assert (
+        db.session.scalar(sa.select(Person).where(Person.name == "Jo Bloggs")).organisation_id == demo.org("police").id
+    )
 
 
 def test_deactivating_a_person_asks_first(client_as, demo):
@@ -96,22 +117,31 @@ def test_deactivating_a_person_asks_first(client_as, demo):
 
 def test_membership_form_errors_link_to_the_date_boxes(client_as, demo):
     group = demo.group("qp")
-    r = client_as("office").post(f"/groups/{group.id}/memberships/new", data={
-        "person_id": str(demo.person("fire_lead").id), "role": "member", "start_date": ["31", "2", "2026"]})
+    r = client_as("office").post(
+        f"/groups/{group.id}/memberships/new",
+        data={"person_id": str(demo.person("fire_lead").id), "role": "member", "start_date": ["31", "2", "2026"]},
+    )
     assert ("#start_date-day", "The start date must be a real date") in _summary_links(r.text)
-    r = client_as("office").post(f"/groups/{group.id}/memberships/new", data={
-        "person_id": str(demo.person("fire_lead").id), "role": "member", "start_date": ["", "4", "2026"]})
+    r = client_as("office").post(
+        f"/groups/{group.id}/memberships/new",
+        data={"person_id": str(demo.person("fire_lead").id), "role": "member", "start_date": ["", "4", "2026"]},
+    )
     assert ("#start_date-day", "The start date must include a day") in _summary_links(r.text)
 
 
 def test_add_and_end_a_membership(client_as, demo):
     group = demo.group("qp")
     c = client_as("office")
-    r = c.post(f"/groups/{group.id}/memberships/new", data={
-        "person_id": str(demo.person("fire_lead").id), "role": "member", "start_date": ["1", "4", "2026"]})
+    r = c.post(
+        f"/groups/{group.id}/memberships/new",
+        data={"person_id": str(demo.person("fire_lead").id), "role": "member", "start_date": ["1", "4", "2026"]},
+    )
     assert r.status_code == 302
-    m = db.session.scalar(sa.select(Membership).where(Membership.group_id == group.id,
-                                                      Membership.person_id == demo.person("fire_lead").id))
+    m = db.session.scalar(
+        sa.select(Membership).where(
+            Membership.group_id == group.id, Membership.person_id == demo.person("fire_lead").id
+        )
+    )
     assert "End the membership of Andrew Price" in c.get(f"/memberships/{m.id}/end").text
     r = c.post(f"/memberships/{m.id}/end", data={"version": m.version, "end_date": ["30", "11", "2026"]})
     assert r.status_code == 302
@@ -121,9 +151,15 @@ def test_add_and_end_a_membership(client_as, demo):
 def test_membership_service_errors_show_on_the_page(client_as, demo):
     group = demo.group("board")
     member = demo.person("police_lead")
-    r = client_as("office").post(f"/groups/{group.id}/memberships/new", data={
-        "person_id": str(member.id), "role": "chair", "deputy_person_id": str(member.id),
-        "start_date": ["1", "4", "2026"]})
+    r = client_as("office").post(
+        f"/groups/{group.id}/memberships/new",
+        data={
+            "person_id": str(member.id),
+            "role": "chair",
+            "deputy_person_id": str(member.id),
+            "start_date": ["1", "4", "2026"],
+        },
+    )
     links = dict(_summary_links(r.text))
     assert links["#deputy_person_id"] == "The deputy must be a different person from the member"
     assert links["#role"] == "This group already has a chair for these dates"

@@ -26,42 +26,86 @@ def stored(user, purpose: str = "review_report"):
 
 
 def fire(review, trigger: str, user, on: date | None = None, comment: str | None = None, **params):
-    return lifecycle.fire(review, trigger, user=user, version=review.version, params=params, comment=comment,
-                          as_of=on)
+    return lifecycle.fire(review, trigger, user=user, version=review.version, params=params, comment=comment, as_of=on)
 
 
 def new_sar(demo, **kw) -> Review:
-    values = dict(initials="AB", age_band="75_84", area=Area.north, harm_date=date(2026, 9, 1),
-                  summary="Died at home with untreated pressure ulcers", referral_source="North Council adult social care",
-                  referrer_organisation_id=demo.org("north").id, agency_ids=[demo.org("acute").id],
-                  received_on=date(2026, 9, 14), received_by_email=True)
+    values = dict(
+        initials="AB",
+        age_band="75_84",
+        area=Area.north,
+        harm_date=date(2026, 9, 1),
+        summary="Died at home with untreated pressure ulcers",
+        referral_source="North Council adult social care",
+        referrer_organisation_id=demo.org("north").id,
+        agency_ids=[demo.org("acute").id],
+        received_on=date(2026, 9, 14),
+        received_by_email=True,
+    )
     values.update(kw)
     return svc.refer_sar(demo.user("office"), **values)
 
 
 def new_cspr(demo, **kw) -> Review:
-    values = dict(initials="CD", age_band="1_4", area=Area.west, harm_date=date(2026, 11, 2),
-                  summary="Non-accidental injury", la_aware_on=date(2026, 11, 3), notified_on=date(2026, 11, 5),
-                  agency_ids=[demo.org("west").id])
+    values = dict(
+        initials="CD",
+        age_band="1_4",
+        area=Area.west,
+        harm_date=date(2026, 11, 2),
+        summary="Non-accidental injury",
+        la_aware_on=date(2026, 11, 3),
+        notified_on=date(2026, 11, 5),
+        agency_ids=[demo.org("west").id],
+    )
     values.update(kw)
     return svc.notify_serious_incident(demo.user("office"), **values)
 
 
 def screen(review, demo, *, needs=True, harm="died", concern=True, on=None):
-    return svc.record_screening(review, demo.user("sarchair"), version=review.version, needs=needs,
-                                needs_reason="Care and support plan", harm=harm, harm_reason="Neglect suspected",
-                                concern=concern, concern_reason="Information not shared", screened_on=on)
+    return svc.record_screening(
+        review,
+        demo.user("sarchair"),
+        version=review.version,
+        needs=needs,
+        needs_reason="Care and support plan",
+        harm=harm,
+        harm_reason="Neglect suspected",
+        concern=concern,
+        concern_reason="Information not shared",
+        screened_on=on,
+    )
 
 
-SAR_PATH = [ReviewState.referred, ReviewState.screening, ReviewState.information_gathering,
-            ReviewState.awaiting_decision, ReviewState.commissioned, ReviewState.in_review, ReviewState.draft_report,
-            ReviewState.signed_off, ReviewState.published, ReviewState.action_monitoring, ReviewState.closed]
-CSPR_PATH = [ReviewState.notified, ReviewState.rapid_review, ReviewState.awaiting_decision,
-             ReviewState.lcspr_commissioned, ReviewState.in_review, ReviewState.draft_report, ReviewState.signed_off,
-             ReviewState.published, ReviewState.action_monitoring, ReviewState.closed]
+SAR_PATH = [
+    ReviewState.referred,
+    ReviewState.screening,
+    ReviewState.information_gathering,
+    ReviewState.awaiting_decision,
+    ReviewState.commissioned,
+    ReviewState.in_review,
+    ReviewState.draft_report,
+    ReviewState.signed_off,
+    ReviewState.published,
+    ReviewState.action_monitoring,
+    ReviewState.closed,
+]
+CSPR_PATH = [
+    ReviewState.notified,
+    ReviewState.rapid_review,
+    ReviewState.awaiting_decision,
+    ReviewState.lcspr_commissioned,
+    ReviewState.in_review,
+    ReviewState.draft_report,
+    ReviewState.signed_off,
+    ReviewState.published,
+    ReviewState.action_monitoring,
+    ReviewState.closed,
+]
 
 
-def advance(review: Review, demo, to: ReviewState, *, outcome: str | None = None, decided_on: date | None = None) -> Review:
+def advance(
+    review: Review, demo, to: ReviewState, *, outcome: str | None = None, decided_on: date | None = None
+) -> Review:
     """Move `review` along the main path until it reaches `to`."""
     office, sub, chair = demo.user("office"), demo.user("sarchair"), demo.user("chair")
     path = SAR_PATH if review.kind == ReviewKind.sar else CSPR_PATH
@@ -75,43 +119,84 @@ def advance(review: Review, demo, to: ReviewState, *, outcome: str | None = None
                 screen(review, demo)
             fire(review, "request_information", sub)
         elif state == ReviewState.information_gathering:
-            fire(review, "recommend", sub, recommendation=outcome or review.screening_outcome.value,
-                 recommendation_reason="Criteria met")
+            fire(
+                review,
+                "recommend",
+                sub,
+                recommendation=outcome or review.screening_outcome.value,
+                recommendation_reason="Criteria met",
+            )
         elif state == ReviewState.notified:
             fire(review, "start_rapid_review", office)
         elif state == ReviewState.rapid_review:
-            svc.record_rapid_review(review, office, version=review.version, criteria=["improvements_needed"],
-                                    reasons="Learning about information sharing", sent_on=review.notified_on)
+            svc.record_rapid_review(
+                review,
+                office,
+                version=review.version,
+                criteria=["improvements_needed"],
+                reasons="Learning about information sharing",
+                sent_on=review.notified_on,
+            )
             fire(review, "complete_rapid_review", office, recommendation="lcspr", recommendation_reason="Learning")
         elif state == ReviewState.awaiting_decision:
             default = "lcspr" if cspr_office else review.screening_outcome.value
             fire(review, "decide", chair, on=decided_on, outcome=outcome or default, decision_reason="Agreed")
         elif state in (ReviewState.commissioned, ReviewState.lcspr_commissioned):
-            svc.record_commissioning(review, office, version=review.version, terms_of_reference="ToR",
-                                     methodology="learning_together", reviewer="A Reviewer",
-                                     contract_value_pence=500_000, period_from=date(2025, 1, 1),
-                                     period_to=date(2026, 1, 1))
+            svc.record_commissioning(
+                review,
+                office,
+                version=review.version,
+                terms_of_reference="ToR",
+                methodology="learning_together",
+                reviewer="A Reviewer",
+                contract_value_pence=500_000,
+                period_from=date(2025, 1, 1),
+                period_to=date(2026, 1, 1),
+            )
             fire(review, "start_review", office, on=review.decided_on)
         elif state == ReviewState.in_review:
             svc.update_case_details(review, office, version=review.version, family_invited=True)
             svc.attach_report(review, office, stored(office), which="draft", version=review.version)
             fire(review, "submit_draft", office, on=review.decided_on)
         elif state == ReviewState.draft_report:
-            svc.record_quality_check(review, sub if not cspr_office else office, version=review.version,
-                                     passed=True, notes="Meets the quality markers")
+            svc.record_quality_check(
+                review,
+                sub if not cspr_office else office,
+                version=review.version,
+                passed=True,
+                notes="Meets the quality markers",
+            )
             if review.delay_explanation is None:
-                svc.update_case_details(review, office, version=review.version,
-                                        delay_explanation="Delayed by the availability of practitioners")
+                svc.update_case_details(
+                    review,
+                    office,
+                    version=review.version,
+                    delay_explanation="Delayed by the availability of practitioners",
+                )
             board_signs_off(review, demo)
             fire(review, "sign_off", office, on=review.decided_on)
         elif state == ReviewState.signed_off:
             svc.attach_report(review, office, stored(office), which="final", version=review.version)
-            fire(review, "publish", office, on=review.decided_on, publish=True, published_on=review.decided_on,
-                 publication_url="https://partnership.example/reviews/report.pdf", family_informed="yes")
+            fire(
+                review,
+                "publish",
+                office,
+                on=review.decided_on,
+                publish=True,
+                published_on=review.decided_on,
+                publication_url="https://partnership.example/reviews/report.pdf",
+                family_informed="yes",
+            )
         elif state == ReviewState.published:
             rec = svc.add_recommendation(review, office, text="Share information at discharge")
-            svc.add_action(review, rec, office, title="Update the discharge policy",
-                           owner_organisation_id=demo.org("acute").id, due_date=date(2027, 3, 31))
+            svc.add_action(
+                review,
+                rec,
+                office,
+                title="Update the discharge policy",
+                owner_organisation_id=demo.org("acute").id,
+                due_date=date(2027, 3, 31),
+            )
             fire(review, "start_monitoring", office)
         elif state == ReviewState.action_monitoring:
             for actions in svc.actions_of(review).values():
@@ -138,9 +223,13 @@ def board_meeting(demo):
     from safeguarding.services import meetings
     from tests.support.meetings import FUTURE, open_meeting
 
-    meeting = meetings.schedule_meeting(group_id=demo.group("board").id, kind="extraordinary",
-                                        meeting_date=FUTURE + timedelta(days=next(_board_days)),
-                                        purpose="Sign-off of case review reports", created_by_id=demo.user("office").id)
+    meeting = meetings.schedule_meeting(
+        group_id=demo.group("board").id,
+        kind="extraordinary",
+        meeting_date=FUTURE + timedelta(days=next(_board_days)),
+        purpose="Sign-off of case review reports",
+        created_by_id=demo.user("office").id,
+    )
     return open_meeting(meeting, demo)
 
 
@@ -151,14 +240,20 @@ def board_signs_off(review: Review, demo, *, outcome: str = "agreed"):
     from tests.support.meetings import close, votes
 
     meeting = board_meeting(demo)
-    item = meetings.add_agenda_item(meeting, title=f"Sign-off of case review {review.reference}",
-                                    subject_type="review", subject_id=review.id)
+    item = meetings.add_agenda_item(
+        meeting, title=f"Sign-off of case review {review.reference}", subject_type="review", subject_id=review.id
+    )
     if outcome == "agreed":
-        decision = meetings.record_decision(item, user=demo.user("office"), method="consensus",
-                                            text="The Board signs off the report.")
+        decision = meetings.record_decision(
+            item, user=demo.user("office"), method="consensus", text="The Board signs off the report."
+        )
     else:
-        decision = meetings.record_decision(item, user=demo.user("office"), method="vote",
-                                            text="The Board does not sign off the report.",
-                                            votes=votes(demo, north="against", west="against", police="against"))
+        decision = meetings.record_decision(
+            item,
+            user=demo.user("office"),
+            method="vote",
+            text="The Board does not sign off the report.",
+            votes=votes(demo, north="against", west="against", police="against"),
+        )
     close(meeting, demo)
     return decision

@@ -17,8 +17,11 @@ from tests.reviews.helpers import advance, new_cspr, new_sar
 
 
 def _commitments(review):
-    return list(db.session.scalars(sa.select(Commitment).where(Commitment.source_type == "review",
-                                                               Commitment.source_id == review.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Commitment).where(Commitment.source_type == "review", Commitment.source_id == review.id)
+        )
+    )
 
 
 def test_starting_a_sar_commits_the_contract_value_in_that_years_budget(demo):
@@ -26,11 +29,23 @@ def test_starting_a_sar_commits_the_contract_value_in_that_years_budget(demo):
     advance(review, demo, ReviewState.in_review, decided_on=date(2020, 6, 1))
     [c] = _commitments(review)
     assert (c.amount_pence, c.reference, c.dated_on, c.line.name, c.budget_id) == (
-        500_000, review.reference, date(2020, 6, 1), SAR_AUTHORS_LINE, budget.budget_for_year(2020).id)
+        500_000,
+        review.reference,
+        date(2020, 6, 1),
+        SAR_AUTHORS_LINE,
+        budget.budget_for_year(2020).id,
+    )
     assert review.commitment_recorded and not svc.commitment_due(review)
     with pytest.raises(ValidationFailed) as exc:
-        svc.record_commissioning(review, demo.user("office"), version=review.version, terms_of_reference="ToR",
-                                 methodology="thematic", reviewer="R", contract_value_pence=900_000)
+        svc.record_commissioning(
+            review,
+            demo.user("office"),
+            version=review.version,
+            terms_of_reference="ToR",
+            methodology="thematic",
+            reviewer="R",
+            contract_value_pence=900_000,
+        )
     assert "already committed in the budget" in exc.value.errors["contract_value_pence"]
     with pytest.raises(Conflict):
         svc.commit_contract_value(review, demo.user("office"))
@@ -60,9 +75,17 @@ def test_a_cspr_or_an_unpaid_review_commits_nothing(demo):
     cspr = advance(new_cspr(demo), demo, ReviewState.in_review)
     assert _commitments(cspr) == [] and not svc.commitment_due(cspr)
     review = advance(new_sar(demo), demo, ReviewState.commissioned)
-    svc.record_commissioning(review, demo.user("office"), version=review.version, terms_of_reference="ToR",
-                             methodology="rapid_time", reviewer="In-house reviewer", contract_value_pence=0,
-                             period_from=date(2025, 1, 1), period_to=date(2026, 1, 1))
+    svc.record_commissioning(
+        review,
+        demo.user("office"),
+        version=review.version,
+        terms_of_reference="ToR",
+        methodology="rapid_time",
+        reviewer="In-house reviewer",
+        contract_value_pence=0,
+        period_from=date(2025, 1, 1),
+        period_to=date(2026, 1, 1),
+    )
     from tests.reviews.helpers import fire
 
     fire(review, "start_review", demo.user("office"))

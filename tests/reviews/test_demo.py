@@ -18,11 +18,20 @@ def test_the_demo_has_a_sar_in_each_main_state(demo):
     states = {key: _review(demo, key).state for key in demo.ids["reviews"]}
     sar_states = {s for k, s in states.items() if not k.startswith("cspr")}
     assert sar_states == {
-        ReviewState.referred, ReviewState.screening, ReviewState.information_gathering,
-        ReviewState.awaiting_decision, ReviewState.commissioned, ReviewState.not_commissioned, ReviewState.in_review,
-        ReviewState.paused, ReviewState.draft_report, ReviewState.signed_off, ReviewState.published,
+        ReviewState.referred,
+        ReviewState.screening,
+        ReviewState.information_gathering,
+        ReviewState.awaiting_decision,
+        ReviewState.commissioned,
+        ReviewState.not_commissioned,
+        ReviewState.in_review,
+        ReviewState.paused,
+        ReviewState.draft_report,
+        ReviewState.signed_off,
+        ReviewState.published,
         ReviewState.action_monitoring,
-        ReviewState.closed}
+        ReviewState.closed,
+    }
     paused = _review(demo, "paused")
     assert "criminal_trial" in paused.parallel_processes and paused.paused_since == date(2026, 7, 1)
     assert _review(demo, "signed_off").board_decision_id is not None
@@ -39,6 +48,10 @@ def test_a_published_sar_has_its_action_plan_part_implemented(demo):
     statuses = [a.status for _, actions in svc.recommendations_with_actions(review) for a in actions]
     assert statuses.count(ActionStatus.completed) == 2 and statuses.count(ActionStatus.not_implemented) == 1
     assert sum(s in (ActionStatus.open, ActionStatus.in_progress) for s in statuses) == 2
-    [reason] = [a.closure_reason for _, acts in svc.recommendations_with_actions(review) for a in acts
-                if a.status == ActionStatus.not_implemented]
+    [reason] = [
+        a.closure_reason
+        for _, acts in svc.recommendations_with_actions(review)
+        for a in acts
+        if a.status == ActionStatus.not_implemented
+    ]
     assert reason.startswith("Superseded")

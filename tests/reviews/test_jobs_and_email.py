@@ -15,8 +15,9 @@ from tests.reviews.helpers import advance, fire, new_cspr, new_sar
 
 
 def _messages(kind: str) -> list[OutboxMessage]:
-    return list(db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.kind == kind)
-                                   .order_by(OutboxMessage.id)))
+    return list(
+        db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.kind == kind).order_by(OutboxMessage.id))
+    )
 
 
 def _no_case_details(message: OutboxMessage, review) -> None:
@@ -44,14 +45,22 @@ def test_the_deadline_job_warns_once_and_records_breaches(demo):
     breaches = [m for m in _messages("review_deadline_breach") if review.reference in m.subject]
     assert len(breaches) == 1 and "The breach has been recorded" in breaches[0].body
     assert [(a.kind.value, a.recorded_on) for a in svc.alerts_of(review)] == [
-        ("warning", date(2026, 11, 18)), ("breach", date(2026, 11, 24))]
+        ("warning", date(2026, 11, 18)),
+        ("breach", date(2026, 11, 24)),
+    ]
 
 
 def test_sending_a_request_emails_the_agency_and_chasing_emails_again(demo):
     review = advance(new_sar(demo), demo, ReviewState.information_gathering)
-    req = svc.send_information_request(review, demo.user("office"), organisation_id=demo.org("police").id,
-                                       request="Chronology of contact with the adult", conditions=[1, 2, 3],
-                                       sent_on=date(2026, 10, 1), due_on=date(2026, 11, 2))
+    req = svc.send_information_request(
+        review,
+        demo.user("office"),
+        organisation_id=demo.org("police").id,
+        request="Chronology of contact with the adult",
+        conditions=[1, 2, 3],
+        sent_on=date(2026, 10, 1),
+        due_on=date(2026, 11, 2),
+    )
     [sent] = [m for m in _messages("review_information_request") if review.reference in m.subject]
     assert sent.to_addrs == ["police@demo.test"]
     assert "section 45 of the Care Act 2014 (conditions 1, 2, 3 apply)" in sent.body
@@ -81,7 +90,8 @@ def test_the_chair_is_told_when_a_decision_waits(demo):
 
 def test_an_agency_without_partner_accounts_is_emailed_at_its_safeguarding_lead(demo):
     review = advance(new_sar(demo), demo, ReviewState.information_gathering)
-    svc.send_information_request(review, demo.user("office"), organisation_id=demo.org("fire").id, request="Visits",
-                                 conditions=[1, 2, 3])
+    svc.send_information_request(
+        review, demo.user("office"), organisation_id=demo.org("fire").id, request="Visits", conditions=[1, 2, 3]
+    )
     [m] = [m for m in _messages("review_information_request") if review.reference in m.subject]
     assert m.to_addrs == ["safeguarding@fire.demo.test"]

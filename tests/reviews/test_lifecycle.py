@@ -37,8 +37,18 @@ def test_a_sar_runs_from_referral_to_closure(demo):
     assert review.reference == f"SAR-2026-{review.sequence:03d}" and review.state == ReviewState.referred
     advance(review, demo, ReviewState.closed)
     triggers = [h.trigger for h in lifecycle.history(review.id)]
-    assert triggers == ["start_screening", "request_information", "recommend", "decide", "start_review",
-                        "submit_draft", "sign_off", "publish", "start_monitoring", "close"]
+    assert triggers == [
+        "start_screening",
+        "request_information",
+        "recommend",
+        "decide",
+        "start_review",
+        "submit_draft",
+        "sign_off",
+        "publish",
+        "start_monitoring",
+        "close",
+    ]
     assert review.closed_on is not None and review.published and review.signed_off_on is not None
 
 
@@ -47,8 +57,17 @@ def test_a_cspr_runs_from_notification_to_closure(demo):
     assert review.reference.startswith("CSPR-2026-")
     advance(review, demo, ReviewState.closed)
     triggers = [h.trigger for h in lifecycle.history(review.id)]
-    assert triggers == ["start_rapid_review", "complete_rapid_review", "decide", "start_review", "submit_draft",
-                        "sign_off", "publish", "start_monitoring", "close"]
+    assert triggers == [
+        "start_rapid_review",
+        "complete_rapid_review",
+        "decide",
+        "start_review",
+        "submit_draft",
+        "sign_off",
+        "publish",
+        "start_monitoring",
+        "close",
+    ]
 
 
 def test_references_are_sequenced_per_kind_and_year(demo):
@@ -67,16 +86,24 @@ def test_screening_is_by_the_office_or_the_reviews_sub_group(demo):
         fire(review, "start_screening", demo.user("chair"))
     fire(review, "start_screening", demo.user("sarchair"))
     with pytest.raises(Forbidden):
-        svc.record_screening(review, demo.user("police"), version=review.version, needs=True, needs_reason="x",
-                             harm="died", harm_reason="x", concern=True, concern_reason="x")
+        svc.record_screening(
+            review,
+            demo.user("police"),
+            version=review.version,
+            needs=True,
+            needs_reason="x",
+            harm="died",
+            harm_reason="x",
+            concern=True,
+            concern_reason="x",
+        )
 
 
 def test_a_named_deputy_of_a_sub_group_member_counts_as_a_member(demo):
     review = new_sar(demo)
     org = demo.org("probation")
     deputy = PersonFactory(organisation=org)
-    MembershipFactory(group=demo.group("sar"), person=PersonFactory(organisation=org), organisation=org,
-                      deputy=deputy)
+    MembershipFactory(group=demo.group("sar"), person=PersonFactory(organisation=org), organisation=org, deputy=deputy)
     from safeguarding.models import Role
 
     user = UserFactory(roles=[Role.partner_member], person_id=deputy.id, organisation_id=org.id)
@@ -104,8 +131,9 @@ def test_information_gathering_needs_the_screening(demo):
 
 def test_recommending_waits_for_outstanding_requests(demo):
     review = advance(new_sar(demo), demo, ReviewState.information_gathering)
-    req = svc.send_information_request(review, demo.user("office"), organisation_id=demo.org("police").id,
-                                       request="Chronology", conditions=[1, 2, 3])
+    req = svc.send_information_request(
+        review, demo.user("office"), organisation_id=demo.org("police").id, request="Chronology", conditions=[1, 2, 3]
+    )
     with pytest.raises(ValidationFailed) as exc:
         fire(review, "recommend", demo.user("sarchair"), recommendation="mandatory", recommendation_reason="Met")
     assert _reasons(exc) == ["1 information request is still awaited: record its return or withdraw it first"]
@@ -123,11 +151,20 @@ def test_only_the_independent_chair_decides(demo):
             fire(review, "decide", demo.user(who), outcome="mandatory", decision_reason="Met")
     assert "decide" not in lifecycle.available_triggers(review, demo.user("office"))
     assert lifecycle.available_triggers(review, demo.user("chair")) == ["decide"]
-    fire(review, "decide", demo.user("chair"), on=date(2026, 8, 31), outcome="mandatory",
-         decision_reason="The criteria are met")
+    fire(
+        review,
+        "decide",
+        demo.user("chair"),
+        on=date(2026, 8, 31),
+        outcome="mandatory",
+        decision_reason="The criteria are met",
+    )
     assert review.state == ReviewState.commissioned
     assert (review.decision, review.decided_on, review.decided_by_id) == (
-        ReviewOutcome.mandatory, date(2026, 8, 31), demo.user("chair").id)
+        ReviewOutcome.mandatory,
+        date(2026, 8, 31),
+        demo.user("chair").id,
+    )
     # Six calendar months, month-end safe: 31 August + 6 months = 28 February.
     assert review.report_due_on == date(2027, 2, 28)
 
@@ -139,12 +176,15 @@ def test_the_decision_needs_its_reasons(demo):
     assert exc.value.errors == {"decision_reason": "Enter reasons for the decision"}
 
 
-@pytest.mark.parametrize(("answers", "outcome", "reason"), [
-    ({"harm": "neither"}, "mandatory", "does not meet the s44 criteria for a mandatory review"),
-    ({}, "discretionary", "the Board must commission it as mandatory"),
-    ({"needs": False}, "discretionary", "A discretionary review needs an adult with needs for care and support"),
-    ({}, "not_commissioned", "the Board must arrange one"),
-])
+@pytest.mark.parametrize(
+    ("answers", "outcome", "reason"),
+    [
+        ({"harm": "neither"}, "mandatory", "does not meet the s44 criteria for a mandatory review"),
+        ({}, "discretionary", "the Board must commission it as mandatory"),
+        ({"needs": False}, "discretionary", "A discretionary review needs an adult with needs for care and support"),
+        ({}, "not_commissioned", "the Board must arrange one"),
+    ],
+)
 def test_the_route_must_follow_the_screening(demo, answers, outcome, reason):
     review = new_sar(demo)
     fire(review, "start_screening", demo.user("office"))
@@ -163,19 +203,28 @@ def test_a_sar_is_not_commissioned_as_an_lcspr(demo):
     assert any("A SAR is commissioned as mandatory or discretionary" in r for r in _reasons(exc))
 
 
-@pytest.mark.parametrize(("answers", "outcome", "state"), [
-    ({}, "mandatory", ReviewState.commissioned),
-    ({"concern": False}, "discretionary", ReviewState.commissioned),
-    ({"concern": False}, "not_commissioned", ReviewState.not_commissioned),
-    ({"needs": False}, "not_commissioned", ReviewState.not_commissioned),
-])
+@pytest.mark.parametrize(
+    ("answers", "outcome", "state"),
+    [
+        ({}, "mandatory", ReviewState.commissioned),
+        ({"concern": False}, "discretionary", ReviewState.commissioned),
+        ({"concern": False}, "not_commissioned", ReviewState.not_commissioned),
+        ({"needs": False}, "not_commissioned", ReviewState.not_commissioned),
+    ],
+)
 def test_the_chairs_decision_goes_where_the_outcome_says(demo, answers, outcome, state):
     review = new_sar(demo)
     fire(review, "start_screening", demo.user("office"))
     screen(review, demo, **answers)
     advance(review, demo, ReviewState.awaiting_decision, outcome=outcome)
-    fire(review, "decide", demo.user("chair"), outcome=outcome, decision_reason="Because",
-         alternative_learning="A learning briefing" if outcome == "not_commissioned" else None)
+    fire(
+        review,
+        "decide",
+        demo.user("chair"),
+        outcome=outcome,
+        decision_reason="Because",
+        alternative_learning="A learning briefing" if outcome == "not_commissioned" else None,
+    )
     assert review.state == state
     if state == ReviewState.not_commissioned:
         assert review.report_due_on is None and review.alternative_learning == "A learning briefing"
@@ -225,15 +274,36 @@ def test_a_rapid_review_needs_the_notification_then_its_findings(demo):
     svc.update_case_details(review, demo.user("office"), version=review.version, notified_on=date(2026, 11, 5))
     fire(review, "start_rapid_review", demo.user("office"))
     with pytest.raises(ValidationFailed) as exc:
-        fire(review, "complete_rapid_review", demo.user("office"), on=date(2026, 11, 20), recommendation="lcspr", recommendation_reason="x")
+        fire(
+            review,
+            "complete_rapid_review",
+            demo.user("office"),
+            on=date(2026, 11, 20),
+            recommendation="lcspr",
+            recommendation_reason="x",
+        )
     assert _reasons(exc) == ["Record the rapid review's findings and the date it was sent to the national panel first"]
-    svc.record_rapid_review(review, demo.user("office"), version=review.version, criteria=[],
-                            reasons="Findings", sent_on=date(2026, 11, 20))
+    svc.record_rapid_review(
+        review, demo.user("office"), version=review.version, criteria=[], reasons="Findings", sent_on=date(2026, 11, 20)
+    )
     with pytest.raises(ValidationFailed) as exc:
-        fire(review, "complete_rapid_review", demo.user("office"), on=date(2026, 11, 20), recommendation="lcspr", recommendation_reason="x")
+        fire(
+            review,
+            "complete_rapid_review",
+            demo.user("office"),
+            on=date(2026, 11, 20),
+            recommendation="lcspr",
+            recommendation_reason="x",
+        )
     assert _reasons(exc) == ["Record which criteria for a local review the case meets first"]
-    fire(review, "complete_rapid_review", demo.user("office"), on=date(2026, 11, 20), recommendation="not_commissioned",
-         recommendation_reason="Single-agency learning")
+    fire(
+        review,
+        "complete_rapid_review",
+        demo.user("office"),
+        on=date(2026, 11, 20),
+        recommendation="not_commissioned",
+        recommendation_reason="Single-agency learning",
+    )
     assert review.state == ReviewState.awaiting_decision
 
 
@@ -242,19 +312,39 @@ def test_a_late_rapid_review_needs_an_explanation_of_the_delay(demo):
     # so the rapid review was due on Friday 24 April; it went on Monday 27 April.
     review = new_cspr(demo, harm_date=date(2026, 3, 28), la_aware_on=date(2026, 3, 30), notified_on=date(2026, 4, 1))
     fire(review, "start_rapid_review", demo.user("office"))
-    svc.record_rapid_review(review, demo.user("office"), version=review.version, criteria=["recurrent_themes"],
-                            reasons="Findings", sent_on=date(2026, 4, 27))
+    svc.record_rapid_review(
+        review,
+        demo.user("office"),
+        version=review.version,
+        criteria=["recurrent_themes"],
+        reasons="Findings",
+        sent_on=date(2026, 4, 27),
+    )
     [d] = [d for d in svc.deadlines(review, date(2026, 4, 27)) if d.kind.value == "rapid_review"]
     assert (d.due_on, d.status) == (date(2026, 4, 24), "met_late")
     with pytest.raises(ValidationFailed) as exc:
-        fire(review, "complete_rapid_review", demo.user("office"), on=date(2026, 4, 27), recommendation="lcspr",
-             recommendation_reason="x")
-    assert _reasons(exc) == ["The deadline (rapid review to the national panel) has passed: record an explanation "
-                             "of the delay first"]
-    svc.update_case_details(review, demo.user("office"), version=review.version,
-                            delay_explanation="Christmas closure of two agencies")
-    fire(review, "complete_rapid_review", demo.user("office"), on=date(2026, 4, 27), recommendation="lcspr",
-         recommendation_reason="x")
+        fire(
+            review,
+            "complete_rapid_review",
+            demo.user("office"),
+            on=date(2026, 4, 27),
+            recommendation="lcspr",
+            recommendation_reason="x",
+        )
+    assert _reasons(exc) == [
+        "The deadline (rapid review to the national panel) has passed: record an explanation of the delay first"
+    ]
+    svc.update_case_details(
+        review, demo.user("office"), version=review.version, delay_explanation="Christmas closure of two agencies"
+    )
+    fire(
+        review,
+        "complete_rapid_review",
+        demo.user("office"),
+        on=date(2026, 4, 27),
+        recommendation="lcspr",
+        recommendation_reason="x",
+    )
 
 
 def test_starting_the_review_needs_the_commissioning_and_the_period(demo):
@@ -263,19 +353,45 @@ def test_starting_the_review_needs_the_commissioning_and_the_period(demo):
         fire(review, "start_review", demo.user("office"))
     assert _reasons(exc) == [
         "Record the terms of reference, the methodology, the independent reviewer and the contract value first",
-        "Record the period the review covers first"]
+        "Record the period the review covers first",
+    ]
     with pytest.raises(Forbidden):
-        svc.record_commissioning(review, demo.user("sarchair"), version=review.version, terms_of_reference="x",
-                                 methodology="thematic", reviewer="y", contract_value_pence=1)
+        svc.record_commissioning(
+            review,
+            demo.user("sarchair"),
+            version=review.version,
+            terms_of_reference="x",
+            methodology="thematic",
+            reviewer="y",
+            contract_value_pence=1,
+        )
     with pytest.raises(ValidationFailed) as exc:
-        svc.record_commissioning(review, demo.user("office"), version=review.version, terms_of_reference="",
-                                 methodology="astrology", reviewer=" ", contract_value_pence=-1)
-    assert exc.value.errors == {"terms_of_reference": "Enter the terms of reference",
-                                "methodology": "Select the methodology", "reviewer": "Enter the independent reviewer",
-                                "contract_value_pence": "The contract value must be £0 or more"}
-    svc.record_commissioning(review, demo.user("office"), version=review.version, terms_of_reference="ToR",
-                             methodology="thematic", reviewer="R", contract_value_pence=650_000,
-                             period_from=date(2025, 1, 1), period_to=date(2026, 1, 1))
+        svc.record_commissioning(
+            review,
+            demo.user("office"),
+            version=review.version,
+            terms_of_reference="",
+            methodology="astrology",
+            reviewer=" ",
+            contract_value_pence=-1,
+        )
+    assert exc.value.errors == {
+        "terms_of_reference": "Enter the terms of reference",
+        "methodology": "Select the methodology",
+        "reviewer": "Enter the independent reviewer",
+        "contract_value_pence": "The contract value must be £0 or more",
+    }
+    svc.record_commissioning(
+        review,
+        demo.user("office"),
+        version=review.version,
+        terms_of_reference="ToR",
+        methodology="thematic",
+        reviewer="R",
+        contract_value_pence=650_000,
+        period_from=date(2025, 1, 1),
+        period_to=date(2026, 1, 1),
+    )
     fire(review, "start_review", demo.user("office"), on=date(2026, 11, 23))
     assert review.state == ReviewState.in_review and review.review_started_on == date(2026, 11, 23)
 
@@ -284,20 +400,37 @@ def test_pause_and_resume(demo):
     review = advance(new_sar(demo), demo, ReviewState.in_review)
     office = demo.user("office")
     with pytest.raises(ValidationFailed) as exc:
-        fire(review, "pause", office, on=date(2026, 11, 23), process="criminal_trial", pause_reason="Trial",
-             expected_resume_on=date(2026, 11, 23))
+        fire(
+            review,
+            "pause",
+            office,
+            on=date(2026, 11, 23),
+            process="criminal_trial",
+            pause_reason="Trial",
+            expected_resume_on=date(2026, 11, 23),
+        )
     assert _reasons(exc) == ["The expected resume date must be in the future"]
     with pytest.raises(ValidationFailed) as exc:
         fire(review, "pause", office, process="criminal_trial", expected_resume_on=date(2027, 3, 1))
     assert exc.value.errors == {"pause_reason": "Enter reason for the pause"}
-    fire(review, "pause", office, on=date(2026, 11, 23), process="inquest", pause_reason="The coroner asked",
-         expected_resume_on=date(2027, 3, 1))
+    fire(
+        review,
+        "pause",
+        office,
+        on=date(2026, 11, 23),
+        process="inquest",
+        pause_reason="The coroner asked",
+        expected_resume_on=date(2027, 3, 1),
+    )
     assert review.state == ReviewState.paused and ParallelProcess.inquest.value in review.parallel_processes
     with pytest.raises(Conflict):
         fire(review, "submit_draft", office)
     fire(review, "resume", office, on=date(2027, 1, 11))
     [pause] = svc.pauses_of([review.id])[review.id]
-    assert isinstance(pause, ReviewPause) and (pause.started_on, pause.ended_on) == (date(2026, 11, 23), date(2027, 1, 11))
+    assert isinstance(pause, ReviewPause) and (pause.started_on, pause.ended_on) == (
+        date(2026, 11, 23),
+        date(2027, 1, 11),
+    )
     assert review.state == ReviewState.in_review and (review.paused_days, review.paused_since) == (49, None)
 
 
@@ -305,10 +438,18 @@ def test_the_draft_needs_the_report_and_the_familys_involvement(demo):
     review = advance(new_sar(demo), demo, ReviewState.in_review)
     with pytest.raises(ValidationFailed) as exc:
         fire(review, "submit_draft", demo.user("office"))
-    assert _reasons(exc) == ["Upload the draft report first", "Record whether the family was invited to contribute first"]
+    assert _reasons(exc) == [
+        "Upload the draft report first",
+        "Record whether the family was invited to contribute first",
+    ]
     svc.attach_report(review, demo.user("office"), stored(demo.user("office")), which="draft", version=review.version)
-    svc.update_case_details(review, demo.user("office"), version=review.version, family_invited=False,
-                            family_notes="No family could be traced")
+    svc.update_case_details(
+        review,
+        demo.user("office"),
+        version=review.version,
+        family_invited=False,
+        family_notes="No family could be traced",
+    )
     fire(review, "submit_draft", demo.user("office"), on=date(2026, 11, 23))
     assert review.draft_received_on == date(2026, 11, 23)
 
@@ -319,8 +460,13 @@ def test_sign_off_needs_a_passed_quality_check_and_an_explanation_when_late(demo
         fire(review, "sign_off", demo.user("office"))
     assert "The sub-group has not passed the draft report in its quality check" in _reasons(exc)
     assert any("record an explanation of the delay" in r for r in _reasons(exc))  # due 2 September 2026
-    svc.record_quality_check(review, demo.user("sarchair"), version=review.version, passed=False,
-                             notes="The analysis of multi-agency working is thin")
+    svc.record_quality_check(
+        review,
+        demo.user("sarchair"),
+        version=review.version,
+        passed=False,
+        notes="The analysis of multi-agency working is thin",
+    )
     fire(review, "revise_draft", demo.user("sarchair"), comment="Strengthen the analysis")
     assert review.state == ReviewState.in_review and review.quality_check_passed is None
     with pytest.raises(Forbidden):
@@ -332,17 +478,28 @@ def test_publication_decision(demo):
     office = demo.user("office")
     with pytest.raises(ValidationFailed) as exc:
         fire(review, "publish", office, publish=True, family_informed="yes")
-    assert _reasons(exc) == ["Upload the final report first",
-                             "Enter the publication date and the link to the published report"]
+    assert _reasons(exc) == [
+        "Upload the final report first",
+        "Enter the publication date and the link to the published report",
+    ]
     svc.attach_report(review, office, stored(office), which="final", version=review.version)
     with pytest.raises(ValidationFailed) as exc:
         fire(review, "publish", office, publish=False, family_informed="yes")
     assert _reasons(exc) == ["Enter the reasons the report will not be published"]
     with pytest.raises(ValidationFailed) as exc:
         fire(review, "publish", office, publish=False, not_published_reason="x")
-    assert exc.value.errors == {"family_informed": "Select whether the family has been told of the publication decision"}
-    fire(review, "publish", office, on=date(2026, 11, 23), publish=False, family_informed="no_family",
-         not_published_reason="Publication would identify the adult's children")
+    assert exc.value.errors == {
+        "family_informed": "Select whether the family has been told of the publication decision"
+    }
+    fire(
+        review,
+        "publish",
+        office,
+        on=date(2026, 11, 23),
+        publish=False,
+        family_informed="no_family",
+        not_published_reason="Publication would identify the adult's children",
+    )
     assert (review.published, review.publication_decided_on, review.published_on) == (False, date(2026, 11, 23), None)
 
 
@@ -354,23 +511,41 @@ def test_monitoring_needs_an_action_plan_and_closing_needs_every_action_closed(d
     assert _reasons(exc) == ["Add the report's recommendations and their actions first"]
     first = svc.add_recommendation(review, office, text="Discharge planning")
     second = svc.add_recommendation(review, office, text="Escalation")
-    a1 = svc.add_action(review, first, office, title="Revise the discharge policy",
-                        owner_organisation_id=demo.org("acute").id, due_date=date(2027, 1, 31))
+    a1 = svc.add_action(
+        review,
+        first,
+        office,
+        title="Revise the discharge policy",
+        owner_organisation_id=demo.org("acute").id,
+        due_date=date(2027, 1, 31),
+    )
     with pytest.raises(ValidationFailed) as exc:
         fire(review, "start_monitoring", office)
     assert _reasons(exc) == ["Recommendation 2 has no actions: add at least one for each"]
-    a2 = svc.add_action(review, second, office, title="Train staff in escalation",
-                        owner_organisation_id=demo.org("police").id, due_date=date(2027, 3, 31))
+    a2 = svc.add_action(
+        review,
+        second,
+        office,
+        title="Train staff in escalation",
+        owner_organisation_id=demo.org("police").id,
+        due_date=date(2027, 3, 31),
+    )
     assert a2.restricted and a2.group_id == review.group_id and a2.source_label == review.reference
     fire(review, "start_monitoring", office)
     with pytest.raises(ValidationFailed) as exc:
         fire(review, "close", office)
-    assert _reasons(exc) == ["2 actions are still open: each must be completed or accepted as not implemented "
-                             "with a reason"]
+    assert _reasons(exc) == [
+        "2 actions are still open: each must be completed or accepted as not implemented with a reason"
+    ]
     action_lifecycle.fire(a1, "claim_complete", user=demo.user("office"), version=a1.version, comment="Done")
     action_lifecycle.fire(a1, "accept_completion", user=office, version=a1.version)
-    action_lifecycle.fire(a2, "close_not_implemented", user=demo.user("chair"), version=a2.version,
-                          comment="Superseded by national training")
+    action_lifecycle.fire(
+        a2,
+        "close_not_implemented",
+        user=demo.user("chair"),
+        version=a2.version,
+        comment="Superseded by national training",
+    )
     fire(review, "close", office, on=date(2026, 11, 23))
     assert review.state == ReviewState.closed and a2.status == ActionStatus.not_implemented
 
@@ -400,21 +575,32 @@ def test_a_branching_transition_must_say_how_it_branches():
         c = "c"
 
     with pytest.raises(ValueError, match="no branch"):
-        Lifecycle("test_branching", Review, S,
-                  [Transition("go", "a", "b", {Role.business_office}, "Go", alternatives=("c",))], initial="a")
+        Lifecycle(
+            "test_branching",
+            Review,
+            S,
+            [Transition("go", "a", "b", {Role.business_office}, "Go", alternatives=("c",))],
+            initial="a",
+        )
     with pytest.raises(ValueError):
-        Lifecycle("test_branching", Review, S,
-                  [Transition("go", "a", "b", {Role.business_office}, "Go", alternatives=("d",),
-                              branch=lambda ctx: "b")], initial="a")
+        Lifecycle(
+            "test_branching",
+            Review,
+            S,
+            [Transition("go", "a", "b", {Role.business_office}, "Go", alternatives=("d",), branch=lambda ctx: "b")],
+            initial="a",
+        )
     Lifecycle.registry.pop("test_branching", None)
 
 
 # --- the Board's sign-off (a decision at a quorate Board meeting) ------------------------------
 
+
 def _passed_quality_check(demo):
     review = advance(new_sar(demo), demo, ReviewState.draft_report)
-    svc.record_quality_check(review, demo.user("sarchair"), version=review.version, passed=True,
-                             notes="Meets the quality markers")
+    svc.record_quality_check(
+        review, demo.user("sarchair"), version=review.version, passed=True, notes="Meets the quality markers"
+    )
     return review
 
 
@@ -448,8 +634,9 @@ def test_an_interim_board_decision_counts_once_validated(demo):
     review = _passed_quality_check(demo)
     meeting = board_meeting(demo)
     item = meetings.add_agenda_item(meeting, title="Sign-off", subject_type="review", subject_id=review.id)
-    decision = meetings.record_decision(item, user=demo.user("office"), method="consensus", interim=True,
-                                        text="Signed off subject to validation")
+    decision = meetings.record_decision(
+        item, user=demo.user("office"), method="consensus", interim=True, text="Signed off subject to validation"
+    )
     close(meeting, demo)
     assert not meetings.decision_stands(decision) and svc.board_sign_off(review) is None
     with pytest.raises(ValidationFailed):
@@ -463,14 +650,23 @@ def test_passing_the_quality_check_puts_the_review_on_the_next_board_agenda(clie
     from safeguarding.models import AgendaItem, Meeting
 
     review = _passed_quality_check(demo)
-    items = db.session.execute(sa.select(AgendaItem, Meeting).join(Meeting, Meeting.id == AgendaItem.meeting_id)
-                               .where(AgendaItem.subject_type == "review", AgendaItem.subject_id == review.id)).all()
+    items = db.session.execute(
+        sa.select(AgendaItem, Meeting)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .where(AgendaItem.subject_type == "review", AgendaItem.subject_id == review.id)
+    ).all()
     [(item, meeting)] = items
     assert meeting.group_id == demo.group("board").id and meeting.meeting_date > date(2026, 11, 23)
     assert item.title == f"Sign-off of case review {review.reference}"
     office = client_as("office")
     r = office.post(f"/reviews/{review.id}/board-agenda")
     assert "On the agenda of the Board meeting on" in office.get(r.headers["Location"]).text
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(AgendaItem).where(
-        AgendaItem.subject_type == "review", AgendaItem.subject_id == review.id)) == 1  # once per subject
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(AgendaItem)
+            .where(AgendaItem.subject_type == "review", AgendaItem.subject_id == review.id)
+        )
+        == 1
+    )  # once per subject
     assert client_as("sarchair").post(f"/reviews/{review.id}/board-agenda").status_code == 403

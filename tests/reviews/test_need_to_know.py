@@ -24,16 +24,21 @@ def case(demo):
     police and one to the hospitals, and an action for each."""
     review = advance(new_sar(demo, agency_ids=[demo.org("police").id]), demo, ReviewState.information_gathering)
     office = demo.user("office")
-    police_req = svc.send_information_request(review, office, organisation_id=demo.org("police").id,
-                                              request="Police chronology", conditions=[1, 2, 3])
-    acute_req = svc.send_information_request(review, office, organisation_id=demo.org("acute").id,
-                                             request="Hospital chronology", conditions=[1, 2, 3])
+    police_req = svc.send_information_request(
+        review, office, organisation_id=demo.org("police").id, request="Police chronology", conditions=[1, 2, 3]
+    )
+    acute_req = svc.send_information_request(
+        review, office, organisation_id=demo.org("acute").id, request="Hospital chronology", conditions=[1, 2, 3]
+    )
     return review, police_req, acute_req
 
 
 def _views(review_id):
-    return db.session.scalars(sa.select(AuditEntry).where(
-        AuditEntry.entity_type == "reviews", AuditEntry.entity_id == str(review_id), AuditEntry.action == "view")).all()
+    return db.session.scalars(
+        sa.select(AuditEntry).where(
+            AuditEntry.entity_type == "reviews", AuditEntry.entity_id == str(review_id), AuditEntry.action == "view"
+        )
+    ).all()
 
 
 @pytest.mark.parametrize("who", ["office", "chair", "sarchair"])
@@ -56,14 +61,22 @@ def test_everyone_else_is_told_the_review_does_not_exist(client_as, api_as, case
     c, a = client_as(who), api_as(who)
     by_role = who in ("viewer", "admin")
     hidden = 403 if by_role else 404
-    for url in (f"/reviews/{review.id}", f"/reviews/{review.id}/screening", f"/reviews/{review.id}/requests/{police_req.id}",
-                f"/workflow/review/{review.id}/start_screening"):
+    for url in (
+        f"/reviews/{review.id}",
+        f"/reviews/{review.id}/screening",
+        f"/reviews/{review.id}/requests/{police_req.id}",
+        f"/workflow/review/{review.id}/start_screening",
+    ):
         assert c.get(url).status_code == hidden, url
     for url in (f"/reviews/{review.id}/edit", f"/reviews/{review.id}/decide"):
         assert c.get(url).status_code == 403, url
-    for url in (f"/api/v1/reviews/{review.id}", f"/api/v1/reviews/{review.id}/history",
-                f"/api/v1/reviews/{review.id}/information-requests", f"/api/v1/reviews/{review.id}/recommendations",
-                f"/api/v1/information-requests/{police_req.id}"):
+    for url in (
+        f"/api/v1/reviews/{review.id}",
+        f"/api/v1/reviews/{review.id}/history",
+        f"/api/v1/reviews/{review.id}/information-requests",
+        f"/api/v1/reviews/{review.id}/recommendations",
+        f"/api/v1/information-requests/{police_req.id}",
+    ):
         assert a.get(url).status_code == hidden, url
     r = a.post(f"/api/v1/reviews/{review.id}/transitions", json={"trigger": "recommend", "version": review.version})
     assert r.status_code == hidden
@@ -99,11 +112,15 @@ def test_a_named_agency_sees_only_its_own_requests_and_actions(client_as, api_as
     assert api.get(f"/api/v1/information-requests/{acute_req.id}").status_code == 404
     assert review.reference not in api.get("/api/v1/reviews").text
     # The police answer their own request through the API.
-    r = api.post(f"/api/v1/information-requests/{police_req.id}/transitions",
-                 json={"trigger": "respond", "version": police_req.version, "response": "Chronology attached"})
+    r = api.post(
+        f"/api/v1/information-requests/{police_req.id}/transitions",
+        json={"trigger": "respond", "version": police_req.version, "response": "Chronology attached"},
+    )
     assert r.status_code == 200 and r.json["state"] == "returned"
-    r = api.post(f"/api/v1/information-requests/{police_req.id}/transitions",
-                 json={"trigger": "withdraw", "version": r.json["version"], "comment": "No"})
+    r = api.post(
+        f"/api/v1/information-requests/{police_req.id}/transitions",
+        json={"trigger": "withdraw", "version": r.json["version"], "comment": "No"},
+    )
     assert r.status_code == 403
 
 
@@ -116,10 +133,22 @@ def test_a_named_agency_sees_its_review_actions_and_not_others(demo, case):
     advance(review, demo, ReviewState.published)
     office = demo.user("office")
     rec = svc.add_recommendation(review, office, text="Share risk information")
-    police_action = svc.add_action(review, rec, office, title="Brief officers", owner_organisation_id=demo.org("police").id,
-                                   due_date=date(2027, 1, 31))
-    acute_action = svc.add_action(review, rec, office, title="Audit discharges", owner_organisation_id=demo.org("acute").id,
-                                  due_date=date(2027, 1, 31))
+    police_action = svc.add_action(
+        review,
+        rec,
+        office,
+        title="Brief officers",
+        owner_organisation_id=demo.org("police").id,
+        due_date=date(2027, 1, 31),
+    )
+    acute_action = svc.add_action(
+        review,
+        rec,
+        office,
+        title="Audit discharges",
+        owner_organisation_id=demo.org("acute").id,
+        due_date=date(2027, 1, 31),
+    )
     police = demo.user("police")
     seen = {a.id for acts in svc.actions_of(review, police).values() for a in acts}
     assert seen == {police_action.id}
@@ -155,15 +184,22 @@ def test_every_view_of_a_review_is_audited_without_names(client_as, api_as, case
     assert [v.actor_label for v in views] == ["office@demo.test", "chair@demo.test", "police@demo.test"]
     assert all(v.changes == {} for v in views)
     client_as("police").get(f"/reviews/{review.id}/requests/{police_req.id}")
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
-        AuditEntry.entity_type == "review_information_requests", AuditEntry.action == "view")) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.entity_type == "review_information_requests", AuditEntry.action == "view")
+        )
+        == 1
+    )
 
 
 def test_report_and_chronology_downloads_are_checked_and_audited(client_as, case, demo):
     review, police_req, _ = case
     chronology = stored(demo.user("police"), purpose="chronology")
-    svc.return_information(police_req, demo.user("police"), version=police_req.version, response="x",
-                           chronology=chronology)
+    svc.return_information(
+        police_req, demo.user("police"), version=police_req.version, response="x", chronology=chronology
+    )
     url = f"/reviews/{review.id}/requests/{police_req.id}/chronology"
     r = client_as("police").get(url)
     assert r.status_code == 200 and r.data.startswith(b"%PDF") and review.reference in r.headers["Content-Disposition"]

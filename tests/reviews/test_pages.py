@@ -20,9 +20,9 @@ def _count(model):
 
 def test_a_referral_with_errors_shows_the_summary_and_saves_nothing(client_as):
     before = _count(Review)
-    r = client_as("police").post("/reviews/refer", data={
-        "initials": "Jane Doe", "age_band": "", "harm_date": ["31", "2", "2026"],
-        "summary": ""})
+    r = client_as("police").post(
+        "/reviews/refer", data={"initials": "Jane Doe", "age_band": "", "harm_date": ["31", "2", "2026"], "summary": ""}
+    )
     assert r.status_code == 200
     assert "There is a problem" in r.text
     assert 'href="#harm_date-day"' in r.text and "The date of death or serious harm must be a real date" in r.text
@@ -32,10 +32,21 @@ def test_a_referral_with_errors_shows_the_summary_and_saves_nothing(client_as):
 
 def test_a_partner_refers_and_sees_only_the_case_reference(client_as, demo):
     c = client_as("police")
-    r = c.post("/reviews/refer", data={
-        "initials": "MB", "age_band": "85_plus", "area": "north", "harm_date": ["2", "11", "2026"], "summary": "Neglect in a care home", "referrer_organisation_id": str(demo.org("police").id),
-        "referral_source": "Public protection unit", "agency_ids": [str(demo.org("acute").id)],
-        "received_by_email": "y", "received_on": ["1", "1", "2026"]})
+    r = c.post(
+        "/reviews/refer",
+        data={
+            "initials": "MB",
+            "age_band": "85_plus",
+            "area": "north",
+            "harm_date": ["2", "11", "2026"],
+            "summary": "Neglect in a care home",
+            "referrer_organisation_id": str(demo.org("police").id),
+            "referral_source": "Public protection unit",
+            "agency_ids": [str(demo.org("acute").id)],
+            "received_by_email": "y",
+            "received_on": ["1", "1", "2026"],
+        },
+    )
     assert r.status_code == 302 and r.headers["Location"].endswith("/reviews/referral-sent")
     review = db.session.scalars(sa.select(Review).order_by(Review.id.desc())).first()
     from safeguarding.calendar import today
@@ -48,21 +59,43 @@ def test_a_partner_refers_and_sees_only_the_case_reference(client_as, demo):
 
 
 def test_the_office_enters_an_emailed_referral_and_lands_on_the_review(client_as, demo):
-    r = client_as("office").post("/reviews/refer", data={
-        "initials": "PQ", "age_band": "65_74", "area": "west", "harm_date": ["1", "10", "2026"], "summary": "Financial abuse", "referral_source": "A neighbour",
-        "received_by_email": "y", "received_on": ["20", "10", "2026"]})
+    r = client_as("office").post(
+        "/reviews/refer",
+        data={
+            "initials": "PQ",
+            "age_band": "65_74",
+            "area": "west",
+            "harm_date": ["1", "10", "2026"],
+            "summary": "Financial abuse",
+            "referral_source": "A neighbour",
+            "received_by_email": "y",
+            "received_on": ["20", "10", "2026"],
+        },
+    )
     assert r.status_code == 302
     review = db.session.scalars(sa.select(Review).order_by(Review.id.desc())).first()
     assert r.headers["Location"].endswith(f"/reviews/{review.id}")
-    assert (review.received_on, review.received_by_email, review.referral_source) == (date(2026, 10, 20), True,
-                                                                                       "A neighbour")
+    assert (review.received_on, review.received_by_email, review.referral_source) == (
+        date(2026, 10, 20),
+        True,
+        "A neighbour",
+    )
 
 
 def test_recording_a_notification(client_as, demo):
-    r = client_as("office").post("/reviews/notify", data={
-        "initials": "KO", "age_band": "11_15", "area": "west", "children_count": "1", "looked_after": "no",
-        "harm_date": ["17", "11", "2026"], "summary": "Exploitation",
-        "la_aware_on": ["19", "11", "2026"]})
+    r = client_as("office").post(
+        "/reviews/notify",
+        data={
+            "initials": "KO",
+            "age_band": "11_15",
+            "area": "west",
+            "children_count": "1",
+            "looked_after": "no",
+            "harm_date": ["17", "11", "2026"],
+            "summary": "Exploitation",
+            "la_aware_on": ["19", "11", "2026"],
+        },
+    )
     assert r.status_code == 302
     review = db.session.scalars(sa.select(Review).order_by(Review.id.desc())).first()
     page = client_as("office").get(f"/reviews/{review.id}")
@@ -79,15 +112,33 @@ def test_screening_through_the_page(client_as, demo):
     r = c.post(f"/reviews/{review.id}/screening", data={"version": review.version, "needs": "yes"})
     assert r.status_code == 200, r.headers.get("Location") and "Enter the reason for this answer" in r.text
     assert 'href="#harm"' in r.text
-    r = c.post(f"/reviews/{review.id}/screening", data={
-        "version": review.version, "needs": "yes", "needs_reason": "Care plan", "harm": "serious_abuse",
-        "harm_reason": "Assault", "concern": "no", "concern_reason": "Good joint working"})
+    r = c.post(
+        f"/reviews/{review.id}/screening",
+        data={
+            "version": review.version,
+            "needs": "yes",
+            "needs_reason": "Care plan",
+            "harm": "serious_abuse",
+            "harm_reason": "Assault",
+            "concern": "no",
+            "concern_reason": "Good joint working",
+        },
+    )
     assert r.status_code == 302
     db.session.refresh(review)
     assert review.screening_outcome.value == "discretionary"
-    r = c.post(f"/reviews/{review.id}/screening", data={
-        "version": review.version - 1, "needs": "yes", "needs_reason": "x", "harm": "died", "harm_reason": "x",
-        "concern": "yes", "concern_reason": "x"})
+    r = c.post(
+        f"/reviews/{review.id}/screening",
+        data={
+            "version": review.version - 1,
+            "needs": "yes",
+            "needs_reason": "x",
+            "harm": "died",
+            "harm_reason": "x",
+            "concern": "yes",
+            "concern_reason": "x",
+        },
+    )
     assert r.status_code == 302 and "changed by someone else" in c.get(r.headers["Location"]).text
     db.session.refresh(review)
     assert review.screening_outcome.value == "discretionary"
@@ -98,11 +149,15 @@ def test_the_chair_decides_on_a_page_with_the_choices_for_the_kind(client_as, de
     c = client_as("chair")
     page = c.get(f"/reviews/{review.id}/decide")
     assert "Commission a mandatory SAR" in page.text and "local child safeguarding" not in page.text
-    r = c.post(f"/reviews/{review.id}/decide", data={"version": review.version, "outcome": "not_commissioned",
-                                                     "decision_reason": "No"})
+    r = c.post(
+        f"/reviews/{review.id}/decide",
+        data={"version": review.version, "outcome": "not_commissioned", "decision_reason": "No"},
+    )
     assert r.status_code == 200 and "the Board must arrange one" in r.text
-    r = c.post(f"/reviews/{review.id}/decide", data={"version": review.version, "outcome": "mandatory",
-                                                     "decision_reason": "The criteria are met"})
+    r = c.post(
+        f"/reviews/{review.id}/decide",
+        data={"version": review.version, "outcome": "mandatory", "decision_reason": "The criteria are met"},
+    )
     assert r.status_code == 302
     db.session.refresh(review)
     assert review.state == ReviewState.commissioned
@@ -128,12 +183,18 @@ def test_one_click_triggers_and_the_generic_trigger_page(client_as, demo):
 def test_uploading_reports_checks_the_file(client_as, demo):
     review = advance(new_sar(demo), demo, ReviewState.in_review)
     c = client_as("office")
-    r = c.post(f"/reviews/{review.id}/reports/draft", data={"version": review.version, "file": (io.BytesIO(b"MZ"), "x.exe")},
-               content_type="multipart/form-data")
+    r = c.post(
+        f"/reviews/{review.id}/reports/draft",
+        data={"version": review.version, "file": (io.BytesIO(b"MZ"), "x.exe")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 200 and "The selected file must be a PDF or Word document (DOCX)" in r.text
     assert review.draft_report_file_id is None
-    r = c.post(f"/reviews/{review.id}/reports/draft", data={"version": review.version, "file": (io.BytesIO(PDF), "draft.pdf")},
-               content_type="multipart/form-data")
+    r = c.post(
+        f"/reviews/{review.id}/reports/draft",
+        data={"version": review.version, "file": (io.BytesIO(PDF), "draft.pdf")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 302
     r = c.get(f"/reviews/{review.id}/reports/draft/download")
     assert r.status_code == 200 and r.data == PDF and review.reference in r.headers["Content-Disposition"]
@@ -143,14 +204,18 @@ def test_uploading_reports_checks_the_file(client_as, demo):
 
 def test_an_agency_answers_on_the_page_with_a_chronology(client_as, demo):
     review = advance(new_sar(demo), demo, ReviewState.information_gathering)
-    req = svc.send_information_request(review, demo.user("office"), organisation_id=demo.org("police").id,
-                                       request="Chronology", conditions=[1, 2, 3])
+    req = svc.send_information_request(
+        review, demo.user("office"), organisation_id=demo.org("police").id, request="Chronology", conditions=[1, 2, 3]
+    )
     c = client_as("police")
     url = f"/reviews/{review.id}/requests/{req.id}"
     r = c.post(url, data={"version": req.version, "response": ""})
     assert r.status_code == 200 and "Enter the information requested" in r.text
-    r = c.post(url, data={"version": req.version, "response": "Eleven contacts",
-                          "chronology": (io.BytesIO(PDF), "chronology.pdf")}, content_type="multipart/form-data")
+    r = c.post(
+        url,
+        data={"version": req.version, "response": "Eleven contacts", "chronology": (io.BytesIO(PDF), "chronology.pdf")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 302
     req = db.session.get(InformationRequest, req.id)
     assert req.status == RequestStatus.returned and req.chronology_file_id is not None
@@ -160,11 +225,15 @@ def test_an_agency_answers_on_the_page_with_a_chronology(client_as, demo):
 def test_sending_a_request_on_the_page(client_as, demo):
     review = advance(new_sar(demo), demo, ReviewState.information_gathering)
     c = client_as("sarchair")
-    r = c.post(f"/reviews/{review.id}/requests/new", data={"organisation_id": str(demo.org("police").id),
-                                                           "request": "Chronology", "conditions": ["1", "2"]})
+    r = c.post(
+        f"/reviews/{review.id}/requests/new",
+        data={"organisation_id": str(demo.org("police").id), "request": "Chronology", "conditions": ["1", "2"]},
+    )
     assert r.status_code == 200 and "conditions 1 and 2, and condition 3 or 4" in r.text
-    r = c.post(f"/reviews/{review.id}/requests/new", data={"organisation_id": str(demo.org("police").id),
-                                                           "request": "Chronology", "conditions": ["1", "2", "3"]})
+    r = c.post(
+        f"/reviews/{review.id}/requests/new",
+        data={"organisation_id": str(demo.org("police").id), "request": "Chronology", "conditions": ["1", "2", "3"]},
+    )
     assert r.status_code == 302
     cspr = advance(new_cspr(demo), demo, ReviewState.rapid_review)
     page = client_as("office").get(f"/reviews/{cspr.id}/requests/new")
@@ -179,8 +248,14 @@ def test_recommendations_and_actions_on_the_page(client_as, demo):
     r = c.post(f"/reviews/{review.id}/recommendations/new", data={"text": "Improve discharge planning"})
     assert r.status_code == 302
     [rec] = svc.recommendations_of(review)
-    r = c.post(f"/reviews/{review.id}/recommendations/{rec.id}/actions/new", data={
-        "title": "Revise the policy", "owner_organisation_id": str(demo.org("acute").id), "due_date": ["31", "3", "2027"]})
+    r = c.post(
+        f"/reviews/{review.id}/recommendations/{rec.id}/actions/new",
+        data={
+            "title": "Revise the policy",
+            "owner_organisation_id": str(demo.org("acute").id),
+            "due_date": ["31", "3", "2027"],
+        },
+    )
     assert r.status_code == 302
     page = c.get(f"/reviews/{review.id}")
     assert "Revise the policy" in page.text and "Recommendation 1" in page.text
@@ -194,7 +269,7 @@ def test_dashboard_list_and_timeliness_pages(client_as, demo, monkeypatch):
     page = c.get("/reviews")
     assert page.status_code == 200 and "The chair's queue of decisions" in page.text
     awaiting = db.session.get(Review, demo.id("reviews", "awaiting"))
-    assert f'/reviews/{awaiting.id}/decide' in page.text
+    assert f"/reviews/{awaiting.id}/decide" in page.text
     assert "Due soon" in page.text and "Breached" in page.text and "Paused" in page.text
     listing = c.get("/reviews/all?kind=cspr&status=open")
     assert "CSPR-2026" in listing.text and "SAR-2026" not in listing.text
@@ -218,8 +293,7 @@ def test_closure_days_are_added_and_removed_with_confirmation(client_as):
     c = client_as("office")
     r = c.post("/calendar/closure-days", data={"day": ["26", "12", "2026"], "reason": "x"})
     assert r.status_code == 200 and "is a weekend" in r.text
-    r = c.post("/calendar/closure-days", data={"day": ["24", "12", "2026"],
-                                               "reason": "Office closed"})
+    r = c.post("/calendar/closure-days", data={"day": ["24", "12", "2026"], "reason": "Office closed"})
     assert r.status_code == 302
     row = db.session.scalar(sa.select(ClosureDay).where(ClosureDay.day == date(2026, 12, 24)))
     from safeguarding.calendar import working_days
@@ -233,8 +307,7 @@ def test_closure_days_are_added_and_removed_with_confirmation(client_as):
     db.session.refresh(row)
     assert row.active is False and working_days().is_working_day(date(2026, 12, 24))
     assert c.get(f"/calendar/closure-days/{row.id}/remove").status_code == 404
-    r = c.post("/calendar/closure-days", data={"day": ["24", "12", "2026"],
-                                               "reason": "Closed after all"})
+    r = c.post("/calendar/closure-days", data={"day": ["24", "12", "2026"], "reason": "Closed after all"})
     db.session.refresh(row)
     assert r.status_code == 302 and row.active and row.reason == "Closed after all"
     assert client_as("chair").get("/calendar/closure-days").status_code == 403

@@ -52,12 +52,22 @@ def _decide(demo, item, **kw):
 
 # --- who may vote ---------------------------------------------------------------------------------
 
+
 def test_one_vote_per_organisation_from_members_who_signed_the_memorandum(demo, meeting):
     eligibility = svc.voting_eligibility(meeting, business(meeting))
     names = {v.organisation.short_name for v in eligibility.voters.values()}
     # Healthwatch has not signed; the chair and the office sit for no organisation.
-    assert names == {"North Council", "West Council", "Police", "ICB", "Hospitals", "Fire and Rescue", "Probation",
-                     "Public Health", "Voluntary Sector"}
+    assert names == {
+        "North Council",
+        "West Council",
+        "Police",
+        "ICB",
+        "Hospitals",
+        "Fire and Rescue",
+        "Probation",
+        "Public Health",
+        "Voluntary Sector",
+    }
     reasons = {person.name: reason for person, org, reason in eligibility.excluded}
     assert reasons["Beverley Tate"] == "has not signed the memorandum of understanding"
     assert reasons["Margaret Ellison"] == "sits for no organisation (the chair has a casting vote only)"
@@ -70,24 +80,33 @@ def test_an_organisation_votes_once(demo, meeting):
     ballot = votes(demo, north="for", police="against") + votes(demo, north="against")
     with pytest.raises(ValidationFailed) as exc:
         _decide(demo, item, votes=ballot)
-    assert exc.value.errors == {f"vote_{demo.org('north').id}":
-                                "North Council has already voted: one vote per organisation"}
+    assert exc.value.errors == {
+        f"vote_{demo.org('north').id}": "North Council has already voted: one vote per organisation"
+    }
 
 
 def test_a_member_who_has_not_signed_the_memorandum_cannot_vote(demo, meeting):
     with pytest.raises(ValidationFailed) as exc:
         _decide(demo, business(meeting), votes=votes(demo, healthwatch="for", police="for"))
-    assert exc.value.errors == {f"vote_{demo.org('healthwatch').id}":
-                                "Healthwatch County cannot vote on this item: Beverley Tate has not signed the "
-                                "memorandum of understanding"}
+    assert exc.value.errors == {
+        f"vote_{demo.org('healthwatch').id}": "Healthwatch County cannot vote on this item: Beverley Tate has not signed the "
+        "memorandum of understanding"
+    }
 
 
 def test_a_deputy_votes_only_if_they_signed_the_memorandum_themselves(demo):
     m = schedule(demo)
     # Police's deputy signed in 2021; the ICB's deputy has not (and the SAR chair, the
     # ICB's other member, is away).
-    open_meeting(m, demo, everyone(police_lead=("deputy_present", "police_deputy"),
-                                   icb_lead=("deputy_present", "icb_deputy"), sar_chair="apologies"))
+    open_meeting(
+        m,
+        demo,
+        everyone(
+            police_lead=("deputy_present", "police_deputy"),
+            icb_lead=("deputy_present", "icb_deputy"),
+            sar_chair="apologies",
+        ),
+    )
     eligibility = svc.voting_eligibility(m, business(m))
     assert eligibility.voters[demo.org("police").id].as_deputy
     assert demo.org("icb").id not in eligibility.voters
@@ -97,14 +116,16 @@ def test_a_deputy_votes_only_if_they_signed_the_memorandum_themselves(demo):
 
 def test_advisers_do_not_vote(demo):
     org = OrganisationFactory()
-    adviser = MembershipFactory(group=demo.group("board"), person=PersonFactory(organisation=org), organisation=org,
-                                role=MembershipRole.adviser)
+    adviser = MembershipFactory(
+        group=demo.group("board"), person=PersonFactory(organisation=org), organisation=org, role=MembershipRole.adviser
+    )
     partnership.record_mou_signature(adviser.person, date(2026, 1, 5), recorded_by_id=None)
     m = schedule(demo)
     statuses = everyone()
     open_meeting(m, demo, statuses)
-    svc.record_attendance(m, [{"membership_id": adviser.id, "status": "present"}], user=demo.user("office"),
-                          as_of=FUTURE)
+    svc.record_attendance(
+        m, [{"membership_id": adviser.id, "status": "present"}], user=demo.user("office"), as_of=FUTURE
+    )
     eligibility = svc.voting_eligibility(m, business(m))
     assert org.id not in eligibility.voters
     assert (adviser.person, org, "is an adviser (advisers do not vote)") in eligibility.excluded
@@ -113,8 +134,12 @@ def test_advisers_do_not_vote(demo):
 def test_a_declared_interest_takes_the_person_out_of_the_decision(demo, meeting):
     item = business(meeting, title="Commissioning a reviewer")
     svc.declare_interest(item, user=demo.user("icb"), nature="My team is named in the report")
-    svc.declare_interest(item, user=demo.user("office"), person_id=demo.person("acute_lead").id,
-                         nature="The Trust is an agency in the review")
+    svc.declare_interest(
+        item,
+        user=demo.user("office"),
+        person_id=demo.person("acute_lead").id,
+        nature="The Trust is an agency in the review",
+    )
     eligibility = svc.voting_eligibility(meeting, item)
     # The ICB still votes through its other member; the hospitals cannot.
     assert eligibility.voters[demo.org("icb").id].person.id == demo.person("sar_chair").id
@@ -128,14 +153,23 @@ def test_a_declared_interest_takes_the_person_out_of_the_decision(demo, meeting)
 
 # --- majority, tie and casting vote -----------------------------------------------------------------
 
+
 def test_a_simple_majority_of_those_voting_decides(demo, meeting):
-    carried = _decide(demo, business(meeting), votes=votes(demo, north="for", west="for", police="against",
-                                                           icb="abstain", acute="abstain"))
+    carried = _decide(
+        demo,
+        business(meeting),
+        votes=votes(demo, north="for", west="for", police="against", icb="abstain", acute="abstain"),
+    )
     assert (carried.outcome, carried.votes_for, carried.votes_against, carried.abstentions) == (
-        DecisionOutcome.carried, 2, 1, 2)
+        DecisionOutcome.carried,
+        2,
+        1,
+        2,
+    )
     assert svc.decision_stands(carried)
-    lost = _decide(demo, business(meeting, title="Second"), votes=votes(demo, north="against", police="for",
-                                                                         west="against"))
+    lost = _decide(
+        demo, business(meeting, title="Second"), votes=votes(demo, north="against", police="for", west="against")
+    )
     assert lost.outcome == DecisionOutcome.not_carried and not svc.decision_stands(lost)
 
 
@@ -150,14 +184,18 @@ def test_a_tie_needs_the_chairs_casting_vote(demo, meeting):
     assert decision.outcome == DecisionOutcome.not_carried
     assert decision.casting_vote_by_person_id == demo.person("chair").id
     assert {v.organisation_id: v.vote.value for v in decision.votes} == {
-        demo.org("north").id: "for", demo.org("police").id: "for", demo.org("west").id: "against",
-        demo.org("icb").id: "against"}
+        demo.org("north").id: "for",
+        demo.org("police").id: "for",
+        demo.org("west").id: "against",
+        demo.org("icb").id: "against",
+    }
 
 
 def test_the_casting_vote_is_only_for_a_tie(demo, meeting):
     with pytest.raises(ValidationFailed) as exc:
-        _decide(demo, business(meeting), votes=votes(demo, north="for", police="for", west="against"),
-                casting_vote="for")
+        _decide(
+            demo, business(meeting), votes=votes(demo, north="for", police="for", west="against"), casting_vote="for"
+        )
     assert exc.value.errors == {"casting_vote": "The chair has a casting vote only when the votes are tied"}
     with pytest.raises(ValidationFailed) as exc:
         _decide(demo, business(meeting), votes=votes(demo, north="abstain"))
@@ -185,6 +223,7 @@ def test_consensus_has_no_votes(demo, meeting):
 
 
 # --- when a decision may be recorded ------------------------------------------------------------------
+
 
 def test_no_decision_unless_the_meeting_is_in_session(demo):
     m = schedule(demo)
@@ -223,14 +262,26 @@ def test_decisions_about_a_subject_are_found_by_other_features(demo, meeting):
 
 # --- interim decisions ----------------------------------------------------------------------------------
 
+
 def test_an_interim_decision_stands_when_every_voting_member_has_validated_it(demo):
     m = schedule(demo, "exec")
-    open_meeting(m, demo, {"chair": "present", "north_dass": "present", "west_dass": "present",
-                           "police_lead": "present", "icb_lead": "present"}, group="exec")
+    open_meeting(
+        m,
+        demo,
+        {
+            "chair": "present",
+            "north_dass": "present",
+            "west_dass": "present",
+            "police_lead": "present",
+            "icb_lead": "present",
+        },
+        group="exec",
+    )
     item = business(m, title="Winter protocol", subject_type="protocol", subject_id=1)
     decision = _decide(demo, item, method="consensus", text="Agreed subject to wording", interim=True)
-    assert {v.organisation_id for v in decision.validations} == {demo.org(k).id for k in ("north", "west", "police",
-                                                                                          "icb")}
+    assert {v.organisation_id for v in decision.validations} == {
+        demo.org(k).id for k in ("north", "west", "police", "icb")
+    }
     assert not svc.decision_stands(decision)
     with pytest.raises(Conflict):
         svc.validate_decision(decision, user=demo.user("north"))  # not until the meeting has closed
@@ -248,12 +299,17 @@ def test_an_interim_decision_stands_when_every_voting_member_has_validated_it(de
 
 def test_members_of_other_groups_cannot_validate(demo):
     m = schedule(demo, "exec")
-    open_meeting(m, demo, {"chair": "present", "north_dass": "present", "police_lead": "present",
-                           "icb_lead": "present"}, group="exec")
+    open_meeting(
+        m,
+        demo,
+        {"chair": "present", "north_dass": "present", "police_lead": "present", "icb_lead": "present"},
+        group="exec",
+    )
     decision = _decide(demo, business(m), method="consensus", interim=True)
     close(m, demo)
-    outsider = UserFactory(person_id=demo.person("acute_lead").id, organisation_id=demo.org("acute").id,
-                           roles=[Role.partner_member])
+    outsider = UserFactory(
+        person_id=demo.person("acute_lead").id, organisation_id=demo.org("acute").id, roles=[Role.partner_member]
+    )
     with pytest.raises(Forbidden):
         svc.validate_decision(decision, user=outsider)
     demo_pending = svc.validations_awaiting(demo.user("police"))
@@ -261,6 +317,7 @@ def test_members_of_other_groups_cannot_validate(demo):
 
 
 # --- declarations -----------------------------------------------------------------------------------------
+
 
 def test_declarations_are_in_writing_from_members_and_seen_by_the_chair(demo, meeting):
     item = business(meeting)
@@ -277,17 +334,22 @@ def test_declarations_are_in_writing_from_members_and_seen_by_the_chair(demo, me
     assert declaration in svc.list_declarations(demo.user("police"))[0]
     assert declaration not in svc.list_declarations(demo.user("icb"))[0]
     assert svc.list_declarations(demo.user("viewer"))[1] == 0
-    outsider = UserFactory(person_id=demo.person("north_dcs").id, organisation_id=demo.org("north").id,
-                           roles=[Role.partner_member])  # chairs the CSPR group; not on the Board
+    outsider = UserFactory(
+        person_id=demo.person("north_dcs").id, organisation_id=demo.org("north").id, roles=[Role.partner_member]
+    )  # chairs the CSPR group; not on the Board
     with pytest.raises(ValidationFailed) as exc:
         svc.declare_interest(item, user=outsider, nature="x")
-    assert exc.value.errors == {"person_id": "Only a member of the group or a deputy can declare an interest in its "
-                                             "business"}
+    assert exc.value.errors == {
+        "person_id": "Only a member of the group or a deputy can declare an interest in its business"
+    }
     # A named deputy may declare (they may attend in the member's place).
-    deputy = UserFactory(person_id=demo.person("acute_deputy").id, organisation_id=demo.org("acute").id,
-                         roles=[Role.partner_member])
-    assert svc.declare_interest(item, user=deputy, nature="Named in the report").person_id == \
-        demo.person("acute_deputy").id
+    deputy = UserFactory(
+        person_id=demo.person("acute_deputy").id, organisation_id=demo.org("acute").id, roles=[Role.partner_member]
+    )
+    assert (
+        svc.declare_interest(item, user=deputy, nature="Named in the report").person_id
+        == demo.person("acute_deputy").id
+    )
     close(meeting, demo)
     with pytest.raises(Conflict):
         svc.declare_interest(business_closed(meeting), user=demo.user("police"), nature="late")
@@ -300,8 +362,9 @@ def test_the_chair_is_told_of_each_declaration(demo, meeting):
     from safeguarding.models import OutboxMessage
 
     declaration = svc.declare_interest(business(meeting), user=demo.user("police"), nature="Open investigation")
-    (message,) = db.session.scalars(sa.select(OutboxMessage).where(
-        OutboxMessage.dedupe_key.like(f"declaration:{declaration.id}:%"))).all()
+    (message,) = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.dedupe_key.like(f"declaration:{declaration.id}:%"))
+    ).all()
     assert message.to_addrs == ["chair@demo.test"]
     assert message.subject == "Declaration of interest: Board meeting, 18 May 2027"
     assert "Ch Supt Daniel Reeve has declared an interest" in message.body
@@ -314,6 +377,7 @@ def business_closed(meeting):
 
 # --- chair's action -----------------------------------------------------------------------------------------
 
+
 def _consultations(demo, *keys, on=date(2026, 11, 20)):
     return [{"organisation_id": demo.org(k).id, "consulted_on": on, "view": f"{k} agrees"} for k in keys]
 
@@ -321,26 +385,45 @@ def _consultations(demo, *keys, on=date(2026, 11, 20)):
 def test_chairs_action_needs_the_three_statutory_agencies_consulted(demo):
     chair = demo.user("chair")
     with pytest.raises(ValidationFailed) as exc:
-        svc.record_chair_action(user=chair, title="Urgent", decision="Do it", urgency="Cannot wait",
-                                decided_on=date(2026, 11, 21), consultations=_consultations(demo, "west", "icb"))
-    assert exc.value.reasons == ["Record the consultation of the police: the chair decides in consultation with the "
-                                 "three statutory agencies"]
+        svc.record_chair_action(
+            user=chair,
+            title="Urgent",
+            decision="Do it",
+            urgency="Cannot wait",
+            decided_on=date(2026, 11, 21),
+            consultations=_consultations(demo, "west", "icb"),
+        )
+    assert exc.value.reasons == [
+        "Record the consultation of the police: the chair decides in consultation with the three statutory agencies"
+    ]
     with pytest.raises(ValidationFailed) as exc:
-        svc.record_chair_action(user=chair, title="Urgent", decision="Do it", urgency="Cannot wait",
-                                decided_on=date(2026, 11, 19),
-                                consultations=_consultations(demo, "west", "icb", "police") + _consultations(
-                                    demo, "fire"))
-    assert exc.value.errors[f"consultation_{demo.org('fire').id}"] == \
-        "Record consultations with the statutory agencies only"
-    assert exc.value.errors[f"consulted_on_{demo.org('west').id}"] == \
-        "West Council must have been consulted on or before the decision"
+        svc.record_chair_action(
+            user=chair,
+            title="Urgent",
+            decision="Do it",
+            urgency="Cannot wait",
+            decided_on=date(2026, 11, 19),
+            consultations=_consultations(demo, "west", "icb", "police") + _consultations(demo, "fire"),
+        )
+    assert (
+        exc.value.errors[f"consultation_{demo.org('fire').id}"]
+        == "Record consultations with the statutory agencies only"
+    )
+    assert (
+        exc.value.errors[f"consulted_on_{demo.org('west').id}"]
+        == "West Council must have been consulted on or before the decision"
+    )
 
 
 def test_chairs_action_goes_on_the_next_board_agenda_and_is_ratified_there(demo):
     action = svc.record_chair_action(
-        user=demo.user("chair"), title="Publish the review early", decision="Publish on 1 December",
-        urgency="The inquest opens first", decided_on=date(2026, 11, 21),
-        consultations=_consultations(demo, "north", "police", "icb"))
+        user=demo.user("chair"),
+        title="Publish the review early",
+        decision="Publish on 1 December",
+        urgency="The inquest opens first",
+        decided_on=date(2026, 11, 21),
+        consultations=_consultations(demo, "north", "police", "icb"),
+    )
     assert action.status == ChairActionStatus.awaiting_ratification
     december = svc.next_meeting(demo.group("board").id, date(2026, 11, 21))
     items = svc.agenda_of(december)
@@ -357,21 +440,36 @@ def test_chairs_action_goes_on_the_next_board_agenda_and_is_ratified_there(demo)
 
 def test_a_chairs_action_the_board_rejects_is_not_ratified(demo):
     action = svc.record_chair_action(
-        user=demo.user("north"), title="Pause the audit", decision="Pause", urgency="Staff shortage",
-        decided_on=date(2026, 11, 21), consultations=_consultations(demo, "west", "police", "icb"))
+        user=demo.user("north"),
+        title="Pause the audit",
+        decision="Pause",
+        urgency="Staff shortage",
+        decided_on=date(2026, 11, 21),
+        consultations=_consultations(demo, "west", "police", "icb"),
+    )
     december = svc.next_meeting(demo.group("board").id, date(2026, 11, 21))
     item = next(i for i in svc.agenda_of(december) if i.subject_id == action.id and i.subject_type == "chair_action")
     open_meeting(december, demo)
-    svc.record_decision(item, user=demo.user("office"), method="vote", text="Not ratified",
-                        votes=votes(demo, north="for", west="against", police="against"))
+    svc.record_decision(
+        item,
+        user=demo.user("office"),
+        method="vote",
+        text="Not ratified",
+        votes=votes(demo, north="for", west="against", police="against"),
+    )
     assert action.status == ChairActionStatus.not_ratified
 
 
 def test_only_the_chair_or_the_boards_vice_chair_take_chairs_action(demo):
     with pytest.raises(Forbidden):
-        svc.record_chair_action(user=demo.user("police"), title="x", decision="x", urgency="x",
-                                decided_on=date(2026, 11, 21), consultations=_consultations(demo, "north", "police",
-                                                                                            "icb"))
+        svc.record_chair_action(
+            user=demo.user("police"),
+            title="x",
+            decision="x",
+            urgency="x",
+            decided_on=date(2026, 11, 21),
+            consultations=_consultations(demo, "north", "police", "icb"),
+        )
     assert svc.may_take_chairs_action(demo.user("north"))  # North's director is the vice chair
     assert not svc.may_take_chairs_action(demo.user("office"))
 
@@ -381,8 +479,9 @@ def test_chairs_actions_are_seen_by_the_boards_members_only(demo):
 
     action = demo_action(demo)
     assert svc.get_chair_action(action.id, demo.user("police")) == action  # on the Board
-    cspr_chair = UserFactory(person_id=demo.person("north_dcs").id, organisation_id=demo.org("north").id,
-                             roles=[Role.partner_member])
+    cspr_chair = UserFactory(
+        person_id=demo.person("north_dcs").id, organisation_id=demo.org("north").id, roles=[Role.partner_member]
+    )
     with pytest.raises(NotFound):
         svc.get_chair_action(action.id, cspr_chair)
     assert svc.list_chair_actions(cspr_chair)[1] == 0

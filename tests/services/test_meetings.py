@@ -53,8 +53,13 @@ def test_papers_are_due_five_working_days_before_the_meeting():
 
 def test_a_series_keeps_the_weekday_of_the_month_and_avoids_bank_holidays():
     assert svc.series_dates(date(2020, 4, 21), 6, 2) == [
-        date(2020, 4, 21), date(2020, 6, 16), date(2020, 8, 18), date(2020, 10, 20), date(2020, 12, 15),
-        date(2021, 2, 16)]
+        date(2020, 4, 21),
+        date(2020, 6, 16),
+        date(2020, 8, 18),
+        date(2020, 10, 20),
+        date(2020, 12, 15),
+        date(2021, 2, 16),
+    ]
     # The first Monday of May 2027 is a bank holiday: the meeting moves to the Tuesday.
     assert svc.series_dates(date(2027, 4, 5), 2, 1) == [date(2027, 4, 5), date(2027, 5, 4)]
     # A fifth Tuesday becomes the month's last Tuesday.
@@ -62,17 +67,37 @@ def test_a_series_keeps_the_weekday_of_the_month_and_avoids_bank_holidays():
 
 
 def test_the_board_year_is_scheduled_in_one_go_with_standing_items(demo):
-    meetings = svc.schedule_series(group_id=demo.group("board").id, first_date=date(2027, 4, 20), count=6,
-                                   interval_months=2, location="Committee Room 2")
-    assert [m.meeting_date for m in meetings] == [date(2027, 4, 20), date(2027, 6, 15), date(2027, 8, 17),
-                                                  date(2027, 10, 19), date(2027, 12, 21), date(2028, 2, 15)]
+    meetings = svc.schedule_series(
+        group_id=demo.group("board").id,
+        first_date=date(2027, 4, 20),
+        count=6,
+        interval_months=2,
+        location="Committee Room 2",
+    )
+    assert [m.meeting_date for m in meetings] == [
+        date(2027, 4, 20),
+        date(2027, 6, 15),
+        date(2027, 8, 17),
+        date(2027, 10, 19),
+        date(2027, 12, 21),
+        date(2028, 2, 15),
+    ]
     assert all(m.state == MeetingState.scheduled and m.location == "Committee Room 2" for m in meetings)
     items = svc.agenda_of(meetings[0])
     kinds = [i.kind for i in items]
-    assert kinds[:5] == [AgendaItemKind.apologies, AgendaItemKind.declarations, AgendaItemKind.previous_minutes,
-                         AgendaItemKind.action_log, AgendaItemKind.chair_actions]
-    subgroups = {g.id for g in svc.db.session.scalars(sa.select(svc.Group).where(
-        svc.Group.kind == GroupKind.subgroup, svc.Group.active.is_(True)))}
+    assert kinds[:5] == [
+        AgendaItemKind.apologies,
+        AgendaItemKind.declarations,
+        AgendaItemKind.previous_minutes,
+        AgendaItemKind.action_log,
+        AgendaItemKind.chair_actions,
+    ]
+    subgroups = {
+        g.id
+        for g in svc.db.session.scalars(
+            sa.select(svc.Group).where(svc.Group.kind == GroupKind.subgroup, svc.Group.active.is_(True))
+        )
+    }
     slots = [i for i in items if i.kind == AgendaItemKind.subgroup_report]
     assert {i.group_id for i in slots} == subgroups and len(slots) == 6
     assert "Report from the Safeguarding Adults Review sub-group" in [i.title for i in slots]
@@ -80,8 +105,12 @@ def test_the_board_year_is_scheduled_in_one_go_with_standing_items(demo):
 
 def test_a_sub_group_meeting_has_the_core_standing_items_only(demo):
     m = schedule(demo, "sar")
-    assert [i.kind for i in svc.agenda_of(m)] == [AgendaItemKind.apologies, AgendaItemKind.declarations,
-                                                  AgendaItemKind.previous_minutes, AgendaItemKind.action_log]
+    assert [i.kind for i in svc.agenda_of(m)] == [
+        AgendaItemKind.apologies,
+        AgendaItemKind.declarations,
+        AgendaItemKind.previous_minutes,
+        AgendaItemKind.action_log,
+    ]
 
 
 def test_an_extraordinary_board_meeting_has_no_sub_group_slots_and_says_what_it_is_for(demo):
@@ -97,10 +126,11 @@ def test_an_extraordinary_board_meeting_has_no_sub_group_slots_and_says_what_it_
 def test_scheduling_refuses_bad_input(demo):
     schedule(demo)
     with pytest.raises(ValidationFailed) as exc:
-        svc.schedule_meeting(group_id=demo.group("board").id, meeting_date=FUTURE, starts_at=time(14),
-                             ends_at=time(13))
-    assert exc.value.errors == {"meeting_date": "The Board already has a meeting on 18 May 2027",
-                                "ends_at": "The meeting must end after it starts"}
+        svc.schedule_meeting(group_id=demo.group("board").id, meeting_date=FUTURE, starts_at=time(14), ends_at=time(13))
+    assert exc.value.errors == {
+        "meeting_date": "The Board already has a meeting on 18 May 2027",
+        "ends_at": "The meeting must end after it starts",
+    }
     with pytest.raises(ValidationFailed) as exc:
         svc.schedule_meeting(group_id=999999, meeting_date=None)
     assert exc.value.errors["group_id"] == "Select the group that is meeting"
@@ -118,16 +148,19 @@ def test_a_cancelled_meetings_date_can_be_used_again(demo):
 
 def test_moving_a_meeting_moves_its_papers_due_date_and_checks_the_version(demo):
     m = schedule(demo)
-    svc.update_meeting(m, version=m.version, meeting_date=date(2027, 5, 25), starts_at=time(9), ends_at=time(11),
-                       location="Online")
+    svc.update_meeting(
+        m, version=m.version, meeting_date=date(2027, 5, 25), starts_at=time(9), ends_at=time(11), location="Online"
+    )
     assert m.papers_due_on == date(2027, 5, 18) and m.location == "Online"
     with pytest.raises(StaleVersion):
-        svc.update_meeting(m, version=m.version - 1, meeting_date=date(2027, 5, 26), starts_at=time(9),
-                           ends_at=time(11), location=None)
+        svc.update_meeting(
+            m, version=m.version - 1, meeting_date=date(2027, 5, 26), starts_at=time(9), ends_at=time(11), location=None
+        )
     open_meeting(m, demo)
     with pytest.raises(Conflict):
-        svc.update_meeting(m, version=m.version, meeting_date=date(2027, 5, 26), starts_at=time(9),
-                           ends_at=time(11), location=None)
+        svc.update_meeting(
+            m, version=m.version, meeting_date=date(2027, 5, 26), starts_at=time(9), ends_at=time(11), location=None
+        )
 
 
 def test_next_meeting_skips_cancelled_and_held_meetings(demo):
@@ -140,6 +173,7 @@ def test_next_meeting_skips_cancelled_and_held_meetings(demo):
 
 
 # --- agenda ------------------------------------------------------------------------------------
+
 
 def test_agenda_items_about_a_subject_are_added_once_per_meeting(demo):
     m = schedule(demo)
@@ -154,21 +188,27 @@ def test_agenda_items_about_a_subject_are_added_once_per_meeting(demo):
 
 def test_the_next_board_agenda_is_idempotent_per_subject_and_waits_for_a_meeting(demo):
     after = date(2027, 3, 1)  # after the demo's February 2027 Board
-    assert svc.add_to_next_board_agenda("Escalation: Fire", subject_type="escalation", subject_id=42,
-                                        after=after) is None
+    assert (
+        svc.add_to_next_board_agenda("Escalation: Fire", subject_type="escalation", subject_id=42, after=after) is None
+    )
     m = schedule(demo)
     placed = [i for i in svc.agenda_of(m) if i.subject_type == "escalation"]
     assert [(i.title, i.subject_id) for i in placed] == [("Escalation: Fire", 42)]
     again = svc.add_to_next_board_agenda("Escalation: Fire", subject_type="escalation", subject_id=42, after=after)
     assert again.id == placed[0].id
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(AgendaItem)
-                             .where(AgendaItem.subject_type == "escalation")) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(AgendaItem).where(AgendaItem.subject_type == "escalation")
+        )
+        == 1
+    )
 
 
 def test_a_subject_is_carried_to_the_next_meeting_when_a_meeting_is_cancelled_or_ends_undecided(demo):
     first, second = schedule(demo), schedule(demo, on=date(2027, 6, 15))
-    item = svc.add_to_next_board_agenda("Work plan approval", subject_type="work_plan", subject_id=3,
-                                        after=date(2027, 3, 1))
+    item = svc.add_to_next_board_agenda(
+        "Work plan approval", subject_type="work_plan", subject_id=3, after=date(2027, 3, 1)
+    )
     assert item.meeting_id == first.id
     lifecycle.fire(first, "cancel", user=demo.user("office"), version=first.version, comment="Snow")
     moved = [i for i in svc.agenda_of(second) if i.subject_type == "work_plan"]
@@ -198,6 +238,7 @@ def test_agenda_items_move_and_are_withdrawn_with_a_reason(demo):
 
 # --- publishing papers -------------------------------------------------------------------------
 
+
 def test_papers_published_on_time_need_no_reason(demo):
     m = schedule(demo)
     lifecycle.fire(m, "publish_papers", user=demo.user("office"), version=m.version, as_of=m.papers_due_on)
@@ -212,8 +253,14 @@ def test_late_publication_needs_a_recorded_reason(demo):
         lifecycle.fire(m, "publish_papers", user=demo.user("office"), version=m.version, as_of=late)
     assert exc.value.reasons == ["The papers were due by 11 May 2027: give the reason they are published late"]
     assert m.state == MeetingState.scheduled
-    lifecycle.fire(m, "publish_papers", user=demo.user("office"), version=m.version, as_of=late,
-                   params={"late_reason": "The police data arrived late"})
+    lifecycle.fire(
+        m,
+        "publish_papers",
+        user=demo.user("office"),
+        version=m.version,
+        as_of=late,
+        params={"late_reason": "The police data arrived late"},
+    )
     assert m.late_publication_reason == "The police data arrived late"
 
 
@@ -226,6 +273,7 @@ def test_only_the_business_office_publishes_papers(demo):
 
 
 # --- quorum --------------------------------------------------------------------------------------
+
 
 def test_quorate_with_the_chair_and_the_three_statutory_partners(demo):
     m = schedule(demo)
@@ -290,13 +338,18 @@ def test_a_sub_group_needs_only_the_statutory_kinds_that_sit_on_it():
     chair = MembershipFactory(group=group, role=MembershipRole.chair)
     member = MembershipFactory(group=group, person=PersonFactory(organisation=council), organisation=council)
     m = svc.schedule_meeting(group_id=group.id, meeting_date=FUTURE)
-    svc.record_attendance(m, [{"membership_id": chair.id, "status": "present"},
-                              {"membership_id": member.id, "status": "present"}],
-                          user=_office(), as_of=FUTURE)
+    svc.record_attendance(
+        m,
+        [{"membership_id": chair.id, "status": "present"}, {"membership_id": member.id, "status": "present"}],
+        user=_office(),
+        as_of=FUTURE,
+    )
     assert svc.is_quorate(m) == (True, [])
     group.kind = GroupKind.board  # the Board and the Executive always need all three
-    assert svc.is_quorate(m)[1] == ["No one from the police is present",
-                                    "No one from the integrated care board is present"]
+    assert svc.is_quorate(m)[1] == [
+        "No one from the police is present",
+        "No one from the integrated care board is present",
+    ]
 
 
 def _office():
@@ -307,16 +360,25 @@ def _office():
 
 # --- the register ---------------------------------------------------------------------------------
 
+
 def test_before_the_day_only_apologies_are_recorded(demo):
     m = schedule(demo)
     before = date(2027, 5, 17)
     with pytest.raises(ValidationFailed) as exc:
-        svc.record_attendance(m, [{"membership_id": demo.membership("board", "police_lead").id,
-                                   "status": "present"}], user=demo.user("office"), as_of=before)
+        svc.record_attendance(
+            m,
+            [{"membership_id": demo.membership("board", "police_lead").id, "status": "present"}],
+            user=demo.user("office"),
+            as_of=before,
+        )
     key = f"status_{demo.membership('board', 'police_lead').id}"
     assert exc.value.errors[key].startswith("The register can be recorded on or after 18 May 2027")
-    svc.record_attendance(m, [{"membership_id": demo.membership("board", "police_lead").id,
-                               "status": "apologies"}], user=demo.user("office"), as_of=before)
+    svc.record_attendance(
+        m,
+        [{"membership_id": demo.membership("board", "police_lead").id, "status": "apologies"}],
+        user=demo.user("office"),
+        as_of=before,
+    )
 
 
 def test_a_deputy_must_be_named_and_work_for_the_members_organisation(demo):
@@ -327,8 +389,10 @@ def test_a_deputy_must_be_named_and_work_for_the_members_organisation(demo):
     assert exc.value.errors == {f"deputy_{fire.id}": "Select the deputy who attended for Andrew Price"}
     with pytest.raises(ValidationFailed) as exc:
         record(m, demo, {"police_lead": ("deputy_present", "icb_deputy")})
-    assert "The deputy must work for County Police" in exc.value.errors[
-        f"deputy_{demo.membership('board', 'police_lead').id}"]
+    assert (
+        "The deputy must work for County Police"
+        in exc.value.errors[f"deputy_{demo.membership('board', 'police_lead').id}"]
+    )
     with pytest.raises(ValidationFailed):
         record(m, demo, {"police_lead": ("present", "police_deputy")})
     # With no deputy given, the member's named deputy is recorded.
@@ -341,12 +405,14 @@ def test_a_bad_entry_saves_nothing(demo):
     m = schedule(demo)
     with pytest.raises(ValidationFailed) as exc:
         record(m, demo, {"police_lead": "present", "fire_lead": "deputy_present"})
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Attendance)
-                             .where(Attendance.meeting_id == m.id)) == 0
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).select_from(Attendance).where(Attendance.meeting_id == m.id)) == 0
+    )
     sar_only = demo.membership("sar", "north_deputy").id
     with pytest.raises(ValidationFailed) as exc:
-        svc.record_attendance(m, [{"membership_id": sar_only, "status": "present"}], user=demo.user("office"),
-                              as_of=FUTURE)
+        svc.record_attendance(
+            m, [{"membership_id": sar_only, "status": "present"}], user=demo.user("office"), as_of=FUTURE
+        )
     assert f"membership_{sar_only}" in exc.value.errors
     with pytest.raises(Forbidden):
         svc.record_attendance(m, [], user=demo.user("chair"), as_of=FUTURE)
@@ -354,8 +420,17 @@ def test_a_bad_entry_saves_nothing(demo):
 
 def test_closing_records_everyone_not_on_the_register_as_absent(demo):
     m = schedule(demo)
-    open_meeting(m, demo, {"chair": "present", "north_dass": "present", "police_lead": "present",
-                           "icb_lead": "present", "fire_lead": "apologies"})
+    open_meeting(
+        m,
+        demo,
+        {
+            "chair": "present",
+            "north_dass": "present",
+            "police_lead": "present",
+            "icb_lead": "present",
+            "fire_lead": "apologies",
+        },
+    )
     lifecycle.fire(m, "close", user=demo.user("chair"), version=m.version, as_of=FUTURE)
     rows = {r.membership_id: r for r in db.session.scalars(sa.select(Attendance).where(Attendance.meeting_id == m.id))}
     assert len(rows) == 13
@@ -365,18 +440,21 @@ def test_closing_records_everyone_not_on_the_register_as_absent(demo):
     assert rows[demo.membership("board", "police_lead").id].represented
     assert m.is_held
     held = db.session.scalars(sa.select(Meeting.id).where(Meeting.is_held)).all()
-    assert m.id in held and all(x.state in HELD_STATES for x in db.session.scalars(
-        sa.select(Meeting).where(Meeting.is_held)))
+    assert m.id in held and all(
+        x.state in HELD_STATES for x in db.session.scalars(sa.select(Meeting).where(Meeting.is_held))
+    )
 
 
 # --- apologies ------------------------------------------------------------------------------------
+
 
 def test_members_send_their_own_apologies_and_name_a_deputy(demo):
     m = schedule(demo)
     police = demo.user("police")
     seat = demo.membership("board", "police_lead")
-    row = svc.send_apologies(m, seat.id, user=police, deputy_person_id=demo.person("police_deputy").id,
-                             as_of=date(2027, 5, 1))
+    row = svc.send_apologies(
+        m, seat.id, user=police, deputy_person_id=demo.person("police_deputy").id, as_of=date(2027, 5, 1)
+    )
     assert row.status == AttendanceStatus.apologies and row.deputy_person_id == demo.person("police_deputy").id
     with pytest.raises(Forbidden):
         svc.send_apologies(m, demo.membership("board", "icb_lead").id, user=police, as_of=date(2027, 5, 1))
@@ -390,14 +468,16 @@ def test_members_send_their_own_apologies_and_name_a_deputy(demo):
 def test_apologies_cannot_be_sent_after_the_meeting(demo):
     m = schedule(demo)
     with pytest.raises(Conflict):
-        svc.send_apologies(m, demo.membership("board", "police_lead").id, user=demo.user("police"),
-                           as_of=date(2027, 5, 19))
+        svc.send_apologies(
+            m, demo.membership("board", "police_lead").id, user=demo.user("police"), as_of=date(2027, 5, 19)
+        )
     open_meeting(m, demo)
     with pytest.raises(Conflict):
         svc.send_apologies(m, demo.membership("board", "police_lead").id, user=demo.user("police"), as_of=FUTURE)
 
 
 # --- the meeting's lifecycle -------------------------------------------------------------------------
+
 
 def test_a_meeting_opens_only_on_the_day_and_when_quorate(demo):
     m = schedule(demo)
@@ -408,8 +488,10 @@ def test_a_meeting_opens_only_on_the_day_and_when_quorate(demo):
     record(m, demo, everyone(police_lead="apologies", icb_lead="absent", sar_chair="absent"))
     with pytest.raises(ValidationFailed) as exc:
         lifecycle.fire(m, "open", user=demo.user("chair"), version=m.version, as_of=FUTURE)
-    assert exc.value.reasons == ["The meeting is not quorate, so it cannot proceed: no one from the police is present "
-                                 "and no one from the integrated care board is present"]
+    assert exc.value.reasons == [
+        "The meeting is not quorate, so it cannot proceed: no one from the police is present "
+        "and no one from the integrated care board is present"
+    ]
     lifecycle.fire(m, "record_inquorate", user=demo.user("chair"), version=m.version, as_of=FUTURE)
     assert m.state == MeetingState.inquorate and m.is_held
 
@@ -451,6 +533,7 @@ def test_partners_cannot_run_a_meeting(demo):
 
 # --- who sees what ----------------------------------------------------------------------------------
 
+
 def test_partners_see_the_meetings_of_their_groups_only(demo):
     sar = schedule(demo, "sar")
     board = schedule(demo)
@@ -469,12 +552,18 @@ def test_a_deputy_named_for_a_meeting_sees_it(demo):
     from tests.support.factories import UserFactory
 
     m = schedule(demo, "sar")
-    deputy_user = UserFactory(person_id=demo.person("icb_deputy").id, organisation_id=demo.org("icb").id,
-                              roles=[svc.Role.partner_member])
+    deputy_user = UserFactory(
+        person_id=demo.person("icb_deputy").id, organisation_id=demo.org("icb").id, roles=[svc.Role.partner_member]
+    )
     with pytest.raises(NotFound):
         svc.get_meeting(m.id, deputy_user)
-    svc.send_apologies(m, demo.membership("sar", "sar_chair").id, user=demo.user("sarchair"),
-                       deputy_person_id=demo.person("icb_deputy").id, as_of=date(2027, 5, 1))
+    svc.send_apologies(
+        m,
+        demo.membership("sar", "sar_chair").id,
+        user=demo.user("sarchair"),
+        deputy_person_id=demo.person("icb_deputy").id,
+        as_of=date(2027, 5, 1),
+    )
     assert svc.get_meeting(m.id, deputy_user) == m
 
 
@@ -487,8 +576,9 @@ def test_papers_are_shown_to_members_once_published(demo, tmp_path):
 
     m = schedule(demo)
     item = svc.agenda_of(m)[3]
-    stored = storage.save_upload(FileStorage(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename="plan.pdf"),
-                                 purpose="meeting_paper")
+    stored = storage.save_upload(
+        FileStorage(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename="plan.pdf"), purpose="meeting_paper"
+    )
     paper = svc.attach_paper(item, stored, title="Business plan")
     police = demo.user("police")
     with pytest.raises(NotFound):

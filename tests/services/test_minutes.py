@@ -36,8 +36,12 @@ def held(demo):
 def _written(demo, meeting) -> Minutes:
     minutes = svc.start_minutes(meeting, user=demo.user("office"))
     items = svc.agenda_of(meeting)
-    svc.update_minutes(minutes, version=minutes.version, user=demo.user("office"),
-                       sections={items[0].id: "Apologies from no one.", items[3].id: "Actions reviewed."})
+    svc.update_minutes(
+        minutes,
+        version=minutes.version,
+        user=demo.user("office"),
+        sections={items[0].id: "Apologies from no one.", items[3].id: "Actions reviewed."},
+    )
     return minutes
 
 
@@ -88,13 +92,17 @@ def test_only_the_chair_approves_or_returns_minutes(demo, held):
         with pytest.raises(Forbidden):
             lifecycle.fire(minutes, "approve", user=demo.user(who), version=minutes.version)
         with pytest.raises(Forbidden):
-            lifecycle.fire(minutes, "return_for_changes", user=demo.user(who), version=minutes.version,
-                           comment="No")
+            lifecycle.fire(minutes, "return_for_changes", user=demo.user(who), version=minutes.version, comment="No")
     with pytest.raises(ValidationFailed) as exc:
         lifecycle.fire(minutes, "return_for_changes", user=demo.user("chair"), version=minutes.version)
     assert exc.value.errors == {"comment": "Enter what needs to change"}
-    lifecycle.fire(minutes, "return_for_changes", user=demo.user("chair"), version=minutes.version,
-                   comment="Item 4 needs the owners of the actions")
+    lifecycle.fire(
+        minutes,
+        "return_for_changes",
+        user=demo.user("chair"),
+        version=minutes.version,
+        comment="Item 4 needs the owners of the actions",
+    )
     assert minutes.state == MinutesState.draft
     assert lifecycle.history(minutes.id)[-1].comment == "Item 4 needs the owners of the actions"
     lifecycle.fire(minutes, "submit", user=demo.user("office"), version=minutes.version)
@@ -107,8 +115,9 @@ def test_approved_minutes_are_not_edited_but_amended(demo, held):
     with pytest.raises(Conflict) as exc:
         svc.update_minutes(minutes, version=minutes.version, sections={}, user=demo.user("office"))
     assert exc.value.message == "Minutes that are approved cannot be changed: record an amendment instead"
-    amendment = svc.add_amendment(minutes, user=demo.user("office"), text="Add West's apologies",
-                                  reason="Omitted in error")
+    amendment = svc.add_amendment(
+        minutes, user=demo.user("office"), text="Add West's apologies", reason="Omitted in error"
+    )
     assert svc.amendments_of(minutes) == [amendment]
 
 
@@ -130,8 +139,9 @@ def test_minutes_are_ratified_only_at_a_later_quorate_meeting_of_the_same_group(
     assert exc.value.reasons == ["Choose the meeting of the group, now in session, that ratifies the minutes"]
     # A meeting of another group.
     sar = schedule(demo, "sar", on=LATER)
-    open_meeting(sar, demo, {"sar_chair": "present", "north_deputy": "present", "police_deputy": "present"},
-                 group="sar")
+    open_meeting(
+        sar, demo, {"sar_chair": "present", "north_deputy": "present", "police_deputy": "present"}, group="sar"
+    )
     with pytest.raises(ValidationFailed) as exc:
         lifecycle.fire(minutes, "ratify", user=office, version=minutes.version, params={"meeting_id": sar.id})
     assert exc.value.reasons == ["Minutes are ratified by a meeting of the same group (Safeguarding Partnership Board)"]
@@ -145,8 +155,9 @@ def test_minutes_are_ratified_only_at_a_later_quorate_meeting_of_the_same_group(
     record(later, demo, {"icb_lead": "absent", "sar_chair": "absent"})
     with pytest.raises(ValidationFailed) as exc:
         lifecycle.fire(minutes, "ratify", user=office, version=minutes.version, params={"meeting_id": later.id})
-    assert exc.value.reasons == ["The meeting that ratifies the minutes is not quorate: no one from the integrated "
-                                 "care board is present"]
+    assert exc.value.reasons == [
+        "The meeting that ratifies the minutes is not quorate: no one from the integrated care board is present"
+    ]
     assert minutes.state == MinutesState.approved
     record(later, demo, {"icb_lead": "present"})
     lifecycle.fire(minutes, "ratify", user=office, version=minutes.version)  # the one in session
@@ -162,8 +173,9 @@ def test_a_closed_meeting_cannot_ratify(demo, held):
     open_meeting(later, demo)
     close(later, demo)
     with pytest.raises(ValidationFailed) as exc:
-        lifecycle.fire(minutes, "ratify", user=demo.user("office"), version=minutes.version,
-                       params={"meeting_id": later.id})
+        lifecycle.fire(
+            minutes, "ratify", user=demo.user("office"), version=minutes.version, params={"meeting_id": later.id}
+        )
     assert exc.value.reasons == ["The meeting that ratifies the minutes must be in session"]
 
 
@@ -175,8 +187,9 @@ def test_ratified_minutes_are_immutable(demo):
     assert exc.value.message == "Ratified minutes are the permanent record: record an amendment instead"
     assert lifecycle.available_triggers(minutes, demo.user("office")) == []
     assert lifecycle.available_triggers(minutes, demo.user("chair")) == []
-    section = db.session.scalar(sa.select(MinutesSection).where(MinutesSection.minutes_id == minutes.id,
-                                                                MinutesSection.text != "").limit(1))
+    section = db.session.scalar(
+        sa.select(MinutesSection).where(MinutesSection.minutes_id == minutes.id, MinutesSection.text != "").limit(1)
+    )
     section.text = "Changed"
     with pytest.raises(RuntimeError):
         db.session.flush()
@@ -188,8 +201,9 @@ def test_draft_minutes_are_not_amended(demo):
     with pytest.raises(Conflict):
         svc.add_amendment(minutes, user=demo.user("office"), text="x", reason="y")
     with pytest.raises(ValidationFailed):
-        svc.add_amendment(db.session.get(Minutes, demo.id("minutes", "ratified")), user=demo.user("office"),
-                          text=" ", reason=" ")
+        svc.add_amendment(
+            db.session.get(Minutes, demo.id("minutes", "ratified")), user=demo.user("office"), text=" ", reason=" "
+        )
 
 
 def test_who_reads_which_minutes(demo):
@@ -214,8 +228,10 @@ def test_who_reads_which_minutes(demo):
 
 
 def test_the_demo_has_minutes_in_every_state(demo):
-    states = {k: db.session.get(Minutes, demo.id("minutes", k)).state.value
-              for k in ("draft", "submitted", "approved", "ratified")}
+    states = {
+        k: db.session.get(Minutes, demo.id("minutes", k)).state.value
+        for k in ("draft", "submitted", "approved", "ratified")
+    }
     assert states == {"draft": "draft", "submitted": "submitted", "approved": "approved", "ratified": "ratified"}
 
 
@@ -231,11 +247,18 @@ def test_approved_minutes_are_circulated_to_the_groups_members(demo, held):
     minutes = _written(demo, held)
     lifecycle.fire(minutes, "submit", user=demo.user("office"), version=minutes.version)
     # Nothing is sent before approval.
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage).where(
-        OutboxMessage.dedupe_key.like(f"minutes-circulated:{minutes.id}:%"))) == 0
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.dedupe_key.like(f"minutes-circulated:{minutes.id}:%"))
+        )
+        == 0
+    )
     lifecycle.fire(minutes, "approve", user=demo.user("chair"), version=minutes.version, as_of=date(2027, 5, 25))
-    messages = db.session.scalars(sa.select(OutboxMessage).where(
-        OutboxMessage.dedupe_key.like(f"minutes-circulated:{minutes.id}:%"))).all()
+    messages = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.dedupe_key.like(f"minutes-circulated:{minutes.id}:%"))
+    ).all()
     board = [demo.membership("board", k) for k in ("police_lead", "west_dass", "fire_lead")]
     addresses = {a for m in messages for a in m.to_addrs}
     assert {m.person.email for m in board} <= addresses
@@ -247,5 +270,8 @@ def test_approved_minutes_are_circulated_to_the_groups_members(demo, held):
     assert "Hello Ch Supt Daniel Reeve," in message.body and f"/minutes/{minutes.id}" in message.body
     assert minutes.circulated_at is not None
     assert svc.circulate_minutes(minutes, date(2027, 5, 25)) == len(messages)
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage).where(
-        OutboxMessage.dedupe_key.like(f"minutes-circulated:{minutes.id}:%"))) == len(messages)
+    assert db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(OutboxMessage)
+        .where(OutboxMessage.dedupe_key.like(f"minutes-circulated:{minutes.id}:%"))
+    ) == len(messages)

@@ -46,8 +46,9 @@ def test_deactivating_a_person_ends_memberships_and_deputyships(demo):
     assert all(m.deputy_person_id != person.id for m in svc.current_memberships(demo.group("board").id))
     with pytest.raises(Conflict):
         svc.deactivate_person(person, version=person.version)
-    actions = db.session.scalars(sa.select(AuditEntry.action).where(
-        AuditEntry.entity_type == "people", AuditEntry.entity_id == str(person.id))).all()
+    actions = db.session.scalars(
+        sa.select(AuditEntry.action).where(AuditEntry.entity_type == "people", AuditEntry.entity_id == str(person.id))
+    ).all()
     assert "deactivate" in actions
 
 
@@ -56,16 +57,19 @@ def test_deputy_must_be_someone_else_from_the_same_organisation(demo):
     member = PersonFactory()
     other_org_person = PersonFactory()
     with pytest.raises(ValidationFailed) as exc:
-        svc.add_membership(group=group, person=member, role=MembershipRole.member, deputy=member,
-                           start_date=date(2026, 1, 1))
+        svc.add_membership(
+            group=group, person=member, role=MembershipRole.member, deputy=member, start_date=date(2026, 1, 1)
+        )
     assert exc.value.errors["deputy_person_id"] == "The deputy must be a different person from the member"
     with pytest.raises(ValidationFailed) as exc:
-        svc.add_membership(group=group, person=member, role=MembershipRole.member, deputy=other_org_person,
-                           start_date=date(2026, 1, 1))
+        svc.add_membership(
+            group=group, person=member, role=MembershipRole.member, deputy=other_org_person, start_date=date(2026, 1, 1)
+        )
     assert exc.value.errors["deputy_person_id"] == "The deputy must work for the same organisation as the member"
     colleague = PersonFactory(organisation=member.organisation)
-    m = svc.add_membership(group=group, person=member, role=MembershipRole.member, deputy=colleague,
-                           start_date=date(2026, 1, 1))
+    m = svc.add_membership(
+        group=group, person=member, role=MembershipRole.member, deputy=colleague, start_date=date(2026, 1, 1)
+    )
     assert m.deputy_person_id == colleague.id and m.organisation_id == member.organisation_id
 
 
@@ -79,8 +83,9 @@ def test_no_overlapping_memberships_and_one_chair_at_a_time():
         svc.add_membership(group=group, person=PersonFactory(), role=MembershipRole.chair, start_date=date(2026, 1, 1))
     assert exc.value.errors["role"] == "This group already has a chair for these dates"
     svc.end_membership(m, version=m.version, end_date=date(2025, 12, 31))
-    new_chair = svc.add_membership(group=group, person=PersonFactory(), role=MembershipRole.chair,
-                                   start_date=date(2026, 1, 1))
+    new_chair = svc.add_membership(
+        group=group, person=PersonFactory(), role=MembershipRole.chair, start_date=date(2026, 1, 1)
+    )
     assert new_chair.role == MembershipRole.chair
 
 
@@ -100,8 +105,9 @@ def test_standing_a_group_down_ends_its_memberships():
     svc.deactivate_group(group, version=group.version, on=date(2026, 11, 23))
     assert not group.active and m.end_date == date(2026, 11, 23)
     with pytest.raises(ValidationFailed) as exc:
-        svc.add_membership(group=group, person=PersonFactory(), role=MembershipRole.member,
-                           start_date=date(2026, 12, 1))
+        svc.add_membership(
+            group=group, person=PersonFactory(), role=MembershipRole.member, start_date=date(2026, 12, 1)
+        )
     assert exc.value.errors["group_id"] == "This group is no longer active"
 
 

@@ -54,15 +54,25 @@ class LiveServer:
         self.process: subprocess.Popen | None = None
 
     def flask(self, *args: str) -> None:
-        subprocess.run([sys.executable, "-m", "flask", "--app", "safeguarding", *args], env=self.env, check=True,
-                       cwd=PROJECT, stdout=self.log, stderr=subprocess.STDOUT)
+        subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "safeguarding", *args],
+            env=self.env,
+            check=True,
+            cwd=PROJECT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
 
     def start(self) -> LiveServer:
         self.flask("db", "upgrade")
         self.flask("seed-demo")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "flask", "--app", "safeguarding", "serve", "--port", str(self.port)],
-            env=self.env, cwd=PROJECT, stdout=self.log, stderr=subprocess.STDOUT)
+            env=self.env,
+            cwd=PROJECT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -100,10 +110,10 @@ class Browse:
         if not self.page.evaluate("() => typeof window.axe !== 'undefined'"):
             self.page.add_script_tag(content=AXE.read_text())
         result = self.page.evaluate(
-            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+        )
         violations = [
-            {"id": v["id"], "impact": v["impact"], "help": v["help"],
-             "nodes": [n["target"] for n in v["nodes"]][:5]}
+            {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
             for v in result["violations"]
         ]
         assert not violations, f"axe found WCAG violations on {self.page.url}:\n{json.dumps(violations, indent=2)}"

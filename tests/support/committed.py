@@ -16,8 +16,9 @@ from tests.support import databases
 
 
 @contextmanager
-def committed_app(directory: Path, name: str = "committed", *, url: str | None = None,
-                  **config: Any) -> Iterator[tuple[Flask, str]]:
+def committed_app(
+    directory: Path, name: str = "committed", *, url: str | None = None, **config: Any
+) -> Iterator[tuple[Flask, str]]:
     """(app, database URL) on a fresh migrated database (no demo data), or on `url` (the
     live server's, say). While it is open, `db.session` is an ordinary session per app
     context (one per thread), not the test's connection-bound one."""
@@ -39,5 +40,10 @@ def child_env(database_url: str, **extra: str) -> dict[str, str]:
     """The environment of a child `flask` process on `database_url`."""
     import os
 
-    return {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "child-process-secret",
-            "SESSION_COOKIE_SECURE": "0", **extra}
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "child-process-secret",
+        "SESSION_COOKIE_SECURE": "0",
+        **extra,
+    }

@@ -37,8 +37,12 @@ def fresh_database(name: str, directory: Path) -> str:
     schema = f"t_{name}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     engine = sa.create_engine(base)
     with engine.begin() as conn:
-        leftovers = [old for (old,) in conn.execute(sa.text(
-            "SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 't\\_%'"))]
+        leftovers = [
+            old
+            for (old,) in conn.execute(
+                sa.text("SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 't\\_%'")
+            )
+        ]
     # Leftovers of earlier runs of this suite whose process has gone, one transaction each:
     # dropping a schema locks every table in it, and several at once can exhaust the
     # server's lock table ("out of shared memory").

@@ -19,7 +19,7 @@ class Demo:
             raise KeyError(f"the demo has no {kind} called {key!r}: {sorted(self.ids.get(kind, {}))}") from None
 
     def user(self, key: str) -> User:
-        """"office" → office@demo.test"""
+        """ "office" → office@demo.test"""
         return self._get(User, "users", key.split("@")[0])
 
     def org(self, key: str) -> Organisation:

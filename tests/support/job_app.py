@@ -32,8 +32,13 @@ def _wait() -> None:
 @job(JOB, description="Test: queue one email (no dedupe key), slowly")
 def queue_one_email(as_of: date) -> dict[str, int]:
     _wait()
-    queue_email(["office@demo.test"], f"Test job ran for {as_of.isoformat()}", "message",
-                {"text": f"The test job ran for {as_of.isoformat()}."}, kind="test_job")
+    queue_email(
+        ["office@demo.test"],
+        f"Test job ran for {as_of.isoformat()}",
+        "message",
+        {"text": f"The test job ran for {as_of.isoformat()}."},
+        kind="test_job",
+    )
     return {"emails": 1}
 
 

@@ -15,13 +15,27 @@ FUTURE = date(2027, 5, 18)
 # A working day before the demo's "today" (23 November 2026) with no demo meeting: pages
 # fire triggers as of the real today, which is on or after it.
 PAST = date(2026, 11, 19)
-BOARD = ["chair", "north_dass", "west_dass", "police_lead", "icb_lead", "acute_lead", "fire_lead", "probation_lead",
-         "ph_lead", "healthwatch_lead", "vcs_lead", "sar_chair", "office"]
+BOARD = [
+    "chair",
+    "north_dass",
+    "west_dass",
+    "police_lead",
+    "icb_lead",
+    "acute_lead",
+    "fire_lead",
+    "probation_lead",
+    "ph_lead",
+    "healthwatch_lead",
+    "vcs_lead",
+    "sar_chair",
+    "office",
+]
 
 
 def schedule(demo: Any, group: str = "board", on: date = FUTURE, **kw: Any) -> Meeting:
-    return svc.schedule_meeting(group_id=demo.group(group).id, meeting_date=on,
-                                created_by_id=demo.user("office").id, **kw)
+    return svc.schedule_meeting(
+        group_id=demo.group(group).id, meeting_date=on, created_by_id=demo.user("office").id, **kw
+    )
 
 
 def entries(demo: Any, group: str, statuses: dict[str, Any]) -> list[dict[str, Any]]:
@@ -29,14 +43,20 @@ def entries(demo: Any, group: str, statuses: dict[str, Any]) -> list[dict[str, A
     out = []
     for person, value in statuses.items():
         status, deputy = (value, None) if isinstance(value, str) else value
-        out.append({"membership_id": demo.membership(group, person).id, "status": status,
-                    "deputy_person_id": demo.person(deputy).id if deputy else None})
+        out.append(
+            {
+                "membership_id": demo.membership(group, person).id,
+                "status": status,
+                "deputy_person_id": demo.person(deputy).id if deputy else None,
+            }
+        )
     return out
 
 
 def record(meeting: Meeting, demo: Any, statuses: dict[str, Any], group: str = "board") -> svc.Register:
-    return svc.record_attendance(meeting, entries(demo, group, statuses), user=demo.user("office"),
-                                 as_of=meeting.meeting_date)
+    return svc.record_attendance(
+        meeting, entries(demo, group, statuses), user=demo.user("office"), as_of=meeting.meeting_date
+    )
 
 
 def everyone(status: str = "present", people: list[str] = BOARD, **overrides: Any) -> dict[str, Any]:
@@ -46,23 +66,25 @@ def everyone(status: str = "present", people: list[str] = BOARD, **overrides: An
 
 
 def publish(meeting: Meeting, demo: Any) -> Meeting:
-    return meeting_lifecycle.fire(meeting, "publish_papers", user=demo.user("office"), version=meeting.version,
-                                  as_of=meeting.papers_due_on)
+    return meeting_lifecycle.fire(
+        meeting, "publish_papers", user=demo.user("office"), version=meeting.version, as_of=meeting.papers_due_on
+    )
 
 
-def open_meeting(meeting: Meeting, demo: Any, statuses: dict[str, Any] | None = None,
-                 group: str = "board") -> Meeting:
+def open_meeting(meeting: Meeting, demo: Any, statuses: dict[str, Any] | None = None, group: str = "board") -> Meeting:
     """Publish the papers, record the register (everyone present by default) and open."""
     if meeting.state.value == "scheduled":
         publish(meeting, demo)
     record(meeting, demo, statuses if statuses is not None else everyone(), group=group)
-    return meeting_lifecycle.fire(meeting, "open", user=demo.user("office"), version=meeting.version,
-                                  as_of=meeting.meeting_date)
+    return meeting_lifecycle.fire(
+        meeting, "open", user=demo.user("office"), version=meeting.version, as_of=meeting.meeting_date
+    )
 
 
 def close(meeting: Meeting, demo: Any) -> Meeting:
-    return meeting_lifecycle.fire(meeting, "close", user=demo.user("office"), version=meeting.version,
-                                  as_of=meeting.meeting_date)
+    return meeting_lifecycle.fire(
+        meeting, "close", user=demo.user("office"), version=meeting.version, as_of=meeting.meeting_date
+    )
 
 
 def business(meeting: Meeting, title: str = "Self-neglect procedure", **kw: Any):

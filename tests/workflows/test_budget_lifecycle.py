@@ -35,25 +35,45 @@ def test_the_board_approval_is_recorded_by_the_office_or_the_chair(demo, draft):
     office, chair = demo.user("office"), demo.user("chair")
     lifecycle.fire(draft, "propose", user=office, version=draft.version)
     with pytest.raises(Forbidden):
-        lifecycle.fire(draft, "approve", user=demo.user("police"), version=draft.version,
-                       params={"board_meeting_on": date(2026, 5, 1)})
+        lifecycle.fire(
+            draft,
+            "approve",
+            user=demo.user("police"),
+            version=draft.version,
+            params={"board_meeting_on": date(2026, 5, 1)},
+        )
     with pytest.raises(StaleVersion):
-        lifecycle.fire(draft, "approve", user=chair, version=draft.version - 1,
-                       params={"board_meeting_on": date(2026, 5, 1)})
+        lifecycle.fire(
+            draft, "approve", user=chair, version=draft.version - 1, params={"board_meeting_on": date(2026, 5, 1)}
+        )
     with pytest.raises(ValidationFailed) as exc:
         lifecycle.fire(draft, "approve", user=chair, version=draft.version)
     assert exc.value.errors == {"board_meeting_on": "Enter the date of the Board meeting that approved the budget"}
     with pytest.raises(ValidationFailed) as exc:
-        lifecycle.fire(draft, "approve", user=chair, version=draft.version,
-                       params={"board_meeting_on": date(2099, 1, 1)}, as_of=date(2026, 5, 2))
+        lifecycle.fire(
+            draft,
+            "approve",
+            user=chair,
+            version=draft.version,
+            params={"board_meeting_on": date(2099, 1, 1)},
+            as_of=date(2026, 5, 2),
+        )
     assert exc.value.reasons == ["The Board meeting date must be today or in the past (not 1 January 2099)"]
     assert draft.state == BudgetState.proposed and draft.board_meeting_on is None
-    lifecycle.fire(draft, "approve", user=chair, version=draft.version,
-                   params={"board_meeting_on": date(2026, 5, 1), "minute_reference": "SPB 01/05/26 item 4"},
-                   comment="Agreed unanimously")
+    lifecycle.fire(
+        draft,
+        "approve",
+        user=chair,
+        version=draft.version,
+        params={"board_meeting_on": date(2026, 5, 1), "minute_reference": "SPB 01/05/26 item 4"},
+        comment="Agreed unanimously",
+    )
     assert draft.state == BudgetState.approved
     assert (draft.board_meeting_on, draft.minute_reference, draft.approved_by_id) == (
-        date(2026, 5, 1), "SPB 01/05/26 item 4", chair.id)
+        date(2026, 5, 1),
+        "SPB 01/05/26 item 4",
+        chair.id,
+    )
     assert svc.lines_of(draft)[0].original_pence == 50_000_00
     history = lifecycle.history(draft.id)
     assert [(h.trigger, h.actor_id) for h in history] == [("propose", office.id), ("approve", chair.id)]
@@ -66,15 +86,21 @@ def test_return_to_draft_needs_what_must_change(demo, draft):
     with pytest.raises(ValidationFailed) as exc:
         lifecycle.fire(draft, "return_to_draft", user=demo.user("chair"), version=draft.version)
     assert exc.value.errors == {"comment": "Enter what needs to change"}
-    lifecycle.fire(draft, "return_to_draft", user=demo.user("chair"), version=draft.version,
-                   comment="Add the CSPR reviewer costs")
+    lifecycle.fire(
+        draft, "return_to_draft", user=demo.user("chair"), version=draft.version, comment="Add the CSPR reviewer costs"
+    )
     assert draft.state == BudgetState.draft
 
 
 def test_wrong_state_is_a_conflict(demo, draft):
     with pytest.raises(Conflict, match="when the budget is draft"):
-        lifecycle.fire(draft, "approve", user=demo.user("chair"), version=draft.version,
-                       params={"board_meeting_on": date(2026, 5, 1)})
+        lifecycle.fire(
+            draft,
+            "approve",
+            user=demo.user("chair"),
+            version=draft.version,
+            params={"board_meeting_on": date(2026, 5, 1)},
+        )
     with pytest.raises(Conflict):
         lifecycle.fire(draft, "close_year", user=demo.user("office"), version=draft.version)
 

@@ -22,32 +22,52 @@ def proposed():
 
 
 def _history(org):
-    return db.session.scalars(sa.select(WorkflowHistory).where(
-        WorkflowHistory.lifecycle == "organisation", WorkflowHistory.entity_id == org.id)
-        .order_by(WorkflowHistory.id)).all()
+    return db.session.scalars(
+        sa.select(WorkflowHistory)
+        .where(WorkflowHistory.lifecycle == "organisation", WorkflowHistory.entity_id == org.id)
+        .order_by(WorkflowHistory.id)
+    ).all()
 
 
 def test_fire_changes_state_applies_fields_and_records_history(proposed, demo):
     office = demo.user("office")
-    lifecycle.fire(proposed, "admit", user=office, version=proposed.version, params={"joined_on": date(2026, 11, 2)},
-                   comment="Agreed at the Board")
+    lifecycle.fire(
+        proposed,
+        "admit",
+        user=office,
+        version=proposed.version,
+        params={"joined_on": date(2026, 11, 2)},
+        comment="Agreed at the Board",
+    )
     assert proposed.state == PartnershipState.active
     assert proposed.joined_on == date(2026, 11, 2)
     (h,) = _history(proposed)
     assert (h.trigger, h.from_state, h.to_state, h.actor_id, h.comment) == (
-        "admit", "proposed", "active", office.id, "Agreed at the Board")
+        "admit",
+        "proposed",
+        "active",
+        office.id,
+        "Agreed at the Board",
+    )
     assert h.data == {"joined_on": "2026-11-02"}
-    audit = db.session.scalars(sa.select(AuditEntry).where(
-        AuditEntry.entity_type == "organisations", AuditEntry.entity_id == str(proposed.id))
-        .order_by(AuditEntry.id)).all()
+    audit = db.session.scalars(
+        sa.select(AuditEntry)
+        .where(AuditEntry.entity_type == "organisations", AuditEntry.entity_id == str(proposed.id))
+        .order_by(AuditEntry.id)
+    ).all()
     assert audit[-1].action == "transition:admit"
     assert audit[-1].changes["state"] == {"before": "proposed", "after": "active"}
 
 
 def test_wrong_role_is_forbidden(proposed, demo):
     with pytest.raises(Forbidden):
-        lifecycle.fire(proposed, "admit", user=demo.user("police"), version=proposed.version,
-                       params={"joined_on": date(2026, 11, 2)})
+        lifecycle.fire(
+            proposed,
+            "admit",
+            user=demo.user("police"),
+            version=proposed.version,
+            params={"joined_on": date(2026, 11, 2)},
+        )
     assert proposed.state == PartnershipState.proposed
     assert _history(proposed) == []
 
@@ -60,8 +80,13 @@ def test_trigger_from_the_wrong_state_is_a_conflict(proposed, demo):
 
 def test_stale_version_is_refused_not_lost(proposed, demo):
     with pytest.raises(StaleVersion):
-        lifecycle.fire(proposed, "admit", user=demo.user("office"), version=proposed.version - 1,
-                       params={"joined_on": date(2026, 11, 2)})
+        lifecycle.fire(
+            proposed,
+            "admit",
+            user=demo.user("office"),
+            version=proposed.version - 1,
+            params={"joined_on": date(2026, 11, 2)},
+        )
     assert proposed.state == PartnershipState.proposed
 
 
@@ -69,15 +94,21 @@ def test_concurrent_write_is_caught_by_the_version_column(proposed, demo):
     # Someone else changes the row after we loaded it: our UPDATE matches no row.
     db.session.execute(sa.text("UPDATE organisations SET version = version + 1 WHERE id = :id"), {"id": proposed.id})
     with pytest.raises(StaleVersion):
-        lifecycle.fire(proposed, "admit", user=demo.user("office"), version=proposed.version,
-                       params={"joined_on": date(2026, 11, 2)})
+        lifecycle.fire(
+            proposed,
+            "admit",
+            user=demo.user("office"),
+            version=proposed.version,
+            params={"joined_on": date(2026, 11, 2)},
+        )
 
 
 def test_guard_refuses_with_a_reason(demo):
     org = OrganisationFactory(state=PartnershipState.proposed, chief_executive_name=None, chief_executive_email=None)
     with pytest.raises(ValidationFailed) as exc:
-        lifecycle.fire(org, "admit", user=demo.user("office"), version=org.version,
-                       params={"joined_on": date(2026, 11, 2)})
+        lifecycle.fire(
+            org, "admit", user=demo.user("office"), version=org.version, params={"joined_on": date(2026, 11, 2)}
+        )
     assert any("chief executive" in r for r in exc.value.reasons)
     assert org.state == PartnershipState.proposed
     assert _history(org) == []
@@ -97,8 +128,14 @@ def test_missing_fields_and_required_comment(demo):
 def test_guards_see_the_fields(demo):
     org = OrganisationFactory()
     with pytest.raises(ValidationFailed) as exc:
-        lifecycle.fire(org, "give_notice", user=demo.user("office"), version=org.version, comment="Merging",
-                       params={"notice_given_on": date(2026, 11, 20), "leaving_on": date(2026, 11, 1)})
+        lifecycle.fire(
+            org,
+            "give_notice",
+            user=demo.user("office"),
+            version=org.version,
+            comment="Merging",
+            params={"notice_given_on": date(2026, 11, 20), "leaving_on": date(2026, 11, 1)},
+        )
     assert exc.value.reasons == ["The leaving date must be the same as or after the date notice was given"]
 
 
@@ -106,8 +143,14 @@ def test_leaving_is_guarded_by_date_and_current_seats(demo):
     org = OrganisationFactory()
     office = demo.user("office")
     MembershipFactory(organisation=org, person__organisation=org)
-    lifecycle.fire(org, "give_notice", user=office, version=org.version, comment="Service decommissioned",
-                   params={"notice_given_on": date(2026, 9, 1), "leaving_on": date(2026, 12, 31)})
+    lifecycle.fire(
+        org,
+        "give_notice",
+        user=office,
+        version=org.version,
+        comment="Service decommissioned",
+        params={"notice_given_on": date(2026, 9, 1), "leaving_on": date(2026, 12, 31)},
+    )
     with pytest.raises(ValidationFailed) as exc:
         lifecycle.fire(org, "complete_leaving", user=office, version=org.version, as_of=date(2026, 12, 1))
     assert exc.value.reasons == [
@@ -151,6 +194,7 @@ def test_available_triggers_depend_on_role_and_state(proposed, demo):
 
 # --- the uniform API contract ------------------------------------------------------------
 
+
 def test_api_resource_shows_state_version_and_the_users_triggers(api_as, proposed):
     r = api_as("office").get(f"/api/v1/organisations/{proposed.id}")
     assert r.status_code == 200
@@ -182,8 +226,9 @@ def test_api_transition_codes(api_as, proposed):
     r = office.post(url, json={"trigger": "admit"})
     assert r.status_code == 422 and "version" in r.json["errors"]
     # 200 and the resource
-    r = office.post(url, json={"trigger": "admit", "version": proposed.version, "joined_on": "2026-11-02",
-                               "comment": "Welcome"})
+    r = office.post(
+        url, json={"trigger": "admit", "version": proposed.version, "joined_on": "2026-11-02", "comment": "Welcome"}
+    )
     assert r.status_code == 200, r.json
     assert r.json["state"] == "active" and r.json["version"] == version + 1
     assert r.json["available_triggers"] == ["give_notice"]
@@ -191,22 +236,35 @@ def test_api_transition_codes(api_as, proposed):
 
 def test_api_guard_refusal_is_422_with_reasons(api_as):
     org = OrganisationFactory(state=PartnershipState.proposed, chief_executive_name=None)
-    r = api_as("office").post(f"/api/v1/organisations/{org.id}/transitions",
-                              json={"trigger": "admit", "version": org.version, "joined_on": "2026-11-02"})
+    r = api_as("office").post(
+        f"/api/v1/organisations/{org.id}/transitions",
+        json={"trigger": "admit", "version": org.version, "joined_on": "2026-11-02"},
+    )
     assert r.status_code == 422
     assert any("chief executive" in reason for reason in r.json["reasons"])
 
 
 def test_api_history_is_oldest_first(api_as, proposed):
     office = api_as("office")
-    office.post(f"/api/v1/organisations/{proposed.id}/transitions",
-                json={"trigger": "admit", "version": 1, "joined_on": "2026-11-02"})
-    office.post(f"/api/v1/organisations/{proposed.id}/transitions",
-                json={"trigger": "give_notice", "version": 2, "notice_given_on": "2026-11-10",
-                      "leaving_on": "2027-03-31", "comment": "Merger"})
+    office.post(
+        f"/api/v1/organisations/{proposed.id}/transitions",
+        json={"trigger": "admit", "version": 1, "joined_on": "2026-11-02"},
+    )
+    office.post(
+        f"/api/v1/organisations/{proposed.id}/transitions",
+        json={
+            "trigger": "give_notice",
+            "version": 2,
+            "notice_given_on": "2026-11-10",
+            "leaving_on": "2027-03-31",
+            "comment": "Merger",
+        },
+    )
     r = office.get(f"/api/v1/organisations/{proposed.id}/history")
     assert [(h["trigger"], h["from_state"], h["to_state"]) for h in r.json] == [
-        ("admit", "proposed", "active"), ("give_notice", "active", "leaving")]
+        ("admit", "proposed", "active"),
+        ("give_notice", "active", "leaving"),
+    ]
     assert r.json[1]["comment"] == "Merger" and r.json[1]["actor"] == "office@demo.test"
 
 
@@ -216,6 +274,7 @@ def test_api_unknown_record_is_404(api_as):
 
 
 # --- pages -------------------------------------------------------------------------------
+
 
 def test_page_shows_buttons_for_the_users_triggers(client_as, demo):
     org = demo.org("police")
@@ -234,8 +293,16 @@ def test_page_trigger_with_fields_asks_then_fires(client_as, demo):
     assert "There is a problem" in r.text
     assert 'href="#notice_given_on-day"' in r.text  # date errors link to the day box
     assert "Enter reason for leaving" in r.text
-    r = c.post(url, data={"version": org.version, "confirmed": "1", "comment": "Restructure",
-                          "notice_given_on": ["1", "11", "2026"], "leaving_on": ["31", "3", "2027"]})
+    r = c.post(
+        url,
+        data={
+            "version": org.version,
+            "confirmed": "1",
+            "comment": "Restructure",
+            "notice_given_on": ["1", "11", "2026"],
+            "leaving_on": ["31", "3", "2027"],
+        },
+    )
     assert r.status_code == 302
     assert org.state == PartnershipState.leaving and org.leaving_on == date(2027, 3, 31)
 
@@ -243,10 +310,17 @@ def test_page_trigger_with_fields_asks_then_fires(client_as, demo):
 def test_page_stale_version_is_explained(client_as, demo):
     org = demo.org("fire")
     c = client_as("office")
-    r = c.post(f"/workflow/organisation/{org.id}/give_notice",
-               data={"version": org.version - 1, "confirmed": "1", "comment": "x",
-                     "notice_given_on": ["1", "11", "2026"], "leaving_on": ["31", "3", "2027"]},
-               follow_redirects=True)
+    r = c.post(
+        f"/workflow/organisation/{org.id}/give_notice",
+        data={
+            "version": org.version - 1,
+            "confirmed": "1",
+            "comment": "x",
+            "notice_given_on": ["1", "11", "2026"],
+            "leaving_on": ["31", "3", "2027"],
+        },
+        follow_redirects=True,
+    )
     assert "changed by someone else" in r.text
     assert org.state == PartnershipState.active
 

@@ -14,23 +14,43 @@ _years = count(2040)
 
 def business_plan(demo, year: int | None = None, priorities: int = 2):
     year = year or next(_years)
-    bp = svc.business_plan_for_year(year) or svc.create_business_plan(demo.user("office"), financial_year=year,
-                                                                      strategic_plan="Keep people safe")
+    bp = svc.business_plan_for_year(year) or svc.create_business_plan(
+        demo.user("office"), financial_year=year, strategic_plan="Keep people safe"
+    )
     for n in range(priorities - len(svc.priorities_of(bp.id))):
-        svc.add_priority(bp, demo.user("office"), title=f"Priority {n + 1}", arm="both", area="both",
-                         outcomes="Fewer repeat referrals")
+        svc.add_priority(
+            bp,
+            demo.user("office"),
+            title=f"Priority {n + 1}",
+            arm="both",
+            area="both",
+            outcomes="Fewer repeat referrals",
+        )
     return bp
 
 
-def plan(demo, group: str = "sar", year: int | None = None, items: int = 1, state: str = "draft",
-         due: date = date(2099, 1, 1)) -> WorkPlan:
+def plan(
+    demo,
+    group: str = "sar",
+    year: int | None = None,
+    items: int = 1,
+    state: str = "draft",
+    due: date = date(2099, 1, 1),
+) -> WorkPlan:
     bp = business_plan(demo, year)
     p = svc.create_work_plan(demo.user("office"), group_id=demo.group(group).id, financial_year=bp.financial_year)
     first = svc.priorities_of(bp.id)[0]
     for n in range(items):
-        svc.add_item(p, demo.user("office"), priority_id=first.id, title=f"Item {n}",
-                     lead_person_id=demo.person("police_lead").id, lead_organisation_id=demo.org("police").id,
-                     due_date=due, success_measure="Audit shows it")
+        svc.add_item(
+            p,
+            demo.user("office"),
+            priority_id=first.id,
+            title=f"Item {n}",
+            lead_person_id=demo.person("police_lead").id,
+            lead_organisation_id=demo.org("police").id,
+            due_date=due,
+            success_measure="Audit shows it",
+        )
     if state in ("submitted", "approved", "closed"):
         lifecycle.fire(p, "submit", user=demo.user("office"), version=p.version)
     if state in ("approved", "closed"):

@@ -40,8 +40,9 @@ def test_submitting_needs_items_and_puts_the_plan_on_the_board_agenda(demo):
     assert _reasons(exc) == ["Add at least one item to the work plan first"]
     p = plan(demo, state="submitted")
     assert p.state == WorkPlanState.submitted and p.submitted_on is not None
-    item = db.session.scalar(db.select(AgendaItem).where(AgendaItem.subject_type == "work_plan",
-                                                         AgendaItem.subject_id == p.id))
+    item = db.session.scalar(
+        db.select(AgendaItem).where(AgendaItem.subject_type == "work_plan", AgendaItem.subject_id == p.id)
+    )
     assert item is not None and "work plan" in item.title
 
 
@@ -63,9 +64,18 @@ def test_an_inquorate_meetings_decision_does_not_approve(demo):
     p = plan(demo, state="submitted")
     inquorate = db.session.get(Meeting, demo.id("meetings", "board_inquorate"))
     agenda_item = meetings.agenda_of(inquorate)[0]
-    db.session.add(Decision(meeting_id=inquorate.id, agenda_item_id=agenda_item.id, method=DecisionMethod.consensus,
-                            outcome=DecisionOutcome.agreed, text="Approved", subject_type="work_plan",
-                            subject_id=p.id, quorate=False))
+    db.session.add(
+        Decision(
+            meeting_id=inquorate.id,
+            agenda_item_id=agenda_item.id,
+            method=DecisionMethod.consensus,
+            outcome=DecisionOutcome.agreed,
+            text="Approved",
+            subject_type="work_plan",
+            subject_id=p.id,
+            quorate=False,
+        )
+    )
     db.session.flush()
     with pytest.raises(ValidationFailed):
         lifecycle.fire(p, "approve", user=demo.user("office"), version=p.version)
@@ -75,8 +85,9 @@ def test_the_boards_decision_approves_the_plan(demo):
     p = plan(demo, state="submitted")
     meeting = board_meeting(demo)
     item = meetings.add_agenda_item(meeting, title="Work plan", subject_type="work_plan", subject_id=p.id)
-    decision = meetings.record_decision(item, user=demo.user("office"), method="consensus",
-                                        text="The Board approves the work plan.")
+    decision = meetings.record_decision(
+        item, user=demo.user("office"), method="consensus", text="The Board approves the work plan."
+    )
     assert p.state == WorkPlanState.approved
     assert (p.approved_decision_id, p.approved_on) == (decision.id, meeting.meeting_date)
     assert lifecycle.history(p.id)[-1].trigger == "approve"
@@ -88,8 +99,13 @@ def test_a_vote_not_carried_leaves_the_plan_submitted(demo):
     p = plan(demo, state="submitted")
     meeting = board_meeting(demo)
     item = meetings.add_agenda_item(meeting, title="Work plan", subject_type="work_plan", subject_id=p.id)
-    meetings.record_decision(item, user=demo.user("office"), method="vote", text="Not approved",
-                             votes=votes(demo, north="against", west="against", police="for"))
+    meetings.record_decision(
+        item,
+        user=demo.user("office"),
+        method="vote",
+        text="Not approved",
+        votes=votes(demo, north="against", west="against", police="for"),
+    )
     assert p.state == WorkPlanState.submitted
 
 
@@ -98,8 +114,9 @@ def test_return_for_changes_needs_a_comment(demo):
     with pytest.raises(ValidationFailed) as exc:
         lifecycle.fire(p, "return_for_changes", user=demo.user("chair"), version=p.version)
     assert exc.value.errors == {"comment": "Enter what needs to change"}
-    lifecycle.fire(p, "return_for_changes", user=demo.user("chair"), version=p.version,
-                   comment="Add a measure for priority 2")
+    lifecycle.fire(
+        p, "return_for_changes", user=demo.user("chair"), version=p.version, comment="Add a measure for priority 2"
+    )
     assert p.state == WorkPlanState.draft
 
 
@@ -116,6 +133,7 @@ def test_only_the_office_and_the_sub_groups_chair_draft_and_submit(demo):
 
 
 # --- progress updates and status ------------------------------------------------------------
+
 
 @pytest.mark.parametrize("state", ["draft", "submitted"])
 def test_only_approved_plans_take_updates(demo, state):
@@ -181,6 +199,7 @@ def test_at_risk_flag_needs_a_reason_and_makes_the_item_amber(demo):
 
 # --- year end -------------------------------------------------------------------------------
 
+
 def test_close_is_refused_until_every_incomplete_item_is_carried_or_closed(demo):
     p = plan(demo, state="approved", items=3)
     business_plan(demo, p.financial_year + 1)
@@ -189,8 +208,9 @@ def test_close_is_refused_until_every_incomplete_item_is_carried_or_closed(demo)
     svc.change_status(a, p, office, version=a.version, status="completed")
     with pytest.raises(ValidationFailed) as exc:
         lifecycle.fire(p, "close", user=office, version=p.version)
-    assert _reasons(exc) == ["2 incomplete items must be carried forward into next year's plan or closed with a "
-                             "reason first"]
+    assert _reasons(exc) == [
+        "2 incomplete items must be carried forward into next year's plan or closed with a reason first"
+    ]
     with pytest.raises(ValidationFailed):
         svc.close_item(b, p, office, version=b.version, reason="")
     svc.close_item(b, p, office, version=b.version, reason="No longer needed after the restructure")
@@ -231,9 +251,12 @@ def test_the_office_records_the_approval_when_a_standing_decision_exists(demo):
 
 
 def test_the_highlight_report_of_the_boards_first_meeting_lists_every_sub_groups_review(demo):
-    april = db.session.scalar(db.select(Meeting).where(Meeting.group_id == demo.group("board").id,
-                                                       Meeting.meeting_date >= date(2026, 4, 1))
-                              .order_by(Meeting.meeting_date).limit(1))
+    april = db.session.scalar(
+        db.select(Meeting)
+        .where(Meeting.group_id == demo.group("board").id, Meeting.meeting_date >= date(2026, 4, 1))
+        .order_by(Meeting.meeting_date)
+        .limit(1)
+    )
     h = svc.highlight(demo.group("qp"), april)
     assert h.first_of_year
     headings = [s.heading for s in svc.highlight_report(h).sections]

@@ -19,10 +19,18 @@ def test_lists_and_pages_render_for_readers(client_as, demo):
     upcoming = demo.id("meetings", "board_upcoming")
     for who in ("office", "police", "sarchair", "chair"):
         c = client_as(who)
-        for url in ("/workplans", "/workplans?year=all", "/workplans/business-plans", f"/workplans/business-plans/{bp.id}",
-                    f"/workplans/{p.id}", f"/workplans/items/{it.id}", "/workplans/partnership",
-                    "/workplans/partnership?year=2026-27&arm=adults&area=north", "/workplans/tor-reviews",
-                    f"/workplans/highlight?group={p.group_id}&meeting={upcoming}"):
+        for url in (
+            "/workplans",
+            "/workplans?year=all",
+            "/workplans/business-plans",
+            f"/workplans/business-plans/{bp.id}",
+            f"/workplans/{p.id}",
+            f"/workplans/items/{it.id}",
+            "/workplans/partnership",
+            "/workplans/partnership?year=2026-27&arm=adults&area=north",
+            "/workplans/tor-reviews",
+            f"/workplans/highlight?group={p.group_id}&meeting={upcoming}",
+        ):
             r = c.get(url)
             assert r.status_code == 200, (who, url, r.status_code)
     assert client_as("admin").get("/workplans").status_code == 403
@@ -30,8 +38,14 @@ def test_lists_and_pages_render_for_readers(client_as, demo):
     viewer = client_as("viewer")
     for url in ("/workplans/business-plans", f"/workplans/business-plans/{bp.id}"):
         assert viewer.get(url).status_code == 200, url
-    for url in ("/workplans", f"/workplans/{p.id}", f"/workplans/items/{it.id}", "/workplans/partnership",
-                "/workplans/tor-reviews", f"/workplans/highlight?group={p.group_id}&meeting={upcoming}"):
+    for url in (
+        "/workplans",
+        f"/workplans/{p.id}",
+        f"/workplans/items/{it.id}",
+        "/workplans/partnership",
+        "/workplans/tor-reviews",
+        f"/workplans/highlight?group={p.group_id}&meeting={upcoming}",
+    ):
         assert viewer.get(url).status_code == 403, url
 
 
@@ -66,9 +80,11 @@ def test_an_update_with_evidence_through_the_page(client_as, demo):
     p = plan(demo, state="approved")
     it = svc.items_of(p)[0]
     c = client_as("police")  # the lead
-    r = c.post(f"/workplans/items/{it.id}/updates", content_type="multipart/form-data",
-               data={"text": "Audit done", "percent": "50",
-                     "evidence": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "audit.pdf")})
+    r = c.post(
+        f"/workplans/items/{it.id}/updates",
+        content_type="multipart/form-data",
+        data={"text": "Audit done", "percent": "50", "evidence": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "audit.pdf")},
+    )
     assert r.status_code == 302
     update = svc.updates_of(it)[0]
     assert c.get(f"/workplans/updates/{update.id}/evidence").status_code == 200
@@ -85,14 +101,18 @@ def test_forms_show_govuk_errors(client_as, demo):
     it = svc.items_of(p)[0]
     r = c.post(f"/workplans/items/{it.id}/override", data={"version": it.version, "rag": "red", "justification": ""})
     assert b"Enter the justification for the override" in r.data
-    r = c.post(f"/workplans/items/{it.id}/override", data={"version": it.version - 1, "rag": "red",
-                                                           "justification": "x"})
+    r = c.post(
+        f"/workplans/items/{it.id}/override", data={"version": it.version - 1, "rag": "red", "justification": "x"}
+    )
     assert b"changed by someone else" in r.data
 
 
 def test_the_highlight_report_as_pdf_and_docx_and_attached(client_as, demo):
-    p = plan(demo, state="approved", year=2026) if svc.plan_for(demo.group("sar").id, 2026) is None \
+    p = (
+        plan(demo, state="approved", year=2026)
+        if svc.plan_for(demo.group("sar").id, 2026) is None
         else svc.plan_for(demo.group("sar").id, 2026)
+    )
     upcoming = db.session.get(Meeting, demo.id("meetings", "board_upcoming"))
     c = client_as("sarchair")
     q = f"group={p.group_id}&meeting={upcoming.id}"

@@ -18,21 +18,37 @@ AS_OF = date(2027, 1, 10)
 
 
 def item(due_in: int, updated_ago: int | None, **kw) -> WorkPlanItem:
-    last = datetime.combine(AS_OF - timedelta(days=updated_ago), datetime.min.time(), tzinfo=UTC).replace(hour=12) \
-        if updated_ago is not None else None
-    values = dict(due_date=AS_OF + timedelta(days=due_in), status=ItemStatus.in_progress, at_risk=False,
-                  last_update_at=last, created_at=datetime(2020, 1, 1, tzinfo=UTC))
+    last = (
+        datetime.combine(AS_OF - timedelta(days=updated_ago), datetime.min.time(), tzinfo=UTC).replace(hour=12)
+        if updated_ago is not None
+        else None
+    )
+    values = dict(
+        due_date=AS_OF + timedelta(days=due_in),
+        status=ItemStatus.in_progress,
+        at_risk=False,
+        last_update_at=last,
+        created_at=datetime(2020, 1, 1, tzinfo=UTC),
+    )
     values.update(kw)
     return WorkPlanItem(**values)
 
 
-@pytest.mark.parametrize(("due_in", "updated_ago", "expected"), [
-    (29, 61, Rag.amber), (30, 61, Rag.amber), (31, 61, Rag.green),          # the 30-day boundary (inclusive)
-    (10, 59, Rag.green), (10, 60, Rag.amber), (10, 61, Rag.amber),          # the 60-day boundary
-    (0, 100, Rag.amber),                                                     # due today: not yet overdue
-    (-1, 0, Rag.red), (-30, 1, Rag.red),                                     # overdue and not completed
-    (100, 200, Rag.green),                                                   # stale but not due soon
-])
+@pytest.mark.parametrize(
+    ("due_in", "updated_ago", "expected"),
+    [
+        (29, 61, Rag.amber),
+        (30, 61, Rag.amber),
+        (31, 61, Rag.green),  # the 30-day boundary (inclusive)
+        (10, 59, Rag.green),
+        (10, 60, Rag.amber),
+        (10, 61, Rag.amber),  # the 60-day boundary
+        (0, 100, Rag.amber),  # due today: not yet overdue
+        (-1, 0, Rag.red),
+        (-30, 1, Rag.red),  # overdue and not completed
+        (100, 200, Rag.green),  # stale but not due soon
+    ],
+)
 def test_derived_rag_boundaries(due_in, updated_ago, expected):
     assert svc.derive_rag(item(due_in, updated_ago), AS_OF) == expected
 
@@ -65,12 +81,19 @@ def test_the_daily_job_agrees_with_derive_rag_and_is_idempotent(demo):
     first = svc.priorities_of(svc.business_plan_for_year(p.financial_year).id)[0]
     rows = []
     for due_in, ago in CASES:
-        row = item(due_in, ago, work_plan_id=p.id, priority_id=first.id, title="x", success_measure="y",
-                   rag=Rag.green)
+        row = item(due_in, ago, work_plan_id=p.id, priority_id=first.id, title="x", success_measure="y", rag=Rag.green)
         db.session.add(row)
         rows.append(row)
-    done = item(-5, 0, work_plan_id=p.id, priority_id=first.id, title="d", success_measure="y",
-                status=ItemStatus.completed, rag=Rag.red)
+    done = item(
+        -5,
+        0,
+        work_plan_id=p.id,
+        priority_id=first.id,
+        title="d",
+        success_measure="y",
+        status=ItemStatus.completed,
+        rag=Rag.red,
+    )
     db.session.add(done)
     db.session.flush()
     expected = {r.id: svc.derive_rag(r, AS_OF) for r in [*rows, done]}

@@ -17,8 +17,17 @@ from tests.workplans.helpers import plan
 
 def _sar_meeting(demo, on: date) -> Meeting:
     meeting = schedule(demo, "sar", on=on)
-    open_meeting(meeting, demo, statuses={"sar_chair": "present", "north_deputy": "present",
-                                          "west_deputy": "present", "police_deputy": "present"}, group="sar")
+    open_meeting(
+        meeting,
+        demo,
+        statuses={
+            "sar_chair": "present",
+            "north_deputy": "present",
+            "west_deputy": "present",
+            "police_deputy": "present",
+        },
+        group="sar",
+    )
     return close(meeting, demo)
 
 
@@ -46,8 +55,9 @@ def test_recording_the_review_clears_the_flag(demo, monkeypatch):
     with pytest.raises(ValidationFailed) as exc:
         svc.record_tor_review(demo.user("sarchair"), group_id=demo.group("sar").id, reviewed_on=None)
     assert "reviewed_on" in exc.value.errors
-    svc.record_tor_review(demo.user("sarchair"), group_id=demo.group("sar").id, reviewed_on=date(2027, 5, 4),
-                          meeting_id=meeting.id)
+    svc.record_tor_review(
+        demo.user("sarchair"), group_id=demo.group("sar").id, reviewed_on=date(2027, 5, 4), meeting_id=meeting.id
+    )
     assert not _status(demo, 2027, date(2027, 6, 1)).missing
     with pytest.raises(ValidationFailed):  # once a year
         svc.record_tor_review(demo.user("office"), group_id=demo.group("sar").id, reviewed_on=date(2027, 5, 5))
@@ -79,6 +89,8 @@ def test_the_highlight_report_is_attached_to_the_sub_groups_slot(demo):
     slot = svc.subgroup_slot(group, upcoming)
     assert {p.agenda_item_id for p in papers} == {slot.id}
     assert {p.stored_file.content_type for p in papers} == {
-        "application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+        "application/pdf",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    }
     assert db.session.query(Paper).filter(Paper.agenda_item_id == slot.id).count() >= 2
     assert meetings.papers_of(upcoming)
