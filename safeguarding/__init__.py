@@ -187,65 +187,44 @@ def _init_extensions(app: Flask) -> None:
     loaders.register(login_manager)
 
 
-def _register_blueprints(app: Flask) -> None:
-    import safeguarding.workflows  # noqa: F401  (registers every lifecycle)
-    from safeguarding import access
-    from safeguarding.actions.api import blp as actions_api
-    from safeguarding.actions.routes import bp as actions_bp
-    from safeguarding.admin.routes import bp as admin_bp
-    from safeguarding.annual.api import blp as annual_api
-    from safeguarding.annual.routes import bp as annual_bp
-    from safeguarding.api.routes import blp as core_api
-    from safeguarding.attendance.api import blp as attendance_api
-    from safeguarding.attendance.routes import bp as attendance_bp
-    from safeguarding.audit_log.routes import bp as audit_log_bp
-    from safeguarding.auth.api import blp as auth_api
-    from safeguarding.auth.routes import bp as auth_bp
-    from safeguarding.budget.api import blp as budget_api
-    from safeguarding.budget.routes import bp as budget_bp
-    from safeguarding.closures.routes import bp as closures_bp
-    from safeguarding.disputes.api import blp as disputes_api
-    from safeguarding.disputes.routes import bp as disputes_bp
-    from safeguarding.extensions import api
-    from safeguarding.jobs.routes import bp as jobs_bp
-    from safeguarding.main.routes import bp as main_bp
-    from safeguarding.meetings.api import blp as meetings_api
-    from safeguarding.meetings.routes import bp as meetings_bp
-    from safeguarding.notify.routes import bp as notify_bp
-    from safeguarding.partnership.api import blp as partnership_api
-    from safeguarding.partnership.routes import bp as partnership_bp
-    from safeguarding.reviews.api import blp as reviews_api
-    from safeguarding.reviews.routes import bp as reviews_bp
-    from safeguarding.workflows.routes import bp as workflow_bp
-    from safeguarding.workplans.api import blp as workplans_api
-    from safeguarding.workplans.routes import bp as workplans_bp
+def feature_blueprints() -> list[Any]:
+    """Every feature's blueprints, found rather than listed: a package of `safeguarding`
+    with `routes.py` defining `bp` (pages) or `api.py`/`routes.py` defining `blp` (a
+    flask-smorest blueprint, under /api/v1). A new feature adds its package; nothing here
+    changes."""
+    import importlib
+    import importlib.util
+    import pkgutil
 
-    for bp in (
-        main_bp,
-        auth_bp,
-        partnership_bp,
-        admin_bp,
-        workflow_bp,
-        actions_bp,
-        audit_log_bp,
-        notify_bp,
-        jobs_bp,
-        budget_bp,
-        disputes_bp,
-        meetings_bp,
-    ):
-        app.register_blueprint(bp)
-    app.register_blueprint(reviews_bp)
-    app.register_blueprint(closures_bp)
-    app.register_blueprint(attendance_bp)
-    for blp in (core_api, auth_api, partnership_api, actions_api, budget_api, disputes_api, meetings_api):
-        api.register_blueprint(blp)
-    api.register_blueprint(reviews_api)
-    api.register_blueprint(attendance_api)
-    app.register_blueprint(workplans_bp)
-    api.register_blueprint(workplans_api)
-    app.register_blueprint(annual_bp)
-    api.register_blueprint(annual_api)
+    found = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if not info.ispkg:
+            continue
+        for module_name in ("routes", "api"):
+            name = f"{__name__}.{info.name}.{module_name}"
+            if importlib.util.find_spec(name) is None:
+                continue
+            module = importlib.import_module(name)
+            found += [getattr(module, attr) for attr in ("bp", "blp") if hasattr(module, attr)]
+    return found
+
+
+def _register_blueprints(app: Flask) -> None:
+    import flask_smorest
+
+    from safeguarding import access
+    from safeguarding.extensions import api
+
+    for blueprint in feature_blueprints():
+        if isinstance(blueprint, flask_smorest.Blueprint):
+            api.register_blueprint(blueprint)
+        else:
+            app.register_blueprint(blueprint)
+    from safeguarding.workflows import Lifecycle, load_all
+
+    load_all()
+    if missing := Lifecycle.unwired():
+        raise RuntimeError("lifecycles not wired by their features: " + "; ".join(missing))
 
     frontend = app.config["GOVUK_FRONTEND_DIR"]
 

@@ -114,42 +114,50 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+# Settings environment variables may set, by how their text is read.
+_ENV_TEXT = {
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "SECRET_KEY": "SECRET_KEY",
+    "MAIL_SERVER": "MAIL_SERVER",
+    "MAIL_USERNAME": "MAIL_USERNAME",
+    "MAIL_PASSWORD": "MAIL_PASSWORD",
+    "MAIL_FROM": "MAIL_FROM",
+    "UPLOAD_FOLDER": "UPLOAD_FOLDER",
+    "SERVICE_BASE_URL": "SERVICE_BASE_URL",
+    "SCHEDULER_DAILY_AT": "SCHEDULER_DAILY_AT",
+}
+_ENV_INTEGERS = (
+    "DISPUTE_ALERT_DAYS",
+    "SIGN_IN_MAX_FAILURES",
+    "SIGN_IN_ADDRESS_MAX_FAILURES",
+    "TRUSTED_PROXIES",
+    "MAIL_PORT",
+    "INVOICE_PAYMENT_DAYS",
+    "INVOICE_CHASE_INTERVAL_DAYS",
+)
+_ENV_MINUTES = {"SIGN_IN_WINDOW_MINUTES": "SIGN_IN_WINDOW", "SIGN_IN_LOCKOUT_MINUTES": "SIGN_IN_LOCKOUT"}
+_ENV_SECONDS = ("SQLITE_BUSY_TIMEOUT", "DATABASE_LOCK_TIMEOUT")
+# Flags are read whenever the variable is set (even empty), with this default.
+_ENV_FLAGS = {"MAIL_USE_TLS": False, "MAIL_USE_SSL": False, "SESSION_COOKIE_SECURE": True}
+
+
 def from_environment() -> dict:
     """Settings taken from environment variables (they win over files)."""
-    mapping = {
-        "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
-        "SECRET_KEY": "SECRET_KEY",
-        "MAIL_SERVER": "MAIL_SERVER",
-        "MAIL_USERNAME": "MAIL_USERNAME",
-        "MAIL_PASSWORD": "MAIL_PASSWORD",
-        "MAIL_FROM": "MAIL_FROM",
-        "UPLOAD_FOLDER": "UPLOAD_FOLDER",
-        "SERVICE_BASE_URL": "SERVICE_BASE_URL",
-        "SCHEDULER_DAILY_AT": "SCHEDULER_DAILY_AT",
-    }
     out: dict = {}
-    for env, key in mapping.items():
-        if os.environ.get(env):
-            out[key] = os.environ[env]
-    if os.environ.get("DISPUTE_ALERT_DAYS"):
-        out["DISPUTE_ALERT_DAYS"] = int(os.environ["DISPUTE_ALERT_DAYS"])
-    for name in ("SIGN_IN_MAX_FAILURES", "SIGN_IN_ADDRESS_MAX_FAILURES", "TRUSTED_PROXIES"):
-        if os.environ.get(name):
-            out[name] = int(os.environ[name])
-    for name in ("SIGN_IN_WINDOW", "SIGN_IN_LOCKOUT"):
-        if os.environ.get(f"{name}_MINUTES"):
-            out[name] = timedelta(minutes=int(os.environ[f"{name}_MINUTES"]))
-    for name in ("SQLITE_BUSY_TIMEOUT", "DATABASE_LOCK_TIMEOUT"):
-        if os.environ.get(name):
-            out[name] = float(os.environ[name])
-    if os.environ.get("MAIL_PORT"):
-        out["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
-    for name in ("INVOICE_PAYMENT_DAYS", "INVOICE_CHASE_INTERVAL_DAYS"):
-        if os.environ.get(name):
-            out[name] = int(os.environ[name])
-    for flag in ("MAIL_USE_TLS", "MAIL_USE_SSL"):
+    given = {name: value for name, value in os.environ.items() if value}
+    for env, key in _ENV_TEXT.items():
+        if env in given:
+            out[key] = given[env]
+    for name in _ENV_INTEGERS:
+        if name in given:
+            out[name] = int(given[name])
+    for env, key in _ENV_MINUTES.items():
+        if env in given:
+            out[key] = timedelta(minutes=int(given[env]))
+    for name in _ENV_SECONDS:
+        if name in given:
+            out[name] = float(given[name])
+    for flag, default in _ENV_FLAGS.items():
         if os.environ.get(flag) is not None:
-            out[flag] = _env_bool(flag, False)
-    if os.environ.get("SESSION_COOKIE_SECURE") is not None:
-        out["SESSION_COOKIE_SECURE"] = _env_bool("SESSION_COOKIE_SECURE", True)
+            out[flag] = _env_bool(flag, default)
     return out

@@ -15,6 +15,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
 from safeguarding.models.base import Base
+from safeguarding.problems import PROBLEM_JSON, ProblemSchema
 
 
 class Session(flask_sqlalchemy.session.Session):
@@ -31,12 +32,7 @@ class Session(flask_sqlalchemy.session.Session):
         return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
 
 
-PROBLEM_JSON = "application/problem+json"
-
-
 def _is_problem_schema(schema: Any) -> bool:
-    from safeguarding.errors import ProblemSchema
-
     if schema is ProblemSchema or isinstance(schema, ProblemSchema):
         return True
     ref = schema.get("$ref") if isinstance(schema, dict) else schema
@@ -71,8 +67,6 @@ class Api(flask_smorest.Api):
         super().__init__(*args, spec_kwargs=spec_kwargs, **kwargs)
 
     def _register_responses(self) -> None:
-        from safeguarding.errors import ProblemSchema
-
         for status in http.HTTPStatus:
             response: dict[str, Any] = {"description": status.phrase}
             if not (100 <= status < 200) and status not in (204, 304):

@@ -360,7 +360,7 @@ def test_every_form_and_api_schema_uses_the_shared_rules():
     # auth/ keeps Flask-WTF's own base (passwords are never normalised).
     assert sorted(p.relative_to(root).as_posix() for p in forms) == ["auth/forms.py", "web.py"]
     apis = [p for p in root.rglob("*.py") if re.search(r"^from marshmallow import .*\bfields\b", p.read_text(), re.M)]
-    assert sorted(p.relative_to(root).as_posix() for p in apis) == ["api/fields.py", "auth/api.py", "errors.py"]
+    assert sorted(p.relative_to(root).as_posix() for p in apis) == ["api/fields.py", "auth/api.py", "problems.py"]
 
 
 def test_a_patch_with_only_the_version_reaches_the_state_check(api_as):

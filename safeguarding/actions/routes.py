@@ -20,6 +20,7 @@ from safeguarding.web import choices, form_failed, int_arg
 from safeguarding.workflows.actions import action_lifecycle
 
 bp = Blueprint("actions", __name__)
+action_lifecycle.serve(url=lambda a: url_for("actions.action", action_id=a.id))
 
 READERS = (Role.business_office, Role.independent_chair, Role.partner_member, Role.subgroup_chair)
 OFFICE = (Role.business_office,)

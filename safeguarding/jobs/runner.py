@@ -34,6 +34,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from safeguarding.extensions import db
+from safeguarding.jobs.registry import SkipRun, get, registered
 from safeguarding.models.base import utcnow
 from safeguarding.models.jobs import JobOutcome, JobRun
 from safeguarding.services import audit
@@ -54,8 +55,6 @@ def _runner_id() -> str:
 def run_job(name: str, as_of: date) -> JobRun:
     """Run job `name` for `as_of` unless that run already succeeded, was skipped or is
     running elsewhere; return the run as recorded (its outcome says which)."""
-    from safeguarding.jobs import get
-
     spec = get(name)
     claim = _claim(name, as_of)
     if claim is None:
@@ -78,8 +77,6 @@ def run_job(name: str, as_of: date) -> JobRun:
         ran_here = False
         log.warning("job %s for %s: another runner took the run over; this attempt's work is undone", name, as_of)
     except Exception as exc:
-        from safeguarding.jobs import SkipRun
-
         db.session.rollback()
         if isinstance(exc, SkipRun):
             _finish_alone(run_id, attempt, JobOutcome.skipped, error=str(exc) or "Nothing to do on this date")
@@ -100,8 +97,6 @@ def run_job(name: str, as_of: date) -> JobRun:
 def run_due(as_of: date, names: Iterable[str] | None = None) -> list[JobRun]:
     """Run every registered job (or those named) for `as_of`, in order. An unknown name
     raises `UnknownJob` before anything runs; one job failing does not stop the others."""
-    from safeguarding.jobs import get, registered
-
     if names:
         specs = []
         for name in dict.fromkeys(names):
@@ -115,8 +110,6 @@ def retry_failed(as_of: date, max_attempts: int = 3) -> list[JobRun]:
     """Retry the runs for `as_of` that failed, while they have had fewer than
     `max_attempts` attempts (the scheduler does this every hour for today, so a passing
     problem — the database restarting — fixes itself the same day)."""
-    from safeguarding.jobs import registered
-
     failed = set(
         db.session.scalars(
             sa.select(JobRun.job).where(

@@ -27,6 +27,7 @@ from safeguarding.web import choices, form_failed, int_arg
 from safeguarding.workflows.partnership import partnership_lifecycle
 
 bp = Blueprint("partnership", __name__)
+partnership_lifecycle.serve(url=lambda org: url_for("partnership.organisation", org_id=org.id))
 
 OFFICE = (Role.business_office,)
 READERS = (Role.business_office, Role.independent_chair, Role.partner_member, Role.subgroup_chair, Role.admin)

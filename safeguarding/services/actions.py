@@ -28,6 +28,7 @@ from safeguarding.models import (
 from safeguarding.models.actions import CLOSED_STATUSES, OPEN_STATUSES
 from safeguarding.models.files import StoredFile
 from safeguarding.services.errors import Forbidden, NotFound, StaleVersion, ValidationFailed
+from safeguarding.workflows.actions import OWNER_OR_OFFICE_PERMISSION, action_lifecycle
 
 SEE_ALL = (Role.business_office, Role.independent_chair)
 
@@ -91,6 +92,10 @@ def get_action(action_id: int, user: Any) -> Action:
     if action is None:
         raise NotFound("Action not found")
     return action
+
+
+action_lifecycle.permission(OWNER_OR_OFFICE_PERMISSION)(may_update)
+action_lifecycle.serve(loader=get_action)
 
 
 @dataclass
@@ -239,8 +244,6 @@ def add_update(
     db.session.flush()
     if action.status == ActionStatus.open:
         # Progress means work has started.
-        from safeguarding.workflows.actions import action_lifecycle
-
         action_lifecycle.fire(action, "start", user=user, version=action.version, comment="Progress posted")
     return update
 

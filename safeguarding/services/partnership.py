@@ -22,6 +22,7 @@ from safeguarding.models import (
 )
 from safeguarding.services import audit
 from safeguarding.services.errors import Conflict, NotFound, StaleVersion, ValidationFailed
+from safeguarding.workflows.partnership import partnership_lifecycle
 
 MOU_VERSION = "FNSPP MoU 2020"
 
@@ -60,6 +61,9 @@ def get_organisation(org_id: int) -> Organisation:
     if org is None:
         raise NotFound("Organisation not found")
     return org
+
+
+partnership_lifecycle.serve(loader=lambda org_id, user: get_organisation(org_id))
 
 
 def list_organisations(*, include_left: bool = True) -> list[Organisation]:
@@ -294,6 +298,34 @@ def get_membership(membership_id: int) -> Membership:
     return m
 
 
+def _deputy_problem(person: Person, deputy: Person | None) -> str | None:
+    if deputy is None:
+        return None
+    if deputy.id == person.id:
+        return "The deputy must be a different person from the member"
+    if not deputy.active:
+        return "The deputy is deactivated"
+    if person.organisation_id is not None and deputy.organisation_id != person.organisation_id:
+        return "The deputy must work for the same organisation as the member"
+    return None
+
+
+def _overlapping_membership(
+    group: Group, start_date: date, end_date: date | None, exclude_id: int | None, *where: Any
+) -> bool:
+    """Whether a membership of `group` matching `where` runs on any day of these dates."""
+    query = sa.select(Membership.id).where(
+        Membership.group_id == group.id,
+        *where,
+        sa.or_(Membership.end_date.is_(None), Membership.end_date >= start_date),
+    )
+    if end_date is not None:
+        query = query.where(Membership.start_date <= end_date)
+    if exclude_id is not None:
+        query = query.where(Membership.id != exclude_id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
 def _validate_membership(
     group: Group,
     person: Person,
@@ -308,38 +340,16 @@ def _validate_membership(
         errors["group_id"] = "This group is no longer active"
     if not person.active:
         errors["person_id"] = "This person is deactivated"
-    if deputy is not None:
-        if deputy.id == person.id:
-            errors["deputy_person_id"] = "The deputy must be a different person from the member"
-        elif not deputy.active:
-            errors["deputy_person_id"] = "The deputy is deactivated"
-        elif person.organisation_id is not None and deputy.organisation_id != person.organisation_id:
-            errors["deputy_person_id"] = "The deputy must work for the same organisation as the member"
+    if problem := _deputy_problem(person, deputy):
+        errors["deputy_person_id"] = problem
     if end_date is not None and end_date < start_date:
         errors["end_date"] = "The end date must be the same as or after the start date"
-    overlap = sa.select(Membership.id).where(
-        Membership.group_id == group.id,
-        Membership.person_id == person.id,
-        sa.or_(Membership.end_date.is_(None), Membership.end_date >= start_date),
-    )
-    if end_date is not None:
-        overlap = overlap.where(Membership.start_date <= end_date)
-    if exclude_id is not None:
-        overlap = overlap.where(Membership.id != exclude_id)
-    if db.session.scalar(overlap) is not None:
+    if _overlapping_membership(group, start_date, end_date, exclude_id, Membership.person_id == person.id):
         errors["person_id"] = "This person is already a member of this group for these dates"
-    if role in (MembershipRole.chair, MembershipRole.vice_chair):
-        clash = sa.select(Membership.id).where(
-            Membership.group_id == group.id,
-            Membership.role == role,
-            sa.or_(Membership.end_date.is_(None), Membership.end_date >= start_date),
-        )
-        if end_date is not None:
-            clash = clash.where(Membership.start_date <= end_date)
-        if exclude_id is not None:
-            clash = clash.where(Membership.id != exclude_id)
-        if db.session.scalar(clash) is not None:
-            errors["role"] = f"This group already has a {role.label.lower()} for these dates"
+    if role in (MembershipRole.chair, MembershipRole.vice_chair) and _overlapping_membership(
+        group, start_date, end_date, exclude_id, Membership.role == role
+    ):
+        errors["role"] = f"This group already has a {role.label.lower()} for these dates"
     if errors:
         raise ValidationFailed(errors=errors)
 

@@ -97,10 +97,13 @@ class Transition:
     params: Sequence[Param] = ()
     comment: Literal["required", "optional"] | None = "optional"
     comment_label: str = "Comment"
-    # Per-record permission on top of the role (e.g. "a party to this dispute").
-    allowed: Callable[[Any, Any], bool] | None = None
-    apply: Hook | None = None
-    after: Hook | None = None
+    # Per-record permission on top of the role (e.g. "a party to this dispute"), and what
+    # the transition does: a function, or the name of one the feature's service registers
+    # (`lifecycle.permission(name)`, `lifecycle.effect(name)`), so that a lifecycle needs
+    # nothing from services: the arrow points services → workflows.
+    allowed: Callable[[Any, Any], bool] | str | None = None
+    apply: Hook | str | None = None
+    after: Hook | str | None = None
     destructive: bool = False
     # Ask for confirmation on a page even when there are no fields.
     confirm: str | None = None
@@ -165,7 +168,7 @@ class _Bound:
     def _apply(self, event: Any) -> None:
         spec = self._lc.transitions[event.event.name]
         if spec.apply:
-            spec.apply(self._ctx)
+            self._lc._hook(spec.apply)(self._ctx)
 
     def _record(self, event: Any) -> None:
         self._lc._record(self._ctx)
@@ -232,7 +235,70 @@ class Lifecycle:
             send_event=True,
             model_attribute="state",
         )
+        self._permissions: dict[str, Callable[[Any, Any], bool]] = {}
+        self._effects: dict[str, Hook] = {}
         Lifecycle.registry[name] = self
+
+    # --- what features register -----------------------------------------------------------
+
+    def serve(
+        self, *, loader: Callable[[int, Any], Any] | None = None, url: Callable[[Any], str] | None = None
+    ) -> None:
+        """How the generic pages and API find a record (`loader(id, user)`, which also
+        checks that the user may see it) and link to it (`url(row)`): registered by the
+        feature (its service and its blueprint), not known to the lifecycle."""
+        if loader is not None:
+            self.loader = loader
+        if url is not None:
+            self.url = url
+
+    def permission(self, name: str) -> Callable[[Callable[[Any, Any], bool]], Callable[[Any, Any], bool]]:
+        """Register `fn(row, user) -> bool` as the per-record permission called `name`."""
+
+        def register(fn: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
+            self._permissions[name] = fn
+            return fn
+
+        return register
+
+    def effect(self, name: str) -> Callable[[Hook], Hook]:
+        """Register `fn(ctx)` as the effect called `name` (a transition's `apply` or `after`)."""
+
+        def register(fn: Hook) -> Hook:
+            self._effects[name] = fn
+            return fn
+
+        return register
+
+    @classmethod
+    def unwired(cls) -> list[str]:
+        """What no feature has registered: named permissions and effects, loaders, links.
+        create_app refuses to start while anything is missing."""
+        missing = []
+        for lc in cls.registry.values():
+            if lc.loader is None or lc.url is None:
+                missing.append(f"{lc.name}: no loader or url (lifecycle.serve)")
+            for t in lc.transitions.values():
+                if isinstance(t.allowed, str) and t.allowed not in lc._permissions:
+                    missing.append(f"{lc.name}.{t.trigger}: permission {t.allowed!r}")
+                for hook in (t.apply, t.after):
+                    if isinstance(hook, str) and hook not in lc._effects:
+                        missing.append(f"{lc.name}.{t.trigger}: effect {hook!r}")
+        return missing
+
+    def _permission(self, allowed: Callable[[Any, Any], bool] | str) -> Callable[[Any, Any], bool]:
+        if not isinstance(allowed, str):
+            return allowed
+        if allowed not in self._permissions:
+            raise LookupError(f"{self.name}: no permission {allowed!r} is registered (import its service)")
+        return self._permissions[allowed]
+
+    def _hook(self, hook: Hook | str) -> Hook:
+        if not isinstance(hook, str):
+            return hook
+        if hook not in self._effects:
+            raise LookupError(f"{self.name}: no effect {hook!r} is registered (import its service)")
+        return self._effects[hook]
 
     # --- what a user may do ---------------------------------------------------------------
 
@@ -247,7 +313,7 @@ class Lifecycle:
             return False
         if not spec.role_set.intersection(user.roles):
             return False
-        return spec.allowed is None or bool(spec.allowed(row, user))
+        return spec.allowed is None or bool(self._permission(spec.allowed)(row, user))
 
     def options(self, row: Any, user: Any) -> list[TriggerOption]:
         return [
@@ -299,7 +365,7 @@ class Lifecycle:
             if (
                 user is None
                 or not spec.role_set.intersection(user.roles)
-                or (spec.allowed is not None and not spec.allowed(row, user))
+                or (spec.allowed is not None and not self._permission(spec.allowed)(row, user))
             ):
                 raise Forbidden(f"You do not have permission to {spec.label.lower()}")
             if version is None:
@@ -391,7 +457,7 @@ class Lifecycle:
         audit.mark_action(ctx.row, f"transition:{ctx.trigger}")
         spec = self.transitions[ctx.trigger]
         if spec.after:
-            spec.after(ctx)
+            self._hook(spec.after)(ctx)
 
     def history(self, entity_id: int) -> list[WorkflowHistory]:
         return list(

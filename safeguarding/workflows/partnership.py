@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import url_for
 
 from safeguarding.extensions import db
 from safeguarding.formatting import long_date
 from safeguarding.models import Membership, Organisation, PartnershipState, Role
-from safeguarding.services.partnership import get_organisation
 from safeguarding.workflows.base import Lifecycle, Param, Transition, TransitionContext
 
 OFFICE = {Role.business_office}
@@ -129,6 +127,4 @@ partnership_lifecycle = Lifecycle(
     ],
     initial="proposed",
     noun="organisation",
-    loader=lambda entity_id, user: get_organisation(entity_id),
-    url=lambda org: url_for("partnership.organisation", org_id=org.id),
 )

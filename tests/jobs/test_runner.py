@@ -231,7 +231,7 @@ def test_feature_modules_in_the_package_are_imported_and_register_their_jobs(tmp
         "def scan(as_of):\n    return {'found': 0}\n"
     )
     monkeypatch.setattr(jobs, "__path__", [*jobs.__path__, str(tmp_path)])
-    monkeypatch.setattr(jobs, "_loaded", False)
+    monkeypatch.setattr(jobs.registry, "_loaded", False)
     try:
         names = [s.name for s in jobs.registered()]
         assert "t_from_a_feature_module" in names

@@ -329,3 +329,43 @@ def test_page_trigger_refused_for_wrong_role(client_as, demo):
     org = demo.org("fire")
     r = client_as("police").get(f"/workflow/organisation/{org.id}/give_notice")
     assert r.status_code == 403
+
+
+def test_named_permissions_and_effects_are_registered_by_the_feature_and_checked_at_start(proposed, demo):
+    """A lifecycle names what it needs from its feature (a per-record permission, an
+    effect); until the feature registers them, `unwired()` lists them (create_app refuses
+    to start) and firing fails loudly rather than skipping the rule."""
+    from safeguarding.models import Organisation, Role
+    from safeguarding.workflows.base import Lifecycle, Transition
+
+    lc = Lifecycle(
+        "t_named_rules",
+        Organisation,
+        PartnershipState,
+        [Transition("admit", "proposed", "active", {Role.business_office}, "Admit", allowed="t_may", apply="t_effect")],
+        initial="proposed",
+    )
+    try:
+        missing = [m for m in Lifecycle.unwired() if m.startswith("t_named_rules")]
+        assert missing == [
+            "t_named_rules: no loader or url (lifecycle.serve)",
+            "t_named_rules.admit: permission 't_may'",
+            "t_named_rules.admit: effect 't_effect'",
+        ]
+        org, office = proposed, demo.user("office")
+        with pytest.raises(LookupError, match="no permission 't_may'"):
+            lc.may_fire(org, office, "admit")
+
+        seen = []
+        lc.permission("t_may")(lambda row, user: row.id == org.id)
+        lc.effect("t_effect")(lambda ctx: seen.append(ctx.trigger))
+        lc.serve(loader=lambda entity_id, user: org, url=lambda row: "/somewhere")
+        assert not [m for m in Lifecycle.unwired() if m.startswith("t_named_rules")]
+        assert lc.may_fire(org, office, "admit")
+        assert not lc.may_fire(OrganisationFactory(state=PartnershipState.proposed), office, "admit")
+        lc.fire(org, "admit", user=office, version=org.version)
+        assert org.state == PartnershipState.active and seen == ["admit"]
+    finally:
+        Lifecycle.registry.pop("t_named_rules", None)
+    # The app's own lifecycles are all wired (create_app would not have started).
+    assert Lifecycle.unwired() == []
