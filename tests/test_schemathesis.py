@@ -12,11 +12,12 @@ error bodies included: RFC 9457 problem JSON).
   afterwards, so operations do not see each other's writes.
 - Requests are generated positive and negative (schemathesis's modes), both with any
   path ids and with ids the demo has, so that some reach real records.
-- Bounded: 20 examples per operation and role (SAFEGUARDING_SCHEMATHESIS_EXAMPLES), no
-  shrinking, no example database, no per-request deadline (PDFs take their time) but a
-  wall-clock budget of 90 s per role (SAFEGUARDING_SCHEMATHESIS_BUDGET): running out of
-  it is a failure, as a sign that the API got much slower. About 1.5 minutes in all on
-  SQLite, 2 on PostgreSQL, on two cores. The generation is derandomised, so a finding is
+- Bounded: 10 examples per operation and role (SAFEGUARDING_SCHEMATHESIS_EXAMPLES), no
+  shrinking, no example database, no per-request deadline (PDFs take their time), and a
+  wall-clock cap of 600 s per role (SAFEGUARDING_SCHEMATHESIS_BUDGET) so that a hang
+  cannot stall the suite: it is far above the normal run (under a minute per role on a
+  quiet two-core machine), because speed is the benchmark's business, not a timed test's,
+  and a loaded machine must not fail the suite. The generation is derandomised, so a finding is
   reproducible run after run; set SAFEGUARDING_SCHEMATHESIS_SEED (and a larger
   SAFEGUARDING_SCHEMATHESIS_EXAMPLES) to explore other requests.
 - Every finding is collected; the test fails listing them all.
@@ -41,9 +42,9 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from safeguarding.extensions import db
 
-MAX_EXAMPLES = int(os.environ.get("SAFEGUARDING_SCHEMATHESIS_EXAMPLES", "20"))
+MAX_EXAMPLES = int(os.environ.get("SAFEGUARDING_SCHEMATHESIS_EXAMPLES", "10"))
 SEED = os.environ.get("SAFEGUARDING_SCHEMATHESIS_SEED")
-BUDGET_SECONDS = float(os.environ.get("SAFEGUARDING_SCHEMATHESIS_BUDGET", "90"))
+BUDGET_SECONDS = float(os.environ.get("SAFEGUARDING_SCHEMATHESIS_BUDGET", "600"))
 
 # Operations left out, because they would end the role's session in the middle of the
 # run (every later request would then be a 401):
