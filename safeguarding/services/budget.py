@@ -899,12 +899,8 @@ def _agency_phrase(kind: OrganisationKind, count: int) -> str:
     return plural if count > 1 else singular
 
 
-def recalculate(budget: Budget, *, variation: Variation | None = None, user: Any = None) -> None:
-    """Work out every agreement's amount (and say how). On an approved budget each change
-    is recorded as a variation, and no agreement may fall below what has been invoiced."""
-    agreements = agreements_of(budget)
-    if not agreements:
-        return
+def _expenditure_of(budget: Budget) -> int:
+    """The total of the budget's lines, in pence."""
     expenditure = (
         db.session.scalar(
             sa.select(sa.func.coalesce(sa.func.sum(BudgetLine.amount_pence), 0)).where(
@@ -913,7 +909,13 @@ def recalculate(budget: Budget, *, variation: Variation | None = None, user: Any
         )
         or 0
     )
-    expenditure = int(expenditure)
+    return int(expenditure)
+
+
+def _fixed_and_percentage_amounts(
+    agreements: Sequence[ContributionAgreement], expenditure: int
+) -> dict[int, tuple[int, int, str]]:
+    """(amount, remainder, calculation) of each fixed and percentage agreement."""
     new: dict[int, tuple[int, int, str]] = {}
     for a in agreements:
         if a.kind == AgreementKind.fixed:
@@ -928,64 +930,94 @@ def recalculate(budget: Budget, *, variation: Variation | None = None, user: Any
                 f"{format_percentage(bp)} of the budget's expenditure of {money(expenditure)}"
                 f"{'' if exact else ', to the nearest penny'}",
             )
+    return new
+
+
+def _equal_share_amounts(budget: Budget, sharers: Sequence[ContributionAgreement]) -> dict[int, tuple[int, int, str]]:
+    """(amount, remainder, calculation) of each equal-share agreement: the target split
+    equally among the agencies, each agency's share equally among its organisations."""
+    new: dict[int, tuple[int, int, str]] = {}
+    target = budget.equal_share_target_pence or 0
+    by_agency: dict[OrganisationKind, list[ContributionAgreement]] = defaultdict(list)
+    for a in sharers:
+        by_agency[a.organisation.kind].append(a)
+    agencies = [k for k in STATUTORY_KINDS if k in by_agency]
+    agency_amounts = split_equally(target, len(agencies))
+    names = ", ".join(_agency_phrase(k, len(by_agency[k])) for k in agencies)
+    rule = (
+        "pence left over from an equal division go one each to the last in order: the agencies in the "
+        "order local authorities, police, integrated care board; organisations by name"
+    )
+    for kind, agency_amount in zip(agencies, agency_amounts, strict=True):
+        members = sorted(by_agency[kind], key=lambda a: (a.organisation.name, a.id))
+        amounts = split_equally(agency_amount, len(members))
+        # The exact share (target ÷ agencies ÷ members) rounded down; anything above it
+        # came from left-over pence.
+        floor_share = target // (len(agencies) * len(members))
+        for a, amount in zip(members, amounts, strict=True):
+            text = (
+                f"An equal share of {money(target)} among {len(agencies)} statutory "
+                f"{'agency' if len(agencies) == 1 else 'agencies'} ({names})"
+            )
+            if len(members) > 1:
+                phrase = _agency_phrase(kind, len(members))
+                text += (
+                    f"; the {phrase}{chr(39) if phrase.endswith('s') else chr(39) + 's'} share of "
+                    f"{money(agency_amount)} is split equally between {len(members)} organisations"
+                )
+            remainder = amount - floor_share
+            if remainder:
+                text += f" (includes {remainder}p left over: {rule})"
+            new[a.id] = (amount, remainder, text)
+    return new
+
+
+def _record_agreement_variations(
+    budget: Budget,
+    changed: Sequence[ContributionAgreement],
+    new: dict[int, tuple[int, int, str]],
+    variation: Variation | None,
+    user: Any,
+) -> None:
+    """On an approved (or closed) budget: refuse to take an agreement below what has been
+    invoiced, and record each changed amount as a variation."""
+    if variation is None:  # pragma: no cover - _editable guarantees one
+        raise Conflict("An approved budget changes only through a variation")
+    invoiced = invoiced_by_agreement([a.id for a in changed])
+    for a in changed:
+        if new[a.id][0] < invoiced.get(a.id, 0):
+            raise ValidationFailed(
+                reasons=[
+                    f"{a.organisation.name} has already been invoiced {money(invoiced[a.id])}, more than the "
+                    f"{money(new[a.id][0])} this change would leave them to pay: cancel an invoice first"
+                ]
+            )
+    for a in changed:
+        _record_variation(
+            budget,
+            variation,
+            subject=VariationSubject.agreement,
+            label_text=f"Contribution: {a.organisation.name}",
+            before=a.amount_pence,
+            after=new[a.id][0],
+            user=user,
+            agreement_id=a.id,
+        )
+
+
+def recalculate(budget: Budget, *, variation: Variation | None = None, user: Any = None) -> None:
+    """Work out every agreement's amount (and say how). On an approved budget each change
+    is recorded as a variation, and no agreement may fall below what has been invoiced."""
+    agreements = agreements_of(budget)
+    if not agreements:
+        return
+    new = _fixed_and_percentage_amounts(agreements, _expenditure_of(budget))
     sharers = [a for a in agreements if a.kind == AgreementKind.equal_share]
     if sharers:
-        target = budget.equal_share_target_pence or 0
-        by_agency: dict[OrganisationKind, list[ContributionAgreement]] = defaultdict(list)
-        for a in sharers:
-            by_agency[a.organisation.kind].append(a)
-        agencies = [k for k in STATUTORY_KINDS if k in by_agency]
-        agency_amounts = split_equally(target, len(agencies))
-        names = ", ".join(_agency_phrase(k, len(by_agency[k])) for k in agencies)
-        rule = (
-            "pence left over from an equal division go one each to the last in order: the agencies in the "
-            "order local authorities, police, integrated care board; organisations by name"
-        )
-        for kind, agency_amount in zip(agencies, agency_amounts, strict=True):
-            members = sorted(by_agency[kind], key=lambda a: (a.organisation.name, a.id))
-            amounts = split_equally(agency_amount, len(members))
-            # The exact share (target ÷ agencies ÷ members) rounded down; anything above it
-            # came from left-over pence.
-            floor_share = target // (len(agencies) * len(members))
-            for a, amount in zip(members, amounts, strict=True):
-                text = (
-                    f"An equal share of {money(target)} among {len(agencies)} statutory "
-                    f"{'agency' if len(agencies) == 1 else 'agencies'} ({names})"
-                )
-                if len(members) > 1:
-                    phrase = _agency_phrase(kind, len(members))
-                    text += (
-                        f"; the {phrase}{chr(39) if phrase.endswith('s') else chr(39) + 's'} share of "
-                        f"{money(agency_amount)} is split equally between {len(members)} organisations"
-                    )
-                remainder = amount - floor_share
-                if remainder:
-                    text += f" (includes {remainder}p left over: {rule})"
-                new[a.id] = (amount, remainder, text)
+        new.update(_equal_share_amounts(budget, sharers))
     changed = [a for a in agreements if a.amount_pence != new[a.id][0]]
     if budget.state in (BudgetState.approved, BudgetState.closed) and changed:
-        if variation is None:  # pragma: no cover - _editable guarantees one
-            raise Conflict("An approved budget changes only through a variation")
-        invoiced = invoiced_by_agreement([a.id for a in changed])
-        for a in changed:
-            if new[a.id][0] < invoiced.get(a.id, 0):
-                raise ValidationFailed(
-                    reasons=[
-                        f"{a.organisation.name} has already been invoiced {money(invoiced[a.id])}, more than the "
-                        f"{money(new[a.id][0])} this change would leave them to pay: cancel an invoice first"
-                    ]
-                )
-        for a in changed:
-            _record_variation(
-                budget,
-                variation,
-                subject=VariationSubject.agreement,
-                label_text=f"Contribution: {a.organisation.name}",
-                before=a.amount_pence,
-                after=new[a.id][0],
-                user=user,
-                agreement_id=a.id,
-            )
+        _record_agreement_variations(budget, changed, new, variation, user)
     for a in agreements:
         a.amount_pence, a.remainder_pence, a.calculation = new[a.id]
     db.session.flush()
