@@ -106,7 +106,7 @@ def test_no_float_in_the_budget_code():
         PROJECT / "safeguarding/models/budget.py",
         PROJECT / "safeguarding/workflows/budget.py",
         PROJECT / "safeguarding/demo/budget.py",
-        *(PROJECT / "safeguarding/budget").glob("*.py"),
+        *(PROJECT / "safeguarding/budget").rglob("*.py"),
     ]
     for path in files:
         text = path.read_text()
