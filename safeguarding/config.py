@@ -91,7 +91,7 @@ class Config:
     SCHEDULER_DAILY_AT = "06:30"
     SCHEDULER_TIMEZONE = "Europe/London"
 
-    # Budget (defaults; see services/budget.py): days an invoice gives to pay, and days
+    # Budget (defaults; see services/budget/invoices.py): days an invoice gives to pay, and days
     # between reminders while it is overdue.
     INVOICE_PAYMENT_DAYS = 30
     INVOICE_CHASE_INTERVAL_DAYS = 14

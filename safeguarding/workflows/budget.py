@@ -7,7 +7,7 @@ The meetings feature is built in parallel, so the Board's approval is recorded h
 the business office or the independent chair, giving the date of the Board meeting that
 agreed the budget (and its minute reference): the history row is the record of the
 Board's decision. After approval the budget changes only through in-year variations
-(services/budget.py), each with a reason and an approver.
+(services/budget/), each with a reason and an approver.
 """
 
 from __future__ import annotations

@@ -102,11 +102,11 @@ def test_parse_percentage_refuses_with_clear_messages(raw, message):
 
 def test_no_float_in_the_budget_code():
     files = [
-        PROJECT / "safeguarding/services/budget.py",
+        *(PROJECT / "safeguarding/services/budget").glob("*.py"),
         PROJECT / "safeguarding/models/budget.py",
         PROJECT / "safeguarding/workflows/budget.py",
         PROJECT / "safeguarding/demo/budget.py",
-        *(PROJECT / "safeguarding/budget").glob("*.py"),
+        *(PROJECT / "safeguarding/budget").rglob("*.py"),
     ]
     for path in files:
         text = path.read_text()
