@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from safeguarding.calendar import today
@@ -54,6 +55,28 @@ def update_case_details(review: Review, user: Any, *, version: int | None, **val
     errors: dict[str, str] = {}
     on = today()
     clean: dict[str, Any] = {}
+    _clean_subject(review, values, clean, errors)
+    _clean_texts(values, clean, errors)
+    _clean_referrer_and_group(values, clean, errors)
+    _clean_dates(review, values, clean, errors, on)
+    _check_notification_date(review, values, clean, errors)
+    _clean_parallel_processes(values, clean, errors)
+    _check_children_count(review, values, errors)
+    _clean_notes(values, clean)
+    if errors:
+        raise ValidationFailed(errors=errors)
+    for k, v in clean.items():
+        setattr(review, k, v)
+    db.session.flush()
+    return review
+
+
+# Each helper below cleans some of the submitted `values` into `clean` and records what is
+# wrong in `errors`, in the order `update_case_details` has always checked them.
+
+
+def _clean_subject(review: Review, values: dict[str, Any], clean: dict[str, Any], errors: dict[str, str]) -> None:
+    """The adult's or child's initials and age band, and the area."""
     if "initials" in values:
         clean["initials"] = _clean_initials(
             values["initials"], errors, "adult" if review.kind == ReviewKind.sar else "child"
@@ -67,12 +90,20 @@ def update_case_details(review: Review, user: Any, *, version: int | None, **val
         clean["age_band"] = band
     if "area" in values:
         clean["area"] = _enum(Area, values["area"], "area", errors, "Select the area")
+
+
+def _clean_texts(values: dict[str, Any], clean: dict[str, Any], errors: dict[str, str]) -> None:
+    """What happened and who referred: required texts."""
     for name, message in (("summary", "Enter what happened"), ("referral_source", "Enter who made the referral")):
         if name in values:
             text = (values[name] or "").strip()
             if not text:
                 errors[name] = message
             clean[name] = text
+
+
+def _clean_referrer_and_group(values: dict[str, Any], clean: dict[str, Any], errors: dict[str, str]) -> None:
+    """The referring organisation (optional) and the sub-group that handles the review."""
     if "referrer_organisation_id" in values:
         org = _organisation(
             values["referrer_organisation_id"],
@@ -86,6 +117,13 @@ def update_case_details(review: Review, user: Any, *, version: int | None, **val
         if group is None or not group.active:
             errors["group_id"] = "Select the sub-group that handles the review"
         clean["group_id"] = group.id if group else None
+
+
+def _clean_dates(
+    review: Review, values: dict[str, Any], clean: dict[str, Any], errors: dict[str, str], on: date
+) -> None:
+    """The date of death or serious harm (required), neither it nor the notification date
+    in the future, and the period in scope (its end not before its start)."""
     for name in ("harm_date", "period_from", "period_to", "notified_on"):
         if name in values:
             clean[name] = values[name]
@@ -101,11 +139,20 @@ def update_case_details(review: Review, user: Any, *, version: int | None, **val
     period_to = clean.get("period_to", review.period_to)
     if period_from and period_to and period_to < period_from:
         errors["period_to"] = "The end of the period in scope must be the same as or after its start"
+
+
+def _check_notification_date(
+    review: Review, values: dict[str, Any], clean: dict[str, Any], errors: dict[str, str]
+) -> None:
+    """Only a CSPR has a notification date, on or after the local authority became aware."""
     if "notified_on" in values:
         if review.kind != ReviewKind.cspr:
             errors["notified_on"] = "Only a CSPR has a notification date"
         elif clean["notified_on"] and clean["notified_on"] < review.received_on:
             errors["notified_on"] = "The notification must be on or after the date the local authority became aware"
+
+
+def _clean_parallel_processes(values: dict[str, Any], clean: dict[str, Any], errors: dict[str, str]) -> None:
     if "parallel_processes" in values:
         processes = []
         for p in values["parallel_processes"] or []:
@@ -114,10 +161,18 @@ def update_case_details(review: Review, user: Any, *, version: int | None, **val
             except ValueError:
                 errors["parallel_processes"] = "Select parallel processes from the list"
         clean["parallel_processes"] = sorted(set(processes))
+
+
+def _check_children_count(review: Review, values: dict[str, Any], errors: dict[str, str]) -> None:
+    """A CSPR notification covers 1 to 4 children (the count is kept as given for a SAR)."""
     if "children_count" in values and review.kind == ReviewKind.cspr:
         n = values["children_count"]
         if n is None or not 1 <= n <= MAX_CHILDREN_PER_NOTIFICATION:
             errors["children_count"] = "One notification covers between 1 and 4 children"
+
+
+def _clean_notes(values: dict[str, Any], clean: dict[str, Any]) -> None:
+    """Free text (blank is None) and the values taken as given."""
     for name in (
         "family_invited",
         "family_notes",
@@ -129,9 +184,3 @@ def update_case_details(review: Review, user: Any, *, version: int | None, **val
         if name in values:
             v = values[name]
             clean[name] = (v.strip() or None) if isinstance(v, str) else v
-    if errors:
-        raise ValidationFailed(errors=errors)
-    for k, v in clean.items():
-        setattr(review, k, v)
-    db.session.flush()
-    return review
