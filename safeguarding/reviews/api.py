@@ -54,7 +54,7 @@ blp = Blueprint(
     description="Case reviews: Safeguarding Adults Reviews and Child Safeguarding Practice Reviews",
 )
 
-# As the pages (reviews/routes.py): viewers and administrators never see case content;
+# As the pages (reviews/routes/): viewers and administrators never see case content;
 # anyone with an account may refer (POST /reviews).
 READERS = (Role.business_office, Role.independent_chair, Role.partner_member, Role.subgroup_chair)
 OFFICE = (Role.business_office,)

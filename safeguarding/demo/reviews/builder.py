@@ -1,0 +1,224 @@
+"""The steps a demo review goes through, taken as the business office, the sub-group and the
+chair would take them, with the dates they happened."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from werkzeug.datastructures import FileStorage
+
+from safeguarding.demo import DemoContext
+from safeguarding.extensions import db
+from safeguarding.models import Area, Meeting
+from safeguarding.services import meetings, storage
+from safeguarding.services import reviews as svc
+from safeguarding.workflows.actions import action_lifecycle
+from safeguarding.workflows.meetings import meeting_lifecycle
+from safeguarding.workflows.reviews import review_lifecycle
+
+# A minimal valid PDF, standing in for reports and chronologies.
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def _pdf(name: str, user) -> object:
+    return storage.save_upload(
+        FileStorage(stream=io.BytesIO(PDF), filename=name), purpose="review_report", uploaded_by_id=user.id
+    )
+
+
+class _Demo:
+    def __init__(self, ctx: DemoContext) -> None:
+        self.ctx = ctx
+        self.office = ctx.users["office"]
+        self.chair = ctx.users["chair"]
+        self.subgroup = ctx.users["sarchair"]  # chairs the SAR sub-group
+        self.org = ctx.orgs
+
+    def fire(self, review, trigger: str, user, on: date, **params):
+        comment = params.pop("comment", None)
+        return review_lifecycle.fire(
+            review, trigger, user=user, version=review.version, params=params, comment=comment, as_of=on
+        )
+
+    def sar(
+        self,
+        initials: str,
+        band: str,
+        area: Area,
+        harm: date,
+        received: date,
+        summary: str,
+        source: str,
+        referrer: str | None,
+        agencies: list[str],
+    ):
+        return svc.refer_sar(
+            self.office,
+            initials=initials,
+            age_band=band,
+            area=area,
+            harm_date=harm,
+            summary=summary,
+            referral_source=source,
+            referrer_organisation_id=self.org[referrer].id if referrer else None,
+            agency_ids=[self.org[a].id for a in agencies],
+            received_on=received,
+            received_by_email=True,
+        )
+
+    def screen(self, review, on: date, *, needs=True, harm="died", concern=True):
+        self.fire(review, "start_screening", self.subgroup, on)
+        svc.record_screening(
+            review,
+            self.subgroup,
+            version=review.version,
+            needs=needs,
+            needs_reason="Known to adult social care with a care and support plan for personal care",
+            harm=harm,
+            harm_reason="The referral describes neglect by a paid carer, confirmed by the police",
+            concern=concern,
+            concern_reason="Three agencies held information that was not shared before the death",
+            screened_on=on,
+        )
+
+    def to_decision(self, review, on: date, recommendation: str = "mandatory"):
+        self.fire(review, "request_information", self.subgroup, on)
+        self.fire(
+            review,
+            "recommend",
+            self.subgroup,
+            on,
+            recommendation=recommendation,
+            recommendation_reason="The s44 criteria are met: the adult had care and support needs, died, "
+            "and agencies did not share what they knew",
+        )
+
+    def decide(self, review, on: date, outcome: str = "mandatory"):
+        self.fire(
+            review,
+            "decide",
+            self.chair,
+            on,
+            outcome=outcome,
+            decision_reason="I agree with the sub-group: the criteria for a mandatory review are met",
+        )
+
+    def commission(self, review, on: date, *, value: int = 650_000):
+        svc.record_commissioning(
+            review,
+            self.office,
+            version=review.version,
+            terms_of_reference="How agencies identified and responded to the risk of neglect in the last 18 months",
+            methodology="learning_together",
+            reviewer="Independent reviewer (Safeguarding Review Associates)",
+            contract_value_pence=value,
+            period_from=date(on.year - 2, 1, 1),
+            period_to=date(on.year, 1, 1),
+        )
+        self.fire(review, "start_review", self.office, on)
+
+    def to_draft(self, review, on: date):
+        svc.update_case_details(
+            review,
+            self.office,
+            version=review.version,
+            family_invited=True,
+            family_notes="The family met the reviewer and commented on the draft",
+        )
+        svc.attach_report(
+            review, self.office, _pdf("draft-report.pdf", self.office), which="draft", version=review.version
+        )
+        self.fire(review, "submit_draft", self.office, on)
+
+    def board_signs_off(self, reviews: list, checked_on: date, meeting_on: date) -> date:
+        """The sub-group passes the drafts, which puts them on the agenda of an
+        extraordinary Board meeting convened for them; the Board signs them off there."""
+        board = self.ctx.groups["board"]
+        day = meeting_on
+        while db.session.scalar(sa.select(Meeting.id).where(Meeting.group_id == board.id, Meeting.meeting_date == day)):
+            day += timedelta(days=1)
+        meeting = meetings.schedule_meeting(
+            group_id=board.id,
+            meeting_date=day,
+            kind="extraordinary",
+            created_by_id=self.office.id,
+            purpose="Sign-off of Safeguarding Adults Review reports",
+            location="Online (Microsoft Teams)",
+        )
+        for review in reviews:
+            svc.record_quality_check(
+                review,
+                self.subgroup,
+                version=review.version,
+                passed=True,
+                checked_on=checked_on,
+                notes="The report meets the SCIE quality markers; the analysis of multi-agency working is clear",
+            )
+        meeting_lifecycle.fire(
+            meeting, "publish_papers", user=self.office, version=meeting.version, as_of=meeting.papers_due_on
+        )
+        register = meetings.load_register(meeting)
+        meetings.record_attendance(
+            meeting,
+            [
+                {"membership_id": seat.membership.id, "status": "present", "deputy_person_id": None}
+                for seat in register.seats
+            ],
+            user=self.office,
+            as_of=day,
+        )
+        meeting_lifecycle.fire(meeting, "open", user=self.chair, version=meeting.version, as_of=day)
+        for item in meetings.agenda_of(meeting):
+            if item.subject_type == svc.BOARD_SUBJECT:
+                meetings.record_decision(
+                    item,
+                    user=self.office,
+                    method="consensus",
+                    text="The Board signs off the report and its recommendations.",
+                )
+        meeting_lifecycle.fire(meeting, "close", user=self.chair, version=meeting.version, as_of=day)
+        # Minuted like every Board meeting (the meetings demo's own helper), up to approval.
+        from safeguarding.demo.meetings import Demo as MeetingsDemo
+
+        MeetingsDemo(self.ctx).minute(meeting, None, "approved")
+        for review in reviews:
+            self.fire(review, "sign_off", self.office, day + timedelta(days=1))
+        return day
+
+    def publish(self, review, on: date):
+        svc.attach_report(
+            review, self.office, _pdf("final-report.pdf", self.office), which="final", version=review.version
+        )
+        self.fire(
+            review,
+            "publish",
+            self.office,
+            on,
+            publish=True,
+            published_on=on,
+            publication_url=f"https://safeguarding-partnership.example/reviews/{review.reference.lower()}",
+            family_informed="yes",
+        )
+
+    def plan(self, review, items: list[tuple[str, list[tuple[str, str, date]]]]) -> list:
+        made = []
+        for text, actions in items:
+            rec = svc.add_recommendation(review, self.office, text=text)
+            for title, org, due in actions:
+                made.append(
+                    svc.add_action(
+                        review, rec, self.office, title=title, owner_organisation_id=self.org[org].id, due_date=due
+                    )
+                )
+        return made
+
+    def complete(self, action, on: date, what: str):
+        action_lifecycle.fire(
+            action, "claim_complete", user=self.office, version=action.version, comment=what, as_of=on
+        )
+        action_lifecycle.fire(action, "accept_completion", user=self.office, version=action.version, as_of=on)

@@ -1,0 +1,200 @@
+"""How a review starts: a SAR referral (anyone may refer) or a serious incident
+notification (CSPR, entered by the business office), numbered by kind and year."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from safeguarding.calendar import today
+from safeguarding.extensions import db
+from safeguarding.models import AgeBand, Area, Group, GroupKind, Review, ReviewKind, ReviewState, Role
+from safeguarding.services.errors import Forbidden, ValidationFailed
+from safeguarding.services.numbering import insert_numbered, next_number
+from safeguarding.services.reviews.agencies import _name_agencies
+from safeguarding.services.reviews.checks import _check_dates, _clean_initials, _enum, _organisation, _require_office
+from safeguarding.services.reviews.rules import MAX_CHILDREN_PER_NOTIFICATION
+
+# --- referral and notification -------------------------------------------------------------
+
+
+def default_group(kind: ReviewKind) -> Group | None:
+    """The sub-group that handles reviews of this kind: the active review sub-group of
+    the matching arm (the SAR sub-group, the CSPR group)."""
+    arm = kind.arm
+    groups = list(
+        db.session.scalars(
+            sa.select(Group)
+            .where(Group.active.is_(True), Group.kind == GroupKind.subgroup, Group.arm == arm)
+            .order_by(Group.id)
+        )
+    )
+    for g in groups:
+        if "review" in g.name.lower():
+            return g
+    return groups[0] if groups else None
+
+
+def reference_for(kind: ReviewKind, year: int, sequence: int) -> str:
+    return f"{kind.short}-{year}-{sequence:03d}"
+
+
+def _insert_with_reference(review: Review) -> Review:
+    """Give the review the next reference of its kind and year, and insert it."""
+
+    def number() -> None:
+        review.sequence = next_number(
+            Review.sequence,
+            Review.kind == review.kind,
+            Review.year == review.year,
+            series=f"reviews:{review.kind.value}",
+            year=review.year,
+        )
+        review.reference = reference_for(review.kind, review.year, review.sequence)
+
+    insert_numbered(review, number)
+    return review
+
+
+def refer_sar(
+    user: Any,
+    *,
+    initials: str,
+    age_band: AgeBand | str | None,
+    area: Area | str | None,
+    harm_date: date | None,
+    summary: str,
+    referral_source: str | None = None,
+    referrer_organisation_id: int | None = None,
+    agency_ids: Iterable[int] = (),
+    received_on: date | None = None,
+    received_by_email: bool = False,
+) -> Review:
+    """A SAR referral. Anyone with an account may refer; the business office may enter a
+    referral received by email (with the date it arrived)."""
+    on = today()
+    office = user is not None and user.has_role(Role.business_office)
+    if not office and (received_by_email or (received_on is not None and received_on != on)):
+        raise Forbidden("Only the business office can enter a referral received by email")
+    received_on = received_on or on
+    errors: dict[str, str] = {}
+    clean = _clean_initials(initials, errors, "adult")
+    band = _enum(AgeBand, age_band, "age_band", errors, "Select the adult's age band")
+    if band is not None and not band.adult:
+        errors["age_band"] = "Select an adult's age band: a SAR is about an adult (18 or over)"
+    where = _enum(Area, area, "area", errors, "Select the area")
+    if not (summary or "").strip():
+        errors["summary"] = "Enter what happened"
+    org = _organisation(
+        referrer_organisation_id, "referrer_organisation_id", errors, "Select the referring organisation from the list"
+    )
+    source = (referral_source or "").strip() or (org.name if org else "")
+    if not source:
+        errors["referral_source"] = "Enter who made the referral"
+    if harm_date is None:
+        errors["harm_date"] = "Enter the date of death or serious harm"
+    _check_dates(
+        errors,
+        on,
+        harm_date=(harm_date, "The date of death or serious harm"),
+        received_on=(received_on, "The date the referral was received"),
+    )
+    if harm_date and received_on and harm_date > received_on and "harm_date" not in errors:
+        errors["harm_date"] = "The date of death or serious harm must be on or before the date of the referral"
+    group = default_group(ReviewKind.sar)
+    if group is None:
+        errors["_"] = "There is no SAR sub-group to screen referrals: the business office must set one up"
+    if errors:
+        raise ValidationFailed(errors=errors)
+    review = Review(
+        kind=ReviewKind.sar,
+        year=received_on.year,
+        state=ReviewState.referred,
+        group_id=group.id,
+        area=where,
+        initials=clean,
+        age_band=band,
+        harm_date=harm_date,
+        summary=summary.strip(),
+        received_on=received_on,
+        referral_source=source[:300],
+        referrer_organisation_id=org.id if org else None,
+        received_by_email=bool(received_by_email),
+        referred_by_id=user.id if user else None,
+    )
+    _insert_with_reference(review)
+    _name_agencies(review, agency_ids, on)
+    return review
+
+
+def notify_serious_incident(
+    user: Any,
+    *,
+    initials: str,
+    age_band: AgeBand | str | None,
+    area: Area | str | None,
+    harm_date: date | None,
+    summary: str,
+    la_aware_on: date | None,
+    notified_on: date | None = None,
+    children_count: int | None = 1,
+    looked_after: bool = False,
+    referral_source: str | None = None,
+    agency_ids: Iterable[int] = (),
+) -> Review:
+    """Record a serious incident notification (CSPR): the date the local authority became
+    aware (the panel must be notified within 5 working days) and, when sent, the date of
+    the notification."""
+    _require_office(user)
+    on = today()
+    errors: dict[str, str] = {}
+    clean = _clean_initials(initials, errors, "child")
+    band = _enum(AgeBand, age_band, "age_band", errors, "Select the child's age band")
+    if band is not None and band.adult:
+        errors["age_band"] = "Select a child's age band: a CSPR is about a child (under 18)"
+    where = _enum(Area, area, "area", errors, "Select the area")
+    if not (summary or "").strip():
+        errors["summary"] = "Enter what happened"
+    if la_aware_on is None:
+        errors["la_aware_on"] = "Enter the date the local authority became aware of the incident"
+    if harm_date is None:
+        errors["harm_date"] = "Enter the date of death or serious harm"
+    if children_count is None or not 1 <= children_count <= MAX_CHILDREN_PER_NOTIFICATION:
+        errors["children_count"] = "One notification covers between 1 and 4 children"
+    _check_dates(
+        errors,
+        on,
+        harm_date=(harm_date, "The date of death or serious harm"),
+        la_aware_on=(la_aware_on, "The date the local authority became aware"),
+        notified_on=(notified_on, "The date of the notification"),
+    )
+    if la_aware_on and notified_on and notified_on < la_aware_on and "notified_on" not in errors:
+        errors["notified_on"] = "The notification must be on or after the date the local authority became aware"
+    group = default_group(ReviewKind.cspr)
+    if group is None:
+        errors["_"] = "There is no CSPR group: the business office must set one up"
+    if errors:
+        raise ValidationFailed(errors=errors)
+    review = Review(
+        kind=ReviewKind.cspr,
+        year=la_aware_on.year,
+        state=ReviewState.notified,
+        group_id=group.id,
+        area=where,
+        initials=clean,
+        age_band=band,
+        harm_date=harm_date,
+        summary=summary.strip(),
+        received_on=la_aware_on,
+        notified_on=notified_on,
+        referral_source=(referral_source or "").strip()[:300] or "Local authority notification",
+        children_count=children_count,
+        looked_after=bool(looked_after),
+        referred_by_id=user.id,
+    )
+    _insert_with_reference(review)
+    _name_agencies(review, agency_ids, on)
+    return review

@@ -1,0 +1,175 @@
+"""Before the decision: a SAR's screening against the s44 criteria, a CSPR's rapid
+review, and whether a route fits them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from safeguarding.calendar import today
+from safeguarding.extensions import db
+from safeguarding.models import Review, ReviewKind, ReviewOutcome, ReviewState, S44Harm, ScreeningOutcome
+from safeguarding.services import audit
+from safeguarding.services.errors import Conflict, ValidationFailed
+from safeguarding.services.reviews.checks import _check_dates, _check_version, _enum, _require_state, _require_worker
+from safeguarding.services.reviews.rules import LCSPR_CRITERIA
+
+# --- SAR screening (s44) -----------------------------------------------------------------------
+
+
+def derive_screening(needs: bool | None, harm: S44Harm | str | None, concern: bool | None) -> ScreeningOutcome:
+    """Care Act 2014 s44: mandatory when the adult has needs for care and support AND
+    (died with abuse or neglect known or suspected, OR alive with serious abuse or
+    neglect) AND there is reasonable cause for concern about how agencies worked
+    together; discretionary in any other case involving an adult with care and support
+    needs; otherwise the criteria are not met."""
+    if not needs:
+        return ScreeningOutcome.criteria_not_met
+    harmed = harm is not None and S44Harm(harm) in (S44Harm.died, S44Harm.serious_abuse)
+    if harmed and concern:
+        return ScreeningOutcome.mandatory
+    return ScreeningOutcome.discretionary
+
+
+SCREENABLE = (ReviewState.screening, ReviewState.information_gathering, ReviewState.awaiting_decision)
+
+
+def record_screening(
+    review: Review,
+    user: Any,
+    *,
+    version: int | None,
+    needs: bool | None,
+    needs_reason: str | None,
+    harm: S44Harm | str | None,
+    harm_reason: str | None,
+    concern: bool | None,
+    concern_reason: str | None,
+    screened_on: date | None = None,
+) -> Review:
+    """The sub-group (or the office) answers each s44 criterion with a reason; the route
+    is derived from the answers. It may be revised until the chair decides.
+    `screened_on` is the date of the sub-group's screening (default today)."""
+    _require_worker(review, user)
+    _check_version(review, version)
+    if review.kind != ReviewKind.sar:
+        raise Conflict("Only a SAR is screened against the s44 criteria")
+    _require_state(review, SCREENABLE, "record the screening")
+    errors: dict[str, str] = {}
+    if needs is None:
+        errors["needs"] = "Select whether the adult has needs for care and support"
+    harm_value = _enum(S44Harm, harm, "harm", errors, "Select what happened to the adult")
+    if concern is None:
+        errors["concern"] = "Select whether there is reasonable cause for concern about how agencies worked together"
+    for name, text in (
+        ("needs_reason", needs_reason),
+        ("harm_reason", harm_reason),
+        ("concern_reason", concern_reason),
+    ):
+        if not (text or "").strip():
+            errors[name] = "Enter the reason for this answer"
+    _check_dates(errors, today(), screened_on=(screened_on, "The date of the screening"))
+    if errors:
+        raise ValidationFailed(errors=errors)
+    review.s44_needs, review.s44_needs_reason = needs, needs_reason.strip()
+    review.s44_harm, review.s44_harm_reason = harm_value, harm_reason.strip()
+    review.s44_concern, review.s44_concern_reason = concern, concern_reason.strip()
+    review.screening_outcome = derive_screening(needs, harm_value, concern)
+    review.screened_on = screened_on or today()
+    audit.mark_action(review, "screening")
+    db.session.flush()
+    return review
+
+
+def route_refusal(review: Review, outcome: ReviewOutcome | str | None) -> str | None:
+    """Why `outcome` cannot be recommended or decided for this review, or None.
+
+    A SAR's route must follow its s44 screening (SCIE quality marker 2: the route and why);
+    a CSPR is commissioned as a local review or not at all."""
+    if outcome is None:
+        return None
+    outcome = ReviewOutcome(outcome)
+    if review.kind == ReviewKind.cspr:
+        if outcome in (ReviewOutcome.mandatory, ReviewOutcome.discretionary):
+            return "A child safeguarding practice review is commissioned as a local review (LCSPR), not as a SAR"
+        return None
+    if outcome is ReviewOutcome.lcspr:
+        return "A SAR is commissioned as mandatory or discretionary, not as a local child safeguarding practice review"
+    screened = review.screening_outcome
+    if screened is None:
+        return "Record the screening against the s44 criteria first"
+    if outcome is ReviewOutcome.mandatory and screened is not ScreeningOutcome.mandatory:
+        return (
+            "The screening does not meet the s44 criteria for a mandatory review: commission a discretionary "
+            "review or revise the screening"
+        )
+    if outcome is ReviewOutcome.discretionary and screened is ScreeningOutcome.mandatory:
+        return "The screening meets the s44 criteria for a mandatory review: the Board must commission it as mandatory"
+    if outcome is ReviewOutcome.discretionary and screened is ScreeningOutcome.criteria_not_met:
+        return "A discretionary review needs an adult with needs for care and support: the screening found none"
+    if outcome is ReviewOutcome.not_commissioned and screened is ScreeningOutcome.mandatory:
+        return (
+            "The screening meets the s44 criteria for a mandatory review: the Board must arrange one. Revise the "
+            "screening if the facts have changed"
+        )
+    return None
+
+
+# --- CSPR rapid review -------------------------------------------------------------------------
+
+RAPID_REVIEW_STATES = (
+    ReviewState.rapid_review,
+    ReviewState.awaiting_decision,
+    ReviewState.lcspr_commissioned,
+    ReviewState.no_lcspr,
+    ReviewState.in_review,
+    ReviewState.paused,
+)
+
+
+def record_rapid_review(
+    review: Review,
+    user: Any,
+    *,
+    version: int | None,
+    criteria: Sequence[str],
+    reasons: str | None,
+    sent_on: date | None,
+    panel_response: str | None = None,
+    panel_response_on: date | None = None,
+) -> Review:
+    """The rapid review: which LCSPR criteria apply and why, the date it was sent to the
+    national panel, and the panel's response when it comes."""
+    _require_worker(review, user)
+    _check_version(review, version)
+    if review.kind != ReviewKind.cspr:
+        raise Conflict("Only a CSPR has a rapid review")
+    _require_state(review, RAPID_REVIEW_STATES, "record the rapid review")
+    errors: dict[str, str] = {}
+    unknown = [c for c in criteria if c not in LCSPR_CRITERIA]
+    if unknown:
+        errors["criteria"] = "Select criteria from the list"
+    if not (reasons or "").strip():
+        errors["reasons"] = "Enter the rapid review's findings and reasons"
+    on = today()
+    _check_dates(
+        errors,
+        on,
+        sent_on=(sent_on, "The date the rapid review was sent"),
+        panel_response_on=(panel_response_on, "The date of the panel's response"),
+    )
+    if sent_on and review.notified_on and sent_on < review.notified_on and "sent_on" not in errors:
+        errors["sent_on"] = "The rapid review must be sent on or after the notification"
+    if (panel_response or "").strip() and panel_response_on is None:
+        errors["panel_response_on"] = "Enter the date of the panel's response"
+    if errors:
+        raise ValidationFailed(errors=errors)
+    review.lcspr_criteria = sorted(set(criteria))
+    review.rapid_review_reasons = reasons.strip()
+    review.rapid_review_sent_on = sent_on
+    review.panel_response = (panel_response or "").strip() or None
+    review.panel_response_on = panel_response_on
+    audit.mark_action(review, "rapid_review")
+    db.session.flush()
+    return review

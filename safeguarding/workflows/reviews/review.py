@@ -1,0 +1,273 @@
+"""The "review" lifecycle: its transitions, with their guards and effects."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from safeguarding.models import DeadlineKind, ParallelProcess, Review, ReviewOutcome, ReviewState
+from safeguarding.services import reviews as svc
+from safeguarding.workflows.base import Lifecycle, Param, Transition
+from safeguarding.workflows.reviews.effects import (
+    _closed,
+    _commit_contract,
+    _decision_dest,
+    _draft_returned,
+    _draft_submitted,
+    _end_pause,
+    _monitoring_started,
+    _publication_decided,
+    _set_decision,
+    _set_recommendation,
+    _set_started,
+    _signed_off,
+    _start_pause,
+    _tell_chair,
+)
+from safeguarding.workflows.reviews.guards import (
+    CHAIR,
+    OFFICE,
+    WORKERS,
+    _action_plan_in_place,
+    _all_actions_closed,
+    _board_signed_off,
+    _commissioning_recorded,
+    _delay_explained,
+    _draft_uploaded,
+    _family_recorded,
+    _final_uploaded,
+    _no_outstanding_requests,
+    _notification_recorded,
+    _period_recorded,
+    _publication_complete,
+    _quality_checked,
+    _rapid_review_recorded,
+    _resume_after_today,
+    _route_fits,
+    _screened,
+    _worker,
+)
+
+RECOMMEND_SAR = (
+    (ReviewOutcome.mandatory.value, "Commission a mandatory SAR"),
+    (ReviewOutcome.discretionary.value, "Commission a discretionary SAR"),
+    (ReviewOutcome.not_commissioned.value, "Do not commission a SAR"),
+)
+RECOMMEND_CSPR = (
+    (ReviewOutcome.lcspr.value, "Recommend a local child safeguarding practice review"),
+    (ReviewOutcome.not_commissioned.value, "Do not recommend a local review"),
+)
+DECIDE_CHOICES = tuple((o.value, o.label) for o in ReviewOutcome)
+
+
+review_lifecycle = Lifecycle(
+    "review",
+    Review,
+    ReviewState,
+    [
+        # SAR: screening and information gathering by the sub-group.
+        Transition("start_screening", "referred", "screening", WORKERS, "Start screening", allowed=_worker),
+        Transition(
+            "request_information",
+            "screening",
+            "information_gathering",
+            WORKERS,
+            "Start gathering information",
+            allowed=_worker,
+            guards=[_screened],
+        ),
+        Transition(
+            "recommend",
+            "information_gathering",
+            "awaiting_decision",
+            WORKERS,
+            "Recommend a decision to the chair",
+            allowed=_worker,
+            params=[
+                Param("recommendation", "choice", "The sub-group's recommendation", choices=RECOMMEND_SAR),
+                Param(
+                    "recommendation_reason",
+                    "textarea",
+                    "Reasons for the recommendation",
+                    hint="Say why the route is mandatory or discretionary, or why no review is needed",
+                ),
+            ],
+            guards=[_screened, _no_outstanding_requests, _route_fits("recommendation")],
+            apply=_set_recommendation,
+            after=_tell_chair,
+        ),
+        # CSPR: the rapid review.
+        Transition(
+            "start_rapid_review",
+            "notified",
+            "rapid_review",
+            WORKERS,
+            "Start the rapid review",
+            allowed=_worker,
+            guards=[_notification_recorded],
+        ),
+        Transition(
+            "complete_rapid_review",
+            "rapid_review",
+            "awaiting_decision",
+            WORKERS,
+            "Send the rapid review for decision",
+            allowed=_worker,
+            params=[
+                Param("recommendation", "choice", "The rapid review's recommendation", choices=RECOMMEND_CSPR),
+                Param("recommendation_reason", "textarea", "Reasons for the recommendation"),
+            ],
+            guards=[_rapid_review_recorded, _route_fits("recommendation"), _delay_explained(DeadlineKind.rapid_review)],
+            apply=_set_recommendation,
+            after=_tell_chair,
+        ),
+        # The independent chair decides.
+        Transition(
+            "decide",
+            "awaiting_decision",
+            "commissioned",
+            CHAIR,
+            "Decide whether to commission a review",
+            alternatives=("not_commissioned", "lcspr_commissioned", "no_lcspr"),
+            branch=_decision_dest,
+            params=[
+                Param("outcome", "choice", "Decision", choices=DECIDE_CHOICES),
+                Param(
+                    "decision_reason",
+                    "textarea",
+                    "Reasons for the decision",
+                    hint="For a SAR, why the route is mandatory or discretionary, or why no review",
+                ),
+                Param(
+                    "alternative_learning",
+                    "textarea",
+                    "Alternative learning activity (optional)",
+                    required=False,
+                    hint="When no review is commissioned: any other learning activity required",
+                ),
+            ],
+            guards=[_route_fits("outcome")],
+            apply=_set_decision,
+            comment=None,
+        ),
+        # The review itself.
+        Transition(
+            "start_review",
+            ["commissioned", "lcspr_commissioned"],
+            "in_review",
+            OFFICE,
+            "Start the review",
+            guards=[_commissioning_recorded, _period_recorded],
+            apply=_set_started,
+            after=_commit_contract,
+        ),
+        Transition(
+            "pause",
+            "in_review",
+            "paused",
+            OFFICE,
+            "Pause the review",
+            params=[
+                Param(
+                    "process",
+                    "choice",
+                    "Parallel proceedings",
+                    choices=tuple((p.value, p.label) for p in ParallelProcess),
+                ),
+                Param("pause_reason", "textarea", "Reason for the pause"),
+                Param("expected_resume_on", "date", "Expected resume date"),
+            ],
+            guards=[_resume_after_today],
+            apply=_start_pause,
+            comment=None,
+        ),
+        Transition(
+            "resume",
+            "paused",
+            "in_review",
+            OFFICE,
+            "Resume the review",
+            apply=_end_pause,
+            confirm="The pause ends today; its days are left out of the review's elapsed time.",
+        ),
+        Transition(
+            "submit_draft",
+            "in_review",
+            "draft_report",
+            OFFICE,
+            "Submit the draft report",
+            guards=[_draft_uploaded, _family_recorded],
+            apply=_draft_submitted,
+        ),
+        Transition(
+            "revise_draft",
+            "draft_report",
+            "in_review",
+            WORKERS,
+            "Return the draft for revision",
+            allowed=_worker,
+            comment="required",
+            comment_label="What needs to change",
+            apply=_draft_returned,
+        ),
+        Transition(
+            "sign_off",
+            "draft_report",
+            "signed_off",
+            OFFICE,
+            "Record the Board's sign-off",
+            guards=[_quality_checked, _board_signed_off, _delay_explained(DeadlineKind.report)],
+            apply=_signed_off,
+        ),
+        Transition(
+            "publish",
+            "signed_off",
+            "published",
+            OFFICE,
+            "Record the publication decision",
+            params=[
+                Param(
+                    "publish",
+                    "bool",
+                    "Will the report be published?",
+                    message="Select whether the report will be published",
+                ),
+                Param("published_on", "date", "Publication date", required=False),
+                Param("publication_url", "text", "Link to the published report", required=False),
+                Param("not_published_reason", "textarea", "Reasons for not publishing", required=False),
+                Param(
+                    "family_informed",
+                    "choice",
+                    "The family and the publication decision",
+                    choices=tuple(svc.FAMILY_INFORMED.items()),
+                    message="Select whether the family has been told of the publication decision",
+                ),
+            ],
+            guards=[_final_uploaded, _publication_complete],
+            apply=_publication_decided,
+            comment=None,
+        ),
+        Transition(
+            "start_monitoring",
+            "published",
+            "action_monitoring",
+            OFFICE,
+            "Start monitoring the action plan",
+            guards=[_action_plan_in_place],
+            apply=_monitoring_started,
+        ),
+        Transition(
+            "close",
+            "action_monitoring",
+            "closed",
+            OFFICE,
+            "Close the review",
+            guards=[_all_actions_closed],
+            apply=_closed,
+            confirm="The review will be closed. Its record, report and action plan are kept.",
+        ),
+    ],
+    initial="referred",
+    noun="review",
+    loader=lambda entity_id, user: svc.get_review(entity_id, user),
+    url=lambda r: url_for("reviews.review", review_id=r.id),
+)
