@@ -83,6 +83,7 @@ class TransitionContext:
 
 
 Guard = Callable[[TransitionContext], str | None]
+_RULE_KINDS = ("permission", "guard", "effect", "branch")
 Hook = Callable[[TransitionContext], None]
 
 
@@ -93,7 +94,7 @@ class Transition:
     dest: str
     roles: frozenset[Role] | Iterable[Role]
     label: str
-    guards: Sequence[Guard] = ()
+    guards: Sequence[Guard | str] = ()
     params: Sequence[Param] = ()
     comment: Literal["required", "optional"] | None = "optional"
     comment_label: str = "Comment"
@@ -110,7 +111,7 @@ class Transition:
     # A decision with more than one outcome (commission a review or not): `branch(ctx)`
     # names the destination, `dest` or one of `alternatives`, from the trigger's fields.
     alternatives: Sequence[str] = ()
-    branch: Callable[[TransitionContext], str] | None = None
+    branch: Callable[[TransitionContext], str] | str | None = None
 
     @property
     def dests(self) -> tuple[str, ...]:
@@ -162,7 +163,7 @@ class _Bound:
 
     def _check_guards(self, event: Any) -> bool:
         spec = self._lc.transitions[event.event.name]
-        self._refusals = [r for g in spec.guards if (r := g(self._ctx))]
+        self._refusals = [r for g in spec.guards if (r := self._lc._rule("guard", g)(self._ctx))]
         return not self._refusals
 
     def _apply(self, event: Any) -> None:
@@ -235,8 +236,9 @@ class Lifecycle:
             send_event=True,
             model_attribute="state",
         )
-        self._permissions: dict[str, Callable[[Any, Any], bool]] = {}
-        self._effects: dict[str, Hook] = {}
+        # Named rules the feature registers: kind ("permission", "guard", "effect",
+        # "branch") → name → function.
+        self._named: dict[str, dict[str, Callable[..., Any]]] = {kind: {} for kind in _RULE_KINDS}
         Lifecycle.registry[name] = self
 
     # --- what features register -----------------------------------------------------------
@@ -252,53 +254,63 @@ class Lifecycle:
         if url is not None:
             self.url = url
 
-    def permission(self, name: str) -> Callable[[Callable[[Any, Any], bool]], Callable[[Any, Any], bool]]:
+    def _register(self, kind: str, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+            self._named[kind][name] = fn
+            return fn
+
+        return register
+
+    def permission(self, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """Register `fn(row, user) -> bool` as the per-record permission called `name`."""
+        return self._register("permission", name)
 
-        def register(fn: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
-            self._permissions[name] = fn
-            return fn
+    def guard(self, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Register `fn(ctx) -> reason | None` as the guard called `name`."""
+        return self._register("guard", name)
 
-        return register
-
-    def effect(self, name: str) -> Callable[[Hook], Hook]:
+    def effect(self, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """Register `fn(ctx)` as the effect called `name` (a transition's `apply` or `after`)."""
+        return self._register("effect", name)
 
-        def register(fn: Hook) -> Hook:
-            self._effects[name] = fn
-            return fn
+    def branch(self, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Register `fn(ctx) -> destination` as the branch called `name`."""
+        return self._register("branch", name)
 
-        return register
+    def _rules_named(self, t: Transition) -> list[tuple[str, str]]:
+        named = [("permission", t.allowed), ("effect", t.apply), ("effect", t.after), ("branch", t.branch)]
+        named += [("guard", g) for g in t.guards]
+        return [(kind, rule) for kind, rule in named if isinstance(rule, str)]
 
     @classmethod
     def unwired(cls) -> list[str]:
-        """What no feature has registered: named permissions and effects, loaders, links.
-        create_app refuses to start while anything is missing."""
+        """What no feature has registered: named rules, loaders, links. create_app refuses
+        to start while anything is missing."""
         missing = []
         for lc in cls.registry.values():
             if lc.loader is None or lc.url is None:
                 missing.append(f"{lc.name}: no loader or url (lifecycle.serve)")
             for t in lc.transitions.values():
-                if isinstance(t.allowed, str) and t.allowed not in lc._permissions:
-                    missing.append(f"{lc.name}.{t.trigger}: permission {t.allowed!r}")
-                for hook in (t.apply, t.after):
-                    if isinstance(hook, str) and hook not in lc._effects:
-                        missing.append(f"{lc.name}.{t.trigger}: effect {hook!r}")
+                missing += [
+                    f"{lc.name}.{t.trigger}: {kind} {name!r}"
+                    for kind, name in lc._rules_named(t)
+                    if name not in lc._named[kind]
+                ]
         return missing
 
-    def _permission(self, allowed: Callable[[Any, Any], bool] | str) -> Callable[[Any, Any], bool]:
-        if not isinstance(allowed, str):
-            return allowed
-        if allowed not in self._permissions:
-            raise LookupError(f"{self.name}: no permission {allowed!r} is registered (import its service)")
-        return self._permissions[allowed]
+    def _rule(self, kind: str, rule: Any) -> Any:
+        """A transition's rule: the function itself, or the one registered under its name."""
+        if not isinstance(rule, str):
+            return rule
+        if rule not in self._named[kind]:
+            raise LookupError(f"{self.name}: no {kind} {rule!r} is registered (import its service)")
+        return self._named[kind][rule]
 
-    def _hook(self, hook: Hook | str) -> Hook:
-        if not isinstance(hook, str):
-            return hook
-        if hook not in self._effects:
-            raise LookupError(f"{self.name}: no effect {hook!r} is registered (import its service)")
-        return self._effects[hook]
+    def _permission(self, allowed: Any) -> Callable[[Any, Any], bool]:
+        return self._rule("permission", allowed)
+
+    def _hook(self, hook: Any) -> Hook:
+        return self._rule("effect", hook)
 
     # --- what a user may do ---------------------------------------------------------------
 
@@ -388,7 +400,7 @@ class Lifecycle:
             as_of=as_of or calendar_today(),
         )
         if spec.branch is not None:
-            ctx.dest = spec.branch(ctx)
+            ctx.dest = self._rule("branch", spec.branch)(ctx)
             if ctx.dest not in spec.dests:  # pragma: no cover - a programming error
                 raise ValueError(f"{self.name}: {trigger} cannot go to {ctx.dest}")
         bound = _Bound(self, ctx)
