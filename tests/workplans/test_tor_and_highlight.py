@@ -46,9 +46,12 @@ def test_a_sub_group_is_flagged_after_its_first_meeting_of_the_year_without_a_re
 
 
 def test_recording_the_review_clears_the_flag(demo, monkeypatch):
-    import safeguarding.services.workplans as mod
+    # record_tor_review's date check (commands) and the chair's membership (common)
+    import safeguarding.services.workplans.commands as commands
+    import safeguarding.services.workplans.common as common
 
-    monkeypatch.setattr(mod, "today", lambda: date(2027, 6, 1))
+    for mod in (commands, common):
+        monkeypatch.setattr(mod, "today", lambda: date(2027, 6, 1))
     meeting = _sar_meeting(demo, date(2027, 5, 4))
     with pytest.raises(Forbidden):
         svc.record_tor_review(demo.user("police"), group_id=demo.group("sar").id, reviewed_on=date(2027, 5, 4))

@@ -1,0 +1,147 @@
+"""The annual report: a registry of generated data sections, the narrative sections,
+starting a report for a financial year, refreshing and freezing its figures, editing and
+assigning sections, the chair's comments, and the statutory distribution on publication.
+
+Data sections are pluggable: a feature registers one function per section::
+
+    from safeguarding.services import annual
+
+    @annual.section("escalations", 85, "Escalations", breakdown=("area",))
+    def _escalations(year: int, *, arm: str | None, area: str | None) -> annual.SectionData:
+        ...  # count the year's records (exact match on arm/area when given)
+        return annual.SectionData(figures=[annual.Figure("raised", "Escalations raised", n)],
+                                  tables=[...], charts=[...], summary="...")
+
+`year` is the calendar year the financial year starts in (2025 → 1 April 2025 to 31 March
+2026); `arm` is None (whole partnership), "adults" or "children"; `area` None, "north" or
+"west". The function is called once for the whole partnership and once per arm and per
+area named in `breakdown`; its output is stored as JSON when the report starts, may be
+refreshed while drafting, and is frozen once the chair approves.
+
+The package: `common` (roles, states, arms and areas; guards), `registry` (what a section
+function returns, the registry of data sections, the narrative sections), `queries`
+(reading reports and their stored figures; the distribution list; home page counts),
+`commands` (starting, refreshing, editing, assigning, the chair's comments, emails,
+distribution) and `rendering` (figures as shown; the report as a document). Callers import
+from the package: everything is re-exported here, and importing it registers the built-in
+sections (`annual_sections`), as the single module did.
+"""
+
+from safeguarding.services.annual.commands import (
+    assign_writer,
+    comment_on_sections,
+    edit_section,
+    record_distribution,
+    refresh_figures,
+    start_report,
+    statutory_recipients,
+    tell,
+)
+from safeguarding.services.annual.common import (
+    AREA_LABELS,
+    AREAS,
+    ARM_LABELS,
+    ARMS,
+    CHAIR,
+    EDITABLE,
+    FROZEN,
+    OFFICE,
+    READERS,
+    WRITERS,
+)
+from safeguarding.services.annual.queries import (
+    breakdown_rows,
+    figure,
+    get_report,
+    get_section,
+    list_reports,
+    may_edit,
+    may_read,
+    may_see_draft,
+    narrative_missing,
+    recipients_of,
+    section_by_key,
+    sections_due_select,
+    sections_with_comments,
+    submitted_count_select,
+    title,
+    variant,
+    year_bounds,
+)
+from safeguarding.services.annual.registry import (
+    NARRATIVE,
+    ChartData,
+    Figure,
+    NarrativeSpec,
+    SectionData,
+    SectionFn,
+    SectionSpec,
+    Table,
+    _sections,
+    data_sections,
+    generate,
+    section,
+)
+from safeguarding.services.annual.rendering import (
+    chart_of,
+    document,
+    format_value,
+    taken_on,
+)
+
+__all__ = [
+    "OFFICE",
+    "CHAIR",
+    "READERS",
+    "WRITERS",
+    "EDITABLE",
+    "FROZEN",
+    "ARMS",
+    "AREAS",
+    "ARM_LABELS",
+    "AREA_LABELS",
+    "Figure",
+    "Table",
+    "ChartData",
+    "SectionData",
+    "SectionFn",
+    "SectionSpec",
+    "_sections",
+    "section",
+    "data_sections",
+    "NarrativeSpec",
+    "NARRATIVE",
+    "generate",
+    "title",
+    "may_read",
+    "list_reports",
+    "get_report",
+    "may_see_draft",
+    "get_section",
+    "variant",
+    "figure",
+    "section_by_key",
+    "breakdown_rows",
+    "start_report",
+    "refresh_figures",
+    "may_edit",
+    "edit_section",
+    "assign_writer",
+    "comment_on_sections",
+    "sections_with_comments",
+    "narrative_missing",
+    "tell",
+    "statutory_recipients",
+    "record_distribution",
+    "recipients_of",
+    "submitted_count_select",
+    "sections_due_select",
+    "year_bounds",
+    "format_value",
+    "chart_of",
+    "taken_on",
+    "document",
+]
+
+# Last: the built-in sections register themselves with the names above.
+from safeguarding.services import annual_sections  # noqa: E402,F401  (registers the built-in sections)

@@ -1,0 +1,36 @@
+"""The annual report: who may do what, the report's states, arms and areas, and the guards
+every part of the service shares."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from safeguarding.models import AnnualReport, AnnualReportState, Role
+from safeguarding.services.errors import Forbidden, StaleVersion, ValidationFailed
+
+OFFICE = (Role.business_office,)
+CHAIR = (Role.independent_chair,)
+READERS = (Role.business_office, Role.independent_chair, Role.partner_member, Role.subgroup_chair, Role.viewer)
+# Who may write a section (the office, or the section's named writer: a member, or the
+# chair for the foreword) and read the drafting trail; viewers read the published report.
+WRITERS = (Role.business_office, Role.independent_chair, Role.partner_member, Role.subgroup_chair)
+EDITABLE = (AnnualReportState.drafting,)
+FROZEN = (AnnualReportState.approved, AnnualReportState.published)
+
+ARMS = ("adults", "children")
+AREAS = ("north", "west")
+ARM_LABELS = {"adults": "Adults", "children": "Children"}
+AREA_LABELS = {"north": "North", "west": "West"}
+
+
+def _check_version(report: AnnualReport, version: int | None) -> None:
+    if version is None:
+        raise ValidationFailed(errors={"version": "Give the version of the report you are changing"})
+    if version != report.version:
+        raise StaleVersion()
+
+
+def _require(user: Any, roles: Sequence[Role], what: str) -> None:
+    if user is None or not user.has_role(*roles):
+        raise Forbidden(f"You do not have permission to {what}")

@@ -1,0 +1,37 @@
+"""The annual report's built-in data sections, each generated from the year's records
+(see `safeguarding.services.annual` for the registry). Per arm and per area, a record
+counts when its own arm or area is exactly that one (records for both arms or both areas
+count in the whole partnership's figures only), so the parts never double count.
+
+The package: `common` (phrasing helpers), `meetings` (meetings; the attendance figures
+other sections reuse), `reviews` (SARs and CSPRs) and `partnership` (members, budget,
+disputes and complaints, work plans, attendance escalations). Importing a module registers
+its sections; they are imported in the single module's order, so the registry fills in
+the same order as before.
+"""
+
+from safeguarding.services.annual_sections.meetings import attendance_by_organisation, meetings_section
+
+# isort: split
+from safeguarding.services.annual_sections.reviews import csprs_section, sars_section
+
+# isort: split
+from safeguarding.services.annual_sections.partnership import (
+    budget_section,
+    disputes_section,
+    escalations_section,
+    members_section,
+    workplans_section,
+)
+
+__all__ = [
+    "attendance_by_organisation",
+    "meetings_section",
+    "sars_section",
+    "csprs_section",
+    "members_section",
+    "budget_section",
+    "disputes_section",
+    "workplans_section",
+    "escalations_section",
+]

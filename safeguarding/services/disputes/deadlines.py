@@ -1,0 +1,109 @@
+"""Disputes: the 28-day rule. The deadline, the breach, and what the daily job does (the
+7-day alert and the day-29 breach)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask import current_app, has_app_context
+
+from safeguarding.extensions import db
+from safeguarding.formatting import long_date
+from safeguarding.models import Dispute, DisputeState, User, UserRole
+from safeguarding.models.disputes import AWAITING_MEETING_STATES
+from safeguarding.services import audit
+from safeguarding.services.disputes.common import DEADLINE_DAYS, DEFAULT_ALERT_DAYS, SEE_ALL
+
+
+def deadline_for(determined_on: date) -> date:
+    """The last day for the joint meeting: 28 calendar days after the determination
+    (31 January 2026 → 28 February 2026; 1 February 2028 → 29 February 2028)."""
+    return determined_on + timedelta(days=DEADLINE_DAYS)
+
+
+def alert_days() -> int:
+    """Days before the deadline at which the chair and office are alerted (*default* 7,
+    `DISPUTE_ALERT_DAYS`)."""
+    if has_app_context():
+        return int(current_app.config.get("DISPUTE_ALERT_DAYS", DEFAULT_ALERT_DAYS))
+    return DEFAULT_ALERT_DAYS
+
+
+def record_breach(dispute: Dispute, on: date, note: str) -> bool:
+    """Record that the 28-day rule was broken (once). True if it was recorded now."""
+    if dispute.breach_recorded_on is not None:
+        return False
+    dispute.breach_recorded_on = on
+    dispute.breach_note = note
+    audit.mark_action(dispute, "record_breach")
+    return True
+
+
+# --- the daily job ---------------------------------------------------------------------------
+
+
+def breach_note_for(dispute: Dispute) -> str:
+    return f"No joint meeting was held by the deadline of {long_date(dispute.deadline)}"
+
+
+def record_breaches(as_of: date) -> int:
+    """Day 29 (or later) without a held meeting: record the breach, once per dispute."""
+    due = db.session.scalars(
+        sa.select(Dispute)
+        .where(
+            Dispute.state.in_(AWAITING_MEETING_STATES), Dispute.deadline < as_of, Dispute.breach_recorded_on.is_(None)
+        )
+        .order_by(Dispute.id)
+    )
+    count = 0
+    for dispute in due:
+        count += record_breach(dispute, as_of, breach_note_for(dispute))
+    db.session.flush()
+    return count
+
+
+def disputes_due_an_alert(as_of: date) -> list[Dispute]:
+    """Determined, no meeting convened, and `alert_days()` or fewer days left (the deadline
+    not yet passed), not yet alerted."""
+    return list(
+        db.session.scalars(
+            sa.select(Dispute)
+            .where(
+                Dispute.state == DisputeState.determined,
+                Dispute.deadline >= as_of,
+                Dispute.deadline <= as_of + timedelta(days=alert_days()),
+                Dispute.deadline_alert_sent_on.is_(None),
+            )
+            .order_by(Dispute.deadline, Dispute.id)
+        )
+    )
+
+
+def send_deadline_alerts(as_of: date) -> int:
+    """Email the Independent Chair and the business office about each determined dispute
+    with `alert_days()` or fewer days left and no meeting convened — once per dispute
+    (the email's dedupe key and `deadline_alert_sent_on` both say so)."""
+    from safeguarding.services.dispute_letters import send_deadline_alert
+
+    count = 0
+    for dispute in disputes_due_an_alert(as_of):
+        if send_deadline_alert(dispute, as_of):
+            dispute.deadline_alert_sent_on = as_of
+            audit.mark_action(dispute, "deadline_alert")
+            count += 1
+    db.session.flush()
+    return count
+
+
+def alert_recipients() -> list[str]:
+    """The Independent Chair and the business office (active accounts)."""
+    return list(
+        db.session.scalars(
+            sa.select(User.email)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(UserRole.role.in_(SEE_ALL), User.active.is_(True))
+            .distinct()
+            .order_by(User.email)
+        )
+    )
