@@ -74,11 +74,13 @@ test: install assets fonts chromium lint
 	  SAFEGUARDING_TEST_DB=postgresql $(BIN)/python -m pytest; \
 	fi
 
-# Gates before the suite: ruff's rules and its formatter (`ruff format` fixes the latter).
+# Gates before the suite: ruff's rules and its formatter (`ruff format` fixes the latter),
+# and mypy over the files [tool.mypy] lists (strict).
 LINTED := safeguarding tests bench migrations wsgi.py
 lint: install
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/mypy
 
 # The benchmark on SQLite (bench/out/), then on PostgreSQL when BENCH_DATABASE_URL names an
 # existing database (generated when empty); REGENERATE=1 rebuilds the data of both. Both

@@ -159,7 +159,7 @@ class _Bound:
             setattr(self._ctx.row, self._lc.state_attr, self._lc.states(value))
 
     def _goes_to(self, event: Any) -> bool:
-        return self._ctx.dest == event.transition.dest
+        return bool(self._ctx.dest == event.transition.dest)
 
     def _check_guards(self, event: Any) -> bool:
         spec = self._lc.transitions[event.event.name]
@@ -278,7 +278,12 @@ class Lifecycle:
         return self._register("branch", name)
 
     def _rules_named(self, t: Transition) -> list[tuple[str, str]]:
-        named = [("permission", t.allowed), ("effect", t.apply), ("effect", t.after), ("branch", t.branch)]
+        named: list[tuple[str, object]] = [
+            ("permission", t.allowed),
+            ("effect", t.apply),
+            ("effect", t.after),
+            ("branch", t.branch),
+        ]
         named += [("guard", g) for g in t.guards]
         return [(kind, rule) for kind, rule in named if isinstance(rule, str)]
 
@@ -307,10 +312,12 @@ class Lifecycle:
         return self._named[kind][rule]
 
     def _permission(self, allowed: Any) -> Callable[[Any, Any], bool]:
-        return self._rule("permission", allowed)
+        permission: Callable[[Any, Any], bool] = self._rule("permission", allowed)
+        return permission
 
     def _hook(self, hook: Any) -> Hook:
-        return self._rule("effect", hook)
+        effect: Hook = self._rule("effect", hook)
+        return effect
 
     # --- what a user may do ---------------------------------------------------------------
 
@@ -443,7 +450,7 @@ class Lifecycle:
             if p.kind in ("int", "money") and (isinstance(value, bool) or not isinstance(value, int)):
                 errors[p.name] = f"{p.label} must be a whole number" if p.kind == "int" else f"Enter {p.label.lower()}"
                 continue
-            if p.kind in ("int", "money") and value < 0:
+            if p.kind in ("int", "money") and isinstance(value, int) and value < 0:
                 errors[p.name] = f"{p.label} must be 0 or more"
                 continue
             clean[p.name] = value
