@@ -78,58 +78,14 @@ def record_chair_action(
     if not user.person_id:
         raise Forbidden("Your account is not linked to a person")
     as_of = as_of or today()
-    errors: dict[str, str] = {}
-    reasons: list[str] = []
     title, decision, urgency = (title or "").strip(), (decision or "").strip(), (urgency or "").strip()
-    if not title:
-        errors["title"] = "Enter a short title for the decision"
-    elif len(title) > 200:
-        errors["title"] = "The title must be 200 characters or fewer"
-    if not decision:
-        errors["decision"] = "Enter the decision taken"
-    if not urgency:
-        errors["urgency"] = "Enter why the decision could not wait for the next meeting"
-    if decided_on is None:
-        errors["decided_on"] = "Enter the date the decision was taken"
-    elif decided_on > as_of:
-        errors["decided_on"] = "The date the decision was taken must be today or in the past"
+    errors = _chair_action_errors(title, decision, urgency, decided_on, as_of)
+    reasons: list[str] = []
     group = board()
     if group is None:
         reasons.append("There is no Board to ratify the decision")
-    orgs = {o.id: o for o in statutory_organisations()}
-    covered: set[OrganisationKind] = set()
-    clean = []
-    seen: set[int] = set()
-    for c in consultations or []:
-        org = orgs.get(c.get("organisation_id"))
-        key = f"consultation_{c.get('organisation_id')}"
-        if org is None:
-            errors[key] = "Record consultations with the statutory agencies only"
-            continue
-        if org.id in seen:
-            errors[key] = f"{org.name} is listed twice"
-            continue
-        seen.add(org.id)
-        consulted_on, view = c.get("consulted_on"), (c.get("view") or "").strip()
-        if consulted_on is None:
-            errors[f"consulted_on_{org.id}"] = f"Enter the date {org.name} was consulted"
-        elif decided_on is not None and consulted_on > decided_on:
-            errors[f"consulted_on_{org.id}"] = f"{org.name} must have been consulted on or before the decision"
-        if not view:
-            errors[f"view_{org.id}"] = f"Enter {org.name}'s view"
-        person_id = c.get("consulted_person_id")
-        if person_id:
-            person = db.session.get(Person, person_id)
-            if person is None or person.organisation_id != org.id:
-                errors[f"consulted_person_{org.id}"] = f"The person consulted must work for {org.name}"
-        covered.add(org.kind)
-        clean.append((org, consulted_on, view, person_id or None))
-    for kind in STATUTORY_KINDS:
-        if kind not in covered:
-            reasons.append(
-                f"Record the consultation of {KIND_PHRASES[kind]}: the chair decides in consultation "
-                "with the three statutory agencies"
-            )
+    clean, covered = _check_consultations(consultations, decided_on, errors)
+    reasons += _unconsulted_reasons(covered)
     if errors or reasons:
         raise ValidationFailed(errors=errors, reasons=reasons)
     assert group is not None and decided_on is not None
@@ -161,6 +117,82 @@ def record_chair_action(
     )
     db.session.refresh(action)
     return action
+
+
+def _chair_action_errors(
+    title: str, decision: str, urgency: str, decided_on: date | None, as_of: date
+) -> dict[str, str]:
+    """What is wrong with the chair's action's own fields (already stripped)."""
+    errors: dict[str, str] = {}
+    if not title:
+        errors["title"] = "Enter a short title for the decision"
+    elif len(title) > 200:
+        errors["title"] = "The title must be 200 characters or fewer"
+    if not decision:
+        errors["decision"] = "Enter the decision taken"
+    if not urgency:
+        errors["urgency"] = "Enter why the decision could not wait for the next meeting"
+    if decided_on is None:
+        errors["decided_on"] = "Enter the date the decision was taken"
+    elif decided_on > as_of:
+        errors["decided_on"] = "The date the decision was taken must be today or in the past"
+    return errors
+
+
+_Consultation = tuple[Organisation, date | None, str, int | None]
+
+
+def _check_consultations(
+    consultations: list[dict[str, Any]] | None, decided_on: date | None, errors: dict[str, str]
+) -> tuple[list[_Consultation], set[OrganisationKind]]:
+    """The consultations as (organisation, consulted on, view, person consulted), one per
+    statutory agency, and the kinds of agency they cover; what is wrong goes into `errors`."""
+    orgs = {o.id: o for o in statutory_organisations()}
+    covered: set[OrganisationKind] = set()
+    clean: list[_Consultation] = []
+    seen: set[int] = set()
+    for c in consultations or []:
+        org = orgs.get(c.get("organisation_id"))
+        key = f"consultation_{c.get('organisation_id')}"
+        if org is None:
+            errors[key] = "Record consultations with the statutory agencies only"
+            continue
+        if org.id in seen:
+            errors[key] = f"{org.name} is listed twice"
+            continue
+        seen.add(org.id)
+        consulted_on, view = c.get("consulted_on"), (c.get("view") or "").strip()
+        _check_when_and_view(org, consulted_on, view, decided_on, errors)
+        person_id = c.get("consulted_person_id")
+        if person_id:
+            person = db.session.get(Person, person_id)
+            if person is None or person.organisation_id != org.id:
+                errors[f"consulted_person_{org.id}"] = f"The person consulted must work for {org.name}"
+        covered.add(org.kind)
+        clean.append((org, consulted_on, view, person_id or None))
+    return clean, covered
+
+
+def _check_when_and_view(
+    org: Organisation, consulted_on: date | None, view: str, decided_on: date | None, errors: dict[str, str]
+) -> None:
+    """One agency's consultation: when (on or before the decision), and its view."""
+    if consulted_on is None:
+        errors[f"consulted_on_{org.id}"] = f"Enter the date {org.name} was consulted"
+    elif decided_on is not None and consulted_on > decided_on:
+        errors[f"consulted_on_{org.id}"] = f"{org.name} must have been consulted on or before the decision"
+    if not view:
+        errors[f"view_{org.id}"] = f"Enter {org.name}'s view"
+
+
+def _unconsulted_reasons(covered: set[OrganisationKind]) -> list[str]:
+    """A reason for each statutory kind of agency no consultation covers."""
+    return [
+        f"Record the consultation of {KIND_PHRASES[kind]}: the chair decides in consultation "
+        "with the three statutory agencies"
+        for kind in STATUTORY_KINDS
+        if kind not in covered
+    ]
 
 
 def chair_action_visibility(user: Any) -> sa.ColumnElement[bool]:

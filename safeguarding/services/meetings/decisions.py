@@ -135,19 +135,7 @@ def record_decision(
     entitled to vote (see `voting_eligibility`); a simple majority of votes for and
     against decides; a tie needs `casting_vote` ("for" or "against"), the chair's.
     `interim` decisions stand once every organisation asked has validated them."""
-    if not system and (user is None or not user.has_role(Role.business_office, Role.independent_chair)):
-        raise Forbidden("Only the business office or the chair can record decisions")
-    meeting = db.session.get(Meeting, agenda_item.meeting_id)
-    if meeting.state != MeetingState.in_session:
-        raise Conflict(
-            f"Decisions can be recorded only while the meeting is in session: it is {meeting.state.label.lower()}"
-        )
-    if agenda_item.withdrawn:
-        raise Conflict("This item has been withdrawn from the agenda")
-    register = load_register(meeting)
-    quorate, missing = is_quorate(meeting, register)
-    if not quorate:
-        raise ValidationFailed("The meeting is not quorate", reasons=[quorum_sentence(missing)])
+    meeting, register = _meeting_open_for_decisions(agenda_item, user=user, system=system)
     errors: dict[str, str] = {}
     try:
         method = DecisionMethod(method)
@@ -164,47 +152,11 @@ def record_decision(
     presiding = presiding_chair(meeting, register)
     counts = {VoteChoice.for_: 0, VoteChoice.against: 0, VoteChoice.abstain: 0}
     if method == DecisionMethod.consensus:
-        if votes:
-            errors["votes"] = "A decision by consensus has no votes: choose a vote instead"
-        if casting_vote:
-            errors["casting_vote"] = "The chair has a casting vote only when the votes are tied"
+        _check_consensus(votes, casting_vote, errors)
     else:
         eligibility = voting_eligibility(meeting, agenda_item, register)
-        seen: set[int] = set()
-        for v in votes or []:
-            org_id = v.get("organisation_id")
-            choice = _parse_vote(v.get("vote"))
-            key = f"vote_{org_id}"
-            voter = eligibility.voters.get(org_id)
-            if voter is None:
-                errors[key] = _not_entitled_message(org_id, eligibility)
-            elif org_id in seen:
-                errors[key] = f"{voter.organisation.name} has already voted: one vote per organisation"
-            elif choice is None:
-                errors[key] = f"Select how {voter.organisation.name} voted"
-            else:
-                seen.add(org_id)
-                cast.append((voter, choice))
-                counts[choice] += 1
-        if not errors and counts[VoteChoice.for_] + counts[VoteChoice.against] == 0:
-            errors["votes"] = "Record at least one vote for or against"
-        if not errors:
-            if counts[VoteChoice.for_] == counts[VoteChoice.against]:
-                if casting is None:
-                    errors["casting_vote"] = (
-                        f"The votes are tied {counts[VoteChoice.for_]} to "
-                        f"{counts[VoteChoice.against]}: record the chair's casting vote"
-                    )
-                else:
-                    outcome = DecisionOutcome.carried if casting == VoteChoice.for_ else DecisionOutcome.not_carried
-            elif casting_vote:
-                errors["casting_vote"] = "The chair has a casting vote only when the votes are tied"
-            else:
-                outcome = (
-                    DecisionOutcome.carried
-                    if counts[VoteChoice.for_] > counts[VoteChoice.against]
-                    else DecisionOutcome.not_carried
-                )
+        _tally_votes(votes, eligibility, errors, cast, counts)
+        outcome = _outcome_of_vote(counts, casting, casting_vote, errors)
     if errors:
         raise ValidationFailed(errors=errors)
     decision = Decision(
@@ -226,6 +178,105 @@ def record_decision(
     )
     db.session.add(decision)
     db.session.flush()
+    _add_votes_and_validations(decision, cast, meeting, agenda_item, register, interim=interim)
+    db.session.refresh(decision)
+    if decision.validated:
+        _decision_final(decision, meeting)
+    return decision
+
+
+def _meeting_open_for_decisions(agenda_item: AgendaItem, *, user: Any, system: bool) -> tuple[Meeting, Register]:
+    """The item's meeting and its register, if `user` may record a decision on the item
+    now: the meeting is in session and quorate, and the item is still on the agenda."""
+    if not system and (user is None or not user.has_role(Role.business_office, Role.independent_chair)):
+        raise Forbidden("Only the business office or the chair can record decisions")
+    meeting = db.session.get(Meeting, agenda_item.meeting_id)
+    if meeting.state != MeetingState.in_session:
+        raise Conflict(
+            f"Decisions can be recorded only while the meeting is in session: it is {meeting.state.label.lower()}"
+        )
+    if agenda_item.withdrawn:
+        raise Conflict("This item has been withdrawn from the agenda")
+    register = load_register(meeting)
+    quorate, missing = is_quorate(meeting, register)
+    if not quorate:
+        raise ValidationFailed("The meeting is not quorate", reasons=[quorum_sentence(missing)])
+    return meeting, register
+
+
+def _check_consensus(votes: list[dict[str, Any]] | None, casting_vote: Any, errors: dict[str, str]) -> None:
+    """A decision by consensus has neither votes nor a casting vote."""
+    if votes:
+        errors["votes"] = "A decision by consensus has no votes: choose a vote instead"
+    if casting_vote:
+        errors["casting_vote"] = "The chair has a casting vote only when the votes are tied"
+
+
+def _tally_votes(
+    votes: list[dict[str, Any]] | None,
+    eligibility: Eligibility,
+    errors: dict[str, str],
+    cast: list[tuple[Voter, VoteChoice]],
+    counts: dict[VoteChoice, int],
+) -> None:
+    """Check each vote (one per organisation entitled to vote) and count it: the accepted
+    votes go into `cast` and `counts`, the refused ones into `errors`."""
+    seen: set[int] = set()
+    for v in votes or []:
+        org_id = v.get("organisation_id")
+        choice = _parse_vote(v.get("vote"))
+        key = f"vote_{org_id}"
+        voter = eligibility.voters.get(org_id)
+        if voter is None:
+            errors[key] = _not_entitled_message(org_id, eligibility)
+        elif org_id in seen:
+            errors[key] = f"{voter.organisation.name} has already voted: one vote per organisation"
+        elif choice is None:
+            errors[key] = f"Select how {voter.organisation.name} voted"
+        else:
+            seen.add(org_id)
+            cast.append((voter, choice))
+            counts[choice] += 1
+
+
+def _outcome_of_vote(
+    counts: dict[VoteChoice, int], casting: VoteChoice | None, casting_vote: Any, errors: dict[str, str]
+) -> DecisionOutcome:
+    """A simple majority of those voting for or against decides; a tie needs the chair's
+    casting vote, which is given only then. Checked only when nothing else is wrong (what
+    is wrong goes into `errors`; the outcome returned then is not used)."""
+    if errors:
+        return DecisionOutcome.agreed
+    if counts[VoteChoice.for_] + counts[VoteChoice.against] == 0:
+        errors["votes"] = "Record at least one vote for or against"
+        return DecisionOutcome.agreed
+    if counts[VoteChoice.for_] == counts[VoteChoice.against]:
+        if casting is None:
+            errors["casting_vote"] = (
+                f"The votes are tied {counts[VoteChoice.for_]} to "
+                f"{counts[VoteChoice.against]}: record the chair's casting vote"
+            )
+            return DecisionOutcome.agreed
+        return DecisionOutcome.carried if casting == VoteChoice.for_ else DecisionOutcome.not_carried
+    if casting_vote:
+        errors["casting_vote"] = "The chair has a casting vote only when the votes are tied"
+        return DecisionOutcome.agreed
+    return (
+        DecisionOutcome.carried if counts[VoteChoice.for_] > counts[VoteChoice.against] else DecisionOutcome.not_carried
+    )
+
+
+def _add_votes_and_validations(
+    decision: Decision,
+    cast: list[tuple[Voter, VoteChoice]],
+    meeting: Meeting,
+    agenda_item: AgendaItem,
+    register: Register,
+    *,
+    interim: bool,
+) -> None:
+    """The recorded decision's votes and, for an interim decision, a validation to ask of
+    each organisation in its electorate."""
     for voter, choice in cast:
         db.session.add(
             DecisionVote(
@@ -239,10 +290,6 @@ def record_decision(
         for org_id in sorted(_validation_electorate(meeting, agenda_item, register)):
             db.session.add(DecisionValidation(decision_id=decision.id, organisation_id=org_id))
     db.session.flush()
-    db.session.refresh(decision)
-    if decision.validated:
-        _decision_final(decision, meeting)
-    return decision
 
 
 def _not_entitled_message(org_id: Any, eligibility: Eligibility) -> str:
