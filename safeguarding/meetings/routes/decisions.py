@@ -1,4 +1,5 @@
-"""Meeting pages: recording a decision (and the votes), validating interim decisions, raising actions."""
+"""Meeting pages: recording a decision (and the votes), validating interim decisions,
+raising actions."""
 
 from __future__ import annotations
 

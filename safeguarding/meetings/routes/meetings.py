@@ -1,4 +1,5 @@
-"""Meeting pages: the list of meetings, scheduling (one or a series), a meeting's page, its details and its calendar entry."""
+"""Meeting pages: the list of meetings, scheduling (one or a series), a meeting's page, its
+details and its calendar entry."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Meeting pages: the register with its live quorum panel, the nominated chair, apologies and deputies."""
+"""Meeting pages: the register with its live quorum panel, the nominated chair, apologies
+and deputies."""
 
 from __future__ import annotations
 

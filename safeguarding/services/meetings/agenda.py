@@ -1,4 +1,5 @@
-"""Meetings: writing the agenda (items, withdrawals, order), the subjects waiting for the Board, and attaching papers."""
+"""Meetings: writing the agenda (items, withdrawals, order), the subjects waiting for the
+Board, and attaching papers."""
 
 from __future__ import annotations
 

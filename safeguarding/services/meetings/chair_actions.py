@@ -1,4 +1,5 @@
-"""Meetings: chair's action — urgent decisions between meetings, consulted on and ratified by the Board."""
+"""Meetings: chair's action — urgent decisions between meetings, consulted on and ratified
+by the Board."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Meetings: decisions and votes — who may vote, recording a decision, validating interim decisions."""
+"""Meetings: decisions and votes — who may vote, recording a decision, validating interim
+decisions."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Meetings: declarations of interest — declaring, telling the chair, the register of declarations."""
+"""Meetings: declarations of interest — declaring, telling the chair, the register of
+declarations."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Meetings: the counts on each role's home page (as selects, so the home page asks them in one query)."""
+"""Meetings: the counts on each role's home page (as selects, so the home page asks them in
+one query)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Meetings: who sees what, and the lists and lookups the pages read (meetings, their agenda, papers and actions, the calendar feed)."""
+"""Meetings: who sees what, and the lists and lookups the pages read (meetings, their
+agenda, papers and actions, the calendar feed)."""
 
 from __future__ import annotations
 

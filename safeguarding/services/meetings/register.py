@@ -1,4 +1,5 @@
-"""Meetings: the register and quorum — who attended (members and deputies), apologies, the nominated chair."""
+"""Meetings: the register and quorum — who attended (members and deputies), apologies, the
+nominated chair."""
 
 from __future__ import annotations
 
