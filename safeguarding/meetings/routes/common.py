@@ -1,0 +1,47 @@
+"""Meeting pages: the blueprint, who may use which pages, and what the pages share."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, url_for
+
+from safeguarding import nav
+from safeguarding.extensions import db
+from safeguarding.forms import error_summary
+from safeguarding.models import Group, Meeting, Role
+from safeguarding.web import choices
+
+bp = Blueprint("meetings", __name__)
+
+OFFICE = (Role.business_office,)
+OFFICE_OR_CHAIR = (Role.business_office, Role.independent_chair)
+MEMBERS = (Role.partner_member, Role.subgroup_chair)
+READERS = (*OFFICE_OR_CHAIR, *MEMBERS)
+MINUTES_READERS = (*READERS, Role.viewer)
+
+nav.add("Meetings", "meetings.index", order=30, section=("meetings",))
+nav.add("Minutes", "meetings.minutes_list", order=35, section=("meetings.minutes",))
+
+STATE_COLOURS = {
+    "scheduled": "blue",
+    "papers_published": "light-blue",
+    "in_session": "green",
+    "closed": "grey",
+    "cancelled": "red",
+    "inquorate": "orange",
+}
+MINUTES_COLOURS = {"draft": "grey", "submitted": "yellow", "approved": "light-blue", "ratified": "green"}
+
+
+def _summary(form, extra=None):
+    return error_summary(form, extra) if (form.errors or extra) else None
+
+
+def _group_choices(blank: str = "Select a group"):
+    return choices(
+        db.session.scalars(sa.select(Group).where(Group.active.is_(True)).order_by(Group.kind, Group.name)), blank=blank
+    )
+
+
+def _meeting_url(meeting: Meeting) -> str:
+    return url_for("meetings.meeting", meeting_id=meeting.id)

@@ -1,0 +1,37 @@
+"""Meetings: the constants and guards every part of the service shares."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from safeguarding.models import Membership, OrganisationKind, Role
+from safeguarding.services.errors import Forbidden, StaleVersion
+
+SEE_ALL = (Role.business_office, Role.independent_chair)
+MEMBER_ROLES = (Role.partner_member, Role.subgroup_chair)
+# Papers are published this many working days before the meeting (default; domain.md).
+PAPERS_WORKING_DAYS = 5
+KIND_PHRASES = {
+    OrganisationKind.local_authority: "a local authority",
+    OrganisationKind.police: "the police",
+    OrganisationKind.icb: "the integrated care board",
+}
+CHAIR_ACTION = "chair_action"
+MINUTES = "minutes"
+
+
+def _check_version(row: Any, version: int | None) -> None:
+    if version is not None and version != row.version:
+        raise StaleVersion()
+
+
+def _require_office(user: Any, what: str) -> None:
+    if user is None or not user.has_role(Role.business_office):
+        raise Forbidden(f"Only the business office can {what}")
+
+
+def _current(on: date | sa.ColumnElement) -> sa.ColumnElement[bool]:
+    return sa.and_(Membership.start_date <= on, sa.or_(Membership.end_date.is_(None), Membership.end_date >= on))
