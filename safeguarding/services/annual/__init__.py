@@ -22,11 +22,13 @@ The package: `common` (roles, states, arms and areas; guards), `registry` (what 
 function returns, the registry of data sections, the narrative sections), `queries`
 (reading reports and their stored figures; the distribution list; home page counts),
 `commands` (starting, refreshing, editing, assigning, the chair's comments, emails,
-distribution) and `rendering` (figures as shown; the report as a document). Callers import
-from the package: everything is re-exported here, and importing it registers the built-in
-sections (`annual_sections`), as the single module did.
+distribution) and `rendering` (figures as shown; the report as a document); `lifecycle`
+registers what the report's lifecycle needs from them (guards, effects, the loader) when
+imported here. Callers import from the package: everything is re-exported here, and
+importing it registers the built-in sections (`annual_sections`), as the single module did.
 """
 
+from safeguarding.services.annual import lifecycle  # noqa: F401  (registers the lifecycle's rules)
 from safeguarding.services.annual.commands import (
     assign_writer,
     comment_on_sections,
