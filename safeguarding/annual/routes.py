@@ -32,6 +32,7 @@ from safeguarding.web import form_failed
 from safeguarding.workflows.annual import annual_report_lifecycle as lifecycle
 
 bp = Blueprint("annual", __name__)
+lifecycle.serve(url=lambda r: url_for("annual.report", report_id=r.id))
 
 READERS = svc.READERS
 OFFICE = svc.OFFICE

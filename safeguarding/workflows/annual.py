@@ -1,26 +1,28 @@
 """The annual report: drafting → submitted (to the Independent Chair) → changes requested
 (the chair, with a comment on at least one section) → drafting again (the office
 redrafts) → … → approved (the chair only; the figures are frozen) → published (the office
-records the statutory distribution)."""
+records the statutory distribution).
+
+What needs the annual report service (which sections are unwritten or commented, the
+emails, the distribution) is named here and registered by services/annual/lifecycle.py;
+the page link by annual/routes.py."""
 
 from __future__ import annotations
 
-from flask import url_for
-
 from safeguarding.formatting import long_date
 from safeguarding.models import AnnualReport, AnnualReportState, Role, SectionState
-from safeguarding.services import annual as svc
 from safeguarding.workflows.base import Lifecycle, Param, Transition, TransitionContext
 
 OFFICE = {Role.business_office}
 CHAIR = {Role.independent_chair}
 
-
-def _narrative_written(ctx: TransitionContext) -> str | None:
-    missing = svc.narrative_missing(ctx.row)
-    if missing:
-        return "Write " + ", ".join(f"‘{s.heading}’" for s in missing) + " before submitting the report"
-    return None
+# Registered by services/annual/lifecycle.py.
+NARRATIVE_WRITTEN = "narrative_written"  # guard: every narrative section has its text
+A_SECTION_COMMENTED = "a_section_commented"  # guard: the chair commented on a section
+MARK_COMMENTED = "mark_commented"  # effect: the commented sections need changes
+TELL_SUBMITTED = "tell_submitted"  # effect: email the chair
+TELL_RETURNED = "tell_returned"  # effect: email the office
+PUBLISH = "publish"  # effect: the date sent and the statutory distribution
 
 
 def _clear_comments(ctx: TransitionContext) -> None:
@@ -28,17 +30,6 @@ def _clear_comments(ctx: TransitionContext) -> None:
         s.chair_comment = None
         if s.state == SectionState.changes_requested:
             s.state = SectionState.written
-
-
-def _a_section_commented(ctx: TransitionContext) -> str | None:
-    if not svc.sections_with_comments(ctx.row):
-        return "Comment on at least one section to say what should change"
-    return None
-
-
-def _mark_commented(ctx: TransitionContext) -> None:
-    for s in svc.sections_with_comments(ctx.row):
-        s.state = SectionState.changes_requested
 
 
 def _set_approved(ctx: TransitionContext) -> None:
@@ -56,15 +47,6 @@ def _sent_date_valid(ctx: TransitionContext) -> str | None:
     return None
 
 
-def _set_published(ctx: TransitionContext) -> None:
-    ctx.row.published_on = ctx.params["sent_on"]
-    svc.record_distribution(ctx.row, ctx.params["sent_on"])
-
-
-def _load(report_id: int, user) -> AnnualReport:
-    return svc.get_report(report_id, user)
-
-
 annual_report_lifecycle = Lifecycle(
     "annual_report",
     AnnualReport,
@@ -76,9 +58,9 @@ annual_report_lifecycle = Lifecycle(
             "submitted",
             OFFICE,
             "Submit to the chair",
-            guards=[_narrative_written],
+            guards=[NARRATIVE_WRITTEN],
             apply=_clear_comments,
-            after=lambda ctx: svc.tell(ctx.row, "submitted"),
+            after=TELL_SUBMITTED,
         ),
         Transition(
             "request_changes",
@@ -86,9 +68,9 @@ annual_report_lifecycle = Lifecycle(
             "changes_requested",
             CHAIR,
             "Return with comments",
-            guards=[_a_section_commented],
-            apply=_mark_commented,
-            after=lambda ctx: svc.tell(ctx.row, "returned"),
+            guards=[A_SECTION_COMMENTED],
+            apply=MARK_COMMENTED,
+            after=TELL_RETURNED,
             comment_label="Overall comment",
         ),
         Transition(
@@ -127,11 +109,9 @@ annual_report_lifecycle = Lifecycle(
                 )
             ],
             guards=[_sent_date_valid],
-            apply=_set_published,
+            apply=PUBLISH,
         ),
     ],
     initial="drafting",
     noun="annual report",
-    loader=_load,
-    url=lambda r: url_for("annual.report", report_id=r.id),
 )

@@ -8,26 +8,26 @@ the business office or the independent chair, giving the date of the Board meeti
 agreed the budget (and its minute reference): the history row is the record of the
 Board's decision. After approval the budget changes only through in-year variations
 (services/budget/), each with a reason and an approver.
+
+What needs the budget service (the totals, the year-end rules, recording the approval and
+the close) is named here and registered by services/budget/lifecycle.py; the page link by
+budget/routes.
 """
 
 from __future__ import annotations
 
-from flask import url_for
-
-from safeguarding.calendar import financial_year_label
 from safeguarding.formatting import long_date
 from safeguarding.models import Budget, BudgetState, Role
-from safeguarding.services import budget as svc
 from safeguarding.workflows.base import Lifecycle, Param, Transition, TransitionContext
 
 OFFICE = {Role.business_office}
 OFFICE_OR_CHAIR = {Role.business_office, Role.independent_chair}
 
-
-def _has_expenditure(ctx: TransitionContext) -> str | None:
-    if svc.totals(ctx.row).expenditure_pence <= 0:
-        return "Add the budget's expenditure lines before proposing it to the Board"
-    return None
+# Registered by services/budget/lifecycle.py.
+HAS_EXPENDITURE = "has_expenditure"  # guard: the budget has expenditure lines
+YEAR_OVER = "year_over"  # guard: the year may be closed
+RECORD_APPROVAL = "record_approval"  # effect: the Board's approval (meeting date, minute reference)
+CLOSE_YEAR = "close_year"  # effect: the year-end position and reserves
 
 
 def _meeting_not_in_future(ctx: TransitionContext) -> str | None:
@@ -35,23 +35,6 @@ def _meeting_not_in_future(ctx: TransitionContext) -> str | None:
     if on and on > ctx.as_of:
         return f"The Board meeting date must be today or in the past (not {long_date(on)})"
     return None
-
-
-def _year_over(ctx: TransitionContext) -> str | None:
-    return svc.close_guard(ctx.row, ctx.as_of)
-
-
-def _approved(ctx: TransitionContext) -> None:
-    svc.record_approval(
-        ctx.row,
-        board_meeting_on=ctx.params["board_meeting_on"],
-        minute_reference=ctx.params.get("minute_reference"),
-        user=ctx.user,
-    )
-
-
-def _closed(ctx: TransitionContext) -> None:
-    svc.close(ctx.row, ctx.as_of)
 
 
 budget_lifecycle = Lifecycle(
@@ -65,7 +48,7 @@ budget_lifecycle = Lifecycle(
             "proposed",
             OFFICE,
             "Propose to the Board",
-            guards=[_has_expenditure],
+            guards=[HAS_EXPENDITURE],
             confirm="The budget goes to the Board for approval. It cannot be changed while the Board "
             "considers it (return it to draft to change it).",
         ),
@@ -100,7 +83,7 @@ budget_lifecycle = Lifecycle(
                 ),
             ],
             guards=[_meeting_not_in_future],
-            apply=_approved,
+            apply=RECORD_APPROVAL,
         ),
         Transition(
             "close_year",
@@ -108,8 +91,8 @@ budget_lifecycle = Lifecycle(
             "closed",
             OFFICE,
             "Close the year",
-            guards=[_year_over],
-            apply=_closed,
+            guards=[YEAR_OVER],
+            apply=CLOSE_YEAR,
             destructive=True,
             confirm="Closing the year records its income (contributions agreed and other income) less its "
             "actual spend as the surplus or deficit, and carries the reserves into next year. The "
@@ -118,6 +101,4 @@ budget_lifecycle = Lifecycle(
     ],
     initial="draft",
     noun="budget",
-    loader=lambda entity_id, user: svc.get_budget(entity_id, user),
-    url=lambda b: url_for("budget.budget", year=financial_year_label(b.financial_year)),
 )

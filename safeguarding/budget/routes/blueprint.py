@@ -11,8 +11,10 @@ from safeguarding.calendar import financial_year_label, financial_year_title, pa
 from safeguarding.forms import error_summary
 from safeguarding.models import Role
 from safeguarding.services import budget as svc
+from safeguarding.workflows.budget import budget_lifecycle
 
 bp = Blueprint("budget", __name__)
+budget_lifecycle.serve(url=lambda b: url_for("budget.budget", year=financial_year_label(b.financial_year)))
 
 OFFICE = (Role.business_office,)
 SEE_ALL = (Role.business_office, Role.independent_chair)

@@ -18,15 +18,22 @@ Data sections are pluggable: a feature registers one function per section::
 area named in `breakdown`; its output is stored as JSON when the report starts, may be
 refreshed while drafting, and is frozen once the chair approves.
 
-The package: `common` (roles, states, arms and areas; guards), `registry` (what a section
-function returns, the registry of data sections, the narrative sections), `queries`
-(reading reports and their stored figures; the distribution list; home page counts),
-`commands` (starting, refreshing, editing, assigning, the chair's comments, emails,
-distribution) and `rendering` (figures as shown; the report as a document). Callers import
-from the package: everything is re-exported here, and importing it registers the built-in
-sections (`annual_sections`), as the single module did.
+The package: `common` (roles and states; guards), `queries` (reading reports and their
+stored figures; the distribution list; home page counts), `commands` (starting,
+refreshing, editing, assigning, the chair's comments, emails, distribution) and
+`rendering` (figures as shown; the report as a document); `lifecycle` registers what the
+report's lifecycle needs from them (guards, effects, the loader) when imported here.
+Callers import from the package: everything is re-exported here, and importing it
+registers the built-in sections (`annual_sections`), as the single module did.
+
+The registry (what a section function returns, the registry of data sections, the
+narrative sections, the arms and areas) is `annual_sections.registry`, re-exported here:
+the built-in sections register there without importing this package, so the arrow points
+one way, from the report to its sections.
 """
 
+from safeguarding.services import annual_sections  # noqa: F401  (registers the built-in sections)
+from safeguarding.services.annual import lifecycle  # noqa: F401  (registers the lifecycle's rules)
 from safeguarding.services.annual.commands import (
     assign_writer,
     comment_on_sections,
@@ -38,10 +45,6 @@ from safeguarding.services.annual.commands import (
     tell,
 )
 from safeguarding.services.annual.common import (
-    AREA_LABELS,
-    AREAS,
-    ARM_LABELS,
-    ARMS,
     CHAIR,
     EDITABLE,
     FROZEN,
@@ -68,7 +71,17 @@ from safeguarding.services.annual.queries import (
     variant,
     year_bounds,
 )
-from safeguarding.services.annual.registry import (
+from safeguarding.services.annual.rendering import (
+    chart_of,
+    document,
+    format_value,
+    taken_on,
+)
+from safeguarding.services.annual_sections.registry import (
+    AREA_LABELS,
+    AREAS,
+    ARM_LABELS,
+    ARMS,
     NARRATIVE,
     ChartData,
     Figure,
@@ -81,12 +94,6 @@ from safeguarding.services.annual.registry import (
     data_sections,
     generate,
     section,
-)
-from safeguarding.services.annual.rendering import (
-    chart_of,
-    document,
-    format_value,
-    taken_on,
 )
 
 __all__ = [
@@ -142,6 +149,3 @@ __all__ = [
     "taken_on",
     "document",
 ]
-
-# Last: the built-in sections register themselves with the names above.
-from safeguarding.services import annual_sections  # noqa: E402,F401  (registers the built-in sections)

@@ -29,7 +29,7 @@ from safeguarding.models.people import PartnershipState
 from safeguarding.services import audit
 from safeguarding.services.annual.common import CHAIR, EDITABLE, FROZEN, OFFICE, _check_version, _require
 from safeguarding.services.annual.queries import may_edit, sections_with_comments, title
-from safeguarding.services.annual.registry import NARRATIVE, data_sections, generate
+from safeguarding.services.annual_sections.registry import NARRATIVE, data_sections, generate
 from safeguarding.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 # --- starting and refreshing ---------------------------------------------------------------

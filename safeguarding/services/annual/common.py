@@ -1,5 +1,6 @@
-"""The annual report: who may do what, the report's states, arms and areas, and the guards
-every part of the service shares."""
+"""The annual report: who may do what, the report's states, and the guards every part of
+the service shares. (The arms and areas are defined with the section registry, in
+annual_sections/registry.py.)"""
 
 from __future__ import annotations
 
@@ -17,11 +18,6 @@ READERS = (Role.business_office, Role.independent_chair, Role.partner_member, Ro
 WRITERS = (Role.business_office, Role.independent_chair, Role.partner_member, Role.subgroup_chair)
 EDITABLE = (AnnualReportState.drafting,)
 FROZEN = (AnnualReportState.approved, AnnualReportState.published)
-
-ARMS = ("adults", "children")
-AREAS = ("north", "west")
-ARM_LABELS = {"adults": "Adults", "children": "Children"}
-AREA_LABELS = {"north": "North", "west": "West"}
 
 
 def _check_version(report: AnnualReport, version: int | None) -> None:

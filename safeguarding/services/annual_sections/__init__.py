@@ -1,13 +1,16 @@
-"""The annual report's built-in data sections, each generated from the year's records
-(see `safeguarding.services.annual` for the registry). Per arm and per area, a record
-counts when its own arm or area is exactly that one (records for both arms or both areas
-count in the whole partnership's figures only), so the parts never double count.
+"""The annual report's built-in data sections, each generated from the year's records, and
+the registry they register in. Per arm and per area, a record counts when its own arm or
+area is exactly that one (records for both arms or both areas count in the whole
+partnership's figures only), so the parts never double count.
 
-The package: `common` (phrasing helpers), `meetings` (meetings; the attendance figures
-other sections reuse), `reviews` (SARs and CSPRs) and `partnership` (members, budget,
-disputes and complaints, work plans, attendance escalations). Importing a module registers
-its sections; they are imported in the single module's order, so the registry fills in
-the same order as before.
+The package: `registry` (what a section function returns, the registry of data sections,
+the narrative sections, the arms and areas; `safeguarding.services.annual` re-exports it),
+`common` (phrasing helpers), `meetings` (meetings; the attendance figures other sections
+reuse), `reviews` (SARs and CSPRs) and `partnership` (members, budget, disputes and
+complaints, work plans, attendance escalations). Importing a module registers its
+sections; they are imported in the single module's order, so the registry fills in the
+same order as before. Nothing here imports `safeguarding.services.annual`: the report
+imports its sections.
 """
 
 from safeguarding.services.annual_sections.meetings import attendance_by_organisation, meetings_section

@@ -11,8 +11,8 @@ from safeguarding.calendar import financial_year_bounds, financial_year_title
 from safeguarding.extensions import db
 from safeguarding.models import Area, Arm, Attendance, Group, Meeting, MeetingState, Membership, Organisation
 from safeguarding.models.meetings import REPRESENTED, AttendanceStatus
-from safeguarding.services.annual import ChartData, Figure, SectionData, Table, section
 from safeguarding.services.annual_sections.common import _pct, _plural, _scope
+from safeguarding.services.annual_sections.registry import ChartData, Figure, SectionData, Table, section
 
 
 def _held_meetings(year: int, arm: str | None, area: str | None):

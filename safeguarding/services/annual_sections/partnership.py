@@ -22,9 +22,9 @@ from safeguarding.models import (
     MeetingState,
 )
 from safeguarding.services import budget as budget_svc
-from safeguarding.services.annual import ChartData, Figure, SectionData, Table, section
 from safeguarding.services.annual_sections.common import _pct, _plural
 from safeguarding.services.annual_sections.meetings import _held_meetings, _org_names, attendance_by_organisation
+from safeguarding.services.annual_sections.registry import ChartData, Figure, SectionData, Table, section
 
 # --- what each member organisation did (Schedule 2 (c)) ----------------------------------------------
 

@@ -12,8 +12,8 @@ from safeguarding.extensions import db
 from safeguarding.models import Action, ActionStatus, Area, Review, ReviewKind, ReviewOutcome
 from safeguarding.models.reviews import ReviewRecommendation
 from safeguarding.services import reviews as reviews_svc
-from safeguarding.services.annual import Figure, SectionData, Table, section
 from safeguarding.services.annual_sections.common import _pct, _plural, _scope
+from safeguarding.services.annual_sections.registry import Figure, SectionData, Table, section
 
 # --- Safeguarding Adults Reviews ---------------------------------------------------------------
 

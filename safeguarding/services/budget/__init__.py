@@ -31,9 +31,12 @@ balances and accounts), `outturn` (spend per line, monitoring, the year-end posi
 `home` (the home page's counts), `arithmetic` (integer money), `rules` (editing rules by
 state); the writers `commands` (years, settings, lines, income, approval, close),
 `contributions` (agreements and `recalculate`), `invoices` (invoices, payments, the daily
-chase) and `spend` (commitments and actuals). Callers import from here.
+chase) and `spend` (commitments and actuals); `lifecycle` registers what the budget's
+lifecycle needs from them (guards, effects, the loader) when imported here. Callers import
+from here.
 """
 
+from safeguarding.services.budget import lifecycle  # noqa: F401  (registers the lifecycle's rules)
 from safeguarding.services.budget.arithmetic import (
     PERCENT_RE,
     format_percentage,

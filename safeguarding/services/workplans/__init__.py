@@ -9,10 +9,13 @@ The package: `common` (constants, permissions and guards), `rag` (the RAG rules,
 (drafting business plans, priorities, work plans and items; the Board's approval;
 terms-of-reference reviews; attaching highlight reports), `progress` (an approved plan's
 items: updates, status, risk, override, year end), `highlights` (the highlight report)
-and `figures` (counts by rating: the partnership view, the annual report, the home page).
-Callers import from the package: everything is re-exported here.
+and `figures` (counts by rating: the partnership view, the annual report, the home page);
+`lifecycle` registers what the work plan's lifecycle needs from them (permissions, guards,
+effects, the loader) when imported here. Callers import from the package: everything is
+re-exported here.
 """
 
+from safeguarding.services.workplans import lifecycle  # noqa: F401  (registers the lifecycle's rules)
 from safeguarding.services.workplans.commands import (
     add_item,
     add_priority,

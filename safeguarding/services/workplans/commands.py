@@ -46,6 +46,7 @@ from safeguarding.services.workplans.common import (
 from safeguarding.services.workplans.highlights import highlight, highlight_report, subgroup_slot
 from safeguarding.services.workplans.queries import business_plan_for_year, plan_for
 from safeguarding.services.workplans.rag import derive_rag
+from safeguarding.workflows.workplans import work_plan_lifecycle
 
 # --- business plans ------------------------------------------------------------------------
 
@@ -281,7 +282,6 @@ def board_decided(decision: Any, meeting: Meeting) -> None:
     """Called by the meetings service when a Board decision on a work plan is final: a
     standing decision approves a submitted plan."""
     from safeguarding.services import meetings
-    from safeguarding.workflows.workplans import work_plan_lifecycle
 
     plan = db.session.get(WorkPlan, decision.subject_id)
     if plan is None or plan.state != WorkPlanState.submitted or not meetings.decision_stands(decision):

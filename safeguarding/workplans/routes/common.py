@@ -4,7 +4,7 @@ the colours, and the helpers every page module shares."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 
 from safeguarding import nav
@@ -14,8 +14,10 @@ from safeguarding.forms import error_summary
 from safeguarding.models import Organisation, PartnershipState, Person, Rag, Role
 from safeguarding.services import workplans as svc
 from safeguarding.web import choices
+from safeguarding.workflows.workplans import work_plan_lifecycle
 
 bp = Blueprint("workplans", __name__)
+work_plan_lifecycle.serve(url=lambda p: url_for("workplans.plan", plan_id=p.id))
 READERS = svc.READERS
 EDITORS = (Role.business_office, Role.subgroup_chair)
 UPDATERS = (Role.business_office, Role.subgroup_chair, Role.partner_member)

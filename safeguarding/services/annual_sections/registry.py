@@ -1,4 +1,5 @@
-"""The annual report's registry of generated data sections, and its narrative sections.
+"""The annual report's registry of generated data sections, its narrative sections, and the
+arms and areas a section is broken down by.
 
 Data sections are pluggable: a feature registers one function per section::
 
@@ -14,7 +15,12 @@ Data sections are pluggable: a feature registers one function per section::
 2026); `arm` is None (whole partnership), "adults" or "children"; `area` None, "north" or
 "west". The function is called once for the whole partnership and once per arm and per
 area named in `breakdown`; its output is stored as JSON when the report starts, may be
-refreshed while drafting, and is frozen once the chair approves."""
+refreshed while drafting, and is frozen once the chair approves.
+
+It lives beside the built-in sections, which register here, and imports nothing of the
+annual report service, which re-exports it (`safeguarding.services.annual.section` and the
+rest): so the sections need nothing from the service and the service imports the
+sections, not the other way round."""
 
 from __future__ import annotations
 
@@ -22,7 +28,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from safeguarding.services.annual.common import AREA_LABELS, AREAS, ARM_LABELS, ARMS
+ARMS = ("adults", "children")
+AREAS = ("north", "west")
+ARM_LABELS = {"adults": "Adults", "children": "Children"}
+AREA_LABELS = {"north": "North", "west": "West"}
 
 # --- what a section function returns -------------------------------------------------------
 
