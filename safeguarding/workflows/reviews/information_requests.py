@@ -3,8 +3,6 @@ asked again."""
 
 from __future__ import annotations
 
-from flask import url_for
-
 from safeguarding.formatting import long_date
 from safeguarding.models import InformationRequest, RequestStatus, Role
 from safeguarding.services import reviews as svc
@@ -92,5 +90,4 @@ request_lifecycle = Lifecycle(
     state_attr="status",
     noun="information request",
     loader=lambda entity_id, user: svc.get_request(entity_id, user),
-    url=lambda req: url_for("reviews.information_request", review_id=req.review_id, request_id=req.id),
 )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from flask import url_for
-
 from safeguarding.models import DeadlineKind, ParallelProcess, Review, ReviewOutcome, ReviewState
 from safeguarding.services import reviews as svc
 from safeguarding.workflows.base import Lifecycle, Param, Transition
@@ -269,5 +267,4 @@ review_lifecycle = Lifecycle(
     initial="referred",
     noun="review",
     loader=lambda entity_id, user: svc.get_review(entity_id, user),
-    url=lambda r: url_for("reviews.review", review_id=r.id),
 )
