@@ -17,6 +17,10 @@ from safeguarding.services.errors import Conflict, ServiceError
 from safeguarding.web import choices, form_failed
 from safeguarding.workflows.reviews import request_lifecycle
 
+request_lifecycle.serve(
+    url=lambda req: url_for("reviews.information_request", review_id=req.review_id, request_id=req.id)
+)
+
 # --- information requests ----------------------------------------------------------------------------
 
 

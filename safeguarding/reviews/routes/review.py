@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import flash, render_template, request
+from flask import flash, render_template, request, url_for
 from flask_login import current_user
 
 from safeguarding import access
@@ -17,6 +17,8 @@ from safeguarding.services import reviews as svc
 from safeguarding.services.errors import ServiceError
 from safeguarding.web import choices, form_failed
 from safeguarding.workflows.reviews import review_lifecycle
+
+review_lifecycle.serve(url=lambda r: url_for("reviews.review", review_id=r.id))
 
 # --- a review -----------------------------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """Case reviews: Safeguarding Adults Reviews (Care Act 2014 s44) and Child Safeguarding
 Practice Reviews (Working Together). The only writer of reviews, their information
 requests, pauses, events and recommendations; the state column changes only through
-workflows/reviews/, which calls back into the checks here.
+workflows/reviews/, whose checks and effects that need this package are registered with
+it by name (lifecycle.py).
 
 Need-to-know: the business office, the independent chair and the members (or deputies)
 of the review's sub-group see a review in full; partner members of an agency named on a
@@ -28,6 +29,8 @@ The package, by what its modules hold:
     dashboards            the dashboard and the home page's counts
     alerts                the daily job's warnings and chasing; who to tell
     figures               timeliness: the annual report's figures
+    lifecycle             what the review and information request lifecycles need from
+                          here (permissions, guards, effects, loaders), registered by name
 
 Everything public is re-exported here: callers use `from safeguarding.services import
 reviews` and `reviews.<name>`.
@@ -35,6 +38,8 @@ reviews` and `reviews.<name>`.
 
 from __future__ import annotations
 
+# Imported for what it registers with the lifecycles in workflows/reviews/.
+from safeguarding.services.reviews import lifecycle  # noqa: F401
 from safeguarding.services.reviews.agencies import agencies_of, name_agency
 from safeguarding.services.reviews.alerts import (
     agency_emails,
@@ -133,7 +138,6 @@ from safeguarding.services.reviews.reports import (
 )
 from safeguarding.services.reviews.rules import (
     DEFAULTS,
-    FAMILY_INFORMED,
     FULL_ROLES,
     LCSPR_CRITERIA,
     LCSPR_REPORT_MONTHS,
@@ -151,6 +155,7 @@ from safeguarding.services.reviews.screening import (
     record_screening,
     route_refusal,
 )
+from safeguarding.workflows.reviews.review import FAMILY_INFORMED
 
 __all__ = [
     "AgencyWaiting",

@@ -28,6 +28,7 @@ from safeguarding.services.reviews.alerts import agency_emails
 from safeguarding.services.reviews.checks import _check_dates, _require_state, _require_worker
 from safeguarding.services.reviews.queries import _group_ids, agency_organisation_id, sees_everything
 from safeguarding.services.reviews.rules import setting
+from safeguarding.workflows.reviews import request_lifecycle
 
 REQUEST_STATES = (
     ReviewState.information_gathering,
@@ -227,8 +228,6 @@ def return_information(
 ) -> InformationRequest:
     """The agency answers (text, and its chronology as an upload); `returned_on` for a
     return the office enters after it arrived by email (default today)."""
-    from safeguarding.workflows.reviews import request_lifecycle
-
     if not may_answer(req, user):
         raise Forbidden("Only the agency the request was sent to can answer it")
     if chronology is not None:

@@ -26,7 +26,6 @@ LCSPR_CRITERIA = {
     "agencies_working_together": "There are concerns about two or more agencies working together",
     "panel_suggested": "The national panel has suggested a local review",
 }
-FAMILY_INFORMED = {"yes": "The family has been told", "no_family": "There is no family to tell"}
 
 FULL_ROLES = (Role.business_office, Role.independent_chair)
 MEMBER_ROLES = (Role.partner_member, Role.subgroup_chair)

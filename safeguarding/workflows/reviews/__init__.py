@@ -12,6 +12,11 @@ Only the independent chair decides. The business office and the review's sub-gro
 screen, gather information, recommend and quality-check; the business office runs the
 rest. An information request is sent → returned (by the agency) or withdrawn.
 
+The lifecycles are declarations: they import models and the engine only. What needs the
+service (who works on a review, the checks and effects that read or write through it,
+loading a record) is named here and registered by services/reviews/lifecycle.py; the
+pages' addresses by reviews/routes/.
+
     guards                who may act, and what must hold before each transition
     effects               what each transition of a review does
     review                the "review" lifecycle

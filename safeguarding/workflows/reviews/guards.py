@@ -1,18 +1,31 @@
-"""Who may act on a review, and what must hold before each of its transitions."""
+"""Who may act on a review, and what must hold before each of its transitions.
+
+The guards here look at the review and the trigger's fields only. Those that need the
+service (who works on the review, the requests still awaited, the route the screening
+allows, the deadlines, the Board's sign-off, the action plan) are names, registered by
+services/reviews/lifecycle.py."""
 
 from __future__ import annotations
 
 from safeguarding.models import Review, ReviewKind, ReviewOutcome, Role
-from safeguarding.services import reviews as svc
 from safeguarding.workflows.base import TransitionContext
 
 OFFICE = {Role.business_office}
 CHAIR = {Role.independent_chair}
 WORKERS = {Role.business_office, Role.partner_member, Role.subgroup_chair}
 
-
-def _worker(review: Review, user) -> bool:
-    return svc.may_work_on(review, user)
+# Registered by services/reviews/lifecycle.py.
+# The permission: the office, or a member of the review's sub-group.
+WORKER_PERMISSION = "worker"
+# The guards.
+NO_OUTSTANDING_REQUESTS = "no_outstanding_requests"
+ROUTE_FITS_RECOMMENDATION = "route_fits_recommendation"  # the route in the "recommendation" field
+ROUTE_FITS_OUTCOME = "route_fits_outcome"  # the route in the "outcome" field
+RAPID_REVIEW_DELAY_EXPLAINED = "rapid_review_delay_explained"
+REPORT_DELAY_EXPLAINED = "report_delay_explained"
+BOARD_SIGNED_OFF = "board_signed_off"
+ACTION_PLAN_IN_PLACE = "action_plan_in_place"
+ALL_ACTIONS_CLOSED = "all_actions_closed"
 
 
 # --- guards ------------------------------------------------------------------------------------
@@ -22,23 +35,6 @@ def _screened(ctx: TransitionContext) -> str | None:
     if ctx.row.screening_outcome is None:
         return "Record the screening against the s44 criteria first"
     return None
-
-
-def _no_outstanding_requests(ctx: TransitionContext) -> str | None:
-    n = svc.outstanding_requests(ctx.row)
-    if n:
-        return (
-            f"{n} information {'request is' if n == 1 else 'requests are'} still awaited: record "
-            f"{'its return' if n == 1 else 'their returns'} or withdraw {'it' if n == 1 else 'them'} first"
-        )
-    return None
-
-
-def _route_fits(field_name: str):
-    def guard(ctx: TransitionContext) -> str | None:
-        return svc.route_refusal(ctx.row, ctx.params.get(field_name))
-
-    return guard
 
 
 def _notification_recorded(ctx: TransitionContext) -> str | None:
@@ -54,22 +50,6 @@ def _rapid_review_recorded(ctx: TransitionContext) -> str | None:
     if ctx.params.get("recommendation") == ReviewOutcome.lcspr.value and not r.lcspr_criteria:
         return "Record which criteria for a local review the case meets first"
     return None
-
-
-def _late(ctx: TransitionContext, kind) -> bool:
-    for d in svc.deadlines(ctx.row, ctx.as_of):
-        if d.kind == kind and (d.status == "breached" or d.status == "met_late"):
-            return True
-    return False
-
-
-def _delay_explained(kind):
-    def guard(ctx: TransitionContext) -> str | None:
-        if _late(ctx, kind) and not ctx.row.delay_explanation:
-            return f"The deadline ({kind.label.lower()}) has passed: record an explanation of the delay first"
-        return None
-
-    return guard
 
 
 def _commissioning_recorded(ctx: TransitionContext) -> str | None:
@@ -121,12 +101,6 @@ def _quality_checked(ctx: TransitionContext) -> str | None:
     return None
 
 
-def _board_signed_off(ctx: TransitionContext) -> str | None:
-    if svc.board_sign_off(ctx.row) is None:
-        return "The Board has not signed off this review: add it to a Board agenda"
-    return None
-
-
 def _final_uploaded(ctx: TransitionContext) -> str | None:
     if ctx.row.final_report_file_id is None:
         return "Upload the final report first"
@@ -140,28 +114,4 @@ def _publication_complete(ctx: TransitionContext) -> str | None:
             return "Enter the publication date and the link to the published report"
     elif p.get("publish") is False and not p.get("not_published_reason"):
         return "Enter the reasons the report will not be published"
-    return None
-
-
-def _action_plan_in_place(ctx: TransitionContext) -> str | None:
-    recs = svc.recommendations_of(ctx.row)
-    if not recs:
-        return "Add the report's recommendations and their actions first"
-    actions = svc.actions_of(ctx.row)
-    bare = [str(r.number) for r in recs if not actions.get(r.id)]
-    if bare:
-        return (
-            f"Recommendation{'s' if len(bare) > 1 else ''} {', '.join(bare)} "
-            f"{'have' if len(bare) > 1 else 'has'} no actions: add at least one for each"
-        )
-    return None
-
-
-def _all_actions_closed(ctx: TransitionContext) -> str | None:
-    n = svc.open_action_count(ctx.row)
-    if n:
-        return (
-            f"{n} {'action is' if n == 1 else 'actions are'} still open: each must be completed or accepted "
-            "as not implemented with a reason"
-        )
     return None

@@ -1,25 +1,20 @@
 """The "information_request" lifecycle: sent → returned (by the agency) or withdrawn, and
-asked again."""
+asked again. Who may answer or work on a request, how a request is loaded and its page's
+address are registered by the feature (services/reviews/lifecycle.py, reviews/routes/)."""
 
 from __future__ import annotations
 
-from flask import url_for
-
 from safeguarding.formatting import long_date
 from safeguarding.models import InformationRequest, RequestStatus, Role
-from safeguarding.services import reviews as svc
 from safeguarding.workflows.base import Lifecycle, Param, Transition, TransitionContext
 from safeguarding.workflows.reviews.guards import WORKERS
 
+# Registered by services/reviews/lifecycle.py: the agency the request was sent to (or the
+# office, for a return by email); the office or a member of the review's sub-group.
+ANSWERER_PERMISSION = "answerer"
+REQUEST_WORKER_PERMISSION = "request_worker"
+
 # --- information requests ------------------------------------------------------------------------
-
-
-def _answerer(req: InformationRequest, user) -> bool:
-    return svc.may_answer(req, user)
-
-
-def _request_worker(req: InformationRequest, user) -> bool:
-    return svc.may_work_on(req.review, user)
 
 
 def _due_not_past(ctx: TransitionContext) -> str | None:
@@ -57,7 +52,7 @@ request_lifecycle = Lifecycle(
             "returned",
             {Role.business_office, Role.partner_member},
             "Return the information",
-            allowed=_answerer,
+            allowed=ANSWERER_PERMISSION,
             params=[Param("response", "textarea", "The information requested")],
             apply=_returned,
             comment=None,
@@ -68,7 +63,7 @@ request_lifecycle = Lifecycle(
             "withdrawn",
             WORKERS,
             "Withdraw the request",
-            allowed=_request_worker,
+            allowed=REQUEST_WORKER_PERMISSION,
             comment="required",
             comment_label="Reason for withdrawing",
             apply=_withdrawn,
@@ -80,7 +75,7 @@ request_lifecycle = Lifecycle(
             "sent",
             WORKERS,
             "Ask for more information",
-            allowed=_request_worker,
+            allowed=REQUEST_WORKER_PERMISSION,
             params=[Param("due_on", "date", "New due date")],
             comment="required",
             comment_label="What more is needed",
@@ -91,6 +86,4 @@ request_lifecycle = Lifecycle(
     initial="sent",
     state_attr="status",
     noun="information request",
-    loader=lambda entity_id, user: svc.get_request(entity_id, user),
-    url=lambda req: url_for("reviews.information_request", review_id=req.review_id, request_id=req.id),
 )

@@ -1,50 +1,51 @@
-"""The "review" lifecycle: its transitions, with their guards and effects."""
+"""The "review" lifecycle: its transitions, with their guards and effects. How a review is
+loaded and its page's address are registered by the feature (services/reviews/lifecycle.py,
+reviews/routes/review.py), as are the guards and effects that are names."""
 
 from __future__ import annotations
 
-from flask import url_for
-
-from safeguarding.models import DeadlineKind, ParallelProcess, Review, ReviewOutcome, ReviewState
-from safeguarding.services import reviews as svc
+from safeguarding.models import ParallelProcess, Review, ReviewOutcome, ReviewState
 from safeguarding.workflows.base import Lifecycle, Param, Transition
 from safeguarding.workflows.reviews.effects import (
+    COMMIT_CONTRACT,
+    END_PAUSE,
+    SET_DECISION,
+    SIGNED_OFF,
+    TELL_CHAIR,
     _closed,
-    _commit_contract,
     _decision_dest,
     _draft_returned,
     _draft_submitted,
-    _end_pause,
     _monitoring_started,
     _publication_decided,
-    _set_decision,
     _set_recommendation,
     _set_started,
-    _signed_off,
     _start_pause,
-    _tell_chair,
 )
 from safeguarding.workflows.reviews.guards import (
+    ACTION_PLAN_IN_PLACE,
+    ALL_ACTIONS_CLOSED,
+    BOARD_SIGNED_OFF,
     CHAIR,
+    NO_OUTSTANDING_REQUESTS,
     OFFICE,
+    RAPID_REVIEW_DELAY_EXPLAINED,
+    REPORT_DELAY_EXPLAINED,
+    ROUTE_FITS_OUTCOME,
+    ROUTE_FITS_RECOMMENDATION,
+    WORKER_PERMISSION,
     WORKERS,
-    _action_plan_in_place,
-    _all_actions_closed,
-    _board_signed_off,
     _commissioning_recorded,
-    _delay_explained,
     _draft_uploaded,
     _family_recorded,
     _final_uploaded,
-    _no_outstanding_requests,
     _notification_recorded,
     _period_recorded,
     _publication_complete,
     _quality_checked,
     _rapid_review_recorded,
     _resume_after_today,
-    _route_fits,
     _screened,
-    _worker,
 )
 
 RECOMMEND_SAR = (
@@ -57,6 +58,9 @@ RECOMMEND_CSPR = (
     (ReviewOutcome.not_commissioned.value, "Do not recommend a local review"),
 )
 DECIDE_CHOICES = tuple((o.value, o.label) for o in ReviewOutcome)
+# What the office records of the family and the publication decision (the review's
+# family_informed); the review's page shows the label.
+FAMILY_INFORMED = {"yes": "The family has been told", "no_family": "There is no family to tell"}
 
 
 review_lifecycle = Lifecycle(
@@ -65,14 +69,14 @@ review_lifecycle = Lifecycle(
     ReviewState,
     [
         # SAR: screening and information gathering by the sub-group.
-        Transition("start_screening", "referred", "screening", WORKERS, "Start screening", allowed=_worker),
+        Transition("start_screening", "referred", "screening", WORKERS, "Start screening", allowed=WORKER_PERMISSION),
         Transition(
             "request_information",
             "screening",
             "information_gathering",
             WORKERS,
             "Start gathering information",
-            allowed=_worker,
+            allowed=WORKER_PERMISSION,
             guards=[_screened],
         ),
         Transition(
@@ -81,7 +85,7 @@ review_lifecycle = Lifecycle(
             "awaiting_decision",
             WORKERS,
             "Recommend a decision to the chair",
-            allowed=_worker,
+            allowed=WORKER_PERMISSION,
             params=[
                 Param("recommendation", "choice", "The sub-group's recommendation", choices=RECOMMEND_SAR),
                 Param(
@@ -91,9 +95,9 @@ review_lifecycle = Lifecycle(
                     hint="Say why the route is mandatory or discretionary, or why no review is needed",
                 ),
             ],
-            guards=[_screened, _no_outstanding_requests, _route_fits("recommendation")],
+            guards=[_screened, NO_OUTSTANDING_REQUESTS, ROUTE_FITS_RECOMMENDATION],
             apply=_set_recommendation,
-            after=_tell_chair,
+            after=TELL_CHAIR,
         ),
         # CSPR: the rapid review.
         Transition(
@@ -102,7 +106,7 @@ review_lifecycle = Lifecycle(
             "rapid_review",
             WORKERS,
             "Start the rapid review",
-            allowed=_worker,
+            allowed=WORKER_PERMISSION,
             guards=[_notification_recorded],
         ),
         Transition(
@@ -111,14 +115,14 @@ review_lifecycle = Lifecycle(
             "awaiting_decision",
             WORKERS,
             "Send the rapid review for decision",
-            allowed=_worker,
+            allowed=WORKER_PERMISSION,
             params=[
                 Param("recommendation", "choice", "The rapid review's recommendation", choices=RECOMMEND_CSPR),
                 Param("recommendation_reason", "textarea", "Reasons for the recommendation"),
             ],
-            guards=[_rapid_review_recorded, _route_fits("recommendation"), _delay_explained(DeadlineKind.rapid_review)],
+            guards=[_rapid_review_recorded, ROUTE_FITS_RECOMMENDATION, RAPID_REVIEW_DELAY_EXPLAINED],
             apply=_set_recommendation,
-            after=_tell_chair,
+            after=TELL_CHAIR,
         ),
         # The independent chair decides.
         Transition(
@@ -145,8 +149,8 @@ review_lifecycle = Lifecycle(
                     hint="When no review is commissioned: any other learning activity required",
                 ),
             ],
-            guards=[_route_fits("outcome")],
-            apply=_set_decision,
+            guards=[ROUTE_FITS_OUTCOME],
+            apply=SET_DECISION,
             comment=None,
         ),
         # The review itself.
@@ -158,7 +162,7 @@ review_lifecycle = Lifecycle(
             "Start the review",
             guards=[_commissioning_recorded, _period_recorded],
             apply=_set_started,
-            after=_commit_contract,
+            after=COMMIT_CONTRACT,
         ),
         Transition(
             "pause",
@@ -186,7 +190,7 @@ review_lifecycle = Lifecycle(
             "in_review",
             OFFICE,
             "Resume the review",
-            apply=_end_pause,
+            apply=END_PAUSE,
             confirm="The pause ends today; its days are left out of the review's elapsed time.",
         ),
         Transition(
@@ -204,7 +208,7 @@ review_lifecycle = Lifecycle(
             "in_review",
             WORKERS,
             "Return the draft for revision",
-            allowed=_worker,
+            allowed=WORKER_PERMISSION,
             comment="required",
             comment_label="What needs to change",
             apply=_draft_returned,
@@ -215,8 +219,8 @@ review_lifecycle = Lifecycle(
             "signed_off",
             OFFICE,
             "Record the Board's sign-off",
-            guards=[_quality_checked, _board_signed_off, _delay_explained(DeadlineKind.report)],
-            apply=_signed_off,
+            guards=[_quality_checked, BOARD_SIGNED_OFF, REPORT_DELAY_EXPLAINED],
+            apply=SIGNED_OFF,
         ),
         Transition(
             "publish",
@@ -238,7 +242,7 @@ review_lifecycle = Lifecycle(
                     "family_informed",
                     "choice",
                     "The family and the publication decision",
-                    choices=tuple(svc.FAMILY_INFORMED.items()),
+                    choices=tuple(FAMILY_INFORMED.items()),
                     message="Select whether the family has been told of the publication decision",
                 ),
             ],
@@ -252,7 +256,7 @@ review_lifecycle = Lifecycle(
             "action_monitoring",
             OFFICE,
             "Start monitoring the action plan",
-            guards=[_action_plan_in_place],
+            guards=[ACTION_PLAN_IN_PLACE],
             apply=_monitoring_started,
         ),
         Transition(
@@ -261,13 +265,11 @@ review_lifecycle = Lifecycle(
             "closed",
             OFFICE,
             "Close the review",
-            guards=[_all_actions_closed],
+            guards=[ALL_ACTIONS_CLOSED],
             apply=_closed,
             confirm="The review will be closed. Its record, report and action plan are kept.",
         ),
     ],
     initial="referred",
     noun="review",
-    loader=lambda entity_id, user: svc.get_review(entity_id, user),
-    url=lambda r: url_for("reviews.review", review_id=r.id),
 )
