@@ -25,6 +25,7 @@ from safeguarding.web import form_failed, int_arg
 from safeguarding.workflows.attendance import escalation_lifecycle
 
 bp = Blueprint("attendance", __name__)
+escalation_lifecycle.serve(url=lambda e: url_for("attendance.escalation", escalation_id=e.id))
 
 # Escalations and letters: the office, the chair, and a partner member for the letters
 # sent to their organisation; viewers never see letters, escalations or thresholds, but

@@ -49,6 +49,8 @@ from safeguarding.workflows.disputes import (
 )
 
 bp = Blueprint("disputes", __name__)
+dispute_lifecycle.serve(url=lambda d: url_for("disputes.dispute", dispute_id=d.id))
+complaint_lifecycle.serve(url=lambda c: url_for("disputes.complaint", complaint_id=c.id))
 
 READERS = (Role.business_office, Role.independent_chair, Role.partner_member)
 RAISERS = (Role.business_office, Role.partner_member)

@@ -29,7 +29,11 @@ from safeguarding.models import (
 )
 from safeguarding.models.base import utcnow
 from safeguarding.services import audit
+from safeguarding.services.dispute_letters import send_referral_notice
+from safeguarding.services.disputes import insert_with_reference
 from safeguarding.services.errors import Forbidden, NotFound, ValidationFailed
+from safeguarding.workflows.base import TransitionContext
+from safeguarding.workflows.disputes import NOTIFY_REFERRAL, complaint_lifecycle
 
 HANDLERS = (Role.business_office, Role.independent_chair)
 OPEN_COMPLAINT_STATES = (ComplaintState.received, ComplaintState.investigating, ComplaintState.responded)
@@ -45,6 +49,9 @@ def get_complaint(complaint_id: int, user: Any) -> Complaint:
     if complaint is None:
         raise NotFound("Complaint not found")
     return complaint
+
+
+complaint_lifecycle.serve(loader=get_complaint)
 
 
 def record_view(complaint: Complaint) -> None:
@@ -113,8 +120,6 @@ def log_complaint(
     member organisation's service names that organisation (and is then referred)."""
     if not user.has_role(*HANDLERS):
         raise Forbidden("Only the business office or the Chair logs complaints")
-    from safeguarding.services.disputes import insert_with_reference
-
     errors: dict[str, str] = {}
     try:
         kind = ComplaintKind(kind) if kind else None
@@ -173,10 +178,13 @@ def referral_recipient(complaint: Complaint) -> str | None:
 def notify_referral(complaint: Complaint) -> None:
     """Tell the organisation (its safeguarding lead, or else its chief executive) that
     its complaints process has been handed the complaint."""
-    from safeguarding.services.dispute_letters import send_referral_notice
-
     to = referral_recipient(complaint)
     if to is None:  # the refer trigger's guard asks for an address first
         raise ValidationFailed(reasons=["The organisation has no email address to tell it of the referral"])
     send_referral_notice(complaint, to)
     complaint.organisation_notified_at = utcnow()
+
+
+@complaint_lifecycle.effect(NOTIFY_REFERRAL)
+def _notify_referral(ctx: TransitionContext) -> None:
+    notify_referral(ctx.row)

@@ -22,6 +22,8 @@ from safeguarding.models.outbox import OutboxAttachment, OutboxMessage
 from safeguarding.notify import Attachment, queue_email, service_url
 from safeguarding.services import disputes as svc
 from safeguarding.services.errors import NotFound
+from safeguarding.workflows.base import TransitionContext
+from safeguarding.workflows.disputes import SEND_ESCALATION_LETTERS, dispute_lifecycle
 
 CONSTITUTION = (
     "The partnership's constitution says: “If there is a dispute between Partnership members, the "
@@ -106,6 +108,11 @@ def send_escalation_letters(dispute: Dispute) -> int:
         )
         sent += 1
     return sent
+
+
+@dispute_lifecycle.effect(SEND_ESCALATION_LETTERS)
+def _escalation_letters(ctx: TransitionContext) -> None:
+    send_escalation_letters(ctx.row)
 
 
 @dataclass

@@ -7,12 +7,9 @@ or the business office); withdrawn with a reason from any open state."""
 
 from __future__ import annotations
 
-from flask import url_for
-
 from safeguarding.formatting import long_date
 from safeguarding.models import Escalation, EscalationState, Role
 from safeguarding.models.attendance import OPEN_ESCALATION_STATES
-from safeguarding.services import attendance as svc
 from safeguarding.workflows.base import Lifecycle, Param, Transition, TransitionContext
 
 OFFICE = {Role.business_office}
@@ -20,11 +17,12 @@ CHAIR = {Role.independent_chair}
 OFFICE_OR_CHAIR = {Role.business_office, Role.independent_chair}
 SYSTEM_ONLY: set[Role] = set()
 
-
-def _draft(ctx: TransitionContext) -> None:
-    e: Escalation = ctx.row
-    e.letter_text = svc.default_letter_text(e)
-    e.drafted_on = ctx.as_of
+# Effects that need the attendance service (the letter's template, the response date,
+# sending the letter, the Board's agenda): registered by services/attendance/lifecycle.py.
+DRAFT_FROM_TEMPLATE = "draft_from_template"
+SET_SENT = "set_sent"
+SEND_LETTER = "send_letter"
+PUT_BEFORE_BOARD = "put_before_board"
 
 
 def _edit(ctx: TransitionContext) -> None:
@@ -44,16 +42,6 @@ def _chief_executive_email(ctx: TransitionContext) -> str | None:
     if not org.chief_executive_email:
         return f"Record the chief executive's email address of {org.name} first"
     return None
-
-
-def _set_sent(ctx: TransitionContext) -> None:
-    e: Escalation = ctx.row
-    e.sent_on = ctx.as_of
-    e.response_due_on = svc.response_due(e, ctx.as_of) if e.response_due_on is None else e.response_due_on
-
-
-def _send(ctx: TransitionContext) -> None:
-    svc.send_letter(ctx.row)
 
 
 def _response_date_valid(ctx: TransitionContext) -> str | None:
@@ -84,10 +72,6 @@ def _set_escalated(ctx: TransitionContext) -> None:
     ctx.row.closed_on = ctx.as_of
 
 
-def _to_board(ctx: TransitionContext) -> None:
-    svc.put_before_board(ctx.row, ctx.as_of)
-
-
 def _set_withdrawn(ctx: TransitionContext) -> None:
     ctx.row.withdrawal_reason = ctx.comment
     ctx.row.closed_on = ctx.as_of
@@ -103,7 +87,7 @@ escalation_lifecycle = Lifecycle(
     Escalation,
     EscalationState,
     [
-        Transition("draft_letter", "detected", "letter_drafted", OFFICE, "Draft the letter", apply=_draft),
+        Transition("draft_letter", "detected", "letter_drafted", OFFICE, "Draft the letter", apply=DRAFT_FROM_TEMPLATE),
         Transition(
             "edit_letter",
             "letter_drafted",
@@ -137,8 +121,8 @@ escalation_lifecycle = Lifecycle(
             OFFICE_OR_CHAIR,
             "Send the letter",
             guards=[_chief_executive_email],
-            apply=_set_sent,
-            after=_send,
+            apply=SET_SENT,
+            after=SEND_LETTER,
             confirm="The letter is emailed as a PDF to the organisation's chief executive, and a copy kept.",
         ),
         Transition(
@@ -177,7 +161,7 @@ escalation_lifecycle = Lifecycle(
                 )
             ],
             apply=_set_escalated,
-            after=_to_board,
+            after=PUT_BEFORE_BOARD,
             confirm="An item is added to the agenda of the next Board meeting.",
         ),
         Transition(
@@ -195,6 +179,4 @@ escalation_lifecycle = Lifecycle(
     ],
     initial="detected",
     noun="escalation",
-    loader=lambda entity_id, user: svc.get_escalation(entity_id, user),
-    url=lambda e: url_for("attendance.escalation", escalation_id=e.id),
 )

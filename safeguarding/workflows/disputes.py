@@ -9,9 +9,6 @@ own complaints process (the organisation is notified)."""
 
 from __future__ import annotations
 
-from flask import url_for
-
-from safeguarding.extensions import db
 from safeguarding.formatting import long_date
 from safeguarding.models import (
     Complaint,
@@ -19,19 +16,30 @@ from safeguarding.models import (
     ComplaintState,
     Dispute,
     DisputeState,
-    Person,
     ResponseMethod,
     Role,
 )
 from safeguarding.models.disputes import OPEN_DISPUTE_STATES
-from safeguarding.services import disputes as svc
-from safeguarding.services.complaints import get_complaint, notify_referral
-from safeguarding.services.errors import ValidationFailed
 from safeguarding.workflows.base import Lifecycle, Param, Transition, TransitionContext
 
 OFFICE = {Role.business_office}
 CHAIR = {Role.independent_chair}
 OFFICE_OR_CHAIR = {Role.business_office, Role.independent_chair}
+
+# Rules that need the disputes service (the deadline, the Independent Chair, the parties
+# and their agenda, breaches, the statutory partners): registered by
+# services/disputes/lifecycle.py.
+SET_DETERMINED = "set_determined"
+MEETING_VALID = "meeting_valid"
+SET_MEETING = "set_meeting"
+EVERY_PARTY_AGREED = "every_party_agreed"
+OFFICE_CHAIR_OR_PARTY = "office_chair_or_party"
+SET_HELD = "set_held"
+STATUTORY_PARTNERS_REACHABLE = "statutory_partners_reachable"
+# Registered by services/dispute_letters.py: the letter to each statutory partner.
+SEND_ESCALATION_LETTERS = "send_escalation_letters"
+# Registered by services/complaints.py: the organisation is told of the referral.
+NOTIFY_REFERRAL = "notify_referral"
 
 
 # --- disputes -------------------------------------------------------------------------------
@@ -51,88 +59,10 @@ def _determined_date_valid(ctx: TransitionContext) -> str | None:
     return None
 
 
-def _set_determined(ctx: TransitionContext) -> None:
-    ctx.row.determined_on = ctx.params["determined_on"]
-    ctx.row.deadline = svc.deadline_for(ctx.params["determined_on"])
-
-
-def _meeting_valid(ctx: TransitionContext) -> str | None:
-    """The meeting's fields, checked together; field problems go on their fields.
-
-    The chair is the Independent Chair unless another person is given with a reason; a
-    date after the deadline is accepted only with a reason (and is then a breach)."""
-    d: Dispute = ctx.row
-    p = ctx.params
-    errors: dict[str, str] = {}
-    meeting_on = p.get("meeting_on")
-    if meeting_on is not None:
-        if meeting_on < ctx.as_of:
-            errors["meeting_on"] = "The date of the meeting must be today or in the future"
-        elif d.determined_on and meeting_on < d.determined_on:
-            errors["meeting_on"] = "The date of the meeting must be after the dispute was determined"
-        elif d.deadline and meeting_on > d.deadline and not p.get("late_reason"):
-            errors["late_reason"] = f"Enter the reason the meeting is after the deadline of {long_date(d.deadline)}"
-    parsed = svc.parse_time(p.get("meeting_time"))
-    if p.get("meeting_time") is not None and parsed is None:
-        errors["meeting_time"] = "Enter the time of the meeting, like 14:00 or 2:30pm"
-    default_chair = svc.independent_chair_person()
-    chair_id = p.get("chair_person_id")
-    if chair_id is None:
-        if default_chair is None:
-            errors["chair_person_id"] = "Select who will chair the meeting"
-    else:
-        person = db.session.get(Person, chair_id)
-        if person is None or not person.active:
-            errors["chair_person_id"] = "Select who will chair the meeting from the list"
-        elif (default_chair is None or person.id != default_chair.id) and not p.get("chair_reason"):
-            errors["chair_reason"] = "Enter the reason someone other than the Independent Chair will chair the meeting"
-    if errors:
-        raise ValidationFailed(errors=errors)
-    p["meeting_time"] = parsed.strftime("%H:%M")
-    if chair_id is None and default_chair is not None:
-        p["chair_person_id"] = default_chair.id
-    return None
-
-
-def _set_meeting(ctx: TransitionContext) -> None:
-    d: Dispute = ctx.row
-    p = ctx.params
-    default_chair = svc.independent_chair_person()
-    d.meeting_on = p["meeting_on"]
-    d.meeting_time = svc.parse_time(p["meeting_time"])
-    d.meeting_location = p["location"]
-    d.chair_person = db.session.get(Person, p["chair_person_id"])
-    d.chair_reason = p.get("chair_reason") if not default_chair or p["chair_person_id"] != default_chair.id else None
-    late = d.deadline is not None and d.meeting_on > d.deadline
-    d.late_reason = p.get("late_reason") if late else None
-    if late:
-        svc.record_breach(
-            d,
-            ctx.as_of,
-            f"Meeting convened for {long_date(d.meeting_on)}, after the deadline of "
-            f"{long_date(d.deadline)}: {d.late_reason}",
-        )
-
-
 def _agenda_drafted(ctx: TransitionContext) -> str | None:
     if not ctx.row.agenda_revision:
         return "The business office has not drafted the agenda yet"
     return None
-
-
-def _every_party_agreed(ctx: TransitionContext) -> str | None:
-    if not ctx.row.agenda_revision:
-        return None
-    missing = svc.parties_not_agreed(ctx.row)
-    if missing:
-        names = [o.name for o in missing]
-        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        return f"{listed} {'has' if len(names) == 1 else 'have'} not agreed the agenda yet"
-    return None
-
-
-def _office_chair_or_party(dispute: Dispute, user) -> bool:
-    return user.has_role(*OFFICE_OR_CHAIR) or svc.is_party_representative(dispute, user)
 
 
 def _held_date_valid(ctx: TransitionContext) -> str | None:
@@ -146,47 +76,15 @@ def _held_date_valid(ctx: TransitionContext) -> str | None:
     return None
 
 
-def _set_held(ctx: TransitionContext) -> None:
-    d: Dispute = ctx.row
-    d.held_on = ctx.params["held_on"]
-    d.outcome = ctx.params["outcome"]
-    # Now it is known whether the meeting took place within the 28 days.
-    if d.deadline and d.held_on > d.deadline:
-        svc.record_breach(
-            d,
-            ctx.as_of,
-            f"The joint meeting was held on {long_date(d.held_on)}, after the deadline of {long_date(d.deadline)}",
-        )
-    elif d.breach_recorded_on is not None:
-        d.breach_recorded_on = None
-        d.breach_note = None
-
-
 def _set_resolved(ctx: TransitionContext) -> None:
     ctx.row.resolution = ctx.params["resolution"]
     ctx.row.closed_on = ctx.as_of
-
-
-def _statutory_partners_reachable(ctx: TransitionContext) -> str | None:
-    partners = svc.statutory_partners()
-    if not partners:
-        return "There are no active statutory partners to escalate to"
-    missing = [o.name for o in partners if not o.chief_executive_email]
-    if missing:
-        return f"Record the chief executive's email address of {', '.join(missing)} first"
-    return None
 
 
 def _set_escalated(ctx: TransitionContext) -> None:
     ctx.row.escalation_reason = ctx.params["escalation_reason"]
     ctx.row.escalated_on = ctx.as_of
     ctx.row.closed_on = ctx.as_of
-
-
-def _escalation_letters(ctx: TransitionContext) -> None:
-    from safeguarding.services.dispute_letters import send_escalation_letters
-
-    send_escalation_letters(ctx.row)
 
 
 def _set_withdrawn(ctx: TransitionContext) -> None:
@@ -247,7 +145,7 @@ dispute_lifecycle = Lifecycle(
                 )
             ],
             guards=[_determined_date_valid],
-            apply=_set_determined,
+            apply=SET_DETERMINED,
         ),
         Transition(
             "convene",
@@ -256,8 +154,8 @@ dispute_lifecycle = Lifecycle(
             OFFICE_OR_CHAIR,
             "Convene the joint meeting",
             params=MEETING_PARAMS,
-            guards=[_meeting_valid],
-            apply=_set_meeting,
+            guards=[MEETING_VALID],
+            apply=SET_MEETING,
         ),
         Transition(
             "rearrange",
@@ -266,8 +164,8 @@ dispute_lifecycle = Lifecycle(
             OFFICE_OR_CHAIR,
             "Change the meeting arrangements",
             params=MEETING_PARAMS,
-            guards=[_meeting_valid],
-            apply=_set_meeting,
+            guards=[MEETING_VALID],
+            apply=SET_MEETING,
             comment="required",
             comment_label="Why the arrangements changed",
         ),
@@ -277,8 +175,8 @@ dispute_lifecycle = Lifecycle(
             "agenda_agreed",
             {Role.business_office, Role.independent_chair, Role.partner_member},
             "Record the agenda as agreed",
-            guards=[_agenda_drafted, _every_party_agreed],
-            allowed=_office_chair_or_party,
+            guards=[_agenda_drafted, EVERY_PARTY_AGREED],
+            allowed=OFFICE_CHAIR_OR_PARTY,
         ),
         Transition(
             "record_meeting",
@@ -291,7 +189,7 @@ dispute_lifecycle = Lifecycle(
                 Param("outcome", "textarea", "Outcome of the meeting", message="Enter the outcome of the meeting"),
             ],
             guards=[_held_date_valid],
-            apply=_set_held,
+            apply=SET_HELD,
         ),
         Transition(
             "resolve",
@@ -324,9 +222,9 @@ dispute_lifecycle = Lifecycle(
                     hint="This goes into the letter to each statutory partner's chief executive",
                 )
             ],
-            guards=[_statutory_partners_reachable],
+            guards=[STATUTORY_PARTNERS_REACHABLE],
             apply=_set_escalated,
-            after=_escalation_letters,
+            after=SEND_ESCALATION_LETTERS,
             confirm="A letter goes to the chief executive of each statutory partner.",
         ),
         Transition(
@@ -344,8 +242,6 @@ dispute_lifecycle = Lifecycle(
     ],
     initial="raised",
     noun="dispute",
-    loader=lambda entity_id, user: svc.get_dispute(entity_id, user),
-    url=lambda d: url_for("disputes.dispute", dispute_id=d.id),
 )
 
 
@@ -401,10 +297,6 @@ def _set_closed(ctx: TransitionContext) -> None:
 def _set_referred(ctx: TransitionContext) -> None:
     ctx.row.referred_on = ctx.params["referred_on"]
     ctx.row.closed_on = ctx.as_of
-
-
-def _notify_referral(ctx: TransitionContext) -> None:
-    notify_referral(ctx.row)
 
 
 complaint_lifecycle = Lifecycle(
@@ -469,14 +361,12 @@ complaint_lifecycle = Lifecycle(
             params=[Param("referred_on", "date", "Date referred", message="Enter the date the complaint was referred")],
             guards=[_about_member, _date_between_received_and_today("referred_on", "date referred")],
             apply=_set_referred,
-            after=_notify_referral,
+            after=NOTIFY_REFERRAL,
             confirm="The organisation is emailed that the complaint has been referred to it.",
         ),
     ],
     initial="received",
     noun="complaint",
-    loader=lambda entity_id, user: get_complaint(entity_id, user),
-    url=lambda c: url_for("disputes.complaint", complaint_id=c.id),
 )
 
 

@@ -25,11 +25,13 @@ the Board / withdrawn) is in workflows/attendance.py.
 
 The package: `common` (constants, `months_before`), `policy` (each group's thresholds),
 `scanning` (the daily scan: reminders, escalations, moving sent letters on), `queries` (who
-sees what; lists and counts of escalations), `report` (the attendance report) and
-`letters` (the escalation letter, sending it, the Board). Callers import from the package:
-everything is re-exported here.
+sees what; lists and counts of escalations), `report` (the attendance report),
+`letters` (the escalation letter, sending it, the Board) and `lifecycle` (what
+workflows/attendance.py needs from this service, registered on it by name; importing the
+package registers it). Callers import from the package: everything is re-exported here.
 """
 
+from safeguarding.services.attendance import lifecycle  # noqa: F401  (registers the escalation lifecycle's rules)
 from safeguarding.services.attendance.common import (
     CELL_LABELS,
     CONSTITUTION,

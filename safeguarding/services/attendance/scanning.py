@@ -43,6 +43,7 @@ from safeguarding.models import (
 from safeguarding.models.attendance import OPEN_ESCALATION_STATES
 from safeguarding.services.attendance.common import months_before
 from safeguarding.services.attendance.policy import Policy, policies_by_group
+from safeguarding.workflows.attendance import escalation_lifecycle
 
 
 @dataclass
@@ -156,8 +157,6 @@ def _insert_once(row: Any) -> bool:
 def scan(as_of: date) -> ScanResult:
     """Find non-attendance up to `as_of`; queue reminders and escalations; move sent
     letters on (see the module docstring). Idempotent."""
-    from safeguarding.workflows.attendance import escalation_lifecycle
-
     result = ScanResult()
     history = _held_history(as_of)
     policies = policies_by_group()

@@ -12,11 +12,13 @@ what the daily job does (the 7-day alert and the day-29 breach).
 
 The package: `common` (constants, meeting times), `queries` (who may see and act; lists
 and lookups), `commands` (raising and correcting a dispute, agreed actions), `agenda` (the
-agenda and each party's response), `deadlines` (the 28-day rule and the daily job) and
-`figures` (reports and home page counts). Callers import from the package: everything is
-re-exported here.
+agenda and each party's response), `deadlines` (the 28-day rule and the daily job),
+`figures` (reports and home page counts) and `lifecycle` (what workflows/disputes.py needs
+from this service, registered on it by name; importing the package registers it). Callers
+import from the package: everything is re-exported here.
 """
 
+from safeguarding.services.disputes import lifecycle  # noqa: F401  (registers the dispute lifecycle's rules)
 from safeguarding.services.disputes.agenda import (
     PartyAgenda,
     agenda_history,

@@ -25,6 +25,7 @@ from safeguarding.services import audit
 from safeguarding.services.disputes.common import AGENDA_OPEN_STATES
 from safeguarding.services.disputes.queries import is_party_representative, parties_of
 from safeguarding.services.errors import Conflict, Forbidden, StaleVersion, ValidationFailed
+from safeguarding.workflows.disputes import dispute_lifecycle
 
 
 def _draft(dispute: Dispute, text: str) -> None:
@@ -157,8 +158,6 @@ def record_agenda_response(
         and dispute.state == DisputeState.meeting_convened
         and not parties_not_agreed(dispute)
     ):
-        from safeguarding.workflows.disputes import dispute_lifecycle
-
         dispute_lifecycle.fire(
             dispute, "agree_agenda", user=user, version=dispute.version, comment="Every party has agreed the agenda"
         )
