@@ -147,14 +147,15 @@ def _alerts(review):
 
 def test_the_job_warns_before_and_records_a_breach_after_once_each(demo):
     review = new_cspr(demo, harm_date=date(2026, 11, 20), la_aware_on=date(2026, 11, 23), notified_on=None)
-    assert svc.check_deadlines(date(2026, 11, 23))["warnings"] >= 0
+    # The job looks at every open review (the demo's too): what it did to this one is
+    # read from this review's alerts.
+    svc.check_deadlines(date(2026, 11, 23))
     assert _alerts(review) == []  # 5 working days left: on track
     first = svc.check_deadlines(date(2026, 11, 25))
     again = svc.check_deadlines(date(2026, 11, 25))
-    later = svc.check_deadlines(date(2026, 11, 26))
+    svc.check_deadlines(date(2026, 11, 26))
     assert first["warnings"] >= 1 and again == {"warnings": 0, "breaches": 0}
     assert _alerts(review) == [(DeadlineKind.notify_panel, "warning", date(2026, 11, 30), date(2026, 11, 25))]
-    assert later["warnings"] >= 0 and len(_alerts(review)) == 1
     svc.check_deadlines(date(2026, 12, 1))
     svc.check_deadlines(date(2026, 12, 2))
     assert _alerts(review)[1:] == [(DeadlineKind.notify_panel, "breach", date(2026, 11, 30), date(2026, 12, 1))]
