@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -44,18 +45,26 @@ from safeguarding.services.meetings.register import is_quorate, missing_phrase
 # --- who reads minutes --------------------------------------------------------------------
 
 
+# Groups that discuss cases, by the feature that knows them: each registers
+# `fn() -> group ids` with `case_groups` (the case review sub-groups: services/reviews),
+# so that this package imports none of them.
+_case_group_sources: list[Callable[[], Iterable[int]]] = []
+
+
+def case_groups(fn: Callable[[], Iterable[int]]) -> Callable[[], Iterable[int]]:
+    """Register `fn() -> group ids`: groups whose minutes are restricted as a whole."""
+    _case_group_sources.append(fn)
+    return fn
+
+
 def case_group_ids() -> list[int]:
     """The groups that discuss cases, whose minutes are restricted as a whole (domain.md,
     "Confidential business": the SAR and CSPR sub-groups; viewers never see them): the
-    sub-groups case reviews go to, and any group a review has been given to."""
-    from safeguarding.models import Review, ReviewKind
-    from safeguarding.services import reviews
-
-    ids = set(db.session.scalars(sa.select(Review.group_id).distinct()))
-    for kind in ReviewKind:
-        group = reviews.default_group(kind)
-        if group is not None:
-            ids.add(group.id)
+    sub-groups case reviews go to, and any group a review has been given to (registered
+    by services/reviews with `case_groups`)."""
+    ids: set[int] = set()
+    for source in _case_group_sources:
+        ids.update(source())
     return sorted(ids)
 
 
