@@ -29,6 +29,7 @@ from safeguarding.models import (
 )
 from safeguarding.models.base import utcnow
 from safeguarding.models.meetings import HELD_STATES
+from safeguarding.notify import queue_email, service_url
 from safeguarding.services.errors import Conflict, NotFound, ValidationFailed
 from safeguarding.services.meetings.agenda import add_agenda_item
 from safeguarding.services.meetings.common import (
@@ -258,8 +259,6 @@ def circulate_minutes(minutes: Minutes, on: date | None = None) -> int:
     deputy, that the minutes are approved, with a link to them (one message each, so
     addresses are not shared; the outbox's dedupe key makes a second call send nothing
     new). Returns the number of messages."""
-    from safeguarding.notify import queue_email, service_url
-
     meeting = minutes.meeting
     seats = db.session.execute(
         sa.select(Membership.person_id, Membership.deputy_person_id).where(
