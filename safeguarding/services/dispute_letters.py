@@ -5,22 +5,23 @@ Email subjects carry references only (DSP-2026-003, CMP-2026-001), never names. 
 letter goes as a PDF attachment and is rebuilt from the dispute's record whenever it is
 downloaded, so the copy in the service says what was sent. The one body that names a
 person is the referral of a complaint: the organisation's complaints process needs the
-complainant's name and contact to respond."""
+complainant's name and contact to respond. (The 28-day rule's deadline alert is sent
+by services/disputes/deadlines.py, with the daily job that sends it.)"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import sqlalchemy as sa
 
 from safeguarding.documents import Letter, Table, render_pdf
 from safeguarding.extensions import db
-from safeguarding.formatting import days_left, long_date
+from safeguarding.formatting import long_date
 from safeguarding.models import Complaint, Dispute, Organisation
 from safeguarding.models.outbox import OutboxAttachment, OutboxMessage
 from safeguarding.notify import Attachment, queue_email, service_url
 from safeguarding.services import disputes as svc
+from safeguarding.services.disputes.queries import _party_names
 from safeguarding.services.errors import NotFound
 from safeguarding.workflows.base import TransitionContext
 from safeguarding.workflows.disputes import SEND_ESCALATION_LETTERS, dispute_lifecycle
@@ -30,11 +31,6 @@ CONSTITUTION = (
     "Independent Chair will convene a joint meeting with the parties. This should take place within 28 "
     "days of the determining that the dispute exists.”"
 )
-
-
-def _party_names(dispute: Dispute) -> str:
-    names = [p.organisation.name for p in svc.parties_of(dispute)]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def escalation_letter(dispute: Dispute, org: Organisation) -> Letter:
@@ -148,31 +144,6 @@ def sent_letter_pdf(dispute: Dispute, organisation_id: int) -> bytes:
     if data is None:
         raise NotFound("Letter not found")
     return data
-
-
-def send_deadline_alert(dispute: Dispute, as_of: date) -> bool:
-    """Tell the Independent Chair and the business office that the deadline is near and
-    no meeting is convened (once per dispute). True if an alert was queued."""
-    recipients = svc.alert_recipients()
-    if not recipients:
-        return False
-    left = days_left(dispute.deadline, as_of)
-    queue_email(
-        recipients,
-        f"Dispute {dispute.reference}: joint meeting not yet convened, {left}",
-        "dispute_deadline_alert",
-        {
-            "reference": dispute.reference,
-            "deadline": long_date(dispute.deadline),
-            "determined_on": long_date(dispute.determined_on),
-            "days_left": left,
-            "parties": _party_names(dispute),
-            "link": service_url("disputes.dispute", dispute_id=dispute.id),
-        },
-        kind="dispute_deadline_alert",
-        dedupe_key=f"dispute-deadline-alert:{dispute.id}",
-    )
-    return True
 
 
 def send_referral_notice(complaint: Complaint, to: str) -> None:

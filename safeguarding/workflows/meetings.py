@@ -9,12 +9,15 @@ is in session).
 
 Chair's action: awaiting_ratification → ratified / not_ratified, moved only by the
 Board's decision on its agenda item (no one fires these by hand).
+
+What needs the meetings service (quorum, completing the register, carrying items forward,
+circulating and ratifying minutes) is named here and registered by
+services/meetings/lifecycle.py, with the loaders; the page links by meetings/routes.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import url_for
 
 from safeguarding.extensions import db
 from safeguarding.formatting import long_date
@@ -29,12 +32,20 @@ from safeguarding.models import (
     Role,
 )
 from safeguarding.models.meetings import HELD_STATES
-from safeguarding.services import meetings as svc
 from safeguarding.workflows.base import Lifecycle, Param, Transition, TransitionContext
 
 OFFICE = {Role.business_office}
 CHAIR = {Role.independent_chair}
 OFFICE_OR_CHAIR = {Role.business_office, Role.independent_chair}
+
+# Registered by services/meetings/lifecycle.py.
+QUORATE = "quorate"  # guard: the meeting is quorate, so it can proceed
+NOT_QUORATE = "not_quorate"  # guard: the meeting is not quorate
+ENDED = "ended"  # effect: complete the register, carry open items forward
+CANCELLED = "cancelled"  # effect: carry open items forward
+CIRCULATE = "circulate"  # effect: email the approved minutes to the group's members
+RATIFYING_MEETING = "ratifying_meeting"  # guard: a later, quorate meeting in session ratifies
+RECORD_RATIFICATION = "record_ratification"  # effect: the ratifying meeting's decision
 
 
 # --- meetings -----------------------------------------------------------------------------
@@ -58,29 +69,6 @@ def _day_reached(ctx: TransitionContext) -> str | None:
     if ctx.as_of < meeting.meeting_date:
         return f"The meeting is not until {long_date(meeting.meeting_date)}"
     return None
-
-
-def _quorate(ctx: TransitionContext) -> str | None:
-    quorate, missing = svc.is_quorate(ctx.row)
-    if not quorate:
-        return f"The meeting is not quorate, so it cannot proceed: {svc.missing_phrase(missing)}"
-    return None
-
-
-def _not_quorate(ctx: TransitionContext) -> str | None:
-    quorate, _ = svc.is_quorate(ctx.row)
-    if quorate:
-        return "The meeting is quorate: it can proceed"
-    return None
-
-
-def _ended(ctx: TransitionContext) -> None:
-    svc.complete_register(ctx.row, ctx.user)
-    svc.carry_forward(ctx.row)
-
-
-def _cancelled(ctx: TransitionContext) -> None:
-    svc.carry_forward(ctx.row)
 
 
 meeting_lifecycle = Lifecycle(
@@ -113,7 +101,7 @@ meeting_lifecycle = Lifecycle(
             "in_session",
             OFFICE_OR_CHAIR,
             "Open the meeting",
-            guards=[_day_reached, _quorate],
+            guards=[_day_reached, QUORATE],
             comment=None,
         ),
         Transition(
@@ -122,7 +110,7 @@ meeting_lifecycle = Lifecycle(
             "closed",
             OFFICE_OR_CHAIR,
             "Close the meeting",
-            after=_ended,
+            after=ENDED,
             comment=None,
             confirm="Members with nothing recorded on the register will be recorded as absent.",
         ),
@@ -134,7 +122,7 @@ meeting_lifecycle = Lifecycle(
             "Cancel the meeting",
             comment="required",
             comment_label="Reason for cancelling",
-            after=_cancelled,
+            after=CANCELLED,
             destructive=True,
         ),
         Transition(
@@ -143,8 +131,8 @@ meeting_lifecycle = Lifecycle(
             "inquorate",
             OFFICE_OR_CHAIR,
             "Record the meeting as inquorate",
-            guards=[_day_reached, _not_quorate],
-            after=_ended,
+            guards=[_day_reached, NOT_QUORATE],
+            after=ENDED,
             destructive=True,
             comment="optional",
             confirm="The meeting cannot proceed without a quorum. Attendance is kept; members with nothing "
@@ -154,8 +142,6 @@ meeting_lifecycle = Lifecycle(
     ],
     initial="scheduled",
     noun="meeting",
-    loader=lambda entity_id, user: svc.get_meeting(entity_id, user),
-    url=lambda m: url_for("meetings.meeting", meeting_id=m.id),
 )
 
 
@@ -189,32 +175,10 @@ def _set_approved(ctx: TransitionContext) -> None:
     ctx.row.approved_by_id = ctx.user.id if ctx.user is not None else None
 
 
-def _circulate(ctx: TransitionContext) -> None:
-    svc.circulate_minutes(ctx.row, ctx.as_of)
-
-
-def _ratifying_meeting(ctx: TransitionContext) -> str | None:
-    minutes: Minutes = ctx.row
-    meeting_id = ctx.params.get("meeting_id")
-    if meeting_id:
-        meeting = db.session.get(Meeting, meeting_id)
-    else:
-        candidates = svc.ratifying_candidates(minutes)
-        meeting = candidates[0] if candidates else None
-    problem = svc.ratification_problem(minutes, meeting)
-    if problem is None:
-        ctx.params["meeting_id"] = meeting.id
-    return problem
-
-
 def _set_ratified(ctx: TransitionContext) -> None:
     meeting = db.session.get(Meeting, ctx.params["meeting_id"])
     ctx.row.ratified_on = meeting.meeting_date
     ctx.row.ratified_at_meeting_id = meeting.id
-
-
-def _ratified(ctx: TransitionContext) -> None:
-    svc.record_ratification(ctx.row, db.session.get(Meeting, ctx.params["meeting_id"]), ctx.user)
 
 
 minutes_lifecycle = Lifecycle(
@@ -239,7 +203,7 @@ minutes_lifecycle = Lifecycle(
             CHAIR,
             "Approve the minutes",
             apply=_set_approved,
-            after=_circulate,
+            after=CIRCULATE,
             comment=None,
             confirm="Approved minutes are circulated to the group's members and can no longer "
             "be changed: corrections are recorded as amendments.",
@@ -269,16 +233,14 @@ minutes_lifecycle = Lifecycle(
                     "one in session now",
                 )
             ],
-            guards=[_ratifying_meeting],
+            guards=[RATIFYING_MEETING],
             apply=_set_ratified,
-            after=_ratified,
+            after=RECORD_RATIFICATION,
             comment=None,
         ),
     ],
     initial="draft",
     noun="minutes",
-    loader=lambda entity_id, user: svc.get_minutes(entity_id, user),
-    url=lambda m: url_for("meetings.minutes", minutes_id=m.id),
 )
 
 
@@ -301,6 +263,4 @@ chair_action_lifecycle = Lifecycle(
     initial="awaiting_ratification",
     state_attr="status",
     noun="chair's action",
-    loader=lambda entity_id, user: svc.get_chair_action(entity_id, user),
-    url=lambda a: url_for("meetings.chair_action", action_id=a.id),
 )

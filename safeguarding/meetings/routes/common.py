@@ -10,8 +10,12 @@ from safeguarding.extensions import db
 from safeguarding.forms import error_summary
 from safeguarding.models import Group, Meeting, Role
 from safeguarding.web import choices
+from safeguarding.workflows.meetings import chair_action_lifecycle, meeting_lifecycle, minutes_lifecycle
 
 bp = Blueprint("meetings", __name__)
+meeting_lifecycle.serve(url=lambda m: url_for("meetings.meeting", meeting_id=m.id))
+minutes_lifecycle.serve(url=lambda m: url_for("meetings.minutes", minutes_id=m.id))
+chair_action_lifecycle.serve(url=lambda a: url_for("meetings.chair_action", action_id=a.id))
 
 OFFICE = (Role.business_office,)
 OFFICE_OR_CHAIR = (Role.business_office, Role.independent_chair)

@@ -9,11 +9,13 @@ import sqlalchemy as sa
 from flask import current_app, has_app_context
 
 from safeguarding.extensions import db
-from safeguarding.formatting import long_date
+from safeguarding.formatting import days_left, long_date
 from safeguarding.models import Dispute, DisputeState, User, UserRole
 from safeguarding.models.disputes import AWAITING_MEETING_STATES
+from safeguarding.notify import queue_email, service_url
 from safeguarding.services import audit
 from safeguarding.services.disputes.common import DEADLINE_DAYS, DEFAULT_ALERT_DAYS, SEE_ALL
+from safeguarding.services.disputes.queries import _party_names
 
 
 def deadline_for(determined_on: date) -> date:
@@ -80,12 +82,35 @@ def disputes_due_an_alert(as_of: date) -> list[Dispute]:
     )
 
 
+def send_deadline_alert(dispute: Dispute, as_of: date) -> bool:
+    """Tell the Independent Chair and the business office that the deadline is near and
+    no meeting is convened (once per dispute). True if an alert was queued."""
+    recipients = alert_recipients()
+    if not recipients:
+        return False
+    left = days_left(dispute.deadline, as_of)
+    queue_email(
+        recipients,
+        f"Dispute {dispute.reference}: joint meeting not yet convened, {left}",
+        "dispute_deadline_alert",
+        {
+            "reference": dispute.reference,
+            "deadline": long_date(dispute.deadline),
+            "determined_on": long_date(dispute.determined_on),
+            "days_left": left,
+            "parties": _party_names(dispute),
+            "link": service_url("disputes.dispute", dispute_id=dispute.id),
+        },
+        kind="dispute_deadline_alert",
+        dedupe_key=f"dispute-deadline-alert:{dispute.id}",
+    )
+    return True
+
+
 def send_deadline_alerts(as_of: date) -> int:
     """Email the Independent Chair and the business office about each determined dispute
     with `alert_days()` or fewer days left and no meeting convened — once per dispute
     (the email's dedupe key and `deadline_alert_sent_on` both say so)."""
-    from safeguarding.services.dispute_letters import send_deadline_alert
-
     count = 0
     for dispute in disputes_due_an_alert(as_of):
         if send_deadline_alert(dispute, as_of):

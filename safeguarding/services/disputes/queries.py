@@ -71,6 +71,12 @@ def parties_of(dispute: Dispute) -> list[DisputeParty]:
     )
 
 
+def _party_names(dispute: Dispute) -> str:
+    """The parties' names as a phrase ("A", "A and B", "A, B and C")."""
+    names = [p.organisation.name for p in parties_of(dispute)]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def is_party_representative(dispute: Dispute, user: Any) -> bool:
     """A partner member of one of the party organisations."""
     return bool(

@@ -30,11 +30,17 @@ actions, the calendar feed), `commands` (scheduling and changing meetings, actio
 at them), `agenda` (agenda items, subjects waiting for the Board, papers), `register`
 (attendance, apologies, deputies, quorum), `declarations`, `decisions` (votes,
 validation), `chair_actions`, `minutes`, `home` (home page counts) and `common`
-(constants and guards). Callers import from the package: everything is re-exported here.
+(constants and guards); `lifecycle` registers what the meeting, minutes and chair's action
+lifecycles need from them (guards, effects, the loaders) when imported here. Features that
+put subjects on the Board's agenda register what a final decision does to them
+(`on_final_decision`); features whose groups discuss cases register those groups
+(`case_groups`): this package imports none of them. Callers import from the package:
+everything is re-exported here.
 """
 
 from safeguarding.extensions import db  # read as meetings.db by tests (the single module imported it)
 from safeguarding.models import Group, Role  # likewise
+from safeguarding.services.meetings import lifecycle  # noqa: F401  (registers the lifecycles' rules)
 from safeguarding.services.meetings.agenda import (
     UNWITHDRAWABLE,
     add_agenda_item,
@@ -77,6 +83,7 @@ from safeguarding.services.meetings.decisions import (
     decisions_for,
     decisions_of,
     get_decision,
+    on_final_decision,
     record_decision,
     validate_decision,
     validations_awaiting,
@@ -107,6 +114,7 @@ from safeguarding.services.meetings.minutes import (
     add_amendment,
     amendments_of,
     case_group_ids,
+    case_groups,
     circulate_minutes,
     get_minutes,
     list_minutes,
@@ -218,6 +226,7 @@ __all__ = [
     "decisions_for",
     "decisions_of",
     "get_decision",
+    "on_final_decision",
     "validate_decision",
     "validations_awaiting",
     "may_take_chairs_action",
@@ -228,6 +237,7 @@ __all__ = [
     "get_chair_action",
     "awaiting_ratification",
     "case_group_ids",
+    "case_groups",
     "minutes_visibility",
     "get_minutes",
     "minutes_of",

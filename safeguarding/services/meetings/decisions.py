@@ -3,6 +3,7 @@ decisions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,8 +15,6 @@ from safeguarding.models import (
     AgendaItem,
     AgendaRequest,
     AttendanceStatus,
-    ChairAction,
-    ChairActionStatus,
     Decision,
     DecisionMethod,
     DecisionOutcome,
@@ -34,7 +33,7 @@ from safeguarding.models import (
 from safeguarding.models.base import utcnow
 from safeguarding.models.meetings import HELD_STATES
 from safeguarding.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from safeguarding.services.meetings.common import CHAIR_ACTION, MEMBER_ROLES
+from safeguarding.services.meetings.common import MEMBER_ROLES
 from safeguarding.services.meetings.queries import get_meeting
 from safeguarding.services.meetings.register import (
     Register,
@@ -351,9 +350,29 @@ def get_decision(decision_id: int, user: Any) -> Decision:
 # --- final decisions and validation -------------------------------------------------------
 
 
+# What a final Board decision does to its subject, by the agenda subject's kind
+# (`subject_type`): each feature that puts things on the Board's agenda registers its own
+# with `on_final_decision` (a chair's action: services/meetings/lifecycle.py; a work plan:
+# services/workplans), so that this package imports none of them.
+DecisionEffect = Callable[[Decision, Meeting], None]
+_final_decision_effects: dict[str, DecisionEffect] = {}
+
+
+def on_final_decision(subject_type: str) -> Callable[[DecisionEffect], DecisionEffect]:
+    """Register `fn(decision, meeting)` as what a final decision on a subject of this kind
+    does (called once the decision is recorded, or interim and validated by all)."""
+
+    def register(fn: DecisionEffect) -> DecisionEffect:
+        _final_decision_effects[subject_type] = fn
+        return fn
+
+    return register
+
+
 def _decision_final(decision: Decision, meeting: Meeting) -> None:
     """The decision is final (recorded, or interim and now validated by all): the subject
-    leaves the Board's waiting list; a chair's action is ratified or not."""
+    leaves the Board's waiting list, and its feature's registered effect runs (a chair's
+    action is ratified or not; a work plan is approved)."""
     if decision.subject_type is None:
         return
     for request in db.session.scalars(
@@ -364,24 +383,9 @@ def _decision_final(decision: Decision, meeting: Meeting) -> None:
         )
     ):
         request.closed_at = utcnow()
-    if decision.subject_type == CHAIR_ACTION:
-        from safeguarding.workflows.meetings import chair_action_lifecycle
-
-        action = db.session.get(ChairAction, decision.subject_id)
-        if action is not None and action.status == ChairActionStatus.awaiting_ratification:
-            trigger = "ratify" if decision_stands(decision) else "reject"
-            chair_action_lifecycle.fire(
-                action,
-                trigger,
-                user=None,
-                system=True,
-                as_of=meeting.meeting_date,
-                comment=f"Decision {decision.id} at meeting {meeting.id}",
-            )
-    if decision.subject_type == "work_plan":
-        from safeguarding.services import workplans
-
-        workplans.board_decided(decision, meeting)
+    effect = _final_decision_effects.get(decision.subject_type)
+    if effect is not None:
+        effect(decision, meeting)
     db.session.flush()
 
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from safeguarding.extensions import db
 from safeguarding.models import AgendaItem, Declaration, Meeting, Person, Role, User, UserRole
 from safeguarding.models.meetings import UPCOMING_STATES
+from safeguarding.notify import queue_email, service_url
 from safeguarding.services.errors import Conflict, Forbidden, ValidationFailed
 from safeguarding.services.meetings.common import MEMBER_ROLES, SEE_ALL
 from safeguarding.services.meetings.register import load_register
@@ -62,8 +63,6 @@ def _tell_the_chair(declaration: Declaration, meeting: Meeting, item: AgendaItem
     """A declaration is made in writing to the Independent Chair: each chair's account
     gets an email with a link to the register (the item and the nature of the interest
     stay in the service, where access is checked)."""
-    from safeguarding.notify import queue_email, service_url
-
     chairs = db.session.scalars(
         sa.select(User)
         .join(UserRole, UserRole.user_id == User.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -28,6 +29,7 @@ from safeguarding.models import (
 )
 from safeguarding.models.base import utcnow
 from safeguarding.models.meetings import HELD_STATES
+from safeguarding.notify import queue_email, service_url
 from safeguarding.services.errors import Conflict, NotFound, ValidationFailed
 from safeguarding.services.meetings.agenda import add_agenda_item
 from safeguarding.services.meetings.common import (
@@ -44,18 +46,26 @@ from safeguarding.services.meetings.register import is_quorate, missing_phrase
 # --- who reads minutes --------------------------------------------------------------------
 
 
+# Groups that discuss cases, by the feature that knows them: each registers
+# `fn() -> group ids` with `case_groups` (the case review sub-groups: services/reviews),
+# so that this package imports none of them.
+_case_group_sources: list[Callable[[], Iterable[int]]] = []
+
+
+def case_groups(fn: Callable[[], Iterable[int]]) -> Callable[[], Iterable[int]]:
+    """Register `fn() -> group ids`: groups whose minutes are restricted as a whole."""
+    _case_group_sources.append(fn)
+    return fn
+
+
 def case_group_ids() -> list[int]:
     """The groups that discuss cases, whose minutes are restricted as a whole (domain.md,
     "Confidential business": the SAR and CSPR sub-groups; viewers never see them): the
-    sub-groups case reviews go to, and any group a review has been given to."""
-    from safeguarding.models import Review, ReviewKind
-    from safeguarding.services import reviews
-
-    ids = set(db.session.scalars(sa.select(Review.group_id).distinct()))
-    for kind in ReviewKind:
-        group = reviews.default_group(kind)
-        if group is not None:
-            ids.add(group.id)
+    sub-groups case reviews go to, and any group a review has been given to (registered
+    by services/reviews with `case_groups`)."""
+    ids: set[int] = set()
+    for source in _case_group_sources:
+        ids.update(source())
     return sorted(ids)
 
 
@@ -249,8 +259,6 @@ def circulate_minutes(minutes: Minutes, on: date | None = None) -> int:
     deputy, that the minutes are approved, with a link to them (one message each, so
     addresses are not shared; the outbox's dedupe key makes a second call send nothing
     new). Returns the number of messages."""
-    from safeguarding.notify import queue_email, service_url
-
     meeting = minutes.meeting
     seats = db.session.execute(
         sa.select(Membership.person_id, Membership.deputy_person_id).where(

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from safeguarding.calendar import today
 from safeguarding.extensions import db
 from safeguarding.models import AgeBand, Area, Group, GroupKind, Review, ReviewKind, ReviewState, Role
+from safeguarding.services import meetings
 from safeguarding.services.errors import Forbidden, ValidationFailed
 from safeguarding.services.numbering import insert_numbered, next_number
 from safeguarding.services.reviews.agencies import _name_agencies
@@ -36,6 +37,19 @@ def default_group(kind: ReviewKind) -> Group | None:
         if "review" in g.name.lower():
             return g
     return groups[0] if groups else None
+
+
+@meetings.case_groups
+def _review_groups() -> set[int]:
+    """The groups that discuss cases, whose minutes are restricted as a whole (registered
+    with the meetings service): any group a review has been given to, and the sub-groups
+    case reviews go to."""
+    ids = set(db.session.scalars(sa.select(Review.group_id).distinct()))
+    for kind in ReviewKind:
+        group = default_group(kind)
+        if group is not None:
+            ids.add(group.id)
+    return ids
 
 
 def reference_for(kind: ReviewKind, year: int, sequence: int) -> str:

@@ -7,8 +7,8 @@ from typing import Any
 
 from safeguarding.calendar import today
 from safeguarding.extensions import db
-from safeguarding.models import Review, ReviewState, StoredFile
-from safeguarding.services import audit
+from safeguarding.models import Meeting, Review, ReviewState, StoredFile
+from safeguarding.services import audit, meetings
 from safeguarding.services.errors import NotFound, ValidationFailed
 from safeguarding.services.reviews.checks import (
     _check_dates,
@@ -58,8 +58,6 @@ BOARD_SUBJECT = "review"  # subject_type of the Board's agenda items and decisio
 def board_sign_off(review: Review) -> Any:
     """The Board's standing decision signing off the review (made at a quorate meeting;
     an interim one once validated), the latest if several; None without one."""
-    from safeguarding.services import meetings
-
     standing = [d for d in meetings.decisions_for(BOARD_SUBJECT, review.id) if meetings.decision_stands(d)]
     return standing[-1] if standing else None
 
@@ -69,9 +67,6 @@ def put_on_board_agenda(review: Review, user: Any | None = None, *, after: date 
     meetings feature keeps one item per subject until the Board decides it). Returns the
     date of that meeting, or None when no Board meeting is scheduled yet (the item then
     goes on the next one scheduled)."""
-    from safeguarding.models import Meeting
-    from safeguarding.services import meetings
-
     if user is not None:
         _require_office(user)
     _require_state(review, (ReviewState.draft_report,), "put the review on the Board's agenda")

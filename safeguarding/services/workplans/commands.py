@@ -33,7 +33,7 @@ from safeguarding.models import (
     WorkPlanState,
 )
 from safeguarding.models.base import utcnow
-from safeguarding.services import storage
+from safeguarding.services import meetings, storage
 from safeguarding.services.errors import Conflict, Forbidden, ValidationFailed
 from safeguarding.services.workplans.common import (
     WORK_PLAN,
@@ -268,8 +268,6 @@ def update_item(item: WorkPlanItem, plan: WorkPlan, user: Any, *, version: int |
 
 
 def put_on_board_agenda(plan: WorkPlan, *, after: date | None = None) -> AgendaItem | None:
-    from safeguarding.services import meetings
-
     return meetings.add_to_next_board_agenda(
         f"Approval of the {plan.group.name} work plan {financial_year_title(plan.financial_year)}",
         subject_type=WORK_PLAN,
@@ -278,11 +276,10 @@ def put_on_board_agenda(plan: WorkPlan, *, after: date | None = None) -> AgendaI
     )
 
 
+@meetings.on_final_decision(WORK_PLAN)
 def board_decided(decision: Any, meeting: Meeting) -> None:
-    """Called by the meetings service when a Board decision on a work plan is final: a
-    standing decision approves a submitted plan."""
-    from safeguarding.services import meetings
-
+    """Registered with the meetings service: what a final Board decision on a work plan
+    does (a standing decision approves a submitted plan)."""
     plan = db.session.get(WorkPlan, decision.subject_id)
     if plan is None or plan.state != WorkPlanState.submitted or not meetings.decision_stands(decision):
         return
@@ -353,7 +350,6 @@ def attach_highlight(group: Group, meeting: Meeting, user: Any) -> list[Paper]:
     """Render the highlight report as a PDF and a DOCX and attach both to the Board
     meeting's "Report from the <sub-group>" slot (office or the sub-group's chair)."""
     from safeguarding.documents import render_docx, render_pdf
-    from safeguarding.services import meetings
 
     if not may_edit_plan(group.id, user):
         raise Forbidden("Only the business office and the sub-group's chair attach its highlight report")

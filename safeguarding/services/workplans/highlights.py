@@ -25,6 +25,7 @@ from safeguarding.models import (
     WorkPlan,
     WorkPlanItem,
 )
+from safeguarding.services import meetings
 from safeguarding.services.errors import NotFound
 from safeguarding.services.workplans.queries import TorStatus, items_of, plan_for, tor_status
 from safeguarding.services.workplans.rag import rag_reason
@@ -243,8 +244,6 @@ def attached_papers(group: Group, meeting: Meeting) -> list[Paper]:
 
 
 def board_meetings_for_year(year: int) -> list[Meeting]:
-    from safeguarding.services import meetings
-
     board = meetings.board()
     if board is None:
         return []

@@ -24,6 +24,7 @@ from safeguarding.models import (
     WorkPlan,
     WorkPlanItem,
 )
+from safeguarding.services import meetings
 from safeguarding.services.errors import NotFound
 from safeguarding.services.workplans.common import WORK_PLAN
 
@@ -169,8 +170,6 @@ def unsettled_items(plan: WorkPlan) -> int:
 
 def board_approval(plan: WorkPlan) -> Any:
     """The Board's latest standing decision on the plan, or None."""
-    from safeguarding.services import meetings
-
     standing = [d for d in meetings.decisions_for(WORK_PLAN, plan.id) if meetings.decision_stands(d)]
     return standing[-1] if standing else None
 
