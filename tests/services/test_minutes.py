@@ -275,3 +275,15 @@ def test_approved_minutes_are_circulated_to_the_groups_members(demo, held):
         .select_from(OutboxMessage)
         .where(OutboxMessage.dedupe_key.like(f"minutes-circulated:{minutes.id}:%"))
     ) == len(messages)
+
+
+def test_restricted_minutes_fail_closed_when_no_feature_names_the_case_groups(demo, monkeypatch):
+    """The groups whose minutes are restricted (the SAR and CSPR sub-groups) are named by
+    the reviews feature; if nothing has named them, reading minutes is refused rather
+    than shown to everyone."""
+    from safeguarding.services.meetings import minutes
+
+    assert svc.case_group_ids()  # the reviews feature registered its groups
+    monkeypatch.setattr(minutes, "_case_group_sources", [])
+    with pytest.raises(RuntimeError, match="groups that discuss cases"):
+        svc.case_group_ids()

@@ -62,7 +62,10 @@ def case_group_ids() -> list[int]:
     """The groups that discuss cases, whose minutes are restricted as a whole (domain.md,
     "Confidential business": the SAR and CSPR sub-groups; viewers never see them): the
     sub-groups case reviews go to, and any group a review has been given to (registered
-    by services/reviews with `case_groups`)."""
+    by services/reviews with `case_groups`). Fails closed: with no source registered
+    (services.reviews not imported) it refuses rather than restrict nothing."""
+    if not _case_group_sources:
+        raise RuntimeError("no feature has registered the groups that discuss cases (import services.reviews)")
     ids: set[int] = set()
     for source in _case_group_sources:
         ids.update(source())
