@@ -183,6 +183,16 @@ def pytest_configure(config: Any) -> None:
     config.stash[_STARTS_THE_RUN] = run.start()
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: Any, log: Any) -> Any:
+    """With workers (`-n 2`), tests that share a server go to one worker together."""
+    if config.getoption("dist") == "load":  # the default of -n; an explicit other --dist wins
+        from tests.support.scheduling import SharedServerScheduling
+
+        return SharedServerScheduling(config, log)
+    return None
+
+
 def pytest_unconfigure(config: Any) -> None:
     if config.stash.get(_STARTS_THE_RUN, False):
         databases.end_run()
