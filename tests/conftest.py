@@ -193,6 +193,13 @@ def pytest_xdist_make_scheduler(config: Any, log: Any) -> Any:
     return None
 
 
+def pytest_collection_modifyitems(config: Any, items: list[pytest.Item]) -> None:
+    if hasattr(config, "workerinput"):  # a pytest-xdist worker
+        from tests.support.scheduling import longest_first
+
+        longest_first(items)
+
+
 def pytest_unconfigure(config: Any) -> None:
     if config.stash.get(_STARTS_THE_RUN, False):
         databases.end_run()
