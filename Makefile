@@ -67,11 +67,14 @@ chromium:
 	  (apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 || \
 	   (apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends chromium >/dev/null)); }
 
+# TEST_WORKERS pytest-xdist workers share each run (TEST_WORKERS=0: one process).
+TEST_WORKERS ?= 2
+
 test: install assets fonts chromium lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== again on PostgreSQL ($$TEST_DATABASE_URL) =="; \
-	  SAFEGUARDING_TEST_DB=postgresql $(BIN)/python -m pytest; \
+	  SAFEGUARDING_TEST_DB=postgresql $(BIN)/python -m pytest -n $(TEST_WORKERS); \
 	fi
 
 # Gates before the suite: ruff's rules and its formatter (`ruff format` fixes the latter),

@@ -1,8 +1,10 @@
 """Test fixtures.
 
-- One database per test session, built by the migrations and loaded with the demo
-  partnership: SQLite by default, PostgreSQL when SAFEGUARDING_TEST_DB=postgresql (the
-  URL comes from TEST_DATABASE_URL; `make test` runs the suite on both).
+- The demo partnership is built once per run (the migrations, then the demo) as a
+  template, and each process of the run (pytest-xdist workers: `make test` runs `-n 2`)
+  works on a copy of its own: SQLite by default, PostgreSQL when
+  SAFEGUARDING_TEST_DB=postgresql (the server from TEST_DATABASE_URL; `make test` runs the
+  suite on both). See tests/support/databases.py.
 - Every test runs inside an outer transaction that is rolled back afterwards; the code
   under test commits to SAVEPOINTs ("joining a Session into an external transaction").
 - Each test client request gets its own session (a fresh identity map), like production.
@@ -29,7 +31,7 @@ os.environ.setdefault("SAFEGUARDING_TODAY", "2026-12-03")
 
 from safeguarding.extensions import Session, db
 from safeguarding.services import accounts
-from tests.support import databases
+from tests.support import databases, run
 from tests.support.client import BASE_URL, BrowserLikeClient
 from tests.support.demo import Demo
 
@@ -43,13 +45,22 @@ def pytest_report_header(config: Any) -> str:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return databases.fresh_database("main", tmp_path_factory.mktemp("db"))
+def _demo_database(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Any, dict[str, dict[str, int]]]:
+    """(URL, upload folder, demo ids): this process's copy of the run's demo template."""
+    uploads = tmp_path_factory.mktemp("uploads")
+    url, ids = databases.demo_database(tmp_path_factory.mktemp("db"), uploads)
+    return url, uploads, ids
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    app = databases.build_app(database_url, tmp_path_factory.mktemp("uploads"))
+def database_url(_demo_database: tuple) -> str:
+    return _demo_database[0]
+
+
+@pytest.fixture(scope="session")
+def app(_demo_database: tuple) -> Iterator[Flask]:
+    url, uploads, _ = _demo_database
+    app = databases.build_app(url, uploads)  # the migrations find the copy at head
     app.test_client_class = BrowserLikeClient
     yield app
     with app.app_context():
@@ -57,8 +68,8 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
 
 @pytest.fixture(scope="session")
-def demo_ids(app: Flask) -> dict[str, dict[str, int]]:
-    return databases.seed_demo(app)
+def demo_ids(_demo_database: tuple) -> dict[str, dict[str, int]]:
+    return _demo_database[2]
 
 
 @pytest.fixture(autouse=True)
@@ -163,8 +174,36 @@ def count_queries(app: Flask):
     return counting
 
 
+_STARTS_THE_RUN = pytest.StashKey[bool]()
+
+
 def pytest_configure(config: Any) -> None:
     os.environ.setdefault("SAFEGUARDING_TESTING", "1")
+    # Before pytest-xdist starts its workers (at session start), so that they inherit it.
+    config.stash[_STARTS_THE_RUN] = run.start()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: Any, log: Any) -> Any:
+    """With workers (`-n 2`), tests that share a server go to one worker together."""
+    if config.getoption("dist") == "load":  # the default of -n; an explicit other --dist wins
+        from tests.support.scheduling import SharedServerScheduling
+
+        return SharedServerScheduling(config, log)
+    return None
+
+
+def pytest_collection_modifyitems(config: Any, items: list[pytest.Item]) -> None:
+    if hasattr(config, "workerinput"):  # a pytest-xdist worker
+        from tests.support.scheduling import longest_first
+
+        longest_first(items)
+
+
+def pytest_unconfigure(config: Any) -> None:
+    if config.stash.get(_STARTS_THE_RUN, False):
+        databases.end_run()
+        run.end()
 
 
 # --- browser tests -------------------------------------------------------------------------
