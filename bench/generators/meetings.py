@@ -230,14 +230,18 @@ def generate(ctx) -> None:
             ballot = list(voters.items())
             choices = [rng.choice(["for", "for", "for", "against", "abstain"]) for _ in ballot]
             n_for, n_against = choices.count("for"), choices.count("against")
-            tie = n_for == n_against
+            # the constitution: carried when for > E / 2; on equal for and against the chair's
+            # casting vote (given "for" here) decides only when for + 1 > E / 2
+            tie = n_for == n_against and 2 * (n_for + 1) > len(ballot)
             decisions.append(
                 {
                     "id": did,
                     "meeting_id": mid,
                     "agenda_item_id": business,
                     "method": "vote" if ballot else "consensus",
-                    "outcome": ("carried" if (n_for > n_against or tie) else "not_carried") if ballot else "agreed",
+                    "outcome": ("carried" if (2 * n_for > len(ballot) or tie) else "not_carried")
+                    if ballot
+                    else "agreed",
                     "text": "The recommendations were agreed.",
                     "quorate": True,
                     "interim": False,

@@ -122,9 +122,9 @@ def test_decisions_with_votes_and_a_casting_vote(api_as, demo):
     open_meeting(m, demo)
     item = svc.add_agenda_item(m, title="Thresholds document", subject_type="policy", subject_id=5)
     c = api_as("office")
-    ballot = [
-        {"organisation_id": demo.org("north").id, "vote": "for"},
-        {"organisation_id": demo.org("police").id, "vote": "against"},
+    # 4 for, 4 against, 1 not voting of the 9 organisations entitled: the chair decides
+    ballot = [{"organisation_id": demo.org(key).id, "vote": "for"} for key in ("north", "police", "icb", "acute")] + [
+        {"organisation_id": demo.org(key).id, "vote": "against"} for key in ("west", "fire", "probation", "vcs")
     ]
     r = c.post(
         f"/api/v1/meetings/{m.id}/decisions",

@@ -154,41 +154,97 @@ def test_a_declared_interest_takes_the_person_out_of_the_decision(demo, meeting)
 # --- majority, tie and casting vote -----------------------------------------------------------------
 
 
-def test_a_simple_majority_of_those_voting_decides(demo, meeting):
+def _entitled(demo, meeting, item) -> int:
+    return len(svc.voting_eligibility(meeting, item).voters)
+
+
+def test_carried_only_by_more_than_half_of_the_organisations_entitled_to_vote(demo, meeting):
+    """The constitution: carried when votes for > E / 2, E the organisations present and
+    entitled to vote; an abstention, or an entitled organisation recording no vote, counts
+    against."""
+    item = business(meeting)
+    assert _entitled(demo, meeting, item) == 9
     carried = _decide(
         demo,
-        business(meeting),
-        votes=votes(demo, north="for", west="for", police="against", icb="abstain", acute="abstain"),
+        item,
+        votes=votes(demo, north="for", west="for", police="for", icb="for", acute="for", fire="against"),
     )
     assert (carried.outcome, carried.votes_for, carried.votes_against, carried.abstentions) == (
         DecisionOutcome.carried,
-        2,
+        5,
         1,
-        2,
+        3,
     )
     assert svc.decision_stands(carried)
+    # a majority of those voting for or against, but not of those entitled: not carried
     lost = _decide(
-        demo, business(meeting, title="Second"), votes=votes(demo, north="against", police="for", west="against")
+        demo,
+        business(meeting, title="Second"),
+        votes=votes(demo, north="for", west="for", police="against", icb="abstain", acute="abstain"),
     )
-    assert lost.outcome == DecisionOutcome.not_carried and not svc.decision_stands(lost)
+    assert (lost.outcome, lost.votes_for, lost.votes_against, lost.abstentions) == (
+        DecisionOutcome.not_carried,
+        2,
+        1,
+        6,
+    )
+    assert not svc.decision_stands(lost)
 
 
-def test_a_tie_needs_the_chairs_casting_vote(demo, meeting):
+def test_abstentions_count_against_three_for_two_against_five_abstaining_is_not_carried(demo):
+    """domain.md's example (3 for, 2 against, the rest abstaining) at the demo Board, where
+    every organisation entitled to vote is present: carried under "a majority of those
+    voting for or against", not carried under the constitution."""
+    m = schedule(demo)
+    open_meeting(m, demo)
+    item = business(m)
+    voters = svc.voting_eligibility(m, item).voters
+    orgs = list(voters)
+    assert len(orgs) >= 5
+    choices = ["for"] * 3 + ["against"] * 2 + ["abstain"] * (len(orgs) - 5)
+    decision = _decide(
+        demo, item, votes=[{"organisation_id": o, "vote": c} for o, c in zip(orgs, choices, strict=True)]
+    )
+    assert (decision.votes_for, decision.votes_against, decision.abstentions) == (3, 2, len(orgs) - 5)
+    assert decision.outcome == DecisionOutcome.not_carried
+
+
+def test_a_tie_needs_the_chairs_casting_vote_when_it_could_carry_the_motion(demo, meeting):
     item = business(meeting)
-    tie = votes(demo, north="for", police="for", west="against", icb="against")
+    # 4 for, 4 against, 1 abstaining of 9: for + 1 = 5 > 9 / 2, so the chair decides
+    tie = votes(
+        demo,
+        north="for",
+        police="for",
+        west="for",
+        icb="for",
+        acute="against",
+        fire="against",
+        probation="against",
+        public_health="against",
+        vcs="abstain",
+    )
     with pytest.raises(ValidationFailed) as exc:
         _decide(demo, item, votes=tie)
-    assert exc.value.errors == {"casting_vote": "The votes are tied 2 to 2: record the chair's casting vote"}
+    assert exc.value.errors == {"casting_vote": "The votes are tied 4 to 4: record the chair's casting vote"}
     assert svc.decisions_of(meeting) == []
     decision = _decide(demo, item, votes=tie, casting_vote="against")
     assert decision.outcome == DecisionOutcome.not_carried
     assert decision.casting_vote_by_person_id == demo.person("chair").id
-    assert {v.organisation_id: v.vote.value for v in decision.votes} == {
-        demo.org("north").id: "for",
-        demo.org("police").id: "for",
-        demo.org("west").id: "against",
-        demo.org("icb").id: "against",
-    }
+    assert {v.organisation_id: v.vote.value for v in decision.votes}[demo.org("north").id] == "for"
+    carried = _decide(demo, business(meeting, title="Second"), votes=tie, casting_vote="for")
+    assert carried.outcome == DecisionOutcome.carried
+
+
+def test_a_tie_the_casting_vote_cannot_carry_is_lost_without_one(demo, meeting):
+    """2 for, 2 against, 5 abstaining of 9: for + 1 = 3 is not more than 9 / 2, so the
+    motion is lost and a casting vote is refused."""
+    tie = votes(demo, north="for", police="for", west="against", icb="against")
+    lost = _decide(demo, business(meeting), votes=tie)
+    assert (lost.outcome, lost.abstentions, lost.casting_vote) == (DecisionOutcome.not_carried, 5, None)
+    with pytest.raises(ValidationFailed) as exc:
+        _decide(demo, business(meeting, title="Second"), votes=tie, casting_vote="for")
+    assert set(exc.value.errors) == {"casting_vote"}
 
 
 def test_the_casting_vote_is_only_for_a_tie(demo, meeting):
@@ -196,16 +252,30 @@ def test_the_casting_vote_is_only_for_a_tie(demo, meeting):
         _decide(
             demo, business(meeting), votes=votes(demo, north="for", police="for", west="against"), casting_vote="for"
         )
-    assert exc.value.errors == {"casting_vote": "The chair has a casting vote only when the votes are tied"}
+    assert exc.value.errors == {
+        "casting_vote": "The chair has a casting vote only when the votes for and against are equal and "
+        "one more vote for would be more than half of the organisations entitled to vote"
+    }
     with pytest.raises(ValidationFailed) as exc:
-        _decide(demo, business(meeting), votes=votes(demo, north="abstain"))
-    assert exc.value.errors == {"votes": "Record at least one vote for or against"}
+        _decide(demo, business(meeting), votes=[])
+    assert exc.value.errors == {"votes": "Record the vote of at least one organisation"}
 
 
 def test_the_vice_chair_casts_the_vote_when_presiding(demo):
     m = schedule(demo)
     open_meeting(m, demo, everyone(chair="apologies"))
-    decision = _decide(demo, business(m), votes=votes(demo, police="for", west="against"), casting_vote="for")
+    tie = votes(
+        demo,
+        north="for",
+        police="for",
+        icb="for",
+        acute="for",
+        west="against",
+        fire="against",
+        probation="against",
+        public_health="against",
+    )
+    decision = _decide(demo, business(m), votes=tie, casting_vote="for")
     assert decision.outcome == DecisionOutcome.carried
     assert decision.casting_vote_by_person_id == demo.person("north_dass").id
 

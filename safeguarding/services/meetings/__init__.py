@@ -16,8 +16,10 @@ Rules (../shared/docs/domain.md, "Meetings"; constitution):
   present for them; only a person who has signed the memorandum of understanding votes
   (a deputy must have signed it themselves: the member's signature does not pass to
   them); advisers, people sitting for no organisation (the independent chair) and anyone
-  who declared an interest in the item do not vote. A simple majority of those voting
-  for or against decides; abstentions do not count; a tie needs the chair's casting vote.
+  who declared an interest in the item do not vote. A motion is carried when the votes
+  for are more than half of the organisations present and entitled to vote (E), so an
+  abstention counts against (3 for, 2 against, 5 abstaining: not carried); on equal votes
+  for and against the chair's casting vote decides, and can carry it only when for + 1 > E / 2.
 - No decision is recorded unless the meeting is in session and quorate. An *interim*
   decision also needs the electronic validation, after the meeting, of every
   organisation with a voting seat on the group whose member has signed the memorandum

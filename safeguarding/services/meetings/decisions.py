@@ -132,8 +132,10 @@ def record_decision(
 
     `method` "consensus" → agreed. "vote" → `votes` is a list of
     `{"organisation_id", "vote": "for" | "against" | "abstain"}`, one per organisation
-    entitled to vote (see `voting_eligibility`); a simple majority of votes for and
-    against decides; a tie needs `casting_vote` ("for" or "against"), the chair's.
+    entitled to vote (see `voting_eligibility`); carried when the votes for are more than
+    half of the organisations present and entitled to vote (abstentions count against);
+    equal votes for and against need `casting_vote` ("for" or "against"), the chair's, when
+    it could carry the motion (see `_outcome_of_vote`).
     `interim` decisions stand once every organisation asked has validated them."""
     meeting, register = _meeting_open_for_decisions(agenda_item, user=user, system=system)
     errors: dict[str, str] = {}
@@ -156,7 +158,7 @@ def record_decision(
     else:
         eligibility = voting_eligibility(meeting, agenda_item, register)
         _tally_votes(votes, eligibility, errors, cast, counts)
-        outcome = _outcome_of_vote(counts, casting, casting_vote, errors)
+        outcome = _outcome_of_vote(counts, len(eligibility.voters), casting, casting_vote, errors)
     if errors:
         raise ValidationFailed(errors=errors)
     decision = Decision(
@@ -240,30 +242,41 @@ def _tally_votes(
 
 
 def _outcome_of_vote(
-    counts: dict[VoteChoice, int], casting: VoteChoice | None, casting_vote: Any, errors: dict[str, str]
+    counts: dict[VoteChoice, int],
+    entitled: int,
+    casting: VoteChoice | None,
+    casting_vote: Any,
+    errors: dict[str, str],
 ) -> DecisionOutcome:
-    """A simple majority of those voting for or against decides; a tie needs the chair's
-    casting vote, which is given only then. Checked only when nothing else is wrong (what
-    is wrong goes into `errors`; the outcome returned then is not used)."""
+    """The constitution's majority: carried when the votes for are more than half of the
+    `entitled` organisations present and entitled to vote, so an abstention (or an entitled
+    organisation recording no vote) counts against. On equal votes for and against the
+    chair's casting vote decides, and it can carry the motion only when for + 1 is more than
+    half of those entitled; a casting vote is refused in every other case. Checked only when
+    nothing else is wrong (what is wrong goes into `errors`; the outcome returned then is
+    not used). Entitled organisations that recorded no vote are counted as abstaining."""
     if errors:
         return DecisionOutcome.agreed
-    if counts[VoteChoice.for_] + counts[VoteChoice.against] == 0:
-        errors["votes"] = "Record at least one vote for or against"
+    votes_for, votes_against = counts[VoteChoice.for_], counts[VoteChoice.against]
+    if votes_for + votes_against + counts[VoteChoice.abstain] == 0:
+        errors["votes"] = "Record the vote of at least one organisation"
         return DecisionOutcome.agreed
-    if counts[VoteChoice.for_] == counts[VoteChoice.against]:
+    counts[VoteChoice.abstain] = entitled - votes_for - votes_against
+    tie_the_chair_decides = votes_for == votes_against and 2 * (votes_for + 1) > entitled
+    if tie_the_chair_decides:
         if casting is None:
             errors["casting_vote"] = (
-                f"The votes are tied {counts[VoteChoice.for_]} to "
-                f"{counts[VoteChoice.against]}: record the chair's casting vote"
+                f"The votes are tied {votes_for} to {votes_against}: record the chair's casting vote"
             )
             return DecisionOutcome.agreed
         return DecisionOutcome.carried if casting == VoteChoice.for_ else DecisionOutcome.not_carried
     if casting_vote:
-        errors["casting_vote"] = "The chair has a casting vote only when the votes are tied"
+        errors["casting_vote"] = (
+            "The chair has a casting vote only when the votes for and against are equal and "
+            "one more vote for would be more than half of the organisations entitled to vote"
+        )
         return DecisionOutcome.agreed
-    return (
-        DecisionOutcome.carried if counts[VoteChoice.for_] > counts[VoteChoice.against] else DecisionOutcome.not_carried
-    )
+    return DecisionOutcome.carried if 2 * votes_for > entitled else DecisionOutcome.not_carried
 
 
 def _add_votes_and_validations(
