@@ -251,7 +251,10 @@ POST   /api/v1/minutes/<int:minutes_id>/amendments                    - O - - - 
 # comments on the draft, approved) is the making of the record, not the record: viewers
 # read the ratified minutes and their amendments, never drafts (domain.md, viewer row).
 GET    /api/v1/minutes/<int:entity_id>/history                        - O C P S - -
-POST   /api/v1/minutes/<int:entity_id>/transitions                    - O C - - - -
+# Minutes are approved by the group's chair (domain.md "Minutes"): a sub-group's own chair
+# for a sub-group, so the sub-group chair role reaches the transitions (the service
+# refuses them the Board's and other groups' minutes: tests/services/test_minutes.py).
+POST   /api/v1/minutes/<int:entity_id>/transitions                    - O C - S - -
 GET    /api/v1/chair-actions                                          - O C P S - -
 POST   /api/v1/chair-actions                                          - - C P S - -
 GET    /api/v1/chair-actions/<int:action_id>                          - O C P S - -

@@ -15,7 +15,7 @@ from datetime import date, time, timedelta
 from werkzeug.datastructures import FileStorage
 
 from safeguarding.demo import DemoContext, step
-from safeguarding.models import AgendaItemKind, AttendanceStatus, Meeting, Minutes
+from safeguarding.models import AgendaItemKind, AttendanceStatus, GroupKind, Meeting, MembershipRole, Minutes
 from safeguarding.services import meetings as svc
 from safeguarding.services import partnership, storage
 from safeguarding.workflows.meetings import meeting_lifecycle, minutes_lifecycle
@@ -194,10 +194,22 @@ class Demo:
         if minutes_to == "submitted":
             return minutes
         minutes_lifecycle.fire(
-            minutes, "approve", user=self.chair, version=minutes.version, as_of=day + timedelta(days=14)
+            minutes, "approve", user=self.approver(meeting), version=minutes.version, as_of=day + timedelta(days=14)
         )
         self.pending_minutes.setdefault(meeting.group_id, []).append(minutes)
         return minutes
+
+    def approver(self, meeting: Meeting):
+        """The group's chair approves its minutes: the independent chair for the Board and
+        the Executive, a sub-group's own chair (their account) for a sub-group."""
+        if meeting.group.kind in (GroupKind.board, GroupKind.executive):
+            return self.chair
+        (chair_person_id,) = [
+            m.person_id
+            for m in partnership.current_memberships(meeting.group_id, meeting.meeting_date)
+            if m.role == MembershipRole.chair
+        ]
+        return next(u for u in self.ctx.users.values() if u.person_id == chair_person_id)
 
     # --- business ------------------------------------------------------------------------------
 

@@ -3,8 +3,9 @@
 Meeting: scheduled → papers_published → in_session → closed; cancelled from the first
 two; inquorate when it cannot proceed (from papers_published or in_session).
 
-Minutes: draft → submitted → approved (the chair only; circulated by email to the
-group's members) or back to draft (the chair only, with comments) → ratified (only at a later, quorate meeting of the same group that
+Minutes: draft → submitted → approved by the group's chair (the independent chair for the
+Board and the Executive, a sub-group's own chair for a sub-group; circulated by email to
+the group's members) or back to draft (by the same chair, with comments) → ratified (only at a later, quorate meeting of the same group that
 is in session).
 
 Chair's action: awaiting_ratification → ratified / not_ratified, moved only by the
@@ -37,6 +38,7 @@ from safeguarding.workflows.base import Lifecycle, Param, Transition, Transition
 OFFICE = {Role.business_office}
 CHAIR = {Role.independent_chair}
 OFFICE_OR_CHAIR = {Role.business_office, Role.independent_chair}
+GROUP_CHAIRS = {Role.independent_chair, Role.subgroup_chair}
 
 # Registered by services/meetings/lifecycle.py.
 QUORATE = "quorate"  # guard: the meeting is quorate, so it can proceed
@@ -46,6 +48,7 @@ CANCELLED = "cancelled"  # effect: carry open items forward
 CIRCULATE = "circulate"  # effect: email the approved minutes to the group's members
 RATIFYING_MEETING = "ratifying_meeting"  # guard: a later, quorate meeting in session ratifies
 RECORD_RATIFICATION = "record_ratification"  # effect: the ratifying meeting's decision
+GROUPS_CHAIR = "groups_chair"  # permission: the user chairs the minutes' group (see above)
 
 
 # --- meetings -----------------------------------------------------------------------------
@@ -200,8 +203,9 @@ minutes_lifecycle = Lifecycle(
             "approve",
             "submitted",
             "approved",
-            CHAIR,
+            GROUP_CHAIRS,
             "Approve the minutes",
+            allowed=GROUPS_CHAIR,
             apply=_set_approved,
             after=CIRCULATE,
             comment=None,
@@ -212,8 +216,9 @@ minutes_lifecycle = Lifecycle(
             "return_for_changes",
             "submitted",
             "draft",
-            CHAIR,
+            GROUP_CHAIRS,
             "Return for changes",
+            allowed=GROUPS_CHAIR,
             comment="required",
             comment_label="What needs to change",
         ),

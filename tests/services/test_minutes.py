@@ -1,4 +1,5 @@
-"""Minutes: drafted per agenda item by the office, approved or returned by the chair only,
+"""Minutes: drafted per agenda item by the office, approved or returned by the group's chair
+only (the independent chair for the Board and the Executive, a sub-group's own chair),
 ratified only at a later quorate meeting of the same group, then immutable (corrections
 are amendments). Viewers read ratified minutes only."""
 
@@ -20,7 +21,7 @@ from safeguarding.services.errors import (
     ValidationFailed,
 )
 from safeguarding.workflows.meetings import minutes_lifecycle as lifecycle
-from tests.support.meetings import close, open_meeting, record, schedule
+from tests.support.meetings import close, everyone, open_meeting, record, schedule
 
 LATER = date(2027, 6, 15)
 
@@ -108,6 +109,61 @@ def test_only_the_chair_approves_or_returns_minutes(demo, held):
     lifecycle.fire(minutes, "submit", user=demo.user("office"), version=minutes.version)
     lifecycle.fire(minutes, "approve", user=demo.user("chair"), version=minutes.version, as_of=date(2027, 6, 1))
     assert minutes.state == MinutesState.approved and minutes.approved_on == date(2027, 6, 1)
+
+
+SAR_GROUP = ["sar_chair", "north_deputy", "west_deputy", "police_deputy", "acute_deputy"]
+
+
+def test_a_sub_groups_minutes_are_approved_by_its_own_chair_not_the_independent_chair(demo):
+    """The constitution: minutes go to the group's Chair — the independent chair for the
+    Board and the Executive, a sub-group's own chair for a sub-group."""
+    m = schedule(demo, "sar")
+    open_meeting(m, demo, everyone(people=SAR_GROUP), group="sar")
+    close(m, demo)
+    minutes = _written(demo, m)
+    lifecycle.fire(minutes, "submit", user=demo.user("office"), version=minutes.version)
+    sar_chair = demo.user("sarchair")
+    # the sub-group's chair sees the minutes submitted to them, and is offered approval
+    assert svc.get_minutes(minutes.id, sar_chair).id == minutes.id
+    assert {o.trigger for o in lifecycle.options(minutes, sar_chair)} >= {"approve", "return_for_changes"}
+    for who in ("chair", "office", "police"):
+        with pytest.raises(Forbidden):
+            lifecycle.fire(minutes, "approve", user=demo.user(who), version=minutes.version)
+        with pytest.raises(Forbidden):
+            lifecycle.fire(minutes, "return_for_changes", user=demo.user(who), version=minutes.version, comment="No")
+    lifecycle.fire(minutes, "approve", user=sar_chair, version=minutes.version)
+    assert minutes.state == MinutesState.approved and minutes.approved_by_id == sar_chair.id
+
+
+def _waiting_for(demo, who: str) -> int:
+    return db.session.scalar(svc.minutes_to_approve_select(demo.user(who)))
+
+
+def test_each_chair_is_counted_the_minutes_waiting_for_their_own_approval(demo, held):
+    before = {who: _waiting_for(demo, who) for who in ("chair", "sarchair")}
+    board = _written(demo, held)
+    lifecycle.fire(board, "submit", user=demo.user("office"), version=board.version)
+    assert _waiting_for(demo, "chair") == before["chair"] + 1
+    assert _waiting_for(demo, "sarchair") == before["sarchair"]
+    m = schedule(demo, "sar")
+    open_meeting(m, demo, everyone(people=SAR_GROUP), group="sar")
+    close(m, demo)
+    sar = _written(demo, m)
+    lifecycle.fire(sar, "submit", user=demo.user("office"), version=sar.version)
+    assert _waiting_for(demo, "chair") == before["chair"] + 1
+    assert _waiting_for(demo, "sarchair") == before["sarchair"] + 1
+    assert _waiting_for(demo, "police") == 0
+
+
+def test_a_sub_group_chair_does_not_approve_the_boards_minutes(demo, held):
+    minutes = _written(demo, held)
+    lifecycle.fire(minutes, "submit", user=demo.user("office"), version=minutes.version)
+    sar_chair = demo.user("sarchair")  # a Board member, but not its chair
+    assert not {o.trigger for o in lifecycle.options(minutes, sar_chair)} & {"approve", "return_for_changes"}
+    with pytest.raises(Forbidden):
+        lifecycle.fire(minutes, "approve", user=sar_chair, version=minutes.version)
+    lifecycle.fire(minutes, "approve", user=demo.user("chair"), version=minutes.version)
+    assert minutes.state == MinutesState.approved
 
 
 def test_approved_minutes_are_not_edited_but_amended(demo, held):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import url_for
 
 from safeguarding import home
-from safeguarding.models import MinutesState, Role
+from safeguarding.models import Role
 from safeguarding.services import meetings as svc
 
 # --- home panels ------------------------------------------------------------------------------
@@ -41,12 +41,12 @@ home.count(
     kind=home.APPROVAL,
 )
 home.count(
-    {Role.independent_chair},
+    {Role.independent_chair, Role.subgroup_chair},
     10,
     "Minutes to approve",
     lambda u: url_for("meetings.minutes_list", state="submitted"),
     "submitted by the business office",
-    lambda u: svc.count_minutes_select(MinutesState.submitted),
+    svc.minutes_to_approve_select,
     key="meetings.minutes_to_approve",
     kind=home.APPROVAL,
 )

@@ -12,6 +12,7 @@ from safeguarding.services.meetings.chair_actions import get_chair_action
 from safeguarding.services.meetings.common import CHAIR_ACTION
 from safeguarding.services.meetings.decisions import decision_stands, on_final_decision
 from safeguarding.services.meetings.minutes import (
+    approves_minutes,
     circulate_minutes,
     get_minutes,
     ratification_problem,
@@ -25,6 +26,7 @@ from safeguarding.workflows.meetings import (
     CANCELLED,
     CIRCULATE,
     ENDED,
+    GROUPS_CHAIR,
     NOT_QUORATE,
     QUORATE,
     RATIFYING_MEETING,
@@ -68,6 +70,9 @@ meeting_lifecycle.serve(loader=get_meeting)
 
 
 # --- minutes ------------------------------------------------------------------------------
+
+
+minutes_lifecycle.permission(GROUPS_CHAIR)(approves_minutes)
 
 
 @minutes_lifecycle.effect(CIRCULATE)

@@ -17,9 +17,12 @@ from safeguarding.models import (
     Decision,
     DecisionMethod,
     DecisionOutcome,
+    Group,
+    GroupKind,
     Meeting,
     MeetingState,
     Membership,
+    MembershipRole,
     Minutes,
     MinutesAmendment,
     MinutesSection,
@@ -72,13 +75,66 @@ def case_group_ids() -> list[int]:
     return sorted(ids)
 
 
+def _chaired_group_ids(person_id: int, on: date) -> sa.Select:
+    """The groups `person_id` chairs on `on` (membership role chair), as a subquery."""
+    return sa.select(Membership.group_id).where(
+        Membership.person_id == person_id,
+        Membership.role == MembershipRole.chair,
+        _current(on),
+    )
+
+
+def approves_minutes(minutes: Minutes, user: Any) -> bool:
+    """Who approves (or returns) submitted minutes — the constitution: the group's Chair,
+    which is the independent chair for the Board and the Executive and a sub-group's own
+    chair (its chair membership now) for a sub-group."""
+    if user is None:
+        return False
+    meeting = db.session.get(Meeting, minutes.meeting_id)
+    group = db.session.get(Group, meeting.group_id)
+    if group.kind in (GroupKind.board, GroupKind.executive):
+        return bool(user.has_role(Role.independent_chair))
+    if not (user.has_role(Role.subgroup_chair) and user.person_id):
+        return False
+    return group.id in set(db.session.scalars(_chaired_group_ids(user.person_id, today())))
+
+
+def minutes_to_approve_select(user: Any) -> sa.Select:
+    """A count of the submitted minutes waiting for `user`'s approval (see
+    `approves_minutes`): the Board's and the Executive's for the independent chair, the
+    groups they chair for a sub-group's chair."""
+    groups: list[sa.ColumnElement[bool]] = []
+    if user.has_role(Role.independent_chair):
+        groups.append(
+            Meeting.group_id.in_(sa.select(Group.id).where(Group.kind.in_((GroupKind.board, GroupKind.executive))))
+        )
+    if user.has_role(Role.subgroup_chair) and user.person_id:
+        groups.append(Meeting.group_id.in_(_chaired_group_ids(user.person_id, today())))
+    return (
+        sa.select(sa.func.count())
+        .select_from(Minutes)
+        .join(Meeting, Meeting.id == Minutes.meeting_id)
+        .where(Minutes.state == MinutesState.submitted, sa.or_(*groups) if groups else sa.false())
+    )
+
+
 def minutes_visibility(user: Any) -> sa.ColumnElement[bool]:
-    """The office and the chair see every draft; members see their groups' approved
-    (circulated) and ratified minutes; viewers see ratified minutes only, and never those
-    of the groups that discuss cases (`case_group_ids`)."""
+    """The office and the chair see every draft; a sub-group's chair sees the minutes
+    submitted for their approval; members see their groups' approved (circulated) and
+    ratified minutes; viewers see ratified minutes only, and never those of the groups that
+    discuss cases (`case_group_ids`)."""
     if user.has_role(*SEE_ALL):
         return sa.true()
     clauses = []
+    if user.has_role(Role.subgroup_chair) and user.person_id:
+        clauses.append(
+            sa.and_(
+                Minutes.state == MinutesState.submitted,
+                Minutes.meeting_id.in_(
+                    sa.select(Meeting.id).where(Meeting.group_id.in_(_chaired_group_ids(user.person_id, today())))
+                ),
+            )
+        )
     if user.has_role(Role.viewer):
         restricted = case_group_ids()
         public_record = Minutes.state == MinutesState.ratified
