@@ -87,10 +87,13 @@ def generate(ctx) -> None:
         closed = monitoring + timedelta(days=rng.randint(400, 900))
         if kind == "sar":
             row.update(
+                s44_in_area=True,
+                s44_in_area_reason="Benchmark",
                 s44_needs=True,
                 s44_needs_reason="Benchmark",
-                s44_harm="died",
-                s44_harm_reason="Benchmark",
+                s44_died=True,
+                s44_abuse=True,
+                s44_abuse_reason="Benchmark",
                 s44_concern=route == "mandatory",
                 s44_concern_reason="Benchmark",
                 screening_outcome=route if commissioned else "discretionary",

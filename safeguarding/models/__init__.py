@@ -110,7 +110,6 @@ from safeguarding.models.reviews import (
     ReviewPause,
     ReviewRecommendation,
     ReviewState,
-    S44Harm,
     ScreeningOutcome,
 )
 from safeguarding.models.workplans import (
@@ -241,7 +240,6 @@ __all__ = [
     "ReviewPause",
     "ReviewRecommendation",
     "ReviewState",
-    "S44Harm",
     "ScreeningOutcome",
     # work plans
     "INCOMPLETE_STATUSES",

@@ -143,22 +143,6 @@ class AgeBand(StrEnum):
         return self.value not in ("under_1", "1_4", "5_10", "11_15", "16_17")
 
 
-class S44Harm(StrEnum):
-    """The second s44 criterion: what happened to the adult."""
-
-    died = "died"
-    serious_abuse = "serious_abuse"
-    neither = "neither"
-
-    @property
-    def label(self) -> str:
-        return {
-            "died": "The adult died and abuse or neglect is known or suspected",
-            "serious_abuse": "The adult is alive and has experienced serious abuse or neglect",
-            "neither": "Neither",
-        }[self.value]
-
-
 class ScreeningOutcome(StrEnum):
     mandatory = "mandatory"
     discretionary = "discretionary"
@@ -318,11 +302,17 @@ class Review(VersionedMixin, TimestampMixin, Base):
     parallel_notes: Mapped[str | None] = mapped_column(sa.Text)
     delay_explanation: Mapped[str | None] = mapped_column(sa.Text)
 
-    # SAR screening against s44: each criterion answered with a reason; the outcome derived.
+    # SAR screening against s44, in the Act's words: each question answered with a reason;
+    # the route derived (services/reviews/screening.py). `s44_abuse` answers "does the Board
+    # know or suspect that the death resulted from abuse or neglect" when `s44_died`, and
+    # "... that the adult has experienced serious abuse or neglect" when not.
+    s44_in_area: Mapped[bool | None]
+    s44_in_area_reason: Mapped[str | None] = mapped_column(sa.Text)
     s44_needs: Mapped[bool | None]
     s44_needs_reason: Mapped[str | None] = mapped_column(sa.Text)
-    s44_harm: Mapped[S44Harm | None] = mapped_column(str_enum(S44Harm, name="s44_harm"))
-    s44_harm_reason: Mapped[str | None] = mapped_column(sa.Text)
+    s44_died: Mapped[bool | None]
+    s44_abuse: Mapped[bool | None]
+    s44_abuse_reason: Mapped[str | None] = mapped_column(sa.Text)
     s44_concern: Mapped[bool | None]
     s44_concern_reason: Mapped[str | None] = mapped_column(sa.Text)
     screening_outcome: Mapped[ScreeningOutcome | None] = mapped_column(

@@ -41,10 +41,10 @@ from safeguarding.models import (
     ReviewKind,
     ReviewState,
     Role,
-    S44Harm,
 )
 from safeguarding.services import reviews as svc
 from safeguarding.services.errors import ValidationFailed
+from safeguarding.services.reviews.screening import QUESTIONS
 from safeguarding.workflows.reviews import request_lifecycle, review_lifecycle
 
 blp = Blueprint(
@@ -108,10 +108,13 @@ class ReviewSchema(Schema):
             else {
                 "outcome": r.screening_outcome.value,
                 "screened_on": r.screened_on.isoformat() if r.screened_on else None,
+                "in_area": r.s44_in_area,
+                "in_area_reason": r.s44_in_area_reason,
                 "needs": r.s44_needs,
                 "needs_reason": r.s44_needs_reason,
-                "harm": r.s44_harm.value if r.s44_harm else None,
-                "harm_reason": r.s44_harm_reason,
+                "died": r.s44_died,
+                "abuse": r.s44_abuse,
+                "abuse_reason": r.s44_abuse_reason,
                 "concern": r.s44_concern,
                 "concern_reason": r.s44_concern_reason,
             }
@@ -232,12 +235,18 @@ class ReviewPatchSchema(Schema):
 
 
 class ScreeningSchema(Schema):
+    """The s44 questions in the Act's words (`services.reviews.screening.QUESTIONS`), each
+    answered yes or no with a reason (whether the adult died needs none)."""
+
     version = fields.Integer(required=True, strict=True)
-    needs = fields.Boolean(required=True, allow_none=True)
+    in_area = fields.Boolean(required=True, allow_none=True, metadata={"description": QUESTIONS["in_area"]})
+    in_area_reason = fields.String(required=True, allow_none=True)
+    needs = fields.Boolean(required=True, allow_none=True, metadata={"description": QUESTIONS["needs"]})
     needs_reason = fields.String(required=True, allow_none=True)
-    harm = fields.String(required=True, allow_none=True, validate=validate.OneOf([h.value for h in S44Harm]))
-    harm_reason = fields.String(required=True, allow_none=True)
-    concern = fields.Boolean(required=True, allow_none=True)
+    died = fields.Boolean(required=True, allow_none=True, metadata={"description": QUESTIONS["died"]})
+    abuse = fields.Boolean(required=True, allow_none=True, metadata={"description": QUESTIONS["abuse"]})
+    abuse_reason = fields.String(required=True, allow_none=True)
+    concern = fields.Boolean(required=True, allow_none=True, metadata={"description": QUESTIONS["concern"]})
     concern_reason = fields.String(required=True, allow_none=True)
 
 
@@ -444,7 +453,8 @@ def update_review(body, review_id: int):
 @blp.arguments(ScreeningSchema)
 @blp.response(200, ReviewDetail)
 def put_screening(body, review_id: int):
-    """Record the SAR screening: each s44 criterion with a reason; the route is derived."""
+    """Record the SAR screening: each s44 question, in the Act's words, with a reason; the
+    route (mandatory, discretionary or criteria not met) is derived from the answers."""
     review = svc.get_review(review_id, current_user)
     return _detail(svc.record_screening(review, current_user, **body))
 

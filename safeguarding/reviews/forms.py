@@ -37,9 +37,9 @@ from safeguarding.models import (
     Methodology,
     ParallelProcess,
     ReviewEventKind,
-    S44Harm,
 )
 from safeguarding.services.reviews import LCSPR_CRITERIA
+from safeguarding.services.reviews.screening import QUESTIONS, UNANSWERED
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 NO_NAMES = "Use initials only: never a name"
@@ -223,37 +223,26 @@ class CaseDetailsForm(VersionedForm):
             raise ValidationError("The end of the period in scope must be the same as or after its start")
 
 
+def _s44_question(name: str) -> RadioField:
+    return RadioField(QUESTIONS[name], widget=GovRadioInput(), choices=YES_NO, validators=[Required(UNANSWERED[name])])
+
+
+def _reason() -> TextAreaField:
+    return TextAreaField("Reason", widget=GovTextArea(), validators=[Required("Enter the reason for this answer")])
+
+
 class ScreeningForm(VersionedForm):
-    needs = RadioField(
-        "Does the adult have needs for care and support (whether or not the local authority met them)?",
-        widget=GovRadioInput(),
-        choices=YES_NO,
-        validators=[Required("Select whether the adult has needs for care and support")],
-    )
-    needs_reason = TextAreaField(
-        "Reason", widget=GovTextArea(), validators=[Required("Enter the reason for this answer")]
-    )
-    harm = RadioField(
-        "What happened to the adult?",
-        widget=GovRadioInput(),
-        choices=[(h.value, h.label) for h in S44Harm],
-        validators=[Required("Select what happened to the adult")],
-    )
-    harm_reason = TextAreaField(
-        "Reason", widget=GovTextArea(), validators=[Required("Enter the reason for this answer")]
-    )
-    concern = RadioField(
-        "Is there reasonable cause for concern about how the Board, its members or others worked "
-        "together to safeguard the adult?",
-        widget=GovRadioInput(),
-        choices=YES_NO,
-        validators=[
-            Required("Select whether there is reasonable cause for concern about how agencies worked together")
-        ],
-    )
-    concern_reason = TextAreaField(
-        "Reason", widget=GovTextArea(), validators=[Required("Enter the reason for this answer")]
-    )
+    """The s44 questions in the Act's words (services/reviews/screening.py)."""
+
+    in_area = _s44_question("in_area")
+    in_area_reason = _reason()
+    needs = _s44_question("needs")
+    needs_reason = _reason()
+    died = _s44_question("died")
+    abuse = _s44_question("abuse")
+    abuse_reason = _reason()
+    concern = _s44_question("concern")
+    concern_reason = _reason()
 
 
 class RapidReviewForm(VersionedForm):

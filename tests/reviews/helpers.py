@@ -61,15 +61,18 @@ def new_cspr(demo, **kw) -> Review:
     return svc.notify_serious_incident(demo.user("office"), **values)
 
 
-def screen(review, demo, *, needs=True, harm="died", concern=True, on=None):
+def screen(review, demo, *, in_area=True, needs=True, died=True, abuse=True, concern=True, on=None):
     return svc.record_screening(
         review,
         demo.user("sarchair"),
         version=review.version,
+        in_area=in_area,
+        in_area_reason="Lives in North Council's area",
         needs=needs,
         needs_reason="Care and support plan",
-        harm=harm,
-        harm_reason="Neglect suspected",
+        died=died,
+        abuse=abuse,
+        abuse_reason="Neglect suspected",
         concern=concern,
         concern_reason="Information not shared",
         screened_on=on,

@@ -90,10 +90,13 @@ def test_screening_is_by_the_office_or_the_reviews_sub_group(demo):
             review,
             demo.user("police"),
             version=review.version,
+            in_area=True,
+            in_area_reason="x",
             needs=True,
             needs_reason="x",
-            harm="died",
-            harm_reason="x",
+            died=True,
+            abuse=True,
+            abuse_reason="x",
             concern=True,
             concern_reason="x",
         )
@@ -179,9 +182,18 @@ def test_the_decision_needs_its_reasons(demo):
 @pytest.mark.parametrize(
     ("answers", "outcome", "reason"),
     [
-        ({"harm": "neither"}, "mandatory", "does not meet the s44 criteria for a mandatory review"),
+        ({"abuse": False}, "mandatory", "does not meet the s44 criteria for a mandatory review"),
         ({}, "discretionary", "the Board must commission it as mandatory"),
-        ({"needs": False}, "discretionary", "A discretionary review needs an adult with needs for care and support"),
+        (
+            {"needs": False},
+            "discretionary",
+            "A discretionary review needs an adult in the Board's area with needs for care and support",
+        ),
+        (
+            {"in_area": False},
+            "discretionary",
+            "A discretionary review needs an adult in the Board's area with needs for care and support",
+        ),
         ({}, "not_commissioned", "the Board must arrange one"),
     ],
 )

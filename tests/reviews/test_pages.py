@@ -111,15 +111,18 @@ def test_screening_through_the_page(client_as, demo):
     c = client_as("sarchair")
     r = c.post(f"/reviews/{review.id}/screening", data={"version": review.version, "needs": "yes"})
     assert r.status_code == 200, r.headers.get("Location") and "Enter the reason for this answer" in r.text
-    assert 'href="#harm"' in r.text
+    assert 'href="#in_area"' in r.text and 'href="#abuse"' in r.text and 'href="#died"' in r.text
     r = c.post(
         f"/reviews/{review.id}/screening",
         data={
             "version": review.version,
+            "in_area": "yes",
+            "in_area_reason": "Lives in North Council's area",
             "needs": "yes",
             "needs_reason": "Care plan",
-            "harm": "serious_abuse",
-            "harm_reason": "Assault",
+            "died": "no",
+            "abuse": "yes",
+            "abuse_reason": "Assault",
             "concern": "no",
             "concern_reason": "Good joint working",
         },
@@ -131,10 +134,13 @@ def test_screening_through_the_page(client_as, demo):
         f"/reviews/{review.id}/screening",
         data={
             "version": review.version - 1,
+            "in_area": "yes",
+            "in_area_reason": "x",
             "needs": "yes",
             "needs_reason": "x",
-            "harm": "died",
-            "harm_reason": "x",
+            "died": "yes",
+            "abuse": "yes",
+            "abuse_reason": "x",
             "concern": "yes",
             "concern_reason": "x",
         },

@@ -12,7 +12,6 @@ from safeguarding.models import (
     RequestStatus,
     ReviewKind,
     ReviewState,
-    S44Harm,
     ScreeningOutcome,
 )
 from safeguarding.services import reviews as svc
@@ -20,24 +19,70 @@ from safeguarding.services.errors import Conflict, Forbidden, ValidationFailed
 from safeguarding.workflows.reviews import request_lifecycle
 from tests.reviews.helpers import advance, fire, new_cspr, new_sar, screen, stored
 
+# Care Act 2014 s44, written out by hand for every combination of the answers: in the
+# Board's area, needs for care and support, died, knows or suspects (the death resulted
+# from abuse or neglect / serious abuse or neglect of an adult alive), reasonable cause for
+# concern about how agencies worked together. Mandatory needs all of: in area, needs,
+# knows or suspects, concern; discretionary (s44(4)) is any other adult in the area with
+# needs; anyone else is outside s44.
+S44_TABLE = """
+in_area needs died  abuse concern  route
+yes     yes   yes   yes   yes      mandatory
+yes     yes   yes   yes   no       discretionary
+yes     yes   yes   no    yes      discretionary
+yes     yes   yes   no    no       discretionary
+yes     yes   no    yes   yes      mandatory
+yes     yes   no    yes   no       discretionary
+yes     yes   no    no    yes      discretionary
+yes     yes   no    no    no       discretionary
+yes     no    yes   yes   yes      criteria_not_met
+yes     no    yes   yes   no       criteria_not_met
+yes     no    yes   no    yes      criteria_not_met
+yes     no    yes   no    no       criteria_not_met
+yes     no    no    yes   yes      criteria_not_met
+yes     no    no    yes   no       criteria_not_met
+yes     no    no    no    yes      criteria_not_met
+yes     no    no    no    no       criteria_not_met
+no      yes   yes   yes   yes      criteria_not_met
+no      yes   yes   yes   no       criteria_not_met
+no      yes   yes   no    yes      criteria_not_met
+no      yes   yes   no    no       criteria_not_met
+no      yes   no    yes   yes      criteria_not_met
+no      yes   no    yes   no       criteria_not_met
+no      yes   no    no    yes      criteria_not_met
+no      yes   no    no    no       criteria_not_met
+no      no    yes   yes   yes      criteria_not_met
+no      no    yes   yes   no       criteria_not_met
+no      no    yes   no    yes      criteria_not_met
+no      no    yes   no    no       criteria_not_met
+no      no    no    yes   yes      criteria_not_met
+no      no    no    yes   no       criteria_not_met
+no      no    no    no    yes      criteria_not_met
+no      no    no    no    no       criteria_not_met
+"""
+S44_ROWS = [line.split() for line in S44_TABLE.strip().splitlines()[1:]]
 
-@pytest.mark.parametrize(
-    ("needs", "harm", "concern", "expected"),
-    [
-        (True, S44Harm.died, True, ScreeningOutcome.mandatory),
-        (True, S44Harm.serious_abuse, True, ScreeningOutcome.mandatory),
-        (True, S44Harm.died, False, ScreeningOutcome.discretionary),
-        (True, S44Harm.serious_abuse, False, ScreeningOutcome.discretionary),
-        (True, S44Harm.neither, True, ScreeningOutcome.discretionary),
-        (True, S44Harm.neither, False, ScreeningOutcome.discretionary),
-        (False, S44Harm.died, True, ScreeningOutcome.criteria_not_met),
-        (False, S44Harm.serious_abuse, True, ScreeningOutcome.criteria_not_met),
-        (False, S44Harm.neither, False, ScreeningOutcome.criteria_not_met),
-    ],
-)
-def test_screening_outcome_is_derived_from_the_s44_answers(needs, harm, concern, expected):
-    assert svc.derive_screening(needs, harm, concern) == expected
-    assert svc.derive_screening(needs, harm.value, concern) == expected
+
+def test_the_s44_table_covers_every_combination():
+    assert len({tuple(r[:5]) for r in S44_ROWS}) == 32
+
+
+@pytest.mark.parametrize(("in_area", "needs", "died", "abuse", "concern", "route"), S44_ROWS)
+def test_the_route_is_derived_from_the_s44_answers(demo, in_area, needs, died, abuse, concern, route):
+    """Each combination recorded through the service: the route stored is the Act's."""
+    review = new_sar(demo)
+    fire(review, "start_screening", demo.user("office"))
+    answers = {
+        k: v == "yes"
+        for k, v in zip(
+            ("in_area", "needs", "died", "abuse", "concern"), (in_area, needs, died, abuse, concern), strict=True
+        )
+    }
+    screen(review, demo, **answers)
+    assert review.screening_outcome == ScreeningOutcome(route)
+    assert (review.s44_in_area, review.s44_needs, review.s44_died, review.s44_abuse, review.s44_concern) == tuple(
+        answers.values()
+    )
 
 
 def test_recording_the_screening_needs_every_answer_and_reason(demo):
@@ -48,20 +93,26 @@ def test_recording_the_screening_needs_every_answer_and_reason(demo):
             review,
             demo.user("sarchair"),
             version=review.version,
+            in_area=None,
+            in_area_reason=None,
             needs=None,
             needs_reason="",
-            harm="unknown",
-            harm_reason=" ",
+            died=None,
+            abuse=None,
+            abuse_reason=" ",
             concern=None,
             concern_reason=None,
             screened_on=date(2030, 1, 1),
         )
     assert exc.value.errors == {
+        "in_area": "Select whether the adult is in the Board's area",
         "needs": "Select whether the adult has needs for care and support",
-        "harm": "Select what happened to the adult",
+        "died": "Select whether the adult has died",
+        "abuse": "Select whether the Board knows or suspects abuse or neglect",
         "concern": "Select whether there is reasonable cause for concern about how agencies worked together",
+        "in_area_reason": "Enter the reason for this answer",
         "needs_reason": "Enter the reason for this answer",
-        "harm_reason": "Enter the reason for this answer",
+        "abuse_reason": "Enter the reason for this answer",
         "concern_reason": "Enter the reason for this answer",
         "screened_on": "The date of the screening must be today or in the past",
     }
@@ -78,10 +129,13 @@ def test_screening_is_only_for_sars_before_the_decision(demo):
             cspr,
             demo.user("office"),
             version=cspr.version,
+            in_area=True,
+            in_area_reason="x",
             needs=True,
             needs_reason="x",
-            harm="died",
-            harm_reason="x",
+            died=True,
+            abuse=True,
+            abuse_reason="x",
             concern=True,
             concern_reason="x",
         )

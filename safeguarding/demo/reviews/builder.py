@@ -71,16 +71,19 @@ class _Demo:
             received_by_email=True,
         )
 
-    def screen(self, review, on: date, *, needs=True, harm="died", concern=True):
+    def screen(self, review, on: date, *, needs=True, died=True, abuse=True, concern=True):
         self.fire(review, "start_screening", self.subgroup, on)
         svc.record_screening(
             review,
             self.subgroup,
             version=review.version,
+            in_area=True,
+            in_area_reason="Ordinarily resident in the area and living at home",
             needs=needs,
             needs_reason="Known to adult social care with a care and support plan for personal care",
-            harm=harm,
-            harm_reason="The referral describes neglect by a paid carer, confirmed by the police",
+            died=died,
+            abuse=abuse,
+            abuse_reason="The referral describes neglect by a paid carer, confirmed by the police",
             concern=concern,
             concern_reason="Three agencies held information that was not shared before the death",
             screened_on=on,

@@ -130,7 +130,7 @@ def seed_reviews(ctx: DemoContext) -> None:
         "north",
         ["north", "police"],
     )
-    d.screen(commissioned, date(2026, 7, 1), harm="serious_abuse", concern=False)
+    d.screen(commissioned, date(2026, 7, 1), died=False, concern=False)
     d.fire(commissioned, "request_information", d.subgroup, date(2026, 7, 8))
     d.fire(
         commissioned,
@@ -253,10 +253,13 @@ def seed_reviews(ctx: DemoContext) -> None:
         declined,
         d.subgroup,
         version=declined.version,
+        in_area=True,
+        in_area_reason="Lives in West Borough",
         needs=False,
         needs_reason="Assessed in 2025 with no eligible care and support needs",
-        harm="neither",
-        harm_reason="No abuse or neglect by others; risks are from self-neglect",
+        died=False,
+        abuse=False,
+        abuse_reason="Hoarding with risks from self-neglect; no serious harm known or suspected",
         concern=False,
         concern_reason="Agencies worked together well after the fire safety visit",
         screened_on=date(2026, 7, 27),
@@ -481,7 +484,7 @@ def seed_reviews(ctx: DemoContext) -> None:
         "north",
         ["north", "west", "police"],
     )
-    d.screen(signed, date(2025, 10, 13), harm="serious_abuse")
+    d.screen(signed, date(2025, 10, 13), died=False)
     d.to_decision(signed, date(2025, 11, 3))
     d.decide(signed, date(2025, 11, 17))
     d.commission(signed, date(2025, 12, 1))

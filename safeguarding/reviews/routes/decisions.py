@@ -22,10 +22,10 @@ def screening(review_id: int):
     form = f.ScreeningForm()
     if request.method == "GET":
         form.version.data = str(r.version)
-        form.needs.data, form.concern.data = f.as_yes_no(r.s44_needs), f.as_yes_no(r.s44_concern)
-        form.harm.data = r.s44_harm.value if r.s44_harm else None
-        form.needs_reason.data, form.harm_reason.data = r.s44_needs_reason, r.s44_harm_reason
-        form.concern_reason.data = r.s44_concern_reason
+        for name in ("in_area", "needs", "died", "abuse", "concern"):
+            getattr(form, name).data = f.as_yes_no(getattr(r, f"s44_{name}"))
+        for name in ("in_area_reason", "needs_reason", "abuse_reason", "concern_reason"):
+            getattr(form, name).data = getattr(r, f"s44_{name}")
     extra = {}
     if form.validate_on_submit():
         try:
@@ -33,10 +33,13 @@ def screening(review_id: int):
                 r,
                 current_user,
                 version=form.version_value,
+                in_area=f.yes_no(form.in_area.data),
+                in_area_reason=form.in_area_reason.data,
                 needs=f.yes_no(form.needs.data),
                 needs_reason=form.needs_reason.data,
-                harm=form.harm.data,
-                harm_reason=form.harm_reason.data,
+                died=f.yes_no(form.died.data),
+                abuse=f.yes_no(form.abuse.data),
+                abuse_reason=form.abuse_reason.data,
                 concern=f.yes_no(form.concern.data),
                 concern_reason=form.concern_reason.data,
             )
@@ -52,7 +55,8 @@ def screening(review_id: int):
     return render_template(
         "reviews/form.html",
         title="Screening against the s44 criteria",
-        intro="Answer each criterion with a reason. The route (mandatory, discretionary or criteria not met) is worked out from the answers.",
+        intro="Answer each question of the Care Act 2014 section 44, in its words, with a reason (suspicion is enough). "
+        "The route (mandatory, discretionary or criteria not met) is worked out from the answers.",
         form=form,
         review=r,
         summary=_summary(form, extra),

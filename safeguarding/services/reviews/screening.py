@@ -9,27 +9,54 @@ from typing import Any
 
 from safeguarding.calendar import today
 from safeguarding.extensions import db
-from safeguarding.models import Review, ReviewKind, ReviewOutcome, ReviewState, S44Harm, ScreeningOutcome
+from safeguarding.models import Review, ReviewKind, ReviewOutcome, ReviewState, ScreeningOutcome
 from safeguarding.services import audit
 from safeguarding.services.errors import Conflict, ValidationFailed
-from safeguarding.services.reviews.checks import _check_dates, _check_version, _enum, _require_state, _require_worker
+from safeguarding.services.reviews.checks import _check_dates, _check_version, _require_state, _require_worker
 from safeguarding.services.reviews.rules import LCSPR_CRITERIA
 
 # --- SAR screening (s44) -----------------------------------------------------------------------
 
 
-def derive_screening(needs: bool | None, harm: S44Harm | str | None, concern: bool | None) -> ScreeningOutcome:
-    """Care Act 2014 s44: mandatory when the adult has needs for care and support AND
-    (died with abuse or neglect known or suspected, OR alive with serious abuse or
-    neglect) AND there is reasonable cause for concern about how agencies worked
-    together; discretionary in any other case involving an adult with care and support
-    needs; otherwise the criteria are not met."""
-    if not needs:
+def derive_screening(
+    *, in_area: bool | None, needs: bool | None, abuse: bool | None, concern: bool | None
+) -> ScreeningOutcome:
+    """Care Act 2014 s44, in its words. A review is *mandatory* (s44(1)–(3)) for an adult
+    in the Board's area with needs for care and support (whether or not the local authority
+    met them) when there is reasonable cause for concern about how the Board, its members or
+    others worked together to safeguard the adult, and condition 1 (the adult has died and
+    the Board knows or suspects that the death resulted from abuse or neglect) or condition 2
+    (the adult is alive and the Board knows or suspects that the adult has experienced
+    serious abuse or neglect) is met — `abuse` is the answer to whichever condition applies.
+    It is *discretionary* (s44(4)) in any other case involving an adult in its area with
+    needs for care and support; otherwise s44 does not apply (criteria not met)."""
+    if not (in_area and needs):
         return ScreeningOutcome.criteria_not_met
-    harmed = harm is not None and S44Harm(harm) in (S44Harm.died, S44Harm.serious_abuse)
-    if harmed and concern:
+    if abuse and concern:
         return ScreeningOutcome.mandatory
     return ScreeningOutcome.discretionary
+
+
+# The questions, in the Act's words (the page's labels and the errors name them).
+QUESTIONS = {
+    "in_area": "Is the adult in the Board's area?",
+    "needs": "Does the adult have needs for care and support (whether or not the local authority has been "
+    "meeting any of those needs)?",
+    "died": "Has the adult died?",
+    "abuse": "If the adult has died: does the Board know or suspect that the death resulted from abuse or "
+    "neglect (whether or not it knew about or suspected the abuse or neglect before the adult died)? "
+    "If the adult is alive: does the Board know or suspect that the adult has experienced serious abuse or "
+    "neglect?",
+    "concern": "Is there reasonable cause for concern about how the Board, members of it or other persons with "
+    "relevant functions worked together to safeguard the adult?",
+}
+UNANSWERED = {
+    "in_area": "Select whether the adult is in the Board's area",
+    "needs": "Select whether the adult has needs for care and support",
+    "died": "Select whether the adult has died",
+    "abuse": "Select whether the Board knows or suspects abuse or neglect",
+    "concern": "Select whether there is reasonable cause for concern about how agencies worked together",
+}
 
 
 SCREENABLE = (ReviewState.screening, ReviewState.information_gathering, ReviewState.awaiting_decision)
@@ -40,42 +67,47 @@ def record_screening(
     user: Any,
     *,
     version: int | None,
+    in_area: bool | None,
+    in_area_reason: str | None,
     needs: bool | None,
     needs_reason: str | None,
-    harm: S44Harm | str | None,
-    harm_reason: str | None,
+    died: bool | None,
+    abuse: bool | None,
+    abuse_reason: str | None,
     concern: bool | None,
     concern_reason: str | None,
     screened_on: date | None = None,
 ) -> Review:
-    """The sub-group (or the office) answers each s44 criterion with a reason; the route
-    is derived from the answers. It may be revised until the chair decides.
-    `screened_on` is the date of the sub-group's screening (default today)."""
+    """The sub-group (or the office) answers each s44 question with a reason; the route
+    is derived from the answers (`derive_screening`). It may be revised until the chair
+    decides. `screened_on` is the date of the sub-group's screening (default today)."""
     _require_worker(review, user)
     _check_version(review, version)
     if review.kind != ReviewKind.sar:
         raise Conflict("Only a SAR is screened against the s44 criteria")
     _require_state(review, SCREENABLE, "record the screening")
     errors: dict[str, str] = {}
-    if needs is None:
-        errors["needs"] = "Select whether the adult has needs for care and support"
-    harm_value = _enum(S44Harm, harm, "harm", errors, "Select what happened to the adult")
-    if concern is None:
-        errors["concern"] = "Select whether there is reasonable cause for concern about how agencies worked together"
-    for name, text in (
-        ("needs_reason", needs_reason),
-        ("harm_reason", harm_reason),
-        ("concern_reason", concern_reason),
-    ):
+    answers = {"in_area": in_area, "needs": needs, "died": died, "abuse": abuse, "concern": concern}
+    for name, answer in answers.items():
+        if answer is None:
+            errors[name] = UNANSWERED[name]
+    reasons = {
+        "in_area_reason": in_area_reason,
+        "needs_reason": needs_reason,
+        "abuse_reason": abuse_reason,
+        "concern_reason": concern_reason,
+    }
+    for name, text in reasons.items():
         if not (text or "").strip():
             errors[name] = "Enter the reason for this answer"
     _check_dates(errors, today(), screened_on=(screened_on, "The date of the screening"))
     if errors:
         raise ValidationFailed(errors=errors)
+    review.s44_in_area, review.s44_in_area_reason = in_area, in_area_reason.strip()
     review.s44_needs, review.s44_needs_reason = needs, needs_reason.strip()
-    review.s44_harm, review.s44_harm_reason = harm_value, harm_reason.strip()
+    review.s44_died, review.s44_abuse, review.s44_abuse_reason = died, abuse, abuse_reason.strip()
     review.s44_concern, review.s44_concern_reason = concern, concern_reason.strip()
-    review.screening_outcome = derive_screening(needs, harm_value, concern)
+    review.screening_outcome = derive_screening(in_area=in_area, needs=needs, abuse=abuse, concern=concern)
     review.screened_on = screened_on or today()
     audit.mark_action(review, "screening")
     db.session.flush()
@@ -107,7 +139,10 @@ def route_refusal(review: Review, outcome: ReviewOutcome | str | None) -> str | 
     if outcome is ReviewOutcome.discretionary and screened is ScreeningOutcome.mandatory:
         return "The screening meets the s44 criteria for a mandatory review: the Board must commission it as mandatory"
     if outcome is ReviewOutcome.discretionary and screened is ScreeningOutcome.criteria_not_met:
-        return "A discretionary review needs an adult with needs for care and support: the screening found none"
+        return (
+            "A discretionary review needs an adult in the Board's area with needs for care and support: "
+            "the screening found otherwise"
+        )
     if outcome is ReviewOutcome.not_commissioned and screened is ScreeningOutcome.mandatory:
         return (
             "The screening meets the s44 criteria for a mandatory review: the Board must arrange one. Revise the "
