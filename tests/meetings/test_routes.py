@@ -384,11 +384,19 @@ def test_the_decision_page_warns_when_the_meeting_is_not_quorate(client_as, demo
     )
     item = svc.agenda_of(m)[0]
     c = client_as("office")
-    page = _text(c.get(f"/meetings/{m.id}/agenda/{item.id}/decision").text)
-    assert "Not quorate: no one from the police is present. No decision can be recorded" in page
+    html = c.get(f"/meetings/{m.id}/agenda/{item.id}/decision").text
+    assert "Not quorate: no one from the police is present. Only an interim decision can be recorded" in _text(html)
+    assert re.search(r'<input[^>]*name="interim"[^>]*checked', html)  # offered as interim
     r = c.post(f"/meetings/{m.id}/agenda/{item.id}/decision", data={"method": "consensus", "text": "Agreed"})
     assert "Not quorate: no one from the police is present" in _text(r.text)
+    assert "The members present may agree an interim decision instead" in _text(r.text)
     assert svc.decisions_of(m) == []
+    r = c.post(
+        f"/meetings/{m.id}/agenda/{item.id}/decision", data={"method": "consensus", "text": "Agreed", "interim": "y"}
+    )
+    assert r.status_code == 302
+    (decision,) = svc.decisions_of(m)
+    assert (decision.interim, decision.quorate, svc.decision_stands(decision)) == (True, False, False)
 
 
 def test_an_action_raised_at_a_meeting_goes_to_the_shared_log(client_as, demo):

@@ -18,7 +18,7 @@ from safeguarding.models import (
 from safeguarding.services import meetings as svc
 from safeguarding.services import partnership
 from safeguarding.services.errors import Conflict, Forbidden, ValidationFailed
-from safeguarding.workflows.meetings import chair_action_lifecycle
+from safeguarding.workflows.meetings import chair_action_lifecycle, meeting_lifecycle
 from tests.support.factories import (
     MembershipFactory,
     OrganisationFactory,
@@ -31,6 +31,7 @@ from tests.support.meetings import (
     close,
     everyone,
     open_meeting,
+    publish,
     record,
     schedule,
     votes,
@@ -311,8 +312,57 @@ def test_no_decision_while_the_meeting_is_inquorate(demo, meeting):
     record(meeting, demo, {"police_lead": "absent"})
     with pytest.raises(ValidationFailed) as exc:
         _decide(demo, business(meeting), method="consensus")
-    assert exc.value.reasons == ["Not quorate: no one from the police is present"]
+    assert exc.value.reasons == [
+        "Not quorate: no one from the police is present",
+        "The members present may agree an interim decision instead: it stands once every voting organisation "
+        "has validated it",
+    ]
     assert svc.decisions_of(meeting) == []
+
+
+def test_an_interim_decision_at_a_meeting_that_lost_quorum_stands_once_every_voting_organisation_validates(demo):
+    """The constitution: the members present at an inquorate meeting may agree an interim
+    decision; it stands only once every voting organisation — present or not — validates."""
+    m = schedule(demo, "exec")
+    people = {"chair": "present", "north_dass": "present", "west_dass": "present", "police_lead": "present"}
+    open_meeting(m, demo, {**people, "icb_lead": "present"}, group="exec")
+    record(m, demo, {"icb_lead": "absent"}, group="exec")  # the ICB leaves: quorum is lost
+    item = business(m, title="Winter protocol")
+    decision = _decide(demo, item, method="consensus", text="Adopted for the winter", interim=True)
+    assert (decision.quorate, decision.interim) == (False, True)
+    assert {v.organisation_id for v in decision.validations} == {
+        demo.org(k).id for k in ("north", "west", "police", "icb")
+    }
+    close(m, demo)
+    for who in ("north", "west", "police"):
+        svc.validate_decision(decision, user=demo.user(who))
+    assert not svc.decision_stands(decision)  # the ICB, absent, has not validated yet
+    svc.validate_decision(decision, user=demo.user("icb"))
+    assert svc.decision_stands(decision)
+
+
+def test_a_meeting_recorded_inquorate_takes_interim_decisions_only(demo):
+    m = schedule(demo, "exec")
+    publish(m, demo)
+    record(
+        m,
+        demo,
+        {"chair": "present", "north_dass": "present", "west_dass": "present", "icb_lead": "present"},
+        group="exec",
+    )
+    item = business(m, title="Winter protocol")
+    meeting_lifecycle.fire(m, "record_inquorate", user=demo.user("office"), version=m.version, as_of=m.meeting_date)
+    with pytest.raises(Conflict) as exc:
+        _decide(demo, item, method="consensus")
+    assert exc.value.message == (
+        "Decisions can be recorded only while the meeting is in session: it is inquorate "
+        "(the members present may agree an interim decision)"
+    )
+    decision = _decide(demo, item, method="consensus", text="Adopted for the winter", interim=True)
+    assert (decision.quorate, svc.decision_stands(decision)) == (False, False)
+    for who in ("north", "west", "police", "icb"):
+        svc.validate_decision(decision, user=demo.user(who))
+    assert svc.decision_stands(decision)
 
 
 def test_only_the_office_or_the_chair_record_decisions(demo, meeting):

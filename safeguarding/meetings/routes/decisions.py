@@ -11,7 +11,7 @@ from safeguarding import access
 from safeguarding.extensions import db
 from safeguarding.meetings import forms as f
 from safeguarding.meetings.routes.common import MEMBERS, OFFICE, OFFICE_OR_CHAIR, _meeting_url, _summary, bp
-from safeguarding.models import Decision, DecisionMethod, Meeting, MeetingState, Organisation, Person
+from safeguarding.models import Decision, DecisionMethod, Meeting, Organisation, Person
 from safeguarding.services import meetings as svc
 from safeguarding.services.errors import ServiceError
 from safeguarding.web import choices, form_failed
@@ -24,7 +24,7 @@ from safeguarding.web import choices, form_failed
 def decide(meeting_id: int, item_id: int):
     m = svc.get_meeting(meeting_id, current_user)
     item = svc.get_agenda_item(m, item_id)
-    if m.state != MeetingState.in_session:
+    if m.state not in svc.DECIDING_STATES:
         flash(f"Decisions can be recorded only while the meeting is in session: it is {m.state.label.lower()}", "error")
         return redirect(_meeting_url(m))
     register = svc.load_register(m)
@@ -32,6 +32,8 @@ def decide(meeting_id: int, item_id: int):
     eligibility = svc.voting_eligibility(m, item, register)
     voters = list(eligibility.voters.values())
     form = f.decision_form(voters)()
+    if not quorate and not form.is_submitted():
+        form.interim.data = True  # without quorum only an interim decision can be agreed
     extra = {}
     if form.validate_on_submit():
         votes = []

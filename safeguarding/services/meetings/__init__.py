@@ -20,8 +20,10 @@ Rules (../shared/docs/domain.md, "Meetings"; constitution):
   for are more than half of the organisations present and entitled to vote (E), so an
   abstention counts against (3 for, 2 against, 5 abstaining: not carried); on equal votes
   for and against the chair's casting vote decides, and can carry it only when for + 1 > E / 2.
-- No decision is recorded unless the meeting is in session and quorate. An *interim*
-  decision also needs the electronic validation, after the meeting, of every
+- No decision is recorded unless the meeting is in session and quorate, except an
+  *interim* decision, which the members present at a meeting that is (or has become)
+  inquorate may agree, and which stands only once every voting organisation has validated
+  it. An *interim* decision also needs the electronic validation, after the meeting, of every
   organisation with a voting seat on the group whose member has signed the memorandum
   (and did not declare an interest in the item); it stands when all have validated.
 - Minutes are immutable once approved; corrections are recorded amendments. They are
@@ -79,6 +81,7 @@ from safeguarding.services.meetings.common import (
     SEE_ALL,
 )
 from safeguarding.services.meetings.decisions import (
+    DECIDING_STATES,
     Eligibility,
     Voter,
     decision_stands,
@@ -166,6 +169,7 @@ from safeguarding.services.meetings.register import (
 )
 
 __all__ = [
+    "DECIDING_STATES",
     "db",
     "Group",
     "Role",

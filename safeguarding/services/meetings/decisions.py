@@ -136,8 +136,11 @@ def record_decision(
     half of the organisations present and entitled to vote (abstentions count against);
     equal votes for and against need `casting_vote` ("for" or "against"), the chair's, when
     it could carry the motion (see `_outcome_of_vote`).
-    `interim` decisions stand once every organisation asked has validated them."""
-    meeting, register = _meeting_open_for_decisions(agenda_item, user=user, system=system)
+    `interim` decisions stand once every organisation asked has validated them; only an
+    interim decision may be recorded at a meeting that is, or has become, inquorate (the
+    constitution: the members present may agree one, and it stands once every voting
+    organisation has validated it)."""
+    meeting, register, quorate = _meeting_open_for_decisions(agenda_item, user=user, system=system, interim=interim)
     errors: dict[str, str] = {}
     try:
         method = DecisionMethod(method)
@@ -169,7 +172,7 @@ def record_decision(
         text=text,
         subject_type=agenda_item.subject_type,
         subject_id=agenda_item.subject_id,
-        quorate=True,
+        quorate=quorate,
         interim=bool(interim),
         votes_for=counts[VoteChoice.for_],
         votes_against=counts[VoteChoice.against],
@@ -187,23 +190,42 @@ def record_decision(
     return decision
 
 
-def _meeting_open_for_decisions(agenda_item: AgendaItem, *, user: Any, system: bool) -> tuple[Meeting, Register]:
-    """The item's meeting and its register, if `user` may record a decision on the item
-    now: the meeting is in session and quorate, and the item is still on the agenda."""
+DECIDING_STATES = (MeetingState.in_session, MeetingState.inquorate)
+
+
+def _meeting_open_for_decisions(
+    agenda_item: AgendaItem, *, user: Any, system: bool, interim: bool
+) -> tuple[Meeting, Register, bool]:
+    """The item's meeting, its register and whether it is quorate, if `user` may record a
+    decision on the item now: the meeting is in session and quorate, or — for an interim
+    decision only — in session or recorded inquorate without quorum; the item is still on
+    the agenda."""
     if not system and (user is None or not user.has_role(Role.business_office, Role.independent_chair)):
         raise Forbidden("Only the business office or the chair can record decisions")
     meeting = db.session.get(Meeting, agenda_item.meeting_id)
-    if meeting.state != MeetingState.in_session:
+    if meeting.state not in DECIDING_STATES or (meeting.state == MeetingState.inquorate and not interim):
         raise Conflict(
             f"Decisions can be recorded only while the meeting is in session: it is {meeting.state.label.lower()}"
+            + (
+                " (the members present may agree an interim decision)"
+                if meeting.state == MeetingState.inquorate
+                else ""
+            )
         )
     if agenda_item.withdrawn:
         raise Conflict("This item has been withdrawn from the agenda")
     register = load_register(meeting)
     quorate, missing = is_quorate(meeting, register)
-    if not quorate:
-        raise ValidationFailed("The meeting is not quorate", reasons=[quorum_sentence(missing)])
-    return meeting, register
+    if not quorate and not interim:
+        raise ValidationFailed(
+            "The meeting is not quorate",
+            reasons=[
+                quorum_sentence(missing),
+                "The members present may agree an interim decision instead: it stands once every voting "
+                "organisation has validated it",
+            ],
+        )
+    return meeting, register, quorate
 
 
 def _check_consensus(votes: list[dict[str, Any]] | None, casting_vote: Any, errors: dict[str, str]) -> None:
@@ -319,13 +341,14 @@ def _not_entitled_message(org_id: Any, eligibility: Eligibility) -> str:
 
 
 def decision_stands(decision: Decision) -> bool:
-    """A decision stands when it agreed or carried the matter, was made at a quorate
-    meeting and, if interim, has been validated by every organisation asked."""
-    return (
-        decision.outcome in (DecisionOutcome.agreed, DecisionOutcome.carried)
-        and decision.quorate
-        and (not decision.interim or decision.validated)
-    )
+    """A decision stands when it agreed or carried the matter and either was made at a
+    quorate meeting (and, if interim, has been validated by every organisation asked) or
+    is an interim decision of an inquorate meeting validated by every voting organisation."""
+    if decision.outcome not in (DecisionOutcome.agreed, DecisionOutcome.carried):
+        return False
+    if decision.interim:
+        return bool(decision.validated)
+    return bool(decision.quorate)
 
 
 def decisions_for(subject_type: str, subject_id: int) -> list[Decision]:
