@@ -152,6 +152,32 @@ def test_a_declared_interest_takes_the_person_out_of_the_decision(demo, meeting)
     assert demo.org("acute").id in svc.voting_eligibility(meeting, business(meeting, title="Other")).voters
 
 
+def test_a_declared_interest_keeps_the_person_out_of_the_consequent_action(demo, meeting):
+    item = business(meeting, title="Commissioning a reviewer")
+    svc.declare_interest(item, user=demo.user("icb"), nature="My team is named in the report")
+    kw = {"user": demo.user("office"), "title": "Commission the reviewer", "due_date": date(2027, 7, 1)}
+    with pytest.raises(ValidationFailed) as exc:
+        svc.raise_action(
+            item, owner_organisation_id=demo.org("icb").id, owner_person_id=demo.person("icb_lead").id, **kw
+        )
+    assert exc.value.errors == {
+        "owner_person_id": "This person declared an interest in the item, so they take no part in the action "
+        "that follows from it: give it to someone else"
+    }
+    assert svc.actions_of(meeting) == {}
+    # someone else at the organisation may take it; the same person may on another item
+    other = svc.raise_action(
+        item, owner_organisation_id=demo.org("icb").id, owner_person_id=demo.person("sar_chair").id, **kw
+    )
+    elsewhere = svc.raise_action(
+        business(meeting, title="Other"),
+        owner_organisation_id=demo.org("icb").id,
+        owner_person_id=demo.person("icb_lead").id,
+        **kw,
+    )
+    assert {a.id for actions in svc.actions_of(meeting).values() for a in actions} == {other.id, elsewhere.id}
+
+
 # --- majority, tie and casting vote -----------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ from safeguarding.models import (
     ActionSource,
     AgendaItem,
     AgendaItemKind,
+    Declaration,
     Group,
     GroupKind,
     Meeting,
@@ -262,11 +263,24 @@ def raise_action(
     owner_person_id: int | None = None,
     description: str | None = None,
 ) -> Action:
-    """An action raised at a meeting goes into the shared action log."""
+    """An action raised at a meeting goes into the shared action log. A person who declared
+    an interest in the item takes no part in the decision on it nor in the consequent action
+    (the constitution), so the action is not given to them."""
     _require_office(user, "record actions from a meeting")
     meeting = db.session.get(Meeting, agenda_item.meeting_id)
     if meeting.state not in (MeetingState.in_session, *HELD_STATES):
         raise Conflict("Actions are recorded once the meeting is in session")
+    if owner_person_id and db.session.scalar(
+        sa.select(Declaration.id).where(
+            Declaration.agenda_item_id == agenda_item.id, Declaration.person_id == owner_person_id
+        )
+    ):
+        raise ValidationFailed(
+            errors={
+                "owner_person_id": "This person declared an interest in the item, so they take no part in the "
+                "action that follows from it: give it to someone else"
+            }
+        )
     action = action_service.create_action(
         title=title,
         description=description,
