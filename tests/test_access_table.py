@@ -178,6 +178,7 @@ POST   /meetings/<int:meeting_id>/edit                                - O - - - 
 GET    /meetings/<int:meeting_id>/agenda/new                          - O - - - - -
 POST   /meetings/<int:meeting_id>/agenda/new                          - O - - - - -
 POST   /meetings/<int:meeting_id>/agenda/<int:item_id>/move           - O - - - - -
+POST   /meetings/<int:meeting_id>/agenda/<int:item_id>/restricted     - O - - - - -
 GET    /meetings/<int:meeting_id>/agenda/<int:item_id>/withdraw       - O - - - - -
 POST   /meetings/<int:meeting_id>/agenda/<int:item_id>/withdraw       - O - - - - -
 GET    /meetings/<int:meeting_id>/agenda/<int:item_id>/papers/new     - O - - - - -
@@ -229,6 +230,7 @@ GET    /api/v1/meetings/<int:meeting_id>                              - O C P S 
 PATCH  /api/v1/meetings/<int:meeting_id>                              - O - - - - -
 GET    /api/v1/meetings/<int:meeting_id>/agenda                       - O C P S - -
 POST   /api/v1/meetings/<int:meeting_id>/agenda                       - O - - - - -
+PUT    /api/v1/meetings/<int:meeting_id>/agenda/<int:item_id>/restricted - O - - - - -
 POST   /api/v1/meetings/<int:meeting_id>/apologies                    - O - P S - -
 GET    /api/v1/meetings/<int:meeting_id>/attendance                   - O C P S - -
 PUT    /api/v1/meetings/<int:meeting_id>/attendance                   - O - - - - -

@@ -225,8 +225,15 @@ class Demo:
         out = []
         for title, presenter, how in BUSINESS.get((meeting.meeting_date.year, meeting.meeting_date.month), []):
             item = svc.add_agenda_item(
-                meeting, title=title, presenter=presenter, description="For decision" if how else "For information"
+                meeting,
+                title=title,
+                presenter=presenter,
+                description="For decision" if how else "For information",
+                # case business at the Board is confidential (Part B): taken in private
+                restricted=how == "declared",
             )
+            if how == "declared":
+                self.ctx.extra.setdefault("agenda_items", {})["restricted_board_item"] = item
             if how == "consensus":
                 out.append((item, self.consensus(f"The Board agreed: {title[0].lower() + title[1:]}.")))
             elif how == "tie":

@@ -34,6 +34,7 @@ from safeguarding.meetings.schemas import (
     MinutesResource,
     MinutesUpdateSchema,
     RegisterSchema,
+    RestrictedSchema,
     SeriesSchema,
 )
 from safeguarding.models import AgendaItem, Role
@@ -136,6 +137,18 @@ def update_meeting(body, meeting_id: int):
 @blp.response(200, AgendaItemSchema(many=True))
 def list_agenda(meeting_id: int):
     return _meeting_detail(svc.get_meeting(meeting_id, current_user)).agenda
+
+
+@blp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/restricted", methods=["PUT"])
+@access.roles(*OFFICE)
+@blp.arguments(RestrictedSchema)
+@blp.response(200, AgendaItemSchema)
+def put_restricted(body, meeting_id: int, item_id: int):
+    """Mark an agenda item as confidential business (Part B), or open it again."""
+    meeting = svc.get_meeting(meeting_id, current_user)
+    item = svc.set_restricted(svc.get_agenda_item(meeting, item_id), body["restricted"], user=current_user)
+    item.papers = [p for p in svc.papers_of(meeting) if p.agenda_item_id == item.id]
+    return item
 
 
 @blp.route("/meetings/<int:meeting_id>/agenda", methods=["POST"])
@@ -318,10 +331,21 @@ add_workflow_endpoints(
 
 
 def _minutes_detail(minutes) -> Any:
+    """The minutes with a section per agenda item; an item taken in private that the reader
+    may not see gives only its number and `"private": true` (no title, no text)."""
     sections = svc.sections_of(minutes)
+    private = svc.private_item_ids(minutes.meeting, current_user)
     minutes.sections = [
-        {"agenda_item_id": i.id, "text": sections[i.id].text if i.id in sections else ""}
-        for i in svc.agenda_of(minutes.meeting)
+        {"agenda_item_id": i.id, "position": n, "private": True, "text": f"Item {n} was taken in private."}
+        if i.id in private
+        else {
+            "agenda_item_id": i.id,
+            "position": n,
+            "private": False,
+            "title": i.title,
+            "text": sections[i.id].text if i.id in sections else "",
+        }
+        for n, i in enumerate(svc.agenda_of(minutes.meeting), start=1)
     ]
     return minutes
 
@@ -376,7 +400,9 @@ def update_minutes(body, minutes_id: int):
 @access.roles(*MINUTES_READERS)
 @blp.response(200, AmendmentSchema(many=True))
 def list_amendments(minutes_id: int):
-    return svc.amendments_of(svc.get_minutes(minutes_id, current_user))
+    minutes = svc.get_minutes(minutes_id, current_user)
+    private = svc.private_item_ids(minutes.meeting, current_user)
+    return [a for a in svc.amendments_of(minutes) if a.agenda_item_id not in private]
 
 
 @blp.route("/minutes/<int:minutes_id>/amendments", methods=["POST"])

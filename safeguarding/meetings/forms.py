@@ -182,6 +182,12 @@ class AgendaItemForm(FlaskForm):
         description="For example ‘For decision’ or ‘For information’",
         validators=[Optional()],
     )
+    restricted = BooleanField(
+        "Restricted: confidential business taken in private (Part B)",
+        widget=GovCheckboxInput(),
+        description="Only the group's members, the business office and the independent chair will see the item, "
+        "its papers and its minutes; others read “Item N was taken in private”.",
+    )
 
 
 class ReasonForm(FlaskForm):

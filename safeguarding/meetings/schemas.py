@@ -82,7 +82,18 @@ class AgendaItemSchema(Schema):
         dump_only=True, allow_none=True, metadata={"description": "The sub-group of a sub-group report slot"}
     )
     withdrawn = fields.Boolean(dump_only=True)
+    restricted = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Confidential business (Part B): only the group's members, the office and the "
+            "independent chair see the item, its papers and its minutes"
+        },
+    )
     papers = fields.List(fields.Nested(PaperSchema), dump_only=True)
+
+
+class RestrictedSchema(Schema):
+    restricted = fields.Boolean(required=True)
 
 
 MeetingDetail = Schema.from_dict(
@@ -247,6 +258,12 @@ class ChairActionArgs(PageArgs):
 class SectionSchema(Schema):
     agenda_item_id = fields.Integer(required=True)
     text = fields.String(required=True)
+    position = fields.Integer(dump_only=True, metadata={"description": "The item's number on the agenda"})
+    title = fields.String(dump_only=True, metadata={"description": "Left out for an item taken in private"})
+    private = fields.Boolean(
+        dump_only=True,
+        metadata={"description": "Confidential business you may not see: only its number is given"},
+    )
 
 
 class MinutesSchema(Schema):

@@ -26,6 +26,9 @@ class Group(VersionedMixin, TimestampMixin, Base):
     tor_last_reviewed_on: Mapped[date | None]
     tor_review_due_on: Mapped[date | None]
     active: Mapped[bool] = mapped_column(default=True)
+    # Minutes restricted as a whole (viewers never see them): None follows the default —
+    # restricted for the groups that discuss cases (the SAR and CSPR sub-groups).
+    minutes_restricted: Mapped[bool | None]
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="group", lazy="raise")
 

@@ -286,6 +286,10 @@ class AgendaItem(TimestampMixin, Base):
     group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("groups.id"))
     withdrawn: Mapped[bool] = mapped_column(default=False)
     withdrawn_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # Confidential business (Part B): only the group's members, the office and the
+    # independent chair see the item, its papers and its minutes; others read "Item N was
+    # taken in private".
+    restricted: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     meeting: Mapped[Meeting] = relationship(lazy="raise")
     group: Mapped[Group | None] = relationship(lazy="joined")

@@ -85,6 +85,14 @@ class GroupSchema(Schema):
     terms_of_reference = fields.String(allow_none=True)
     tor_last_reviewed_on = fields.Date(allow_none=True)
     tor_review_due_on = fields.Date(allow_none=True)
+    minutes_restricted = fields.Boolean(
+        allow_none=True,
+        load_default=None,
+        metadata={
+            "description": "Minutes restricted as a whole (viewers never see them); null: as usual, restricted "
+            "only for the groups that discuss cases (the SAR and CSPR sub-groups)"
+        },
+    )
     active = fields.Boolean(dump_only=True)
     version = fields.Integer(dump_only=True)
 

@@ -149,6 +149,17 @@ class GroupForm(VersionedForm):
         validators=[Optional()],
     )
     tor_review_due_on = DateField("Next review due", what="the date the next review is due", validators=[Optional()])
+    minutes_restricted = RadioField(
+        "Are the group's minutes restricted as a whole?",
+        widget=GovRadioInput(),
+        choices=[
+            ("default", "As usual: restricted only if the group discusses cases (the SAR and CSPR sub-groups)"),
+            ("yes", "Yes: viewers never see this group's minutes"),
+            ("no", "No: viewers read its ratified minutes, without the items taken in private"),
+        ],
+        default="default",
+        validators=[Optional()],
+    )
 
     def validate_tor_review_due_on(self, field):
         from wtforms.validators import ValidationError
@@ -166,6 +177,7 @@ class GroupForm(VersionedForm):
             "terms_of_reference": (self.terms_of_reference.data or "").strip() or None,
             "tor_last_reviewed_on": self.tor_last_reviewed_on.data,
             "tor_review_due_on": self.tor_review_due_on.data,
+            "minutes_restricted": {"yes": True, "no": False}.get(self.minutes_restricted.data or "default"),
         }
 
 

@@ -317,6 +317,7 @@ def edit_group(group_id: int):
     if request.method == "GET":
         form.version.data = str(g.version)
         form.kind.data, form.arm.data, form.area.data = g.kind.value, g.arm.value, g.area.value
+        form.minutes_restricted.data = {True: "yes", False: "no"}.get(g.minutes_restricted, "default")
     extra = {}
     if form.validate_on_submit():
         try:

@@ -195,6 +195,7 @@ GROUP_FIELDS = {
     "terms_of_reference",
     "tor_last_reviewed_on",
     "tor_review_due_on",
+    "minutes_restricted",
 }
 
 

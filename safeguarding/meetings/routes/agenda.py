@@ -25,7 +25,11 @@ def add_item(meeting_id: int):
     if form.validate_on_submit():
         try:
             svc.add_agenda_item(
-                m, title=form.title.data, presenter=form.presenter.data, description=form.description.data
+                m,
+                title=form.title.data,
+                presenter=form.presenter.data,
+                description=form.description.data,
+                restricted=form.restricted.data,
             )
         except ServiceError as exc:
             extra = form_failed(form, exc)
@@ -33,6 +37,33 @@ def add_item(meeting_id: int):
             flash("Item added to the agenda", "success")
             return redirect(_meeting_url(m) + "#agenda")
     return render_template("meetings/item_form.html", form=form, m=m, summary=_summary(form, extra))
+
+
+@bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/restricted", methods=["POST"])
+@access.roles(*OFFICE)
+def restrict_item(meeting_id: int, item_id: int):
+    """Mark an item as confidential business (Part B), or open it again."""
+    m = svc.get_meeting(meeting_id, current_user)
+    item = svc.get_agenda_item(m, item_id)
+    form = f.CsrfForm()
+    if form.validate_on_submit():
+        choice = request.form.get("restricted", "")
+        if choice not in ("yes", "no"):
+            flash("Choose whether the item is restricted", "error")
+        else:
+            try:
+                svc.set_restricted(item, choice == "yes", user=current_user)
+            except ServiceError as exc:
+                form_failed(form, exc)
+                flash(exc.message, "error")
+            else:
+                flash(
+                    "The item is restricted: it is taken in private"
+                    if item.restricted
+                    else "The item is no longer restricted",
+                    "success",
+                )
+    return redirect(_meeting_url(m) + f"#item-{item.id}")
 
 
 @bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/move", methods=["POST"])

@@ -79,6 +79,7 @@ def minutes(minutes_id: int):
         actions=svc.actions_of(m),
         register=register,
         amendments=svc.amendments_of(mins),
+        private=svc.private_item_ids(m, current_user),
         options=options,
         may_ratify=minutes_lifecycle.may_fire(mins, current_user, "ratify"),
         lifecycle=minutes_lifecycle,

@@ -52,6 +52,7 @@ from safeguarding.services.meetings.agenda import (
     attach_paper,
     carry_forward,
     move_agenda_item,
+    set_restricted,
     withdraw_agenda_item,
 )
 from safeguarding.services.meetings.chair_actions import (
@@ -127,10 +128,13 @@ from safeguarding.services.meetings.minutes import (
     minutes_of,
     minutes_to_approve_select,
     minutes_visibility,
+    private_item_ids,
     ratification_problem,
     ratifying_candidates,
     record_ratification,
+    restricted_minutes_group_ids,
     sections_of,
+    sees_restricted,
     start_minutes,
     update_minutes,
 )
@@ -272,6 +276,10 @@ __all__ = [
     "count_minutes",
     "approves_minutes",
     "minutes_to_approve_select",
+    "private_item_ids",
+    "restricted_minutes_group_ids",
+    "sees_restricted",
+    "set_restricted",
     "awaiting_ratification_select",
     "count_awaiting_ratification",
 ]

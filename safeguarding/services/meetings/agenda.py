@@ -12,6 +12,7 @@ from safeguarding.extensions import db
 from safeguarding.models import AgendaItem, AgendaItemKind, AgendaRequest, Decision, Group, Meeting, Paper
 from safeguarding.models.files import StoredFile
 from safeguarding.models.meetings import UPCOMING_STATES
+from safeguarding.services import audit
 from safeguarding.services.errors import Conflict, ValidationFailed
 from safeguarding.services.meetings.common import CHAIR_ACTION, _require_office
 from safeguarding.services.meetings.queries import agenda_of, board, next_meeting
@@ -29,11 +30,13 @@ def add_agenda_item(
     group_id: int | None = None,
     description: str | None = None,
     presenter: str | None = None,
+    restricted: bool = False,
 ) -> AgendaItem:
     """Add an item to a meeting's agenda (at the end). Items about a record of another
     feature carry `subject_type`/`subject_id`: at most one per subject per meeting, so
     adding the same subject again returns the existing item. A "report from
-    <sub-group>" slot carries the sub-group's `group_id`."""
+    <sub-group>" slot carries the sub-group's `group_id`. A `restricted` item is confidential
+    business (Part B): see `set_restricted`."""
     if meeting.state not in UPCOMING_STATES:
         raise Conflict(f"Items cannot be added to a meeting that is {meeting.state.label.lower()}")
     title = (title or "").strip()
@@ -73,8 +76,23 @@ def add_agenda_item(
         group_id=group_id,
         description=(description or "").strip() or None,
         presenter=(presenter or "").strip() or None,
+        restricted=bool(restricted),
     )
     db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def set_restricted(item: AgendaItem, restricted: bool, *, user: Any) -> AgendaItem:
+    """Mark an item as confidential business (Part B) or open it again: the office only.
+    A restricted item, its papers, its minutes and its decisions and actions are seen only
+    by the group's members (and the deputies attending), the office and the independent
+    chair; the minutes others read say "Item N was taken in private"."""
+    _require_office(user, "mark items as restricted")
+    if item.kind in (AgendaItemKind.apologies, AgendaItemKind.declarations):
+        raise Conflict("Apologies and declarations of interest are always taken in public")
+    item.restricted = bool(restricted)
+    audit.mark_action(item, "restricted" if restricted else "unrestricted")
     db.session.flush()
     return item
 

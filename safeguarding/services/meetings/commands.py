@@ -293,6 +293,7 @@ def raise_action(
         group_id=meeting.group_id,
         area=meeting.group.area,
         arm=meeting.group.arm,
+        restricted=agenda_item.restricted,
         created_by_id=user.id,
     )
     db.session.add(MeetingAction(meeting_id=meeting.id, agenda_item_id=agenda_item.id, action_id=action.id))

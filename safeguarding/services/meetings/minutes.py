@@ -75,6 +75,39 @@ def case_group_ids() -> list[int]:
     return sorted(ids)
 
 
+def restricted_minutes_group_ids() -> list[int]:
+    """The groups whose minutes are restricted as a whole: each group's own setting
+    (`Group.minutes_restricted`), and by default (no setting) the groups that discuss cases
+    (`case_group_ids`)."""
+    settings = {g: setting for g, setting in db.session.execute(sa.select(Group.id, Group.minutes_restricted))}
+    default = set(case_group_ids())
+    return sorted(g for g, setting in settings.items() if (setting if setting is not None else g in default))
+
+
+def sees_restricted(meeting: Meeting, user: Any) -> bool:
+    """Whether `user` sees the meeting's confidential business (restricted items, their
+    papers, minutes, decisions and actions): the office, the independent chair and the
+    group's members and the deputies who attend (those who see the meeting)."""
+    if user is None:
+        return False
+    if user.has_role(*SEE_ALL):
+        return True
+    if not (user.has_role(*MEMBER_ROLES) and user.person_id):
+        return False
+    return bool(db.session.scalar(sa.select(Meeting.id).where(Meeting.id == meeting.id, meeting_visibility(user))))
+
+
+def private_item_ids(meeting: Meeting, user: Any) -> set[int]:
+    """The meeting's restricted items `user` may not see (empty for those who may)."""
+    if sees_restricted(meeting, user):
+        return set()
+    return set(
+        db.session.scalars(
+            sa.select(AgendaItem.id).where(AgendaItem.meeting_id == meeting.id, AgendaItem.restricted.is_(True))
+        )
+    )
+
+
 def _chaired_group_ids(person_id: int, on: date) -> sa.Select:
     """The groups `person_id` chairs on `on` (membership role chair), as a subquery."""
     return sa.select(Membership.group_id).where(
@@ -121,8 +154,8 @@ def minutes_to_approve_select(user: Any) -> sa.Select:
 def minutes_visibility(user: Any) -> sa.ColumnElement[bool]:
     """The office and the chair see every draft; a sub-group's chair sees the minutes
     submitted for their approval; members see their groups' approved (circulated) and
-    ratified minutes; viewers see ratified minutes only, and never those of the groups that
-    discuss cases (`case_group_ids`)."""
+    ratified minutes; viewers see ratified minutes only, and never those of groups whose
+    minutes are restricted as a whole (`restricted_minutes_group_ids`)."""
     if user.has_role(*SEE_ALL):
         return sa.true()
     clauses = []
@@ -136,7 +169,7 @@ def minutes_visibility(user: Any) -> sa.ColumnElement[bool]:
             )
         )
     if user.has_role(Role.viewer):
-        restricted = case_group_ids()
+        restricted = restricted_minutes_group_ids()
         public_record = Minutes.state == MinutesState.ratified
         if restricted:
             public_record = sa.and_(

@@ -1,0 +1,30 @@
+"""confidential business: restricted (Part B) agenda items, and a group setting for minutes
+restricted as a whole (default: the groups that discuss cases)
+
+Revision ID: 9c0f2b7e4d61
+Revises: 5a44e1c0b7d2
+Create Date: 2026-12-06 07:45:00
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "9c0f2b7e4d61"
+down_revision = "5a44e1c0b7d2"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("agenda_items", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("restricted", sa.Boolean(), server_default=sa.false(), nullable=False))
+    with op.batch_alter_table("groups", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("minutes_restricted", sa.Boolean(), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table("groups", schema=None) as batch_op:
+        batch_op.drop_column("minutes_restricted")
+    with op.batch_alter_table("agenda_items", schema=None) as batch_op:
+        batch_op.drop_column("restricted")
