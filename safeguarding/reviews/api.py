@@ -235,8 +235,7 @@ class ReviewPatchSchema(Schema):
 
 
 class ScreeningSchema(Schema):
-    """The s44 questions in the Act's words (`services.reviews.screening.QUESTIONS`), each
-    answered yes or no with a reason (whether the adult died needs none)."""
+    """The s44 questions in the Act's words, each with a reason (but `died`)."""
 
     version = fields.Integer(required=True, strict=True)
     in_area = fields.Boolean(required=True, allow_none=True, metadata={"description": QUESTIONS["in_area"]})
@@ -453,8 +452,7 @@ def update_review(body, review_id: int):
 @blp.arguments(ScreeningSchema)
 @blp.response(200, ReviewDetail)
 def put_screening(body, review_id: int):
-    """Record the SAR screening: each s44 question, in the Act's words, with a reason; the
-    route (mandatory, discretionary or criteria not met) is derived from the answers."""
+    """Record the SAR screening: each s44 question, in the Act's words, with a reason; the route is derived."""
     review = svc.get_review(review_id, current_user)
     return _detail(svc.record_screening(review, current_user, **body))
 

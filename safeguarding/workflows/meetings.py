@@ -46,6 +46,7 @@ NOT_QUORATE = "not_quorate"  # guard: the meeting is not quorate
 ENDED = "ended"  # effect: complete the register, carry open items forward
 CANCELLED = "cancelled"  # effect: carry open items forward
 CIRCULATE = "circulate"  # effect: email the approved minutes to the group's members
+CIRCULATE_PAPERS = "circulate_papers"  # effect: email the published papers to the group's members
 RATIFYING_MEETING = "ratifying_meeting"  # guard: a later, quorate meeting in session ratifies
 RECORD_RATIFICATION = "record_ratification"  # effect: the ratifying meeting's decision
 GROUPS_CHAIR = "groups_chair"  # permission: the user chairs the minutes' group (see above)
@@ -96,6 +97,7 @@ meeting_lifecycle = Lifecycle(
             ],
             guards=[_published_on_time_or_reason],
             apply=_set_published,
+            after=CIRCULATE_PAPERS,
             comment=None,
         ),
         Transition(

@@ -64,6 +64,11 @@ from safeguarding.services.meetings.chair_actions import (
     record_chair_action,
     statutory_organisations,
 )
+from safeguarding.services.meetings.circulation import (
+    circulate_paper_addition,
+    circulate_papers,
+    members_and_deputies,
+)
 from safeguarding.services.meetings.commands import (
     papers_due_date,
     raise_action,
@@ -173,6 +178,9 @@ from safeguarding.services.meetings.register import (
 )
 
 __all__ = [
+    "circulate_paper_addition",
+    "circulate_papers",
+    "members_and_deputies",
     "DECIDING_STATES",
     "db",
     "Group",

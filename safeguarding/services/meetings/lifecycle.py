@@ -9,6 +9,7 @@ from safeguarding.extensions import db
 from safeguarding.models import ChairAction, ChairActionStatus, Decision, Meeting, Minutes
 from safeguarding.services.meetings.agenda import carry_forward
 from safeguarding.services.meetings.chair_actions import get_chair_action
+from safeguarding.services.meetings.circulation import circulate_papers
 from safeguarding.services.meetings.common import CHAIR_ACTION
 from safeguarding.services.meetings.decisions import decision_stands, on_final_decision
 from safeguarding.services.meetings.minutes import (
@@ -25,6 +26,7 @@ from safeguarding.workflows.base import TransitionContext
 from safeguarding.workflows.meetings import (
     CANCELLED,
     CIRCULATE,
+    CIRCULATE_PAPERS,
     ENDED,
     GROUPS_CHAIR,
     NOT_QUORATE,
@@ -59,6 +61,11 @@ def _not_quorate(ctx: TransitionContext) -> str | None:
 def _ended(ctx: TransitionContext) -> None:
     complete_register(ctx.row, ctx.user)
     carry_forward(ctx.row)
+
+
+@meeting_lifecycle.effect(CIRCULATE_PAPERS)
+def _circulate_papers(ctx: TransitionContext) -> None:
+    circulate_papers(ctx.row, ctx.as_of)
 
 
 @meeting_lifecycle.effect(CANCELLED)

@@ -27,7 +27,6 @@ from safeguarding.models import (
     MinutesAmendment,
     MinutesSection,
     MinutesState,
-    Person,
     Role,
 )
 from safeguarding.models.base import utcnow
@@ -35,6 +34,7 @@ from safeguarding.models.meetings import HELD_STATES
 from safeguarding.notify import queue_email, service_url
 from safeguarding.services.errors import Conflict, NotFound, ValidationFailed
 from safeguarding.services.meetings.agenda import add_agenda_item
+from safeguarding.services.meetings.circulation import members_and_deputies
 from safeguarding.services.meetings.common import (
     MEMBER_ROLES,
     MINUTES,
@@ -352,21 +352,7 @@ def circulate_minutes(minutes: Minutes, on: date | None = None) -> int:
     addresses are not shared; the outbox's dedupe key makes a second call send nothing
     new). Returns the number of messages."""
     meeting = minutes.meeting
-    seats = db.session.execute(
-        sa.select(Membership.person_id, Membership.deputy_person_id).where(
-            Membership.group_id == meeting.group_id, _current(on or today())
-        )
-    ).all()
-    ids = {pid for seat in seats for pid in seat if pid}
-    people = (
-        db.session.scalars(
-            sa.select(Person)
-            .where(Person.id.in_(ids), Person.active.is_(True), Person.email.is_not(None))
-            .order_by(Person.id)
-        )
-        if ids
-        else []
-    )
+    people = members_and_deputies(meeting.group_id, on)
     link = service_url("meetings.minutes", minutes_id=minutes.id)
     queued = 0
     for person in people:
