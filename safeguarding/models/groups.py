@@ -29,6 +29,9 @@ class Group(VersionedMixin, TimestampMixin, Base):
     # Minutes restricted as a whole (viewers never see them): None follows the default —
     # restricted for the groups that discuss cases (the SAR and CSPR sub-groups).
     minutes_restricted: Mapped[bool | None]
+    # Quorum: whether each council with a seat must be present for the local-authority
+    # seat (default: either council will do).
+    each_council_required: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="group", lazy="raise")
 

@@ -93,6 +93,10 @@ class GroupSchema(Schema):
             "only for the groups that discuss cases (the SAR and CSPR sub-groups)"
         },
     )
+    each_council_required = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Quorum: each council with a seat must be present (default: either council)"},
+    )
     active = fields.Boolean(dump_only=True)
     version = fields.Integer(dump_only=True)
 

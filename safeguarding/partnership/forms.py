@@ -160,6 +160,11 @@ class GroupForm(VersionedForm):
         default="default",
         validators=[Optional()],
     )
+    each_council_required = BooleanField(
+        "For the quorum, each council with a seat on the group must be present",
+        widget=GovCheckboxInput(),
+        description="Leave unticked if either council fills the local authority's place in the quorum.",
+    )
 
     def validate_tor_review_due_on(self, field):
         from wtforms.validators import ValidationError
@@ -178,6 +183,7 @@ class GroupForm(VersionedForm):
             "tor_last_reviewed_on": self.tor_last_reviewed_on.data,
             "tor_review_due_on": self.tor_review_due_on.data,
             "minutes_restricted": {"yes": True, "no": False}.get(self.minutes_restricted.data or "default"),
+            "each_council_required": bool(self.each_council_required.data),
         }
 
 

@@ -196,6 +196,7 @@ GROUP_FIELDS = {
     "tor_last_reviewed_on",
     "tor_review_due_on",
     "minutes_restricted",
+    "each_council_required",
 }
 
 

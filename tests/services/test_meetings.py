@@ -291,6 +291,29 @@ def test_not_quorate_says_which_partner_is_missing(demo):
     assert svc.quorum_sentence(missing) == "Not quorate: no one from the police is present"
 
 
+def test_the_group_may_need_each_council_present(demo, api_as):
+    """domain.md: whether both councils must be present for the local-authority seat is a
+    group setting (default: either council)."""
+    m = schedule(demo)
+    only = {"chair": "present", "north_dass": "present", "police_lead": "present", "icb_lead": "present"}
+    record(m, demo, only)
+    assert svc.is_quorate(m) == (True, [])  # either council will do
+    board = demo.group("board")
+    r = api_as("office").patch(
+        f"/api/v1/groups/{board.id}", json={"version": board.version, "each_council_required": True}
+    )
+    assert r.status_code == 200 and r.json["each_council_required"] is True
+    db.session.refresh(board)
+    quorate, missing = svc.is_quorate(m)
+    assert not quorate
+    assert missing == [f"No one from {demo.org('west').name} is present (the group needs each council)"]
+    record(m, demo, {"west_dass": "present"})
+    assert svc.is_quorate(m) == (True, [])
+    # with no council at all, one sentence says so (not one per council as well)
+    record(m, demo, {"west_dass": "apologies", "north_dass": "apologies"})
+    assert svc.is_quorate(m)[1] == ["No one from a local authority is present"]
+
+
 def test_a_deputy_counts_for_their_member(demo):
     m = schedule(demo)
     record(m, demo, everyone(police_lead=("deputy_present", "police_deputy")))

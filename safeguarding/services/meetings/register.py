@@ -158,7 +158,9 @@ def presiding_chair(meeting: Meeting, register: Register) -> Person | None:
 
 def is_quorate(meeting: Meeting, register: Register | None = None) -> tuple[bool, list[str]]:
     """Whether the meeting is quorate now, and if not, what is missing (readable
-    sentences such as "No one from the police is present")."""
+    sentences such as "No one from the police is present"). Either council fills the
+    local-authority seat unless the group's setting `each_council_required` says each
+    council with a seat on the group must be present."""
     register = register or load_register(meeting)
     missing = []
     if presiding_chair(meeting, register) is None:
@@ -168,7 +170,21 @@ def is_quorate(meeting: Meeting, register: Register | None = None) -> tuple[bool
             s.represented and s.organisation is not None and s.organisation.kind == kind for s in register.seats
         ):
             missing.append(f"No one from {KIND_PHRASES[kind]} is present")
+    if meeting.group.each_council_required:
+        councils = {
+            s.organisation.id: s.organisation
+            for s in register.seats
+            if s.organisation is not None and s.organisation.kind == OrganisationKind.local_authority
+        }
+        represented = {s.organisation.id for s in register.seats if s.represented and s.organisation is not None}
+        for org_id, org in sorted(councils.items(), key=lambda kv: kv[1].name):
+            if org_id not in represented and not _kind_missing(missing, OrganisationKind.local_authority):
+                missing.append(f"No one from {org.name} is present (the group needs each council)")
     return not missing, missing
+
+
+def _kind_missing(missing: list[str], kind: OrganisationKind) -> bool:
+    return f"No one from {KIND_PHRASES[kind]} is present" in missing
 
 
 def missing_phrase(missing: list[str]) -> str:
