@@ -49,6 +49,15 @@ def breach_note_for(dispute: Dispute) -> str:
     return f"No joint meeting was held by the deadline of {long_date(dispute.deadline)}"
 
 
+def late_entry_breach_note(dispute: Dispute, entered_on: date) -> str:
+    """A determination entered after its deadline had passed, with no meeting recorded."""
+    return (
+        f"No joint meeting is recorded as held by the deadline of {long_date(dispute.deadline)} (the "
+        f"determination was entered on {long_date(entered_on)}; recording a meeting held by the deadline "
+        f"clears this)"
+    )
+
+
 def record_breaches(as_of: date) -> int:
     """Day 29 (or later) without a held meeting: record the breach, once per dispute."""
     due = db.session.scalars(
