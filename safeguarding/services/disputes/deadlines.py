@@ -76,7 +76,13 @@ def record_breaches(as_of: date) -> int:
 
 def disputes_due_an_alert(as_of: date) -> list[Dispute]:
     """Determined, no meeting convened, and `alert_days()` or fewer days left (the deadline
-    not yet passed), not yet alerted."""
+    not yet passed), not yet alerted, and no breach recorded.
+
+    A dispute entered after the fact is alerted only when the alert still helps: its
+    deadline is still to come (an office that types in a dispute with 3 days left needs
+    the chair told), never for a deadline already passed — that is a breach, recorded
+    when the determination is entered, and nobody is emailed about history. A run for an
+    earlier day (a backfill) skips a dispute whose breach is already recorded."""
     return list(
         db.session.scalars(
             sa.select(Dispute)
@@ -85,6 +91,7 @@ def disputes_due_an_alert(as_of: date) -> list[Dispute]:
                 Dispute.deadline >= as_of,
                 Dispute.deadline <= as_of + timedelta(days=alert_days()),
                 Dispute.deadline_alert_sent_on.is_(None),
+                Dispute.breach_recorded_on.is_(None),
             )
             .order_by(Dispute.deadline, Dispute.id)
         )
