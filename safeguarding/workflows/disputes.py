@@ -54,7 +54,7 @@ NOTIFY_REFERRAL = "notify_referral"
 
 
 def _not_before(on: date, what: str, earlier: list[tuple[date | None, str]]) -> str | None:
-    """`on` (the date of `what`) is today or earlier and on or after each earlier date."""
+    """Why `on` (the date of `what`) may not be: it is before one of the earlier dates."""
     for before, name in earlier:
         if before is not None and on < before:
             return f"The {what} must be on or after the date {name} ({long_date(before)})"
