@@ -95,6 +95,10 @@ class HistorySchema(Schema):
     from_state = fields.String()
     to_state = fields.String()
     actor = fields.String(attribute="actor_label")
-    at = fields.DateTime()
+    at = fields.DateTime(metadata={"description": "When it was entered in the service"})
+    occurred_on = fields.Date(
+        allow_none=True,
+        metadata={"description": "The day it happened, when the trigger asks for it (may be before `at`)"},
+    )
     comment = fields.String(allow_none=True)
     data = fields.Dict()

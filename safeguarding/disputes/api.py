@@ -62,7 +62,12 @@ class DisputeSchema(Schema):
         fields.Integer(), required=True, load_only=True, metadata={"description": "Two or more partner organisations"}
     )
     parties = fields.List(fields.Nested(PartySchema), dump_only=True)
-    raised_on = fields.Date(dump_only=True)
+    raised_on = fields.Date(
+        metadata={
+            "description": "The day it was raised, today or earlier (default today): a dispute raised at a "
+            "meeting last week, or last year's, keeps its own date"
+        }
+    )
     determined_on = fields.Date(dump_only=True, allow_none=True)
     deadline = fields.Date(
         dump_only=True,

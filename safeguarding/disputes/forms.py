@@ -10,6 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional, ValidationError
 
+from safeguarding.calendar import today
 from safeguarding.forms import (
     DateField,
     FlaskForm,
@@ -39,6 +40,13 @@ class DisputeForm(FlaskForm):
         widget=GovTextArea(),
         description="What the parties disagree about and what has been tried",
         validators=[Required("Enter a summary of the dispute")],
+    )
+    raised_on = DateField(
+        "Date the dispute was raised",
+        what="the date the dispute was raised",
+        description="Today, unless it was raised earlier (for example at a meeting last week). For example, 27 3 2026",
+        default=today,
+        validators=[Required("Enter the date the dispute was raised")],
     )
     party_organisation_ids = SelectMultipleField(
         "Organisations in dispute",
@@ -90,6 +98,12 @@ class MeetingForm(VersionedForm):
     )
     late_reason = TextAreaField(
         "Reason the meeting is after the deadline (if it is)", widget=GovTextArea(), validators=[Optional()]
+    )
+    outcome = TextAreaField(
+        "Outcome of the meeting, if it has already been held",
+        widget=GovTextArea(),
+        description="Only for a meeting that has taken place (a past date): it is then recorded as convened and held",
+        validators=[Optional()],
     )
     comment = TextAreaField("Why the arrangements changed", widget=GovTextArea(), validators=[Optional()])
 

@@ -137,6 +137,7 @@ def new():
                 subject=form.subject.data,
                 summary=form.summary.data,
                 party_organisation_ids=form.party_organisation_ids.data,
+                raised_on=form.raised_on.data,
             )
         except ServiceError as exc:
             extra = form_failed(form, exc)
@@ -256,15 +257,17 @@ def meeting(dispute_id: int):
                     "chair_person_id": int(form.chair_person_id.data),
                     "chair_reason": form.chair_reason.data,
                     "late_reason": form.late_reason.data,
+                    **({"outcome": form.outcome.data} if trigger == "convene" else {}),
                 },
                 comment=form.comment.data if trigger == "rearrange" else None,
             )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
-            flash(
-                f"Meeting {'convened' if trigger == 'convene' else 'arrangements changed'} for {d.reference}", "success"
-            )
+            done = {"convene": "convened", "rearrange": "arrangements changed"}[trigger]
+            if d.state == DisputeState.meeting_held:
+                done = "recorded as convened and held"
+            flash(f"Meeting {done} for {d.reference}", "success")
             return redirect(url_for("disputes.dispute", dispute_id=d.id))
     return render_template(
         "disputes/meeting.html",

@@ -6,7 +6,7 @@ database triggers that refuse them too.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -50,3 +50,7 @@ class WorkflowHistory(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
     comment: Mapped[str | None] = mapped_column(sa.Text)
     data: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    # The day the event happened outside the service, when the trigger asks for it (a
+    # dispute determined on Tuesday and entered on Friday: Tuesday here, Friday in `at`).
+    # None: it happened when it was entered.
+    occurred_on: Mapped[date | None]

@@ -33,7 +33,7 @@ from safeguarding.services.dispute_letters import send_referral_notice
 from safeguarding.services.disputes import insert_with_reference
 from safeguarding.services.errors import Forbidden, NotFound, ValidationFailed
 from safeguarding.workflows.base import TransitionContext
-from safeguarding.workflows.disputes import NOTIFY_REFERRAL, complaint_lifecycle
+from safeguarding.workflows.disputes import NOTIFY_REFERRAL, complaint_lifecycle, sends_now
 
 HANDLERS = (Role.business_office, Role.independent_chair)
 OPEN_COMPLAINT_STATES = (ComplaintState.received, ComplaintState.investigating, ComplaintState.responded)
@@ -187,4 +187,6 @@ def notify_referral(complaint: Complaint) -> None:
 
 @complaint_lifecycle.effect(NOTIFY_REFERRAL)
 def _notify_referral(ctx: TransitionContext) -> None:
-    notify_referral(ctx.row)
+    # A referral recorded with an earlier date was made at the time, outside the service.
+    if sends_now(ctx, "send_notice", "referred_on"):
+        notify_referral(ctx.row)

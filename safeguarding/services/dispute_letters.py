@@ -24,7 +24,7 @@ from safeguarding.services import disputes as svc
 from safeguarding.services.disputes.queries import _party_names
 from safeguarding.services.errors import NotFound
 from safeguarding.workflows.base import TransitionContext
-from safeguarding.workflows.disputes import SEND_ESCALATION_LETTERS, dispute_lifecycle
+from safeguarding.workflows.disputes import SEND_ESCALATION_LETTERS, dispute_lifecycle, sends_now
 
 CONSTITUTION = (
     "The partnership's constitution says: “If there is a dispute between Partnership members, the "
@@ -108,7 +108,10 @@ def send_escalation_letters(dispute: Dispute) -> int:
 
 @dispute_lifecycle.effect(SEND_ESCALATION_LETTERS)
 def _escalation_letters(ctx: TransitionContext) -> None:
-    send_escalation_letters(ctx.row)
+    # An escalation recorded with an earlier date was made outside the service: its
+    # letters went then, and sending them again now would be wrong (unless asked).
+    if sends_now(ctx, "send_letters", "escalated_on"):
+        send_escalation_letters(ctx.row)
 
 
 @dataclass

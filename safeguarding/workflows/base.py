@@ -55,6 +55,9 @@ class Param:
     message: str | None = None
     hint: str | None = None
     choices: tuple[tuple[str, str], ...] = ()
+    # An optional date that is the day the trigger fires when left out (the page fills it
+    # in with today): for "the date it happened", entered the same day or later.
+    default_today: bool = False
 
     @property
     def missing_message(self) -> str:
@@ -112,6 +115,11 @@ class Transition:
     # names the destination, `dest` or one of `alternatives`, from the trigger's fields.
     alternatives: Sequence[str] = ()
     branch: Callable[[TransitionContext], str] | str | None = None
+    # When the event happened, for one that may have happened outside the service before
+    # it was entered (a dispute determined at Tuesday's Board, typed in on Friday): the
+    # name of a date param, or `fn(ctx) -> date | None`. The history row keeps it as
+    # `occurred_on` beside `at`, the time it was entered. None: it happened when entered.
+    occurred: str | Callable[[TransitionContext], date | None] | None = None
 
     @property
     def dests(self) -> tuple[str, ...]:
@@ -212,6 +220,8 @@ class Lifecycle:
                 states(s)  # a typo in a state name fails at import
             if t.alternatives and t.branch is None:
                 raise ValueError(f"{name}: {t.trigger} has alternative destinations but no branch")
+            if isinstance(t.occurred, str) and not any(p.name == t.occurred and p.kind == "date" for p in t.params):
+                raise ValueError(f"{name}: {t.trigger} names {t.occurred!r} as its date but has no such date param")
             self.transitions[t.trigger] = t
         self._lock = threading.Lock()
         self.machine = Machine(
@@ -395,7 +405,8 @@ class Lifecycle:
         if source not in spec.sources:
             raise Conflict(f"You cannot {spec.label.lower()} when the {self.noun} is {source.replace('_', ' ')}")
         comment = (comment or "").strip() or None
-        clean = self._validate(spec, params or {}, comment)
+        on = as_of or calendar_today()
+        clean = self._validate(spec, params or {}, comment, on)
         ctx = TransitionContext(
             row=row,
             user=user,
@@ -404,7 +415,7 @@ class Lifecycle:
             dest=spec.dest,
             params=clean,
             comment=comment,
-            as_of=as_of or calendar_today(),
+            as_of=on,
         )
         if spec.branch is not None:
             ctx.dest = self._rule("branch", spec.branch)(ctx)
@@ -427,7 +438,9 @@ class Lifecycle:
             raise StaleVersion() from exc
         return row
 
-    def _validate(self, spec: Transition, params: dict[str, Any], comment: str | None) -> dict[str, Any]:
+    def _validate(
+        self, spec: Transition, params: dict[str, Any], comment: str | None, on: date | None = None
+    ) -> dict[str, Any]:
         errors: dict[str, str] = {}
         if spec.comment == "required" and not comment:
             errors["comment"] = f"Enter {spec.comment_label[0].lower() + spec.comment_label[1:]}"
@@ -439,7 +452,7 @@ class Lifecycle:
             if value is None or value == []:
                 if p.required:
                     errors[p.name] = p.missing_message
-                clean[p.name] = None
+                clean[p.name] = (on or calendar_today()) if p.default_today else None
                 continue
             if p.kind == "choice" and p.choices and str(value) not in {c for c, _ in p.choices}:
                 errors[p.name] = p.missing_message
@@ -471,12 +484,22 @@ class Lifecycle:
                 actor_label=actor.label,
                 comment=ctx.comment,
                 data={k: audit._plain(v) for k, v in ctx.params.items() if v is not None},
+                occurred_on=self.occurred_on(ctx),
             )
         )
         audit.mark_action(ctx.row, f"transition:{ctx.trigger}")
         spec = self.transitions[ctx.trigger]
         if spec.after:
             self._hook(spec.after)(ctx)
+
+    def occurred_on(self, ctx: TransitionContext) -> date | None:
+        """The day the transition's event happened (`Transition.occurred`), when its trigger
+        says; None otherwise (it happened as it was entered)."""
+        occurred = self.transitions[ctx.trigger].occurred
+        if occurred is None:
+            return None
+        value = ctx.params.get(occurred) if isinstance(occurred, str) else occurred(ctx)
+        return value if isinstance(value, date) else None
 
     def history(self, entity_id: int) -> list[WorkflowHistory]:
         return list(

@@ -9,6 +9,10 @@ own complaints process (the organisation is notified)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
 from safeguarding.formatting import long_date
 from safeguarding.models import (
     Complaint,
@@ -20,7 +24,7 @@ from safeguarding.models import (
     Role,
 )
 from safeguarding.models.disputes import OPEN_DISPUTE_STATES
-from safeguarding.workflows.base import Lifecycle, Param, Transition, TransitionContext
+from safeguarding.workflows.base import Guard, Lifecycle, Param, Transition, TransitionContext
 
 OFFICE = {Role.business_office}
 CHAIR = {Role.independent_chair}
@@ -43,20 +47,63 @@ NOTIFY_REFERRAL = "notify_referral"
 
 
 # --- disputes -------------------------------------------------------------------------------
+#
+# The office often records a dispute after the fact (determined at Tuesday's Board, typed
+# in on Friday; last year's disputes brought in): every date is the day it happened —
+# never in the future, each on or after the one before it (domain.md, "Disputes").
 
 
-def _determined_date_valid(ctx: TransitionContext) -> str | None:
-    on = ctx.params.get("determined_on")
-    if on is None:
-        return None
-    if on > ctx.as_of:
-        return "The date the dispute was determined must be today or in the past"
-    if on < ctx.row.raised_on:
-        return (
-            f"The date the dispute was determined must be on or after the date it was raised "
-            f"({long_date(ctx.row.raised_on)})"
-        )
+def _not_before(on: date, what: str, earlier: list[tuple[date | None, str]]) -> str | None:
+    """Why `on` (the date of `what`) may not be: it is before one of the earlier dates."""
+    for before, name in earlier:
+        if before is not None and on < before:
+            return f"The {what} must be on or after the date {name} ({long_date(before)})"
     return None
+
+
+def _in_the_past(name: str, what: str, earlier: Callable[[Any], list[tuple[date | None, str]]]) -> Guard:
+    """A guard: the date param `name` (the date of `what`) is not in the future and not
+    before the record's earlier dates."""
+
+    def guard(ctx: TransitionContext) -> str | None:
+        on = ctx.params.get(name)
+        if on is None:
+            return None
+        if on > ctx.as_of:
+            return f"The {what} must be today or in the past"
+        return _not_before(on, what, earlier(ctx.row))
+
+    return guard
+
+
+def _raised(d: Dispute) -> list[tuple[date | None, str]]:
+    return [(d.raised_on, "it was raised")]
+
+
+def _determined(d: Dispute) -> list[tuple[date | None, str]]:
+    return [*_raised(d), (d.determined_on, "the dispute was determined")]
+
+
+def _held(d: Dispute) -> list[tuple[date | None, str]]:
+    return [*_determined(d), (d.held_on, "the meeting was held")]
+
+
+_determined_date_valid = _in_the_past("determined_on", "date the dispute was determined", _raised)
+_held_date_valid = _in_the_past("held_on", "date the meeting was held", _determined)
+_resolved_date_valid = _in_the_past("resolved_on", "date the dispute was resolved", _held)
+_escalated_date_valid = _in_the_past("escalated_on", "date the dispute was escalated", _held)
+_withdrawn_date_valid = _in_the_past("withdrawn_on", "date the dispute was withdrawn", _held)
+
+
+def sends_now(ctx: TransitionContext, flag: str, date_param: str) -> bool:
+    """Whether a transition's letter or email goes now. An act recorded with today's date
+    is done through the service; one dated in the past happened outside it (the letters
+    went at the time), so nothing is sent unless the user asks (`flag`: true)."""
+    asked = ctx.params.get(flag)
+    if asked is not None:
+        return bool(asked)
+    on = ctx.params.get(date_param)
+    return on is None or on >= ctx.as_of
 
 
 def _agenda_drafted(ctx: TransitionContext) -> str | None:
@@ -65,31 +112,38 @@ def _agenda_drafted(ctx: TransitionContext) -> str | None:
     return None
 
 
-def _held_date_valid(ctx: TransitionContext) -> str | None:
-    held = ctx.params.get("held_on")
-    if held is None:
-        return None
-    if held > ctx.as_of:
-        return "The date the meeting was held must be today or in the past"
-    if ctx.row.determined_on and held < ctx.row.determined_on:
-        return "The date the meeting was held must be after the dispute was determined"
-    return None
-
-
 def _set_resolved(ctx: TransitionContext) -> None:
     ctx.row.resolution = ctx.params["resolution"]
-    ctx.row.closed_on = ctx.as_of
+    ctx.row.closed_on = ctx.params["resolved_on"]
 
 
 def _set_escalated(ctx: TransitionContext) -> None:
     ctx.row.escalation_reason = ctx.params["escalation_reason"]
-    ctx.row.escalated_on = ctx.as_of
-    ctx.row.closed_on = ctx.as_of
+    ctx.row.escalated_on = ctx.params["escalated_on"]
+    ctx.row.closed_on = ctx.params["escalated_on"]
 
 
 def _set_withdrawn(ctx: TransitionContext) -> None:
     ctx.row.withdrawal_reason = ctx.comment
-    ctx.row.closed_on = ctx.as_of
+    ctx.row.closed_on = ctx.params["withdrawn_on"]
+
+
+def _convene_branch(ctx: TransitionContext) -> str:
+    """A meeting on a past date, or one given its outcome, has already been held: it is
+    recorded as convened and held in one step."""
+    on = ctx.params.get("meeting_on")
+    if ctx.params.get("outcome") or (on is not None and on < ctx.as_of):
+        return DisputeState.meeting_held.value
+    return DisputeState.meeting_convened.value
+
+
+def _convene_occurred(ctx: TransitionContext) -> date | None:
+    """A meeting recorded as held happened on its date; convening one happens when entered."""
+    return ctx.params.get("meeting_on") if ctx.dest == DisputeState.meeting_held.value else None
+
+
+def _date_param(name: str, label: str, hint: str) -> Param:
+    return Param(name, "date", label, required=False, default_today=True, hint=hint)
 
 
 MEETING_PARAMS = [
@@ -124,6 +178,18 @@ MEETING_PARAMS = [
     ),
 ]
 
+# Convening also records a meeting already held (on a past date): its outcome, then.
+CONVENE_PARAMS = [
+    *MEETING_PARAMS,
+    Param(
+        "outcome",
+        "textarea",
+        "Outcome of the meeting, if it has already been held",
+        required=False,
+        hint="Only for a meeting that has taken place: it is then recorded as convened and held",
+    ),
+]
+
 dispute_lifecycle = Lifecycle(
     "dispute",
     Dispute,
@@ -141,11 +207,13 @@ dispute_lifecycle = Lifecycle(
                     "date",
                     "Date the dispute was determined",
                     message="Enter the date the dispute was determined",
-                    hint="The joint meeting must take place within 28 days of this date",
+                    hint="The day it was determined, today or earlier: the joint meeting must take place "
+                    "within 28 days of it",
                 )
             ],
             guards=[_determined_date_valid],
             apply=SET_DETERMINED,
+            occurred="determined_on",
         ),
         Transition(
             "convene",
@@ -153,9 +221,12 @@ dispute_lifecycle = Lifecycle(
             "meeting_convened",
             OFFICE_OR_CHAIR,
             "Convene the joint meeting",
-            params=MEETING_PARAMS,
+            params=CONVENE_PARAMS,
             guards=[MEETING_VALID],
             apply=SET_MEETING,
+            alternatives=["meeting_held"],
+            branch=_convene_branch,
+            occurred=_convene_occurred,
         ),
         Transition(
             "rearrange",
@@ -190,6 +261,7 @@ dispute_lifecycle = Lifecycle(
             ],
             guards=[_held_date_valid],
             apply=SET_HELD,
+            occurred="held_on",
         ),
         Transition(
             "resolve",
@@ -203,9 +275,12 @@ dispute_lifecycle = Lifecycle(
                     "textarea",
                     "How the dispute was resolved",
                     message="Enter how the dispute was resolved",
-                )
+                ),
+                _date_param("resolved_on", "Date the dispute was resolved", "Today, unless it was resolved earlier"),
             ],
+            guards=[_resolved_date_valid],
             apply=_set_resolved,
+            occurred="resolved_on",
         ),
         Transition(
             "escalate",
@@ -220,12 +295,23 @@ dispute_lifecycle = Lifecycle(
                     "Why the dispute is escalated",
                     message="Enter why the dispute is escalated",
                     hint="This goes into the letter to each statutory partner's chief executive",
-                )
+                ),
+                _date_param("escalated_on", "Date the dispute was escalated", "Today, unless it was escalated earlier"),
+                Param(
+                    "send_letters",
+                    "bool",
+                    "Send the letters to the chief executives now?",
+                    required=False,
+                    hint="Left unanswered: yes for an escalation dated today; no for an earlier date "
+                    "(the letters went at the time)",
+                ),
             ],
-            guards=[STATUTORY_PARTNERS_REACHABLE],
+            guards=[_escalated_date_valid, STATUTORY_PARTNERS_REACHABLE],
             apply=_set_escalated,
             after=SEND_ESCALATION_LETTERS,
-            confirm="A letter goes to the chief executive of each statutory partner.",
+            occurred="escalated_on",
+            confirm="A letter goes to the chief executive of each statutory partner, unless the escalation "
+            "was made earlier and its letters already went.",
         ),
         Transition(
             "withdraw",
@@ -233,9 +319,14 @@ dispute_lifecycle = Lifecycle(
             "withdrawn",
             OFFICE_OR_CHAIR,
             "Withdraw the dispute",
+            params=[
+                _date_param("withdrawn_on", "Date the dispute was withdrawn", "Today, unless it was withdrawn earlier")
+            ],
+            guards=[_withdrawn_date_valid],
             comment="required",
             comment_label="Reason for withdrawing",
             apply=_set_withdrawn,
+            occurred="withdrawn_on",
             destructive=True,
             confirm="The dispute will be closed as withdrawn. Its record is kept.",
         ),
@@ -258,7 +349,8 @@ def _about_member(ctx: TransitionContext) -> str | None:
     if ctx.row.kind != ComplaintKind.member_service:
         return "Only a complaint about a member organisation's service is referred to its complaints process"
     org = ctx.row.organisation
-    if org is not None and not (org.safeguarding_lead_email or org.chief_executive_email):
+    notify = sends_now(ctx, "send_notice", "referred_on")
+    if notify and org is not None and not (org.safeguarding_lead_email or org.chief_executive_email):
         return (
             f"Record an email address for {org.name}'s safeguarding lead or chief executive first: "
             "the organisation is told of the referral"
@@ -266,22 +358,21 @@ def _about_member(ctx: TransitionContext) -> str | None:
     return None
 
 
-def _date_between_received_and_today(name: str, what: str):
-    def guard(ctx: TransitionContext) -> str | None:
-        on = ctx.params.get(name)
-        if on is None:
-            return None
-        if on > ctx.as_of:
-            return f"The {what} must be today or in the past"
-        if on < ctx.row.received_on:
-            return f"The {what} must be on or after the date the complaint was received"
-        return None
+def _complaint_dates(c: Complaint) -> list[tuple[date | None, str]]:
+    return [
+        (c.received_on, "the complaint was received"),
+        (c.investigation_started_on, "the investigation started"),
+        (c.responded_on, "the outcome was communicated"),
+        (c.referred_on, "the complaint was referred"),
+    ]
 
-    return guard
+
+def _date_between_received_and_today(name: str, what: str) -> Guard:
+    return _in_the_past(name, what, _complaint_dates)
 
 
 def _set_investigating(ctx: TransitionContext) -> None:
-    ctx.row.investigation_started_on = ctx.as_of
+    ctx.row.investigation_started_on = ctx.params["started_on"]
 
 
 def _set_responded(ctx: TransitionContext) -> None:
@@ -291,12 +382,12 @@ def _set_responded(ctx: TransitionContext) -> None:
 
 
 def _set_closed(ctx: TransitionContext) -> None:
-    ctx.row.closed_on = ctx.as_of
+    ctx.row.closed_on = ctx.params["closed_on"]
 
 
 def _set_referred(ctx: TransitionContext) -> None:
     ctx.row.referred_on = ctx.params["referred_on"]
-    ctx.row.closed_on = ctx.as_of
+    ctx.row.closed_on = ctx.params["referred_on"]
 
 
 complaint_lifecycle = Lifecycle(
@@ -310,8 +401,13 @@ complaint_lifecycle = Lifecycle(
             "investigating",
             CHAIR,
             "Start the investigation",
-            guards=[_about_partnership],
+            params=[_date_param("started_on", "Date the investigation started", "Today, unless it started earlier")],
+            guards=[
+                _about_partnership,
+                _date_between_received_and_today("started_on", "date the investigation started"),
+            ],
             apply=_set_investigating,
+            occurred="started_on",
         ),
         Transition(
             "respond",
@@ -342,6 +438,7 @@ complaint_lifecycle = Lifecycle(
             ],
             guards=[_date_between_received_and_today("responded_on", "date the outcome was communicated")],
             apply=_set_responded,
+            occurred="responded_on",
         ),
         Transition(
             "close",
@@ -349,7 +446,10 @@ complaint_lifecycle = Lifecycle(
             "closed",
             OFFICE_OR_CHAIR,
             "Close the complaint",
+            params=[_date_param("closed_on", "Date the complaint was closed", "Today, unless it was closed earlier")],
+            guards=[_date_between_received_and_today("closed_on", "date the complaint was closed")],
             apply=_set_closed,
+            occurred="closed_on",
             confirm="The complaint will be closed. Its record is kept.",
         ),
         Transition(
@@ -358,11 +458,23 @@ complaint_lifecycle = Lifecycle(
             "closed",
             OFFICE_OR_CHAIR,
             "Refer to the organisation's complaints process",
-            params=[Param("referred_on", "date", "Date referred", message="Enter the date the complaint was referred")],
+            params=[
+                Param("referred_on", "date", "Date referred", message="Enter the date the complaint was referred"),
+                Param(
+                    "send_notice",
+                    "bool",
+                    "Email the organisation about the referral now?",
+                    required=False,
+                    hint="Left unanswered: yes for a referral dated today; no for an earlier date (it was "
+                    "referred at the time)",
+                ),
+            ],
             guards=[_about_member, _date_between_received_and_today("referred_on", "date referred")],
             apply=_set_referred,
             after=NOTIFY_REFERRAL,
-            confirm="The organisation is emailed that the complaint has been referred to it.",
+            occurred="referred_on",
+            confirm="The organisation is emailed that the complaint has been referred to it, unless it was "
+            "referred earlier and you say it need not be.",
         ),
     ],
     initial="received",

@@ -8,6 +8,7 @@ from typing import Any
 from wtforms import HiddenField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional
 
+from safeguarding.calendar import today
 from safeguarding.forms import (
     DateField,
     FlaskForm,
@@ -35,6 +36,8 @@ def trigger_form_class(spec: Transition) -> type[FlaskForm]:
             attrs[p.name] = TextAreaField(p.label, widget=GovTextArea(), **kw)
         elif p.kind == "date":
             what = p.label[0].lower() + p.label[1:]
+            if p.default_today:  # filled in with today; left blank, it is today too
+                kw["default"] = today
             attrs[p.name] = DateField(p.label, what=what, **kw)
         elif p.kind == "choice":
             attrs[p.name] = RadioField(p.label, choices=list(p.choices), widget=GovRadioInput(), **kw)

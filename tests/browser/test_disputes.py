@@ -50,3 +50,53 @@ def test_chair_convenes_a_dispute_meeting(browse):
     page.get_by_role("link", name="Disputes", exact=True).first.click()
     b.check()
     assert len(b.checked) >= 7
+
+
+def _date(page, field: str, day: str, month: str, year: str) -> None:
+    page.locator(f"#{field}-day").fill(day)
+    page.locator(f"#{field}-month").fill(month)
+    page.locator(f"#{field}-year").fill(year)
+
+
+def test_the_office_records_last_years_dispute_as_it_happened(browse):
+    """Raised 29 January 2024, determined 31 January (due by 28 February, so a breach at
+    once), its meeting held on 20 February (in time: the breach clears); the history
+    shows the real dates and who entered them when. axe-core checks every page."""
+    b = browse("office")
+    page = b.page
+    b.goto("/disputes/new")
+    page.get_by_label("What the dispute is about").fill("Advocacy for people in hospital")
+    page.get_by_label("Summary").fill("Who commissions independent advocacy on the wards.")
+    page.get_by_label("North Council").check()
+    page.get_by_label("County Integrated Care Board").check()
+    _date(page, "raised_on", "4", "12", "2026")  # tomorrow: refused
+    page.get_by_role("button", name="Raise the dispute").click()
+    b.check()
+    assert (
+        "The date the dispute was raised must be today or in the past"
+        in page.locator(".govuk-error-summary").inner_text()
+    )
+    _date(page, "raised_on", "29", "1", "2024")
+    page.get_by_role("button", name="Raise the dispute").click()
+    b.check()
+    assert "DSP-2024-" in page.locator(".govuk-notification-banner").inner_text()
+
+    page.get_by_role("button", name="Record that the dispute exists").click()
+    b.check()
+    _date(page, "determined_on", "31", "1", "2024")
+    page.get_by_role("button", name="Record that the dispute exists").click()
+    b.check()
+    assert "28-day rule breached" in page.content() and "28 February 2024" in page.content()
+
+    page.get_by_role("button", name="Convene the joint meeting").click()
+    b.check()
+    _date(page, "meeting_on", "20", "2", "2024")
+    page.get_by_label("Time of the meeting").fill("10am")
+    page.get_by_label("Place or online meeting link").fill("County Hall")
+    page.get_by_label("Outcome of the meeting, if it has already been held").fill("A joint protocol agreed")
+    page.get_by_role("button", name="Convene the joint meeting").click()
+    b.check()
+    assert "recorded as convened and held" in page.locator(".govuk-notification-banner").inner_text()
+    content = page.content()
+    assert "28-day rule breached" not in content
+    assert "20 February 2024" in content and content.count("entered on") == 2

@@ -197,13 +197,17 @@ def test_complaints_api(api_as, demo):
     assert r.status_code == 422 and "referred to that organisation" in r.json["reasons"][0]
     r = office.post(
         f"/api/v1/complaints/{received.id}/transitions",
-        json={"trigger": "refer", "version": received.version, "referred_on": "2026-11-21"},
+        # Referred two days ago by telephone; the office asks for the email to go now too.
+        json={"trigger": "refer", "version": received.version, "referred_on": "2026-11-21", "send_notice": True},
     )
     assert r.status_code == 200 and r.json["state"] == "closed" and r.json["referred_on"] == "2026-11-21"
+    assert r.json["closed_on"] == "2026-11-21"
     db.session.refresh(received)
     assert received.state == ComplaintState.closed and received.organisation_notified_at is not None
     history = office.get(f"/api/v1/complaints/{received.id}/history").json
-    assert [h["trigger"] for h in history] == ["refer"] and history[0]["data"] == {"referred_on": "2026-11-21"}
+    assert [h["trigger"] for h in history] == ["refer"]
+    assert history[0]["data"] == {"referred_on": "2026-11-21", "send_notice": True}
+    assert history[0]["occurred_on"] == "2026-11-21"
 
 
 def test_a_complaint_about_the_partnership_from_investigation_to_closure(api_as, demo):
@@ -222,7 +226,8 @@ def test_a_complaint_about_the_partnership_from_investigation_to_closure(api_as,
     )
     assert r.status_code == 422
     assert r.json["reasons"] == [
-        "The date the outcome was communicated must be on or after the date the complaint was received"
+        "The date the outcome was communicated must be on or after the date the complaint was received "
+        f"({c.received_on.day} {c.received_on:%B %Y})"
     ]
     r = chair.post(
         url,

@@ -139,7 +139,11 @@ def test_a_referral_goes_to_the_chief_executive_when_no_safeguarding_lead_is_rec
         organisation_id=org.id,
     )
     complaint_lifecycle.fire(
-        c, "refer", user=demo.user("chair"), version=c.version, params={"referred_on": date(2026, 11, 20)}
+        c,
+        "refer",
+        user=demo.user("chair"),
+        version=c.version,
+        params={"referred_on": date(2026, 11, 20), "send_notice": True},
     )
     (m,) = _messages("complaint_referral", f"complaint-referral:{c.id}")
     assert m.to_addrs == [org.chief_executive_email]

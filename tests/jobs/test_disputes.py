@@ -33,6 +33,7 @@ def dispute(demo) -> Dispute:
         summary="x",
         party_organisation_ids=[demo.org("icb").id, demo.org("west").id],
         raised_on=date(2027, 2, 26),
+        as_of=DETERMINED,
     )
     dispute_lifecycle.fire(
         d, "determine", user=office, version=d.version, as_of=DETERMINED, params={"determined_on": DETERMINED}
@@ -91,6 +92,7 @@ def test_a_dispute_determined_late_is_alerted_on_the_first_run(demo):
         summary="x",
         party_organisation_ids=[demo.org("icb").id, demo.org("west").id],
         raised_on=date(2027, 3, 1),
+        as_of=date(2027, 3, 25),
     )
     dispute_lifecycle.fire(
         d,

@@ -41,10 +41,21 @@ def insert_with_reference(row: Any, year: int) -> None:
 
 
 def raise_dispute(
-    user: Any, *, subject: str, summary: str, party_organisation_ids: list[int], raised_on: date | None = None
+    user: Any,
+    *,
+    subject: str,
+    summary: str,
+    party_organisation_ids: list[int],
+    raised_on: date | None = None,
+    as_of: date | None = None,
 ) -> Dispute:
     """The business office or a partner member raises a dispute between two or more
-    partner organisations (a partner member's own organisation must be one of them)."""
+    partner organisations (a partner member's own organisation must be one of them).
+
+    `raised_on` is the day it was raised, today by default: a dispute raised earlier (at a
+    meeting last week, or last year's brought in) keeps its own date, and its reference
+    the year of that date (DSP-2025-…). `as_of` is the day it is entered (today; jobs and
+    tests may give another, as for a lifecycle's `fire`)."""
     if not user.has_role(Role.business_office, Role.partner_member):
         raise Forbidden("Only the business office or a partner member can raise a dispute")
     errors: dict[str, str] = {}
@@ -64,9 +75,12 @@ def raise_dispute(
         errors["party_organisation_ids"] = "Select at least two organisations in dispute"
     elif not user.has_role(Role.business_office) and user.organisation_id not in ids:
         errors["party_organisation_ids"] = "Your organisation must be one of the parties to the dispute"
+    entered = as_of or today()
+    on = raised_on or entered
+    if on > entered:
+        errors["raised_on"] = "The date the dispute was raised must be today or in the past"
     if errors:
         raise ValidationFailed(errors=errors)
-    on = raised_on or today()
     dispute = Dispute(subject=subject, summary=summary, raised_on=on, raised_by_id=user.id, state=DisputeState.raised)
     insert_with_reference(dispute, on.year)
     for org_id in ids:

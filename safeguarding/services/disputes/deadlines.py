@@ -49,6 +49,15 @@ def breach_note_for(dispute: Dispute) -> str:
     return f"No joint meeting was held by the deadline of {long_date(dispute.deadline)}"
 
 
+def late_entry_breach_note(dispute: Dispute, entered_on: date) -> str:
+    """A determination entered after its deadline had passed, with no meeting recorded."""
+    return (
+        f"No joint meeting is recorded as held by the deadline of {long_date(dispute.deadline)} (the "
+        f"determination was entered on {long_date(entered_on)}; recording a meeting held by the deadline "
+        f"clears this)"
+    )
+
+
 def record_breaches(as_of: date) -> int:
     """Day 29 (or later) without a held meeting: record the breach, once per dispute."""
     due = db.session.scalars(
@@ -67,7 +76,13 @@ def record_breaches(as_of: date) -> int:
 
 def disputes_due_an_alert(as_of: date) -> list[Dispute]:
     """Determined, no meeting convened, and `alert_days()` or fewer days left (the deadline
-    not yet passed), not yet alerted."""
+    not yet passed), not yet alerted, and no breach recorded.
+
+    A dispute entered after the fact is alerted only when the alert still helps: its
+    deadline is still to come (an office that types in a dispute with 3 days left needs
+    the chair told), never for a deadline already passed — that is a breach, recorded
+    when the determination is entered, and nobody is emailed about history. A run for an
+    earlier day (a backfill) skips a dispute whose breach is already recorded."""
     return list(
         db.session.scalars(
             sa.select(Dispute)
@@ -76,6 +91,7 @@ def disputes_due_an_alert(as_of: date) -> list[Dispute]:
                 Dispute.deadline >= as_of,
                 Dispute.deadline <= as_of + timedelta(days=alert_days()),
                 Dispute.deadline_alert_sent_on.is_(None),
+                Dispute.breach_recorded_on.is_(None),
             )
             .order_by(Dispute.deadline, Dispute.id)
         )

@@ -130,9 +130,11 @@ def _set_decision(ctx: TransitionContext) -> None:
     r.decision = outcome
     r.decision_reason = ctx.params["decision_reason"]
     r.alternative_learning = ctx.params.get("alternative_learning")
-    r.decided_on = ctx.as_of
+    # The day it was decided (a decision at Tuesday's meeting entered on Friday keeps
+    # Tuesday, and the report's due date runs from it).
+    r.decided_on = ctx.params.get("decided_on") or ctx.as_of
     r.decided_by_id = ctx.user.id if ctx.user is not None else None
-    r.report_due_on = report_due_after(r.kind, ctx.as_of) if outcome.commissions else None
+    r.report_due_on = report_due_after(r.kind, r.decided_on) if outcome.commissions else None
 
 
 @review_lifecycle.effect(COMMIT_CONTRACT)

@@ -31,6 +31,16 @@ ALL_ACTIONS_CLOSED = "all_actions_closed"
 # --- guards ------------------------------------------------------------------------------------
 
 
+def _decision_date_valid(ctx: TransitionContext) -> str | None:
+    """The day the Chair decided (often at a meeting, entered later): today or earlier.
+    (Its order against the review's earlier dates is not checked yet: the recommendation's
+    date is still the day it was entered, not made.)"""
+    on = ctx.params.get("decided_on")
+    if on is not None and on > ctx.as_of:
+        return "The date of the decision must be today or in the past"
+    return None
+
+
 def _screened(ctx: TransitionContext) -> str | None:
     if ctx.row.screening_outcome is None:
         return "Record the screening against the s44 criteria first"

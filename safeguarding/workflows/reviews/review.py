@@ -36,6 +36,7 @@ from safeguarding.workflows.reviews.guards import (
     WORKER_PERMISSION,
     WORKERS,
     _commissioning_recorded,
+    _decision_date_valid,
     _draft_uploaded,
     _family_recorded,
     _final_uploaded,
@@ -148,10 +149,19 @@ review_lifecycle = Lifecycle(
                     required=False,
                     hint="When no review is commissioned: any other learning activity required",
                 ),
+                Param(
+                    "decided_on",
+                    "date",
+                    "Date of the decision",
+                    required=False,
+                    default_today=True,
+                    hint="Today, unless it was decided earlier (at a meeting, say): the report's due date runs from it",
+                ),
             ],
-            guards=[ROUTE_FITS_OUTCOME],
+            guards=[ROUTE_FITS_OUTCOME, _decision_date_valid],
             apply=SET_DECISION,
             comment=None,
+            occurred="decided_on",
         ),
         # The review itself.
         Transition(
