@@ -1,7 +1,7 @@
 """history occurred_on: the day a lifecycle's event happened, beside the time it was entered
 
 Revision ID: 89676ed7be0b
-Revises: 7c1e5a9b3f10
+Revises: 9c0f2b7e4d61
 Create Date: 2026-12-06 07:04:14.516263
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "89676ed7be0b"
-down_revision = "7c1e5a9b3f10"
+down_revision = "9c0f2b7e4d61"
 branch_labels = None
 depends_on = None
 
