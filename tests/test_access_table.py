@@ -166,6 +166,14 @@ PATCH  /api/v1/memberships/<int:membership_id>                        - O - - - 
 # their own apologies and deputies, declare interests (in writing to the Chair) and
 # validate interim decisions; the chair records decisions and approves minutes. Viewers
 # never see meetings or papers, only ratified minutes (below).
+# The annual register of interests: each Board member (partner members, sub-group chairs,
+# the chair) makes their own return; the office records returns received on paper; the
+# office and the Independent Chair (to whom declarations are made) read the register.
+GET    /interests                                                     - O C - - - -
+GET    /interests/return                                              - O C P S - -
+POST   /interests/return                                              - O C P S - -
+GET    /api/v1/interest-returns                                       - O C - - - -
+POST   /api/v1/interest-returns                                       - O C P S - -
 GET    /meetings                                                      - O C P S - -
 GET    /meetings/new                                                  - O - - - - -
 POST   /meetings/new                                                  - O - - - - -

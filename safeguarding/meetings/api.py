@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 from safeguarding import access
 from safeguarding.api.schemas import page, page_of, patched
 from safeguarding.api.workflow import add_workflow_endpoints
+from safeguarding.calendar import financial_year_label, financial_year_start, parse_financial_year, today
 from safeguarding.errors import ProblemSchema
 from safeguarding.extensions import db
 from safeguarding.meetings.schemas import (
@@ -24,6 +25,8 @@ from safeguarding.meetings.schemas import (
     DecisionSchema,
     DeclarationArgs,
     DeclarationSchema,
+    InterestArgs,
+    InterestReturnSchema,
     MeetingArgs,
     MeetingDetail,
     MeetingResource,
@@ -39,7 +42,7 @@ from safeguarding.meetings.schemas import (
 )
 from safeguarding.models import AgendaItem, Role
 from safeguarding.services import meetings as svc
-from safeguarding.services.errors import NotFound
+from safeguarding.services.errors import NotFound, ValidationFailed
 from safeguarding.workflows.meetings import chair_action_lifecycle, meeting_lifecycle, minutes_lifecycle
 
 blp = Blueprint(
@@ -424,3 +427,55 @@ add_workflow_endpoints(
     readers=access.roles(*MINUTES_READERS),
     history_readers=access.roles(*READERS),
 )
+
+
+# --- the annual register of interests ---------------------------------------------------------
+
+
+def _financial_year(label: str | None, field: str) -> int:
+    try:
+        return parse_financial_year(label) if label else financial_year_start(today())
+    except ValueError:
+        raise ValidationFailed(errors={field: "Give the financial year like 2026-27"}) from None
+
+
+def _register_line(person: Any, row: Any, year: int) -> dict[str, Any]:
+    return {
+        "person_id": person.id,
+        "person": person.name,
+        "financial_year": financial_year_label(year),
+        "made": row is not None,
+        "nil": row.nil if row else None,
+        "interests": row.interests if row else None,
+        "declared_on": row.declared_on if row else None,
+    }
+
+
+@blp.route("/interest-returns", methods=["GET"])
+@access.roles(*OFFICE_OR_CHAIR)
+@blp.arguments(InterestArgs, location="query")
+@blp.response(200, InterestReturnSchema(many=True))
+def list_interest_returns(args):
+    """The register of interests for a financial year: every current Board member, with their
+    return or `"made": false`."""
+    year = _financial_year(args.get("year"), "year")
+    return [_register_line(r.person, r.interest_return, year) for r in svc.register_of_interests(year)]
+
+
+@blp.route("/interest-returns", methods=["POST"])
+@access.roles(*READERS)
+@blp.arguments(InterestReturnSchema)
+@blp.response(201, InterestReturnSchema)
+def post_interest_return(body):
+    """A Board member's return of interests for the year (or a nil return); the office may
+    record one for any Board member with `person_id`."""
+    year = _financial_year(body["financial_year"], "financial_year")
+    row = svc.record_interest_return(
+        current_user,
+        financial_year=year,
+        nil=body["nil"],
+        interests=body.get("interests"),
+        declared_on=body.get("declared_on"),
+        person_id=body.get("person_id"),
+    )
+    return _register_line(row.person, row, year)

@@ -276,6 +276,23 @@ class DeclarationForm(FlaskForm):
     )
 
 
+class InterestReturnForm(FlaskForm):
+    """The annual return of interests (services/meetings/interests.py)."""
+
+    financial_year = RadioField(
+        "Financial year", widget=GovRadioInput(), validators=[Required("Select the financial year")]
+    )
+    person_id = SelectField("Board member", widget=GovSelect(), validators=[Optional()])
+    nil = BooleanField("Nil return: I have no interests to declare", widget=GovCheckboxInput())
+    interests = TextAreaField(
+        "Interests",
+        widget=GovTextArea(),
+        description="Employment, directorships, memberships, contracts and close family interests that a "
+        "reasonable person could think might influence your part in the Board's decisions",
+        validators=[Optional()],
+    )
+
+
 VOTE_CHOICES = [("for", "For"), ("against", "Against"), ("abstain", "Abstain"), ("", "Did not vote")]
 
 

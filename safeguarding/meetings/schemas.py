@@ -309,3 +309,19 @@ class AmendmentSchema(Schema):
     text = fields.String(required=True)
     reason = fields.String(required=True)
     recorded_at = fields.DateTime(dump_only=True)
+
+
+class InterestReturnSchema(Schema):
+    """One line of the register of interests: a Board member and their return for the year."""
+
+    person_id = fields.Integer(metadata={"description": "The Board member (the office records for anyone)"})
+    person = fields.String(dump_only=True)
+    financial_year = fields.String(required=True, metadata={"description": "Like 2026-27"})
+    made = fields.Boolean(dump_only=True, metadata={"description": "False: no return yet"})
+    nil = fields.Boolean(load_default=False)
+    interests = fields.String(allow_none=True, load_default=None)
+    declared_on = fields.Date(allow_none=True, load_default=None)
+
+
+class InterestArgs(Schema):
+    year = fields.String(metadata={"description": "Like 2026-27 (default: this financial year)"})

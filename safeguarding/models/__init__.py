@@ -63,6 +63,7 @@ from safeguarding.models.enums import (
 )
 from safeguarding.models.files import StoredFile
 from safeguarding.models.groups import Group, Membership, MouSignature
+from safeguarding.models.interests import InterestReturn
 from safeguarding.models.jobs import JobOutcome, JobRun
 from safeguarding.models.meetings import (
     AgendaItem,
@@ -127,6 +128,7 @@ from safeguarding.models.workplans import (
 )
 
 __all__ = [
+    "InterestReturn",
     # attendance monitoring
     "DEFAULT_POLICY",
     "AttendancePolicy",

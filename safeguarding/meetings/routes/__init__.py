@@ -9,7 +9,7 @@ from safeguarding.meetings.routes.common import bp
 
 # isort: off
 from safeguarding.meetings.routes import meetings, agenda, register, declarations, decisions  # noqa: F401
-from safeguarding.meetings.routes import minutes, chair_actions, calendar, panels  # noqa: F401
+from safeguarding.meetings.routes import minutes, chair_actions, calendar, interests, panels  # noqa: F401
 
 
 __all__ = ["bp"]

@@ -80,3 +80,23 @@ home.count(
     key="meetings.minutes_to_draft",
     kind=home.TASK,
 )
+
+home.count(
+    {Role.business_office},
+    40,
+    "Board members yet to declare their interests",
+    "meetings.register_of_interests",
+    "for this financial year",
+    lambda u: svc.yet_to_declare_select(),
+    key="meetings.interests_waiting",
+)
+home.count(
+    {Role.partner_member, Role.subgroup_chair, Role.independent_chair},
+    12,
+    "Declare your interests for the year",
+    "meetings.interest_return",
+    "as a Board member: your interests, or a nil return",
+    lambda u: svc.yet_to_declare_select(person_id=u.person_id) if u.person_id else None,
+    key="meetings.own_interests",
+    kind=home.TASK,
+)

@@ -120,6 +120,13 @@ from safeguarding.services.meetings.home import (
     upcoming_without_reply_select,
     validations_awaiting_select,
 )
+from safeguarding.services.meetings.interests import (
+    RegisterRow,
+    may_read_register,
+    record_interest_return,
+    register_of_interests,
+    yet_to_declare_select,
+)
 from safeguarding.services.meetings.minutes import (
     MinutesFilters,
     add_amendment,
@@ -178,6 +185,11 @@ from safeguarding.services.meetings.register import (
 )
 
 __all__ = [
+    "RegisterRow",
+    "may_read_register",
+    "record_interest_return",
+    "register_of_interests",
+    "yet_to_declare_select",
     "circulate_paper_addition",
     "circulate_papers",
     "members_and_deputies",
