@@ -127,6 +127,14 @@ POST   /people/<int:person_id>/deactivate                             - O - - - 
 POST   /people/<int:person_id>/reactivate                             - O - - - - -
 GET    /people/<int:person_id>/mou                                    - O - - - - -
 POST   /people/<int:person_id>/mou                                    - O - - - - -
+# The memorandum's versions: the office records them; members and the chair may read which
+# is in force through the API (the directory's readers).
+GET    /memorandum                                                    - O - - - - -
+GET    /memorandum/new                                                - O - - - - -
+POST   /memorandum/new                                                - O - - - - -
+GET    /api/v1/mou-versions                                           - O C P S - A
+POST   /api/v1/mou-versions                                           - O - - - - -
+POST   /api/v1/mou-signatures                                         - O - - - - -
 GET    /groups                                                        - O C P S - A
 GET    /groups/<int:group_id>                                         - O C P S - A
 GET    /groups/new                                                    - O - - - - -

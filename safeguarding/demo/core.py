@@ -289,6 +289,12 @@ def seed_partnership(ctx: DemoContext) -> None:
         )
         ctx.memberships[f"{group_key}:{person_key}"] = m
 
+    svc.record_mou_version(
+        name="FNSPP MoU 2020",
+        in_force_from=date(2020, 4, 1),
+        summary="The partnership's memorandum of understanding adopted with the constitution in April 2020.",
+        recorded_by_id=None,
+    )
     for key in MOU_SIGNED:
         svc.record_mou_signature(ctx.people[key], date(2020, 4, 21), recorded_by_id=None)
 

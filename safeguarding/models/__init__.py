@@ -62,7 +62,7 @@ from safeguarding.models.enums import (
     Role,
 )
 from safeguarding.models.files import StoredFile
-from safeguarding.models.groups import Group, Membership, MouSignature
+from safeguarding.models.groups import Group, Membership, MouSignature, MouVersion
 from safeguarding.models.interests import InterestReturn
 from safeguarding.models.jobs import JobOutcome, JobRun
 from safeguarding.models.meetings import (
@@ -206,6 +206,7 @@ __all__ = [
     "Membership",
     "MembershipRole",
     "MouSignature",
+    "MouVersion",
     "Organisation",
     "OrganisationKind",
     "OutboxAttachment",

@@ -75,6 +75,20 @@ class Membership(VersionedMixin, TimestampMixin, Base):
         return f"<Membership {self.id} group={self.group_id} person={self.person_id}>"
 
 
+class MouVersion(Base):
+    """A version of the memorandum of understanding, recorded by the office. The version in
+    force is the latest whose `in_force_from` has come; only those who signed it vote."""
+
+    __tablename__ = "mou_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    in_force_from: Mapped[date] = mapped_column(index=True)
+    summary: Mapped[str | None] = mapped_column(sa.Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class MouSignature(Base):
     """A signature of the memorandum of understanding. Only members who have signed may
     vote (constitution: "those with signed memberships")."""

@@ -3,6 +3,9 @@ memberships."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, validate
 
@@ -313,3 +316,69 @@ def _person_field(person_id, field: str):
         return svc.get_person(person_id)
     except NotFound:
         raise ValidationFailed(errors={field: "No person with this id"}) from None
+
+
+# --- the memorandum of understanding ------------------------------------------------------------
+
+
+class MouVersionSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    in_force_from = fields.Date(required=True)
+    summary = fields.String(allow_none=True, load_default=None)
+    in_force = fields.Boolean(dump_only=True, metadata={"description": "The version in force today"})
+    signatures = fields.Integer(dump_only=True)
+
+
+class MouSignatureSchema(Schema):
+    person_id = fields.Integer(required=True)
+    document_version = fields.String(
+        load_default=None, metadata={"description": "The version signed (default: the one in force)"}
+    )
+    signed_on = fields.Date(required=True)
+
+
+def _version_out(v: Any, in_force: Any, counts: dict[str, int]) -> dict[str, Any]:
+    return {
+        "id": v.id,
+        "name": v.name,
+        "in_force_from": v.in_force_from,
+        "summary": v.summary,
+        "in_force": in_force is not None and v.id == in_force.id,
+        "signatures": counts.get(v.name, 0),
+    }
+
+
+@blp.route("/mou-versions", methods=["GET"])
+@access.roles(*READERS)
+@blp.response(200, MouVersionSchema(many=True))
+def list_mou_versions():
+    """The versions of the memorandum of understanding, the newest first; voting needs a
+    signature of the version in force."""
+    in_force, counts = svc.mou_in_force(), svc.mou_signature_counts()
+    return [_version_out(v, in_force, counts) for v in svc.mou_versions()]
+
+
+@blp.route("/mou-versions", methods=["POST"])
+@access.roles(*OFFICE)
+@blp.arguments(MouVersionSchema)
+@blp.response(201, MouVersionSchema)
+def post_mou_version(body):
+    """Record a new version of the memorandum and the date it comes into force."""
+    v = svc.record_mou_version(recorded_by_id=current_user.id, **body)
+    return _version_out(v, svc.mou_in_force(), svc.mou_signature_counts())
+
+
+@blp.route("/mou-signatures", methods=["POST"])
+@access.roles(*OFFICE)
+@blp.arguments(MouSignatureSchema)
+@blp.response(201, MouSignatureSchema)
+def post_mou_signature(body):
+    """Record that a person signed a version of the memorandum."""
+    sig = svc.record_mou_signature(
+        svc.get_person(body["person_id"]),
+        body["signed_on"],
+        recorded_by_id=current_user.id,
+        document_version=body["document_version"],
+    )
+    return {"person_id": sig.person_id, "document_version": sig.document_version, "signed_on": sig.signed_on}

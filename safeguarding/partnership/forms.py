@@ -218,6 +218,24 @@ class ConfirmForm(VersionedForm):
 
 
 class MouForm(FlaskForm):
+    document_version = RadioField(
+        "Version signed", widget=GovRadioInput(), validators=[Required("Select the version of the memorandum signed")]
+    )
     signed_on = DateField(
         "Date signed", what="the date signed", validators=[Required("Enter the date the memorandum was signed")]
     )
+
+
+class MouVersionForm(FlaskForm):
+    name = StringField(
+        "Name of the version",
+        widget=GovTextInput(),
+        description="For example ‘MoU 2027’",
+        validators=[Required("Enter the name of the version, for example ‘MoU 2027’"), Length(max=40)],
+    )
+    in_force_from = DateField(
+        "In force from",
+        what="the date the version comes into force",
+        validators=[Required("Enter the date the version comes into force")],
+    )
+    summary = TextAreaField("What changed (optional)", widget=GovTextArea(), validators=[Optional()])

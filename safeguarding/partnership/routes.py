@@ -18,6 +18,7 @@ from safeguarding.partnership.forms import (
     GroupForm,
     MembershipForm,
     MouForm,
+    MouVersionForm,
     OrganisationForm,
     PersonForm,
 )
@@ -176,12 +177,13 @@ def person(person_id: int):
     p = svc.get_person(person_id)
     memberships = svc.memberships_of_person(p.id)
     signed = svc.mou_signed_person_ids([p.id])
+    in_force = svc.mou_in_force()
     return render_template(
         "partnership/person.html",
         person=p,
         memberships=memberships,
         mou_signed=p.id in signed,
-        mou_version=svc.MOU_VERSION,
+        mou_version=in_force.name if in_force else "no version in force",
     )
 
 
@@ -248,18 +250,64 @@ def reactivate_person(person_id: int):
 def record_mou(person_id: int):
     p = svc.get_person(person_id)
     form = MouForm()
+    versions = svc.mou_versions()
+    form.document_version.choices = [
+        (v.name, f"{v.name} (in force from {long_date(v.in_force_from)})") for v in versions
+    ]
+    in_force = svc.mou_in_force()
+    if request.method == "GET" and in_force is not None:
+        form.document_version.data = in_force.name
     extra = {}
     if form.validate_on_submit():
         try:
-            svc.record_mou_signature(p, form.signed_on.data, recorded_by_id=current_user.id)
+            svc.record_mou_signature(
+                p, form.signed_on.data, recorded_by_id=current_user.id, document_version=form.document_version.data
+            )
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
             flash(f"Memorandum of understanding signature recorded for {p.name}", "success")
             return redirect(url_for("partnership.person", person_id=p.id))
     return render_template(
-        "partnership/mou_form.html", form=form, person=p, summary=_summary(form, extra), mou_version=svc.MOU_VERSION
+        "partnership/mou_form.html",
+        form=form,
+        person=p,
+        summary=_summary(form, extra),
+        mou_version=in_force.name if in_force else "no version in force",
     )
+
+
+@bp.route("/memorandum")
+@access.roles(*OFFICE)
+def mou_list():
+    """The versions of the memorandum of understanding and how many have signed each."""
+    return render_template(
+        "partnership/mou_versions.html",
+        versions=svc.mou_versions(),
+        in_force=svc.mou_in_force(),
+        counts=svc.mou_signature_counts(),
+    )
+
+
+@bp.route("/memorandum/new", methods=["GET", "POST"])
+@access.roles(*OFFICE)
+def new_mou_version():
+    form = MouVersionForm()
+    extra = {}
+    if form.validate_on_submit():
+        try:
+            v = svc.record_mou_version(
+                name=form.name.data,
+                in_force_from=form.in_force_from.data,
+                summary=form.summary.data,
+                recorded_by_id=current_user.id,
+            )
+        except ServiceError as exc:
+            extra = form_failed(form, exc)
+        else:
+            flash(f"Version {v.name} of the memorandum is recorded", "success")
+            return redirect(url_for("partnership.mou_list"))
+    return render_template("partnership/mou_version_form.html", form=form, summary=_summary(form, extra))
 
 
 # --- groups ------------------------------------------------------------------------------

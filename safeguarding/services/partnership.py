@@ -17,14 +17,13 @@ from safeguarding.models import (
     Membership,
     MembershipRole,
     MouSignature,
+    MouVersion,
     Organisation,
     Person,
 )
 from safeguarding.services import audit
 from safeguarding.services.errors import Conflict, NotFound, StaleVersion, ValidationFailed
 from safeguarding.workflows.partnership import partnership_lifecycle
-
-MOU_VERSION = "FNSPP MoU 2020"
 
 
 def _check_version(row: Any, version: int | None) -> None:
@@ -418,9 +417,60 @@ def end_membership(
 # --- memorandum of understanding ---------------------------------------------------------
 
 
+def mou_versions() -> list[MouVersion]:
+    """Every recorded version, the newest first."""
+    return list(
+        db.session.scalars(sa.select(MouVersion).order_by(MouVersion.in_force_from.desc(), MouVersion.id.desc()))
+    )
+
+
+def mou_in_force(on: date | None = None) -> MouVersion | None:
+    """The version in force on `on` (default today): the latest that has come into force."""
+    return db.session.scalar(
+        sa.select(MouVersion)
+        .where(MouVersion.in_force_from <= (on or today()))
+        .order_by(MouVersion.in_force_from.desc(), MouVersion.id.desc())
+        .limit(1)
+    )
+
+
+def record_mou_version(
+    *, name: str | None, in_force_from: date | None, summary: str | None, recorded_by_id: int | None
+) -> MouVersion:
+    """The office records a new version of the memorandum and the date it comes into force;
+    from that date only those who have signed it vote."""
+    errors: dict[str, str] = {}
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = "Enter the name of the version, for example ‘MoU 2027’"
+    elif len(name) > 40:
+        errors["name"] = "The name must be 40 characters or fewer"
+    elif db.session.scalar(sa.select(MouVersion.id).where(MouVersion.name == name)) is not None:
+        errors["name"] = "A version with this name has already been recorded"
+    if in_force_from is None:
+        errors["in_force_from"] = "Enter the date the version comes into force"
+    if errors:
+        raise ValidationFailed(errors=errors)
+    version = MouVersion(
+        name=name, in_force_from=in_force_from, summary=(summary or "").strip() or None, recorded_by_id=recorded_by_id
+    )
+    db.session.add(version)
+    db.session.flush()
+    return version
+
+
 def record_mou_signature(
-    person: Person, signed_on: date, *, recorded_by_id: int | None, document_version: str = MOU_VERSION
+    person: Person, signed_on: date, *, recorded_by_id: int | None, document_version: str | None = None
 ) -> MouSignature:
+    """`person` signed a recorded version of the memorandum (default: the one in force, or
+    the newest recorded when none is in force yet)."""
+    if document_version is None:
+        version = mou_in_force() or next(iter(mou_versions()), None)
+        if version is None:
+            raise ValidationFailed(errors={"document_version": "Record a version of the memorandum first"})
+        document_version = version.name
+    elif db.session.scalar(sa.select(MouVersion.id).where(MouVersion.name == document_version)) is None:
+        raise ValidationFailed(errors={"document_version": "Select a recorded version of the memorandum"})
     if signed_on > today():
         raise ValidationFailed(errors={"signed_on": "The date signed must be today or in the past"})
     existing = db.session.scalar(
@@ -438,15 +488,31 @@ def record_mou_signature(
     return sig
 
 
-def mou_signed_person_ids(person_ids: list[int], document_version: str = MOU_VERSION) -> set[int]:
+def mou_signed_person_ids(person_ids: list[int], document_version: str | None = None) -> set[int]:
+    """Who among `person_ids` signed `document_version` (default: the version in force;
+    nobody when no version is in force — voting then waits for one)."""
     if not person_ids:
         return set()
+    if document_version is None:
+        version = mou_in_force()
+        if version is None:
+            return set()
+        document_version = version.name
     return set(
         db.session.scalars(
             sa.select(MouSignature.person_id).where(
                 MouSignature.person_id.in_(person_ids), MouSignature.document_version == document_version
             )
         )
+    )
+
+
+def mou_signature_counts() -> dict[str, int]:
+    """Signatures per version name (one query)."""
+    return dict(
+        db.session.execute(
+            sa.select(MouSignature.document_version, sa.func.count()).group_by(MouSignature.document_version)
+        ).all()
     )
 
 
