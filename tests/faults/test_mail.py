@@ -23,7 +23,7 @@ from safeguarding.calendar import LONDON
 from safeguarding.extensions import db
 from safeguarding.models import OutboxMessage, OutboxStatus
 from safeguarding.models.base import utcnow
-from safeguarding.notify import delivery, deliver_pending, queue_email
+from safeguarding.notify import deliver_pending, delivery, queue_email
 from tests.support.browser import PROJECT, free_port
 from tests.support.committed import child_env, committed_app
 from tests.support.smtp import smtp_server
