@@ -97,8 +97,13 @@ def _outbox_page(errors: dict[str, str] | None = None, selected: frozenset[int] 
 @access.roles(*OFFICE)
 def message(message_id: int):
     m = outbox.get_message(message_id)
+    waiting = m.status in (OutboxStatus.pending, OutboxStatus.sending) and m.queued_at is not None
     return render_template(
-        "notify/message.html", m=m, can_send_again=outbox.can_send_again(m), mail_configured=outbox.mail_configured()
+        "notify/message.html",
+        m=m,
+        can_send_again=outbox.can_send_again(m),
+        mail_configured=outbox.mail_configured(),
+        give_up_at=m.queued_at + delivery.give_up_after() if waiting and m.queued_at else None,
     )
 
 

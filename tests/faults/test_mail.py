@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from safeguarding.calendar import LONDON
 from safeguarding.extensions import db
+from safeguarding.formatting import date_time
 from safeguarding.models import OutboxMessage, OutboxStatus
 from safeguarding.models.base import utcnow
 from safeguarding.notify import deliver_pending, delivery, queue_email
@@ -118,6 +119,9 @@ def test_a_two_day_outage_loses_nothing_and_the_office_is_told_until_mail_flows(
     assert sentence in office.get("/home").get_data(as_text=True)
     assert sentence in office.get("/outbox").get_data(as_text=True)
     assert STALLED not in client_as("chair").get("/home").get_data(as_text=True)
+    page = office.get(f"/outbox/{messages[0].id}").get_data(as_text=True)
+    assert "Tried until" in page
+    assert date_time(queued + timedelta(hours=72)) in page
 
     # Two days of rounds with the server down (1, 2, 4 … minutes, then hourly).
     rounds = _rounds_until(messages, start + timedelta(hours=48))
@@ -302,32 +306,38 @@ def test_a_deliverer_that_dies_after_the_server_accepted_is_repeated_with_the_sa
 @pytest.mark.parametrize("deliverers", [2, 4])
 def test_deliverer_processes_against_a_slow_server_send_each_message_once(tmp_path, deliverers):
     """`flask outbox deliver` processes, over and over, against a server taking 0.5 s a
-    message, with a claim timeout (3 s) far shorter than a round: they take over each
-    other's unsent messages, and no message is sent twice."""
+    message, with a claim timeout (6 s) far shorter than a round (20 s): the others start
+    once the first has claimed everything, take over its unsent messages, and no message
+    is sent twice."""
     port = free_port()
-    total = 24
+    total = 40
     with committed_app(tmp_path, f"deliverers{deliverers}", MAIL_SERVER="127.0.0.1", MAIL_PORT=port) as (app, url):
         with app.app_context():
             for i in range(total):
                 queue_email([f"member{i}@partner.example"], f"Message {i}", "message", {"text": "x"}, kind="t")
             db.session.commit()
 
-        def unsent() -> int:
+        def count(*statuses: OutboxStatus) -> int:
             with app.app_context():
                 n = db.session.scalar(
-                    sa.select(sa.func.count())
-                    .select_from(OutboxMessage)
-                    .where(OutboxMessage.status.in_([OutboxStatus.pending, OutboxStatus.sending]))
+                    sa.select(sa.func.count()).select_from(OutboxMessage).where(OutboxMessage.status.in_(statuses))
                 )
                 db.session.remove()
                 return n
 
-        env = child_env(url, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(port), MAIL_CLAIM_TIMEOUT_MINUTES="0.05")
+        def unsent() -> int:
+            return count(OutboxStatus.pending, OutboxStatus.sending)
+
+        env = child_env(url, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(port), MAIL_CLAIM_TIMEOUT_MINUTES="0.1")
         failures: list[str] = []
         skipped: list[int] = []
         deadline = time.monotonic() + 120
 
-        def deliverer() -> None:
+        claimed = threading.Event()
+
+        def deliverer(first: bool) -> None:
+            if not first:
+                claimed.wait(timeout=60)
             while unsent() and time.monotonic() < deadline:
                 done = subprocess.run(
                     [sys.executable, "-m", "flask", "--app", "safeguarding", "outbox", "deliver"],
@@ -345,9 +355,13 @@ def test_deliverer_processes_against_a_slow_server_send_each_message_once(tmp_pa
 
         with smtp_server(port) as server:
             server.delay = 0.5
-            threads = [threading.Thread(target=deliverer) for _ in range(deliverers)]
+            threads = [threading.Thread(target=deliverer, args=(i == 0,)) for i in range(deliverers)]
             for t in threads:
                 t.start()
+            while not claimed.is_set() and time.monotonic() < deadline:
+                if count(OutboxStatus.sending) or not unsent():
+                    claimed.set()
+                time.sleep(0.1)
             for t in threads:
                 t.join(timeout=150)
         assert not failures, failures[0]
