@@ -152,25 +152,29 @@ def _selection() -> tuple[outbox.Selection, frozenset[int]]:
     return ids, frozenset(ids)
 
 
+def _first_message(exc: ServiceError) -> str:
+    return next(iter(exc.errors.values()), exc.message)
+
+
 @bp.route("/outbox/send-again", methods=["GET", "POST"], endpoint="send_again_many")
 @access.roles(*OFFICE)
 def send_again_many():
     """One confirmation page for a selection, every failed email or every held one."""
+    selected: frozenset[int] = frozenset()
     try:
         selection, selected = _selection()
         count = outbox.selection_count(selection)
     except ServiceError as exc:
-        db_errors = exc.errors if isinstance(exc, ValidationFailed) and exc.errors else {"ids": exc.message}
-        return _outbox_page(db_errors)
+        return _outbox_page({"ids": _first_message(exc)}, selected)
     if count == 0:
-        return _outbox_page({"ids": "There are no emails to send again"})
+        return _outbox_page({"ids": "There are no emails to send again"}, selected)
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
             done = outbox.send_again_many(selection)
         except ServiceError as exc:
             form_failed(form, exc)
-            flash(exc.message if not isinstance(exc, ValidationFailed) else "Nothing was sent again", "error")
+            flash(_first_message(exc), "error")
             return redirect(url_for("notify.outbox"))
         flash(f"{plural(done, 'email')} back in the queue: they will be sent within a minute", "success")
         return redirect(url_for("notify.outbox"))

@@ -122,6 +122,7 @@ def test_a_selection_including_a_sent_email_is_refused_as_a_whole(client_as, mai
     failed, sent = _message(OutboxStatus.failed), _message(OutboxStatus.sent)
     html = client_as("office").post(f"/outbox/send-again?ids={failed.id}&ids={sent.id}").get_data(as_text=True)
     assert f"Email {sent.id} is sent: only failed emails" in html
+    assert f'value="{failed.id}" checked' in html  # the ticks are kept
     assert [_status(failed), _status(sent)] == [OutboxStatus.failed, OutboxStatus.sent]
 
 
