@@ -85,7 +85,16 @@ class Config:
     MAIL_USE_SSL = False
     MAIL_FROM = "Safeguarding Partnership <business.office@safeguarding-partnership.example>"
     MAIL_TIMEOUT = 10
-    MAIL_MAX_ATTEMPTS = 8
+    # A temporary failure (server down, timeout, 4xx) is tried again after 1, 2, 4 …
+    # minutes, at most MAIL_RETRY_MAX_MINUTES apart, until MAIL_GIVE_UP_AFTER_HOURS have
+    # passed since the message was queued; only then (or at once on a permanent 5xx) is it
+    # `failed`. (MAIL_MAX_ATTEMPTS, a count, is no longer read.)
+    MAIL_RETRY_MAX_MINUTES = 60
+    MAIL_GIVE_UP_AFTER_HOURS = 72
+    # A deliverer holds its claim on a message this long without refreshing it (it
+    # refreshes it before each message); after that another deliverer may take it over.
+    # Must be longer than one message can take to send (MAIL_TIMEOUT per server reply).
+    MAIL_CLAIM_TIMEOUT_MINUTES: float = 15
 
     # Scheduler (see jobs/): time of the daily run, local time.
     SCHEDULER_DAILY_AT = "06:30"
@@ -134,9 +143,12 @@ _ENV_INTEGERS = (
     "MAIL_PORT",
     "INVOICE_PAYMENT_DAYS",
     "INVOICE_CHASE_INTERVAL_DAYS",
+    "MAIL_GIVE_UP_AFTER_HOURS",
+    "MAIL_RETRY_MAX_MINUTES",
 )
 _ENV_MINUTES = {"SIGN_IN_WINDOW_MINUTES": "SIGN_IN_WINDOW", "SIGN_IN_LOCKOUT_MINUTES": "SIGN_IN_LOCKOUT"}
-_ENV_SECONDS = ("SQLITE_BUSY_TIMEOUT", "DATABASE_LOCK_TIMEOUT")
+_ENV_SECONDS = ("SQLITE_BUSY_TIMEOUT", "DATABASE_LOCK_TIMEOUT", "MAIL_TIMEOUT")
+_ENV_FRACTIONS = ("MAIL_CLAIM_TIMEOUT_MINUTES",)  # numbers that may have a fraction
 # Flags are read whenever the variable is set (even empty), with this default.
 _ENV_FLAGS = {"MAIL_USE_TLS": False, "MAIL_USE_SSL": False, "SESSION_COOKIE_SECURE": True}
 
@@ -154,7 +166,7 @@ def from_environment() -> dict:
     for env, key in _ENV_MINUTES.items():
         if env in given:
             out[key] = timedelta(minutes=int(given[env]))
-    for name in _ENV_SECONDS:
+    for name in (*_ENV_SECONDS, *_ENV_FRACTIONS):
         if name in given:
             out[name] = float(given[name])
     for flag, default in _ENV_FLAGS.items():

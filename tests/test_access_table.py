@@ -101,6 +101,11 @@ GET    /outbox/<int:message_id>                                       - O - - - 
 GET    /outbox/<int:message_id>/attachments/<int:attachment_id>       - O - - - - -
 GET    /outbox/<int:message_id>/send-again                            - O - - - - -
 POST   /outbox/<int:message_id>/send-again                            - O - - - - -
+GET    /outbox/send-again                                             - O - - - - -
+POST   /outbox/send-again                                             - O - - - - -
+GET    /outbox/discard-held                                           - O - - - - -
+POST   /outbox/discard-held                                           - O - - - - -
+POST   /api/v1/outbox/retry                                           - O - - - - -
 GET    /calendar/closure-days                                         - O - - - - -
 POST   /calendar/closure-days                                         - O - - - - -
 GET    /calendar/closure-days/<int:closure_id>/remove                 - O - - - - -

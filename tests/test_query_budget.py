@@ -27,6 +27,8 @@ def _pages(demo):
         f"/memberships/{membership}/edit",
         "/admin/users",
         "/outbox",
+        "/outbox/send-again?all=failed",
+        "/outbox/discard-held",
         "/jobs",
         "/api/v1/organisations",
         f"/api/v1/organisations/{org}",

@@ -18,18 +18,29 @@ class OutboxStatus(StrEnum):
     sending = "sending"  # claimed by a deliverer
     sent = "sent"
     failed = "failed"  # gave up; the business office may send it again
+    discarded = "discarded"  # held mail the business office chose not to send (reason in last_error)
 
     @property
     def label(self) -> str:
-        return {"held": "Held", "pending": "Waiting", "sending": "Sending", "sent": "Sent", "failed": "Failed"}[
-            self.value
-        ]
+        return {
+            "held": "Held",
+            "pending": "Waiting",
+            "sending": "Sending",
+            "sent": "Sent",
+            "failed": "Failed",
+            "discarded": "Discarded",
+        }[self.value]
 
     @property
     def colour(self) -> str:
-        return {"held": "grey", "pending": "blue", "sending": "light-blue", "sent": "green", "failed": "red"}[
-            self.value
-        ]
+        return {
+            "held": "grey",
+            "pending": "blue",
+            "sending": "light-blue",
+            "sent": "green",
+            "failed": "red",
+            "discarded": "orange",
+        }[self.value]
 
 
 class OutboxMessage(Base):
@@ -54,9 +65,14 @@ class OutboxMessage(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(sa.Text)
-    # Set by the deliverer that claimed the message; only it may record the result.
+    # Set by the deliverer that claimed the message; only it may record the result. The
+    # deliverer refreshes `claimed_at` just before each attempt, so on a message waiting
+    # for another attempt it is the time of the last attempt.
     claim_token: Mapped[str | None] = mapped_column(sa.String(32))
     claimed_at: Mapped[datetime | None]
+    # When it last entered the queue to be sent (queued with a mail server configured,
+    # released from held, or sent again): it is given up on MAIL_GIVE_UP_AFTER_HOURS later.
+    queued_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     # Who caused it: a user's email or "system: <job>".

@@ -5,7 +5,9 @@
         deliver_pending()
 
 `server.refuse` holds addresses answered with a permanent 550; `server.delay` slows every
-message down (seconds), so concurrent deliverers really overlap.
+message down (seconds), so concurrent deliverers really overlap; `server.reply`, when
+set ("451 4.3.0 Try again later", "554 5.7.1 Rejected"), answers every message's DATA with
+it instead of accepting it (`server.refused_data` counts them).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ class Recorder:
         self.envelopes: list[tuple[str, list[str]]] = []
         self.refuse: set[str] = set()
         self.delay = 0.0
+        self.reply: str | None = None
+        self.refused_data = 0
         self.port = 0
         self._lock = threading.Lock()
 
@@ -41,6 +45,10 @@ class Recorder:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.delay:
             await asyncio.sleep(self.delay)
+        if self.reply:
+            with self._lock:
+                self.refused_data += 1
+            return self.reply
         message = message_from_bytes(envelope.content, policy=policy.default)
         with self._lock:
             self.messages.append(message)
@@ -50,6 +58,10 @@ class Recorder:
     def subjects(self) -> list[str]:
         with self._lock:
             return [str(m["Subject"]) for m in self.messages]
+
+    def message_ids(self) -> list[str]:
+        with self._lock:
+            return [str(m["Message-ID"]).strip() for m in self.messages]
 
 
 @contextmanager
