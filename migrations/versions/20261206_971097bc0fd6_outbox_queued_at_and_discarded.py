@@ -1,7 +1,7 @@
 """outbox: queued_at (the give-up deadline counts from it) and the discarded status
 
 Revision ID: 971097bc0fd6
-Revises: 7c1e5a9b3f10
+Revises: ed43baed05e1
 Create Date: 2026-12-06 07:04:11
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "971097bc0fd6"
-down_revision = "7c1e5a9b3f10"
+down_revision = "ed43baed05e1"
 branch_labels = None
 depends_on = None
 
