@@ -10,8 +10,10 @@ a Saturday, is made up on Monday 28 December. The tests pin cases like this one.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -22,11 +24,50 @@ from safeguarding.validation import DATE_MAX, DATE_MIN
 LONDON = ZoneInfo("Europe/London")
 
 
+# The clock of the current thread or task while something runs "as at" a moment (see
+# `clock_at`): [the moment, the next tick]; None: the real clock.
+_clock: ContextVar[list[datetime] | None] = ContextVar("safeguarding_clock", default=None)
+_TICK = timedelta(milliseconds=1)
+
+
+def now() -> datetime:
+    """The current moment (timezone-aware, UTC): the real clock, or, inside `clock_at`, the
+    moment it set, moving on a millisecond at each reading (so that successive changes
+    still come one after the other). Every timestamp the service records (history, audit,
+    outbox, `created_at`) is taken from here."""
+    clock = _clock.get()
+    if clock is None:
+        return datetime.now(UTC)
+    moment = clock[0]
+    clock[0] = moment + _TICK
+    return moment
+
+
+@contextmanager
+def clock_at(moment: datetime | date, at: time = time(10, 0)) -> Iterator[datetime]:
+    """Run the body as at `moment` (a date means `at` o'clock in England that day): `now()`
+    and `today()` answer it for the current thread or task only, and the real clock comes
+    back afterwards. The demo builds its story this way, each event at its own date."""
+    if not isinstance(moment, datetime):
+        moment = datetime.combine(moment, at, tzinfo=LONDON)
+    if moment.tzinfo is None:
+        raise ValueError("clock_at needs a timezone-aware moment")
+    start = moment.astimezone(UTC)
+    token = _clock.set([start])
+    try:
+        yield start
+    finally:
+        _clock.reset(token)
+
+
 def today() -> date:
     """Today in England (the server may run in UTC). `SAFEGUARDING_TODAY=YYYY-MM-DD` in
     the environment fixes the date (the test suite pins it to the demo's "today", so the
     demo's deadlines are the same whatever day the tests run; a training copy may do the
-    same)."""
+    same); inside `clock_at`, the day of the moment it set."""
+    clock = _clock.get()
+    if clock is not None:
+        return clock[0].astimezone(LONDON).date()
     fixed = os.environ.get("SAFEGUARDING_TODAY")
     if fixed:
         return date.fromisoformat(fixed)
@@ -125,6 +166,25 @@ class WorkingDays:
             if self.is_working_day(d):
                 count += 1
         return count
+
+
+def working_day_before(d: date, days: int, closures: Iterable[date] | None = None) -> date:
+    """The date `days` working days before `d` (`d` not counted); 0 gives `d` rolled back to
+    a working day. The mirror of `WorkingDays.add`."""
+    if days < 0:
+        raise ValueError("days must be 0 or more")
+    cal = working_days(closures)
+    out = d
+    if days == 0:
+        while not cal.is_working_day(out):
+            out -= timedelta(days=1)
+        return out
+    counted = 0
+    while counted < days:
+        out -= timedelta(days=1)
+        if cal.is_working_day(out):
+            counted += 1
+    return out
 
 
 def working_days(closures: Iterable[date] | None = None) -> WorkingDays:

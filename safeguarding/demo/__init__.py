@@ -1,22 +1,95 @@
 """The demo partnership, built from the source documents through the same services users
-call. Each feature adds a step; steps run in order and share a `DemoContext`."""
+call. Each feature adds a step; steps run in order and share a `DemoContext`.
+
+The story is written for one day, `STORY_DAY` (3 December 2026, the day the test suite
+runs on), and built around the day it is loaded (or `seed-demo --as-of DATE`): every date
+of the story moves by the same number of days (`day`), so "7 days left" stays 7 days left;
+the meetings land on working days (`meeting_day`: those still to come keep their distance
+in working days, those held are moved back to a working day); what the story counts in
+working days is counted with `calendar.working_days()` from the load day. Each event is
+recorded as at its own date (`at`: the service's clock, `calendar.clock_at`), so history,
+audit and outbox rows carry the story's dates."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
+from safeguarding import calendar
 from safeguarding.extensions import db
 from safeguarding.services import audit
 
 DEMO_PASSWORD = "demo-password-2026"
 
+STORY_DAY = date(2026, 12, 3)  # the day the story's dates are written for
+
+
+class _Story:
+    """The day the demo is built around, and the moment it is loaded."""
+
+    as_of: date = STORY_DAY
+    loaded_at: datetime = datetime.combine(STORY_DAY, time(8, 0), tzinfo=calendar.LONDON)
+
+
+_story = _Story()
+
+
+def as_of() -> date:
+    """The day the demo is built around (the story's "today")."""
+    return _story.as_of
+
+
+def shift() -> timedelta:
+    return _story.as_of - STORY_DAY
+
+
+def day(year: int, month: int, dom: int) -> date:
+    """The story's date `year-month-dom` (written for STORY_DAY), moved to the load day."""
+    return date(year, month, dom) + shift()
+
+
+def moved(story_date: date) -> date:
+    return story_date + shift()
+
+
+def history_day(story_date: date) -> date:
+    """A date of the partnership's early history (its founding, its first budget): moved by
+    whole financial years, so that the history keeps its financial years, and never after
+    the same date moved by days (what the story builds on it comes after it)."""
+    years = calendar.financial_year_start(_story.as_of) - calendar.financial_year_start(STORY_DAY)
+    by_years = story_date.replace(year=story_date.year + years)
+    return min(by_years, story_date + shift())
+
+
+def meeting_day(story_date: date) -> date:
+    """A meeting's date: one still to come keeps its distance in working days from the
+    story's day; one already held is moved with the story and back to a working day."""
+    cal = calendar.working_days()
+    if story_date > STORY_DAY:
+        return cal.add(_story.as_of, cal.between(STORY_DAY, story_date))
+    return calendar.working_day_before(story_date + shift(), 0)
+
+
+def moment(on: date, at: time = time(10, 0)) -> datetime:
+    """`at` o'clock in England on `on`, but never later than the load itself."""
+    return min(datetime.combine(on, at, tzinfo=calendar.LONDON), _story.loaded_at)
+
+
+@contextmanager
+def at(on: date, hour: time = time(10, 0)) -> Iterator[None]:
+    """Record what the body does as at `on` (history, audit and outbox rows take its date)."""
+    with calendar.clock_at(moment(on, hour)):
+        yield
+
 
 @dataclass
 class DemoContext:
+    as_of: date = STORY_DAY  # the day the demo is built around
     orgs: dict[str, Any] = field(default_factory=dict)
     people: dict[str, Any] = field(default_factory=dict)
     groups: dict[str, Any] = field(default_factory=dict)
@@ -67,10 +140,19 @@ def _load_steps() -> None:
         importlib.import_module(f"{__name__}.{info.name}")
 
 
-def seed() -> DemoContext:
+def seed(as_of: date | None = None) -> DemoContext:
+    """Build the demo around `as_of` (default: today) and commit it."""
     _load_steps()
-    ctx = DemoContext()
-    with audit.acting_as("system: demo data"):
+    _story.as_of = as_of or calendar.today()
+    real_now = datetime.now(UTC).astimezone(calendar.LONDON)
+    # Loaded now when built around today; otherwise in the morning of the chosen day.
+    _story.loaded_at = (
+        real_now
+        if real_now.date() == _story.as_of
+        else datetime.combine(_story.as_of, time(8, 0), tzinfo=calendar.LONDON)
+    )
+    ctx = DemoContext(as_of=_story.as_of)
+    with calendar.clock_at(_story.loaded_at), audit.acting_as("system: demo data"):
         for _, _name, fn in _steps:
             fn(ctx)
             db.session.flush()
