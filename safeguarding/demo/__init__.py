@@ -20,8 +20,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from safeguarding import calendar
+from flask import current_app
+
+from safeguarding import calendar, documents, jobs
 from safeguarding.extensions import db
+from safeguarding.models import OutboxMessage, OutboxStatus
 from safeguarding.services import audit
 
 DEMO_PASSWORD = "demo-password-2026"
@@ -131,6 +134,19 @@ def reset_database() -> None:
     upgrade()
 
 
+def demo_pdf(title: str, subtitle: str, sections: list[tuple[str, list[str]]]) -> bytes:
+    """A small, real PDF (the documents module, WeasyPrint) standing in for a paper or a
+    report someone wrote: a title, the date it is dated (the story's today) and a few short
+    sections that say it is demo material."""
+    report = documents.Report(
+        title=title,
+        subtitle=subtitle,
+        date=calendar.today(),
+        sections=[documents.Section(heading, paragraphs) for heading, paragraphs in sections],
+    )
+    return documents.render_pdf(report)
+
+
 def _load_steps() -> None:
     """Import every module of this package: each registers its steps."""
     import importlib
@@ -141,7 +157,9 @@ def _load_steps() -> None:
 
 
 def seed(as_of: date | None = None) -> DemoContext:
-    """Build the demo around `as_of` (default: today) and commit it."""
+    """Build the demo around `as_of` (default: today) and commit it; then run the daily
+    jobs for the day before, as the scheduler would have that morning, and hold every
+    email the story queued (see `_settle`)."""
     _load_steps()
     _story.as_of = as_of or calendar.today()
     real_now = datetime.now(UTC).astimezone(calendar.LONDON)
@@ -157,4 +175,28 @@ def seed(as_of: date | None = None) -> DemoContext:
             fn(ctx)
             db.session.flush()
         db.session.commit()
+    _settle()
     return ctx
+
+
+def _settle() -> None:
+    """What makes the demo's first start quiet, honestly:
+
+    - the daily jobs ran every morning of the story, so they are run (for real) for the
+      day before the load day, as at that morning: each breach, warning and chaser of the
+      story is then recorded once, with its date, and the jobs' dedupe rows exist, so the
+      first start's run for the load day only does that day's work (nothing "missed" again);
+    - the emails the story queued went out, in the story, when they were written: they are
+      kept on the outbox page as held, never delivered (the demo's addresses are not real).
+    """
+    eve = _story.as_of - timedelta(days=1)
+    daily_at = datetime.strptime(current_app.config.get("SCHEDULER_DAILY_AT", "06:30"), "%H:%M").time()
+    with calendar.clock_at(datetime.combine(eve, daily_at, tzinfo=calendar.LONDON)):
+        jobs.run_due(eve)
+    with audit.acting_as("system: demo data"):
+        db.session.execute(
+            sa.update(OutboxMessage)
+            .where(OutboxMessage.status.in_([OutboxStatus.pending, OutboxStatus.held]))
+            .values(status=OutboxStatus.held, next_attempt_at=None)
+        )
+        db.session.commit()

@@ -20,7 +20,7 @@ from safeguarding.workflows.attendance import escalation_lifecycle
 
 def _board_meeting(ctx: DemoContext, year: int, month: int) -> Meeting:
     """The Board's meeting of the story's `month` (wherever the load day moved it)."""
-    return ctx.extra["board_by_month"][(year, month)]
+    return ctx.extra["board_by_month"][f"{year}-{month:02}"]
 
 
 def _not_represented(ctx: DemoContext, meeting: Meeting, person: str, note: str) -> None:

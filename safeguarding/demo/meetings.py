@@ -15,7 +15,7 @@ from datetime import date, time, timedelta
 from werkzeug.datastructures import FileStorage
 
 from safeguarding.calendar import financial_year_start, financial_year_title
-from safeguarding.demo import DemoContext, as_of, at, day, meeting_day, shift, step
+from safeguarding.demo import DemoContext, as_of, at, day, demo_pdf, meeting_day, shift, step
 from safeguarding.formatting import long_date
 from safeguarding.models import AgendaItemKind, AttendanceStatus, Meeting, Minutes
 from safeguarding.services import meetings as svc
@@ -49,15 +49,10 @@ BUSINESS = {
     ],
 }
 
-PDF_TEMPLATE = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
-    b"endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n% {title}\ntrailer<</Root 1 0 R>>"
-    b"\n%%EOF\n"
-)
-
 
 def _paper(ctx: DemoContext, item, title: str, filename: str) -> None:
-    data = PDF_TEMPLATE.replace(b"{title}", title.encode())
+    board = ctx.groups["board"].name
+    data = demo_pdf(title, f"A paper for the {board}", [("Summary", [f"{title}: demonstration material."])])
     upload = FileStorage(stream=io.BytesIO(data), filename=filename, content_type="application/pdf")
     stored = storage.save_upload(upload, purpose="meeting_paper", uploaded_by_id=ctx.users["office"].id)
     svc.attach_paper(item, stored, title=title, added_by_id=ctx.users["office"].id)
@@ -336,7 +331,7 @@ def seed_meetings(ctx: DemoContext) -> None:
             for story in svc.series_dates(first, 6, 2)
         ]
         for story, meeting in series:
-            ctx.extra.setdefault("board_by_month", {})[(story.year, story.month)] = meeting
+            ctx.extra.setdefault("board_by_month", {})[f"{story:%Y-%m}"] = meeting
             if story > date(2026, 11, 23):
                 continue
             key = f"board_{story:%Y_%m}"

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 
 from safeguarding.calendar import working_day_before, working_days
-from safeguarding.demo import DemoContext, at
+from safeguarding.demo import DemoContext, at, demo_pdf
 from safeguarding.extensions import db
 from safeguarding.models import Area, Meeting
 from safeguarding.services import meetings, storage
@@ -19,16 +19,33 @@ from safeguarding.workflows.actions import action_lifecycle
 from safeguarding.workflows.meetings import meeting_lifecycle
 from safeguarding.workflows.reviews import review_lifecycle
 
-# A minimal valid PDF, standing in for reports and chronologies.
-PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+def report_pdf(review, which: str) -> bytes:
+    """The reviewer's report: a short, readable PDF (made as at the story's date)."""
+    final = which == "final"
+    return demo_pdf(
+        f"Safeguarding Adults Review {review.reference}",
+        "Overview report" if final else "Draft overview report, for the SAR sub-group's quality check",
+        [
+            (
+                "About this report",
+                [
+                    "This is demonstration material: the report of a fictional review in the demo partnership.",
+                    "The review looked at how agencies worked together before the events that led to the referral.",
+                ],
+            ),
+            ("Findings", ["Information held by several agencies was not shared in time to change what happened."]),
+            ("Recommendations", ["The partnership agrees a shared approach to escalating concerns between agencies."]),
+        ],
+    )
 
 
-def _pdf(name: str, user) -> object:
+def _pdf(name: str, user, review=None, which: str = "draft") -> object:
+    data = report_pdf(review, which)
     return storage.save_upload(
-        FileStorage(stream=io.BytesIO(PDF), filename=name), purpose="review_report", uploaded_by_id=user.id
+        FileStorage(stream=io.BytesIO(data), filename=name, content_type="application/pdf"),
+        purpose="review_report",
+        uploaded_by_id=user.id,
     )
 
 
@@ -150,7 +167,7 @@ class _Demo:
             family_notes="The family met the reviewer and commented on the draft",
         )
         svc.attach_report(
-            review, self.office, _pdf("draft-report.pdf", self.office), which="draft", version=review.version
+            review, self.office, _pdf("draft-report.pdf", self.office, review), which="draft", version=review.version
         )
 
     def board_signs_off(self, reviews: list, checked_on: date, meeting_on: date) -> date:
@@ -219,7 +236,11 @@ class _Demo:
     def publish(self, review, on: date):
         with at(on):
             svc.attach_report(
-                review, self.office, _pdf("final-report.pdf", self.office), which="final", version=review.version
+                review,
+                self.office,
+                _pdf("final-report.pdf", self.office, review, "final"),
+                which="final",
+                version=review.version,
             )
         self.fire(
             review,

@@ -9,8 +9,8 @@ from datetime import timedelta
 from werkzeug.datastructures import FileStorage
 
 from safeguarding.calendar import working_day_before, working_days
-from safeguarding.demo import DemoContext, as_of, at, day, step
-from safeguarding.demo.reviews.builder import PDF, _Demo, _pdf
+from safeguarding.demo import DemoContext, as_of, at, day, demo_pdf, step
+from safeguarding.demo.reviews.builder import _Demo, _pdf
 from safeguarding.models import Area, ReviewEventKind
 from safeguarding.services import actions as actions_svc
 from safeguarding.services import reviews as svc
@@ -86,7 +86,17 @@ def seed_reviews(ctx: DemoContext) -> None:
         sent_on=day(2026, 10, 5),
     )
     chronology = storage.save_upload(
-        FileStorage(stream=io.BytesIO(PDF), filename="police-chronology.pdf"),
+        FileStorage(
+            stream=io.BytesIO(
+                demo_pdf(
+                    f"Chronology for {gathering.reference}",
+                    "County Police: contact with the adult since January 2025",
+                    [("About this chronology", ["Demonstration material: a fictional agency chronology."])],
+                )
+            ),
+            filename="police-chronology.pdf",
+            content_type="application/pdf",
+        ),
         purpose="chronology",
         uploaded_by_id=ctx.users["police"].id,
     )
@@ -245,7 +255,7 @@ def seed_reviews(ctx: DemoContext) -> None:
     svc.update_case_details(
         draft, d.office, version=draft.version, family_invited=True, family_notes="Her son contributed to the review"
     )
-    svc.attach_report(draft, d.office, _pdf("draft-report.pdf", d.office), which="draft", version=draft.version)
+    svc.attach_report(draft, d.office, _pdf("draft-report.pdf", d.office, draft), which="draft", version=draft.version)
     d.fire(draft, "submit_draft", d.office, day(2026, 11, 9))
 
     # Not commissioned: criteria not met, with a learning briefing instead.
