@@ -460,7 +460,7 @@ def _executive(d: Demo) -> None:
     exec_group = ctx.groups["exec"]
     first = svc.schedule_meeting(
         group_id=exec_group.id,
-        meeting_date=day(2020, 7, 7),
+        meeting_date=meeting_day(date(2020, 7, 7)),
         starts_at=time(14, 0),
         ends_at=time(15, 30),
         location=ONLINE,
