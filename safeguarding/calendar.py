@@ -10,54 +10,18 @@ a Saturday, is made up on Monday 28 December. The tests pin cases like this one.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
 
+from safeguarding import clock
+from safeguarding.clock import clock_at, now  # noqa: F401  (the service's clock, here with its dates)
 from safeguarding.validation import DATE_MAX, DATE_MIN
 
 LONDON = ZoneInfo("Europe/London")
-
-
-# The clock of the current thread or task while something runs "as at" a moment (see
-# `clock_at`): [the moment, the next tick]; None: the real clock.
-_clock: ContextVar[list[datetime] | None] = ContextVar("safeguarding_clock", default=None)
-_TICK = timedelta(milliseconds=1)
-
-
-def now() -> datetime:
-    """The current moment (timezone-aware, UTC): the real clock, or, inside `clock_at`, the
-    moment it set, moving on a millisecond at each reading (so that successive changes
-    still come one after the other). Every timestamp the service records (history, audit,
-    outbox, `created_at`) is taken from here."""
-    clock = _clock.get()
-    if clock is None:
-        return datetime.now(UTC)
-    moment = clock[0]
-    clock[0] = moment + _TICK
-    return moment
-
-
-@contextmanager
-def clock_at(moment: datetime | date, at: time = time(10, 0)) -> Iterator[datetime]:
-    """Run the body as at `moment` (a date means `at` o'clock in England that day): `now()`
-    and `today()` answer it for the current thread or task only, and the real clock comes
-    back afterwards. The demo builds its story this way, each event at its own date."""
-    if not isinstance(moment, datetime):
-        moment = datetime.combine(moment, at, tzinfo=LONDON)
-    if moment.tzinfo is None:
-        raise ValueError("clock_at needs a timezone-aware moment")
-    start = moment.astimezone(UTC)
-    token = _clock.set([start])
-    try:
-        yield start
-    finally:
-        _clock.reset(token)
 
 
 def today() -> date:
@@ -65,9 +29,9 @@ def today() -> date:
     the environment fixes the date (the test suite pins it to the demo's "today", so the
     demo's deadlines are the same whatever day the tests run; a training copy may do the
     same); inside `clock_at`, the day of the moment it set."""
-    clock = _clock.get()
-    if clock is not None:
-        return clock[0].astimezone(LONDON).date()
+    clocked = clock.current()
+    if clocked is not None:
+        return clocked.astimezone(LONDON).date()
     fixed = os.environ.get("SAFEGUARDING_TODAY")
     if fixed:
         return date.fromisoformat(fixed)

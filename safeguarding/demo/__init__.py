@@ -12,6 +12,7 @@ audit and outbox rows carry the story's dates."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,13 +20,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-
 from flask import current_app
+from werkzeug.datastructures import FileStorage
 
 from safeguarding import calendar, documents, jobs
 from safeguarding.extensions import db
 from safeguarding.models import OutboxMessage, OutboxStatus
-from safeguarding.services import audit
+from safeguarding.services import audit, storage
+from safeguarding.services import meetings as meetings_svc  # not `meetings`: the demo step module of that name
 
 DEMO_PASSWORD = "demo-password-2026"
 
@@ -145,6 +147,16 @@ def demo_pdf(title: str, subtitle: str, sections: list[tuple[str, list[str]]]) -
         sections=[documents.Section(heading, paragraphs) for heading, paragraphs in sections],
     )
     return documents.render_pdf(report)
+
+
+def paper(ctx: DemoContext, item: Any, title: str, filename: str) -> None:
+    """A paper for a Board agenda item: a small real PDF, added by the business office."""
+    data = demo_pdf(
+        title, f"A paper for the {ctx.groups['board'].name}", [("Summary", [f"{title}: demonstration material."])]
+    )
+    upload = FileStorage(stream=io.BytesIO(data), filename=filename, content_type="application/pdf")
+    stored = storage.save_upload(upload, purpose="meeting_paper", uploaded_by_id=ctx.users["office"].id)
+    meetings_svc.attach_paper(item, stored, title=title, added_by_id=ctx.users["office"].id)
 
 
 def _load_steps() -> None:

@@ -9,17 +9,14 @@ state (draft, submitted, approved, ratified)."""
 
 from __future__ import annotations
 
-import io
 from datetime import date, time, timedelta
 
-from werkzeug.datastructures import FileStorage
-
 from safeguarding.calendar import financial_year_start, financial_year_title
-from safeguarding.demo import DemoContext, as_of, at, day, demo_pdf, meeting_day, shift, step
+from safeguarding.demo import DemoContext, as_of, at, day, meeting_day, paper, shift, step
 from safeguarding.formatting import long_date
 from safeguarding.models import AgendaItemKind, AttendanceStatus, Meeting, Minutes
 from safeguarding.services import meetings as svc
-from safeguarding.services import partnership, storage
+from safeguarding.services import partnership
 from safeguarding.workflows.meetings import meeting_lifecycle, minutes_lifecycle
 
 # Non-statutory members without a named deputy take turns to miss a meeting (one every
@@ -48,14 +45,6 @@ BUSINESS = {
         ("Domestic abuse and safeguarding adults: joint protocol", "Police", "interim_board"),
     ],
 }
-
-
-def _paper(ctx: DemoContext, item, title: str, filename: str) -> None:
-    board = ctx.groups["board"].name
-    data = demo_pdf(title, f"A paper for the {board}", [("Summary", [f"{title}: demonstration material."])])
-    upload = FileStorage(stream=io.BytesIO(data), filename=filename, content_type="application/pdf")
-    stored = storage.save_upload(upload, purpose="meeting_paper", uploaded_by_id=ctx.users["office"].id)
-    svc.attach_paper(item, stored, title=title, added_by_id=ctx.users["office"].id)
 
 
 class Demo:
@@ -353,7 +342,7 @@ def seed_meetings(ctx: DemoContext) -> None:
             business = d.board_business(meeting, story)
             if (year, story.month) == (2020, 4):
                 item = next(i for i, _ in business)
-                _paper(ctx, item, "Strategic plan 2020 to 2023", "strategic-plan-2020-2023.pdf")
+                paper(ctx, item, "Strategic plan 2020 to 2023", "strategic-plan-2020-2023.pdf")
             minutes = d.hold(meeting, business=business, **pattern, **kw)
             d.minutes[key] = minutes
             if (year, story.month) == (2020, 8):
@@ -567,7 +556,7 @@ def _upcoming(d: Demo) -> None:
         presenter="Business Manager",
         description="For decision",
     )
-    _paper(ctx, budget, f"Draft budget {next_year}", f"draft-budget-{next_year.replace('/', '-')}.pdf")
+    paper(ctx, budget, f"Draft budget {next_year}", f"draft-budget-{next_year.replace('/', '-')}.pdf")
     with at(day(2026, 11, 13)):
         d.chair_action_2026 = _chair_action_2026(d)
     # West's director cannot come in December and names their deputy.

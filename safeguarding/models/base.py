@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
-from safeguarding import calendar
+from safeguarding import clock
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -22,9 +22,9 @@ NAMING_CONVENTION = {
 
 
 def utcnow() -> datetime:
-    """Now, from the service's clock (safeguarding.calendar.now: the real clock, or the
-    moment a `clock_at` block set)."""
-    return calendar.now()
+    """Now, from the service's clock (safeguarding.clock: the real clock, or the moment a
+    `clock_at` block set)."""
+    return clock.now()
 
 
 class UTCDateTime(TypeDecorator):
