@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from safeguarding import clock
+from safeguarding.clock import clock_at, now  # noqa: F401  (the service's clock, here with its dates)
 from safeguarding.validation import DATE_MAX, DATE_MIN
 
 LONDON = ZoneInfo("Europe/London")
@@ -26,7 +28,10 @@ def today() -> date:
     """Today in England (the server may run in UTC). `SAFEGUARDING_TODAY=YYYY-MM-DD` in
     the environment fixes the date (the test suite pins it to the demo's "today", so the
     demo's deadlines are the same whatever day the tests run; a training copy may do the
-    same)."""
+    same); inside `clock_at`, the day of the moment it set."""
+    clocked = clock.current()
+    if clocked is not None:
+        return clocked.astimezone(LONDON).date()
     fixed = os.environ.get("SAFEGUARDING_TODAY")
     if fixed:
         return date.fromisoformat(fixed)
@@ -125,6 +130,25 @@ class WorkingDays:
             if self.is_working_day(d):
                 count += 1
         return count
+
+
+def working_day_before(d: date, days: int, closures: Iterable[date] | None = None) -> date:
+    """The date `days` working days before `d` (`d` not counted); 0 gives `d` rolled back to
+    a working day. The mirror of `WorkingDays.add`."""
+    if days < 0:
+        raise ValueError("days must be 0 or more")
+    cal = working_days(closures)
+    out = d
+    if days == 0:
+        while not cal.is_working_day(out):
+            out -= timedelta(days=1)
+        return out
+    counted = 0
+    while counted < days:
+        out -= timedelta(days=1)
+        if cal.is_working_day(out):
+            counted += 1
+    return out
 
 
 def working_days(closures: Iterable[date] | None = None) -> WorkingDays:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import datetime
 
 import click
 import sqlalchemy as sa
 from flask import Flask
 
 from safeguarding.extensions import db
+from safeguarding.formatting import long_date
 from safeguarding.models import Organisation, Person, Role
 from safeguarding.services import accounts, audit
 from safeguarding.services.errors import ValidationFailed
@@ -109,8 +111,16 @@ def register(app: Flask) -> None:
     @app.cli.command("seed-demo")
     @click.option("--reset", is_flag=True, help="Delete everything in the database first.")
     @click.option("--if-empty", is_flag=True, help="Do nothing (successfully) when the database has data.")
-    def seed_demo(reset: bool, if_empty: bool) -> None:
-        """Load the demo partnership (refuses a database that has data unless --reset)."""
+    @click.option(
+        "--as-of",
+        "as_of",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        default=None,
+        help="Build the demo around this day (YYYY-MM-DD) instead of today.",
+    )
+    def seed_demo(reset: bool, if_empty: bool, as_of: datetime | None) -> None:
+        """Load the demo partnership, built around today or --as-of (refuses a database that
+        has data unless --reset)."""
         from safeguarding import demo
 
         if not reset and demo.has_data():
@@ -120,5 +130,6 @@ def register(app: Flask) -> None:
             raise click.ClickException("The database already has data. Use --reset to replace it with the demo.")
         if reset:
             demo.reset_database()
-        demo.seed()
-        click.echo("Demo partnership loaded. Sign in as office@demo.test with the password demo-password-2026.")
+        ctx = demo.seed(as_of.date() if as_of else None)
+        click.echo(f"Demo partnership loaded, built around {long_date(ctx.as_of)}.")
+        click.echo("Sign in as office@demo.test with the password demo-password-2026.")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from safeguarding.demo import DemoContext, step
+from safeguarding.demo import DemoContext, day, step
 from safeguarding.services import annual as svc
 from safeguarding.workflows.annual import annual_report_lifecycle
 
@@ -43,7 +43,7 @@ def seed_annual_report(ctx: DemoContext) -> None:
         office,
         version=report.version,
         person_id=writer.person_id,
-        due_on=max(date(2026, 12, 18), _today()),
+        due_on=max(day(2026, 12, 18), _today()),
     )
     svc.edit_section(report, next_year, writer, version=report.version, text=NEXT_YEAR)
     annual_report_lifecycle.fire(

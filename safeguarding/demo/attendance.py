@@ -7,11 +7,11 @@ approval."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 
-from safeguarding.demo import DemoContext, step
+from safeguarding.demo import DemoContext, at, day, step
 from safeguarding.extensions import db
 from safeguarding.models import Attendance, AttendanceStatus, Escalation, Meeting
 from safeguarding.services import attendance as svc
@@ -19,14 +19,8 @@ from safeguarding.workflows.attendance import escalation_lifecycle
 
 
 def _board_meeting(ctx: DemoContext, year: int, month: int) -> Meeting:
-    return db.session.scalar(
-        sa.select(Meeting).where(
-            Meeting.group_id == ctx.groups["board"].id,
-            Meeting.is_held,
-            Meeting.meeting_date >= date(year, month, 1),
-            Meeting.meeting_date < date(year + month // 12, month % 12 + 1, 1),
-        )
-    )
+    """The Board's meeting of the story's `month` (wherever the load day moved it)."""
+    return ctx.extra["board_by_month"][f"{year}-{month:02}"]
 
 
 def _not_represented(ctx: DemoContext, meeting: Meeting, person: str, note: str) -> None:
@@ -55,26 +49,30 @@ def seed_attendance(ctx: DemoContext) -> None:
     for m in missed:
         _not_represented(ctx, m, "ph_lead", "Apologies: public health emergency response")
     db.session.flush()
-    svc.scan(missed[-1].meeting_date)
+    with at(missed[-1].meeting_date):
+        svc.scan(missed[-1].meeting_date)
     resolved = _escalation(ctx, "public_health")
     sent_on = missed[-1].meeting_date + timedelta(days=7)
-    escalation_lifecycle.fire(resolved, "approve", user=chair, version=resolved.version, as_of=sent_on)
-    escalation_lifecycle.fire(resolved, "send", user=office, version=resolved.version, as_of=sent_on)
+    with at(sent_on):
+        escalation_lifecycle.fire(resolved, "approve", user=chair, version=resolved.version, as_of=sent_on)
+        escalation_lifecycle.fire(resolved, "send", user=office, version=resolved.version, as_of=sent_on)
     replied = sent_on + timedelta(days=12)
-    escalation_lifecycle.fire(
-        resolved,
-        "record_response",
-        user=office,
-        version=resolved.version,
-        as_of=replied,
-        params={
-            "response_received_on": replied,
-            "response_summary": "The Director of Public Health apologised: the outbreak "
-            "response took the team's time. A consultant in public "
-            "health is named as deputy from October.",
-        },
-    )
-    svc.scan(_board_meeting(ctx, 2025, 12).meeting_date)  # represented in October and December: resolved
+    with at(replied):
+        escalation_lifecycle.fire(
+            resolved,
+            "record_response",
+            user=office,
+            version=resolved.version,
+            as_of=replied,
+            params={
+                "response_received_on": replied,
+                "response_summary": "The Director of Public Health apologised: the outbreak "
+                "response took the team's time. A consultant in public "
+                "health is named as deputy from October.",
+            },
+        )
+    with at(_board_meeting(ctx, 2025, 12).meeting_date):
+        svc.scan(_board_meeting(ctx, 2025, 12).meeting_date)  # represented in October and December: resolved
 
     # 2026: Healthwatch away from every Board meeting held since June (June, August,
     # October and the extraordinary meeting in November).
@@ -83,17 +81,20 @@ def seed_attendance(ctx: DemoContext) -> None:
         .where(
             Meeting.group_id == ctx.groups["board"].id,
             Meeting.is_held,
-            Meeting.meeting_date >= date(2026, 6, 1),
-            Meeting.meeting_date <= date(2026, 11, 23),
+            Meeting.meeting_date >= day(2026, 6, 1),
+            Meeting.meeting_date <= day(2026, 11, 23),
         )
         .order_by(Meeting.meeting_date)
     ).all()
     for m in missed:
         _not_represented(ctx, m, "healthwatch_lead", "Apologies sent on the day")
     db.session.flush()
-    svc.scan(missed[1].meeting_date)  # two in a row: the reminder
-    svc.scan(missed[2].meeting_date)  # three: the escalation, its letter drafted
-    svc.scan(missed[-1].meeting_date)  # one more: the same episode, nothing new
+    with at(missed[1].meeting_date):
+        svc.scan(missed[1].meeting_date)  # two in a row: the reminder
+    with at(missed[2].meeting_date):
+        svc.scan(missed[2].meeting_date)  # three: the escalation, its letter drafted
+    with at(missed[-1].meeting_date):
+        svc.scan(missed[-1].meeting_date)  # one more: the same episode, nothing new
     drafted = _escalation(ctx, "healthwatch")
 
     ctx.extra["escalations"] = {"drafted": drafted, "resolved": resolved}

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from safeguarding.demo import DEMO_PASSWORD, DemoContext, step
+from safeguarding.demo import DEMO_PASSWORD, DemoContext, at, history_day, step
 from safeguarding.models import Area, Arm, GroupKind, MembershipRole, OrganisationKind, Role
 from safeguarding.services import accounts
 from safeguarding.services import partnership as svc
 from safeguarding.workflows.partnership import partnership_lifecycle
 
-START = date(2020, 4, 1)
+START = date(2020, 4, 1)  # the story's first day; history_day() moves it with the load day
 
 ORGANISATIONS = [
     # key, name, short, kind, area, adults, children, chief executive, title
@@ -240,6 +240,12 @@ MOU_SIGNED = [
 
 @step(10, "partnership")
 def seed_partnership(ctx: DemoContext) -> None:
+    with at(history_day(START)):
+        _seed_partnership(ctx)
+
+
+def _seed_partnership(ctx: DemoContext) -> None:
+    start = history_day(START)
     for key, name, short, kind, area, adults, children, ce_name, ce_title in ORGANISATIONS:
         org = svc.create_organisation(
             name=name,
@@ -255,7 +261,7 @@ def seed_partnership(ctx: DemoContext) -> None:
             safeguarding_lead_name=None,
             safeguarding_lead_email=f"safeguarding@{key.replace('_', '-')}.demo.test",
         )
-        partnership_lifecycle.fire(org, "admit", user=None, system=True, params={"joined_on": START})
+        partnership_lifecycle.fire(org, "admit", user=None, system=True, params={"joined_on": start})
         ctx.orgs[key] = org
 
     for key, name, title, org_key in PEOPLE:
@@ -275,8 +281,8 @@ def seed_partnership(ctx: DemoContext) -> None:
             arm=arm,
             area=Area.both,
             terms_of_reference=f"The terms of reference of the {name}, agreed by the Board.",
-            tor_last_reviewed_on=date(2020, 4, 21),
-            tor_review_due_on=date(2021, 4, 30),
+            tor_last_reviewed_on=history_day(date(2020, 4, 21)),
+            tor_review_due_on=history_day(date(2021, 4, 30)),
         )
 
     for group_key, person_key, role, deputy_key in MEMBERSHIPS:
@@ -285,18 +291,21 @@ def seed_partnership(ctx: DemoContext) -> None:
             person=ctx.people[person_key],
             role=role,
             deputy=ctx.people[deputy_key] if deputy_key else None,
-            start_date=START,
+            start_date=start,
         )
         ctx.memberships[f"{group_key}:{person_key}"] = m
 
-    svc.record_mou_version(
-        name="FNSPP MoU 2020",
-        in_force_from=date(2020, 4, 1),
-        summary="The partnership's memorandum of understanding adopted with the constitution in April 2020.",
-        recorded_by_id=None,
-    )
-    for key in MOU_SIGNED:
-        svc.record_mou_signature(ctx.people[key], date(2020, 4, 21), recorded_by_id=None)
+    signed = history_day(date(2020, 4, 21))
+    with at(history_day(date(2020, 4, 1))):
+        svc.record_mou_version(
+            name="FNSPP MoU 2020",
+            in_force_from=history_day(date(2020, 4, 1)),
+            summary="The partnership's memorandum of understanding adopted with the constitution in April 2020.",
+            recorded_by_id=None,
+        )
+    with at(signed):
+        for key in MOU_SIGNED:
+            svc.record_mou_signature(ctx.people[key], signed, recorded_by_id=None)
 
     for email, person_key, roles, org_key in ACCOUNTS:
         ctx.users[email.split("@")[0]] = accounts.create_user(

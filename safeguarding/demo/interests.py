@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from safeguarding.calendar import financial_year_start, today
-from safeguarding.demo import DemoContext, step
+from safeguarding.demo import DemoContext, at, step
 from safeguarding.services import meetings as svc
 
 INTERESTS = {
@@ -28,11 +28,13 @@ def seed_interests(ctx: DemoContext) -> None:
         key = by_id.get(person.id)
         if key in YET_TO_DECLARE:
             continue
-        svc.record_interest_return(
-            office,
-            financial_year=year,
-            nil=key not in INTERESTS,
-            interests=INTERESTS.get(key or ""),
-            declared_on=min(today(), opened + timedelta(days=n)),
-            person_id=person.id,
-        )
+        declared_on = min(today(), opened + timedelta(days=n))
+        with at(declared_on):
+            svc.record_interest_return(
+                office,
+                financial_year=year,
+                nil=key not in INTERESTS,
+                interests=INTERESTS.get(key or ""),
+                declared_on=declared_on,
+                person_id=person.id,
+            )

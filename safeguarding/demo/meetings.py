@@ -9,15 +9,14 @@ state (draft, submitted, approved, ratified)."""
 
 from __future__ import annotations
 
-import io
 from datetime import date, time, timedelta
 
-from werkzeug.datastructures import FileStorage
-
-from safeguarding.demo import DemoContext, step
+from safeguarding.calendar import financial_year_start, financial_year_title
+from safeguarding.demo import DemoContext, as_of, at, day, meeting_day, paper, shift, step
+from safeguarding.formatting import long_date
 from safeguarding.models import AgendaItemKind, AttendanceStatus, GroupKind, Meeting, MembershipRole, Minutes
 from safeguarding.services import meetings as svc
-from safeguarding.services import partnership, storage
+from safeguarding.services import partnership
 from safeguarding.workflows.meetings import meeting_lifecycle, minutes_lifecycle
 
 # Non-statutory members without a named deputy take turns to miss a meeting (one every
@@ -46,19 +45,6 @@ BUSINESS = {
         ("Domestic abuse and safeguarding adults: joint protocol", "Police", "interim_board"),
     ],
 }
-
-PDF_TEMPLATE = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
-    b"endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n% {title}\ntrailer<</Root 1 0 R>>"
-    b"\n%%EOF\n"
-)
-
-
-def _paper(ctx: DemoContext, item, title: str, filename: str) -> None:
-    data = PDF_TEMPLATE.replace(b"{title}", title.encode())
-    upload = FileStorage(stream=io.BytesIO(data), filename=filename, content_type="application/pdf")
-    stored = storage.save_upload(upload, purpose="meeting_paper", uploaded_by_id=ctx.users["office"].id)
-    svc.attach_paper(item, stored, title=title, added_by_id=ctx.users["office"].id)
 
 
 class Demo:
@@ -91,30 +77,32 @@ class Demo:
         """Publish the papers, take apologies, record the register, open (ratifying the
         group's approved minutes), record the business, close, and minute the meeting up
         to `minutes_to`."""
-        day = meeting.meeting_date
-        as_of = day - timedelta(days=1) if late else meeting.papers_due_on
-        meeting_lifecycle.fire(
-            meeting,
-            "publish_papers",
-            user=self.office,
-            version=meeting.version,
-            as_of=as_of,
-            params={"late_reason": late},
-        )
+        held = meeting.meeting_date
+        as_of = held - timedelta(days=1) if late else meeting.papers_due_on
+        with at(as_of):
+            meeting_lifecycle.fire(
+                meeting,
+                "publish_papers",
+                user=self.office,
+                version=meeting.version,
+                as_of=as_of,
+                params={"late_reason": late},
+            )
         register = svc.load_register(meeting)
         by_key = {self.key_of[s.membership.person_id]: s for s in register.seats}
         # This year's apologies come in beforehand (earlier years' are on the register only:
         # quicker to build, the same record).
-        for key in (*apologies, *deputies) if day.year >= 2026 else ():
+        for key in (*apologies, *deputies) if held >= day(2026, 1, 1) else ():
             seat = by_key[key]
-            svc.send_apologies(
-                meeting,
-                seat.membership.id,
-                user=self.office,
-                as_of=day - timedelta(days=3),
-                deputy_person_id=seat.membership.deputy_person_id if key in deputies else None,
-                note="Sent by email to the business office",
-            )
+            with at(held - timedelta(days=3)):
+                svc.send_apologies(
+                    meeting,
+                    seat.membership.id,
+                    user=self.office,
+                    as_of=held - timedelta(days=3),
+                    deputy_person_id=seat.membership.deputy_person_id if key in deputies else None,
+                    note="Sent by email to the business office",
+                )
         entries = []
         for key, seat in by_key.items():
             deputy = None
@@ -128,37 +116,65 @@ class Demo:
             else:
                 status = AttendanceStatus.present
             entries.append({"membership_id": seat.membership.id, "status": status.value, "deputy_person_id": deputy})
-        svc.record_attendance(meeting, entries, user=self.office, as_of=day)
-        items = {i.kind: i for i in svc.agenda_of(meeting)}
+        with at(held):
+            self._meet(meeting, entries, held, inquorate, business, on_open)
+        return self.minute(meeting, None, minutes_to)
+
+    def _meet(self, meeting: Meeting, entries: list, held: date, inquorate: bool, business, on_open) -> None:
+        """The meeting itself: the register, then the business (or the inquorate record)."""
+        svc.record_attendance(meeting, entries, user=self.office, as_of=held)
         if inquorate:
             meeting_lifecycle.fire(
                 meeting,
                 "record_inquorate",
                 user=self.office,
                 version=meeting.version,
-                as_of=day,
+                as_of=held,
                 comment="No one from the police was present; the meeting could not proceed",
             )
         else:
-            meeting_lifecycle.fire(meeting, "open", user=self.chair, version=meeting.version, as_of=day)
+            meeting_lifecycle.fire(meeting, "open", user=self.chair, version=meeting.version, as_of=held)
             for earlier in self.pending_minutes.pop(meeting.group_id, []):
                 minutes_lifecycle.fire(
                     earlier,
                     "ratify",
                     user=self.office,
                     version=earlier.version,
-                    as_of=day,
+                    as_of=held,
                     params={"meeting_id": meeting.id},
                 )
             for item, decide in business:
                 decide(meeting, item)
             if on_open:
                 on_open(meeting)
-            meeting_lifecycle.fire(meeting, "close", user=self.chair, version=meeting.version, as_of=day)
-        return self.minute(meeting, items, minutes_to)
+            meeting_lifecycle.fire(meeting, "close", user=self.chair, version=meeting.version, as_of=held)
 
     def minute(self, meeting: Meeting, items, minutes_to: str) -> Minutes:
-        day = meeting.meeting_date
+        """Minute the meeting the next day, submit a week later, the chair approves a week
+        after that (each up to `minutes_to`)."""
+        held = meeting.meeting_date
+        with at(held + timedelta(days=1)):
+            minutes = self._write(meeting)
+        if minutes_to == "draft":
+            return minutes
+        with at(held + timedelta(days=7)):
+            minutes_lifecycle.fire(
+                minutes, "submit", user=self.office, version=minutes.version, as_of=held + timedelta(days=7)
+            )
+        if minutes_to == "submitted":
+            return minutes
+        with at(held + timedelta(days=14)):
+            minutes_lifecycle.fire(
+                minutes,
+                "approve",
+                user=self.approver(meeting),
+                version=minutes.version,
+                as_of=held + timedelta(days=14),
+            )
+        self.pending_minutes.setdefault(meeting.group_id, []).append(minutes)
+        return minutes
+
+    def _write(self, meeting: Meeting) -> Minutes:
         minutes = svc.start_minutes(meeting, user=self.office)
         register = svc.load_register(meeting)
         away = [s.membership.person.name for s in register.seats if s.status == AttendanceStatus.apologies]
@@ -186,17 +202,6 @@ class Demo:
                 "highlight report was received and noted.",
             }.get(item.kind, f"{item.presenter or 'The lead'} introduced the item and members discussed it.")
         svc.update_minutes(minutes, version=minutes.version, sections=texts, user=self.office)
-        if minutes_to == "draft":
-            return minutes
-        minutes_lifecycle.fire(
-            minutes, "submit", user=self.office, version=minutes.version, as_of=day + timedelta(days=7)
-        )
-        if minutes_to == "submitted":
-            return minutes
-        minutes_lifecycle.fire(
-            minutes, "approve", user=self.approver(meeting), version=minutes.version, as_of=day + timedelta(days=14)
-        )
-        self.pending_minutes.setdefault(meeting.group_id, []).append(minutes)
         return minutes
 
     def approver(self, meeting: Meeting):
@@ -217,13 +222,14 @@ class Demo:
         def decide(meeting: Meeting, item) -> None:
             decision = svc.record_decision(item, user=self.office, method="consensus", text=text, interim=interim)
             if interim:
-                self.decisions[f"interim_{meeting.group.short_name.lower()}_{meeting.meeting_date:%Y}"] = decision
+                story = meeting.meeting_date - shift()  # keyed by the story's year
+                self.decisions[f"interim_{meeting.group.short_name.lower()}_{story:%Y}"] = decision
 
         return decide
 
-    def board_business(self, meeting: Meeting) -> list:
+    def board_business(self, meeting: Meeting, story: date) -> list:
         out = []
-        for title, presenter, how in BUSINESS.get((meeting.meeting_date.year, meeting.meeting_date.month), []):
+        for title, presenter, how in BUSINESS.get((story.year, story.month), []):
             item = svc.add_agenda_item(
                 meeting,
                 title=title,
@@ -313,49 +319,56 @@ def seed_meetings(ctx: DemoContext) -> None:
     office, board = d.office, ctx.groups["board"]
     # Two deputies have signed the memorandum themselves, so they may vote when deputising.
     for key in ("police_deputy", "west_deputy"):
-        partnership.record_mou_signature(ctx.people[key], date(2021, 5, 4), recorded_by_id=office.id)
+        with at(day(2021, 5, 4)):
+            partnership.record_mou_signature(ctx.people[key], day(2021, 5, 4), recorded_by_id=office.id)
 
     k = 0
     for year in range(2020, 2027):
         location = ONLINE if year in (2020, 2021) else CHAMBER
         first = date(year, 4, 1)
         first += timedelta(days=(1 - first.weekday()) % 7 + 14)  # the third Tuesday of April
-        series = svc.schedule_series(
-            group_id=board.id,
-            first_date=first,
-            count=6,
-            interval_months=2,
-            starts_at=time(10, 0),
-            ends_at=time(12, 30),
-            location=location,
-            created_by_id=office.id,
-        )
-        for meeting in series:
-            if meeting.meeting_date > date(2026, 11, 23):
+        # The story's dates (a year of bi-monthly meetings), each moved to the load day.
+        series = [
+            (
+                story,
+                svc.schedule_meeting(
+                    group_id=board.id,
+                    meeting_date=meeting_day(story),
+                    starts_at=time(10, 0),
+                    ends_at=time(12, 30),
+                    location=location,
+                    created_by_id=office.id,
+                ),
+            )
+            for story in svc.series_dates(first, 6, 2)
+        ]
+        for story, meeting in series:
+            ctx.extra.setdefault("board_by_month", {})[f"{story:%Y-%m}"] = meeting
+            if story > date(2026, 11, 23):
                 continue
-            key = f"board_{meeting.meeting_date:%Y_%m}"
+            key = f"board_{story:%Y_%m}"
             d.meetings[key] = meeting
             pattern = d.attendance_pattern(k)
             kw: dict = {}
-            if (year, meeting.meeting_date.month) == (2020, 12):
+            if (year, story.month) == (2020, 12):
                 # The chair was away: the vice chair (North's Director of Adult Social Services) chaired.
                 pattern["apologies"] = [*pattern["apologies"], "chair"]
-            if (year, meeting.meeting_date.month) == (2020, 10):
+            if (year, story.month) == (2020, 10):
                 kw["late"] = "The quarter 2 performance data from the police arrived after the deadline"
-            if (year, meeting.meeting_date.month) == (2023, 8):
+            if (year, story.month) == (2023, 8):
                 # The police sent apologies with no deputy: the meeting was inquorate.
                 pattern = {"apologies": ["police_lead"], "deputies": []}
                 kw["inquorate"] = True
-            if (year, meeting.meeting_date.month) == (2026, 10):
+            if (year, story.month) == (2026, 10):
                 kw["minutes_to"] = "approved"
                 kw["on_open"] = lambda m: _october_2026(d, m)
-            business = d.board_business(meeting)
-            if (year, meeting.meeting_date.month) == (2020, 4):
+            business = d.board_business(meeting, story)
+            if (year, story.month) == (2020, 4):
                 item = next(i for i, _ in business)
-                _paper(ctx, item, "Strategic plan 2020 to 2023", "strategic-plan-2020-2023.pdf")
+                paper(ctx, item, "Strategic plan 2020 to 2023", "strategic-plan-2020-2023.pdf")
             minutes = d.hold(meeting, business=business, **pattern, **kw)
             d.minutes[key] = minutes
-            if (year, meeting.meeting_date.month) == (2020, 8):
+            if (year, story.month) == (2020, 8):
                 _chair_action_2020(d)
             k += 1
 
@@ -405,7 +418,7 @@ def _october_2026(d: Demo, meeting: Meeting) -> None:
         title="Present the domestic abuse referral data by area",
         owner_organisation_id=ctx.orgs["police"].id,
         owner_person_id=ctx.people["police_deputy"].id,
-        due_date=date(2026, 12, 15),
+        due_date=day(2026, 12, 15),
         description="The Board asked for North and West figures separately.",
     )
     svc.raise_action(
@@ -413,33 +426,38 @@ def _october_2026(d: Demo, meeting: Meeting) -> None:
         user=d.office,
         title="Circulate the hospital discharge audit summary",
         owner_organisation_id=ctx.orgs["acute"].id,
-        due_date=date(2027, 1, 31),
+        due_date=day(2027, 1, 31),
     )
 
 
 def _chair_action_2020(d: Demo) -> None:
+    with at(day(2020, 9, 2)):
+        d.chair_action_2020 = _chair_action_2020_record(d)
+
+
+def _chair_action_2020_record(d: Demo):
     ctx = d.ctx
-    d.chair_action_2020 = svc.record_chair_action(
+    return svc.record_chair_action(
         user=d.chair,
-        as_of=date(2020, 9, 2),
-        decided_on=date(2020, 9, 1),
+        as_of=day(2020, 9, 2),
+        decided_on=day(2020, 9, 1),
         title="Extend the Adult A review deadline by 8 weeks",
         decision="The deadline for the SAR concerning Adult A is extended by 8 weeks to 30 November 2020.",
         urgency="The independent reviewer's report was due before the next Board meeting.",
         consultations=[
             {
                 "organisation_id": ctx.orgs["north"].id,
-                "consulted_on": date(2020, 8, 28),
+                "consulted_on": day(2020, 8, 28),
                 "view": "Agrees: the extension allows the family to be involved.",
             },
             {
                 "organisation_id": ctx.orgs["police"].id,
-                "consulted_on": date(2020, 8, 28),
+                "consulted_on": day(2020, 8, 28),
                 "view": "Agrees; criminal proceedings have concluded.",
             },
             {
                 "organisation_id": ctx.orgs["icb"].id,
-                "consulted_on": date(2020, 8, 31),
+                "consulted_on": day(2020, 8, 31),
                 "view": "Agrees.",
                 "consulted_person_id": ctx.people["icb_lead"].id,
             },
@@ -454,7 +472,7 @@ def _executive(d: Demo) -> None:
     exec_group = ctx.groups["exec"]
     first = svc.schedule_meeting(
         group_id=exec_group.id,
-        meeting_date=date(2020, 7, 7),
+        meeting_date=meeting_day(date(2020, 7, 7)),
         starts_at=time(14, 0),
         ends_at=time(15, 30),
         location=ONLINE,
@@ -478,18 +496,22 @@ def _executive(d: Demo) -> None:
         ],
     )
     decision = d.decisions["interim_executive_2020"]
-    for who in ("north", "west", "police", "icb"):
-        svc.validate_decision(decision, user=ctx.users[who])
+    with at(day(2020, 7, 14)):
+        for who in ("north", "west", "police", "icb"):
+            svc.validate_decision(decision, user=ctx.users[who])
     recent = svc.schedule_meeting(
         group_id=exec_group.id,
-        meeting_date=date(2026, 11, 17),
+        meeting_date=meeting_day(date(2026, 11, 17)),
         starts_at=time(14, 0),
         ends_at=time(15, 30),
         location=CHAMBER,
         created_by_id=d.office.id,
     )
     item = svc.add_agenda_item(
-        recent, title="Partner contributions 2027/28", presenter="Business Manager", description="For decision"
+        recent,
+        title=f"Partner contributions {financial_year_title(financial_year_start(as_of()) + 1)}",
+        presenter="Business Manager",
+        description="For decision",
     )
     d.meetings["exec_2026_11"] = recent
     d.minutes["exec_2026_11"] = d.hold(
@@ -500,29 +522,32 @@ def _executive(d: Demo) -> None:
             (
                 item,
                 d.consensus(
-                    "Contributions for 2027/28 rise by 3%, subject to the councils' budget setting in February.",
+                    f"Contributions for {financial_year_title(financial_year_start(as_of()) + 1)} rise by 3%, "
+                    "subject to the councils' budget setting in February.",
                     interim=True,
                 ),
             )
         ],
     )
-    for who in ("north", "west"):
-        svc.validate_decision(d.decisions["interim_executive_2026"], user=ctx.users[who])
+    with at(day(2026, 11, 20)):
+        for who in ("north", "west"):
+            svc.validate_decision(d.decisions["interim_executive_2026"], user=ctx.users[who])
 
 
 def _sar_subgroup(d: Demo) -> None:
     ctx = d.ctx
     sar = ctx.groups["sar"]
-    series = svc.schedule_series(
-        group_id=sar.id,
-        first_date=date(2026, 5, 12),
-        count=4,
-        interval_months=3,
-        starts_at=time(9, 30),
-        ends_at=time(11, 30),
-        location=CHAMBER,
-        created_by_id=d.office.id,
-    )
+    series = [
+        svc.schedule_meeting(
+            group_id=sar.id,
+            meeting_date=meeting_day(story),
+            starts_at=time(9, 30),
+            ends_at=time(11, 30),
+            location=CHAMBER,
+            created_by_id=d.office.id,
+        )
+        for story in svc.series_dates(date(2026, 5, 12), 4, 3)
+    ]
     for meeting, apologies, minutes_to in zip(
         series[:3], (["west_deputy"], [], ["acute_deputy"]), ("approved", "approved", "submitted"), strict=True
     ):
@@ -532,7 +557,7 @@ def _sar_subgroup(d: Demo) -> None:
             presenter="SAR chair",
             description="For decision",
         )
-        d.minutes[f"sar_{meeting.meeting_date:%Y_%m}"] = d.hold(
+        d.minutes[f"sar_{meeting.meeting_date - shift():%Y_%m}"] = d.hold(
             meeting,
             apologies=apologies,
             minutes_to=minutes_to,
@@ -544,45 +569,53 @@ def _sar_subgroup(d: Demo) -> None:
 
 def _upcoming(d: Demo) -> None:
     ctx = d.ctx
-    upcoming = svc.next_meeting(ctx.groups["board"].id, date(2026, 11, 23))
+    upcoming = svc.next_meeting(ctx.groups["board"].id, day(2026, 11, 23))
+    next_year = financial_year_title(financial_year_start(as_of()) + 1)  # the budget being set
     d.meetings["board_upcoming"] = upcoming
     d.meetings["board_february"] = svc.next_meeting(ctx.groups["board"].id, upcoming.meeting_date)
     budget = svc.add_agenda_item(
         upcoming,
-        title="Draft budget and partner contributions 2027/28",
+        title=f"Draft budget and partner contributions {next_year}",
         presenter="Business Manager",
         description="For decision",
     )
-    _paper(ctx, budget, "Draft budget 2027/28", "draft-budget-2027-28.pdf")
-    d.chair_action_2026 = svc.record_chair_action(
+    paper(ctx, budget, f"Draft budget {next_year}", f"draft-budget-{next_year.replace('/', '-')}.pdf")
+    with at(day(2026, 11, 13)):
+        d.chair_action_2026 = _chair_action_2026(d)
+    # West's director cannot come in December and names their deputy.
+    west = next(s for s in svc.load_register(upcoming).seats if s.membership.person_id == ctx.people["west_dass"].id)
+    with at(day(2026, 11, 20)):
+        svc.send_apologies(
+            upcoming,
+            west.membership.id,
+            user=ctx.users["west"],
+            as_of=day(2026, 11, 20),
+            deputy_person_id=ctx.people["west_deputy"].id,
+            note="Budget setting at the council",
+        )
+
+
+def _chair_action_2026(d: Demo):
+    ctx = d.ctx
+    return svc.record_chair_action(
         user=d.chair,
-        as_of=date(2026, 11, 13),
-        decided_on=date(2026, 11, 12),
+        as_of=day(2026, 11, 13),
+        decided_on=day(2026, 11, 12),
         title="Publish the SAR concerning Adult C before the inquest",
-        decision="The overview report of the SAR concerning Adult C is published on 1 December 2026, before "
-        "the inquest opens, with the family's agreement.",
-        urgency="The coroner set the inquest date for 7 December 2026, before the Board next meets.",
+        decision=f"The overview report of the SAR concerning Adult C is published on {long_date(day(2026, 12, 1))}, "
+        "before the inquest opens, with the family's agreement.",
+        urgency=f"The coroner set the inquest date for {long_date(day(2026, 12, 7))}, before the Board next meets.",
         consultations=[
             {
                 "organisation_id": ctx.orgs["west"].id,
-                "consulted_on": date(2026, 11, 10),
+                "consulted_on": day(2026, 11, 10),
                 "view": "Agrees; the family have been told.",
             },
             {
                 "organisation_id": ctx.orgs["police"].id,
-                "consulted_on": date(2026, 11, 11),
+                "consulted_on": day(2026, 11, 11),
                 "view": "No objection: no criminal proceedings are planned.",
             },
-            {"organisation_id": ctx.orgs["icb"].id, "consulted_on": date(2026, 11, 11), "view": "Agrees."},
+            {"organisation_id": ctx.orgs["icb"].id, "consulted_on": day(2026, 11, 11), "view": "Agrees."},
         ],
-    )
-    # West's director cannot come in December and names their deputy.
-    west = next(s for s in svc.load_register(upcoming).seats if s.membership.person_id == ctx.people["west_dass"].id)
-    svc.send_apologies(
-        upcoming,
-        west.membership.id,
-        user=ctx.users["west"],
-        as_of=date(2026, 11, 20),
-        deputy_person_id=ctx.people["west_deputy"].id,
-        note="Budget setting at the council",
     )

@@ -21,8 +21,18 @@ def _chases(action_id: int) -> list[OutboxMessage]:
     ).all()
 
 
+def _never_chased(action: Action) -> Action:
+    """The demo's story chased the action on the morning before the demo's day (the daily
+    jobs it ran); these tests start from an action never chased."""
+    action.last_chased_on = None
+    for message in _chases(action.id):
+        db.session.delete(message)
+    db.session.flush()
+    return action
+
+
 def test_overdue_action_is_chased_then_weekly(demo):
-    action = db.session.get(Action, demo.id("actions", "police_overdue"))  # due 31 October 2026
+    action = _never_chased(db.session.get(Action, demo.id("actions", "police_overdue")))  # due 31 October 2026
     assert chase_overdue_actions(date(2026, 10, 31))["chased"] == 0  # due today: not overdue
     assert chase_overdue_actions(date(2026, 11, 2))["chased"] >= 1
     assert chase_overdue_actions(date(2026, 11, 2))["chased"] == 0  # same day again: nothing
@@ -35,7 +45,7 @@ def test_overdue_action_is_chased_then_weekly(demo):
 
 
 def test_closed_actions_are_not_chased(demo):
-    action = db.session.get(Action, demo.id("actions", "police_overdue"))
+    action = _never_chased(db.session.get(Action, demo.id("actions", "police_overdue")))
     action_lifecycle.fire(action, "cancel", user=demo.user("office"), version=action.version, comment="Superseded")
     chase_overdue_actions(date(2026, 11, 23))
     assert _chases(action.id) == []

@@ -17,14 +17,14 @@ def test_chair_convenes_a_dispute_meeting(browse):
     page.get_by_role("link", name="DSP-2026-003").click()
     b.check()
     assert page.get_by_role("heading", name="Sharing domestic abuse notifications with adult social care").is_visible()
-    assert "30 November 2026" in page.content()
+    assert "10 December 2026" in page.content()
     page.get_by_role("button", name="Convene the joint meeting").click()
     b.check()
-    assert "The joint meeting must take place by 30 November 2026" in page.content()
+    assert "The joint meeting must take place by 10 December 2026" in page.content()
     # The Independent Chair is chosen already.
     assert page.get_by_label("Who will chair the meeting").input_value() != ""
 
-    page.locator("#meeting_on-day").fill("3")
+    page.locator("#meeting_on-day").fill("14")
     page.locator("#meeting_on-month").fill("12")
     page.locator("#meeting_on-year").fill("2026")
     page.get_by_label("Time of the meeting").fill("2:30pm")
@@ -32,19 +32,19 @@ def test_chair_convenes_a_dispute_meeting(browse):
     page.get_by_role("button", name="Convene the joint meeting").click()
     b.check()
     summary = page.locator(".govuk-error-summary")
-    message = "Enter the reason the meeting is after the deadline of 30 November 2026"
+    message = "Enter the reason the meeting is after the deadline of 10 December 2026"
     assert message in summary.inner_text()
     summary.get_by_role("link", name=message).click()
     assert page.evaluate("document.activeElement.id") == "late_reason"
 
     page.get_by_label("Reason the meeting is after the deadline (if it is)").fill(
-        "The police lead is at a national conference until 2 December"
+        "The police lead is at a national conference until 11 December"
     )
     page.get_by_role("button", name="Convene the joint meeting").click()
     b.check()
     assert "Meeting convened for DSP-2026-003" in page.locator(".govuk-notification-banner").inner_text()
     content = page.content()
-    assert "3 December 2026, 2:30pm" in content
+    assert "14 December 2026, 2:30pm" in content
     assert "28-day rule breached" in content
     assert "Committee Room 1, County Hall" in content
     page.get_by_role("link", name="Disputes", exact=True).first.click()

@@ -48,30 +48,30 @@ def test_bad_input_is_a_problem_and_changes_nothing(api_as, demo):
 
 
 def test_the_workflow_through_the_api(api_as, demo):
-    d = db.session.get(Dispute, demo.id("disputes", "awaiting_meeting"))  # deadline 30 November 2026
+    d = db.session.get(Dispute, demo.id("disputes", "awaiting_meeting"))  # deadline 10 December 2026
     chair = api_as("chair")
     url = f"/api/v1/disputes/{d.id}/transitions"
     r = chair.get(f"/api/v1/disputes/{d.id}")
-    assert r.json["deadline"] == "2026-11-30" and r.json["days_left"]
+    assert r.json["deadline"] == "2026-12-10" and r.json["days_left"]
     version = r.json["version"]
     r = chair.post(
         url,
         json={
             "trigger": "convene",
             "version": version,
-            "meeting_on": "2026-12-04",
+            "meeting_on": "2026-12-14",
             "meeting_time": "10:00",
             "location": "County Hall",
         },
     )
     assert r.status_code == 422
-    assert r.json["errors"] == {"late_reason": "Enter the reason the meeting is after the deadline of 30 November 2026"}
+    assert r.json["errors"] == {"late_reason": "Enter the reason the meeting is after the deadline of 10 December 2026"}
     r = chair.post(
         url,
         json={
             "trigger": "convene",
             "version": version,
-            "meeting_on": "2026-12-04",
+            "meeting_on": "2026-12-14",
             "meeting_time": "10:00",
             "location": "County Hall",
             "late_reason": "Police lead on leave",

@@ -30,7 +30,7 @@ def test_the_list_shows_each_open_disputes_deadline_and_days_left(client_as, dem
     awaiting = _dispute(demo, "awaiting_meeting")
     page = client_as("office").get("/disputes").text
     assert awaiting.reference in page
-    assert "30 November 2026" in page
+    assert "10 December 2026" in page
     assert days_left(awaiting.deadline, today()) in page
     assert "Breach" in client_as("office").get("/disputes?status=all&breached=1").text
     assert client_as("office").get("/disputes?status=bogus").status_code == 400
@@ -56,7 +56,7 @@ def test_the_dispute_page(client_as, demo):
     d = _dispute(demo, "convened")
     page = _text(client_as("west").get(f"/disputes/{d.id}"))
     assert d.reference in page and d.subject in page
-    assert "2 December 2026, 2pm" in page
+    assert "7 December 2026, 2pm" in page
     assert "Margaret Ellison" in page  # the Independent Chair by default
     assert days_left(d.deadline, today()) in page
     assert "Agree the agenda or propose changes" in page
@@ -111,15 +111,15 @@ def test_determining_on_the_workflow_page_links_the_error_to_the_day_box(client_
 
 
 def test_convening_on_the_page_refuses_a_late_date_without_a_reason(client_as, demo):
-    d = _dispute(demo, "awaiting_meeting")  # deadline 30 November 2026
+    d = _dispute(demo, "awaiting_meeting")  # deadline 10 December 2026
     c = client_as("chair")
     page = c.get(f"/disputes/{d.id}/meeting")
-    assert page.status_code == 200 and "must take place by 30 November 2026" in page.text
+    assert page.status_code == 200 and "must take place by 10 December 2026" in page.text
     chair = demo.person("chair")
     assert f'<option value="{chair.id}" selected' in page.text
     data = {
         "version": d.version,
-        "meeting_on": ["4", "12", "2026"],
+        "meeting_on": ["14", "12", "2026"],
         "meeting_time": "10:00",
         "location": "County Hall",
         "chair_person_id": str(chair.id),
@@ -127,7 +127,7 @@ def test_convening_on_the_page_refuses_a_late_date_without_a_reason(client_as, d
     r = c.post(f"/disputes/{d.id}/meeting", data=data)
     assert r.status_code == 200
     assert 'href="#late_reason"' in r.text
-    assert "Enter the reason the meeting is after the deadline of 30 November 2026" in r.text
+    assert "Enter the reason the meeting is after the deadline of 10 December 2026" in r.text
     db.session.refresh(d)
     assert d.state == DisputeState.determined and d.meeting_on is None
     r = c.post(f"/disputes/{d.id}/meeting", data={**data, "meeting_on": ["", "", ""]})
@@ -217,7 +217,7 @@ def test_home_panels(client_as, demo):
     chair = client_as("chair").get("/home").text
     assert "Disputes needing a meeting convened" in chair
     awaiting = _dispute(demo, "awaiting_meeting")
-    assert f"Nearest deadline 30 November 2026 ({days_left(awaiting.deadline, today())})" in chair
+    assert f"Nearest deadline 10 December 2026 ({days_left(awaiting.deadline, today())})" in chair
     west = _text(client_as("west").get("/home"))
     assert "Your organisation's open disputes" in west
     assert "Dispute agendas awaiting your agreement" in west

@@ -39,8 +39,10 @@ def test_the_demo_has_a_sar_in_each_main_state(demo):
 
 def test_a_cspr_rapid_review_is_due_soon(demo):
     rapid = _review(demo, "cspr_rapid")
-    [d] = [d for d in svc.deadlines(rapid, date(2026, 11, 23)) if d.kind.value == "rapid_review"]
-    assert (d.due_on, d.status) == (date(2026, 11, 26), "due_soon")
+    # 15 working days after the notification of Tuesday 17 November: 3 working days after
+    # the demo's day (Thursday 3 December).
+    [d] = [d for d in svc.deadlines(rapid, date(2026, 12, 3)) if d.kind.value == "rapid_review"]
+    assert (d.due_on, d.status) == (date(2026, 12, 8), "due_soon")
 
 
 def test_a_published_sar_has_its_action_plan_part_implemented(demo):

@@ -9,7 +9,8 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 
-from safeguarding.demo import DemoContext
+from safeguarding.calendar import working_day_before, working_days
+from safeguarding.demo import DemoContext, at, demo_pdf
 from safeguarding.extensions import db
 from safeguarding.models import Area, Meeting
 from safeguarding.services import meetings, storage
@@ -18,16 +19,33 @@ from safeguarding.workflows.actions import action_lifecycle
 from safeguarding.workflows.meetings import meeting_lifecycle
 from safeguarding.workflows.reviews import review_lifecycle
 
-# A minimal valid PDF, standing in for reports and chronologies.
-PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+def report_pdf(review, which: str) -> bytes:
+    """The reviewer's report: a short, readable PDF (made as at the story's date)."""
+    final = which == "final"
+    return demo_pdf(
+        f"Safeguarding Adults Review {review.reference}",
+        "Overview report" if final else "Draft overview report, for the SAR sub-group's quality check",
+        [
+            (
+                "About this report",
+                [
+                    "This is demonstration material: the report of a fictional review in the demo partnership.",
+                    "The review looked at how agencies worked together before the events that led to the referral.",
+                ],
+            ),
+            ("Findings", ["Information held by several agencies was not shared in time to change what happened."]),
+            ("Recommendations", ["The partnership agrees a shared approach to escalating concerns between agencies."]),
+        ],
+    )
 
 
-def _pdf(name: str, user) -> object:
+def _pdf(name: str, user, review=None, which: str = "draft") -> object:
+    data = report_pdf(review, which)
     return storage.save_upload(
-        FileStorage(stream=io.BytesIO(PDF), filename=name), purpose="review_report", uploaded_by_id=user.id
+        FileStorage(stream=io.BytesIO(data), filename=name, content_type="application/pdf"),
+        purpose="review_report",
+        uploaded_by_id=user.id,
     )
 
 
@@ -41,9 +59,10 @@ class _Demo:
 
     def fire(self, review, trigger: str, user, on: date, **params):
         comment = params.pop("comment", None)
-        return review_lifecycle.fire(
-            review, trigger, user=user, version=review.version, params=params, comment=comment, as_of=on
-        )
+        with at(on):
+            return review_lifecycle.fire(
+                review, trigger, user=user, version=review.version, params=params, comment=comment, as_of=on
+            )
 
     def sar(
         self,
@@ -57,6 +76,10 @@ class _Demo:
         referrer: str | None,
         agencies: list[str],
     ):
+        with at(received):
+            return self._refer(initials, band, area, harm, received, summary, source, referrer, agencies)
+
+    def _refer(self, initials, band, area, harm, received, summary, source, referrer, agencies):
         return svc.refer_sar(
             self.office,
             initials=initials,
@@ -73,6 +96,10 @@ class _Demo:
 
     def screen(self, review, on: date, *, needs=True, died=True, abuse=True, concern=True):
         self.fire(review, "start_screening", self.subgroup, on)
+        with at(on):
+            self._record_screening(review, on, needs, died, abuse, concern)
+
+    def _record_screening(self, review, on: date, needs, died, abuse, concern) -> None:
         svc.record_screening(
             review,
             self.subgroup,
@@ -112,6 +139,11 @@ class _Demo:
         )
 
     def commission(self, review, on: date, *, value: int = 650_000):
+        with at(on):
+            self._commissioning(review, on, value)
+        self.fire(review, "start_review", self.office, on)
+
+    def _commissioning(self, review, on: date, value: int) -> None:
         svc.record_commissioning(
             review,
             self.office,
@@ -123,9 +155,13 @@ class _Demo:
             period_from=date(on.year - 2, 1, 1),
             period_to=date(on.year, 1, 1),
         )
-        self.fire(review, "start_review", self.office, on)
 
     def to_draft(self, review, on: date):
+        with at(on):
+            self._draft(review)
+        self.fire(review, "submit_draft", self.office, on)
+
+    def _draft(self, review) -> None:
         svc.update_case_details(
             review,
             self.office,
@@ -134,37 +170,51 @@ class _Demo:
             family_notes="The family met the reviewer and commented on the draft",
         )
         svc.attach_report(
-            review, self.office, _pdf("draft-report.pdf", self.office), which="draft", version=review.version
+            review, self.office, _pdf("draft-report.pdf", self.office, review), which="draft", version=review.version
         )
-        self.fire(review, "submit_draft", self.office, on)
 
     def board_signs_off(self, reviews: list, checked_on: date, meeting_on: date) -> date:
         """The sub-group passes the drafts, which puts them on the agenda of an
         extraordinary Board meeting convened for them; the Board signs them off there."""
         board = self.ctx.groups["board"]
-        day = meeting_on
-        while db.session.scalar(sa.select(Meeting.id).where(Meeting.group_id == board.id, Meeting.meeting_date == day)):
-            day += timedelta(days=1)
-        meeting = meetings.schedule_meeting(
-            group_id=board.id,
-            meeting_date=day,
-            kind="extraordinary",
-            created_by_id=self.office.id,
-            purpose="Sign-off of Safeguarding Adults Review reports",
-            location="Online (Microsoft Teams)",
-        )
-        for review in reviews:
-            svc.record_quality_check(
-                review,
-                self.subgroup,
-                version=review.version,
-                passed=True,
-                checked_on=checked_on,
-                notes="The report meets the SCIE quality markers; the analysis of multi-agency working is clear",
+        held = working_day_before(meeting_on, 0)
+        while db.session.scalar(
+            sa.select(Meeting.id).where(Meeting.group_id == board.id, Meeting.meeting_date == held)
+        ) or not working_days().is_working_day(held):
+            held += timedelta(days=1)
+        with at(checked_on):
+            meeting = meetings.schedule_meeting(
+                group_id=board.id,
+                meeting_date=held,
+                kind="extraordinary",
+                created_by_id=self.office.id,
+                purpose="Sign-off of Safeguarding Adults Review reports",
+                location="Online (Microsoft Teams)",
             )
-        meeting_lifecycle.fire(
-            meeting, "publish_papers", user=self.office, version=meeting.version, as_of=meeting.papers_due_on
-        )
+            for review in reviews:
+                svc.record_quality_check(
+                    review,
+                    self.subgroup,
+                    version=review.version,
+                    passed=True,
+                    checked_on=checked_on,
+                    notes="The report meets the SCIE quality markers; the analysis of multi-agency working is clear",
+                )
+        with at(meeting.papers_due_on):
+            meeting_lifecycle.fire(
+                meeting, "publish_papers", user=self.office, version=meeting.version, as_of=meeting.papers_due_on
+            )
+        with at(held):
+            self._hold(meeting, held)
+        # Minuted like every Board meeting (the meetings demo's own helper), up to approval.
+        from safeguarding.demo.meetings import Demo as MeetingsDemo
+
+        MeetingsDemo(self.ctx).minute(meeting, None, "approved")
+        for review in reviews:
+            self.fire(review, "sign_off", self.office, held + timedelta(days=1))
+        return held
+
+    def _hold(self, meeting, held: date) -> None:
         register = meetings.load_register(meeting)
         meetings.record_attendance(
             meeting,
@@ -173,9 +223,9 @@ class _Demo:
                 for seat in register.seats
             ],
             user=self.office,
-            as_of=day,
+            as_of=held,
         )
-        meeting_lifecycle.fire(meeting, "open", user=self.chair, version=meeting.version, as_of=day)
+        meeting_lifecycle.fire(meeting, "open", user=self.chair, version=meeting.version, as_of=held)
         for item in meetings.agenda_of(meeting):
             if item.subject_type == svc.BOARD_SUBJECT:
                 meetings.record_decision(
@@ -184,19 +234,17 @@ class _Demo:
                     method="consensus",
                     text="The Board signs off the report and its recommendations.",
                 )
-        meeting_lifecycle.fire(meeting, "close", user=self.chair, version=meeting.version, as_of=day)
-        # Minuted like every Board meeting (the meetings demo's own helper), up to approval.
-        from safeguarding.demo.meetings import Demo as MeetingsDemo
-
-        MeetingsDemo(self.ctx).minute(meeting, None, "approved")
-        for review in reviews:
-            self.fire(review, "sign_off", self.office, day + timedelta(days=1))
-        return day
+        meeting_lifecycle.fire(meeting, "close", user=self.chair, version=meeting.version, as_of=held)
 
     def publish(self, review, on: date):
-        svc.attach_report(
-            review, self.office, _pdf("final-report.pdf", self.office), which="final", version=review.version
-        )
+        with at(on):
+            svc.attach_report(
+                review,
+                self.office,
+                _pdf("final-report.pdf", self.office, review, "final"),
+                which="final",
+                version=review.version,
+            )
         self.fire(
             review,
             "publish",
@@ -209,6 +257,11 @@ class _Demo:
         )
 
     def plan(self, review, items: list[tuple[str, list[tuple[str, str, date]]]]) -> list:
+        """The action plan, written the day the report is published."""
+        with at(review.published_on):
+            return self._plan(review, items)
+
+    def _plan(self, review, items: list[tuple[str, list[tuple[str, str, date]]]]) -> list:
         made = []
         for text, actions in items:
             rec = svc.add_recommendation(review, self.office, text=text)
@@ -221,7 +274,8 @@ class _Demo:
         return made
 
     def complete(self, action, on: date, what: str):
-        action_lifecycle.fire(
-            action, "claim_complete", user=self.office, version=action.version, comment=what, as_of=on
-        )
-        action_lifecycle.fire(action, "accept_completion", user=self.office, version=action.version, as_of=on)
+        with at(on):
+            action_lifecycle.fire(
+                action, "claim_complete", user=self.office, version=action.version, comment=what, as_of=on
+            )
+            action_lifecycle.fire(action, "accept_completion", user=self.office, version=action.version, as_of=on)
