@@ -63,7 +63,7 @@ from safeguarding.models.enums import (
 )
 from safeguarding.models.files import StoredFile
 from safeguarding.models.groups import Group, Membership, MouSignature
-from safeguarding.models.jobs import JobOutcome, JobRun
+from safeguarding.models.jobs import Heartbeat, JobOutcome, JobRun
 from safeguarding.models.meetings import (
     AgendaItem,
     AgendaItemKind,
@@ -198,6 +198,7 @@ __all__ = [
     "GroupKind",
     "IncomeKind",
     "Invoice",
+    "Heartbeat",
     "JobOutcome",
     "JobRun",
     "LineCategory",
