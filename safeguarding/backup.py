@@ -249,7 +249,9 @@ def _compare_counts(expected: dict[str, int], found: dict[str, int], where: str)
 def restore_backup(source: Path, echo: Echo = print) -> dict[str, Any]:
     """Replace the database and the uploads with the backup in `source` (checked first)."""
     manifest = check_backup(source)
-    echo(f"Backup of {manifest['created_at']} checked: {len(manifest['files'])} files, {len(manifest['tables'])} tables")
+    echo(
+        f"Backup of {manifest['created_at']} checked: {len(manifest['files'])} files, {len(manifest['tables'])} tables"
+    )
     url = db.engine.url
     db.session.remove()
     db.engine.dispose()

@@ -12,6 +12,7 @@ Both come from a view or from the request's commit (see `_commit_and_headers`)."
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from flask import (
@@ -198,10 +199,8 @@ def database_error(exc: DBAPIError):
 def storage_fault(exc: DBAPIError) -> Response:
     """503: the database cannot save. Logged in one line; the page is rendered without
     the app's context processors (which would look up the signed-in user in the database)."""
-    try:
+    with contextlib.suppress(DBAPIError):  # the connection is being discarded anyway
         db.session.rollback()
-    except DBAPIError:
-        pass  # the connection is being discarded anyway
     cause = (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]
     current_app.logger.error(
         "database cannot save changes on %s %s: %s: %s", request.method, request.path, type(exc.orig).__name__, cause

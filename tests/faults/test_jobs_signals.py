@@ -176,7 +176,7 @@ def test_a_scheduler_stopped_mid_job_records_the_run_failed_exits_and_the_next_o
         (tmp_path / "gate").touch()
         second = _flask(url, tmp_path, "scheduler", SCHEDULER_DAILY_AT="00:00")
         try:
-            _wait_for(lambda: (_run(app, today()).outcome == JobOutcome.succeeded), "the next scheduler's catch-up")
+            _wait_for(lambda: _run(app, today()).outcome == JobOutcome.succeeded, "the next scheduler's catch-up")
         finally:
             second.send_signal(signal.SIGTERM)
             out, _ = second.communicate(timeout=30)

@@ -207,10 +207,17 @@ def _count(server: LiveServer, table: str) -> int:
 @pytest.mark.slow
 def test_a_database_that_cannot_be_written_answers_503_and_the_service_recovers_alone(server):
     token = _call(
-        _opener(), f"{server.url}/api/v1/auth/token", method="POST", body={"email": "office@demo.test", "password": PASSWORD}
+        _opener(),
+        f"{server.url}/api/v1/auth/token",
+        method="POST",
+        body={"email": "office@demo.test", "password": PASSWORD},
     ).body["token"]
     auth = {"Authorization": f"Bearer {token}"}
-    dispute = {"subject": "While the disk is full", "summary": "Nothing may be saved.", "party_organisation_ids": [1, 2]}
+    dispute = {
+        "subject": "While the disk is full",
+        "summary": "Nothing may be saved.",
+        "party_organisation_ids": [1, 2],
+    }
     browser = _opener(http.cookiejar.CookieJar())
     sign_in = _call(browser, f"{server.url}/sign-in")
     csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', sign_in.body).group(1)
