@@ -13,6 +13,7 @@ import http.cookiejar
 import re
 import resource
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -156,8 +157,31 @@ def server(tmp_path: Path):
     live = LiveServer(url, tmp_path)
     live.env["WEB_WORKERS"], live.env["WEB_THREADS"] = "1", "2"
     live.database_url = url  # type: ignore[attr-defined]
-    yield live.start()
+    try:
+        try:
+            live.start()
+        except RuntimeError:  # not up within LiveServer's 30 s: a loaded machine gets a minute more
+            _wait_until_up(live, seconds=60)
+    except BaseException:
+        live.stop()  # the server process, if it was started
+        raise
+    yield live
     live.stop()
+
+
+def _wait_until_up(live: LiveServer, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not _up(live):
+        if time.monotonic() > deadline or live.process is None or live.process.poll() is not None:
+            raise RuntimeError(f"the live server did not start; see {live.log.name}")
+        time.sleep(0.5)
+
+
+def _up(live: LiveServer) -> bool:
+    try:
+        return _call(_opener(), f"{live.url}/healthz").status == 200
+    except OSError:
+        return False
 
 
 def _server_pids(server: LiveServer) -> list[int]:
