@@ -247,8 +247,13 @@ def run_forever(app: Flask) -> None:
         app.config.get("SCHEDULER_TIMEZONE", "Europe/London"),
     )
     try:
-        heartbeat(app)
-        take_over_dead(app)
+        try:
+            heartbeat(app)
+            take_over_dead(app)
+        except Exception:
+            # (The database down at start, say: carry on; the hourly retry takes the runs
+            # over, and crashing here would only make systemd give up restarting us.)
+            log.exception("scheduler start-up: the heartbeat or the take-over of dead runs failed")
         scheduler.start()
         main.work(stopping)
     except Stopped as exc:
