@@ -129,6 +129,10 @@ def readiness(now: datetime | None = None) -> tuple[bool, dict[str, Any]]:
     now = now or utcnow()
     checks: dict[str, dict[str, Any]] = {}
     try:
+        if not db.session().in_transaction():
+            # Read only: on SQLite begin as SQLite does by default, taking no write lock, so
+            # a long job holding the lock does not make the check wait (see create_app).
+            db.session.connection(execution_options={"sqlite_deferred_begin": True})
         db.session.execute(sa.text("SELECT 1"))
     except DBAPIError as exc:
         db.session.rollback()

@@ -8,6 +8,8 @@ the heartbeats into the past."""
 from __future__ import annotations
 
 import json
+import sqlite3
+import time
 from datetime import timedelta
 
 import pytest
@@ -20,6 +22,8 @@ from safeguarding.jobs import health
 from safeguarding.models import Heartbeat, OutboxMessage, OutboxStatus
 from safeguarding.models.base import utcnow
 from safeguarding.notify import queue_email
+from tests.support import databases
+from tests.support.committed import committed_app
 from tests.support.databases import TEST_SECRET_KEY
 
 
@@ -157,3 +161,26 @@ def test_the_machinery_panel_costs_one_statement(count_queries, late):
     with count_queries() as q:
         found = health.late()
     assert q.count == 1 and bool(found) == late
+
+
+@pytest.mark.slow
+def test_readyz_does_not_wait_for_a_job_holding_sqlite_s_write_lock(tmp_path):
+    """A long job holds SQLite's write lock for its whole transaction; the readiness check
+    only reads, so it answers at once rather than after the busy timeout."""
+    if databases.backend() != "sqlite":
+        pytest.skip("SQLite's write lock")
+    with committed_app(tmp_path, "readyz_locked", SQLITE_BUSY_TIMEOUT=5) as (app, url):
+        with app.app_context():
+            health.beat(health.SCHEDULER)
+            db.session.remove()
+        holder = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            started = time.monotonic()
+            r = app.test_client().get("/readyz")
+            elapsed = time.monotonic() - started
+        finally:
+            holder.rollback()
+            holder.close()
+    assert r.status_code == 200, r.json
+    assert elapsed < 3, elapsed
