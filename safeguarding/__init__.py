@@ -245,8 +245,9 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_hooks(app: Flask) -> None:
     from flask_login import current_user
+    from sqlalchemy.exc import DBAPIError
 
-    from safeguarding import access, nav
+    from safeguarding import access, errors, nav
     from safeguarding.extensions import csrf, db
     from safeguarding.models import Role
 
@@ -272,9 +273,14 @@ def _register_hooks(app: Flask) -> None:
 
     @app.after_request
     def _commit_and_headers(response):
-        # One commit per request: routes and services only flush.
+        # One commit per request: routes and services only flush. A commit the database
+        # refuses (busy; cannot save: a full disk meets SQLite at commit) is answered as
+        # the error it is, never werkzeug's bare 500.
         if response.status_code < 400:
-            db.session.commit()
+            try:
+                db.session.commit()
+            except DBAPIError as exc:
+                response = app.make_response(errors.database_error(exc))
         else:
             db.session.rollback()
         response.headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -10,6 +10,7 @@ import click
 import sqlalchemy as sa
 from flask import Flask
 
+from safeguarding import backup
 from safeguarding.extensions import db
 from safeguarding.formatting import long_date
 from safeguarding.models import Organisation, Person, Role
@@ -23,6 +24,7 @@ def register(app: Flask) -> None:
 
     jobs_cli.register(app)  # jobs list, jobs run, scheduler
     notify_cli.register(app)  # outbox deliver
+    backup.register(app)  # backup, restore
 
     @app.cli.command("serve")
     @click.option("--host", default="127.0.0.1", show_default=True)

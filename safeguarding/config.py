@@ -99,6 +99,12 @@ class Config:
     # Scheduler (see jobs/): time of the daily run, local time.
     SCHEDULER_DAILY_AT = "06:30"
     SCHEDULER_TIMEZONE = "Europe/London"
+    # A job run still `running` after this many minutes is presumed dead (its runner was
+    # killed on another host) and the scheduler's hourly retry takes it over.
+    JOB_STALE_AFTER_MINUTES = 60
+    # /readyz and the office's home page: the scheduler beats every minute; older than
+    # this, it is not running.
+    SCHEDULER_HEARTBEAT_STALE_MINUTES = 10
 
     # Budget (defaults; see services/budget/invoices.py): days an invoice gives to pay, and days
     # between reminders while it is overdue.
@@ -145,6 +151,8 @@ _ENV_INTEGERS = (
     "INVOICE_CHASE_INTERVAL_DAYS",
     "MAIL_GIVE_UP_AFTER_HOURS",
     "MAIL_RETRY_MAX_MINUTES",
+    "JOB_STALE_AFTER_MINUTES",
+    "SCHEDULER_HEARTBEAT_STALE_MINUTES",
 )
 _ENV_MINUTES = {"SIGN_IN_WINDOW_MINUTES": "SIGN_IN_WINDOW", "SIGN_IN_LOCKOUT_MINUTES": "SIGN_IN_LOCKOUT"}
 _ENV_SECONDS = ("SQLITE_BUSY_TIMEOUT", "DATABASE_LOCK_TIMEOUT", "MAIL_TIMEOUT")

@@ -1,8 +1,18 @@
 """Errors, in one place: RFC 9457 problem JSON under /api, GOV.UK error pages elsewhere.
-Nothing a user can send produces a 500; a bug that does is logged and shown as one."""
+Nothing a user can send produces a 500; a bug that does is logged and shown as one.
+
+Database errors that are not bugs answer 503, nothing of the request saved:
+- **busy** (`database_busy`: SQLite's "database is locked", PostgreSQL's lock timeout,
+  serialization failure, deadlock): "try again in a moment", `Retry-After`;
+- **cannot save** (`database_unwritable`: a read-only database, a full disk, an I/O
+  error): "The service cannot save changes at the moment", one log line with the cause,
+  a page rendered without touching the database, and the connection discarded, so the
+  service recovers by itself — no restart — once the fault is mended.
+Both come from a view or from the request's commit (see `_commit_and_headers`)."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from flask import (
@@ -17,6 +27,8 @@ from flask import (
     request,
     url_for,
 )
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, ExceptionContext
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
@@ -106,6 +118,34 @@ def database_busy(exc: DBAPIError) -> bool:
     return "database is locked" in message or "database table is locked" in message
 
 
+# PostgreSQL SQLSTATEs that mean "the database cannot save anything now": read-only
+# transaction (a read-only database or role, a standby after failover), insufficient
+# resources, disk full, out of memory, I/O error.
+_UNWRITABLE_SQLSTATES = {"25006", "53000", "53100", "53200", "58030"}
+# SQLite's messages for the same (SQLITE_READONLY, SQLITE_FULL, SQLITE_IOERR).
+_UNWRITABLE_MESSAGES = ("attempt to write a readonly database", "database or disk is full", "disk i/o error")
+# Seconds a client is told to wait before trying a write again after a storage fault.
+FAULT_RETRY_AFTER = 60
+CANNOT_SAVE = "The service cannot save changes at the moment. Nothing you entered has been saved."
+
+
+def database_unwritable(orig: BaseException | None) -> bool:
+    """Whether a DBAPI error means the database cannot write (a fault of its storage)."""
+    if getattr(orig, "sqlstate", None) in _UNWRITABLE_SQLSTATES:
+        return True
+    message = str(orig).lower()
+    return any(m in message for m in _UNWRITABLE_MESSAGES)
+
+
+def _discard_faulty_connection(context: ExceptionContext) -> None:
+    """Engine `handle_error`: after a storage fault the pool's connections are thrown away
+    (as on a disconnect), so the next request opens a fresh one — SQLite reopens the file
+    writable once it is, PostgreSQL starts a session without a read-only default — and
+    the service recovers without a restart."""
+    if database_unwritable(context.original_exception):
+        context.is_disconnect = True
+
+
 def service_error(exc: ServiceError):
     db.session.rollback()
     if _is_api():
@@ -134,6 +174,8 @@ def stale(exc: StaleDataError):
 
 
 def database_error(exc: DBAPIError):
+    if database_unwritable(exc.orig):
+        return storage_fault(exc)
     if not database_busy(exc):
         return unexpected(exc)
     # Contention, not a fault: nothing was written (the transaction is rolled back)
@@ -151,6 +193,24 @@ def database_error(exc: DBAPIError):
     else:
         response = current_app.make_response((render_template("errors/busy.html"), 503))
     response.headers["Retry-After"] = retry_after
+    return response
+
+
+def storage_fault(exc: DBAPIError) -> Response:
+    """503: the database cannot save. Logged in one line; the page is rendered without
+    the app's context processors (which would look up the signed-in user in the database)."""
+    with contextlib.suppress(DBAPIError):  # the connection is being discarded anyway
+        db.session.rollback()
+    cause = (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]
+    current_app.logger.error(
+        "database cannot save changes on %s %s: %s: %s", request.method, request.path, type(exc.orig).__name__, cause
+    )
+    if _is_api():
+        response = problem(503, "Service Unavailable", CANNOT_SAVE, slug="cannot-save")
+    else:
+        page = current_app.jinja_env.get_template("errors/unavailable.html").render()
+        response = current_app.response_class(page, status=503, mimetype="text/html")
+    response.headers["Retry-After"] = str(FAULT_RETRY_AFTER)
     return response
 
 
@@ -183,6 +243,10 @@ def unexpected(exc: Exception):
 
 
 def register(app: Flask) -> None:
+    with app.app_context():
+        engine: Engine = db.engine
+        if not event.contains(engine, "handle_error", _discard_faulty_connection):
+            event.listen(engine, "handle_error", _discard_faulty_connection)
     app.register_error_handler(ServiceError, service_error)
     app.register_error_handler(StaleDataError, stale)
     app.register_error_handler(DBAPIError, database_error)

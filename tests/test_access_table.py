@@ -51,11 +51,13 @@ TABLE = """
 #                                                                     | | | | | | administrator
 
 # --- Public: the front page, sign-in, the service's own files, the API's description and
-# sign-in; a member's calendar feed, whose secret URL is the credential.
+# sign-in; a member's calendar feed, whose secret URL is the credential; the health checks
+# (for a load balancer or systemd: no personal data, counts and times only).
 GET    /                                                              * O C P S V A
 GET    /accessibility                                                 * O C P S V A
 GET    /privacy                                                       * O C P S V A
 GET    /healthz                                                       * O C P S V A
+GET    /readyz                                                        * O C P S V A
 GET    /sign-in                                                       * O C P S V A
 POST   /sign-in                                                       * O C P S V A
 GET    /static/<path:filename>                                        * O C P S V A
@@ -677,6 +679,7 @@ def test_public_routes_are_few_and_named():
             "GET /accessibility",
             "GET /privacy",
             "GET /healthz",
+            "GET /readyz",
             "GET /sign-in",
             "POST /sign-in",
             "GET /static/<path:filename>",

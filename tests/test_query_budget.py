@@ -490,3 +490,15 @@ def test_review_pages_stay_within_the_budget_for_the_sub_group_and_agencies(clie
     for url, (small, large) in counts.items():
         assert large <= BUDGET, f"{url}: {large} queries"
         assert large == small, f"{url}: {small} queries with the demo, {large} with 25 more reviews"
+
+
+def test_readyz_costs_a_few_statements_whatever_the_data(client, demo, count_queries):
+    """The load balancer asks often: database, migrations, heartbeat and backlog in at most 4."""
+    counts = []
+    for size in (0, 25):
+        if size:
+            _grow(demo, size)
+        with count_queries() as q:
+            assert client.get("/readyz").status_code in (200, 503)
+        counts.append(q.count)
+    assert counts[0] == counts[1] <= 4, counts

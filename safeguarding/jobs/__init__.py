@@ -23,11 +23,12 @@ scheduler.py); web workers never start one.
 from __future__ import annotations
 
 from safeguarding.jobs.registry import JobSpec, SkipRun, UnknownJob, get, job, load_jobs, registered, unregister
-from safeguarding.jobs.runner import retry_failed, run_due, run_job
+from safeguarding.jobs.runner import Stopped, retry_failed, run_due, run_job, take_over_dead_runs
 
 __all__ = [
     "JobSpec",
     "SkipRun",
+    "Stopped",
     "UnknownJob",
     "get",
     "job",
@@ -36,5 +37,6 @@ __all__ = [
     "retry_failed",
     "run_due",
     "run_job",
+    "take_over_dead_runs",
     "unregister",
 ]

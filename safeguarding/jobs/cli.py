@@ -3,6 +3,12 @@
 
 from __future__ import annotations
 
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -10,6 +16,7 @@ from flask.cli import AppGroup
 
 from safeguarding.extensions import db
 from safeguarding.formatting import date_time
+from safeguarding.jobs.runner import Stopped
 from safeguarding.models import JobOutcome, JobRun
 
 jobs_group = AppGroup("jobs", help="Scheduled jobs: list them, or run them now (backfills, tests).")
@@ -68,15 +75,48 @@ def run_jobs(as_of, names: tuple[str, ...]) -> None:
 
     day = as_of.date() if as_of else today()
     try:
-        runs = run_due(day, names or None)
+        with _stopped_by_signals():
+            runs = run_due(day, names or None)
     except UnknownJob as exc:
         raise click.UsageError(str(exc)) from None
+    except Stopped as exc:
+        click.echo(
+            f"Stopped by {exc.signal_name}: the job that was running is recorded as failed "
+            "(stopped before it finished) and its work undone; run `jobs run` again to finish.",
+            err=True,
+        )
+        raise click.exceptions.Exit(128 + signal.Signals[exc.signal_name].value) from None
     if not runs:
         click.echo("No jobs are registered: nothing to run.")
     for run in runs:
         click.echo(describe(run))
     if any(r.outcome == JobOutcome.failed and r.ran_here for r in runs):
         raise click.exceptions.Exit(1)
+
+
+@contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """SIGTERM (systemd, a container stop, a deploy) and SIGINT (Ctrl-C) raise `Stopped`
+    where the job is, so the runner records the run as failed and undoes its work."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals are delivered to the main thread only
+        return
+    stopping = threading.Event()
+
+    def stop(signum: int, frame: Any) -> None:
+        if stopping.is_set():
+            return  # already stopping: let the run be recorded
+        stopping.set()
+        raise Stopped(signal.Signals(signum).name)
+
+    previous: dict[int, Callable[..., Any] | int | None] = {
+        sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)
+    }
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def scheduler_command() -> None:

@@ -14,7 +14,7 @@ from datetime import date
 JobFunction = Callable[[date], "dict[str, int] | None"]
 
 # Modules of this package that are machinery, not jobs.
-_MACHINERY = {"cli", "registry", "routes", "runner", "scheduler"}
+_MACHINERY = {"cli", "health", "registry", "routes", "runner", "scheduler"}
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 
 

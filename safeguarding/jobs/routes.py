@@ -1,5 +1,6 @@
 """The scheduled jobs page for the business office: recent runs, their outcomes, counts
-and errors, and the jobs the scheduler knows."""
+and errors, and the jobs the scheduler knows; on the office's home page, failed runs and
+machinery that has stopped ("Daily jobs have not run since 3 December")."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 from safeguarding import access, home
 from safeguarding.calendar import today
 from safeguarding.extensions import db
+from safeguarding.jobs import health
 from safeguarding.models import JobOutcome, JobRun, Role
 from safeguarding.web import int_arg
 
@@ -50,6 +52,21 @@ home.count(
     key="jobs.failed",
     kind=home.DUE,
 )
+
+
+def _machinery_late(user) -> home.Panel | None:
+    """One panel per part of the machinery that has not run for longer than expected (the
+    daily jobs; the outbox while mail waits). A sentence with a date, not a count, so an
+    odd panel (one bounded statement, see health.late)."""
+    found = health.late()
+    if not found:
+        return None
+    heading = "; ".join(item.message for item in found)
+    detail = "Check that the scheduler is running (flask scheduler), then see its log and /readyz."
+    return home.Panel(heading, None, url_for("jobs.runs"), detail, home.DUE, "jobs.machinery_late")
+
+
+home.add({Role.business_office}, 19, _machinery_late)
 
 
 @bp.route("/jobs")

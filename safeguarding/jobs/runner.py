@@ -15,6 +15,14 @@
 3. **On failure**: roll the job's work back, then record `failed` with the traceback in
    a new transaction. A later runner for the same date retries it: `flask jobs run
    --as-of DATE`, or the scheduler's catch-up when it restarts that day.
+4. **Stopped** (SIGTERM, SIGINT: a deploy, a container stop, Ctrl-C; `Stopped` or
+   `KeyboardInterrupt` raised where the job is): the same, recorded as `failed`
+   ("Stopped before it finished"), and the interruption goes on up so the process exits.
+5. **Killed** (SIGKILL, out of memory, the machine lost): the database undoes the job's
+   work, and the run stays `running`. The scheduler's hourly retry takes it over once it
+   is older than `JOB_STALE_AFTER_MINUTES`, or at once when its runner (`host:pid`) was a
+   process of the scheduler's own host that is gone (`take_over_dead_runs`, also at the
+   scheduler's start-up).
 
 Callers run this outside a request: it commits.
 """
@@ -44,19 +52,41 @@ log = logging.getLogger("safeguarding.jobs")
 _runs = JobRun.__table__
 
 
+STOPPED = "Stopped before it finished"
+
+
 class _LostClaim(Exception):
     """Another runner took this run over (ours was presumed dead)."""
+
+
+class Stopped(BaseException):  # noqa: N818 - read as what happened: raise Stopped("SIGTERM")
+    """The process was told to stop (SIGTERM, SIGINT) while it ran jobs. A BaseException,
+    like KeyboardInterrupt, so that a job's own `except Exception` cannot swallow it."""
+
+    def __init__(self, signal_name: str) -> None:
+        self.signal_name = signal_name
+        super().__init__(signal_name)
 
 
 def _runner_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:120]
 
 
-def run_job(name: str, as_of: date) -> JobRun:
+def _stopped_error(exc: BaseException) -> str:
+    if isinstance(exc, Stopped):
+        return f"{STOPPED} ({exc.signal_name})"
+    if isinstance(exc, KeyboardInterrupt):
+        return f"{STOPPED} (SIGINT)"
+    return f"{STOPPED} ({type(exc).__name__})"
+
+
+def run_job(name: str, as_of: date, *, take_over: str | None = None) -> JobRun:
     """Run job `name` for `as_of` unless that run already succeeded, was skipped or is
-    running elsewhere; return the run as recorded (its outcome says which)."""
+    running elsewhere; return the run as recorded (its outcome says which). `take_over`
+    names a runner known to be dead: a `running` run of that runner is taken over at once
+    (not only once it is stale)."""
     spec = get(name)
-    claim = _claim(name, as_of)
+    claim = _claim(name, as_of, take_over)
     if claim is None:
         run = _load(name, as_of)
         run.ran_here = False
@@ -84,10 +114,11 @@ def run_job(name: str, as_of: date) -> JobRun:
         else:
             log.exception("job %s for %s failed", name, as_of)
             _finish_alone(run_id, attempt, JobOutcome.failed, error=traceback.format_exc())
-    except BaseException:
-        # Interrupted (Ctrl-C, SIGTERM): undo, say so, and let the interruption through.
+    except BaseException as exc:
+        # Stopped (SIGTERM, Ctrl-C): undo, say so, and let the interruption through.
         db.session.rollback()
-        _finish_alone(run_id, attempt, JobOutcome.failed, error="Interrupted before it finished")
+        log.warning("job %s for %s: %s", name, as_of, _stopped_error(exc))
+        _finish_alone(run_id, attempt, JobOutcome.failed, error=_stopped_error(exc))
         raise
     run = _load(name, as_of)
     run.ran_here = ran_here
@@ -107,24 +138,82 @@ def run_due(as_of: date, names: Iterable[str] | None = None) -> list[JobRun]:
 
 
 def retry_failed(as_of: date, max_attempts: int = 3) -> list[JobRun]:
-    """Retry the runs for `as_of` that failed, while they have had fewer than
-    `max_attempts` attempts (the scheduler does this every hour for today, so a passing
-    problem — the database restarting — fixes itself the same day)."""
-    failed = set(
-        db.session.scalars(
-            sa.select(JobRun.job).where(
-                JobRun.as_of == as_of, JobRun.outcome == JobOutcome.failed, JobRun.attempts < max_attempts
-            )
+    """Retry the runs for `as_of` that failed — or were left `running` by a runner that
+    died: stale (older than `JOB_STALE_AFTER_MINUTES`), or a process of this host that is
+    gone — while they have had fewer than `max_attempts` attempts (the scheduler does this
+    every hour for today, so a passing problem or a crash fixes itself the same day)."""
+    stale_before = utcnow() - _stale_after()
+    rows = db.session.execute(
+        sa.select(JobRun.job, JobRun.outcome, JobRun.started_at, JobRun.runner).where(
+            JobRun.as_of == as_of,
+            JobRun.outcome.in_([JobOutcome.failed, JobOutcome.running]),
+            JobRun.attempts < max_attempts,
         )
-    )
+    ).all()
     db.session.commit()  # end the read before the runs write
-    return [run_job(spec.name, as_of) for spec in registered() if spec.name in failed]
+    due: dict[str, str | None] = {}
+    for row in rows:
+        if row.outcome == JobOutcome.failed or row.started_at < stale_before:
+            due[row.job] = None
+        elif row.runner and process_gone(row.runner):
+            due[row.job] = row.runner
+    return [run_job(spec.name, as_of, take_over=due[spec.name]) for spec in registered() if spec.name in due]
+
+
+def take_over_dead_runs(max_attempts: int = 3) -> list[JobRun]:
+    """At a scheduler's start-up: run again every run (of any date) left `running` by a
+    process of this host that is gone — a scheduler or `jobs run` killed (SIGKILL, out of
+    memory) — including one that had this process's pid (a container's scheduler is
+    often pid 1 every time), while it has had fewer than `max_attempts` attempts (so a
+    job that kills its process each time does not loop for ever)."""
+    rows = db.session.execute(
+        sa.select(JobRun.job, JobRun.as_of, JobRun.runner)
+        .where(
+            JobRun.outcome == JobOutcome.running,
+            JobRun.attempts < max_attempts,
+            JobRun.runner.like(f"{socket.gethostname()}:%"),
+        )
+        .order_by(JobRun.as_of, JobRun.id)
+    ).all()
+    db.session.commit()
+    known = {spec.name for spec in registered()}
+    return [
+        run_job(row.job, row.as_of, take_over=row.runner)
+        for row in rows
+        if row.job in known and process_gone(row.runner, this_process_is_gone=True)
+    ]
+
+
+def process_gone(runner: str, *, this_process_is_gone: bool = False) -> bool:
+    """Whether `runner` ("host:pid") was a process of this host that no longer runs. A
+    runner of another host is never known to be gone (it becomes stale instead)."""
+    host, _, pid_text = runner.rpartition(":")
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return this_process_is_gone
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # alive, another user's
+    try:  # a zombie (killed, not yet reaped by its parent) is gone too
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rpartition(")")[2].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def _stale_after() -> timedelta:
+    return timedelta(minutes=current_app.config.get("JOB_STALE_AFTER_MINUTES", 60))
 
 
 # --- the steps -----------------------------------------------------------------------------
 
 
-def _claim(name: str, as_of: date) -> tuple[int, int] | None:
+def _claim(name: str, as_of: date, take_over: str | None = None) -> tuple[int, int] | None:
     """(run id, attempt) if this runner now holds the run, else None."""
     now = utcnow()
     runner = _runner_id()
@@ -157,16 +246,19 @@ def _claim(name: str, as_of: date) -> tuple[int, int] | None:
             db.session.commit()
             return run_id, 1
 
-    stale_before = now - timedelta(minutes=current_app.config.get("JOB_STALE_AFTER_MINUTES", 60))
+    stale_before = now - _stale_after()
+    takeable = [
+        _runs.c.outcome == JobOutcome.failed,
+        sa.and_(_runs.c.outcome == JobOutcome.running, _runs.c.started_at < stale_before),
+    ]
+    if take_over:
+        takeable.append(sa.and_(_runs.c.outcome == JobOutcome.running, _runs.c.runner == take_over))
     row = db.session.execute(
         sa.update(_runs)
         .where(
             _runs.c.job == name,
             _runs.c.as_of == as_of,
-            sa.or_(
-                _runs.c.outcome == JobOutcome.failed,
-                sa.and_(_runs.c.outcome == JobOutcome.running, _runs.c.started_at < stale_before),
-            ),
+            sa.or_(*takeable),
         )
         .values(
             outcome=JobOutcome.running,

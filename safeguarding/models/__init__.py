@@ -64,7 +64,7 @@ from safeguarding.models.enums import (
 from safeguarding.models.files import StoredFile
 from safeguarding.models.groups import Group, Membership, MouSignature, MouVersion
 from safeguarding.models.interests import InterestReturn
-from safeguarding.models.jobs import JobOutcome, JobRun
+from safeguarding.models.jobs import Heartbeat, JobOutcome, JobRun
 from safeguarding.models.meetings import (
     AgendaItem,
     AgendaItemKind,
@@ -199,6 +199,7 @@ __all__ = [
     "GroupKind",
     "IncomeKind",
     "Invoice",
+    "Heartbeat",
     "JobOutcome",
     "JobRun",
     "LineCategory",

@@ -74,3 +74,17 @@ class JobRun(Base):
 
     def __repr__(self) -> str:
         return f"<JobRun {self.job} {self.as_of} {self.outcome}>"
+
+
+class Heartbeat(Base):
+    """When each part of the background machinery last ran, one row each: `scheduler`
+    (every minute while the scheduler process lives), `daily_jobs` (each daily run),
+    `outbox` (each delivery round). /readyz and the office's home page read them.
+    Written with plain UPDATEs (see jobs/health.py): not audited, not versioned."""
+
+    __tablename__ = "heartbeats"
+
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    beat_at: Mapped[datetime]
+    # host:pid of the process that beat last.
+    runner: Mapped[str | None] = mapped_column(sa.String(120))

@@ -3,6 +3,10 @@ committed together."""
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 from datetime import date, timedelta
 
 import pytest
@@ -242,3 +246,84 @@ def test_feature_modules_in_the_package_are_imported_and_register_their_jobs(tmp
         import sys
 
         sys.modules.pop("safeguarding.jobs.t_feature", None)
+
+
+def _left_running(name: str, runner: str, *, minutes_ago: int = 0, attempts: int = 1, as_of: date = DAY) -> None:
+    db.session.add(
+        JobRun(
+            job=name,
+            as_of=as_of,
+            outcome=JobOutcome.running,
+            started_at=utcnow() - timedelta(minutes=minutes_ago),
+            counts={},
+            attempts=attempts,
+            runner=runner,
+        )
+    )
+    db.session.flush()
+
+
+def _reaped() -> int:
+    """The pid of a process that has exited (and been reaped)."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_the_hourly_retry_takes_over_a_run_left_running_once_it_is_stale(define_job, app):
+    calls = []
+    define_job("t_stale", lambda as_of: calls.append(as_of) or {})
+    _left_running("t_stale", "another-host:4242", minutes_ago=5)
+    assert jobs.retry_failed(DAY) == [] and calls == []  # in progress elsewhere, perhaps
+
+    stale = app.config["JOB_STALE_AFTER_MINUTES"] + 1
+    db.session.execute(
+        sa.update(JobRun).where(JobRun.job == "t_stale").values(started_at=utcnow() - timedelta(minutes=stale))
+    )
+    [run] = jobs.retry_failed(DAY)
+    assert (run.job, run.outcome, run.attempts) == ("t_stale", JobOutcome.succeeded, 2) and calls == [DAY]
+
+
+def test_a_run_left_by_a_dead_process_of_this_host_is_taken_over_at_once(define_job):
+    calls = []
+    define_job("t_dead", lambda as_of: calls.append(as_of) or {})
+    define_job("t_alive", lambda as_of: calls.append("alive") or {})
+    host = socket.gethostname()
+    _left_running("t_dead", f"{host}:{_reaped()}")
+    _left_running("t_alive", f"{host}:{os.getppid()}")  # a live process of this host: left alone
+    [run] = jobs.retry_failed(DAY)
+    assert (run.job, run.outcome, run.attempts, run.ran_here) == ("t_dead", JobOutcome.succeeded, 2, True)
+    assert calls == [DAY]
+
+
+def test_at_start_up_runs_of_this_host_s_dead_processes_are_taken_over_whatever_their_date(define_job):
+    calls = []
+    define_job("t_crashed", lambda as_of: calls.append(as_of) or {})
+    define_job("t_crash_loop", lambda as_of: calls.append("loop") or {})
+    define_job("t_elsewhere", lambda as_of: calls.append("elsewhere") or {})
+    host = socket.gethostname()
+    # A scheduler in a container is often pid 1 every time: a run under this very pid was
+    # left by a previous process (nothing runs in this one yet at start-up).
+    _left_running("t_crashed", f"{host}:{os.getpid()}", as_of=DAY - timedelta(days=2))
+    _left_running("t_crash_loop", f"{host}:{_reaped()}", attempts=3)  # killed its process 3 times
+    _left_running("t_elsewhere", "another-host:1")
+    assert jobs.retry_failed(DAY - timedelta(days=2)) == []  # hourly: this pid is alive (it is us)
+
+    [run] = jobs.take_over_dead_runs()
+    assert (run.job, run.as_of, run.outcome, run.attempts) == ("t_crashed", DAY - timedelta(days=2), "succeeded", 2)
+    assert calls == [DAY - timedelta(days=2)]
+    outcomes = dict(db.session.execute(sa.select(JobRun.job, JobRun.outcome).where(JobRun.job.like("t_%"))).all())
+    assert outcomes["t_crash_loop"] == outcomes["t_elsewhere"] == JobOutcome.running
+
+
+def test_a_stopped_job_is_recorded_failed_and_its_work_undone(define_job):
+    def stopped(as_of: date) -> dict:
+        _email(as_of)
+        raise jobs.Stopped("SIGTERM")
+
+    define_job("t_stopped", stopped)
+    with pytest.raises(jobs.Stopped):
+        jobs.run_job("t_stopped", DAY)
+    [run] = _runs("t_stopped")
+    assert run.outcome == JobOutcome.failed and run.error == "Stopped before it finished (SIGTERM)"
+    assert _emails() == 0

@@ -36,18 +36,24 @@ def _build(app, monkeypatch, daily_at: str, now: datetime):
 def test_the_scheduler_runs_the_daily_jobs_at_the_configured_time_and_the_outbox_every_minute(app, monkeypatch):
     scheduler = _build(app, monkeypatch, "07:15", datetime(2026, 11, 23, 6, 0, tzinfo=LONDON))
     jobs = {j.id: j for j in scheduler.get_jobs()}
-    assert set(jobs) == {"daily_jobs", "retry_failed_jobs", "deliver_outbox"}  # before 07:15: no catch-up
+    assert set(jobs) == {"daily_jobs", "retry_failed_jobs", "deliver_outbox", "heartbeat"}  # before 07:15: no catch-up
 
     daily, retry, outbox = jobs["daily_jobs"], jobs["retry_failed_jobs"], jobs["deliver_outbox"]
+    beat = jobs["heartbeat"]
     assert isinstance(daily.trigger, CronTrigger)
     fields = {f.name: str(f) for f in daily.trigger.fields}
     assert (fields["hour"], fields["minute"]) == ("7", "15")
     assert str(daily.trigger.timezone) == "Europe/London"
     assert isinstance(outbox.trigger, IntervalTrigger) and outbox.trigger.interval.total_seconds() == 60
     assert isinstance(retry.trigger, IntervalTrigger) and retry.trigger.interval.total_seconds() == 3600
-    for job in (daily, retry, outbox):
+    assert isinstance(beat.trigger, IntervalTrigger) and beat.trigger.interval.total_seconds() == 60
+    for job in (daily, retry, outbox, beat):
         assert job.coalesce is True and job.max_instances == 1
-        assert job.func in (sched.daily_jobs, sched.retry_failed_jobs, sched.deliver_outbox) and job.args == (app,)
+        assert job.func in (sched.daily_jobs, sched.retry_failed_jobs, sched.deliver_outbox, sched.heartbeat)
+        assert job.args == (app,)
+    # The daily jobs and retries run in the main thread (where SIGTERM arrives); the
+    # outbox and the heartbeat in the pool beside them.
+    assert (daily.executor, retry.executor, outbox.executor, beat.executor) == ("main", "main", "default", "default")
     assert str(scheduler.timezone) == "Europe/London"
     assert isinstance(scheduler._jobstores["default"], MemoryJobStore)
     assert not scheduler.running
@@ -59,8 +65,10 @@ def test_a_scheduler_started_after_the_daily_time_catches_up_today(app, monkeypa
         "daily_jobs",
         "retry_failed_jobs",
         "deliver_outbox",
+        "heartbeat",
         "daily_jobs_catch_up",
     }
+    assert scheduler.get_job("daily_jobs_catch_up").executor == "main"
 
 
 def test_the_daily_time_must_be_a_time(app, monkeypatch):

@@ -17,7 +17,13 @@ JOB = "test_queue_one_email"
 
 
 def _wait() -> None:
-    """Until the file TEST_JOB_GATE exists (the test opens the gate), or TEST_JOB_SECONDS."""
+    """Until the file TEST_JOB_GATE exists (the test opens the gate), or TEST_JOB_SECONDS.
+    With TEST_JOB_STARTED, the job first writes that file (with its pid): the test then
+    knows the job is under way, inside its transaction."""
+    started = os.environ.get("TEST_JOB_STARTED")
+    if started:
+        with open(started, "a") as marker:
+            marker.write(f"{os.getpid()}\n")
     gate = os.environ.get("TEST_JOB_GATE")
     if not gate:
         time.sleep(float(os.environ.get("TEST_JOB_SECONDS", "0.5")))
