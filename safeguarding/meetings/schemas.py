@@ -318,7 +318,7 @@ class InterestReturnSchema(Schema):
     person = fields.String(dump_only=True)
     financial_year = fields.String(required=True, metadata={"description": "Like 2026-27"})
     made = fields.Boolean(dump_only=True, metadata={"description": "False: no return yet"})
-    nil = fields.Boolean(load_default=False)
+    nil = fields.Boolean(load_default=False, allow_none=True, metadata={"description": "null: no return yet"})
     interests = fields.String(allow_none=True, load_default=None)
     declared_on = fields.Date(allow_none=True, load_default=None)
 

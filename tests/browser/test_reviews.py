@@ -135,6 +135,6 @@ def test_review_pages_are_accessible(browse):
     office.check()
     assert "Criminal trial" in page.content()
     office.goto("/reviews")
-    page.get_by_role("link", name="CSPR-2026-001").first.click()  # rapid review due 26 November, not sent
+    page.get_by_role("link", name="CSPR-2026-001").first.click()  # rapid review due in 3 working days
     office.check()
-    assert "Breached" in page.content() and "26 November 2026" in page.content()
+    assert "8 December 2026" in page.content() and "Breached" not in page.content()
