@@ -13,7 +13,7 @@ from datetime import date, time, timedelta
 
 from safeguarding.calendar import financial_year_start, financial_year_title
 from safeguarding.demo import DemoContext, as_of, at, day, meeting_day, paper, shift, step
-from safeguarding.formatting import long_date
+from safeguarding.demo.meeting_chair_actions import chair_action_2020, chair_action_2026
 from safeguarding.models import AgendaItemKind, AttendanceStatus, GroupKind, Meeting, MembershipRole, Minutes
 from safeguarding.services import meetings as svc
 from safeguarding.services import partnership
@@ -432,39 +432,7 @@ def _october_2026(d: Demo, meeting: Meeting) -> None:
 
 def _chair_action_2020(d: Demo) -> None:
     with at(day(2020, 9, 2)):
-        d.chair_action_2020 = _chair_action_2020_record(d)
-
-
-def _chair_action_2020_record(d: Demo):
-    ctx = d.ctx
-    return svc.record_chair_action(
-        user=d.chair,
-        as_of=day(2020, 9, 2),
-        decided_on=day(2020, 9, 1),
-        title="Extend the Adult A review deadline by 8 weeks",
-        decision="The deadline for the SAR concerning Adult A is extended by 8 weeks to 30 November 2020.",
-        urgency="The independent reviewer's report was due before the next Board meeting.",
-        consultations=[
-            {
-                "organisation_id": ctx.orgs["north"].id,
-                "consulted_on": day(2020, 8, 28),
-                "view": "Agrees: the extension allows the family to be involved.",
-            },
-            {
-                "organisation_id": ctx.orgs["police"].id,
-                "consulted_on": day(2020, 8, 28),
-                "view": "Agrees; criminal proceedings have concluded.",
-            },
-            {
-                "organisation_id": ctx.orgs["icb"].id,
-                "consulted_on": day(2020, 8, 31),
-                "view": "Agrees.",
-                "consulted_person_id": ctx.people["icb_lead"].id,
-            },
-        ],
-    )
-    # It was put on the October 2020 Board agenda automatically; Demo.board_business
-    # records the Board's ratification there.
+        d.chair_action_2020 = chair_action_2020(d.ctx, d.chair)
 
 
 def _executive(d: Demo) -> None:
@@ -581,7 +549,7 @@ def _upcoming(d: Demo) -> None:
     )
     paper(ctx, budget, f"Draft budget {next_year}", f"draft-budget-{next_year.replace('/', '-')}.pdf")
     with at(day(2026, 11, 13)):
-        d.chair_action_2026 = _chair_action_2026(d)
+        d.chair_action_2026 = chair_action_2026(d.ctx, d.chair)
     # West's director cannot come in December and names their deputy.
     west = next(s for s in svc.load_register(upcoming).seats if s.membership.person_id == ctx.people["west_dass"].id)
     with at(day(2026, 11, 20)):
@@ -593,29 +561,3 @@ def _upcoming(d: Demo) -> None:
             deputy_person_id=ctx.people["west_deputy"].id,
             note="Budget setting at the council",
         )
-
-
-def _chair_action_2026(d: Demo):
-    ctx = d.ctx
-    return svc.record_chair_action(
-        user=d.chair,
-        as_of=day(2026, 11, 13),
-        decided_on=day(2026, 11, 12),
-        title="Publish the SAR concerning Adult C before the inquest",
-        decision=f"The overview report of the SAR concerning Adult C is published on {long_date(day(2026, 12, 1))}, "
-        "before the inquest opens, with the family's agreement.",
-        urgency=f"The coroner set the inquest date for {long_date(day(2026, 12, 7))}, before the Board next meets.",
-        consultations=[
-            {
-                "organisation_id": ctx.orgs["west"].id,
-                "consulted_on": day(2026, 11, 10),
-                "view": "Agrees; the family have been told.",
-            },
-            {
-                "organisation_id": ctx.orgs["police"].id,
-                "consulted_on": day(2026, 11, 11),
-                "view": "No objection: no criminal proceedings are planned.",
-            },
-            {"organisation_id": ctx.orgs["icb"].id, "consulted_on": day(2026, 11, 11), "view": "Agrees."},
-        ],
-    )

@@ -15,6 +15,8 @@ from safeguarding.models import (
     ActionSource,
     ChairAction,
     ChairActionStatus,
+    Group,
+    GroupKind,
     InformationRequest,
     Invoice,
     Meeting,
@@ -82,7 +84,14 @@ def test_business_office_sees_what_is_due_across_modules(api_as, client_as):
 
 def test_independent_chair_sees_the_approval_queue(api_as):
     q = _queue(api_as, "chair")
-    minutes = _count(sa.select(sa.func.count()).select_from(Minutes).where(Minutes.state == MinutesState.submitted))
+    # the chair approves the Board's and the Executive's minutes (a sub-group's chair its own)
+    minutes = _count(
+        sa.select(sa.func.count())
+        .select_from(Minutes)
+        .join(Meeting, Meeting.id == Minutes.meeting_id)
+        .join(Group, Group.id == Meeting.group_id)
+        .where(Minutes.state == MinutesState.submitted, Group.kind.in_((GroupKind.board, GroupKind.executive)))
+    )
     ratify = _count(
         sa.select(sa.func.count())
         .select_from(ChairAction)

@@ -13,10 +13,9 @@ import sqlalchemy as sa
 
 from safeguarding.calendar import financial_year_start, financial_year_title, today
 from safeguarding.extensions import db
-from safeguarding.models import InterestReturn, Membership, MembershipRole, Person, Role
+from safeguarding.models import Group, GroupKind, InterestReturn, Membership, MembershipRole, Person, Role
 from safeguarding.services.errors import Conflict, Forbidden, ValidationFailed
 from safeguarding.services.meetings.common import _current
-from safeguarding.services.meetings.queries import board
 
 SEE_REGISTER = (Role.business_office, Role.independent_chair)
 
@@ -28,11 +27,11 @@ class RegisterRow:
 
 
 def _board_members_select(on: date) -> sa.Select:
-    group = board()
-    if group is None:
-        return sa.select(Membership.person_id).where(sa.false())
+    """The Board's members on `on` (not its advisers), as a subquery: no query of its own,
+    so the home page's counts stay one statement."""
+    boards = sa.select(Group.id).where(Group.kind == GroupKind.board, Group.active.is_(True))
     return sa.select(Membership.person_id).where(
-        Membership.group_id == group.id, Membership.role != MembershipRole.adviser, _current(on)
+        Membership.group_id.in_(boards), Membership.role != MembershipRole.adviser, _current(on)
     )
 
 
