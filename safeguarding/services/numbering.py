@@ -10,7 +10,6 @@ insert that still collides takes the next number.
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -22,10 +21,15 @@ from safeguarding.services.errors import Conflict
 
 
 def _lock_series(series: str, year: int) -> None:
+    """Advisory locks belong to the database, not the schema: the key includes the current
+    schema, so two partnerships' schemas in one database (or two test runs) never queue
+    behind each other's numbering."""
     if db.session.get_bind().dialect.name != "postgresql":
         return
-    key = zlib.crc32(series.encode()) - 2**31  # a signed 32-bit key for the series
-    db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:series, :year)"), {"series": key, "year": year})
+    db.session.execute(
+        sa.text("SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':' || :series), :year)"),
+        {"series": series, "year": year},
+    )
 
 
 def next_number(column: Any, *where: Any, series: str, year: int) -> int:
