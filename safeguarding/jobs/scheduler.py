@@ -232,12 +232,19 @@ def run_forever(app: Flask) -> None:
     scheduler = build_scheduler(app)
     main: MainThreadExecutor = scheduler._executors[MAIN]  # type: ignore[attr-defined]
     stopping = threading.Event()
+    # While APScheduler starts its thread a signal is only noted (raising there would leave
+    # it "running" with a thread never started, which its shutdown cannot join); it is
+    # acted on as soon as the start is done.
+    starting = threading.Event()
+    received: list[str] = []
 
     def stop(signum: int, frame: Any) -> None:
         if stopping.is_set():
             return  # already stopping: let the run be recorded
         stopping.set()
-        raise Stopped(signal.Signals(signum).name)
+        received.append(signal.Signals(signum).name)
+        if not starting.is_set():
+            raise Stopped(received[0])
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
@@ -254,7 +261,13 @@ def run_forever(app: Flask) -> None:
             # (The database down at start, say: carry on; the hourly retry takes the runs
             # over, and crashing here would only make systemd give up restarting us.)
             log.exception("scheduler start-up: the heartbeat or the take-over of dead runs failed")
-        scheduler.start()
+        starting.set()
+        try:
+            scheduler.start()
+        finally:
+            starting.clear()
+        if stopping.is_set():
+            raise Stopped(received[0])
         main.work(stopping)
     except Stopped as exc:
         log.info("scheduler stopping: %s", exc.signal_name)
