@@ -35,9 +35,9 @@ def case(demo):
 
 def _views(review_id):
     return db.session.scalars(
-        sa.select(AuditEntry).where(
-            AuditEntry.entity_type == "reviews", AuditEntry.entity_id == str(review_id), AuditEntry.action == "view"
-        )
+        sa.select(AuditEntry)
+        .where(AuditEntry.entity_type == "reviews", AuditEntry.entity_id == str(review_id), AuditEntry.action == "view")
+        .order_by(AuditEntry.id)
     ).all()
 
 
