@@ -367,7 +367,7 @@ def test_an_interim_decision_at_a_meeting_that_lost_quorum_stands_once_every_vot
     assert svc.decision_stands(decision)
 
 
-def test_a_meeting_recorded_inquorate_takes_interim_decisions_only(demo):
+def test_a_meeting_recorded_inquorate_takes_interim_decisions_only(demo, client_as):
     m = schedule(demo, "exec")
     publish(m, demo)
     record(
@@ -384,6 +384,9 @@ def test_a_meeting_recorded_inquorate_takes_interim_decisions_only(demo):
         "Decisions can be recorded only while the meeting is in session: it is inquorate "
         "(the members present may agree an interim decision)"
     )
+    page = client_as("office").get(f"/meetings/{m.id}").text
+    assert "Record an interim decision" in page and "Record a decision<" not in page
+    assert "Record an interim decision" not in client_as("police").get(f"/meetings/{m.id}").text
     decision = _decide(demo, item, method="consensus", text="Adopted for the winter", interim=True)
     assert (decision.quorate, svc.decision_stands(decision)) == (False, False)
     for who in ("north", "west", "police", "icb"):

@@ -14,6 +14,7 @@ from safeguarding.extensions import db
 from safeguarding.models import AgendaItem, Meeting, Membership, Paper, Person
 from safeguarding.notify import queue_email, service_url
 from safeguarding.services.meetings.common import _current
+from safeguarding.services.meetings.queries import papers_of
 
 
 def members_and_deputies(group_id: int, on: date | None = None) -> list[Person]:
@@ -51,38 +52,31 @@ def _paper_lines(meeting: Meeting, papers: list[Paper]) -> list[str]:
     return [f"Item {positions.get(p.agenda_item_id, '–')}: {p.title}" for p in papers]
 
 
-def circulate_papers(meeting: Meeting, on: date | None = None) -> int:
-    """Email each member and named deputy, once, that the meeting's papers are published,
-    with the list of papers and a link to the meeting. Returns the number of messages."""
-    papers = list(db.session.scalars(sa.select(Paper).where(Paper.meeting_id == meeting.id).order_by(Paper.id)))
+def _send_papers(meeting: Meeting, papers: list[Paper], *, addition: bool, dedupe: str, on: date | None) -> int:
+    """One email per member and named deputy listing `papers`; `dedupe` + person id keeps it
+    to once each."""
     lines = _paper_lines(meeting, papers)
     link = service_url("meetings.meeting", meeting_id=meeting.id)
     people = members_and_deputies(meeting.group_id, on)
     for person in people:
         queue_email(
             [person.email],
-            f"Papers published: {meeting.name}",
+            f"{'Additional paper' if addition else 'Papers published'}: {meeting.name}",
             "papers_published",
-            {"name": person.name, "meeting": meeting.name, "papers": lines, "link": link, "addition": False},
+            {"name": person.name, "meeting": meeting.name, "papers": lines, "link": link, "addition": addition},
             kind="papers_published",
-            dedupe_key=f"papers-published:{meeting.id}:{person.id}",
+            dedupe_key=f"{dedupe}:{person.id}",
         )
     return len(people)
+
+
+def circulate_papers(meeting: Meeting, on: date | None = None) -> int:
+    """Email each member and named deputy, once, that the meeting's papers are published,
+    with the list of papers and a link to the meeting. Returns the number of messages."""
+    return _send_papers(meeting, papers_of(meeting), addition=False, dedupe=f"papers-published:{meeting.id}", on=on)
 
 
 def circulate_paper_addition(paper: Paper, meeting: Meeting) -> int:
     """A paper added after the papers were published: email each member and named deputy
     about that paper alone, once."""
-    link = service_url("meetings.meeting", meeting_id=meeting.id)
-    lines = _paper_lines(meeting, [paper])
-    people = members_and_deputies(meeting.group_id)
-    for person in people:
-        queue_email(
-            [person.email],
-            f"Additional paper: {meeting.name}",
-            "papers_published",
-            {"name": person.name, "meeting": meeting.name, "papers": lines, "link": link, "addition": True},
-            kind="papers_published",
-            dedupe_key=f"paper-added:{paper.id}:{person.id}",
-        )
-    return len(people)
+    return _send_papers(meeting, [paper], addition=True, dedupe=f"paper-added:{paper.id}", on=None)
