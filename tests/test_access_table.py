@@ -8,7 +8,8 @@ declarations, so a wrong declaration fails here.
 
 each column holding the role's letter when the role may use the route and `-` when it is
 refused: `*` anonymous (a public route), `O` business office, `C` independent chair,
-`P` partner member, `S` sub-group chair, `V` viewer, `A` administrator.
+`P` partner member, `S` sub-group chair, `V` viewer, `A` administrator, `L` a children's
+safeguarding partner (lead or delegated), `X` the independent scrutineer.
 
 The role gate is walked with ids that do not exist (999999): an allowed role reaches the
 view (which answers 404, 400, 422 or the page); a refused role is stopped at the gate with
@@ -30,7 +31,7 @@ import sqlalchemy as sa
 from safeguarding.extensions import db
 from safeguarding.models import Escalation, Minutes, MinutesState, Role, User, UserRole
 
-COLUMNS = ("*", "O", "C", "P", "S", "V", "A")
+COLUMNS = ("*", "O", "C", "P", "S", "V", "A", "L", "X")
 ROLES = (
     None,
     Role.business_office,
@@ -39,6 +40,8 @@ ROLES = (
     Role.subgroup_chair,
     Role.viewer,
     Role.admin,
+    Role.safeguarding_partner,
+    Role.scrutineer,
 )
 
 TABLE = """
@@ -49,132 +52,134 @@ TABLE = """
 #                                                                     | | | | sub-group chair
 #                                                                     | | | | | viewer
 #                                                                     | | | | | | administrator
+#                                                                     | | | | | | | safeguarding partner (LSP or DSP)
+#                                                                     | | | | | | | | independent scrutineer
 
 # --- Public: the front page, sign-in, the service's own files, the API's description and
 # sign-in; a member's calendar feed, whose secret URL is the credential; the health checks
 # (for a load balancer or systemd: no personal data, counts and times only).
-GET    /                                                              * O C P S V A
-GET    /accessibility                                                 * O C P S V A
-GET    /privacy                                                       * O C P S V A
-GET    /healthz                                                       * O C P S V A
-GET    /readyz                                                        * O C P S V A
-GET    /sign-in                                                       * O C P S V A
-POST   /sign-in                                                       * O C P S V A
-GET    /static/<path:filename>                                        * O C P S V A
-GET    /assets/<path:filename>                                        * O C P S V A
-GET    /vendor/govuk-frontend.min.js                                  * O C P S V A
-GET    /api/v1/openapi.json                                           * O C P S V A
-POST   /api/v1/auth/token                                             * O C P S V A
-GET    /calendar/<token>.ics                                          * O C P S V A
+GET    /                                                              * O C P S V A L X
+GET    /accessibility                                                 * O C P S V A L X
+GET    /privacy                                                       * O C P S V A L X
+GET    /healthz                                                       * O C P S V A L X
+GET    /readyz                                                        * O C P S V A L X
+GET    /sign-in                                                       * O C P S V A L X
+POST   /sign-in                                                       * O C P S V A L X
+GET    /static/<path:filename>                                        * O C P S V A L X
+GET    /assets/<path:filename>                                        * O C P S V A L X
+GET    /vendor/govuk-frontend.min.js                                  * O C P S V A L X
+GET    /api/v1/openapi.json                                           * O C P S V A L X
+POST   /api/v1/auth/token                                             * O C P S V A L X
+GET    /calendar/<token>.ics                                          * O C P S V A L X
 
 # --- Every account: its home page, its own password, signing out, who am I, the
 # working-day calculator (no records in it).
-GET    /home                                                          - O C P S V A
-GET    /account/password                                              - O C P S V A
-POST   /account/password                                              - O C P S V A
-POST   /sign-out                                                      - O C P S V A
-GET    /api/v1/me                                                     - O C P S V A
-GET    /api/v1/me/queue                                               - O C P S V A
-DELETE /api/v1/auth/token                                             - O C P S V A
-GET    /api/v1/calendar/working-days                                  - O C P S V A
+GET    /home                                                          - O C P S V A L X
+GET    /account/password                                              - O C P S V A L X
+POST   /account/password                                              - O C P S V A L X
+POST   /sign-out                                                      - O C P S V A L X
+GET    /api/v1/me                                                     - O C P S V A L X
+GET    /api/v1/me/queue                                               - O C P S V A L X
+DELETE /api/v1/auth/token                                             - O C P S V A L X
+GET    /api/v1/calendar/working-days                                  - O C P S V A L X
 # One page for every lifecycle's triggers: the roles that hold any trigger (viewers and
 # administrators hold none); each lifecycle's loader hides records (404) and each trigger
 # names its own roles (403), tested with each feature.
-GET    /workflow/<lifecycle_name>/<int:entity_id>/<trigger>           - O C P S - -
-POST   /workflow/<lifecycle_name>/<int:entity_id>/<trigger>           - O C P S - -
+GET    /workflow/<lifecycle_name>/<int:entity_id>/<trigger>           - O C P S - - - -
+POST   /workflow/<lifecycle_name>/<int:entity_id>/<trigger>           - O C P S - - - -
 
 # --- Administration. "administrator: user accounts and roles; no case content, letters or
 # money" — and nothing else: the office runs everything else.
-GET    /admin/users                                                   - - - - - - A
-GET    /admin/users/new                                               - - - - - - A
-POST   /admin/users/new                                               - - - - - - A
-GET    /admin/users/<int:user_id>                                     - - - - - - A
-POST   /admin/users/<int:user_id>                                     - - - - - - A
-GET    /admin/users/<int:user_id>/deactivate                          - - - - - - A
-POST   /admin/users/<int:user_id>/deactivate                          - - - - - - A
-POST   /admin/users/<int:user_id>/reactivate                          - - - - - - A
+GET    /admin/users                                                   - - - - - - A - -
+GET    /admin/users/new                                               - - - - - - A - -
+POST   /admin/users/new                                               - - - - - - A - -
+GET    /admin/users/<int:user_id>                                     - - - - - - A - -
+POST   /admin/users/<int:user_id>                                     - - - - - - A - -
+GET    /admin/users/<int:user_id>/deactivate                          - - - - - - A - -
+POST   /admin/users/<int:user_id>/deactivate                          - - - - - - A - -
+POST   /admin/users/<int:user_id>/reactivate                          - - - - - - A - -
 # The audit log names reviews, letters and people viewed: the business office's (who
 # answer the records manager and the DPO). The scheduled jobs, the email outbox (which
 # holds letters and case emails) and the closure days are the office's to run.
-GET    /audit                                                         - O - - - - -
-GET    /jobs                                                          - O - - - - -
-GET    /outbox                                                        - O - - - - -
-GET    /outbox/<int:message_id>                                       - O - - - - -
-GET    /outbox/<int:message_id>/attachments/<int:attachment_id>       - O - - - - -
-GET    /outbox/<int:message_id>/send-again                            - O - - - - -
-POST   /outbox/<int:message_id>/send-again                            - O - - - - -
-GET    /outbox/send-again                                             - O - - - - -
-POST   /outbox/send-again                                             - O - - - - -
-GET    /outbox/discard-held                                           - O - - - - -
-POST   /outbox/discard-held                                           - O - - - - -
-POST   /api/v1/outbox/retry                                           - O - - - - -
-GET    /calendar/closure-days                                         - O - - - - -
-POST   /calendar/closure-days                                         - O - - - - -
-GET    /calendar/closure-days/<int:closure_id>/remove                 - O - - - - -
-POST   /calendar/closure-days/<int:closure_id>/remove                 - O - - - - -
+GET    /audit                                                         - O - - - - - - -
+GET    /jobs                                                          - O - - - - - - -
+GET    /outbox                                                        - O - - - - - - -
+GET    /outbox/<int:message_id>                                       - O - - - - - - -
+GET    /outbox/<int:message_id>/attachments/<int:attachment_id>       - O - - - - - - -
+GET    /outbox/<int:message_id>/send-again                            - O - - - - - - -
+POST   /outbox/<int:message_id>/send-again                            - O - - - - - - -
+GET    /outbox/send-again                                             - O - - - - - - -
+POST   /outbox/send-again                                             - O - - - - - - -
+GET    /outbox/discard-held                                           - O - - - - - - -
+POST   /outbox/discard-held                                           - O - - - - - - -
+POST   /api/v1/outbox/retry                                           - O - - - - - - -
+GET    /calendar/closure-days                                         - O - - - - - - -
+POST   /calendar/closure-days                                         - O - - - - - - -
+GET    /calendar/closure-days/<int:closure_id>/remove                 - O - - - - - - -
+POST   /calendar/closure-days/<int:closure_id>/remove                 - O - - - - - - -
 
 # --- The partnership's directory: organisations, people, groups and memberships. The
 # office runs them; the chair and members read them; the administrator reads them to link
 # accounts to people and organisations. Not public record (people's contact details): no
 # viewers.
-GET    /organisations                                                 - O C P S - A
-GET    /organisations/<int:org_id>                                    - O C P S - A
-GET    /organisations/new                                             - O - - - - -
-POST   /organisations/new                                             - O - - - - -
-GET    /organisations/<int:org_id>/edit                               - O - - - - -
-POST   /organisations/<int:org_id>/edit                               - O - - - - -
-GET    /people                                                        - O C P S - A
-GET    /people/<int:person_id>                                        - O C P S - A
-GET    /people/new                                                    - O - - - - -
-POST   /people/new                                                    - O - - - - -
-GET    /people/<int:person_id>/edit                                   - O - - - - -
-POST   /people/<int:person_id>/edit                                   - O - - - - -
-GET    /people/<int:person_id>/deactivate                             - O - - - - -
-POST   /people/<int:person_id>/deactivate                             - O - - - - -
-POST   /people/<int:person_id>/reactivate                             - O - - - - -
-GET    /people/<int:person_id>/mou                                    - O - - - - -
-POST   /people/<int:person_id>/mou                                    - O - - - - -
+GET    /organisations                                                 - O C P S - A - -
+GET    /organisations/<int:org_id>                                    - O C P S - A - -
+GET    /organisations/new                                             - O - - - - - - -
+POST   /organisations/new                                             - O - - - - - - -
+GET    /organisations/<int:org_id>/edit                               - O - - - - - - -
+POST   /organisations/<int:org_id>/edit                               - O - - - - - - -
+GET    /people                                                        - O C P S - A - -
+GET    /people/<int:person_id>                                        - O C P S - A - -
+GET    /people/new                                                    - O - - - - - - -
+POST   /people/new                                                    - O - - - - - - -
+GET    /people/<int:person_id>/edit                                   - O - - - - - - -
+POST   /people/<int:person_id>/edit                                   - O - - - - - - -
+GET    /people/<int:person_id>/deactivate                             - O - - - - - - -
+POST   /people/<int:person_id>/deactivate                             - O - - - - - - -
+POST   /people/<int:person_id>/reactivate                             - O - - - - - - -
+GET    /people/<int:person_id>/mou                                    - O - - - - - - -
+POST   /people/<int:person_id>/mou                                    - O - - - - - - -
 # The memorandum's versions: the office records them; members and the chair may read which
 # is in force through the API (the directory's readers).
-GET    /memorandum                                                    - O - - - - -
-GET    /memorandum/new                                                - O - - - - -
-POST   /memorandum/new                                                - O - - - - -
-GET    /api/v1/mou-versions                                           - O C P S - A
-POST   /api/v1/mou-versions                                           - O - - - - -
-POST   /api/v1/mou-signatures                                         - O - - - - -
-GET    /groups                                                        - O C P S - A
-GET    /groups/<int:group_id>                                         - O C P S - A
-GET    /groups/new                                                    - O - - - - -
-POST   /groups/new                                                    - O - - - - -
-GET    /groups/<int:group_id>/edit                                    - O - - - - -
-POST   /groups/<int:group_id>/edit                                    - O - - - - -
-GET    /groups/<int:group_id>/deactivate                              - O - - - - -
-POST   /groups/<int:group_id>/deactivate                              - O - - - - -
-GET    /groups/<int:group_id>/memberships/new                         - O - - - - -
-POST   /groups/<int:group_id>/memberships/new                         - O - - - - -
-GET    /memberships/<int:membership_id>/edit                          - O - - - - -
-POST   /memberships/<int:membership_id>/edit                          - O - - - - -
-GET    /memberships/<int:membership_id>/end                           - O - - - - -
-POST   /memberships/<int:membership_id>/end                           - O - - - - -
-GET    /api/v1/organisations                                          - O C P S - A
-POST   /api/v1/organisations                                          - O - - - - -
-GET    /api/v1/organisations/<int:org_id>                             - O C P S - A
-PATCH  /api/v1/organisations/<int:org_id>                             - O - - - - -
-GET    /api/v1/organisations/<int:entity_id>/history                  - O C P S - A
+GET    /memorandum                                                    - O - - - - - - -
+GET    /memorandum/new                                                - O - - - - - - -
+POST   /memorandum/new                                                - O - - - - - - -
+GET    /api/v1/mou-versions                                           - O C P S - A - -
+POST   /api/v1/mou-versions                                           - O - - - - - - -
+POST   /api/v1/mou-signatures                                         - O - - - - - - -
+GET    /groups                                                        - O C P S - A - -
+GET    /groups/<int:group_id>                                         - O C P S - A - -
+GET    /groups/new                                                    - O - - - - - - -
+POST   /groups/new                                                    - O - - - - - - -
+GET    /groups/<int:group_id>/edit                                    - O - - - - - - -
+POST   /groups/<int:group_id>/edit                                    - O - - - - - - -
+GET    /groups/<int:group_id>/deactivate                              - O - - - - - - -
+POST   /groups/<int:group_id>/deactivate                              - O - - - - - - -
+GET    /groups/<int:group_id>/memberships/new                         - O - - - - - - -
+POST   /groups/<int:group_id>/memberships/new                         - O - - - - - - -
+GET    /memberships/<int:membership_id>/edit                          - O - - - - - - -
+POST   /memberships/<int:membership_id>/edit                          - O - - - - - - -
+GET    /memberships/<int:membership_id>/end                           - O - - - - - - -
+POST   /memberships/<int:membership_id>/end                           - O - - - - - - -
+GET    /api/v1/organisations                                          - O C P S - A - -
+POST   /api/v1/organisations                                          - O - - - - - - -
+GET    /api/v1/organisations/<int:org_id>                             - O C P S - A - -
+PATCH  /api/v1/organisations/<int:org_id>                             - O - - - - - - -
+GET    /api/v1/organisations/<int:entity_id>/history                  - O C P S - A - -
 # Admitting an organisation is the office's or the chair's; notice and leaving the office's.
-POST   /api/v1/organisations/<int:entity_id>/transitions              - O C - - - -
-GET    /api/v1/people                                                 - O C P S - A
-POST   /api/v1/people                                                 - O - - - - -
-GET    /api/v1/people/<int:person_id>                                 - O C P S - A
-PATCH  /api/v1/people/<int:person_id>                                 - O - - - - -
-GET    /api/v1/groups                                                 - O C P S - A
-POST   /api/v1/groups                                                 - O - - - - -
-GET    /api/v1/groups/<int:group_id>                                  - O C P S - A
-PATCH  /api/v1/groups/<int:group_id>                                  - O - - - - -
-GET    /api/v1/groups/<int:group_id>/memberships                      - O C P S - A
-POST   /api/v1/groups/<int:group_id>/memberships                      - O - - - - -
-GET    /api/v1/memberships/<int:membership_id>                        - O C P S - A
-PATCH  /api/v1/memberships/<int:membership_id>                        - O - - - - -
+POST   /api/v1/organisations/<int:entity_id>/transitions              - O C - - - - - -
+GET    /api/v1/people                                                 - O C P S - A - -
+POST   /api/v1/people                                                 - O - - - - - - -
+GET    /api/v1/people/<int:person_id>                                 - O C P S - A - -
+PATCH  /api/v1/people/<int:person_id>                                 - O - - - - - - -
+GET    /api/v1/groups                                                 - O C P S - A - -
+POST   /api/v1/groups                                                 - O - - - - - - -
+GET    /api/v1/groups/<int:group_id>                                  - O C P S - A - -
+PATCH  /api/v1/groups/<int:group_id>                                  - O - - - - - - -
+GET    /api/v1/groups/<int:group_id>/memberships                      - O C P S - A - -
+POST   /api/v1/groups/<int:group_id>/memberships                      - O - - - - - - -
+GET    /api/v1/memberships/<int:membership_id>                        - O C P S - A - -
+PATCH  /api/v1/memberships/<int:membership_id>                        - O - - - - - - -
 
 # --- Meetings ("Meetings"): the office schedules them, builds agendas, confirms the
 # register and writes the minutes; members see their groups' meetings and papers, log
@@ -184,200 +189,200 @@ PATCH  /api/v1/memberships/<int:membership_id>                        - O - - - 
 # The annual register of interests: each Board member (partner members, sub-group chairs,
 # the chair) makes their own return; the office records returns received on paper; the
 # office and the Independent Chair (to whom declarations are made) read the register.
-GET    /interests                                                     - O C - - - -
-GET    /interests/return                                              - O C P S - -
-POST   /interests/return                                              - O C P S - -
-GET    /api/v1/interest-returns                                       - O C - - - -
-POST   /api/v1/interest-returns                                       - O C P S - -
-GET    /meetings                                                      - O C P S - -
-GET    /meetings/new                                                  - O - - - - -
-POST   /meetings/new                                                  - O - - - - -
-GET    /meetings/series                                               - O - - - - -
-POST   /meetings/series                                               - O - - - - -
-GET    /meetings/<int:meeting_id>                                     - O C P S - -
-GET    /meetings/<int:meeting_id>.ics                                 - O C P S - -
-GET    /meetings/<int:meeting_id>/edit                                - O - - - - -
-POST   /meetings/<int:meeting_id>/edit                                - O - - - - -
-GET    /meetings/<int:meeting_id>/agenda/new                          - O - - - - -
-POST   /meetings/<int:meeting_id>/agenda/new                          - O - - - - -
-POST   /meetings/<int:meeting_id>/agenda/<int:item_id>/move           - O - - - - -
-POST   /meetings/<int:meeting_id>/agenda/<int:item_id>/restricted     - O - - - - -
-GET    /meetings/<int:meeting_id>/agenda/<int:item_id>/withdraw       - O - - - - -
-POST   /meetings/<int:meeting_id>/agenda/<int:item_id>/withdraw       - O - - - - -
-GET    /meetings/<int:meeting_id>/agenda/<int:item_id>/papers/new     - O - - - - -
-POST   /meetings/<int:meeting_id>/agenda/<int:item_id>/papers/new     - O - - - - -
-GET    /meetings/<int:meeting_id>/papers/<int:paper_id>               - O C P S - -
+GET    /interests                                                     - O C - - - - - -
+GET    /interests/return                                              - O C P S - - - -
+POST   /interests/return                                              - O C P S - - - -
+GET    /api/v1/interest-returns                                       - O C - - - - - -
+POST   /api/v1/interest-returns                                       - O C P S - - - -
+GET    /meetings                                                      - O C P S - - - -
+GET    /meetings/new                                                  - O - - - - - - -
+POST   /meetings/new                                                  - O - - - - - - -
+GET    /meetings/series                                               - O - - - - - - -
+POST   /meetings/series                                               - O - - - - - - -
+GET    /meetings/<int:meeting_id>                                     - O C P S - - - -
+GET    /meetings/<int:meeting_id>.ics                                 - O C P S - - - -
+GET    /meetings/<int:meeting_id>/edit                                - O - - - - - - -
+POST   /meetings/<int:meeting_id>/edit                                - O - - - - - - -
+GET    /meetings/<int:meeting_id>/agenda/new                          - O - - - - - - -
+POST   /meetings/<int:meeting_id>/agenda/new                          - O - - - - - - -
+POST   /meetings/<int:meeting_id>/agenda/<int:item_id>/move           - O - - - - - - -
+POST   /meetings/<int:meeting_id>/agenda/<int:item_id>/restricted     - O - - - - - - -
+GET    /meetings/<int:meeting_id>/agenda/<int:item_id>/withdraw       - O - - - - - - -
+POST   /meetings/<int:meeting_id>/agenda/<int:item_id>/withdraw       - O - - - - - - -
+GET    /meetings/<int:meeting_id>/agenda/<int:item_id>/papers/new     - O - - - - - - -
+POST   /meetings/<int:meeting_id>/agenda/<int:item_id>/papers/new     - O - - - - - - -
+GET    /meetings/<int:meeting_id>/papers/<int:paper_id>               - O C P S - - - -
 # The register: members read it; "the business office confirms the register on the day".
-GET    /meetings/<int:meeting_id>/attendance                          - O C P S - -
-POST   /meetings/<int:meeting_id>/attendance                          - O - - - - -
-POST   /meetings/<int:meeting_id>/nominated-chair                     - O - - - - -
+GET    /meetings/<int:meeting_id>/attendance                          - O C P S - - - -
+POST   /meetings/<int:meeting_id>/attendance                          - O - - - - - - -
+POST   /meetings/<int:meeting_id>/nominated-chair                     - O - - - - - - -
 # Apologies: "partners record their own apologies and deputies beforehand" (the office
 # for anyone). Silent on the Independent Chair: not a partner; the office records theirs.
-GET    /meetings/<int:meeting_id>/apologies                           - O - P S - -
-POST   /meetings/<int:meeting_id>/apologies                           - O - P S - -
-GET    /meetings/<int:meeting_id>/declarations/new                    - O C P S - -
-POST   /meetings/<int:meeting_id>/declarations/new                    - O C P S - -
-GET    /declarations                                                  - O C P S - -
-GET    /meetings/<int:meeting_id>/agenda/<int:item_id>/decision       - O C - - - -
-POST   /meetings/<int:meeting_id>/agenda/<int:item_id>/decision       - O C - - - -
-GET    /meetings/<int:meeting_id>/agenda/<int:item_id>/actions/new    - O - - - - -
-POST   /meetings/<int:meeting_id>/agenda/<int:item_id>/actions/new    - O - - - - -
+GET    /meetings/<int:meeting_id>/apologies                           - O - P S - - - -
+POST   /meetings/<int:meeting_id>/apologies                           - O - P S - - - -
+GET    /meetings/<int:meeting_id>/declarations/new                    - O C P S - - - -
+POST   /meetings/<int:meeting_id>/declarations/new                    - O C P S - - - -
+GET    /declarations                                                  - O C P S - - - -
+GET    /meetings/<int:meeting_id>/agenda/<int:item_id>/decision       - O C - - - - - -
+POST   /meetings/<int:meeting_id>/agenda/<int:item_id>/decision       - O C - - - - - -
+GET    /meetings/<int:meeting_id>/agenda/<int:item_id>/actions/new    - O - - - - - - -
+POST   /meetings/<int:meeting_id>/agenda/<int:item_id>/actions/new    - O - - - - - - -
 # Interim decisions are "validated electronically by all members".
-POST   /decisions/<int:decision_id>/validate                          - - - P S - -
-GET    /decisions/awaiting-validation                                 - - - P S - -
-POST   /meetings/<int:meeting_id>/minutes                             - O - - - - -
+POST   /decisions/<int:decision_id>/validate                          - - - P S - - - -
+GET    /decisions/awaiting-validation                                 - - - P S - - - -
+POST   /meetings/<int:meeting_id>/minutes                             - O - - - - - - -
 # Minutes: the office drafts, the group's chair approves, the members ratify; viewers read
 # ratified minutes of groups whose minutes are not restricted (the services hide drafts
 # and the SAR and CSPR sub-groups' minutes: tested below).
-GET    /minutes                                                       - O C P S V -
-GET    /minutes/<int:minutes_id>                                      - O C P S V -
-GET    /minutes/<int:minutes_id>/edit                                 - O - - - - -
-POST   /minutes/<int:minutes_id>/edit                                 - O - - - - -
-GET    /minutes/<int:minutes_id>/ratify                               - O C - - - -
-POST   /minutes/<int:minutes_id>/ratify                               - O C - - - -
-GET    /minutes/<int:minutes_id>/amendments/new                       - O - - - - -
-POST   /minutes/<int:minutes_id>/amendments/new                       - O - - - - -
+GET    /minutes                                                       - O C P S V - - -
+GET    /minutes/<int:minutes_id>                                      - O C P S V - - -
+GET    /minutes/<int:minutes_id>/edit                                 - O - - - - - - -
+POST   /minutes/<int:minutes_id>/edit                                 - O - - - - - - -
+GET    /minutes/<int:minutes_id>/ratify                               - O C - - - - - -
+POST   /minutes/<int:minutes_id>/ratify                               - O C - - - - - -
+GET    /minutes/<int:minutes_id>/amendments/new                       - O - - - - - - -
+POST   /minutes/<int:minutes_id>/amendments/new                       - O - - - - - - -
 # Chair's action: "the Chair, in consultation with the three statutory agencies" (or the
 # vice chair, a partner member, acting for them); reported to the next meeting's members.
-GET    /chair-actions                                                 - O C P S - -
-GET    /chair-actions/new                                             - - C P S - -
-POST   /chair-actions/new                                             - - C P S - -
-GET    /chair-actions/<int:action_id>                                 - O C P S - -
+GET    /chair-actions                                                 - O C P S - - - -
+GET    /chair-actions/new                                             - - C P S - - - -
+POST   /chair-actions/new                                             - - C P S - - - -
+GET    /chair-actions/<int:action_id>                                 - O C P S - - - -
 # A member's own calendar link (their meetings).
-GET    /calendar                                                      - O C P S - -
-POST   /calendar                                                      - O C P S - -
-GET    /api/v1/meetings                                               - O C P S - -
-POST   /api/v1/meetings                                               - O - - - - -
-POST   /api/v1/meetings/series                                        - O - - - - -
-GET    /api/v1/meetings/<int:meeting_id>                              - O C P S - -
-PATCH  /api/v1/meetings/<int:meeting_id>                              - O - - - - -
-GET    /api/v1/meetings/<int:meeting_id>/agenda                       - O C P S - -
-POST   /api/v1/meetings/<int:meeting_id>/agenda                       - O - - - - -
-PUT    /api/v1/meetings/<int:meeting_id>/agenda/<int:item_id>/restricted - O - - - - -
-POST   /api/v1/meetings/<int:meeting_id>/apologies                    - O - P S - -
-GET    /api/v1/meetings/<int:meeting_id>/attendance                   - O C P S - -
-PUT    /api/v1/meetings/<int:meeting_id>/attendance                   - O - - - - -
-GET    /api/v1/meetings/<int:meeting_id>/decisions                    - O C P S - -
-POST   /api/v1/meetings/<int:meeting_id>/decisions                    - O C - - - -
-POST   /api/v1/meetings/<int:meeting_id>/minutes                      - O - - - - -
-GET    /api/v1/meetings/<int:entity_id>/history                       - O C P S - -
+GET    /calendar                                                      - O C P S - - - -
+POST   /calendar                                                      - O C P S - - - -
+GET    /api/v1/meetings                                               - O C P S - - - -
+POST   /api/v1/meetings                                               - O - - - - - - -
+POST   /api/v1/meetings/series                                        - O - - - - - - -
+GET    /api/v1/meetings/<int:meeting_id>                              - O C P S - - - -
+PATCH  /api/v1/meetings/<int:meeting_id>                              - O - - - - - - -
+GET    /api/v1/meetings/<int:meeting_id>/agenda                       - O C P S - - - -
+POST   /api/v1/meetings/<int:meeting_id>/agenda                       - O - - - - - - -
+PUT    /api/v1/meetings/<int:meeting_id>/agenda/<int:item_id>/restricted - O - - - - - - -
+POST   /api/v1/meetings/<int:meeting_id>/apologies                    - O - P S - - - -
+GET    /api/v1/meetings/<int:meeting_id>/attendance                   - O C P S - - - -
+PUT    /api/v1/meetings/<int:meeting_id>/attendance                   - O - - - - - - -
+GET    /api/v1/meetings/<int:meeting_id>/decisions                    - O C P S - - - -
+POST   /api/v1/meetings/<int:meeting_id>/decisions                    - O C - - - - - -
+POST   /api/v1/meetings/<int:meeting_id>/minutes                      - O - - - - - - -
+GET    /api/v1/meetings/<int:entity_id>/history                       - O C P S - - - -
 # Publishing papers and cancelling are the office's; opening, closing and recording an
 # inquorate meeting the office's or the chair's.
-POST   /api/v1/meetings/<int:entity_id>/transitions                   - O C - - - -
-POST   /api/v1/decisions/<int:decision_id>/validations                - - - P S - -
-GET    /api/v1/declarations                                           - O C P S - -
-POST   /api/v1/declarations                                           - O C P S - -
-GET    /api/v1/minutes                                                - O C P S V -
-GET    /api/v1/minutes/<int:minutes_id>                               - O C P S V -
-PATCH  /api/v1/minutes/<int:minutes_id>                               - O - - - - -
-GET    /api/v1/minutes/<int:minutes_id>/amendments                    - O C P S V -
-POST   /api/v1/minutes/<int:minutes_id>/amendments                    - O - - - - -
+POST   /api/v1/meetings/<int:entity_id>/transitions                   - O C - - - - - -
+POST   /api/v1/decisions/<int:decision_id>/validations                - - - P S - - - -
+GET    /api/v1/declarations                                           - O C P S - - - -
+POST   /api/v1/declarations                                           - O C P S - - - -
+GET    /api/v1/minutes                                                - O C P S V - - -
+GET    /api/v1/minutes/<int:minutes_id>                               - O C P S V - - -
+PATCH  /api/v1/minutes/<int:minutes_id>                               - O - - - - - - -
+GET    /api/v1/minutes/<int:minutes_id>/amendments                    - O C P S V - - -
+POST   /api/v1/minutes/<int:minutes_id>/amendments                    - O - - - - - - -
 # The workflow trail of minutes (submitted, returned for changes with the chair's
 # comments on the draft, approved) is the making of the record, not the record: viewers
 # read the ratified minutes and their amendments, never drafts (domain.md, viewer row).
-GET    /api/v1/minutes/<int:entity_id>/history                        - O C P S - -
+GET    /api/v1/minutes/<int:entity_id>/history                        - O C P S - - - -
 # Minutes are approved by the group's chair (domain.md "Minutes"): a sub-group's own chair
 # for a sub-group, so the sub-group chair role reaches the transitions (the service
 # refuses them the Board's and other groups' minutes: tests/services/test_minutes.py).
-POST   /api/v1/minutes/<int:entity_id>/transitions                    - O C - S - -
-GET    /api/v1/chair-actions                                          - O C P S - -
-POST   /api/v1/chair-actions                                          - - C P S - -
-GET    /api/v1/chair-actions/<int:action_id>                          - O C P S - -
-GET    /api/v1/chair-actions/<int:entity_id>/history                  - O C P S - -
+POST   /api/v1/minutes/<int:entity_id>/transitions                    - O C - S - - - -
+GET    /api/v1/chair-actions                                          - O C P S - - - -
+POST   /api/v1/chair-actions                                          - - C P S - - - -
+GET    /api/v1/chair-actions/<int:action_id>                          - O C P S - - - -
+GET    /api/v1/chair-actions/<int:entity_id>/history                  - O C P S - - - -
 # A chair's action is ratified (or not) by the ratification of the next meeting's minutes,
 # never by hand: no one fires its triggers.
-POST   /api/v1/chair-actions/<int:entity_id>/transitions              - - - - - - -
+POST   /api/v1/chair-actions/<int:entity_id>/transitions              - - - - - - - - -
 
 # --- Attendance monitoring and escalation letters. "The Chair will write to the Chief
 # Executive": the office detects and drafts, the chair approves and signs; a partner member
 # sees the letters sent to their own organisation (the services: once sent). Viewers never
 # see letters, escalations, thresholds or settings; they read the attendance report, which
 # the annual report publishes.
-GET    /attendance/escalations                                        - O C P - - -
-GET    /attendance/escalations/<int:escalation_id>                    - O C P - - -
-GET    /attendance/escalations/<int:escalation_id>/letter             - O C P - - -
-GET    /attendance/escalations/<int:escalation_id>/letter.pdf         - O C P - - -
-GET    /attendance/escalations/<int:escalation_id>/letter.docx        - O C P - - -
-GET    /attendance/escalations/<int:escalation_id>/letter/<trigger>   - O C - - - -
-POST   /attendance/escalations/<int:escalation_id>/letter/<trigger>   - O C - - - -
+GET    /attendance/escalations                                        - O C P - - - - -
+GET    /attendance/escalations/<int:escalation_id>                    - O C P - - - - -
+GET    /attendance/escalations/<int:escalation_id>/letter             - O C P - - - - -
+GET    /attendance/escalations/<int:escalation_id>/letter.pdf         - O C P - - - - -
+GET    /attendance/escalations/<int:escalation_id>/letter.docx        - O C P - - - - -
+GET    /attendance/escalations/<int:escalation_id>/letter/<trigger>   - O C - - - - - -
+POST   /attendance/escalations/<int:escalation_id>/letter/<trigger>   - O C - - - - - -
 # The thresholds are settings: the office sets them, the chair (who signs the letters they
 # trigger) reads them.
-GET    /attendance/policies                                           - O C - - - -
-GET    /attendance/policies/<int:group_id>                            - O - - - - -
-POST   /attendance/policies/<int:group_id>                            - O - - - - -
+GET    /attendance/policies                                           - O C - - - - - -
+GET    /attendance/policies/<int:group_id>                            - O - - - - - - -
+POST   /attendance/policies/<int:group_id>                            - O - - - - - - -
 # The attendance report: the annual report publishes it (viewers); a partner member sees
 # their own organisation's row. Silent on a sub-group chair alone: they are partner members
 # (domain.md), and as partner members they see it.
-GET    /attendance/report                                             - O C P - V -
-GET    /api/v1/reports/attendance                                     - O C P - V -
-GET    /api/v1/escalations                                            - O C P - - -
-GET    /api/v1/escalations/<int:escalation_id>                        - O C P - - -
-GET    /api/v1/escalations/<int:escalation_id>/letter.pdf             - O C P - - -
-GET    /api/v1/escalations/<int:escalation_id>/letter.docx            - O C P - - -
-GET    /api/v1/escalations/<int:entity_id>/history                    - O C P - - -
-POST   /api/v1/escalations/<int:entity_id>/transitions                - O C - - - -
-GET    /api/v1/attendance-policies                                    - O C - - - -
-GET    /api/v1/attendance-policies/<int:group_id>                     - O C - - - -
-PATCH  /api/v1/attendance-policies/<int:group_id>                     - O - - - - -
+GET    /attendance/report                                             - O C P - V - - -
+GET    /api/v1/reports/attendance                                     - O C P - V - - -
+GET    /api/v1/escalations                                            - O C P - - - - -
+GET    /api/v1/escalations/<int:escalation_id>                        - O C P - - - - -
+GET    /api/v1/escalations/<int:escalation_id>/letter.pdf             - O C P - - - - -
+GET    /api/v1/escalations/<int:escalation_id>/letter.docx            - O C P - - - - -
+GET    /api/v1/escalations/<int:entity_id>/history                    - O C P - - - - -
+POST   /api/v1/escalations/<int:entity_id>/transitions                - O C - - - - - -
+GET    /api/v1/attendance-policies                                    - O C - - - - - -
+GET    /api/v1/attendance-policies/<int:group_id>                     - O C - - - - - -
+PATCH  /api/v1/attendance-policies/<int:group_id>                     - O - - - - - - -
 
 # --- Actions ("Actions"): partners update their own organisation's actions with progress
 # and evidence; the office adds, edits and accepts completion; the chair oversees (and may
 # close one as not implemented). Members see their organisation's actions and their
 # groups' (the services; review actions are need-to-know).
-GET    /actions                                                       - O C P S - -
-GET    /actions/new                                                   - O - - - - -
-POST   /actions/new                                                   - O - - - - -
-GET    /actions/<int:action_id>                                       - O C P S - -
-POST   /actions/<int:action_id>                                       - O - P - - -
-GET    /actions/<int:action_id>/edit                                  - O - - - - -
-POST   /actions/<int:action_id>/edit                                  - O - - - - -
-GET    /actions/<int:action_id>/updates/<int:update_id>/evidence      - O C P S - -
-GET    /api/v1/actions                                                - O C P S - -
-POST   /api/v1/actions                                                - O - - - - -
-GET    /api/v1/actions/<int:action_id>                                - O C P S - -
-PATCH  /api/v1/actions/<int:action_id>                                - O - - - - -
-GET    /api/v1/actions/<int:action_id>/updates                        - O C P S - -
-POST   /api/v1/actions/<int:action_id>/updates                        - O - P - - -
-GET    /api/v1/actions/<int:entity_id>/history                        - O C P S - -
-POST   /api/v1/actions/<int:entity_id>/transitions                    - O C P - - -
+GET    /actions                                                       - O C P S - - - -
+GET    /actions/new                                                   - O - - - - - - -
+POST   /actions/new                                                   - O - - - - - - -
+GET    /actions/<int:action_id>                                       - O C P S - - - -
+POST   /actions/<int:action_id>                                       - O - P - - - - -
+GET    /actions/<int:action_id>/edit                                  - O - - - - - - -
+POST   /actions/<int:action_id>/edit                                  - O - - - - - - -
+GET    /actions/<int:action_id>/updates/<int:update_id>/evidence      - O C P S - - - -
+GET    /api/v1/actions                                                - O C P S - - - -
+POST   /api/v1/actions                                                - O - - - - - - -
+GET    /api/v1/actions/<int:action_id>                                - O C P S - - - -
+PATCH  /api/v1/actions/<int:action_id>                                - O - - - - - - -
+GET    /api/v1/actions/<int:action_id>/updates                        - O C P S - - - -
+POST   /api/v1/actions/<int:action_id>/updates                        - O - P - - - - -
+GET    /api/v1/actions/<int:entity_id>/history                        - O C P S - - - -
+POST   /api/v1/actions/<int:entity_id>/transitions                    - O C P - - - - -
 
 # --- Disputes between partners ("Disputes"): raised by the office or a party's partner
 # member; the Independent Chair convenes and chairs; each party agrees the agenda. A
 # partner member sees their own organisation's disputes (the services). Never viewers.
-GET    /disputes                                                      - O C P - - -
-GET    /disputes/new                                                  - O - P - - -
-POST   /disputes/new                                                  - O - P - - -
-GET    /disputes/<int:dispute_id>                                     - O C P - - -
-GET    /disputes/<int:dispute_id>/edit                                - O - - - - -
-POST   /disputes/<int:dispute_id>/edit                                - O - - - - -
-GET    /disputes/<int:dispute_id>/agenda                              - O - - - - -
-POST   /disputes/<int:dispute_id>/agenda                              - O - - - - -
-GET    /disputes/<int:dispute_id>/agenda/response                     - - - P - - -
-POST   /disputes/<int:dispute_id>/agenda/response                     - - - P - - -
-GET    /disputes/<int:dispute_id>/meeting                             - O C - - - -
-POST   /disputes/<int:dispute_id>/meeting                             - O C - - - -
-GET    /disputes/<int:dispute_id>/escalation-letters/<int:organisation_id>  - O C - - - -
-GET    /disputes/<int:dispute_id>/actions/new                         - O C - - - -
-POST   /disputes/<int:dispute_id>/actions/new                         - O C - - - -
-GET    /api/v1/disputes                                               - O C P - - -
-POST   /api/v1/disputes                                               - O - P - - -
-GET    /api/v1/disputes/<int:dispute_id>                              - O C P - - -
-PATCH  /api/v1/disputes/<int:dispute_id>                              - O - - - - -
-GET    /api/v1/disputes/<int:dispute_id>/agenda-agreements            - O C P - - -
-POST   /api/v1/disputes/<int:dispute_id>/agenda-agreements            - - - P - - -
-GET    /api/v1/disputes/<int:entity_id>/history                       - O C P - - -
-POST   /api/v1/disputes/<int:entity_id>/transitions                   - O C P - - -
+GET    /disputes                                                      - O C P - - - - -
+GET    /disputes/new                                                  - O - P - - - - -
+POST   /disputes/new                                                  - O - P - - - - -
+GET    /disputes/<int:dispute_id>                                     - O C P - - - - -
+GET    /disputes/<int:dispute_id>/edit                                - O - - - - - - -
+POST   /disputes/<int:dispute_id>/edit                                - O - - - - - - -
+GET    /disputes/<int:dispute_id>/agenda                              - O - - - - - - -
+POST   /disputes/<int:dispute_id>/agenda                              - O - - - - - - -
+GET    /disputes/<int:dispute_id>/agenda/response                     - - - P - - - - -
+POST   /disputes/<int:dispute_id>/agenda/response                     - - - P - - - - -
+GET    /disputes/<int:dispute_id>/meeting                             - O C - - - - - -
+POST   /disputes/<int:dispute_id>/meeting                             - O C - - - - - -
+GET    /disputes/<int:dispute_id>/escalation-letters/<int:organisation_id>  - O C - - - - - -
+GET    /disputes/<int:dispute_id>/actions/new                         - O C - - - - - -
+POST   /disputes/<int:dispute_id>/actions/new                         - O C - - - - - -
+GET    /api/v1/disputes                                               - O C P - - - - -
+POST   /api/v1/disputes                                               - O - P - - - - -
+GET    /api/v1/disputes/<int:dispute_id>                              - O C P - - - - -
+PATCH  /api/v1/disputes/<int:dispute_id>                              - O - - - - - - -
+GET    /api/v1/disputes/<int:dispute_id>/agenda-agreements            - O C P - - - - -
+POST   /api/v1/disputes/<int:dispute_id>/agenda-agreements            - - - P - - - - -
+GET    /api/v1/disputes/<int:entity_id>/history                       - O C P - - - - -
+POST   /api/v1/disputes/<int:entity_id>/transitions                   - O C P - - - - -
 # Complaints: referred by the office, or investigated by the Chair. Complainants are
 # members of the public: the office and the Chair only.
-GET    /complaints                                                    - O C - - - -
-GET    /complaints/new                                                - O C - - - -
-POST   /complaints/new                                                - O C - - - -
-GET    /complaints/<int:complaint_id>                                 - O C - - - -
-GET    /api/v1/complaints                                             - O C - - - -
-POST   /api/v1/complaints                                             - O C - - - -
-GET    /api/v1/complaints/<int:complaint_id>                          - O C - - - -
-GET    /api/v1/complaints/<int:entity_id>/history                     - O C - - - -
-POST   /api/v1/complaints/<int:entity_id>/transitions                 - O C - - - -
+GET    /complaints                                                    - O C - - - - - -
+GET    /complaints/new                                                - O C - - - - - -
+POST   /complaints/new                                                - O C - - - - - -
+GET    /complaints/<int:complaint_id>                                 - O C - - - - - -
+GET    /api/v1/complaints                                             - O C - - - - - -
+POST   /api/v1/complaints                                             - O C - - - - - -
+GET    /api/v1/complaints/<int:complaint_id>                          - O C - - - - - -
+GET    /api/v1/complaints/<int:entity_id>/history                     - O C - - - - - -
+POST   /api/v1/complaints/<int:entity_id>/transitions                 - O C - - - - - -
 
 # --- Case reviews: need-to-know — "business office, independent chair, members of the
 # review's sub-group, and the agencies involved in that review". Viewers and
@@ -386,182 +391,182 @@ POST   /api/v1/complaints/<int:entity_id>/transitions                 - O C - - 
 # tests/reviews/test_need_to_know.py). The office runs the review; the sub-group (partner
 # members and sub-group chairs sitting on it) screens, gathers information, recommends
 # and quality-checks; the chair decides; a named agency answers its requests.
-GET    /reviews                                                       - O C P S - -
-GET    /reviews/all                                                   - O C P S - -
-GET    /reviews/requests                                              - O C P S - -
-GET    /reviews/timeliness                                            - O C - - - -
-GET    /reviews/notify                                                - O - - - - -
-POST   /reviews/notify                                                - O - - - - -
+GET    /reviews                                                       - O C P S - - - -
+GET    /reviews/all                                                   - O C P S - - - -
+GET    /reviews/requests                                              - O C P S - - - -
+GET    /reviews/timeliness                                            - O C - - - - - -
+GET    /reviews/notify                                                - O - - - - - - -
+POST   /reviews/notify                                                - O - - - - - - -
 # Domain.md is silent on who refers: anyone who knows of an adult at risk must be able to
 # refer (the referral source is recorded); the referrer sees the reference, never the
 # review. So every account may refer — and only refer.
-GET    /reviews/refer                                                 - O C P S V A
-POST   /reviews/refer                                                 - O C P S V A
-GET    /reviews/referral-sent                                         - O C P S V A
-GET    /reviews/<int:review_id>                                       - O C P S - -
-GET    /reviews/<int:review_id>/edit                                  - O - - - - -
-POST   /reviews/<int:review_id>/edit                                  - O - - - - -
-GET    /reviews/<int:review_id>/screening                             - O - P S - -
-POST   /reviews/<int:review_id>/screening                             - O - P S - -
-GET    /reviews/<int:review_id>/rapid-review                          - O - P S - -
-POST   /reviews/<int:review_id>/rapid-review                          - O - P S - -
-GET    /reviews/<int:review_id>/decide                                - - C - - - -
-POST   /reviews/<int:review_id>/decide                                - - C - - - -
-GET    /reviews/<int:review_id>/commissioning                         - O - - - - -
-POST   /reviews/<int:review_id>/commissioning                         - O - - - - -
-POST   /reviews/<int:review_id>/commitment                            - O - - - - -
-POST   /reviews/<int:review_id>/board-agenda                          - O - - - - -
-GET    /reviews/<int:review_id>/events/new                            - O - P S - -
-POST   /reviews/<int:review_id>/events/new                            - O - P S - -
-GET    /reviews/<int:review_id>/reports/<which>                       - O - - - - -
-POST   /reviews/<int:review_id>/reports/<which>                       - O - - - - -
-GET    /reviews/<int:review_id>/reports/<which>/download              - O C P S - -
-GET    /reviews/<int:review_id>/quality-check                         - O - P S - -
-POST   /reviews/<int:review_id>/quality-check                         - O - P S - -
-GET    /reviews/<int:review_id>/agencies/new                          - O - P S - -
-POST   /reviews/<int:review_id>/agencies/new                          - O - P S - -
-GET    /reviews/<int:review_id>/requests/new                          - O - P S - -
-POST   /reviews/<int:review_id>/requests/new                          - O - P S - -
+GET    /reviews/refer                                                 - O C P S V A L X
+POST   /reviews/refer                                                 - O C P S V A L X
+GET    /reviews/referral-sent                                         - O C P S V A L X
+GET    /reviews/<int:review_id>                                       - O C P S - - - -
+GET    /reviews/<int:review_id>/edit                                  - O - - - - - - -
+POST   /reviews/<int:review_id>/edit                                  - O - - - - - - -
+GET    /reviews/<int:review_id>/screening                             - O - P S - - - -
+POST   /reviews/<int:review_id>/screening                             - O - P S - - - -
+GET    /reviews/<int:review_id>/rapid-review                          - O - P S - - - -
+POST   /reviews/<int:review_id>/rapid-review                          - O - P S - - - -
+GET    /reviews/<int:review_id>/decide                                - - C - - - - - -
+POST   /reviews/<int:review_id>/decide                                - - C - - - - - -
+GET    /reviews/<int:review_id>/commissioning                         - O - - - - - - -
+POST   /reviews/<int:review_id>/commissioning                         - O - - - - - - -
+POST   /reviews/<int:review_id>/commitment                            - O - - - - - - -
+POST   /reviews/<int:review_id>/board-agenda                          - O - - - - - - -
+GET    /reviews/<int:review_id>/events/new                            - O - P S - - - -
+POST   /reviews/<int:review_id>/events/new                            - O - P S - - - -
+GET    /reviews/<int:review_id>/reports/<which>                       - O - - - - - - -
+POST   /reviews/<int:review_id>/reports/<which>                       - O - - - - - - -
+GET    /reviews/<int:review_id>/reports/<which>/download              - O C P S - - - -
+GET    /reviews/<int:review_id>/quality-check                         - O - P S - - - -
+POST   /reviews/<int:review_id>/quality-check                         - O - P S - - - -
+GET    /reviews/<int:review_id>/agencies/new                          - O - P S - - - -
+POST   /reviews/<int:review_id>/agencies/new                          - O - P S - - - -
+GET    /reviews/<int:review_id>/requests/new                          - O - P S - - - -
+POST   /reviews/<int:review_id>/requests/new                          - O - P S - - - -
 # A request: read by those who see the review and by the agency it went to; answered by
 # the agency's partner members (or entered by the office when it came by email).
-GET    /reviews/<int:review_id>/requests/<int:request_id>             - O C P S - -
-POST   /reviews/<int:review_id>/requests/<int:request_id>             - O - P - - -
-GET    /reviews/<int:review_id>/requests/<int:request_id>/chronology  - O C P S - -
-GET    /reviews/<int:review_id>/recommendations/new                   - O - - - - -
-POST   /reviews/<int:review_id>/recommendations/new                   - O - - - - -
-GET    /reviews/<int:review_id>/recommendations/<int:recommendation_id>/actions/new  - O - - - - -
-POST   /reviews/<int:review_id>/recommendations/<int:recommendation_id>/actions/new  - O - - - - -
-GET    /api/v1/reviews                                                - O C P S - -
-POST   /api/v1/reviews                                                - O C P S V A
-GET    /api/v1/reviews/<int:review_id>                                - O C P S - -
-PATCH  /api/v1/reviews/<int:review_id>                                - O - - - - -
-PUT    /api/v1/reviews/<int:review_id>/screening                      - O - P S - -
-PUT    /api/v1/reviews/<int:review_id>/rapid-review                   - O - P S - -
-PUT    /api/v1/reviews/<int:review_id>/commissioning                  - O - - - - -
-GET    /api/v1/reviews/<int:review_id>/information-requests           - O C P S - -
-POST   /api/v1/reviews/<int:review_id>/information-requests           - O - P S - -
-GET    /api/v1/reviews/<int:review_id>/recommendations                - O C P S - -
-POST   /api/v1/reviews/<int:review_id>/recommendations                - O - - - - -
-POST   /api/v1/reviews/<int:review_id>/recommendations/<int:recommendation_id>/actions  - O - - - - -
-GET    /api/v1/reviews/<int:entity_id>/history                        - O C P S - -
-POST   /api/v1/reviews/<int:entity_id>/transitions                    - O C P S - -
-GET    /api/v1/information-requests                                   - O C P S - -
-GET    /api/v1/information-requests/<int:request_id>                  - O C P S - -
-GET    /api/v1/information-requests/<int:entity_id>/history           - O C P S - -
+GET    /reviews/<int:review_id>/requests/<int:request_id>             - O C P S - - - -
+POST   /reviews/<int:review_id>/requests/<int:request_id>             - O - P - - - - -
+GET    /reviews/<int:review_id>/requests/<int:request_id>/chronology  - O C P S - - - -
+GET    /reviews/<int:review_id>/recommendations/new                   - O - - - - - - -
+POST   /reviews/<int:review_id>/recommendations/new                   - O - - - - - - -
+GET    /reviews/<int:review_id>/recommendations/<int:recommendation_id>/actions/new  - O - - - - - - -
+POST   /reviews/<int:review_id>/recommendations/<int:recommendation_id>/actions/new  - O - - - - - - -
+GET    /api/v1/reviews                                                - O C P S - - - -
+POST   /api/v1/reviews                                                - O C P S V A L X
+GET    /api/v1/reviews/<int:review_id>                                - O C P S - - - -
+PATCH  /api/v1/reviews/<int:review_id>                                - O - - - - - - -
+PUT    /api/v1/reviews/<int:review_id>/screening                      - O - P S - - - -
+PUT    /api/v1/reviews/<int:review_id>/rapid-review                   - O - P S - - - -
+PUT    /api/v1/reviews/<int:review_id>/commissioning                  - O - - - - - - -
+GET    /api/v1/reviews/<int:review_id>/information-requests           - O C P S - - - -
+POST   /api/v1/reviews/<int:review_id>/information-requests           - O - P S - - - -
+GET    /api/v1/reviews/<int:review_id>/recommendations                - O C P S - - - -
+POST   /api/v1/reviews/<int:review_id>/recommendations                - O - - - - - - -
+POST   /api/v1/reviews/<int:review_id>/recommendations/<int:recommendation_id>/actions  - O - - - - - - -
+GET    /api/v1/reviews/<int:entity_id>/history                        - O C P S - - - -
+POST   /api/v1/reviews/<int:entity_id>/transitions                    - O C P S - - - -
+GET    /api/v1/information-requests                                   - O C P S - - - -
+GET    /api/v1/information-requests/<int:request_id>                  - O C P S - - - -
+GET    /api/v1/information-requests/<int:entity_id>/history           - O C P S - - - -
 # Answering is the agency's; withdrawing and asking again the office's and the
 # sub-group's. The chair reads requests but fires none.
-POST   /api/v1/information-requests/<int:entity_id>/transitions       - O - P S - -
-GET    /api/v1/reports/review-timeliness                              - O C - - - -
+POST   /api/v1/information-requests/<int:entity_id>/transitions       - O - P S - - - -
+GET    /api/v1/reports/review-timeliness                              - O C - - - - - -
 
 # --- Budget and partner contributions. The office manages the money; the chair sees it
 # all and approves; a partner member sees budgets and "their organisation's contributions"
 # (agreements, invoices, payments: the services hide another partner's); viewers read
 # "approved budgets (lines and totals)" (the services hide drafts); administrators see no
 # money. Spend (suppliers, contracts) is the office's and the chair's.
-GET    /budget                                                        - O C P - V -
-GET    /budget/new                                                    - O - - - - -
-POST   /budget/new                                                    - O - - - - -
-GET    /budget/<year>                                                 - O C P - V -
-GET    /budget/<year>/settings                                        - O - - - - -
-POST   /budget/<year>/settings                                        - O - - - - -
-GET    /budget/<year>/lines/new                                       - O - - - - -
-POST   /budget/<year>/lines/new                                       - O - - - - -
-GET    /budget/<year>/lines/<int:line_id>                             - O - - - - -
-POST   /budget/<year>/lines/<int:line_id>                             - O - - - - -
-GET    /budget/<year>/lines/<int:line_id>/forecast                    - O - - - - -
-POST   /budget/<year>/lines/<int:line_id>/forecast                    - O - - - - -
-GET    /budget/<year>/income/new                                      - O - - - - -
-POST   /budget/<year>/income/new                                      - O - - - - -
-GET    /budget/<year>/income/<int:income_id>                          - O - - - - -
-POST   /budget/<year>/income/<int:income_id>                          - O - - - - -
-GET    /budget/<year>/contributions                                   - O C P - - -
-GET    /budget/<year>/contributions.<fmt>                             - O C P - - -
-GET    /budget/<year>/contributions/new                               - O - - - - -
-POST   /budget/<year>/contributions/new                               - O - - - - -
-GET    /budget/contributions/<int:agreement_id>                       - O - - - - -
-POST   /budget/contributions/<int:agreement_id>                       - O - - - - -
-GET    /budget/contributions/<int:agreement_id>/invoice               - O - - - - -
-POST   /budget/contributions/<int:agreement_id>/invoice               - O - - - - -
-GET    /budget/invoices                                               - O C P - - -
-GET    /budget/invoices/<int:invoice_id>                              - O C P - - -
+GET    /budget                                                        - O C P - V - - -
+GET    /budget/new                                                    - O - - - - - - -
+POST   /budget/new                                                    - O - - - - - - -
+GET    /budget/<year>                                                 - O C P - V - - -
+GET    /budget/<year>/settings                                        - O - - - - - - -
+POST   /budget/<year>/settings                                        - O - - - - - - -
+GET    /budget/<year>/lines/new                                       - O - - - - - - -
+POST   /budget/<year>/lines/new                                       - O - - - - - - -
+GET    /budget/<year>/lines/<int:line_id>                             - O - - - - - - -
+POST   /budget/<year>/lines/<int:line_id>                             - O - - - - - - -
+GET    /budget/<year>/lines/<int:line_id>/forecast                    - O - - - - - - -
+POST   /budget/<year>/lines/<int:line_id>/forecast                    - O - - - - - - -
+GET    /budget/<year>/income/new                                      - O - - - - - - -
+POST   /budget/<year>/income/new                                      - O - - - - - - -
+GET    /budget/<year>/income/<int:income_id>                          - O - - - - - - -
+POST   /budget/<year>/income/<int:income_id>                          - O - - - - - - -
+GET    /budget/<year>/contributions                                   - O C P - - - - -
+GET    /budget/<year>/contributions.<fmt>                             - O C P - - - - -
+GET    /budget/<year>/contributions/new                               - O - - - - - - -
+POST   /budget/<year>/contributions/new                               - O - - - - - - -
+GET    /budget/contributions/<int:agreement_id>                       - O - - - - - - -
+POST   /budget/contributions/<int:agreement_id>                       - O - - - - - - -
+GET    /budget/contributions/<int:agreement_id>/invoice               - O - - - - - - -
+POST   /budget/contributions/<int:agreement_id>/invoice               - O - - - - - - -
+GET    /budget/invoices                                               - O C P - - - - -
+GET    /budget/invoices/<int:invoice_id>                              - O C P - - - - -
 # Recording a payment against the invoice is the office's.
-POST   /budget/invoices/<int:invoice_id>                              - O - - - - -
-GET    /budget/invoices/<int:invoice_id>/pdf                          - O C P - - -
-GET    /budget/invoices/<int:invoice_id>/cancel                       - O - - - - -
-POST   /budget/invoices/<int:invoice_id>/cancel                       - O - - - - -
-GET    /budget/payments/<int:payment_id>/reverse                      - O - - - - -
-POST   /budget/payments/<int:payment_id>/reverse                      - O - - - - -
-GET    /budget/organisations/<int:org_id>                             - O C P - - -
-GET    /budget/<year>/spend                                           - O C - - - -
-GET    /budget/<year>/spend/new                                       - O - - - - -
-POST   /budget/<year>/spend/new                                       - O - - - - -
-GET    /budget/spend/<int:entry_id>/end                               - O - - - - -
-POST   /budget/spend/<int:entry_id>/end                               - O - - - - -
+POST   /budget/invoices/<int:invoice_id>                              - O - - - - - - -
+GET    /budget/invoices/<int:invoice_id>/pdf                          - O C P - - - - -
+GET    /budget/invoices/<int:invoice_id>/cancel                       - O - - - - - - -
+POST   /budget/invoices/<int:invoice_id>/cancel                       - O - - - - - - -
+GET    /budget/payments/<int:payment_id>/reverse                      - O - - - - - - -
+POST   /budget/payments/<int:payment_id>/reverse                      - O - - - - - - -
+GET    /budget/organisations/<int:org_id>                             - O C P - - - - -
+GET    /budget/<year>/spend                                           - O C - - - - - -
+GET    /budget/<year>/spend/new                                       - O - - - - - - -
+POST   /budget/<year>/spend/new                                       - O - - - - - - -
+GET    /budget/spend/<int:entry_id>/end                               - O - - - - - - -
+POST   /budget/spend/<int:entry_id>/end                               - O - - - - - - -
 # Monitoring (budget, committed, actual, forecast per line) goes to the Board's members.
-GET    /budget/<year>/monitoring                                      - O C P - - -
-GET    /budget/<year>/monitoring.<fmt>                                - O C P - - -
-GET    /api/v1/budgets                                                - O C P - V -
-POST   /api/v1/budgets                                                - O - - - - -
-GET    /api/v1/budgets/<budget_ref>                                   - O C P - V -
-PATCH  /api/v1/budgets/<budget_ref>                                   - O - - - - -
-GET    /api/v1/budgets/<budget_ref>/lines                             - O C P - V -
-POST   /api/v1/budgets/<budget_ref>/lines                             - O - - - - -
-PATCH  /api/v1/budgets/<budget_ref>/lines/<int:line_id>               - O - - - - -
-GET    /api/v1/budgets/<budget_ref>/income                            - O C P - V -
-POST   /api/v1/budgets/<budget_ref>/income                            - O - - - - -
-PATCH  /api/v1/budgets/<budget_ref>/income/<int:income_id>            - O - - - - -
-GET    /api/v1/budgets/<int:entity_id>/history                        - O C P - - -
+GET    /budget/<year>/monitoring                                      - O C P - - - - -
+GET    /budget/<year>/monitoring.<fmt>                                - O C P - - - - -
+GET    /api/v1/budgets                                                - O C P - V - - -
+POST   /api/v1/budgets                                                - O - - - - - - -
+GET    /api/v1/budgets/<budget_ref>                                   - O C P - V - - -
+PATCH  /api/v1/budgets/<budget_ref>                                   - O - - - - - - -
+GET    /api/v1/budgets/<budget_ref>/lines                             - O C P - V - - -
+POST   /api/v1/budgets/<budget_ref>/lines                             - O - - - - - - -
+PATCH  /api/v1/budgets/<budget_ref>/lines/<int:line_id>               - O - - - - - - -
+GET    /api/v1/budgets/<budget_ref>/income                            - O C P - V - - -
+POST   /api/v1/budgets/<budget_ref>/income                            - O - - - - - - -
+PATCH  /api/v1/budgets/<budget_ref>/income/<int:income_id>            - O - - - - - - -
+GET    /api/v1/budgets/<int:entity_id>/history                        - O C P - - - - -
 # Proposing and closing the year are the office's; approving the office's or the chair's.
-POST   /api/v1/budgets/<int:entity_id>/transitions                    - O C - - - -
-GET    /api/v1/contribution-agreements                                - O C P - - -
-POST   /api/v1/contribution-agreements                                - O - - - - -
-GET    /api/v1/contribution-agreements/<int:agreement_id>             - O C P - - -
-PATCH  /api/v1/contribution-agreements/<int:agreement_id>             - O - - - - -
-GET    /api/v1/invoices                                               - O C P - - -
-POST   /api/v1/invoices                                               - O - - - - -
-GET    /api/v1/invoices/<int:invoice_id>                              - O C P - - -
-GET    /api/v1/invoices/<int:invoice_id>/pdf                          - O C P - - -
-POST   /api/v1/invoices/<int:invoice_id>/cancel                       - O - - - - -
-GET    /api/v1/payments                                               - O C P - - -
-POST   /api/v1/payments                                               - O - - - - -
-GET    /api/v1/payments/<int:payment_id>                              - O C P - - -
-POST   /api/v1/payments/<int:payment_id>/reverse                      - O - - - - -
-GET    /api/v1/reports/budget-monitoring                              - O C P - - -
-GET    /api/v1/reports/contributions                                  - O C P - - -
-GET    /api/v1/spend                                                  - O C - - - -
-POST   /api/v1/spend                                                  - O - - - - -
-GET    /api/v1/spend/<int:entry_id>                                   - O C - - - -
-POST   /api/v1/spend/<int:entry_id>/end                               - O - - - - -
+POST   /api/v1/budgets/<int:entity_id>/transitions                    - O C - - - - - -
+GET    /api/v1/contribution-agreements                                - O C P - - - - -
+POST   /api/v1/contribution-agreements                                - O - - - - - - -
+GET    /api/v1/contribution-agreements/<int:agreement_id>             - O C P - - - - -
+PATCH  /api/v1/contribution-agreements/<int:agreement_id>             - O - - - - - - -
+GET    /api/v1/invoices                                               - O C P - - - - -
+POST   /api/v1/invoices                                               - O - - - - - - -
+GET    /api/v1/invoices/<int:invoice_id>                              - O C P - - - - -
+GET    /api/v1/invoices/<int:invoice_id>/pdf                          - O C P - - - - -
+POST   /api/v1/invoices/<int:invoice_id>/cancel                       - O - - - - - - -
+GET    /api/v1/payments                                               - O C P - - - - -
+POST   /api/v1/payments                                               - O - - - - - - -
+GET    /api/v1/payments/<int:payment_id>                              - O C P - - - - -
+POST   /api/v1/payments/<int:payment_id>/reverse                      - O - - - - - - -
+GET    /api/v1/reports/budget-monitoring                              - O C P - - - - -
+GET    /api/v1/reports/contributions                                  - O C P - - - - -
+GET    /api/v1/spend                                                  - O C - - - - - -
+POST   /api/v1/spend                                                  - O - - - - - - -
+GET    /api/v1/spend/<int:entry_id>                                   - O C - - - - - -
+POST   /api/v1/spend/<int:entry_id>/end                               - O - - - - - - -
 
 # --- Annual report: "the business office drafts the report", with narrative sections by
 # named writers (members); the chair returns or approves it; once published every reader
 # has it — viewers read "published annual and yearly reports" (the services hide drafts
 # from everyone but the office, the chair and the sections' writers).
-GET    /annual-reports                                                - O C P S V -
-POST   /annual-reports/new                                            - O - - - - -
-GET    /annual-reports/<int:report_id>                                - O C P S V -
-GET    /annual-reports/<int:report_id>.<fmt>                          - O C P S V -
-POST   /annual-reports/<int:report_id>/refresh                        - O - - - - -
-GET    /annual-reports/<int:report_id>/return                         - - C - - - -
-POST   /annual-reports/<int:report_id>/return                         - - C - - - -
+GET    /annual-reports                                                - O C P S V - - -
+POST   /annual-reports/new                                            - O - - - - - - -
+GET    /annual-reports/<int:report_id>                                - O C P S V - - -
+GET    /annual-reports/<int:report_id>.<fmt>                          - O C P S V - - -
+POST   /annual-reports/<int:report_id>/refresh                        - O - - - - - - -
+GET    /annual-reports/<int:report_id>/return                         - - C - - - - - -
+POST   /annual-reports/<int:report_id>/return                         - - C - - - - - -
 # A section: the office, or its named writer (a member, or the chair for the foreword);
 # viewers only read.
-GET    /annual-reports/<int:report_id>/sections/<int:section_id>/edit - O C P S - -
-POST   /annual-reports/<int:report_id>/sections/<int:section_id>/edit - O C P S - -
-GET    /annual-reports/<int:report_id>/sections/<int:section_id>/writer  - O - - - - -
-POST   /annual-reports/<int:report_id>/sections/<int:section_id>/writer  - O - - - - -
-GET    /api/v1/annual-reports                                         - O C P S V -
-POST   /api/v1/annual-reports                                         - O - - - - -
-GET    /api/v1/annual-reports/<int:report_id>                         - O C P S V -
-GET    /api/v1/annual-reports/<int:report_id>.<fmt>                   - O C P S V -
-GET    /api/v1/annual-reports/<int:report_id>/sections                - O C P S V -
-PATCH  /api/v1/annual-reports/<int:report_id>/sections/<int:section_id>  - O C P S - -
-PUT    /api/v1/annual-reports/<int:report_id>/sections/<int:section_id>/writer  - O - - - - -
-PUT    /api/v1/annual-reports/<int:report_id>/comments                - - C - - - -
+GET    /annual-reports/<int:report_id>/sections/<int:section_id>/edit - O C P S - - - -
+POST   /annual-reports/<int:report_id>/sections/<int:section_id>/edit - O C P S - - - -
+GET    /annual-reports/<int:report_id>/sections/<int:section_id>/writer  - O - - - - - - -
+POST   /annual-reports/<int:report_id>/sections/<int:section_id>/writer  - O - - - - - - -
+GET    /api/v1/annual-reports                                         - O C P S V - - -
+POST   /api/v1/annual-reports                                         - O - - - - - - -
+GET    /api/v1/annual-reports/<int:report_id>                         - O C P S V - - -
+GET    /api/v1/annual-reports/<int:report_id>.<fmt>                   - O C P S V - - -
+GET    /api/v1/annual-reports/<int:report_id>/sections                - O C P S V - - -
+PATCH  /api/v1/annual-reports/<int:report_id>/sections/<int:section_id>  - O C P S - - - -
+PUT    /api/v1/annual-reports/<int:report_id>/sections/<int:section_id>/writer  - O - - - - - - -
+PUT    /api/v1/annual-reports/<int:report_id>/comments                - - C - - - - - -
 # The drafting trail (submitted, returned with the chair's comments on the draft): not
 # the published report, so not the viewers'.
-GET    /api/v1/annual-reports/<int:entity_id>/history                 - O C P S - -
-POST   /api/v1/annual-reports/<int:entity_id>/transitions             - O C - - - -
+GET    /api/v1/annual-reports/<int:entity_id>/history                 - O C P S - - - -
+POST   /api/v1/annual-reports/<int:entity_id>/transitions             - O C - - - - - -
 
 # --- Business plans and sub-group work plans ("Sub-group work plans"). The office records
 # the year's business plan; viewers read "the published strategic and business plans" (a
@@ -569,61 +574,61 @@ POST   /api/v1/annual-reports/<int:entity_id>/transitions             - O C - - 
 # progress, highlight reports to the Board and terms-of-reference reviews are the groups'
 # working papers, not public record: no viewers. A sub-group's chair keeps its work plan;
 # an item's lead (a member) reports progress; the Board approves.
-GET    /workplans/business-plans                                      - O C P S V -
-GET    /workplans/business-plans/new                                  - O - - - - -
-POST   /workplans/business-plans/new                                  - O - - - - -
-GET    /workplans/business-plans/<int:plan_id>                        - O C P S V -
-GET    /workplans/business-plans/<int:plan_id>/edit                   - O - - - - -
-POST   /workplans/business-plans/<int:plan_id>/edit                   - O - - - - -
-GET    /workplans/business-plans/<int:plan_id>/priorities/new         - O - - - - -
-POST   /workplans/business-plans/<int:plan_id>/priorities/new         - O - - - - -
-GET    /workplans/priorities/<int:priority_id>/edit                   - O - - - - -
-POST   /workplans/priorities/<int:priority_id>/edit                   - O - - - - -
-GET    /api/v1/business-plans                                         - O C P S V -
-POST   /api/v1/business-plans                                         - O - - - - -
-GET    /api/v1/business-plans/<int:plan_id>/priorities                - O C P S V -
-POST   /api/v1/business-plans/<int:plan_id>/priorities                - O - - - - -
-GET    /workplans                                                     - O C P S - -
-GET    /workplans/new                                                 - O - - S - -
-POST   /workplans/new                                                 - O - - S - -
-GET    /workplans/<int:plan_id>                                       - O C P S - -
-GET    /workplans/<int:plan_id>/items/new                             - O - - S - -
-POST   /workplans/<int:plan_id>/items/new                             - O - - S - -
-GET    /workplans/items/<int:item_id>                                 - O C P S - -
-GET    /workplans/items/<int:item_id>/edit                            - O - - S - -
-POST   /workplans/items/<int:item_id>/edit                            - O - - S - -
-POST   /workplans/items/<int:item_id>/updates                         - O - P S - -
-GET    /workplans/items/<int:item_id>/status                          - O - P S - -
-POST   /workplans/items/<int:item_id>/status                          - O - P S - -
-GET    /workplans/items/<int:item_id>/risk                            - O - P S - -
-POST   /workplans/items/<int:item_id>/risk                            - O - P S - -
-GET    /workplans/items/<int:item_id>/override                        - O - - S - -
-POST   /workplans/items/<int:item_id>/override                        - O - - S - -
-GET    /workplans/items/<int:item_id>/year-end                        - O - - S - -
-POST   /workplans/items/<int:item_id>/year-end                        - O - - S - -
-GET    /workplans/updates/<int:update_id>/evidence                    - O C P S - -
-GET    /workplans/partnership                                         - O C P S - -
-GET    /workplans/highlight                                           - O C P S - -
-GET    /workplans/highlight.pdf                                       - O C P S - -
-GET    /workplans/highlight.docx                                      - O C P S - -
-POST   /workplans/highlight/attach                                    - O - - S - -
-GET    /workplans/tor-reviews                                         - O C P S - -
-GET    /workplans/tor-reviews/new                                     - O - - S - -
-POST   /workplans/tor-reviews/new                                     - O - - S - -
-GET    /api/v1/work-plans                                             - O C P S - -
-POST   /api/v1/work-plans                                             - O - - S - -
-GET    /api/v1/work-plans/<int:plan_id>                               - O C P S - -
-GET    /api/v1/work-plans/<int:plan_id>/items                         - O C P S - -
-POST   /api/v1/work-plans/<int:plan_id>/items                         - O - - S - -
-GET    /api/v1/work-plan-items/<int:item_id>                          - O C P S - -
-PATCH  /api/v1/work-plan-items/<int:item_id>                          - O - P S - -
-GET    /api/v1/work-plan-items/<int:item_id>/updates                  - O C P S - -
-POST   /api/v1/work-plan-items/<int:item_id>/updates                  - O - P S - -
-GET    /api/v1/reports/highlight                                      - O C P S - -
-GET    /api/v1/work-plans/<int:entity_id>/history                     - O C P S - -
+GET    /workplans/business-plans                                      - O C P S V - - -
+GET    /workplans/business-plans/new                                  - O - - - - - - -
+POST   /workplans/business-plans/new                                  - O - - - - - - -
+GET    /workplans/business-plans/<int:plan_id>                        - O C P S V - - -
+GET    /workplans/business-plans/<int:plan_id>/edit                   - O - - - - - - -
+POST   /workplans/business-plans/<int:plan_id>/edit                   - O - - - - - - -
+GET    /workplans/business-plans/<int:plan_id>/priorities/new         - O - - - - - - -
+POST   /workplans/business-plans/<int:plan_id>/priorities/new         - O - - - - - - -
+GET    /workplans/priorities/<int:priority_id>/edit                   - O - - - - - - -
+POST   /workplans/priorities/<int:priority_id>/edit                   - O - - - - - - -
+GET    /api/v1/business-plans                                         - O C P S V - - -
+POST   /api/v1/business-plans                                         - O - - - - - - -
+GET    /api/v1/business-plans/<int:plan_id>/priorities                - O C P S V - - -
+POST   /api/v1/business-plans/<int:plan_id>/priorities                - O - - - - - - -
+GET    /workplans                                                     - O C P S - - - -
+GET    /workplans/new                                                 - O - - S - - - -
+POST   /workplans/new                                                 - O - - S - - - -
+GET    /workplans/<int:plan_id>                                       - O C P S - - - -
+GET    /workplans/<int:plan_id>/items/new                             - O - - S - - - -
+POST   /workplans/<int:plan_id>/items/new                             - O - - S - - - -
+GET    /workplans/items/<int:item_id>                                 - O C P S - - - -
+GET    /workplans/items/<int:item_id>/edit                            - O - - S - - - -
+POST   /workplans/items/<int:item_id>/edit                            - O - - S - - - -
+POST   /workplans/items/<int:item_id>/updates                         - O - P S - - - -
+GET    /workplans/items/<int:item_id>/status                          - O - P S - - - -
+POST   /workplans/items/<int:item_id>/status                          - O - P S - - - -
+GET    /workplans/items/<int:item_id>/risk                            - O - P S - - - -
+POST   /workplans/items/<int:item_id>/risk                            - O - P S - - - -
+GET    /workplans/items/<int:item_id>/override                        - O - - S - - - -
+POST   /workplans/items/<int:item_id>/override                        - O - - S - - - -
+GET    /workplans/items/<int:item_id>/year-end                        - O - - S - - - -
+POST   /workplans/items/<int:item_id>/year-end                        - O - - S - - - -
+GET    /workplans/updates/<int:update_id>/evidence                    - O C P S - - - -
+GET    /workplans/partnership                                         - O C P S - - - -
+GET    /workplans/highlight                                           - O C P S - - - -
+GET    /workplans/highlight.pdf                                       - O C P S - - - -
+GET    /workplans/highlight.docx                                      - O C P S - - - -
+POST   /workplans/highlight/attach                                    - O - - S - - - -
+GET    /workplans/tor-reviews                                         - O C P S - - - -
+GET    /workplans/tor-reviews/new                                     - O - - S - - - -
+POST   /workplans/tor-reviews/new                                     - O - - S - - - -
+GET    /api/v1/work-plans                                             - O C P S - - - -
+POST   /api/v1/work-plans                                             - O - - S - - - -
+GET    /api/v1/work-plans/<int:plan_id>                               - O C P S - - - -
+GET    /api/v1/work-plans/<int:plan_id>/items                         - O C P S - - - -
+POST   /api/v1/work-plans/<int:plan_id>/items                         - O - - S - - - -
+GET    /api/v1/work-plan-items/<int:item_id>                          - O C P S - - - -
+PATCH  /api/v1/work-plan-items/<int:item_id>                          - O - P S - - - -
+GET    /api/v1/work-plan-items/<int:item_id>/updates                  - O C P S - - - -
+POST   /api/v1/work-plan-items/<int:item_id>/updates                  - O - P S - - - -
+GET    /api/v1/reports/highlight                                      - O C P S - - - -
+GET    /api/v1/work-plans/<int:entity_id>/history                     - O C P S - - - -
 # Submitting and closing: the office or the sub-group's chair; returning: they or the
 # chair; approving: the office, from the Board's decision.
-POST   /api/v1/work-plans/<int:entity_id>/transitions                 - O C - S - -
+POST   /api/v1/work-plans/<int:entity_id>/transitions                 - O C - S - - - -
 """
 
 # Walked for anonymous only: signing out would end the role's session mid-walk (signing

@@ -10,6 +10,16 @@ from safeguarding.models.annual import (
     SectionKind,
     SectionState,
 )
+from safeguarding.models.arrangements import (
+    Arrangements,
+    ArrangementsChange,
+    JointDecision,
+    JointDecisionAnswer,
+    JointDecisionComment,
+    JointDecisionState,
+    JointDecisionSubject,
+    SafeguardingPartner,
+)
 from safeguarding.models.attendance import (
     DEFAULT_POLICY,
     AttendancePolicy,
@@ -128,6 +138,15 @@ from safeguarding.models.workplans import (
 )
 
 __all__ = [
+    # children's arrangements
+    "Arrangements",
+    "ArrangementsChange",
+    "JointDecision",
+    "JointDecisionAnswer",
+    "JointDecisionComment",
+    "JointDecisionState",
+    "JointDecisionSubject",
+    "SafeguardingPartner",
     "InterestReturn",
     # attendance monitoring
     "DEFAULT_POLICY",

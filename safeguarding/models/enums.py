@@ -33,6 +33,10 @@ class Role(StrEnum):
     subgroup_chair = "subgroup_chair"
     viewer = "viewer"
     admin = "admin"
+    # Children's arm: a lead or delegated safeguarding partner (answers joint decisions for
+    # their organisation) and the independent scrutineer (reads and comments).
+    safeguarding_partner = "safeguarding_partner"
+    scrutineer = "scrutineer"
 
     @property
     def label(self) -> str:
@@ -43,6 +47,8 @@ class Role(StrEnum):
             "subgroup_chair": "Sub-group chair",
             "viewer": "Viewer",
             "admin": "Administrator",
+            "safeguarding_partner": "Safeguarding partner (lead or delegated)",
+            "scrutineer": "Independent scrutineer",
         }[self.value]
 
 
