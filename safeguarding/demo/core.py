@@ -152,6 +152,11 @@ PEOPLE = [
     ("healthwatch_lead", "Beverley Tate", "Chief Executive", "healthwatch"),
     ("vcs_lead", "Owen Pritchard", "Director", "vcs"),
     ("viewer", "Cllr Janet Morris", "Chair, Scrutiny Committee", None),
+    ("scrutineer", "Professor Alan Hart", "Independent Scrutineer, children's safeguarding arrangements", None),
+    ("north_ce", "Rachel Kingsley", "Chief Executive", "north"),
+    ("west_ce", "Anthony Okoro", "Chief Executive", "west"),
+    ("icb_ce", "Dr Simon Ferris", "Chief Executive", "icb"),
+    ("chief_constable", "Nicola Brannigan", "Chief Constable", "police"),
     ("admin", "IT Service Desk", "Systems Administrator", None),
 ]
 
@@ -213,8 +218,11 @@ MEMBERSHIPS = [
 ACCOUNTS = [
     ("office@demo.test", "office", [Role.business_office], None),
     ("chair@demo.test", "chair", [Role.independent_chair], None),
-    ("police@demo.test", "police_lead", [Role.partner_member], "police"),
-    ("icb@demo.test", "icb_lead", [Role.partner_member], "icb"),
+    ("police@demo.test", "police_lead", [Role.partner_member, Role.safeguarding_partner], "police"),
+    ("icb@demo.test", "icb_lead", [Role.partner_member, Role.safeguarding_partner], "icb"),
+    ("northdcs@demo.test", "north_dcs", [Role.partner_member, Role.safeguarding_partner], "north"),
+    ("westdcs@demo.test", "west_dcs", [Role.partner_member, Role.safeguarding_partner], "west"),
+    ("scrutineer@demo.test", "scrutineer", [Role.scrutineer], None),
     ("north@demo.test", "north_dass", [Role.partner_member], "north"),
     ("west@demo.test", "west_dass", [Role.partner_member], "west"),
     ("sarchair@demo.test", "sar_chair", [Role.subgroup_chair, Role.partner_member], "icb"),

@@ -47,7 +47,16 @@ def find_user_by_email(email: str) -> User | None:
 
 # Roles that open case-review content (special category data, need-to-know): each grant
 # is emailed to the business office (domain.md, "Who uses it": administrator).
-CASE_CONTENT_ROLES = frozenset({Role.business_office, Role.independent_chair, Role.partner_member, Role.subgroup_chair})
+CASE_CONTENT_ROLES = frozenset(
+    {
+        Role.business_office,
+        Role.independent_chair,
+        Role.partner_member,
+        Role.subgroup_chair,
+        Role.safeguarding_partner,
+        Role.scrutineer,
+    }
+)
 
 
 def create_user(

@@ -48,6 +48,7 @@ def raise_dispute(
     party_organisation_ids: list[int],
     raised_on: date | None = None,
     as_of: date | None = None,
+    system: bool = False,
 ) -> Dispute:
     """The business office or a partner member raises a dispute between two or more
     partner organisations (a partner member's own organisation must be one of them).
@@ -55,8 +56,9 @@ def raise_dispute(
     `raised_on` is the day it was raised, today by default: a dispute raised earlier (at a
     meeting last week, or last year's brought in) keeps its own date, and its reference
     the year of that date (DSP-2025-…). `as_of` is the day it is entered (today; jobs and
-    tests may give another, as for a lifecycle's `fire`)."""
-    if not user.has_role(Role.business_office, Role.partner_member):
+    tests may give another, as for a lifecycle's `fire`). With `system`, the service raises
+    it (a safeguarding partner's disagreement with a joint decision): no role check."""
+    if not system and not user.has_role(Role.business_office, Role.partner_member):
         raise Forbidden("Only the business office or a partner member can raise a dispute")
     errors: dict[str, str] = {}
     subject = (subject or "").strip()
@@ -73,7 +75,7 @@ def raise_dispute(
         errors["party_organisation_ids"] = "Select organisations from the list"
     elif len(ids) < 2:
         errors["party_organisation_ids"] = "Select at least two organisations in dispute"
-    elif not user.has_role(Role.business_office) and user.organisation_id not in ids:
+    elif not system and not user.has_role(Role.business_office) and user.organisation_id not in ids:
         errors["party_organisation_ids"] = "Your organisation must be one of the parties to the dispute"
     entered = as_of or today()
     on = raised_on or entered
