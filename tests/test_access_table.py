@@ -458,6 +458,25 @@ GET    /api/v1/information-requests/<int:entity_id>/history           - O C P S 
 POST   /api/v1/information-requests/<int:entity_id>/transitions       - O - P S - - - -
 GET    /api/v1/reports/review-timeliness                              - O C - - - - - -
 
+# --- Joint decisions of the children's safeguarding partners ("Children's safeguarding
+# arrangements"): decided by the partners (LSP or DSP) only, each answering for their own
+# organisation; the office puts the case questions and may withdraw one; the Independent
+# Chair and the scrutineer "may advise; they do not decide" (read and comment). Partner
+# members, sub-group chairs, viewers and administrators have no part in them.
+GET    /joint-decisions                                               - O C - - - - L X
+GET    /joint-decisions/<int:decision_id>                             - O C - - - - L X
+POST   /joint-decisions/<int:decision_id>/answer                      - - - - - - - L -
+POST   /joint-decisions/<int:decision_id>/comment                     - - C - - - - - X
+POST   /joint-decisions/<int:decision_id>/withdraw                    - O - - - - - - -
+GET    /reviews/<int:review_id>/joint-decisions/<subject>             - O - - - - - - -
+POST   /reviews/<int:review_id>/joint-decisions/<subject>             - O - - - - - - -
+GET    /api/v1/joint-decisions                                        - O C - - - - L X
+POST   /api/v1/joint-decisions                                        - O - - - - - - -
+GET    /api/v1/joint-decisions/<int:decision_id>                      - O C - - - - L X
+POST   /api/v1/joint-decisions/<int:decision_id>/answers              - - - - - - - L -
+POST   /api/v1/joint-decisions/<int:decision_id>/comments             - - C - - - - - X
+POST   /api/v1/joint-decisions/<int:decision_id>/withdraw             - O - - - - - - -
+
 # --- Budget and partner contributions. The office manages the money; the chair sees it
 # all and approves; a partner member sees budgets and "their organisation's contributions"
 # (agreements, invoices, payments: the services hide another partner's); viewers read

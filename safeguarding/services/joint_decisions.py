@@ -16,7 +16,6 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from flask import url_for
 
 from safeguarding.calendar import today
 from safeguarding.extensions import db
@@ -29,11 +28,12 @@ from safeguarding.models import (
     JointDecisionComment,
     JointDecisionState,
     JointDecisionSubject,
+    Review,
     Role,
     SafeguardingPartner,
 )
 from safeguarding.models.base import utcnow
-from safeguarding.notify.outbox import queue_email
+from safeguarding.notify.outbox import queue_email, service_url
 from safeguarding.services.disputes.commands import raise_dispute
 from safeguarding.services.errors import Conflict, Forbidden, NotFound, StaleVersion, ValidationFailed
 
@@ -151,6 +151,14 @@ def comments_of(decision: JointDecision) -> list[JointDecisionComment]:
     )
 
 
+def review_references(rows: list[JointDecision]) -> dict[int, str]:
+    """The case reference of each review the decisions are about (one query)."""
+    ids = {d.review_id for d in rows if d.review_id is not None}
+    if not ids:
+        return {}
+    return dict(db.session.execute(sa.select(Review.id, Review.reference).where(Review.id.in_(ids))).all())
+
+
 def decisions_for(*, review_id: int | None = None, annual_report_id: int | None = None) -> list[JointDecision]:
     """The joint decisions put on a review or a yearly report, oldest first."""
     stmt = sa.select(JointDecision).order_by(JointDecision.id)
@@ -262,7 +270,7 @@ def put_question(
                 "subject": subject.label,
                 "question": question,
                 "due_on": long_date(due_on),
-                "link": url_for("joint_decisions.decision", decision_id=decision.id, _external=True),
+                "link": service_url("joint_decisions.decision", decision_id=decision.id),
             },
             kind="joint_decision",
             dedupe_key=f"joint-decision-{decision.id}-put",

@@ -7,9 +7,11 @@ from datetime import date
 
 from werkzeug.datastructures import FileStorage
 
-from safeguarding.models import ActionStatus, Area, Review, ReviewKind, ReviewState
+from safeguarding.demo import at
+from safeguarding.models import ActionStatus, Area, JointDecisionSubject, Review, ReviewKind, ReviewState
+from safeguarding.services import joint_decisions, storage
 from safeguarding.services import reviews as svc
-from safeguarding.services import storage
+from safeguarding.services.reviews import partners as partner_svc
 from safeguarding.workflows.actions import action_lifecycle
 from safeguarding.workflows.reviews import review_lifecycle as lifecycle
 
@@ -106,6 +108,35 @@ CSPR_PATH = [
 ]
 
 
+# The demo's delegated safeguarding partners' accounts, by organisation.
+PARTNER_ACCOUNTS = {"north": "northdcs", "west": "westdcs", "icb": "icb", "police": "police"}
+
+
+def partners_agree(review: Review, demo, subject, *, on: date | None = None) -> None:
+    """Every safeguarding partner of the review's area agrees its open joint decision."""
+    decision = next(
+        d
+        for d in joint_decisions.decisions_for(review_id=review.id)
+        if d.subject == subject and d.state.value == "open"
+    )
+    for org_key, account in PARTNER_ACCOUNTS.items():
+        if decision.state.value != "open":
+            break
+        if demo.org(org_key).id not in {p.organisation_id for p in joint_decisions.partners_for(decision.area)}:
+            continue
+
+        def answer(org_key=org_key, account=account):
+            joint_decisions.answer(
+                decision, organisation_id=demo.org(org_key).id, agree=True, reason=None, user=demo.user(account)
+            )
+
+        if on is None:
+            answer()
+        else:
+            with at(on):
+                answer()
+
+
 def advance(
     review: Review, demo, to: ReviewState, *, outcome: str | None = None, decided_on: date | None = None
 ) -> Review:
@@ -140,9 +171,17 @@ def advance(
                 reasons="Learning about information sharing",
                 sent_on=review.notified_on,
             )
-            fire(review, "complete_rapid_review", office, recommendation="lcspr", recommendation_reason="Learning")
+            fire(
+                review,
+                "complete_rapid_review",
+                office,
+                recommendation=outcome or "lcspr",
+                recommendation_reason="Learning",
+            )
+        elif state == ReviewState.awaiting_decision and cspr_office:
+            partners_agree(review, demo, JointDecisionSubject.rapid_review, on=decided_on)
         elif state == ReviewState.awaiting_decision:
-            default = "lcspr" if cspr_office else review.screening_outcome.value
+            default = review.screening_outcome.value
             fire(review, "decide", chair, on=decided_on, outcome=outcome or default, decision_reason="Agreed")
         elif state in (ReviewState.commissioned, ReviewState.lcspr_commissioned):
             svc.record_commissioning(
@@ -176,9 +215,18 @@ def advance(
                     version=review.version,
                     delay_explanation="Delayed by the availability of practitioners",
                 )
-            board_signs_off(review, demo)
-            fire(review, "sign_off", office, on=review.decided_on)
+            if cspr_office:
+                partner_svc.put_report_sign_off(review, office, due_on=None)
+                partners_agree(review, demo, JointDecisionSubject.lcspr_report)
+                if review.state == ReviewState.draft_report:
+                    fire(review, "sign_off", office, on=review.decided_on)
+            else:
+                board_signs_off(review, demo)
+                fire(review, "sign_off", office, on=review.decided_on)
         elif state == ReviewState.signed_off:
+            if cspr_office:
+                partner_svc.put_publication(review, office, publish=True, reason=None, due_on=None)
+                partners_agree(review, demo, JointDecisionSubject.publication)
             svc.attach_report(review, office, stored(office), which="final", version=review.version)
             fire(
                 review,

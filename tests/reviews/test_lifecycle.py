@@ -8,12 +8,14 @@ import pytest
 
 from safeguarding.models import (
     ActionStatus,
+    JointDecisionSubject,
     ParallelProcess,
     ReviewOutcome,
     ReviewPause,
     ReviewState,
     ScreeningOutcome,
 )
+from safeguarding.services import joint_decisions
 from safeguarding.services import reviews as svc
 from safeguarding.services.errors import (
     Conflict,
@@ -24,7 +26,7 @@ from safeguarding.services.errors import (
 )
 from safeguarding.workflows.actions import action_lifecycle
 from safeguarding.workflows.reviews import review_lifecycle as lifecycle
-from tests.reviews.helpers import advance, fire, new_cspr, new_sar, screen, stored
+from tests.reviews.helpers import advance, fire, new_cspr, new_sar, partners_agree, screen, stored
 from tests.support.factories import MembershipFactory, PersonFactory, UserFactory
 
 
@@ -254,17 +256,65 @@ def test_the_chair_cannot_decide_against_the_screening(demo):
     assert review.state == ReviewState.awaiting_decision and review.decision is None
 
 
-def test_cspr_decisions(demo):
+def test_cspr_decisions_are_the_safeguarding_partners_not_the_chair_s(demo):
     review = advance(new_cspr(demo), demo, ReviewState.awaiting_decision)
+    # The chair alone cannot decide an LCSPR (Working Together 2023: the partners jointly).
+    with pytest.raises(Forbidden):
+        fire(review, "decide", demo.user("chair"), outcome="lcspr", decision_reason="Agreed")
+    assert "decide" not in [o.trigger for o in lifecycle.options(review, demo.user("chair"))]
+    # Nor the office, before the partners have agreed.
     with pytest.raises(ValidationFailed) as exc:
-        fire(review, "decide", demo.user("chair"), outcome="mandatory", decision_reason="x")
-    assert any("local review (LCSPR)" in r for r in _reasons(exc))
-    fire(review, "decide", demo.user("chair"), on=date(2026, 8, 31), outcome="lcspr", decision_reason="Agreed")
-    assert review.state == ReviewState.lcspr_commissioned
+        lifecycle.fire(review, "decide", user=None, system=True, params={"outcome": "lcspr", "decision_reason": "x"})
+    assert _reasons(exc) == ["The safeguarding partners have not yet decided jointly on a local review"]
+    decision = next(iter(joint_decisions.decisions_for(review_id=review.id)))
+    # The child's area's council, the ICB and the police — not the other council.
+    assert decision.area == review.area and review.area.value in ("north", "west")
+    put_to = {p.organisation_id for p in joint_decisions.partners_for(decision.area)}
+    assert put_to == {demo.org(review.area.value).id, demo.org("icb").id, demo.org("police").id}
+    partners_agree(review, demo, JointDecisionSubject.rapid_review, on=date(2026, 8, 31))
+    assert review.state == ReviewState.lcspr_commissioned and decision.state.value == "carried"
+    assert review.decided_on == date(2026, 8, 31)
     assert review.report_due_on == date(2027, 2, 28)  # 6 calendar months, statutory
-    other = advance(new_cspr(demo), demo, ReviewState.awaiting_decision)
-    fire(other, "decide", demo.user("chair"), outcome="not_commissioned", decision_reason="Single-agency learning")
+    other = advance(new_cspr(demo), demo, ReviewState.awaiting_decision, outcome="not_commissioned")
+    partners_agree(other, demo, JointDecisionSubject.rapid_review)
     assert other.state == ReviewState.no_lcspr and not other.is_open
+
+
+def test_one_partner_s_disagreement_stops_the_decision_and_goes_to_a_dispute(demo):
+    review = advance(new_cspr(demo), demo, ReviewState.awaiting_decision)
+    decision = next(iter(joint_decisions.decisions_for(review_id=review.id)))
+    joint_decisions.answer(
+        decision, organisation_id=demo.org("west").id, agree=True, reason=None, user=demo.user("westdcs")
+    )
+    joint_decisions.answer(
+        decision, organisation_id=demo.org("police").id, agree=True, reason=None, user=demo.user("police")
+    )
+    with pytest.raises(ValidationFailed) as exc:
+        joint_decisions.answer(
+            decision, organisation_id=demo.org("icb").id, agree=False, reason=None, user=demo.user("icb")
+        )
+    assert exc.value.errors == {"reason": "Enter why your organisation disagrees"}
+    joint_decisions.answer(
+        decision,
+        organisation_id=demo.org("icb").id,
+        agree=False,
+        reason="Single-agency learning",
+        user=demo.user("icb"),
+    )
+    assert decision.state.value == "disputed" and decision.dispute_id is not None
+    assert review.state == ReviewState.awaiting_decision
+    # Nobody answers for another organisation, nor as a partner of another area.
+    with pytest.raises(Forbidden):
+        joint_decisions.answer(
+            decision, organisation_id=demo.org("icb").id, agree=True, reason=None, user=demo.user("police")
+        )
+    with pytest.raises(ValidationFailed):
+        joint_decisions.answer(
+            decision, organisation_id=demo.org("north").id, agree=True, reason=None, user=demo.user("northdcs")
+        )
+    # Once the dispute is resolved the ICB agrees: carried.
+    joint_decisions.answer(decision, organisation_id=demo.org("icb").id, agree=True, reason=None, user=demo.user("icb"))
+    assert decision.state.value == "carried" and review.state == ReviewState.lcspr_commissioned
 
 
 def test_the_sar_report_target_is_configurable(app, demo):
@@ -294,7 +344,7 @@ def test_a_rapid_review_needs_the_notification_then_its_findings(demo):
             recommendation="lcspr",
             recommendation_reason="x",
         )
-    assert _reasons(exc) == ["Record the rapid review's findings and the date it was sent to the national panel first"]
+    assert _reasons(exc) == ["Record the rapid review's findings first"]
     svc.record_rapid_review(
         review, demo.user("office"), version=review.version, criteria=[], reasons="Findings", sent_on=date(2026, 11, 20)
     )

@@ -13,8 +13,8 @@ from safeguarding.demo import DemoContext, as_of, at, day, demo_pdf, step
 from safeguarding.demo.reviews.builder import _Demo, _pdf
 from safeguarding.models import Area, ReviewEventKind
 from safeguarding.services import actions as actions_svc
+from safeguarding.services import joint_decisions, storage
 from safeguarding.services import reviews as svc
-from safeguarding.services import storage
 from safeguarding.services.reviews.rules import NOTIFY_PANEL_WORKING_DAYS, RAPID_REVIEW_WORKING_DAYS
 from safeguarding.workflows.actions import action_lifecycle
 
@@ -27,6 +27,15 @@ def _send_request(review, user, **kw):
 def _return_information(request, user, **kw):
     with at(kw["returned_on"]):
         return svc.return_information(request, user, **kw)
+
+
+def _partners_answer(ctx: DemoContext, review, accounts: list[str], on) -> None:
+    """Each named delegated safeguarding partner agrees the review's open joint decision."""
+    decision = next(d for d in joint_decisions.decisions_for(review_id=review.id) if d.state.value == "open")
+    for key in accounts:
+        user = ctx.users[key]
+        with at(on):
+            joint_decisions.answer(decision, organisation_id=user.organisation_id, agree=True, reason=None, user=user)
 
 
 @step(75, "case reviews")
@@ -323,6 +332,28 @@ def seed_reviews(ctx: DemoContext) -> None:
             agency_ids=[ctx.orgs["north"].id, ctx.orgs["police"].id, ctx.orgs["icb"].id],
         )
     d.fire(rapid, "start_rapid_review", ctx.users["office"], notified)
+    # The rapid review is done and with the safeguarding partners of North (North Council,
+    # the ICB, the police) for their joint decision; North and the police have agreed, the
+    # ICB's answer is awaited. It goes to the Panel with that decision.
+    completed = working_day_before(cal.add(as_of(), 3), 4)
+    with at(completed):
+        svc.record_rapid_review(
+            rapid,
+            d.office,
+            version=rapid.version,
+            criteria=["improvements_needed", "agencies_working_together"],
+            reasons="Early help and the health visiting service held different pictures of the home",
+            sent_on=None,
+        )
+    d.fire(
+        rapid,
+        "complete_rapid_review",
+        d.office,
+        completed,
+        recommendation="lcspr",
+        recommendation_reason="Recurrent learning about early help and health visiting working together",
+    )
+    _partners_answer(ctx, rapid, ["northdcs", "police"], working_days().add(completed, 1))
 
     # CSPR: the local authority became aware this week; the national panel must be told
     # within 5 working days: in 2 working days' time.
@@ -372,14 +403,8 @@ def seed_reviews(ctx: DemoContext) -> None:
         recommendation="lcspr",
         recommendation_reason="Learning about information sharing between health visiting and early help",
     )
-    d.fire(
-        lcspr,
-        "decide",
-        d.chair,
-        day(2026, 8, 12),
-        outcome="lcspr",
-        decision_reason="The safeguarding partners agree with the rapid review's recommendation",
-    )
+    # Decided jointly by the partners of West: West Council, the ICB and the police.
+    _partners_answer(ctx, lcspr, ["westdcs", "icb", "police"], day(2026, 8, 12))
     svc.record_commissioning(
         lcspr,
         d.office,

@@ -6,24 +6,42 @@ and how the generic pages and API load a record."""
 from __future__ import annotations
 
 from safeguarding.extensions import db
-from safeguarding.models import DeadlineKind, InformationRequest, Meeting, Review, ReviewOutcome
+from safeguarding.models import (
+    DeadlineKind,
+    InformationRequest,
+    JointDecisionSubject,
+    Meeting,
+    Review,
+    ReviewKind,
+    ReviewOutcome,
+)
 from safeguarding.services.errors import ValidationFailed
 from safeguarding.services.reviews.alerts import tell_chair_decision_waiting
 from safeguarding.services.reviews.commissioning import commit_contract_value, commitment_due
 from safeguarding.services.reviews.deadlines import deadlines, pauses_of, report_due_after
 from safeguarding.services.reviews.information_requests import get_request, may_answer, outstanding_requests
+from safeguarding.services.reviews.partners import carried_decision, partners_refusal, put_rapid_review
 from safeguarding.services.reviews.queries import get_review, may_work_on
 from safeguarding.services.reviews.recommendations import actions_of, open_action_count, recommendations_of
 from safeguarding.services.reviews.reports import board_sign_off
 from safeguarding.services.reviews.screening import route_refusal
 from safeguarding.workflows.base import TransitionContext
 from safeguarding.workflows.reviews import request_lifecycle, review_lifecycle
-from safeguarding.workflows.reviews.effects import COMMIT_CONTRACT, END_PAUSE, SET_DECISION, SIGNED_OFF, TELL_CHAIR
+from safeguarding.workflows.reviews.effects import (
+    COMMIT_CONTRACT,
+    END_PAUSE,
+    PUT_TO_PARTNERS,
+    SET_DECISION,
+    SIGNED_OFF,
+    TELL_CHAIR,
+)
 from safeguarding.workflows.reviews.guards import (
     ACTION_PLAN_IN_PLACE,
     ALL_ACTIONS_CLOSED,
     BOARD_SIGNED_OFF,
     NO_OUTSTANDING_REQUESTS,
+    PARTNERS_AGREED_PUBLICATION,
+    PARTNERS_DECIDED,
     RAPID_REVIEW_DELAY_EXPLAINED,
     REPORT_DELAY_EXPLAINED,
     ROUTE_FITS_OUTCOME,
@@ -82,8 +100,27 @@ review_lifecycle.guard(RAPID_REVIEW_DELAY_EXPLAINED)(_delay_explained(DeadlineKi
 review_lifecycle.guard(REPORT_DELAY_EXPLAINED)(_delay_explained(DeadlineKind.report))
 
 
+@review_lifecycle.guard(PARTNERS_DECIDED)
+def _partners_decided(ctx: TransitionContext) -> str | None:
+    if ctx.row.kind != ReviewKind.cspr:
+        return None
+    return partners_refusal(ctx.row, JointDecisionSubject.rapid_review, outcome=ctx.params.get("outcome"))
+
+
+@review_lifecycle.guard(PARTNERS_AGREED_PUBLICATION)
+def _partners_agreed_publication(ctx: TransitionContext) -> str | None:
+    if ctx.row.kind != ReviewKind.cspr:
+        return None
+    publish = ctx.params.get("publish")
+    return partners_refusal(ctx.row, JointDecisionSubject.publication, publish=publish if publish is not None else None)
+
+
 @review_lifecycle.guard(BOARD_SIGNED_OFF)
 def _board_signed_off(ctx: TransitionContext) -> str | None:
+    """A SAR is signed off by the Board; a local child safeguarding practice review by
+    the safeguarding partners of the child's area, jointly."""
+    if ctx.row.kind == ReviewKind.cspr:
+        return partners_refusal(ctx.row, JointDecisionSubject.lcspr_report)
     if board_sign_off(ctx.row) is None:
         return "The Board has not signed off this review: add it to a Board agenda"
     return None
@@ -121,6 +158,11 @@ def _all_actions_closed(ctx: TransitionContext) -> str | None:
 @review_lifecycle.effect(TELL_CHAIR)
 def _tell_chair(ctx: TransitionContext) -> None:
     tell_chair_decision_waiting(ctx.row)
+
+
+@review_lifecycle.effect(PUT_TO_PARTNERS)
+def _put_to_partners(ctx: TransitionContext) -> None:
+    put_rapid_review(ctx.row, ctx.user)
 
 
 @review_lifecycle.effect(SET_DECISION)
@@ -163,6 +205,10 @@ def _end_pause(ctx: TransitionContext) -> None:
 
 @review_lifecycle.effect(SIGNED_OFF)
 def _signed_off(ctx: TransitionContext) -> None:
+    if ctx.row.kind == ReviewKind.cspr:
+        joint = carried_decision(ctx.row, JointDecisionSubject.lcspr_report)
+        ctx.row.signed_off_on = joint.decided_on if joint is not None else ctx.as_of
+        return
     decision = board_sign_off(ctx.row)
     ctx.row.board_decision_id = decision.id
     # Signed off on the day the Board decided (the office may record it later).

@@ -13,6 +13,7 @@ from safeguarding.workflows.base import TransitionContext
 
 # Registered by services/reviews/lifecycle.py.
 TELL_CHAIR = "tell_chair"
+PUT_TO_PARTNERS = "put_to_partners"  # the rapid review and its recommendation, to the partners of the area
 SET_DECISION = "set_decision"
 COMMIT_CONTRACT = "commit_contract"
 END_PAUSE = "end_pause"

@@ -26,6 +26,17 @@ REPORT_DELAY_EXPLAINED = "report_delay_explained"
 BOARD_SIGNED_OFF = "board_signed_off"
 ACTION_PLAN_IN_PLACE = "action_plan_in_place"
 ALL_ACTIONS_CLOSED = "all_actions_closed"
+# A CSPR's decisions are the safeguarding partners' (joint decisions): carried before the
+# lifecycle records them.
+PARTNERS_DECIDED = "partners_decided"  # decide: the rapid review's joint decision, same outcome
+PARTNERS_AGREED_PUBLICATION = "partners_agreed_publication"  # publish: the same publication decision
+
+
+def chair_decides(review: Review, user: object) -> bool:
+    """The independent chair decides whether a SAR is commissioned; a local child
+    safeguarding practice review is the safeguarding partners' joint decision (the chair
+    may comment on it, not make it)."""
+    return review.kind == ReviewKind.sar
 
 
 # --- guards ------------------------------------------------------------------------------------
@@ -55,8 +66,10 @@ def _notification_recorded(ctx: TransitionContext) -> str | None:
 
 def _rapid_review_recorded(ctx: TransitionContext) -> str | None:
     r: Review = ctx.row
-    if not r.rapid_review_reasons or r.rapid_review_sent_on is None:
-        return "Record the rapid review's findings and the date it was sent to the national panel first"
+    # The rapid review goes to the Panel with the partners' joint decision, so the date it
+    # was sent may come after (it is what the 15 working days measure).
+    if not r.rapid_review_reasons:
+        return "Record the rapid review's findings first"
     if ctx.params.get("recommendation") == ReviewOutcome.lcspr.value and not r.lcspr_criteria:
         return "Record which criteria for a local review the case meets first"
     return None

@@ -9,6 +9,7 @@ from safeguarding.workflows.base import Lifecycle, Param, Transition
 from safeguarding.workflows.reviews.effects import (
     COMMIT_CONTRACT,
     END_PAUSE,
+    PUT_TO_PARTNERS,
     SET_DECISION,
     SIGNED_OFF,
     TELL_CHAIR,
@@ -29,6 +30,8 @@ from safeguarding.workflows.reviews.guards import (
     CHAIR,
     NO_OUTSTANDING_REQUESTS,
     OFFICE,
+    PARTNERS_AGREED_PUBLICATION,
+    PARTNERS_DECIDED,
     RAPID_REVIEW_DELAY_EXPLAINED,
     REPORT_DELAY_EXPLAINED,
     ROUTE_FITS_OUTCOME,
@@ -47,6 +50,7 @@ from safeguarding.workflows.reviews.guards import (
     _rapid_review_recorded,
     _resume_after_today,
     _screened,
+    chair_decides,
 )
 
 RECOMMEND_SAR = (
@@ -123,15 +127,17 @@ review_lifecycle = Lifecycle(
             ],
             guards=[_rapid_review_recorded, ROUTE_FITS_RECOMMENDATION, RAPID_REVIEW_DELAY_EXPLAINED],
             apply=_set_recommendation,
-            after=TELL_CHAIR,
+            after=PUT_TO_PARTNERS,
         ),
-        # The independent chair decides.
+        # The independent chair decides a SAR; a CSPR's decision is recorded when the
+        # safeguarding partners of the child's area have all agreed (the system fires it).
         Transition(
             "decide",
             "awaiting_decision",
             "commissioned",
             CHAIR,
             "Decide whether to commission a review",
+            allowed=chair_decides,
             alternatives=("not_commissioned", "lcspr_commissioned", "no_lcspr"),
             branch=_decision_dest,
             params=[
@@ -158,7 +164,7 @@ review_lifecycle = Lifecycle(
                     hint="Today, unless it was decided earlier (at a meeting, say): the report's due date runs from it",
                 ),
             ],
-            guards=[ROUTE_FITS_OUTCOME, _decision_date_valid],
+            guards=[ROUTE_FITS_OUTCOME, _decision_date_valid, PARTNERS_DECIDED],
             apply=SET_DECISION,
             comment=None,
             occurred="decided_on",
@@ -228,7 +234,7 @@ review_lifecycle = Lifecycle(
             "draft_report",
             "signed_off",
             OFFICE,
-            "Record the Board's sign-off",
+            "Record the sign-off",
             guards=[_quality_checked, BOARD_SIGNED_OFF, REPORT_DELAY_EXPLAINED],
             apply=SIGNED_OFF,
         ),
@@ -256,7 +262,7 @@ review_lifecycle = Lifecycle(
                     message="Select whether the family has been told of the publication decision",
                 ),
             ],
-            guards=[_final_uploaded, _publication_complete],
+            guards=[_final_uploaded, _publication_complete, PARTNERS_AGREED_PUBLICATION],
             apply=_publication_decided,
             comment=None,
         ),

@@ -1,0 +1,79 @@
+"""Joint decisions of the children's safeguarding partners (issue 15): the demo's rapid
+review waits for the ICB's answer; the page and the API answer, comment and refuse."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from safeguarding.extensions import db
+from safeguarding.models import JointDecisionState, OutboxMessage
+from safeguarding.services import joint_decisions
+from tests.support.demo import Demo
+
+
+def _mails() -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "joint_decision")
+    )
+
+
+def _rapid(demo: Demo):
+    review_id = demo.id("reviews", "cspr_rapid")
+    return next(iter(joint_decisions.decisions_for(review_id=review_id)))
+
+
+def test_the_demo_rapid_review_waits_for_the_icb(demo, api_as):
+    d = _rapid(demo)
+    assert d.state == JointDecisionState.open
+    r = api_as("office").get(f"/api/v1/joint-decisions/{d.id}")
+    assert r.status_code == 200
+    answers = {a["organisation_id"]: a for a in r.json["answers"]}
+    assert set(answers) == {demo.org("north").id, demo.org("icb").id, demo.org("police").id}
+    assert answers[demo.org("north").id]["agree"] is True and answers[demo.org("north").id]["capacity"] == "delegate"
+    assert answers[demo.org("icb").id]["agree"] is None
+    # The ICB's delegated partner sees it on the home page and answers through the API.
+    assert any(
+        p["key"] == "joint_decisions_waiting" for p in api_as("icb").get("/api/v1/me/queue").json.get("items", [])
+    )
+    r = api_as("icb").post(f"/api/v1/joint-decisions/{d.id}/answers", json={"agree": True})
+    assert r.status_code == 201 and r.json["state"] == "carried"
+    r = api_as("office").get(f"/api/v1/reviews/{d.review_id}")
+    assert r.json["state"] == "lcspr_commissioned"
+
+
+def test_refusals(demo, api_as, client_as):
+    d = _rapid(demo)
+    # The chair comments, does not answer; a partner of the other area does not see it.
+    assert api_as("chair").post(f"/api/v1/joint-decisions/{d.id}/answers", json={"agree": True}).status_code == 403
+    assert api_as("westdcs").get(f"/api/v1/joint-decisions/{d.id}").status_code == 404
+    r = api_as("icb").post(f"/api/v1/joint-decisions/{d.id}/answers", json={"agree": False})
+    assert r.status_code == 422 and r.headers["Content-Type"].startswith("application/problem+json")
+    assert api_as("icb").post(f"/api/v1/joint-decisions/{d.id}/answers", json={"agree": "perhaps"}).status_code == 422
+    r = api_as("chair").post(f"/api/v1/joint-decisions/{d.id}/comments", json={"text": "Agree with the criteria"})
+    assert r.status_code == 201 and r.json["comments"][0]["capacity"] == "Independent chair"
+    assert r.json["state"] == "open"
+    assert api_as("viewer").get("/api/v1/joint-decisions").status_code == 403
+    # The page: the ICB's form, an error summary for a disagreement without a reason.
+    c = client_as("icb")
+    page = c.get(f"/joint-decisions/{d.id}").text
+    assert "Your organisation&#39;s answer" in page or "Your organisation's answer" in page
+    r = c.post(f"/joint-decisions/{d.id}/answer", data={"organisation_id": str(demo.org("icb").id), "agree": "no"})
+    assert (
+        r.status_code == 200 and "govuk-error-summary" in r.text and "Enter why your organisation disagrees" in r.text
+    )
+    assert d.state == JointDecisionState.open
+
+
+def test_putting_a_question_emails_each_partner_of_the_area(demo, api_as):
+    before = _mails()
+    d = _rapid(demo)
+    r = api_as("office").post(f"/api/v1/joint-decisions/{d.id}/withdraw", json={"reason": "Put again"})
+    assert r.status_code == 200 and r.json["state"] == "withdrawn"
+    r = api_as("office").post("/api/v1/joint-decisions", json={"subject": "rapid_review", "review_id": d.review_id})
+    assert r.status_code == 201 and r.json["state"] == "open" and r.json["id"] != d.id
+    # One email to the partners of North: North Council's, the ICB's and the police's delegates.
+    assert _mails() == before + 1
+    r = api_as("office").post("/api/v1/joint-decisions", json={"subject": "rapid_review", "review_id": d.review_id})
+    assert r.status_code == 409
+    r = api_as("office").post("/api/v1/joint-decisions", json={"subject": "lcspr_report", "review_id": d.review_id})
+    assert r.status_code == 409
