@@ -118,6 +118,27 @@ POST   /calendar/closure-days                                         - O - - - 
 GET    /calendar/closure-days/<int:closure_id>/remove                 - O - - - - - - -
 POST   /calendar/closure-days/<int:closure_id>/remove                 - O - - - - - - -
 
+# --- The children's safeguarding arrangements (domain.md "Children's safeguarding
+# arrangements"). Decided here, not in domain.md's "Who uses it": the arrangements are
+# published by law (Working Together 2023), so every role of the partnership reads them —
+# viewers too ("read what the partnership has made public record"), the safeguarding
+# partners and the scrutineer whose offices they name. The names shown are office-holders'
+# (LSPs, DSPs, the scrutineer), public in the published document. Not the administrator
+# (accounts and roles, nothing else). Only the business office records and changes them
+# (the partners agree the published arrangements by a joint decision; the office keeps
+# the record).
+GET    /arrangements                                                  - O C P S V - L X
+GET    /arrangements/edit                                             - O - - - - - - -
+POST   /arrangements/edit                                             - O - - - - - - -
+GET    /arrangements/partners/new                                     - O - - - - - - -
+POST   /arrangements/partners/new                                     - O - - - - - - -
+GET    /arrangements/partners/<int:partner_id>/edit                   - O - - - - - - -
+POST   /arrangements/partners/<int:partner_id>/edit                   - O - - - - - - -
+GET    /api/v1/arrangements                                           - O C P S V - L X
+PUT    /api/v1/arrangements                                           - O - - - - - - -
+POST   /api/v1/arrangements/partners                                  - O - - - - - - -
+PATCH  /api/v1/arrangements/partners/<int:partner_id>                 - O - - - - - - -
+
 # --- The partnership's directory: organisations, people, groups and memberships. The
 # office runs them; the chair and members read them; the administrator reads them to link
 # accounts to people and organisations. Not public record (people's contact details): no

@@ -51,6 +51,18 @@ def _pages(demo):
         *_budget_pages(demo),
         *_meeting_pages(demo),
         *_attendance_pages(demo),
+        *_arrangements_pages(demo),
+    ]
+
+
+def _arrangements_pages(demo):
+    north = demo.id("safeguarding_partners", "north")
+    return [
+        "/arrangements",
+        "/arrangements/edit",
+        "/arrangements/partners/new",
+        f"/arrangements/partners/{north}/edit",
+        "/api/v1/arrangements",
     ]
 
 

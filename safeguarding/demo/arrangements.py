@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import date
 
 from safeguarding.demo import DemoContext, at, history_day, step
-from safeguarding.extensions import db
-from safeguarding.models import Area, Arm, Arrangements, SafeguardingPartner
+from safeguarding.models import Area
+from safeguarding.services import arrangements
 
-# organisation, area, lead, delegate, delegated on (story date), chairs the partnership
+# organisation, area (the service derives it: a council's own area, `both` for the others), lead, delegate, delegated on (story date), chairs the partnership
 PARTNERS = [
     ("north", Area.north, "north_ce", "north_dcs", date(2024, 9, 2), True),
     ("west", Area.west, "west_ce", "west_dcs", date(2024, 9, 2), False),
@@ -32,32 +32,29 @@ RELEVANT_AGENCIES = [
 
 @step(12, "children's arrangements")
 def seed_arrangements(ctx: DemoContext) -> None:
+    office = ctx.users["office"]
     published = history_day(date(2024, 12, 2))
-    for org_key, area, lead, delegate, delegated_on, chairs in PARTNERS:
+    partners = ctx.extra.setdefault("safeguarding_partners", {})
+    for org_key, _area, lead, delegate, delegated_on, chairs in PARTNERS:
         with at(history_day(delegated_on)):
-            db.session.add(
-                SafeguardingPartner(
-                    arm=Arm.children,
-                    organisation_id=ctx.orgs[org_key].id,
-                    area=area,
-                    lead_person_id=ctx.people[lead].id,
-                    delegate_person_id=ctx.people[delegate].id,
-                    delegated_on=history_day(delegated_on),
-                    chairs_partnership=chairs,
-                )
+            partners[org_key] = arrangements.record_partner(
+                organisation_id=ctx.orgs[org_key].id,
+                lead_person_id=ctx.people[lead].id,
+                delegate_person_id=ctx.people[delegate].id,
+                delegated_on=history_day(delegated_on),
+                chairs_partnership=chairs,
+                user=office,
             )
     with at(published):
-        db.session.add(
-            Arrangements(
-                arm=Arm.children,
-                scrutineer_person_id=ctx.people["scrutineer"].id,
-                relevant_agencies=RELEVANT_AGENCIES,
-                published_on=published,
-                publication_url="https://example.org/safeguarding-partnership/childrens-arrangements.pdf",
-                summary=(
-                    "The multi-agency safeguarding arrangements of North Council, West Council, the County "
-                    "Integrated Care Board and County Police, published under Working Together 2023."
-                ),
-            )
+        arrangements.update_arrangements(
+            version=None,
+            scrutineer_person_id=ctx.people["scrutineer"].id,
+            relevant_agencies=RELEVANT_AGENCIES,
+            published_on=published,
+            publication_url="https://example.org/safeguarding-partnership/childrens-arrangements.pdf",
+            summary=(
+                "The multi-agency safeguarding arrangements of North Council, West Council, the County "
+                "Integrated Care Board and County Police, published under Working Together 2023."
+            ),
+            user=office,
         )
-    db.session.flush()
