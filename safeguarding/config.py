@@ -115,6 +115,12 @@ class Config:
     # remain before the 28-day deadline and no meeting is convened (*default* 7).
     DISPUTE_ALERT_DAYS = 7
 
+    # The children's yearly report is sent, within 7 days of publication (Working Together
+    # 2023), to the national Child Safeguarding Practice Review Panel and to Foundations,
+    # the What Works Centre for Children & Families: set the addresses they publish.
+    PANEL_EMAIL = "yearly.reports@cspr-panel.example"
+    FOUNDATIONS_EMAIL = "yearly.reports@foundations.example"
+
     PARTNERSHIP_NAME = "Safeguarding Partnership"
     SERVICE_BASE_URL = "http://127.0.0.1:5000"
 
@@ -140,6 +146,8 @@ _ENV_TEXT = {
     "UPLOAD_FOLDER": "UPLOAD_FOLDER",
     "SERVICE_BASE_URL": "SERVICE_BASE_URL",
     "SCHEDULER_DAILY_AT": "SCHEDULER_DAILY_AT",
+    "PANEL_EMAIL": "PANEL_EMAIL",
+    "FOUNDATIONS_EMAIL": "FOUNDATIONS_EMAIL",
 }
 _ENV_INTEGERS = (
     "DISPUTE_ALERT_DAYS",

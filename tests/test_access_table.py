@@ -581,31 +581,37 @@ POST   /api/v1/spend/<int:entry_id>/end                               - O - - - 
 # --- Annual report: "the business office drafts the report", with narrative sections by
 # named writers (members); the chair returns or approves it; once published every reader
 # has it — viewers read "published annual and yearly reports" (the services hide drafts
-# from everyone but the office, the chair and the sections' writers).
-GET    /annual-reports                                                - O C P S V - - -
+# from everyone but the office, the chair and the sections' writers). The safeguarding
+# partners (L) and the scrutineer (X) read them too, and the children's yearly report while
+# drafted: the partners sign it off jointly, the scrutineer's assessment is a section.
+GET    /annual-reports                                                - O C P S V - L X
 POST   /annual-reports/new                                            - O - - - - - - -
-GET    /annual-reports/<int:report_id>                                - O C P S V - - -
-GET    /annual-reports/<int:report_id>.<fmt>                          - O C P S V - - -
+GET    /annual-reports/<int:report_id>                                - O C P S V - L X
+GET    /annual-reports/<int:report_id>.<fmt>                          - O C P S V - L X
 POST   /annual-reports/<int:report_id>/refresh                        - O - - - - - - -
+# The children's yearly report, published, is sent to the national Panel and to
+# Foundations by the office (Working Together 2023: within 7 days).
+POST   /annual-reports/<int:report_id>/send-nationally                - O - - - - - - -
 GET    /annual-reports/<int:report_id>/return                         - - C - - - - - -
 POST   /annual-reports/<int:report_id>/return                         - - C - - - - - -
-# A section: the office, or its named writer (a member, or the chair for the foreword);
-# viewers only read.
-GET    /annual-reports/<int:report_id>/sections/<int:section_id>/edit - O C P S - - - -
-POST   /annual-reports/<int:report_id>/sections/<int:section_id>/edit - O C P S - - - -
+# A section: the office, or its named writer (a member, the chair for the foreword, the
+# scrutineer for the assessment); viewers only read.
+GET    /annual-reports/<int:report_id>/sections/<int:section_id>/edit - O C P S - - L X
+POST   /annual-reports/<int:report_id>/sections/<int:section_id>/edit - O C P S - - L X
 GET    /annual-reports/<int:report_id>/sections/<int:section_id>/writer  - O - - - - - - -
 POST   /annual-reports/<int:report_id>/sections/<int:section_id>/writer  - O - - - - - - -
-GET    /api/v1/annual-reports                                         - O C P S V - - -
+GET    /api/v1/annual-reports                                         - O C P S V - L X
 POST   /api/v1/annual-reports                                         - O - - - - - - -
-GET    /api/v1/annual-reports/<int:report_id>                         - O C P S V - - -
-GET    /api/v1/annual-reports/<int:report_id>.<fmt>                   - O C P S V - - -
-GET    /api/v1/annual-reports/<int:report_id>/sections                - O C P S V - - -
-PATCH  /api/v1/annual-reports/<int:report_id>/sections/<int:section_id>  - O C P S - - - -
+GET    /api/v1/annual-reports/<int:report_id>                         - O C P S V - L X
+GET    /api/v1/annual-reports/<int:report_id>.<fmt>                   - O C P S V - L X
+GET    /api/v1/annual-reports/<int:report_id>/sections                - O C P S V - L X
+PATCH  /api/v1/annual-reports/<int:report_id>/sections/<int:section_id>  - O C P S - - L X
 PUT    /api/v1/annual-reports/<int:report_id>/sections/<int:section_id>/writer  - O - - - - - - -
 PUT    /api/v1/annual-reports/<int:report_id>/comments                - - C - - - - - -
+POST   /api/v1/annual-reports/<int:report_id>/national-sending        - O - - - - - - -
 # The drafting trail (submitted, returned with the chair's comments on the draft): not
 # the published report, so not the viewers'.
-GET    /api/v1/annual-reports/<int:entity_id>/history                 - O C P S - - - -
+GET    /api/v1/annual-reports/<int:entity_id>/history                 - O C P S - - L X
 POST   /api/v1/annual-reports/<int:entity_id>/transitions             - O C - - - - - -
 
 # --- Business plans and sub-group work plans ("Sub-group work plans"). The office records

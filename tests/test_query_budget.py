@@ -116,6 +116,7 @@ def _workplan_pages(demo):
 
 def _annual_pages(demo):
     report = demo.id("annual_reports", "2025-26")
+    yearly = demo.id("annual_reports", "2025-26-children")  # published, sent to the Panel and Foundations
     return [
         "/annual-reports",
         f"/annual-reports/{report}",
@@ -123,6 +124,8 @@ def _annual_pages(demo):
         f"/api/v1/annual-reports/{report}",
         f"/api/v1/annual-reports/{report}/sections",
         f"/api/v1/annual-reports/{report}/history",
+        f"/annual-reports/{yearly}",
+        f"/api/v1/annual-reports/{yearly}",
         "/api/v1/me/queue",
     ]
 

@@ -53,8 +53,55 @@ class AnnualReportSectionSchema(Schema):
     )
 
 
+def _decision(r) -> dict[str, Any] | None:
+    d = svc.decision_of(r)
+    if d is None:
+        return None
+    return {
+        "id": d.id,
+        "state": d.state.value,
+        "state_label": d.state.label,
+        "put_on": d.put_on.isoformat(),
+        "due_on": d.due_on.isoformat(),
+        "decided_on": d.decided_on.isoformat() if d.decided_on else None,
+        "link": f"/api/v1/joint-decisions/{d.id}",
+    }
+
+
+def _sending(r) -> dict[str, Any] | None:
+    s = svc.national_sending(r)
+    if s is None:
+        return None
+    return {
+        "deadline": s.deadline.isoformat() if s.deadline else None,
+        "sent_on": s.sent_on.isoformat() if s.sent_on else None,
+        "status": s.status,
+        "text": s.text,
+        "late": s.late,
+        "overdue_days": s.overdue_days,
+        "messages": [
+            {
+                "to": m.recipient,
+                "address": m.address,
+                "outbox_message_id": m.message_id,
+                "status": m.status,
+                "queued_at": m.queued_at.isoformat() if m.queued_at else None,
+                "delivered_at": m.delivered_at.isoformat() if m.delivered_at else None,
+            }
+            for m in s.messages
+        ],
+    }
+
+
 class AnnualReportSchema(Schema):
     id = fields.Integer(dump_only=True)
+    kind = fields.Function(
+        lambda r: r.kind.value,
+        metadata={
+            "description": "adults (the Safeguarding Adults Board's annual report, approved by the chair) or "
+            "children (the safeguarding partners' yearly report, signed off by the partners jointly)"
+        },
+    )
     financial_year = fields.Function(
         lambda r: financial_year_label(r.financial_year), metadata={"description": "Like 2025-26"}
     )
@@ -62,6 +109,22 @@ class AnnualReportSchema(Schema):
     figures_taken_at = fields.DateTime(allow_none=True)
     approved_on = fields.Date(allow_none=True)
     published_on = fields.Date(allow_none=True)
+    joint_decision = fields.Function(
+        _decision,
+        metadata={
+            "description": "children: the latest joint decision putting the report to the safeguarding partners "
+            "({id, state: open|disputed|carried|withdrawn, put_on, due_on, decided_on}); null for adults "
+            "or before it is put"
+        },
+    )
+    national_sending = fields.Function(
+        _sending,
+        metadata={
+            "description": "children: sending to the national Panel and Foundations within 7 days of publication "
+            "({deadline, sent_on, status: not_published|due|overdue|sent|sent_late, late, overdue_days, "
+            "messages: [{to, address, outbox_message_id, status, queued_at, delivered_at}]}); null for adults"
+        },
+    )
     links = fields.Function(
         lambda r: {
             "pdf": f"/api/v1/annual-reports/{r.id}.pdf",
@@ -78,6 +141,15 @@ AnnualReportResource = Schema.from_dict(
 
 class AnnualReportStartSchema(Schema):
     financial_year = fields.String(required=True, metadata={"description": "Like 2025-26"})
+    kind = fields.String(
+        load_default="adults",
+        validate=validate.OneOf(["adults", "children"]),
+        metadata={"description": "adults (the default) or children (the yearly report)"},
+    )
+
+
+class VersionSchema(Schema):
+    version = fields.Integer(required=True, strict=True, metadata={"description": "The report's version"})
 
 
 class SectionUpdateSchema(Schema):
@@ -125,7 +197,7 @@ def list_reports(args):
 def start_report(body):
     """Start the report for a financial year (business office): its sections, with the
     figures taken from the records now."""
-    return svc.start_report(_year(body["financial_year"]), current_user)
+    return svc.start_report(_year(body["financial_year"]), current_user, body.get("kind") or "adults")
 
 
 @blp.route("/annual-reports/<int:report_id>", methods=["GET"])
@@ -201,7 +273,19 @@ def download(report_id: int, fmt: str) -> Any:
         raise NotFound("Give .pdf or .docx")
     doc = svc.document(r)
     data = documents.render_pdf(doc) if fmt == "pdf" else documents.render_docx(doc)
-    return documents.send_file(data, f"annual-report-{financial_year_label(r.financial_year)}.{fmt}")
+    return documents.send_file(data, svc.file_name(r, fmt))
+
+
+@blp.route("/annual-reports/<int:report_id>/national-sending", methods=["POST"])
+@access.roles(*svc.OFFICE)
+@blp.arguments(VersionSchema)
+@blp.response(200, AnnualReportResource)
+def send_nationally(body, report_id: int):
+    """Send the published children's yearly report to the national Child Safeguarding
+    Practice Review Panel and to Foundations (business office): one email each through the
+    outbox with the PDF; due within 7 days of publication, later is recorded as late."""
+    r = svc.get_report(report_id, current_user)
+    return svc.send_nationally(r, current_user, version=body["version"])
 
 
 add_workflow_endpoints(

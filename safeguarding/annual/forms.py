@@ -7,6 +7,16 @@ from safeguarding.forms import DateField, FlaskForm, GovSelect, GovTextArea, Req
 
 
 class StartForm(FlaskForm):
+    kind = SelectField(
+        "Report",
+        widget=GovSelect(),
+        choices=[
+            ("adults", "Safeguarding Adults Board annual report"),
+            ("children", "Safeguarding children yearly report (signed off by the safeguarding partners)"),
+        ],
+        default="adults",
+        validators=[Optional()],
+    )
     financial_year = SelectField(
         "Financial year", widget=GovSelect(), validators=[Required("Select the financial year the report covers")]
     )
@@ -34,3 +44,7 @@ class ReturnForm(VersionedForm):
 
 class RefreshForm(VersionedForm):
     pass
+
+
+class SendNationallyForm(VersionedForm):
+    """Send the children's yearly report to the Panel and Foundations (no fields)."""

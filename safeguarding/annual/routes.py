@@ -14,6 +14,7 @@ from safeguarding.annual.forms import (
     RefreshForm,
     ReturnForm,
     SectionTextForm,
+    SendNationallyForm,
     StartForm,
     WriterForm,
 )
@@ -25,7 +26,7 @@ from safeguarding.calendar import (
 )
 from safeguarding.extensions import db
 from safeguarding.forms import error_summary
-from safeguarding.models import AnnualReportState, Person, Role, SectionKind
+from safeguarding.models import AnnualReportState, Person, ReportKind, Role, SectionKind
 from safeguarding.services import annual as svc
 from safeguarding.services.errors import Conflict, ServiceError
 from safeguarding.web import form_failed
@@ -66,10 +67,13 @@ def _back(report):
 def index():
     reports = [r for r in svc.list_reports() if svc.may_see_draft(r, current_user)]
     form = StartForm()
-    started = {r.financial_year for r in svc.list_reports()}
+    started = {(r.kind, r.financial_year) for r in svc.list_reports()}
     this_year = financial_year_start(today())
+    # A year is offered while one of its two reports (adults', children's) is not started.
     form.financial_year.choices = [("", "Select a year")] + [
-        (str(y), financial_year_title(y)) for y in range(this_year, this_year - 12, -1) if y not in started
+        (str(y), financial_year_title(y))
+        for y in range(this_year, this_year - 12, -1)
+        if any((k, y) not in started for k in ReportKind)
     ]
     return render_template(
         "annual/index.html",
@@ -92,7 +96,7 @@ def new():
     extra = {}
     if form.validate_on_submit():
         try:
-            report = svc.start_report(int(form.financial_year.data), current_user)
+            report = svc.start_report(int(form.financial_year.data), current_user, form.kind.data or "adults")
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
@@ -114,15 +118,20 @@ def new():
 @access.roles(*READERS)
 def report(report_id: int):
     r = _report(report_id)
-    options = [o for o in lifecycle.options(r, current_user) if o.trigger != "request_changes"]
+    children = r.kind == ReportKind.children
     may_return = lifecycle.may_fire(r, current_user, "request_changes")
+    # The adults' report is returned through the comments page; the office returns the
+    # children's from its button (the chair comments on it through that page).
+    options = [o for o in lifecycle.options(r, current_user) if o.trigger != "request_changes" or children]
+    may_comment = children and r.state == AnnualReportState.submitted and current_user.has_role(*CHAIR)
+    office = current_user.has_role(*OFFICE)
+    sending = svc.national_sending(r)
     return render_template(
         "annual/report.html",
         r=r,
         title=svc.title(r),
         lifecycle=lifecycle,
         options=options,
-        may_return=may_return,
         history=lifecycle.history(r.id),
         colours=STATE_COLOURS,
         svc=svc,
@@ -131,9 +140,37 @@ def report(report_id: int):
         if r.state in svc.EDITABLE and current_user.has_role(*OFFICE)
         else None,
         recipients=svc.recipients_of(r) if r.state == AnnualReportState.published else [],
-        office=current_user.has_role(*OFFICE),
+        office=office,
         label=financial_year_label(r.financial_year),
+        children=children,
+        may_return=may_return and not children,
+        may_comment=may_comment,
+        decision=svc.decision_of(r),
+        sending=sending,
+        send_form=SendNationallyForm(version=str(r.version))
+        if office and children and r.state == AnnualReportState.published and r.sent_nationally_on is None
+        else None,
     )
+
+
+@bp.route("/annual-reports/<int:report_id>/send-nationally", methods=["POST"])
+@access.roles(*OFFICE)
+def send_nationally(report_id: int):
+    """Send the children's yearly report to the national Panel and to Foundations."""
+    r = _report(report_id)
+    form = SendNationallyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        svc.send_nationally(r, current_user, version=form.version_value)
+    except ServiceError as exc:
+        form_failed(form, exc)
+        flash(exc.message, "error")
+    else:
+        sending = svc.national_sending(r)
+        note = " (sent late)" if sending and sending.late else ""
+        flash(f"The yearly report was sent to the Panel and to Foundations{note}", "success")
+    return _back(r)
 
 
 @bp.route("/annual-reports/<int:report_id>/refresh", methods=["POST"])
@@ -238,8 +275,12 @@ def assign_writer(report_id: int, section_id: int):
 @bp.route("/annual-reports/<int:report_id>/return", methods=["GET", "POST"])
 @access.roles(*CHAIR)
 def return_report(report_id: int):
-    """The chair returns the report with a comment on each section that should change."""
+    """The chair returns the report with a comment on each section that should change. On
+    the children's yearly report the chair comments only: the partners decide, and the
+    office takes it back if it must change."""
     r = _report(report_id)
+    if r.kind == ReportKind.children:
+        return _comment_only(r)
     if r.state != AnnualReportState.submitted:
         flash(f"The report cannot be returned when it is {r.state.label.lower()}", "error")
         return _back(r)
@@ -280,6 +321,37 @@ def return_report(report_id: int):
     )
 
 
+def _comment_only(r):
+    if r.state != AnnualReportState.submitted:
+        flash(f"The report cannot be commented on when it is {r.state.label.lower()}", "error")
+        return _back(r)
+    form = ReturnForm()
+    fields = {s.id: f"section_{s.id}" for s in r.sections}
+    if request.method == "GET":
+        form.version.data = str(r.version)
+    comments = {s.id: request.form.get(fields[s.id], s.chair_comment or "") for s in r.sections}
+    extra: dict[str, str] = {}
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            svc.comment_on_sections(r, current_user, comments)
+        except ServiceError as exc:
+            extra = form_failed(form, exc)
+        else:
+            flash("Your comments were saved: the safeguarding partners decide on the report", "success")
+            return _back(r)
+    return render_template(
+        "annual/return.html",
+        r=r,
+        form=form,
+        fields=fields,
+        comments=comments,
+        errors=extra,
+        title=svc.title(r),
+        summary=error_summary(form, extra) if (form.errors or extra) else None,
+        comment_only=True,
+    )
+
+
 @bp.route("/annual-reports/<int:report_id>.<fmt>")
 @access.roles(*READERS)
 def download(report_id: int, fmt: str):
@@ -288,7 +360,7 @@ def download(report_id: int, fmt: str):
         abort(404)
     doc = svc.document(r)
     data = documents.render_pdf(doc) if fmt == "pdf" else documents.render_docx(doc)
-    return documents.send_file(data, f"annual-report-{financial_year_label(r.financial_year)}.{fmt}")
+    return documents.send_file(data, svc.file_name(r, fmt))
 
 
 # --- home page counts ---------------------------------------------------------------------------
@@ -304,7 +376,25 @@ home.count(
     kind=home.APPROVAL,
 )
 home.count(
-    {Role.partner_member, Role.subgroup_chair, Role.business_office, Role.independent_chair},
+    {Role.business_office},
+    42,
+    "Yearly report to send to the Panel and Foundations",
+    "annual.index",
+    svc.unsent_detail,
+    svc.unsent_select,
+    key="annual.send_nationally",
+    kind=home.DUE,
+    extras={"published": svc.unsent_published_select},
+)
+home.count(
+    {
+        Role.partner_member,
+        Role.subgroup_chair,
+        Role.business_office,
+        Role.independent_chair,
+        Role.safeguarding_partner,
+        Role.scrutineer,
+    },
     41,
     "Annual report sections to write",
     "annual.index",

@@ -7,6 +7,7 @@ from safeguarding.models.annual import (
     AnnualReportRecipient,
     AnnualReportSection,
     AnnualReportState,
+    ReportKind,
     SectionKind,
     SectionState,
 )
@@ -159,6 +160,7 @@ __all__ = [
     "AnnualReportRecipient",
     "AnnualReportSection",
     "AnnualReportState",
+    "ReportKind",
     "SectionKind",
     "SectionState",
     "INVOICE_STATUS_LABELS",

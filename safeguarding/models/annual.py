@@ -1,7 +1,10 @@
-"""The partnership's annual report (Care Act 2014 Schedule 2 para 4; Working Together):
-one per financial year, made of generated data sections (figures frozen on approval) and
-narrative sections written by people, approved by the Independent Chair and published to
-the statutory recipients."""
+"""The partnership's annual reports, one engine and two kinds, one of each per financial
+year: the Safeguarding Adults Board's annual report (Care Act 2014 Schedule 2 para 4),
+approved by the Independent Chair and published to the statutory recipients; and the
+safeguarding partners' yearly report (Working Together 2023), signed off by the partners
+jointly, published, and sent to the national Child Safeguarding Practice Review Panel and
+to Foundations within 7 days. Each is made of generated data sections (figures frozen on
+approval) and narrative sections written by people."""
 
 from __future__ import annotations
 
@@ -34,6 +37,18 @@ class AnnualReportState(StrEnum):
         }[self.value]
 
 
+class ReportKind(StrEnum):
+    adults = "adults"  # the Safeguarding Adults Board's annual report
+    children = "children"  # the safeguarding partners' yearly report
+
+    @property
+    def label(self) -> str:
+        return {
+            "adults": "Safeguarding Adults Board annual report",
+            "children": "Safeguarding children yearly report",
+        }[self.value]
+
+
 class SectionKind(StrEnum):
     data = "data"
     narrative = "narrative"
@@ -55,9 +70,13 @@ class SectionState(StrEnum):
 
 class AnnualReport(VersionedMixin, TimestampMixin, Base):
     __tablename__ = "annual_reports"
+    __table_args__ = (sa.UniqueConstraint("kind", "financial_year"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    financial_year: Mapped[int] = mapped_column(unique=True)  # the year it starts: 2025 → 2025/26
+    kind: Mapped[ReportKind] = mapped_column(
+        str_enum(ReportKind, name="annual_report_kind"), default=ReportKind.adults, server_default="adults"
+    )
+    financial_year: Mapped[int]  # the year it starts: 2025 → 2025/26
     state: Mapped[AnnualReportState] = mapped_column(
         str_enum(AnnualReportState, name="annual_report_state"), default=AnnualReportState.drafting
     )
@@ -65,13 +84,18 @@ class AnnualReport(VersionedMixin, TimestampMixin, Base):
     approved_on: Mapped[date | None]
     published_on: Mapped[date | None]
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The yearly report (children) sent to the national Panel and to Foundations: the day
+    # the office sent it and the two outbox messages (proof: queued, delivered).
+    sent_nationally_on: Mapped[date | None]
+    panel_message_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outbox_messages.id"))
+    foundations_message_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outbox_messages.id"))
 
     sections: Mapped[list[AnnualReportSection]] = relationship(
         back_populates="report", order_by="AnnualReportSection.order", lazy="selectin"
     )
 
     def __repr__(self) -> str:
-        return f"<AnnualReport {self.id} {self.financial_year}>"
+        return f"<AnnualReport {self.id} {self.kind} {self.financial_year}>"
 
 
 class AnnualReportSection(TimestampMixin, Base):

@@ -3,14 +3,24 @@
 redrafts) → … → approved (the chair only; the figures are frozen) → published (the office
 records the statutory distribution).
 
+The children's yearly report runs on the same lifecycle with the partners in the chair's
+place (Working Together 2023): once submitted, the office puts it to the safeguarding
+partners (`put_to_partners`, a joint decision of all four; the report stays submitted);
+when every partner agrees, the joint decision fires `approve` as the system (the chair's
+`approve` is refused: `allowed`); the office returns it to drafting if it must change
+(the chair may comment on its sections, not decide), and publishes it with the date it
+was published (`publish_yearly`).
+
 What needs the annual report service (which sections are unwritten or commented, the
 emails, the distribution) is named here and registered by services/annual/lifecycle.py;
 the page link by annual/routes.py."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from safeguarding.formatting import long_date
-from safeguarding.models import AnnualReport, AnnualReportState, Role, SectionState
+from safeguarding.models import AnnualReport, AnnualReportState, ReportKind, Role, SectionState
 from safeguarding.workflows.base import Lifecycle, Param, Transition, TransitionContext
 
 OFFICE = {Role.business_office}
@@ -18,11 +28,29 @@ CHAIR = {Role.independent_chair}
 
 # Registered by services/annual/lifecycle.py.
 NARRATIVE_WRITTEN = "narrative_written"  # guard: every narrative section has its text
-A_SECTION_COMMENTED = "a_section_commented"  # guard: the chair commented on a section
+A_SECTION_COMMENTED = "a_section_commented"  # guard: the chair commented on a section (adults)
 MARK_COMMENTED = "mark_commented"  # effect: the commented sections need changes
 TELL_SUBMITTED = "tell_submitted"  # effect: email the chair
 TELL_RETURNED = "tell_returned"  # effect: email the office
 PUBLISH = "publish"  # effect: the date sent and the statutory distribution
+PUT_TO_PARTNERS = "put_to_partners"  # effect: the joint decision put to the safeguarding partners
+NO_OPEN_QUESTION = "no_open_question"  # guard: no question is with the partners (children)
+PUBLISH_YEARLY = "publish_yearly"  # effect: the date the yearly report was published
+
+
+def _adults(row: AnnualReport, user: Any) -> bool:
+    return row.kind == ReportKind.adults
+
+
+def _children(row: AnnualReport, user: Any) -> bool:
+    return row.kind == ReportKind.children
+
+
+def _returner(row: AnnualReport, user: Any) -> bool:
+    """The chair returns the adults' report; the office takes the children's yearly report
+    back (the chair comments on it, the partners decide)."""
+    role = Role.business_office if row.kind == ReportKind.children else Role.independent_chair
+    return user is not None and bool(user.has_role(role))
 
 
 def _clear_comments(ctx: TransitionContext) -> None:
@@ -34,6 +62,20 @@ def _clear_comments(ctx: TransitionContext) -> None:
 
 def _set_approved(ctx: TransitionContext) -> None:
     ctx.row.approved_on = ctx.as_of
+
+
+def _published_date_valid(ctx: TransitionContext) -> str | None:
+    published = ctx.params.get("published_on")
+    if published is None:
+        return None
+    if published > ctx.as_of:
+        return "The date the report was published must be today or in the past"
+    if ctx.row.approved_on and published < ctx.row.approved_on:
+        return (
+            "The date the report was published must be on or after the date the partners signed it off "
+            f"({long_date(ctx.row.approved_on)})"
+        )
+    return None
 
 
 def _sent_date_valid(ctx: TransitionContext) -> str | None:
@@ -66,9 +108,10 @@ annual_report_lifecycle = Lifecycle(
             "request_changes",
             "submitted",
             "changes_requested",
-            CHAIR,
+            CHAIR | OFFICE,
             "Return with comments",
-            guards=[A_SECTION_COMMENTED],
+            allowed=_returner,
+            guards=[A_SECTION_COMMENTED, NO_OPEN_QUESTION],
             apply=MARK_COMMENTED,
             after=TELL_RETURNED,
             comment_label="Overall comment",
@@ -83,11 +126,34 @@ annual_report_lifecycle = Lifecycle(
             "stay with their sections until it is submitted again.",
         ),
         Transition(
+            "put_to_partners",
+            "submitted",
+            "submitted",
+            OFFICE,
+            "Put to the safeguarding partners",
+            allowed=_children,
+            params=[
+                Param(
+                    "due_on",
+                    "date",
+                    "Date the partners' answers are due",
+                    message="Enter the date the partners' answers are due",
+                    hint="Each safeguarding partner (North Council, West Council, the ICB and the police) answers "
+                    "through its lead or delegated safeguarding partner; the report is signed off when all agree",
+                )
+            ],
+            guards=[NO_OPEN_QUESTION],
+            after=PUT_TO_PARTNERS,
+        ),
+        Transition(
             "approve",
             "submitted",
             "approved",
             CHAIR,
             "Approve the report",
+            # The children's yearly report is signed off by the safeguarding partners jointly:
+            # their carried joint decision fires this as the system; the chair cannot.
+            allowed=_adults,
             apply=_set_approved,
             confirm="Approving freezes the report's figures: later changes to the records will not alter it.",
         ),
@@ -108,8 +174,29 @@ annual_report_lifecycle = Lifecycle(
                     "Board, and to every partner",
                 )
             ],
+            allowed=_adults,
             guards=[_sent_date_valid],
             apply=PUBLISH,
+        ),
+        Transition(
+            "publish_yearly",
+            "approved",
+            "published",
+            OFFICE,
+            "Record that the report was published",
+            allowed=_children,
+            params=[
+                Param(
+                    "published_on",
+                    "date",
+                    "Date the report was published",
+                    message="Enter the date the report was published",
+                    hint="It must then be sent to the national Child Safeguarding Practice Review Panel and to "
+                    "Foundations within 7 days",
+                )
+            ],
+            guards=[_published_date_valid],
+            apply=PUBLISH_YEARLY,
         ),
     ],
     initial="drafting",

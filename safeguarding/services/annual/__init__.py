@@ -21,7 +21,9 @@ refreshed while drafting, and is frozen once the chair approves.
 The package: `common` (roles and states; guards), `queries` (reading reports and their
 stored figures; the distribution list; home page counts), `commands` (starting,
 refreshing, editing, assigning, the chair's comments, emails, distribution) and
-`rendering` (figures as shown; the report as a document); `lifecycle` registers what the
+`rendering` (figures as shown; the report as a document), `yearly` (the children's
+yearly report: the partners' joint sign-off, sending it to the Panel and Foundations);
+`lifecycle` registers what the
 report's lifecycle needs from them (guards, effects, the loader) when imported here.
 Callers import from the package: everything is re-exported here, and importing it
 registers the built-in sections (`annual_sections`), as the single module did.
@@ -74,15 +76,28 @@ from safeguarding.services.annual.queries import (
 from safeguarding.services.annual.rendering import (
     chart_of,
     document,
+    file_name,
     format_value,
     taken_on,
+)
+from safeguarding.services.annual.yearly import (
+    SEND_WITHIN_DAYS,
+    NationalSending,
+    decision_of,
+    national_sending,
+    send_nationally,
+    unsent_detail,
+    unsent_published_select,
+    unsent_select,
 )
 from safeguarding.services.annual_sections.registry import (
     AREA_LABELS,
     AREAS,
     ARM_LABELS,
     ARMS,
+    CHILDREN_NARRATIVE,
     NARRATIVE,
+    REPORT_KINDS,
     ChartData,
     Figure,
     NarrativeSpec,
@@ -93,6 +108,7 @@ from safeguarding.services.annual_sections.registry import (
     _sections,
     data_sections,
     generate,
+    narrative_for,
     section,
 )
 
@@ -148,4 +164,16 @@ __all__ = [
     "chart_of",
     "taken_on",
     "document",
+    "file_name",
+    "REPORT_KINDS",
+    "CHILDREN_NARRATIVE",
+    "narrative_for",
+    "SEND_WITHIN_DAYS",
+    "NationalSending",
+    "decision_of",
+    "national_sending",
+    "send_nationally",
+    "unsent_select",
+    "unsent_published_select",
+    "unsent_detail",
 ]

@@ -20,6 +20,7 @@ from safeguarding.models import (
     Organisation,
     OrganisationKind,
     Person,
+    ReportKind,
     Role,
     SectionKind,
     SectionState,
@@ -29,28 +30,39 @@ from safeguarding.models.people import PartnershipState
 from safeguarding.services import audit
 from safeguarding.services.annual.common import CHAIR, EDITABLE, FROZEN, OFFICE, _check_version, _require
 from safeguarding.services.annual.queries import may_edit, sections_with_comments, title
-from safeguarding.services.annual_sections.registry import NARRATIVE, data_sections, generate
+from safeguarding.services.annual_sections.registry import data_sections, generate, narrative_for
 from safeguarding.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 # --- starting and refreshing ---------------------------------------------------------------
 
 
-def start_report(financial_year: int | None, user: Any) -> AnnualReport:
-    """Start the report for a financial year that has begun: its sections, with the data
-    sections' figures taken now."""
+def start_report(financial_year: int | None, user: Any, kind: ReportKind | str | None = None) -> AnnualReport:
+    """Start the report of a kind (the adults' annual report unless told: the children's
+    yearly report is "children") for a financial year that has begun: its sections, with
+    the data sections' figures taken now."""
     _require(user, OFFICE, "start an annual report")
+    try:
+        kind = ReportKind(kind or ReportKind.adults)
+    except ValueError:
+        raise ValidationFailed(errors={"kind": "Select the kind of report"}) from None
     if financial_year is None:
         raise ValidationFailed(errors={"financial_year": "Select the financial year the report covers"})
     if financial_year > financial_year_start(today()) or financial_year < 2000:
         raise ValidationFailed(errors={"financial_year": "The financial year must have started"})
-    if db.session.scalar(sa.select(AnnualReport.id).where(AnnualReport.financial_year == financial_year)):
-        raise Conflict(f"The annual report for {financial_year_title(financial_year)} has already been started")
+    if db.session.scalar(
+        sa.select(AnnualReport.id).where(AnnualReport.kind == kind, AnnualReport.financial_year == financial_year)
+    ):
+        what = "yearly report (children)" if kind == ReportKind.children else "annual report"
+        raise Conflict(f"The {what} for {financial_year_title(financial_year)} has already been started")
     report = AnnualReport(
-        financial_year=financial_year, state=AnnualReportState.drafting, created_by_id=getattr(user, "id", None)
+        kind=kind,
+        financial_year=financial_year,
+        state=AnnualReportState.drafting,
+        created_by_id=getattr(user, "id", None),
     )
     db.session.add(report)
     db.session.flush()
-    for n in NARRATIVE.values():
+    for n in narrative_for(kind).values():
         db.session.add(
             AnnualReportSection(
                 report_id=report.id,
@@ -62,7 +74,7 @@ def start_report(financial_year: int | None, user: Any) -> AnnualReport:
                 figures={},
             )
         )
-    for spec in data_sections():
+    for spec in data_sections(kind):
         db.session.add(
             AnnualReportSection(
                 report_id=report.id,
@@ -82,7 +94,7 @@ def start_report(financial_year: int | None, user: Any) -> AnnualReport:
 
 def _take_figures(report: AnnualReport) -> None:
     by_key = {s.key: s for s in report.sections}
-    for spec in data_sections():
+    for spec in data_sections(report.kind):
         s = by_key.get(spec.key)
         if s is None:  # a section registered after the report started
             s = AnnualReportSection(

@@ -12,10 +12,30 @@ from safeguarding.services.errors import Forbidden, StaleVersion, ValidationFail
 
 OFFICE = (Role.business_office,)
 CHAIR = (Role.independent_chair,)
-READERS = (Role.business_office, Role.independent_chair, Role.partner_member, Role.subgroup_chair, Role.viewer)
-# Who may write a section (the office, or the section's named writer: a member, or the
-# chair for the foreword) and read the drafting trail; viewers read the published report.
-WRITERS = (Role.business_office, Role.independent_chair, Role.partner_member, Role.subgroup_chair)
+# The safeguarding partners (LSPs, DSPs) and the independent scrutineer read the published
+# reports, and the children's yearly report while it is drafted (the partners sign it off;
+# the scrutineer's assessment is one of its sections).
+READERS = (
+    Role.business_office,
+    Role.independent_chair,
+    Role.partner_member,
+    Role.subgroup_chair,
+    Role.viewer,
+    Role.safeguarding_partner,
+    Role.scrutineer,
+)
+# Who may write a section (the office, or the section's named writer: a member, the chair
+# for the foreword, the scrutineer for the assessment) and read the drafting trail;
+# viewers read the published report.
+WRITERS = (
+    Role.business_office,
+    Role.independent_chair,
+    Role.partner_member,
+    Role.subgroup_chair,
+    Role.safeguarding_partner,
+    Role.scrutineer,
+)
+YEARLY_DRAFT_READERS = (Role.safeguarding_partner, Role.scrutineer)
 EDITABLE = (AnnualReportState.drafting,)
 FROZEN = (AnnualReportState.approved, AnnualReportState.published)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from safeguarding.models import AnnualReport, SectionState
+from safeguarding.models import AnnualReport, ReportKind, SectionState
 from safeguarding.services.annual.commands import record_distribution, tell
 from safeguarding.services.annual.queries import get_report, narrative_missing, sections_with_comments
 from safeguarding.workflows.annual import (
@@ -37,7 +37,8 @@ def _tell_submitted(ctx: TransitionContext) -> None:
 
 @annual_report_lifecycle.guard(A_SECTION_COMMENTED)
 def _a_section_commented(ctx: TransitionContext) -> str | None:
-    if not sections_with_comments(ctx.row):
+    # The office takes the children's yearly report back; a comment is the chair's, optional.
+    if ctx.row.kind != ReportKind.children and not sections_with_comments(ctx.row):
         return "Comment on at least one section to say what should change"
     return None
 

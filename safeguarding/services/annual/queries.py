@@ -15,16 +15,19 @@ from safeguarding.models import (
     AnnualReportRecipient,
     AnnualReportSection,
     AnnualReportState,
+    ReportKind,
     Role,
     SectionKind,
 )
-from safeguarding.services.annual.common import EDITABLE, READERS
+from safeguarding.services.annual.common import EDITABLE, READERS, YEARLY_DRAFT_READERS
 from safeguarding.services.errors import NotFound
 
 # --- reading ----------------------------------------------------------------------------
 
 
 def title(report: AnnualReport) -> str:
+    if report.kind == ReportKind.children:
+        return f"Yearly report (children) {financial_year_title(report.financial_year)}"
     return f"Annual report {financial_year_title(report.financial_year)}"
 
 
@@ -33,7 +36,11 @@ def may_read(user: Any) -> bool:
 
 
 def list_reports() -> list[AnnualReport]:
-    return list(db.session.scalars(sa.select(AnnualReport).order_by(AnnualReport.financial_year.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(AnnualReport).order_by(AnnualReport.financial_year.desc(), AnnualReport.kind, AnnualReport.id)
+        )
+    )
 
 
 def get_report(report_id: int, user: Any = None) -> AnnualReport:
@@ -46,9 +53,12 @@ def get_report(report_id: int, user: Any = None) -> AnnualReport:
 
 
 def may_see_draft(report: AnnualReport, user: Any) -> bool:
-    """Drafts are for the office and the chair (and the sections' writers); a published
+    """Drafts are for the office and the chair (and the sections' writers; for the
+    children's yearly report, the safeguarding partners and the scrutineer); a published
     report is for every reader."""
     if report.state == AnnualReportState.published or user.has_role(Role.business_office, Role.independent_chair):
+        return True
+    if report.kind == ReportKind.children and user.has_role(*YEARLY_DRAFT_READERS):
         return True
     person_id = getattr(user, "person_id", None)
     return bool(person_id and any(s.writer_person_id == person_id for s in report.sections))

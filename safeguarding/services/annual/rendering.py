@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from safeguarding.calendar import financial_year_title
-from safeguarding.models import AnnualReport
+from safeguarding.calendar import financial_year_label, financial_year_title
+from safeguarding.models import AnnualReport, ReportKind
 from safeguarding.services.annual.queries import breakdown_rows, variant
 
 
@@ -99,10 +99,18 @@ def document(report: AnnualReport) -> Any:
                 figures.append(documents.Figure(alt=chart.description, svg=str(chart.svg), caption=c["title"]))
         sections.append(documents.Section(s.heading, paragraphs, tables, figures))
     subtitle = f"Figures taken on {taken_on(report)}" if report.figures_taken_at else ""
+    children = report.kind == ReportKind.children
+    name = "Safeguarding children yearly report" if children else "Safeguarding Partnership annual report"
     return documents.Report(
-        title=f"Safeguarding Partnership annual report {financial_year_title(report.financial_year)}",
+        title=f"{name} {financial_year_title(report.financial_year)}",
         subtitle=subtitle,
         sections=sections,
         date=report.published_on or report.approved_on,
-        reference=f"AR-{report.financial_year}",
+        reference=f"{'YR' if children else 'AR'}-{report.financial_year}",
     )
+
+
+def file_name(report: AnnualReport, fmt: str) -> str:
+    """The download's (and the attachment's) file name: the kind and the year, no names."""
+    stem = "yearly-report-children" if report.kind == ReportKind.children else "annual-report"
+    return f"{stem}-{financial_year_label(report.financial_year)}.{fmt}"

@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+REPORT_KINDS = ("adults", "children")  # the adults' annual report; the children's yearly report
 ARMS = ("adults", "children")
 AREAS = ("north", "west")
 ARM_LABELS = {"adults": "Adults", "children": "Children"}
@@ -95,27 +96,37 @@ class SectionSpec:
     fn: SectionFn
     breakdown: tuple[str, ...]  # "arm", "area"
     arms: tuple[str, ...] = ARMS
+    reports: tuple[str, ...] = ("adults",)  # the kinds of report it is part of
 
 
 _sections: dict[str, SectionSpec] = {}
 
 
 def section(
-    key: str, order: int, heading: str, *, breakdown: Sequence[str] = ("arm", "area"), arms: Sequence[str] = ARMS
+    key: str,
+    order: int,
+    heading: str,
+    *,
+    breakdown: Sequence[str] = ("arm", "area"),
+    arms: Sequence[str] = ARMS,
+    reports: Sequence[str] = ("adults",),
 ) -> Callable[[SectionFn], SectionFn]:
-    """Register a generated data section (see the module docstring)."""
+    """Register a generated data section (see the module docstring). `reports`: the kinds
+    of report it belongs to — the adults' annual report (the default) and/or the
+    children's yearly report."""
 
     def register(fn: SectionFn) -> SectionFn:
-        if key in _sections or key in NARRATIVE:
+        if key in _sections or key in NARRATIVE or key in CHILDREN_NARRATIVE:
             raise ValueError(f"annual report section {key!r} is registered twice")
-        _sections[key] = SectionSpec(key, order, heading, fn, tuple(breakdown), tuple(arms))
+        _sections[key] = SectionSpec(key, order, heading, fn, tuple(breakdown), tuple(arms), tuple(reports))
         return fn
 
     return register
 
 
-def data_sections() -> list[SectionSpec]:
-    return sorted(_sections.values(), key=lambda s: s.order)
+def data_sections(kind: str = "adults") -> list[SectionSpec]:
+    """The data sections of a kind of report, in order."""
+    return sorted((s for s in _sections.values() if kind in s.reports), key=lambda s: s.order)
 
 
 @dataclass(frozen=True)
@@ -145,6 +156,55 @@ NARRATIVE = {
         ),
     )
 }
+
+
+# The children's yearly report: what Working Together 2023 asks it to cover, written by
+# people where no records hold it (the data sections are registered in annual_sections/children.py).
+CHILDREN_NARRATIVE = {
+    n.key: n
+    for n in (
+        NarrativeSpec(
+            "impact",
+            10,
+            "What the safeguarding partners did and its impact on outcomes for children",
+            "What the safeguarding partners and relevant agencies did during the year under the arrangements, "
+            "and the evidence of its impact on outcomes for children and families, for each council area "
+            "(Working Together 2023).",
+        ),
+        NarrativeSpec(
+            "little_progress",
+            20,
+            "Areas of little or no progress",
+            "Where the partnership made little or no progress, why, and what the partners will do about it.",
+        ),
+        NarrativeSpec(
+            "voice",
+            50,
+            "Feedback from children and families",
+            "What children, young people and families told the partnership about its work and how it "
+            "changed what the partners do.",
+        ),
+        NarrativeSpec(
+            "scrutiny",
+            60,
+            "The independent scrutineer's assessment",
+            "The independent scrutineer's assessment of how well the arrangements work and the "
+            "partners' response to it.",
+        ),
+        NarrativeSpec(
+            "agencies",
+            70,
+            "How education settings and other relevant agencies took part",
+            "How schools, colleges and other education settings, and the other relevant agencies named in the "
+            "published arrangements, took part in the arrangements during the year.",
+        ),
+    )
+}
+
+
+def narrative_for(kind: str) -> dict[str, NarrativeSpec]:
+    """The narrative sections of a kind of report."""
+    return CHILDREN_NARRATIVE if kind == "children" else NARRATIVE
 
 
 def generate(spec: SectionSpec, year: int) -> dict[str, Any]:
