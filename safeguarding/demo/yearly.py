@@ -6,8 +6,6 @@ Safeguarding Practice Review Panel and to Foundations three days later, within t
 
 from __future__ import annotations
 
-from flask import current_app
-
 from safeguarding.demo import DemoContext, at, day, step
 from safeguarding.services import annual as svc
 from safeguarding.services import joint_decisions
@@ -59,9 +57,7 @@ def seed_yearly_report(ctx: DemoContext) -> None:
             svc.edit_section(report, svc.section_by_key(report, key), office, version=report.version, text=text)
     with at(day(2026, 6, 15)):
         lifecycle.fire(report, "submit", user=office, version=report.version, comment="Ready for the partners")
-    # The joint decisions service links its email with `url_for`, which needs a request:
-    # give it one at the service's address (until it uses `notify.service_url`).
-    with at(day(2026, 6, 16)), current_app.test_request_context(base_url=current_app.config["SERVICE_BASE_URL"]):
+    with at(day(2026, 6, 16)):
         lifecycle.fire(
             report, "put_to_partners", user=office, version=report.version, params={"due_on": day(2026, 7, 3)}
         )

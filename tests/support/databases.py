@@ -166,25 +166,9 @@ def build_app(database_url: str, upload_dir: Path, **overrides: Any) -> Flask:
     )
     config.update(overrides)
     app = create_app(config)
-    _joint_decisions_pages_stand_in(app)
     with app.app_context():
         upgrade()
     return app
-
-
-def _joint_decisions_pages_stand_in(app: Flask) -> None:
-    """TEMPORARY (branch wt-yearly): the joint decisions service links to its pages
-    (`joint_decisions.decision`), which the lead's blueprint adds; until it is merged, links
-    to them are built as /joint-decisions/<id>. Inert once the blueprint exists."""
-    if "joint_decisions.decision" in app.view_functions:
-        return
-
-    def build(error: Exception, endpoint: str, values: dict[str, Any]) -> str:
-        if endpoint == "joint_decisions.decision":
-            return f"/joint-decisions/{values.get('decision_id')}"
-        raise error
-
-    app.url_build_error_handlers.append(build)
 
 
 def seed_demo(app: Flask) -> dict[str, dict[str, int]]:
