@@ -104,11 +104,14 @@ from safeguarding.models.meetings import (
 from safeguarding.models.outbox import OutboxAttachment, OutboxMessage, OutboxStatus
 from safeguarding.models.people import Organisation, Person
 from safeguarding.models.reviews import (
+    AbuseOrNeglect,
     AgeBand,
     AlertKind,
     DeadlineKind,
+    IncidentKind,
     InformationRequest,
     Methodology,
+    PanelOutcome,
     ParallelProcess,
     RequestStatus,
     Review,
@@ -246,11 +249,14 @@ __all__ = [
     "VariationSubject",
     "WorkflowHistory",
     # case reviews
+    "AbuseOrNeglect",
     "AgeBand",
     "AlertKind",
     "DeadlineKind",
     "InformationRequest",
+    "IncidentKind",
     "Methodology",
+    "PanelOutcome",
     "ParallelProcess",
     "RequestStatus",
     "Review",

@@ -12,7 +12,7 @@ from werkzeug.datastructures import FileStorage
 from safeguarding.calendar import working_day_before, working_days
 from safeguarding.demo import DemoContext, at, demo_pdf
 from safeguarding.extensions import db
-from safeguarding.models import Area, Meeting
+from safeguarding.models import Area, Meeting, ReviewKind
 from safeguarding.services import meetings, storage
 from safeguarding.services import reviews as svc
 from safeguarding.workflows.actions import action_lifecycle
@@ -24,7 +24,7 @@ def report_pdf(review, which: str) -> bytes:
     """The reviewer's report: a short, readable PDF (made as at the story's date)."""
     final = which == "final"
     return demo_pdf(
-        f"Safeguarding Adults Review {review.reference}",
+        f"{review.kind.label} {review.reference}",
         "Overview report" if final else "Draft overview report, for the SAR sub-group's quality check",
         [
             (
@@ -174,8 +174,9 @@ class _Demo:
         )
 
     def board_signs_off(self, reviews: list, checked_on: date, meeting_on: date) -> date:
-        """The sub-group passes the drafts, which puts them on the agenda of an
-        extraordinary Board meeting convened for them; the Board signs them off there."""
+        """The sub-group passes the drafts (the office, for a CSPR: the demo's sub-group
+        chair sits on the SAR sub-group), which puts them on the agenda of an extraordinary
+        Board meeting convened for them; the Board signs them off there."""
         board = self.ctx.groups["board"]
         held = working_day_before(meeting_on, 0)
         while db.session.scalar(
@@ -194,7 +195,7 @@ class _Demo:
             for review in reviews:
                 svc.record_quality_check(
                     review,
-                    self.subgroup,
+                    self.office if review.kind == ReviewKind.cspr else self.subgroup,
                     version=review.version,
                     passed=True,
                     checked_on=checked_on,

@@ -11,6 +11,7 @@ from werkzeug.datastructures import FileStorage
 from safeguarding.calendar import working_day_before, working_days
 from safeguarding.demo import DemoContext, as_of, at, day, demo_pdf, step
 from safeguarding.demo.reviews.builder import _Demo, _pdf
+from safeguarding.demo.reviews.lcspr import _lcspr_to_sign_off, _report_to_the_panel
 from safeguarding.models import Area, ReviewEventKind
 from safeguarding.services import actions as actions_svc
 from safeguarding.services import reviews as svc
@@ -321,6 +322,10 @@ def seed_reviews(ctx: DemoContext) -> None:
             notified_on=notified,
             referral_source="North Council children's services",
             agency_ids=[ctx.orgs["north"].id, ctx.orgs["police"].id, ctx.orgs["icb"].id],
+            incident="serious_harm",
+            abuse_or_neglect="suspected",
+            siblings_harmed=1,
+            siblings_note="An older sibling (aged 6) had bruising found at the child protection medical",
         )
     d.fire(rapid, "start_rapid_review", ctx.users["office"], notified)
 
@@ -338,6 +343,8 @@ def seed_reviews(ctx: DemoContext) -> None:
             la_aware_on=aware,
             referral_source="West Council children's services",
             agency_ids=[ctx.orgs["west"].id, ctx.orgs["police"].id],
+            incident="serious_harm",
+            abuse_or_neglect="known",
         )
 
     # CSPR: a local review under way.
@@ -352,6 +359,9 @@ def seed_reviews(ctx: DemoContext) -> None:
         notified_on=day(2026, 6, 24),
         referral_source="West Council children's services",
         agency_ids=[ctx.orgs["west"].id, ctx.orgs["icb"].id, ctx.orgs["acute"].id],
+        incident="death",
+        abuse_or_neglect="suspected",
+        partners_told_on=day(2026, 6, 24),
     )
     d.fire(lcspr, "start_rapid_review", d.office, day(2026, 6, 24))
     svc.record_rapid_review(
@@ -361,6 +371,7 @@ def seed_reviews(ctx: DemoContext) -> None:
         criteria=["improvements_needed", "agencies_working_together"],
         reasons="Health visiting and early help did not share concerns about home conditions",
         sent_on=day(2026, 7, 14),
+        panel_outcome="agrees",
         panel_response="The panel agrees a local review is appropriate",
         panel_response_on=day(2026, 8, 4),
     )
@@ -547,7 +558,9 @@ def seed_reviews(ctx: DemoContext) -> None:
         version=fresh.version,
         delay_explanation="The inquest was adjourned twice; the Board waited for its findings",
     )
-    d.board_signs_off([signed, fresh], day(2026, 10, 26), day(2026, 11, 12))
+    report_sent = made["cspr_report_sent"] = _lcspr_to_sign_off(d, ctx)
+    d.board_signs_off([signed, fresh, report_sent], day(2026, 10, 26), day(2026, 11, 12))
+    _report_to_the_panel(d, report_sent)
     d.publish(fresh, day(2026, 11, 19))
     d.plan(
         fresh,
