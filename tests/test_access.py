@@ -56,7 +56,7 @@ def test_an_endpoint_without_a_rule_is_refused(database_url, tmp_path):
 
 def test_every_role_has_a_demo_account(demo):
     held = set()
-    for key in ("office", "chair", "police", "icb", "north", "west", "sarchair", "viewer", "admin"):
+    for key in ("office", "chair", "police", "icb", "north", "west", "sarchair", "viewer", "admin", "scrutineer"):
         held |= demo.user(key).roles
     assert held == set(Role)
 

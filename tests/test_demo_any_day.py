@@ -242,7 +242,7 @@ def test_the_sar_reports_are_readable_pdfs(built, db_of, day):
         reader = pypdf.PdfReader(io.BytesIO(data))
         assert len(reader.pages) >= 1
         text = " ".join(page.extract_text() for page in reader.pages)
-        assert review.reference in text and "Safeguarding Adults Review" in text
+        assert review.reference in text and review.kind.label in text
 
 
 def test_the_first_start_sends_only_the_storys_emails_of_the_day(built, day):

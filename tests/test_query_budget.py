@@ -152,6 +152,7 @@ def _dispute_pages(demo):
 def _review_pages(demo):
     gathering, in_review = demo.id("reviews", "gathering"), demo.id("reviews", "in_review")
     request = demo.id("review_requests", "police_returned")
+    lcspr = demo.id("reviews", "cspr_report_sent")
     return [
         "/reviews",
         "/reviews/all",
@@ -161,12 +162,15 @@ def _review_pages(demo):
         f"/reviews/{gathering}",
         f"/reviews/{in_review}",
         f"/reviews/{gathering}/requests/{request}",
+        f"/reviews/{lcspr}",
+        f"/reviews/{lcspr}/report-sent-to-panel",
         "/calendar/closure-days",
         "/api/v1/reviews?per_page=200",
         f"/api/v1/reviews/{gathering}",
         f"/api/v1/reviews/{gathering}/history",
         f"/api/v1/reviews/{gathering}/information-requests",
         f"/api/v1/reviews/{in_review}/recommendations",
+        f"/api/v1/reviews/{lcspr}",
         "/api/v1/information-requests?per_page=200",
         "/api/v1/reports/review-timeliness?year=2026-27",
     ]

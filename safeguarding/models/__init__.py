@@ -105,11 +105,14 @@ from safeguarding.models.meetings import (
 from safeguarding.models.outbox import OutboxAttachment, OutboxMessage, OutboxStatus
 from safeguarding.models.people import Organisation, Person
 from safeguarding.models.reviews import (
+    AbuseOrNeglect,
     AgeBand,
     AlertKind,
     DeadlineKind,
+    IncidentKind,
     InformationRequest,
     Methodology,
+    PanelOutcome,
     ParallelProcess,
     RequestStatus,
     Review,
@@ -248,11 +251,14 @@ __all__ = [
     "VariationSubject",
     "WorkflowHistory",
     # case reviews
+    "AbuseOrNeglect",
     "AgeBand",
     "AlertKind",
     "DeadlineKind",
     "InformationRequest",
+    "IncidentKind",
     "Methodology",
+    "PanelOutcome",
     "ParallelProcess",
     "RequestStatus",
     "Review",

@@ -58,6 +58,8 @@ class ReviewState(StrEnum):
     published = "published"
     action_monitoring = "action_monitoring"
     closed = "closed"
+    # CSPR: the national Panel took the case as a national review; the local route closes.
+    national_review = "national_review"
 
     @property
     def label(self) -> str:
@@ -79,11 +81,12 @@ class ReviewState(StrEnum):
             "published": "Publication decided",
             "action_monitoring": "Action monitoring",
             "closed": "Closed",
+            "national_review": "National review",
         }[self.value]
 
 
 # States in which a review is finished with.
-CLOSED_STATES = (ReviewState.not_commissioned, ReviewState.no_lcspr, ReviewState.closed)
+CLOSED_STATES = (ReviewState.not_commissioned, ReviewState.no_lcspr, ReviewState.closed, ReviewState.national_review)
 OPEN_STATES = tuple(s for s in ReviewState if s not in CLOSED_STATES)
 SAR_STATES = (
     ReviewState.referred,
@@ -113,6 +116,7 @@ CSPR_STATES = (
     ReviewState.published,
     ReviewState.action_monitoring,
     ReviewState.closed,
+    ReviewState.national_review,
 )
 
 
@@ -141,6 +145,50 @@ class AgeBand(StrEnum):
     @property
     def adult(self) -> bool:
         return self.value not in ("under_1", "1_4", "5_10", "11_15", "16_17")
+
+
+class IncidentKind(StrEnum):
+    """A serious incident notification: the child died, or was seriously harmed."""
+
+    death = "death"
+    serious_harm = "serious_harm"
+
+    @property
+    def label(self) -> str:
+        return {"death": "The child died", "serious_harm": "The child was seriously harmed"}[self.value]
+
+
+class AbuseOrNeglect(StrEnum):
+    """Whether abuse or neglect is known or suspected. A looked-after child's death is
+    notified whether or not it is (Working Together), hence `not_suspected`."""
+
+    known = "known"
+    suspected = "suspected"
+    not_suspected = "not_suspected"
+
+    @property
+    def label(self) -> str:
+        return {
+            "known": "Abuse or neglect is known",
+            "suspected": "Abuse or neglect is suspected",
+            "not_suspected": "Abuse or neglect is not known or suspected",
+        }[self.value]
+
+
+class PanelOutcome(StrEnum):
+    """The national Panel's response to a rapid review."""
+
+    agrees = "agrees"
+    disagrees = "disagrees"
+    national_review = "national_review"
+
+    @property
+    def label(self) -> str:
+        return {
+            "agrees": "The Panel agrees with the rapid review",
+            "disagrees": "The Panel disagrees",
+            "national_review": "The Panel takes the case as a national review",
+        }[self.value]
 
 
 class ScreeningOutcome(StrEnum):
@@ -324,9 +372,26 @@ class Review(VersionedMixin, TimestampMixin, Base):
     children_count: Mapped[int | None]
     looked_after: Mapped[bool | None]
     notified_on: Mapped[date | None]  # notification sent to the national panel
+    # The notification's facts (Ofsted's form): death or serious harm; abuse or neglect
+    # known or suspected; for a looked-after child, Ofsted and the Secretary of State told
+    # too; the safeguarding partners of the area told (within 5 working days of the council
+    # becoming aware, `received_on`); harmed siblings recorded with the one child's
+    # notification.
+    incident: Mapped[IncidentKind | None] = mapped_column(str_enum(IncidentKind, name="incident_kind"))
+    abuse_or_neglect: Mapped[AbuseOrNeglect | None] = mapped_column(str_enum(AbuseOrNeglect, name="abuse_or_neglect"))
+    ofsted_notified_on: Mapped[date | None]
+    secretary_of_state_notified_on: Mapped[date | None]
+    partners_told_on: Mapped[date | None]
+    # Whom the service emailed: [{"organisation_id", "organisation", "on"}] (no people).
+    partners_told: Mapped[list[dict]] = mapped_column(sa.JSON, default=list)
+    siblings_harmed: Mapped[int | None]
+    siblings_note: Mapped[str | None] = mapped_column(sa.Text)
     lcspr_criteria: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     rapid_review_reasons: Mapped[str | None] = mapped_column(sa.Text)
     rapid_review_sent_on: Mapped[date | None]
+    # The Panel's response: its outcome, its date, and the text (the reason it disagrees,
+    # the note of a national review; earlier responses were recorded as text alone).
+    panel_outcome: Mapped[PanelOutcome | None] = mapped_column(str_enum(PanelOutcome, name="panel_outcome"))
     panel_response: Mapped[str | None] = mapped_column(sa.Text)
     panel_response_on: Mapped[date | None]
 
@@ -365,6 +430,9 @@ class Review(VersionedMixin, TimestampMixin, Base):
     published: Mapped[bool | None]
     publication_decided_on: Mapped[date | None] = mapped_column(index=True)
     published_on: Mapped[date | None]
+    # LCSPR: the final report sent to the Panel and the Secretary of State (at least 7
+    # working days before publication).
+    report_sent_to_panel_on: Mapped[date | None]
     publication_url: Mapped[str | None] = mapped_column(sa.String(500))
     not_published_reason: Mapped[str | None] = mapped_column(sa.Text)
     family_informed: Mapped[str | None] = mapped_column(sa.String(20))

@@ -32,9 +32,12 @@ from safeguarding.forms import (
     VersionedForm,
 )
 from safeguarding.models import (
+    AbuseOrNeglect,
     AgeBand,
     Area,
+    IncidentKind,
     Methodology,
+    PanelOutcome,
     ParallelProcess,
     ReviewEventKind,
 )
@@ -117,7 +120,81 @@ class ReferralForm(_CaseFields):
     )
 
 
-class NotificationForm(_CaseFields):
+_INCIDENT_MESSAGE = "Select whether the child died or was seriously harmed"
+_ABUSE_MESSAGE = "Select whether abuse or neglect is known or suspected"
+
+
+def _incident_field(validators: list) -> RadioField:
+    return RadioField(
+        "Did the child die or were they seriously harmed?",
+        widget=GovRadioInput(),
+        choices=[(k.value, k.label) for k in IncidentKind],
+        validators=validators,
+    )
+
+
+def _abuse_field(validators: list) -> RadioField:
+    return RadioField(
+        "Abuse or neglect",
+        widget=GovRadioInput(),
+        choices=[(a.value, a.label) for a in AbuseOrNeglect],
+        description="A looked-after child's death is notified whether or not abuse or neglect is suspected",
+        validators=validators,
+    )
+
+
+class _NotificationFacts(FlaskForm):
+    """The serious incident notification's facts (services/reviews/notification.py checks
+    them against each other)."""
+
+    incident = _incident_field([Optional()])
+    abuse_or_neglect = _abuse_field([Optional()])
+    ofsted_notified_on = DateField(
+        "Date Ofsted was notified",
+        what="the date Ofsted was notified",
+        validators=[Optional()],
+        description="For a looked-after child: required once the Panel is notified",
+    )
+    secretary_of_state_notified_on = DateField(
+        "Date the Secretary of State was notified",
+        what="the date the Secretary of State was notified",
+        validators=[Optional()],
+        description="For a looked-after child: required once the Panel is notified",
+    )
+    partners_told_on = DateField(
+        "Date the safeguarding partners were told",
+        what="the date the safeguarding partners were told",
+        validators=[Optional()],
+        description="Leave blank: the service emails the partners of the child's area and records the date",
+    )
+    siblings_harmed = IntegerField(
+        "Siblings harmed (optional)",
+        widget=GovTextInput(),
+        description="One notification per child who died or was seriously harmed; harmed siblings are recorded with it",
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=20, message="Enter the number of harmed siblings, from 0 to 20"),
+        ],
+    )
+    siblings_note = TextAreaField(
+        "About the harmed siblings (optional)", widget=GovTextArea(), description=NO_NAMES, validators=[Optional()]
+    )
+
+
+def notification_values(form: _NotificationFacts) -> dict:
+    """The notification's facts from the form, for the service."""
+    return {
+        "incident": form.incident.data or None,
+        "abuse_or_neglect": form.abuse_or_neglect.data or None,
+        "ofsted_notified_on": form.ofsted_notified_on.data,
+        "secretary_of_state_notified_on": form.secretary_of_state_notified_on.data,
+        "partners_told_on": form.partners_told_on.data,
+        "siblings_harmed": form.siblings_harmed.data,
+        "siblings_note": form.siblings_note.data,
+    }
+
+
+class NotificationForm(_CaseFields, _NotificationFacts):
     age_band = SelectField(
         "Age band", widget=GovSelect(), choices=_bands(False), validators=[Required("Select the child's age band")]
     )
@@ -143,10 +220,10 @@ class NotificationForm(_CaseFields):
         ],
     )
     looked_after = RadioField(
-        "Was this the death of a looked-after child?",
+        "Was the child looked after?",
         widget=GovRadioInput(),
         choices=YES_NO,
-        validators=[Required("Select whether this was the death of a looked-after child")],
+        validators=[Required("Select whether the child was looked after")],
     )
     referral_source = StringField(
         "Notified by",
@@ -154,9 +231,11 @@ class NotificationForm(_CaseFields):
         validators=[Optional(), Length(max=300)],
         description="For example ‘North Council children's services’",
     )
+    incident = _incident_field([Required(_INCIDENT_MESSAGE)])
+    abuse_or_neglect = _abuse_field([Required(_ABUSE_MESSAGE)])
 
 
-class CaseDetailsForm(VersionedForm):
+class CaseDetailsForm(VersionedForm, _NotificationFacts):
     initials = StringField(
         "Initials",
         widget=GovTextInput(),
@@ -215,6 +294,9 @@ class CaseDetailsForm(VersionedForm):
         widget=GovTextInput(),
         validators=[Optional(), NumberRange(min=1, max=4, message="One notification covers between 1 and 4 children")],
     )
+    looked_after = RadioField(
+        "Was the child looked after?", widget=GovRadioInput(), choices=YES_NO, validators=[Optional()]
+    )
 
     def validate_period_to(self, field):
         from wtforms.validators import ValidationError
@@ -261,11 +343,33 @@ class RapidReviewForm(VersionedForm):
     sent_on = DateField(
         "Date sent to the national panel", what="the date the rapid review was sent", validators=[Optional()]
     )
+    panel_outcome = RadioField(
+        "The national panel's response",
+        widget=GovRadioInput(),
+        choices=[
+            (PanelOutcome.agrees.value, PanelOutcome.agrees.label),
+            (PanelOutcome.disagrees.value, PanelOutcome.disagrees.label),
+            ("", "No response yet"),
+        ],
+        description="If the Panel takes the case as a national review, use ‘Record a national review’ on the review",
+        validators=[Optional()],
+    )
     panel_response = TextAreaField(
-        "The national panel's response (optional)", widget=GovTextArea(), validators=[Optional()]
+        "The Panel's reasons or notes",
+        widget=GovTextArea(),
+        description="Required when the Panel disagrees",
+        validators=[Optional()],
     )
     panel_response_on = DateField(
         "Date of the panel's response", what="the date of the panel's response", validators=[Optional()]
+    )
+
+
+class ReportSentForm(VersionedForm):
+    sent_on = DateField(
+        "Date the final report was sent to the Panel and the Secretary of State",
+        what="the date the report was sent",
+        validators=[Required("Enter the date the report was sent to the Panel and the Secretary of State")],
     )
 
 

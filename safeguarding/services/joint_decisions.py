@@ -185,20 +185,31 @@ def carried(subject: JointDecisionSubject, *, review_id: int | None = None, annu
 
 
 def waiting_select(user: Any) -> sa.Select | None:
-    """Open questions `user`'s organisations have not answered (for the home page)."""
-    orgs = list(capacities_of(user))
-    if not orgs:
+    """Open questions `user`'s organisations have not agreed (for the home page): built of
+    subqueries only, so the home page's one SELECT holds it."""
+    if not user.has_role(Role.safeguarding_partner) or user.person_id is None:
         return None
-    areas = [p.area for p in partners_for(Area.both) if p.organisation_id in orgs]
+    mine = sa.select(SafeguardingPartner).where(
+        SafeguardingPartner.arm == Arm.children,
+        sa.or_(
+            SafeguardingPartner.lead_person_id == user.person_id,
+            SafeguardingPartner.delegate_person_id == user.person_id,
+        ),
+    )
+    my_orgs = mine.with_only_columns(SafeguardingPartner.organisation_id)
+    my_areas = mine.with_only_columns(SafeguardingPartner.area)
     answered = sa.select(JointDecisionAnswer.decision_id).where(
-        JointDecisionAnswer.organisation_id.in_(orgs), JointDecisionAnswer.agree.is_(True)
+        JointDecisionAnswer.organisation_id.in_(my_orgs), JointDecisionAnswer.agree.is_(True)
     )
-    stmt = sa.select(sa.func.count(JointDecision.id)).where(
-        JointDecision.state.in_(OPEN_STATES), JointDecision.id.not_in(answered)
+    return sa.select(sa.func.count(JointDecision.id)).where(
+        JointDecision.state.in_(OPEN_STATES),
+        JointDecision.id.not_in(answered),
+        sa.or_(
+            JointDecision.area == Area.both,
+            JointDecision.area.in_(my_areas),
+            sa.exists(mine.where(SafeguardingPartner.area == Area.both)),
+        ),
     )
-    if Area.both not in areas:
-        stmt = stmt.where(JointDecision.area.in_([Area.both, *areas]))
-    return stmt
 
 
 # --- putting a question -------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from datetime import date
 
 from werkzeug.datastructures import FileStorage
 
+from safeguarding.calendar import today, working_day_before
 from safeguarding.demo import at
 from safeguarding.models import ActionStatus, Area, JointDecisionSubject, Review, ReviewKind, ReviewState
 from safeguarding.services import joint_decisions, storage
@@ -228,13 +229,19 @@ def advance(
                 partner_svc.put_publication(review, office, publish=True, reason=None, due_on=None)
                 partners_agree(review, demo, JointDecisionSubject.publication)
             svc.attach_report(review, office, stored(office), which="final", version=review.version)
+            published_on = review.decided_on
+            if cspr_office:
+                # The report goes to the Panel and the Secretary of State 7 working days before.
+                sent_on = min(working_day_before(published_on, 7), today())
+                svc.record_report_sent(review, office, version=review.version, sent_on=sent_on)
+                published_on = max(published_on, svc.earliest_publication(review))
             fire(
                 review,
                 "publish",
                 office,
                 on=review.decided_on,
                 publish=True,
-                published_on=review.decided_on,
+                published_on=published_on,
                 publication_url="https://partnership.example/reviews/report.pdf",
                 family_informed="yes",
             )

@@ -21,7 +21,7 @@ REFERRAL = {
 def test_list_and_filter(api_as, demo):
     office = api_as("office")
     r = office.get("/api/v1/reviews?kind=cspr&status=open")
-    assert r.status_code == 200 and r.json["total"] == 3
+    assert r.status_code == 200 and r.json["total"] == 4
     assert {i["kind"] for i in r.json["items"]} == {"cspr"} and all("available_triggers" in i for i in r.json["items"])
     r = office.get("/api/v1/reviews?state=awaiting_decision")
     # The SAR waits for the chair; the rapid review CSPR-2026-001 for the ICB's answer.

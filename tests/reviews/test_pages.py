@@ -96,10 +96,29 @@ def test_recording_a_notification(client_as, demo):
             "la_aware_on": ["19", "11", "2026"],
         },
     )
+    # The notification's facts are asked for.
+    assert r.status_code == 200 and 'href="#incident"' in r.text and 'href="#abuse_or_neglect"' in r.text
+    r = client_as("office").post(
+        "/reviews/notify",
+        data={
+            "initials": "KO",
+            "age_band": "11_15",
+            "area": "west",
+            "children_count": "1",
+            "looked_after": "no",
+            "incident": "serious_harm",
+            "abuse_or_neglect": "known",
+            "siblings_harmed": "1",
+            "harm_date": ["17", "11", "2026"],
+            "summary": "Exploitation",
+            "la_aware_on": ["19", "11", "2026"],
+        },
+    )
     assert r.status_code == 302
     review = db.session.scalars(sa.select(Review).order_by(Review.id.desc())).first()
     page = client_as("office").get(f"/reviews/{review.id}")
     assert "Notify the national panel" in page.text and "26 November 2026" in page.text
+    assert "The child was seriously harmed" in page.text and "Abuse or neglect is known" in page.text
     assert client_as("sarchair").get("/reviews/notify").status_code == 403
 
 

@@ -214,7 +214,14 @@ def test_a_notification_is_for_up_to_four_children_and_by_the_office(demo):
         "children_count": "One notification covers between 1 and 4 children",
         "notified_on": "The notification must be on or after the date the local authority became aware",
     }
-    review = new_cspr(demo, looked_after=True, children_count=2)
+    # A looked-after child's case goes to Ofsted and the Secretary of State with the Panel.
+    review = new_cspr(
+        demo,
+        looked_after=True,
+        children_count=2,
+        ofsted_notified_on=date(2026, 11, 5),
+        secretary_of_state_notified_on=date(2026, 11, 5),
+    )
     assert review.kind == ReviewKind.cspr and review.group_id == demo.group("cspr").id
     assert review.received_on == date(2026, 11, 3) and review.looked_after
 

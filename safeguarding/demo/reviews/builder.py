@@ -12,9 +12,10 @@ from werkzeug.datastructures import FileStorage
 from safeguarding.calendar import working_day_before, working_days
 from safeguarding.demo import DemoContext, at, demo_pdf
 from safeguarding.extensions import db
-from safeguarding.models import Area, Meeting
-from safeguarding.services import meetings, storage
+from safeguarding.models import Area, Meeting, ReviewKind
+from safeguarding.services import joint_decisions, meetings, storage
 from safeguarding.services import reviews as svc
+from safeguarding.services.reviews import partners as partner_reviews
 from safeguarding.workflows.actions import action_lifecycle
 from safeguarding.workflows.meetings import meeting_lifecycle
 from safeguarding.workflows.reviews import review_lifecycle
@@ -24,7 +25,7 @@ def report_pdf(review, which: str) -> bytes:
     """The reviewer's report: a short, readable PDF (made as at the story's date)."""
     final = which == "final"
     return demo_pdf(
-        f"Safeguarding Adults Review {review.reference}",
+        f"{review.kind.label} {review.reference}",
         "Overview report" if final else "Draft overview report, for the SAR sub-group's quality check",
         [
             (
@@ -174,8 +175,9 @@ class _Demo:
         )
 
     def board_signs_off(self, reviews: list, checked_on: date, meeting_on: date) -> date:
-        """The sub-group passes the drafts, which puts them on the agenda of an
-        extraordinary Board meeting convened for them; the Board signs them off there."""
+        """The sub-group passes the drafts (the office, for a CSPR: the demo's sub-group
+        chair sits on the SAR sub-group), which puts them on the agenda of an extraordinary
+        Board meeting convened for them; the Board signs them off there."""
         board = self.ctx.groups["board"]
         held = working_day_before(meeting_on, 0)
         while db.session.scalar(
@@ -194,7 +196,7 @@ class _Demo:
             for review in reviews:
                 svc.record_quality_check(
                     review,
-                    self.subgroup,
+                    self.office if review.kind == ReviewKind.cspr else self.subgroup,
                     version=review.version,
                     passed=True,
                     checked_on=checked_on,
@@ -211,8 +213,34 @@ class _Demo:
 
         MeetingsDemo(self.ctx).minute(meeting, None, "approved")
         for review in reviews:
-            self.fire(review, "sign_off", self.office, held + timedelta(days=1))
+            if review.kind == ReviewKind.cspr:
+                # An LCSPR's report is signed off by the safeguarding partners jointly; the
+                # Board discussed it.
+                with at(held + timedelta(days=1)):
+                    partner_reviews.put_report_sign_off(review, self.office, due_on=None)
+                self.partners_answer(review, held + timedelta(days=1))
+            else:
+                self.fire(review, "sign_off", self.office, held + timedelta(days=1))
         return held
+
+    # The delegated safeguarding partners' accounts, by organisation.
+    PARTNER_ACCOUNTS = {"north": "northdcs", "west": "westdcs", "icb": "icb", "police": "police"}
+
+    def partners_answer(self, review, on: date, only: list[str] | None = None) -> None:
+        """The partners of the review's area (or `only` those organisations) agree its open
+        joint decision on `on`."""
+        decision = next(d for d in joint_decisions.decisions_for(review_id=review.id) if d.state.value == "open")
+        put_to = {p.organisation_id for p in joint_decisions.partners_for(decision.area)}
+        for org_key, account in self.PARTNER_ACCOUNTS.items():
+            if only is not None and org_key not in only:
+                continue
+            if self.ctx.orgs[org_key].id not in put_to:
+                continue
+            user = self.ctx.users[account]
+            with at(on):
+                joint_decisions.answer(
+                    decision, organisation_id=user.organisation_id, agree=True, reason=None, user=user
+                )
 
     def _hold(self, meeting, held: date) -> None:
         register = meetings.load_register(meeting)

@@ -11,10 +11,11 @@ from werkzeug.datastructures import FileStorage
 from safeguarding.calendar import working_day_before, working_days
 from safeguarding.demo import DemoContext, as_of, at, day, demo_pdf, step
 from safeguarding.demo.reviews.builder import _Demo, _pdf
+from safeguarding.demo.reviews.lcspr import _lcspr_to_sign_off, _report_to_the_panel
 from safeguarding.models import Area, ReviewEventKind
 from safeguarding.services import actions as actions_svc
-from safeguarding.services import joint_decisions, storage
 from safeguarding.services import reviews as svc
+from safeguarding.services import storage
 from safeguarding.services.reviews.rules import NOTIFY_PANEL_WORKING_DAYS, RAPID_REVIEW_WORKING_DAYS
 from safeguarding.workflows.actions import action_lifecycle
 
@@ -27,15 +28,6 @@ def _send_request(review, user, **kw):
 def _return_information(request, user, **kw):
     with at(kw["returned_on"]):
         return svc.return_information(request, user, **kw)
-
-
-def _partners_answer(ctx: DemoContext, review, accounts: list[str], on) -> None:
-    """Each named delegated safeguarding partner agrees the review's open joint decision."""
-    decision = next(d for d in joint_decisions.decisions_for(review_id=review.id) if d.state.value == "open")
-    for key in accounts:
-        user = ctx.users[key]
-        with at(on):
-            joint_decisions.answer(decision, organisation_id=user.organisation_id, agree=True, reason=None, user=user)
 
 
 @step(75, "case reviews")
@@ -330,6 +322,10 @@ def seed_reviews(ctx: DemoContext) -> None:
             notified_on=notified,
             referral_source="North Council children's services",
             agency_ids=[ctx.orgs["north"].id, ctx.orgs["police"].id, ctx.orgs["icb"].id],
+            incident="serious_harm",
+            abuse_or_neglect="suspected",
+            siblings_harmed=1,
+            siblings_note="An older sibling (aged 6) had bruising found at the child protection medical",
         )
     d.fire(rapid, "start_rapid_review", ctx.users["office"], notified)
     # The rapid review is done and with the safeguarding partners of North (North Council,
@@ -353,7 +349,7 @@ def seed_reviews(ctx: DemoContext) -> None:
         recommendation="lcspr",
         recommendation_reason="Recurrent learning about early help and health visiting working together",
     )
-    _partners_answer(ctx, rapid, ["northdcs", "police"], working_days().add(completed, 1))
+    d.partners_answer(rapid, working_days().add(completed, 1), only=["north", "police"])
 
     # CSPR: the local authority became aware this week; the national panel must be told
     # within 5 working days: in 2 working days' time.
@@ -369,6 +365,8 @@ def seed_reviews(ctx: DemoContext) -> None:
             la_aware_on=aware,
             referral_source="West Council children's services",
             agency_ids=[ctx.orgs["west"].id, ctx.orgs["police"].id],
+            incident="serious_harm",
+            abuse_or_neglect="known",
         )
 
     # CSPR: a local review under way.
@@ -383,6 +381,9 @@ def seed_reviews(ctx: DemoContext) -> None:
         notified_on=day(2026, 6, 24),
         referral_source="West Council children's services",
         agency_ids=[ctx.orgs["west"].id, ctx.orgs["icb"].id, ctx.orgs["acute"].id],
+        incident="death",
+        abuse_or_neglect="suspected",
+        partners_told_on=day(2026, 6, 24),
     )
     d.fire(lcspr, "start_rapid_review", d.office, day(2026, 6, 24))
     svc.record_rapid_review(
@@ -392,6 +393,7 @@ def seed_reviews(ctx: DemoContext) -> None:
         criteria=["improvements_needed", "agencies_working_together"],
         reasons="Health visiting and early help did not share concerns about home conditions",
         sent_on=day(2026, 7, 14),
+        panel_outcome="agrees",
         panel_response="The panel agrees a local review is appropriate",
         panel_response_on=day(2026, 8, 4),
     )
@@ -404,7 +406,7 @@ def seed_reviews(ctx: DemoContext) -> None:
         recommendation_reason="Learning about information sharing between health visiting and early help",
     )
     # Decided jointly by the partners of West: West Council, the ICB and the police.
-    _partners_answer(ctx, lcspr, ["westdcs", "icb", "police"], day(2026, 8, 12))
+    d.partners_answer(lcspr, day(2026, 8, 12))
     svc.record_commissioning(
         lcspr,
         d.office,
@@ -572,7 +574,9 @@ def seed_reviews(ctx: DemoContext) -> None:
         version=fresh.version,
         delay_explanation="The inquest was adjourned twice; the Board waited for its findings",
     )
-    d.board_signs_off([signed, fresh], day(2026, 10, 26), day(2026, 11, 12))
+    report_sent = made["cspr_report_sent"] = _lcspr_to_sign_off(d, ctx)
+    d.board_signs_off([signed, fresh, report_sent], day(2026, 10, 26), day(2026, 11, 12))
+    _report_to_the_panel(d, report_sent)
     d.publish(fresh, day(2026, 11, 19))
     d.plan(
         fresh,

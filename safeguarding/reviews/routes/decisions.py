@@ -73,6 +73,7 @@ def rapid_review(review_id: int):
         form.criteria.data = list(r.lcspr_criteria or [])
         form.reasons.data, form.sent_on.data = r.rapid_review_reasons, r.rapid_review_sent_on
         form.panel_response.data, form.panel_response_on.data = r.panel_response, r.panel_response_on
+        form.panel_outcome.data = r.panel_outcome.value if r.panel_outcome else ""
     extra = {}
     if form.validate_on_submit():
         try:
@@ -85,6 +86,7 @@ def rapid_review(review_id: int):
                 sent_on=form.sent_on.data,
                 panel_response=form.panel_response.data,
                 panel_response_on=form.panel_response_on.data,
+                panel_outcome=form.panel_outcome.data or None,
             )
         except Conflict as exc:
             form_failed(form, exc)

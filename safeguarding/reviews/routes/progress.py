@@ -96,6 +96,39 @@ def board_agenda(review_id: int):
     return _back(r)
 
 
+@bp.route("/reviews/<int:review_id>/report-sent-to-panel", methods=["GET", "POST"])
+@access.roles(*OFFICE)
+def report_sent(review_id: int):
+    """The date an LCSPR's final report went to the Panel and the Secretary of State."""
+    r = _review(review_id, "office")
+    form = f.ReportSentForm()
+    if request.method == "GET":
+        form.version.data = str(r.version)
+        form.sent_on.data = r.report_sent_to_panel_on
+    extra = {}
+    if form.validate_on_submit():
+        try:
+            svc.record_report_sent(r, current_user, version=form.version_value, sent_on=form.sent_on.data)
+        except Conflict as exc:
+            form_failed(form, exc)
+            flash(exc.message, "error")
+            return _back(r)
+        except ServiceError as exc:
+            extra = form_failed(form, exc)
+        else:
+            flash(f"Earliest publication date: {long_date(svc.earliest_publication(r))}", "success")
+            return _back(r)
+    return render_template(
+        "reviews/form.html",
+        title="Final report sent to the Panel",
+        intro="The final report goes to the national Child Safeguarding Practice Review Panel and the Secretary of "
+        "State at least 7 working days before it is published.",
+        form=form,
+        review=r,
+        summary=_summary(form, extra),
+    )
+
+
 @bp.route("/reviews/<int:review_id>/events/new", methods=["GET", "POST"])
 @access.roles(*WORKERS)
 def new_event(review_id: int):

@@ -88,6 +88,7 @@ def notify():
                 looked_after=f.yes_no(form.looked_after.data),
                 referral_source=form.referral_source.data,
                 agency_ids=form.agency_ids.data or [],
+                **f.notification_values(form),
             )
         except ServiceError as exc:
             extra = form_failed(form, exc)

@@ -60,7 +60,21 @@ def review(review_id: int):
         processes=ParallelProcess,
         action_open=ACTION_OPEN,
         commitment_due=svc.commitment_due(r),
+        cspr=_cspr_dates(r, on) if r.kind == ReviewKind.cspr else None,
     )
+
+
+def _cspr_dates(r, on):
+    """A CSPR's statutory dates for its page (services/reviews/notification.py)."""
+    moved = svc.report_due(r, on)
+    return {
+        "partners_due_on": svc.partners_due_on(r),
+        "earliest_publication_on": svc.earliest_publication(r),
+        "published_until": svc.published_until(r),
+        "statutory_target_on": svc.statutory_report_target(r),
+        "report_due_moved": moved if moved and r.report_due_on and moved != r.report_due_on else None,
+        "may_record_report_sent": r.state in svc.REPORT_SENT_STATES and r.final_report_file_id is not None,
+    }
 
 
 @bp.route("/reviews/<int:review_id>/edit", methods=["GET", "POST"])
@@ -80,6 +94,9 @@ def edit(review_id: int):
         form.group_id.data = str(r.group_id)
         form.family_invited.data = f.as_yes_no(r.family_invited)
         form.parallel_processes.data = list(r.parallel_processes or [])
+        form.looked_after.data = f.as_yes_no(r.looked_after)
+        form.incident.data = r.incident.value if r.incident else None
+        form.abuse_or_neglect.data = r.abuse_or_neglect.value if r.abuse_or_neglect else None
     extra = {}
     if form.validate_on_submit():
         values = dict(
@@ -103,6 +120,11 @@ def edit(review_id: int):
         )
         if r.kind == ReviewKind.cspr:
             values.update(notified_on=form.notified_on.data, children_count=form.children_count.data)
+            values.update(f.notification_values(form))
+            if form.looked_after.data:
+                values["looked_after"] = f.yes_no(form.looked_after.data)
+            if values["partners_told_on"] is None:
+                values.pop("partners_told_on")  # left blank: the service's record stands
         try:
             svc.update_case_details(r, current_user, version=form.version_value, **values)
         except ServiceError as exc:

@@ -29,6 +29,8 @@ The package, by what its modules hold:
     dashboards            the dashboard and the home page's counts
     alerts                the daily job's warnings and chasing; who to tell
     figures               timeliness: the annual report's figures
+    notification          a CSPR's notification facts, telling the partners, the final
+                          report to the Panel before publication
     lifecycle             what the review and information request lifecycles need from
                           here (permissions, guards, effects, loaders), registered by name
 
@@ -102,6 +104,17 @@ from safeguarding.services.reviews.information_requests import (
     s45_refusal,
     send_information_request,
 )
+from safeguarding.services.reviews.notification import (
+    NOTIFICATION_FIELDS,
+    REPORT_SENT_STATES,
+    earliest_publication,
+    partners_due_on,
+    partners_of,
+    published_until,
+    record_report_sent,
+    statutory_report_target,
+    tell_partners,
+)
 from safeguarding.services.reviews.queries import (
     ReviewFilters,
     access_to,
@@ -158,6 +171,15 @@ from safeguarding.services.reviews.screening import (
 from safeguarding.workflows.reviews.review import FAMILY_INFORMED
 
 __all__ = [
+    "tell_partners",
+    "statutory_report_target",
+    "record_report_sent",
+    "published_until",
+    "partners_of",
+    "partners_due_on",
+    "earliest_publication",
+    "REPORT_SENT_STATES",
+    "NOTIFICATION_FIELDS",
     "AgencyWaiting",
     "Attention",
     "BOARD_SUBJECT",

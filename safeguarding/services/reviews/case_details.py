@@ -18,6 +18,7 @@ from safeguarding.services.reviews.checks import (
     _require_office,
     _require_open,
 )
+from safeguarding.services.reviews.notification import NOTIFICATION_FIELDS, clean_notification, tell_partners
 from safeguarding.services.reviews.rules import MAX_CHILDREN_PER_NOTIFICATION
 
 CASE_FIELDS = {
@@ -39,6 +40,7 @@ CASE_FIELDS = {
     "children_count",
     "looked_after",
     "notified_on",
+    *NOTIFICATION_FIELDS,
 }
 
 
@@ -63,10 +65,27 @@ def update_case_details(review: Review, user: Any, *, version: int | None, **val
     _clean_parallel_processes(values, clean, errors)
     _check_children_count(review, values, errors)
     _clean_notes(values, clean)
+    clean.update(
+        clean_notification(
+            review.kind,
+            values,
+            errors,
+            aware_on=review.received_on,
+            looked_after=clean.get("looked_after", review.looked_after),
+            notified_on=clean.get("notified_on", review.notified_on),
+            children_count=clean.get("children_count", review.children_count),
+            current=review,
+        )
+    )
     if errors:
         raise ValidationFailed(errors=errors)
+    first_facts = review.incident is None and clean.get("incident") is not None
     for k, v in clean.items():
         setattr(review, k, v)
+    if first_facts:
+        # The notification's facts recorded for the first time: the partners are told
+        # (each once: a partner already emailed is not emailed again).
+        tell_partners(review)
     db.session.flush()
     return review
 

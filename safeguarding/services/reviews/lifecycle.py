@@ -20,6 +20,7 @@ from safeguarding.services.reviews.alerts import tell_chair_decision_waiting
 from safeguarding.services.reviews.commissioning import commit_contract_value, commitment_due
 from safeguarding.services.reviews.deadlines import deadlines, pauses_of, report_due_after
 from safeguarding.services.reviews.information_requests import get_request, may_answer, outstanding_requests
+from safeguarding.services.reviews.notification import publication_refusal
 from safeguarding.services.reviews.partners import carried_decision, partners_refusal, put_rapid_review
 from safeguarding.services.reviews.queries import get_review, may_work_on
 from safeguarding.services.reviews.recommendations import actions_of, open_action_count, recommendations_of
@@ -42,6 +43,7 @@ from safeguarding.workflows.reviews.guards import (
     NO_OUTSTANDING_REQUESTS,
     PARTNERS_AGREED_PUBLICATION,
     PARTNERS_DECIDED,
+    PUBLICATION_AFTER_PANEL,
     RAPID_REVIEW_DELAY_EXPLAINED,
     REPORT_DELAY_EXPLAINED,
     ROUTE_FITS_OUTCOME,
@@ -124,6 +126,11 @@ def _board_signed_off(ctx: TransitionContext) -> str | None:
     if board_sign_off(ctx.row) is None:
         return "The Board has not signed off this review: add it to a Board agenda"
     return None
+
+
+@review_lifecycle.guard(PUBLICATION_AFTER_PANEL)
+def _publication_after_panel(ctx: TransitionContext) -> str | None:
+    return publication_refusal(ctx.row, ctx.params.get("publish"), ctx.params.get("published_on"))
 
 
 @review_lifecycle.guard(ACTION_PLAN_IN_PLACE)

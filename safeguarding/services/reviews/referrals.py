@@ -17,6 +17,7 @@ from safeguarding.services.errors import Forbidden, ValidationFailed
 from safeguarding.services.numbering import insert_numbered, next_number
 from safeguarding.services.reviews.agencies import _name_agencies
 from safeguarding.services.reviews.checks import _check_dates, _clean_initials, _enum, _organisation, _require_office
+from safeguarding.services.reviews.notification import NOTIFICATION_FIELDS, clean_notification, tell_partners
 from safeguarding.services.reviews.rules import MAX_CHILDREN_PER_NOTIFICATION
 
 # --- referral and notification -------------------------------------------------------------
@@ -158,10 +159,14 @@ def notify_serious_incident(
     looked_after: bool = False,
     referral_source: str | None = None,
     agency_ids: Iterable[int] = (),
+    **facts: Any,
 ) -> Review:
     """Record a serious incident notification (CSPR): the date the local authority became
     aware (the panel must be notified within 5 working days) and, when sent, the date of
-    the notification."""
+    the notification; the notification's facts (`notification.NOTIFICATION_FIELDS`:
+    death or serious harm, abuse or neglect, Ofsted and the Secretary of State told for a
+    looked-after child, harmed siblings). The safeguarding partners of the child's area
+    are emailed (`notification.tell_partners`)."""
     _require_office(user)
     on = today()
     errors: dict[str, str] = {}
@@ -187,6 +192,18 @@ def notify_serious_incident(
     )
     if la_aware_on and notified_on and notified_on < la_aware_on and "notified_on" not in errors:
         errors["notified_on"] = "The notification must be on or after the date the local authority became aware"
+    unknown = sorted(set(facts) - set(NOTIFICATION_FIELDS))
+    if unknown:
+        raise TypeError(f"unexpected arguments: {', '.join(unknown)}")
+    fact_values = clean_notification(
+        ReviewKind.cspr,
+        facts,
+        errors,
+        aware_on=la_aware_on,
+        looked_after=bool(looked_after),
+        notified_on=notified_on,
+        children_count=children_count,
+    )
     group = default_group(ReviewKind.cspr)
     if group is None:
         errors["_"] = "There is no CSPR group: the business office must set one up"
@@ -208,7 +225,10 @@ def notify_serious_incident(
         children_count=children_count,
         looked_after=bool(looked_after),
         referred_by_id=user.id,
+        partners_told=[],
+        **fact_values,
     )
     _insert_with_reference(review)
     _name_agencies(review, agency_ids, on)
+    tell_partners(review)
     return review

@@ -9,7 +9,7 @@ from typing import Any
 
 from safeguarding.calendar import today
 from safeguarding.extensions import db
-from safeguarding.models import Review, ReviewKind, ReviewOutcome, ReviewState, ScreeningOutcome
+from safeguarding.models import PanelOutcome, Review, ReviewKind, ReviewOutcome, ReviewState, ScreeningOutcome
 from safeguarding.services import audit
 from safeguarding.services.errors import Conflict, ValidationFailed
 from safeguarding.services.reviews.checks import _check_dates, _check_version, _require_state, _require_worker
@@ -173,9 +173,12 @@ def record_rapid_review(
     sent_on: date | None,
     panel_response: str | None = None,
     panel_response_on: date | None = None,
+    panel_outcome: PanelOutcome | str | None = None,
 ) -> Review:
     """The rapid review: which LCSPR criteria apply and why, the date it was sent to the
-    national panel, and the panel's response when it comes."""
+    national panel, and the panel's response when it comes: its outcome (agrees, or
+    disagrees with a reason in `panel_response`) and date. A national review is recorded
+    with the lifecycle's `record_national_review`, which closes the local route."""
     _require_worker(review, user)
     _check_version(review, version)
     if review.kind != ReviewKind.cspr:
@@ -198,8 +201,10 @@ def record_rapid_review(
         errors["sent_on"] = "The rapid review must be sent on or after the notification"
     if (panel_response or "").strip() and panel_response_on is None:
         errors["panel_response_on"] = "Enter the date of the panel's response"
+    outcome = _panel_outcome(errors, panel_outcome, panel_response, panel_response_on, sent_on)
     if errors:
         raise ValidationFailed(errors=errors)
+    review.panel_outcome = outcome
     review.lcspr_criteria = sorted(set(criteria))
     review.rapid_review_reasons = reasons.strip()
     review.rapid_review_sent_on = sent_on
@@ -208,3 +213,31 @@ def record_rapid_review(
     audit.mark_action(review, "rapid_review")
     db.session.flush()
     return review
+
+
+def _panel_outcome(
+    errors: dict[str, str],
+    value: PanelOutcome | str | None,
+    text: str | None,
+    on: date | None,
+    sent_on: date | None,
+) -> PanelOutcome | None:
+    """The Panel's outcome: agrees, or disagrees with a reason; dated, after the rapid
+    review was sent. A national review has its own transition."""
+    if value in (None, ""):
+        return None
+    try:
+        outcome = PanelOutcome(value)
+    except ValueError:
+        errors["panel_outcome"] = "Select the Panel's response from the list"
+        return None
+    if outcome is PanelOutcome.national_review:
+        errors["panel_outcome"] = "Record a national review with ‘Record a national review’: it closes the local review"
+        return None
+    if outcome is PanelOutcome.disagrees and not (text or "").strip():
+        errors["panel_response"] = "Enter the reason the Panel disagrees"
+    if on is None:
+        errors.setdefault("panel_response_on", "Enter the date of the panel's response")
+    elif sent_on is not None and on < sent_on and "panel_response_on" not in errors:
+        errors["panel_response_on"] = "The panel's response must be on or after the date the rapid review was sent"
+    return outcome

@@ -7,6 +7,8 @@ action plan:
                             → lcspr_commissioned | no_lcspr (closed)           (CSPR)
           → in_review ⇄ paused → draft_report → signed_off → published
           → action_monitoring → closed
+    CSPR  awaiting_decision | lcspr_commissioned | no_lcspr | in_review | paused
+          → national_review (closed: the national Panel reviews the case)
 
 Only the independent chair decides. The business office and the review's sub-group
 screen, gather information, recommend and quality-check; the business office runs the

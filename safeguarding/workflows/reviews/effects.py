@@ -8,7 +8,7 @@ services/reviews/lifecycle.py."""
 from __future__ import annotations
 
 from safeguarding.extensions import db
-from safeguarding.models import ParallelProcess, Review, ReviewKind, ReviewOutcome, ReviewPause
+from safeguarding.models import PanelOutcome, ParallelProcess, Review, ReviewKind, ReviewOutcome, ReviewPause
 from safeguarding.workflows.base import TransitionContext
 
 # Registered by services/reviews/lifecycle.py.
@@ -85,3 +85,12 @@ def _monitoring_started(ctx: TransitionContext) -> None:
 
 def _closed(ctx: TransitionContext) -> None:
     ctx.row.closed_on = ctx.as_of
+
+
+def _national_review(ctx: TransitionContext) -> None:
+    """The Panel takes the case as a national review: the local route closes into it."""
+    r: Review = ctx.row
+    r.panel_outcome = PanelOutcome.national_review
+    r.panel_response_on = ctx.params.get("panel_response_on") or ctx.as_of
+    r.panel_response = ctx.comment
+    r.closed_on = ctx.as_of

@@ -39,6 +39,11 @@ def chair_decides(review: Review, user: object) -> bool:
     return review.kind == ReviewKind.sar
 
 
+# An LCSPR's report goes to the Panel and the Secretary of State at least 7 working days
+# before publication (the working-day calendar is the service's).
+PUBLICATION_AFTER_PANEL = "publication_after_panel"
+
+
 # --- guards ------------------------------------------------------------------------------------
 
 
@@ -49,6 +54,20 @@ def _decision_date_valid(ctx: TransitionContext) -> str | None:
     on = ctx.params.get("decided_on")
     if on is not None and on > ctx.as_of:
         return "The date of the decision must be today or in the past"
+    return None
+
+
+def _national_review_fits(ctx: TransitionContext) -> str | None:
+    """Only the national Panel's answer to a CSPR's rapid review; dated today or earlier,
+    not before the notification."""
+    r: Review = ctx.row
+    if r.kind != ReviewKind.cspr:
+        return "Only a child safeguarding practice review can be taken as a national review"
+    on = ctx.params.get("panel_response_on")
+    if on is not None and on > ctx.as_of:
+        return "The date of the Panel's decision must be today or in the past"
+    if on is not None and r.notified_on is not None and on < r.notified_on:
+        return "The date of the Panel's decision must be on or after the notification"
     return None
 
 
