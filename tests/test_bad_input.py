@@ -177,7 +177,7 @@ def test_patching_a_membership_keeps_its_deputy(api_as, demo):
 
 def test_a_rapid_review_with_null_reasons_is_refused(api_as):
     review = db.session.scalar(
-        sa.select(Review).where(Review.kind == ReviewKind.cspr, Review.state == ReviewState.rapid_review).limit(1)
+        sa.select(Review).where(Review.kind == ReviewKind.cspr, Review.state == ReviewState.awaiting_decision).limit(1)
     )
     r = api_as("office").put(
         f"/api/v1/reviews/{review.id}/rapid-review", json={"version": review.version, "reasons": None, "criteria": None}

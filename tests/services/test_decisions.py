@@ -483,9 +483,7 @@ def test_declarations_are_in_writing_from_members_and_seen_by_the_chair(demo, me
     assert declaration in svc.list_declarations(demo.user("police"))[0]
     assert declaration not in svc.list_declarations(demo.user("icb"))[0]
     assert svc.list_declarations(demo.user("viewer"))[1] == 0
-    outsider = UserFactory(
-        person_id=demo.person("north_dcs").id, organisation_id=demo.org("north").id, roles=[Role.partner_member]
-    )  # chairs the CSPR group; not on the Board
+    outsider = demo.user("northdcs")  # chairs the CSPR group; not on the Board
     with pytest.raises(ValidationFailed) as exc:
         svc.declare_interest(item, user=outsider, nature="x")
     assert exc.value.errors == {
@@ -628,9 +626,7 @@ def test_chairs_actions_are_seen_by_the_boards_members_only(demo):
 
     action = demo_action(demo)
     assert svc.get_chair_action(action.id, demo.user("police")) == action  # on the Board
-    cspr_chair = UserFactory(
-        person_id=demo.person("north_dcs").id, organisation_id=demo.org("north").id, roles=[Role.partner_member]
-    )
+    cspr_chair = demo.user("northdcs")
     with pytest.raises(NotFound):
         svc.get_chair_action(action.id, cspr_chair)
     assert svc.list_chair_actions(cspr_chair)[1] == 0
