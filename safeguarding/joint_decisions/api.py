@@ -13,7 +13,7 @@ from marshmallow import Schema, validate
 from safeguarding import access
 from safeguarding.api import fields
 from safeguarding.api.schemas import PageArgs, page, page_of
-from safeguarding.models import JointDecision, JointDecisionState, JointDecisionSubject, Role
+from safeguarding.models import Area, JointDecision, JointDecisionState, JointDecisionSubject, Role
 from safeguarding.services import joint_decisions as svc
 from safeguarding.services import reviews
 from safeguarding.services.errors import NotFound, ValidationFailed
@@ -97,11 +97,19 @@ class JointWithdrawIn(Schema):
     version = fields.Integer(load_default=None)
 
 
-def _out(d: JointDecision, references: dict[int, str] | None = None) -> dict[str, Any]:
-    answers = {a.organisation_id: a for a in svc.answers_of(d)}
+def _out(
+    d: JointDecision,
+    references: dict[int, str] | None = None,
+    loaded: tuple[dict[int, list[Any]], dict[int, list[Any]]] | None = None,
+    partners: dict[Any, list[Any]] | None = None,
+) -> dict[str, Any]:
+    """One decision; a list passes what it loaded for the whole page (no query per row)."""
+    answers_by, comments_by = loaded if loaded is not None else svc.answers_and_comments([d])
+    answers = {a.organisation_id: a for a in answers_by[d.id]}
     refs = references if references is not None else svc.review_references([d])
+    put_to = partners[d.area] if partners is not None else svc.partners_for(d.area)
     out_answers = []
-    for p in svc.partners_for(d.area):
+    for p in put_to:
         a = answers.get(p.organisation_id)
         out_answers.append(
             {
@@ -139,7 +147,7 @@ def _out(d: JointDecision, references: dict[int, str] | None = None) -> dict[str
                 "by": c.person.name if c.person else None,
                 "written_at": c.written_at,
             }
-            for c in svc.comments_of(d)
+            for c in comments_by[d.id]
         ],
     }
 
@@ -158,8 +166,10 @@ def list_decisions(args):
     )
     start = (args["page"] - 1) * args["per_page"]
     chunk = rows[start : start + args["per_page"]]
-    refs = svc.review_references(chunk)
-    return page([_out(d, refs) for d in chunk], len(rows), args)
+    refs, loaded = svc.review_references(chunk), svc.answers_and_comments(chunk)
+    every = svc.partners_for(Area.both)  # one query: each area's partners are among them
+    partners = {area: [p for p in every if p.covers(area)] for area in {d.area for d in chunk}}
+    return page([_out(d, refs, loaded, partners) for d in chunk], len(rows), args)
 
 
 @blp.route("/joint-decisions/<int:decision_id>", methods=["GET"])

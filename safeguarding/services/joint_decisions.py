@@ -141,6 +141,29 @@ def answers_of(decision: JointDecision) -> list[JointDecisionAnswer]:
     )
 
 
+def answers_and_comments(
+    rows: list[JointDecision],
+) -> tuple[dict[int, list[JointDecisionAnswer]], dict[int, list[JointDecisionComment]]]:
+    """The answers and comments of a page of decisions, by decision id (two queries)."""
+    ids = [d.id for d in rows]
+    answers: dict[int, list[JointDecisionAnswer]] = {i: [] for i in ids}
+    comments: dict[int, list[JointDecisionComment]] = {i: [] for i in ids}
+    if ids:
+        for a in db.session.scalars(
+            sa.select(JointDecisionAnswer)
+            .where(JointDecisionAnswer.decision_id.in_(ids))
+            .order_by(JointDecisionAnswer.id)
+        ):
+            answers[a.decision_id].append(a)
+        for c in db.session.scalars(
+            sa.select(JointDecisionComment)
+            .where(JointDecisionComment.decision_id.in_(ids))
+            .order_by(JointDecisionComment.id)
+        ):
+            comments[c.decision_id].append(c)
+    return answers, comments
+
+
 def comments_of(decision: JointDecision) -> list[JointDecisionComment]:
     return list(
         db.session.scalars(

@@ -77,3 +77,16 @@ def test_putting_a_question_emails_each_partner_of_the_area(demo, api_as):
     assert r.status_code == 409
     r = api_as("office").post("/api/v1/joint-decisions", json={"subject": "lcspr_report", "review_id": d.review_id})
     assert r.status_code == 409
+
+
+def test_the_list_costs_the_same_queries_however_many_decisions(demo, api_as, count_queries):
+    office = api_as("office")
+    with count_queries() as one:
+        r = office.get("/api/v1/joint-decisions?state=open")
+    assert r.status_code == 200 and r.json["total"] >= 1
+    d = _rapid(demo)
+    office.post(f"/api/v1/joint-decisions/{d.id}/withdraw", json={"reason": "Put again"})
+    office.post("/api/v1/joint-decisions", json={"subject": "rapid_review", "review_id": d.review_id})
+    with count_queries() as more:
+        r = office.get("/api/v1/joint-decisions?per_page=200")
+    assert r.json["total"] > 1 and len(more.statements) <= len(one.statements) + 1

@@ -113,8 +113,7 @@ def _partners_decided(ctx: TransitionContext) -> str | None:
 def _partners_agreed_publication(ctx: TransitionContext) -> str | None:
     if ctx.row.kind != ReviewKind.cspr:
         return None
-    publish = ctx.params.get("publish")
-    return partners_refusal(ctx.row, JointDecisionSubject.publication, publish=publish if publish is not None else None)
+    return partners_refusal(ctx.row, JointDecisionSubject.publication, publish=ctx.params.get("publish"))
 
 
 @review_lifecycle.guard(BOARD_SIGNED_OFF)
