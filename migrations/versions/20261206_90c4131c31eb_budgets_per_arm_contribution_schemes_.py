@@ -2,7 +2,8 @@
 
 A budget is now one per arm per financial year: existing budgets become the adults'
 (the server default). Each budget has a contribution scheme (equal shares, today's rule,
-by default), a joint budget each arm's share; agreements a percentage or figure share;
+by default), a joint budget each arm's share; agreements a percentage or figure share
+and a new kind, a fixed amount within the scheme (`scheme_fixed`);
 invoices the host council's purchase order and ledger invoice number.
 
 Revision ID: 90c4131c31eb
@@ -13,6 +14,9 @@ Create Date: 2026-12-06 20:41:30.458027
 
 import sqlalchemy as sa
 from alembic import op
+
+_OLD_KINDS = ("fixed", "equal_share", "percentage")
+_NEW_KINDS = (*_OLD_KINDS, "scheme_fixed")
 
 # revision identifiers, used by Alembic.
 revision = "90c4131c31eb"
@@ -69,6 +73,12 @@ def upgrade():
     with op.batch_alter_table("contribution_agreements", schema=None) as batch_op:
         batch_op.add_column(sa.Column("share_bp", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("share_figure", sa.BigInteger(), nullable=True))
+        # A fixed amount within the scheme (the rest shared): a new kind of agreement.
+        batch_op.drop_constraint(op.f("ck_contribution_agreements_agreement_kind"), type_="check")
+        batch_op.alter_column("kind", existing_type=sa.VARCHAR(length=19), type_=sa.String(length=20))
+        batch_op.create_check_constraint(
+            op.f("ck_contribution_agreements_agreement_kind"), sa.column("kind").in_(_NEW_KINDS)
+        )
 
     with op.batch_alter_table("invoices", schema=None) as batch_op:
         batch_op.add_column(sa.Column("purchase_order", sa.String(length=40), nullable=True))
@@ -81,7 +91,13 @@ def downgrade():
         batch_op.drop_column("ledger_invoice_number")
         batch_op.drop_column("purchase_order")
 
+    op.execute("UPDATE contribution_agreements SET kind = 'fixed' WHERE kind = 'scheme_fixed'")
     with op.batch_alter_table("contribution_agreements", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("ck_contribution_agreements_agreement_kind"), type_="check")
+        batch_op.alter_column("kind", existing_type=sa.String(length=20), type_=sa.VARCHAR(length=19))
+        batch_op.create_check_constraint(
+            op.f("ck_contribution_agreements_agreement_kind"), sa.column("kind").in_(_OLD_KINDS)
+        )
         batch_op.drop_column("share_figure")
         batch_op.drop_column("share_bp")
 

@@ -134,9 +134,7 @@ def _seed_children(ctx: DemoContext):
             version=b.version,
             scheme=ContributionScheme.percentage,
             target_pence=CHILDREN_TARGET,
-            partners=[
-                svc.PartnerShare(ctx.orgs[key].id, "share", percentage_bp=bp) for key, bp in CHILDREN_SHARES
-            ],
+            partners=[svc.PartnerShare(ctx.orgs[key].id, "share", percentage_bp=bp) for key, bp in CHILDREN_SHARES],
             user=office,
         )
         for a in svc.agreements_of(b):

@@ -73,12 +73,14 @@ class IncomeKind(StrEnum):
 
 class AgreementKind(StrEnum):
     """`equal_share` is a share under the budget's contribution scheme (equal shares,
-    percentages or a figure per partner); `fixed` a set sum taken out of the amount the
-    scheme shares; `percentage` a percentage of the budget's expenditure, outside the scheme."""
+    percentages or a figure per partner); `scheme_fixed` a set sum taken out of the amount
+    the scheme shares (the rest is shared); `fixed` a set sum and `percentage` a
+    percentage of the budget's expenditure, both in addition to the scheme (as always)."""
 
     fixed = "fixed"
     equal_share = "equal_share"
     percentage = "percentage"
+    scheme_fixed = "scheme_fixed"
 
     @property
     def label(self) -> str:
@@ -86,7 +88,12 @@ class AgreementKind(StrEnum):
             "fixed": "Fixed amount",
             "equal_share": "A share under the budget's contribution scheme",
             "percentage": "Percentage of the budget's expenditure",
+            "scheme_fixed": "Fixed amount within the scheme (the rest is shared)",
         }[self.value]
+
+    @property
+    def is_fixed(self) -> bool:
+        return self in (AgreementKind.fixed, AgreementKind.scheme_fixed)
 
 
 class ContributionScheme(StrEnum):

@@ -440,8 +440,7 @@ def test_contact_details_change_without_a_variation(demo):
 
 def test_copy_carries_agreements_and_reserves_once_the_year_is_closed(demo):
     b = _new(2030, lines=[("Staff", LineCategory.staffing, 10_000_00)])
-    # The partners contribute 10,000: fire's fixed 1,000 comes out of it, the rest (9,000) is shared.
-    svc.update_settings(b, version=b.version, equal_share_target_pence=10_000_00, reserves_brought_forward_pence=500_00)
+    svc.update_settings(b, version=b.version, equal_share_target_pence=9_000_00, reserves_brought_forward_pence=500_00)
     _equal(b, demo, "north", "west", "police", "icb")
     svc.add_agreement(b, organisation_id=demo.org("fire").id, kind="fixed", fixed_pence=1_000_00)
     svc.add_income(b, name="Training income", kind=IncomeKind.other_income, amount_pence=300_00)
@@ -466,7 +465,7 @@ def test_copy_carries_agreements_and_reserves_once_the_year_is_closed(demo):
     assert nxt.reserves_brought_forward_pence == 900_00 and nxt.reserves_carried_in
     s = svc.summary(nxt)
     assert [(x.name, x.amount_pence) for x in s.lines] == [("Staff", 10_250_00), (SAR_AUTHORS_LINE, 0)]
-    assert nxt.equal_share_target_pence == 10_250_00
+    assert nxt.equal_share_target_pence == 9_225_00
     assert {a.organisation.name: a.amount_pence for a in s.agreements}["County Fire and Rescue Service"] == 1_025_00
     assert [(i.name, i.amount_pence) for i in s.income] == [("Training income", 307_50)]
     with pytest.raises(ValidationFailed) as exc:
@@ -877,12 +876,12 @@ def test_partners_see_only_their_own_organisations_finances(demo):
 
 def test_budget_visibility_by_role(demo):
     years = {
-        role: [b.financial_year for b in svc.list_budgets(demo.user(role))]
+        role: [svc.label(b) for b in svc.list_budgets(demo.user(role))]
         for role in ("office", "chair", "police", "viewer", "admin")
     }
-    assert years["office"] == years["chair"] == [2021, 2020]
-    assert years["police"] == [2020]  # drafts are the office's
-    assert years["viewer"] == [2020]
+    assert years["office"] == years["chair"] == ["2026-27-children", "2021-22", "2020-21"]
+    assert years["police"] == ["2026-27-children", "2020-21"]  # drafts are the office's
+    assert years["viewer"] == ["2026-27-children", "2020-21"]
     assert years["admin"] == []
     with pytest.raises(NotFound):
         svc.get_budget("2021-22", demo.user("viewer"))

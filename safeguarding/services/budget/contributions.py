@@ -3,11 +3,12 @@ share under the budget's contribution scheme, or a percentage of the expenditure
 `recalculate`, which works out every agreement's amount.
 
 The scheme shares the budget's target (`equal_share_target_pence`: what the partners
-contribute through the scheme) less the fixed amounts — "fixed sums with the rest
-shared" — among the agreements of kind `equal_share`: equally among the statutory
-agencies (today's rule), by fixed percentages totalling 100%, or in proportion to a
-figure per partner (such as population). Percentages of the expenditure stay outside the
-scheme, as they always were."""
+contribute through the scheme) less the fixed amounts within it (kind `scheme_fixed`:
+"fixed sums with the rest shared") among the agreements of kind `equal_share`: equally
+among the statutory agencies (today's rule), by fixed percentages totalling 100%, or in
+proportion to a figure per partner (such as population). Fixed amounts (kind `fixed`)
+and percentages of the expenditure are in addition to the scheme, as they always were
+(a partner joining mid-year with a set sum does not reduce what the others were invoiced)."""
 
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ def _agreement_values(
     except ValueError:
         errors["kind"] = "Select how the contribution is worked out"
         raise ValidationFailed(errors=errors) from None
-    if k == AgreementKind.fixed and (err := _money_error("fixed", fixed_pence, "the amount", allow_zero=False)):
+    if k.is_fixed and (err := _money_error("fixed", fixed_pence, "the amount", allow_zero=False)):
         errors["fixed_amount"] = err
     if k == AgreementKind.percentage:
         if percentage_bp is None:
@@ -122,7 +123,7 @@ def add_agreement(
         budget_id=budget.id,
         organisation_id=org.id,
         kind=k,
-        fixed_pence=fixed_pence if k == AgreementKind.fixed else None,
+        fixed_pence=fixed_pence if k.is_fixed else None,
         percentage_bp=percentage_bp if k == AgreementKind.percentage else None,
         contact_name=(contact_name or "").strip() or None,
         contact_email=contact_email,
@@ -155,7 +156,7 @@ def update_agreement(
     k = AgreementKind(kind) if kind in AgreementKind.__members__ else kind
     money_changes = (
         k != a.kind
-        or (k == AgreementKind.fixed and fixed_pence != a.fixed_pence)
+        or (k in (AgreementKind.fixed, AgreementKind.scheme_fixed) and fixed_pence != a.fixed_pence)
         or (k == AgreementKind.percentage and percentage_bp != a.percentage_bp)
     )
     # Contact details and notes are not budget figures: they change in any state but closed.
@@ -167,7 +168,7 @@ def update_agreement(
         budget, a.organisation, kind, fixed_pence, percentage_bp, contact_email, sharing=a.kind == kind
     )
     a.kind = k
-    a.fixed_pence = fixed_pence if k == AgreementKind.fixed else None
+    a.fixed_pence = fixed_pence if k.is_fixed else None
     a.percentage_bp = percentage_bp if k == AgreementKind.percentage else None
     a.contact_name = (contact_name or "").strip() or None
     a.contact_email = contact_email
@@ -199,6 +200,8 @@ def _fixed_and_percentage_amounts(
     for a in agreements:
         if a.kind == AgreementKind.fixed:
             new[a.id] = (a.fixed_pence or 0, 0, "A fixed amount")
+        elif a.kind == AgreementKind.scheme_fixed:
+            new[a.id] = (a.fixed_pence or 0, 0, "A fixed amount, out of the amount the partners share")
         elif a.kind == AgreementKind.percentage:
             bp = a.percentage_bp or 0
             amount = percentage_of(expenditure, bp)
@@ -304,7 +307,7 @@ def scheme_problem(
     above the amount the partners contribute, a sharer without a percentage or figure, or
     percentages that do not total exactly 100%."""
     sharers = [a for a in parts if a.kind == AgreementKind.equal_share]
-    fixed = sum(a.fixed_pence or 0 for a in parts if a.kind == AgreementKind.fixed)
+    fixed = sum(a.fixed_pence or 0 for a in parts if a.kind == AgreementKind.scheme_fixed)
     if target is not None and fixed > target:
         return (
             f"The fixed amounts total {money(fixed)}, more than the {money(target)} the partners contribute "
@@ -381,7 +384,7 @@ def recalculate(budget: Budget, *, variation: Variation | None = None, user: Any
     sharers = [a for a in agreements if a.kind == AgreementKind.equal_share]
     if sharers:
         target = budget.equal_share_target_pence or 0
-        fixed = sum(a.fixed_pence or 0 for a in agreements if a.kind == AgreementKind.fixed)
+        fixed = sum(a.fixed_pence or 0 for a in agreements if a.kind == AgreementKind.scheme_fixed)
         shared = target - fixed
         note = f" ({money(target)} less fixed amounts of {money(fixed)})" if fixed else ""
         if budget.contribution_scheme == ContributionScheme.equal_share:

@@ -345,6 +345,18 @@ def list_invoices(user: Any, f: InvoiceFilters, on: date | None = None) -> tuple
     return list(rows), total
 
 
+def invoices_of(budget: Budget, user: Any) -> list[Invoice]:
+    """A budget's invoices the user may see (partners: their own organisation's), in number order."""
+    return list(
+        db.session.scalars(
+            sa.select(Invoice)
+            .join(Budget, Budget.id == Invoice.budget_id)
+            .where(Invoice.budget_id == budget.id, finance_visibility(user, Invoice.organisation_id))
+            .order_by(Invoice.number)
+        )
+    )
+
+
 def overdue_invoices(on: date) -> list[Invoice]:
     return list(
         db.session.scalars(

@@ -4,7 +4,8 @@ One of (`ContributionScheme`): **equal shares** among the statutory agencies (th
 partnership has always used: `split_equally` per agency, then per organisation);
 **fixed percentages** totalling exactly 100%; **in proportion to a figure per partner**
 (population, say). Partners may instead contribute a **fixed amount**: fixed amounts come
-out of the amount shared, and the rest is divided by the scheme. Percentages and figures
+out of the amount shared, and the rest is divided by the scheme (agreements of kind
+`scheme_fixed`; a plain `fixed` agreement stays in addition to the scheme, as always). Percentages and figures
 are divided to the penny by the **largest remainder** rule (`arithmetic.split_by_weights`):
 each partner's exact share rounded down, the pence left over one each to the partners
 whose shares lost the most in rounding, a tie to the later partner by name.
@@ -91,7 +92,7 @@ def has_live_invoices(budget: Budget) -> bool:
 
 def scheme_of(budget: Budget) -> SchemeView:
     agreements = agreements_of(budget)
-    fixed = sum(a.fixed_pence or 0 for a in agreements if a.kind == AgreementKind.fixed)
+    fixed = sum(a.fixed_pence or 0 for a in agreements if a.kind == AgreementKind.scheme_fixed)
     target = budget.equal_share_target_pence
     return SchemeView(
         budget=budget,
@@ -190,7 +191,7 @@ def _apply(
                 original_pence=0 if approved else None,
             )
             db.session.add(a)
-        a.kind = AgreementKind.fixed if p.share == "fixed" else AgreementKind.equal_share
+        a.kind = AgreementKind.scheme_fixed if p.share == "fixed" else AgreementKind.equal_share
         a.fixed_pence = p.fixed_pence if p.share == "fixed" else None
         a.percentage_bp = None
         if p.share == "share" and scheme == ContributionScheme.percentage:
@@ -230,7 +231,7 @@ def set_scheme(
         proposed.append(
             SchemePart(
                 orgs[p.organisation_id].name,
-                AgreementKind.fixed if p.share == "fixed" else AgreementKind.equal_share,
+                AgreementKind.scheme_fixed if p.share == "fixed" else AgreementKind.equal_share,
                 p.percentage_bp if the_scheme == ContributionScheme.percentage else (a.share_bp if a else None),
                 p.figure if the_scheme == ContributionScheme.by_figure else (a.share_figure if a else None),
                 p.fixed_pence if p.share == "fixed" else None,
