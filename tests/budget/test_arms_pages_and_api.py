@@ -11,7 +11,7 @@ import re
 from datetime import date
 
 from safeguarding.extensions import db
-from safeguarding.models import Arm, Budget, ContributionScheme, Invoice, LineCategory
+from safeguarding.models import Arm, Budget, ContributionScheme, Invoice, LineCategory, SpendEntry
 from safeguarding.services import budget as svc
 from safeguarding.workflows.budget import budget_lifecycle as lifecycle
 
@@ -167,7 +167,9 @@ def test_combined_monitoring_page_and_download(client_as, demo):
     svc.start_year(financial_year=2026, lines=[("Adults staff", LineCategory.staffing, 50_000_00)])
     c = client_as("office")
     page = _text(c.get("/budget/combined/2026-27/monitoring"))
-    assert "Adults' budget 2026/27 Draft £50,000.00" in page and "Children's budget 2026/27 Approved £160,000.00" in page
+    assert (
+        "Adults' budget 2026/27 Draft £50,000.00" in page and "Children's budget 2026/27 Approved £160,000.00" in page
+    )
     assert "Total £210,000.00" in page
     rows = _csv(c.get("/budget/combined/2026-27/monitoring.csv"))
     assert rows[0][:3] == ["Budget", "State", "Budget"]
@@ -176,6 +178,20 @@ def test_combined_monitoring_page_and_download(client_as, demo):
     assert c.get("/budget/combined/nonsense/monitoring").status_code == 404
     # The partner sees the approved budgets only: not the adults' 2026/27 draft.
     assert "Adults' budget 2026/27" not in _text(client_as("police").get("/budget/combined/2026-27/monitoring"))
+
+
+def test_spend_on_a_childrens_page_goes_to_the_childrens_budget(client_as, demo):
+    svc.start_year(financial_year=2026, lines=[("Staff", LineCategory.staffing, 1_000_00)])  # an adults' 2026/27
+    children = _children(demo)
+    line = next(x for x in svc.lines_of(children) if x.name == "Independent scrutineer")
+    c = client_as("office")
+    data = {"line_id": str(line.id), "amount": "1,500.00", "supplier": "Scrutiny Ltd", "reference": "SCR-1"}
+    r = c.post("/budget/2026-27-children/spend/new", data={**data, "dated_on": ["1", "9", "2026"]})
+    assert r.status_code == 302
+    entry = db.session.query(SpendEntry).filter_by(reference="SCR-1").one()
+    assert entry.budget_id == children.id
+    assert "SCR-1" in c.get("/budget/2026-27-children/spend").text
+    assert "SCR-1" not in c.get("/budget/2026-27/spend").text  # the adults' list does not show it
 
 
 # --- API ---------------------------------------------------------------------------------
