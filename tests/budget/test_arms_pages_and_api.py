@@ -10,8 +10,11 @@ import io
 import re
 from datetime import date
 
+import sqlalchemy as sa
+
 from safeguarding.extensions import db
 from safeguarding.models import Arm, Budget, ContributionScheme, Invoice, LineCategory, SpendEntry
+from safeguarding.models.outbox import OutboxMessage
 from safeguarding.services import budget as svc
 from safeguarding.workflows.budget import budget_lifecycle as lifecycle
 
@@ -192,6 +195,26 @@ def test_spend_on_a_childrens_page_goes_to_the_childrens_budget(client_as, demo)
     assert entry.budget_id == children.id
     assert "SCR-1" in c.get("/budget/2026-27-children/spend").text
     assert "SCR-1" not in c.get("/budget/2026-27/spend").text  # the adults' list does not show it
+
+
+def test_the_daily_chase_reminds_a_childrens_partner_naming_the_arms_budget(demo):
+    b = _draft(demo)
+    lifecycle.fire(b, "propose", user=demo.user("office"), version=b.version)
+    lifecycle.fire(
+        b, "approve", user=demo.user("chair"), version=b.version, params={"board_meeting_on": date(2026, 5, 1)}
+    )
+    icb = next(a for a in svc.agreements_of(b) if a.organisation_id == demo.org("icb").id)
+    icb.contact_email = "ap@icb.demo.test"
+    inv = svc.raise_invoice(icb, issued_on=date(2026, 6, 1), send=False, purchase_order="ICB-PO-7")
+    assert inv.number == "SP-2030-31-children-001"
+    svc.chase_overdue(date(2026, 11, 24))
+    message = db.session.scalars(
+        sa.select(OutboxMessage).where(
+            OutboxMessage.kind == "budget_invoice_overdue", OutboxMessage.to_addrs.is_not(None)
+        )
+    ).all()
+    mine = [m for m in message if m.to_addrs == ["ap@icb.demo.test"]]
+    assert len(mine) == 1 and "budget for\n2030/31 (children)" in mine[0].body
 
 
 # --- API ---------------------------------------------------------------------------------
