@@ -415,6 +415,15 @@ POST   /api/v1/complaints/<int:entity_id>/transitions                 - O C - - 
 GET    /reviews                                                       - O C P S - - - -
 GET    /reviews/all                                                   - O C P S - - - -
 GET    /reviews/requests                                              - O C P S - - - -
+# s45 to anyone for any Board function: the office sends a request for an audit or data;
+# those who read requests (need to know: the services' rule) read it and its letter; the
+# office records a reply from outside the directory, an agency answers its own.
+GET    /information-requests/new                                      - O - - - - - - -
+POST   /information-requests/new                                      - O - - - - - - -
+GET    /information-requests/<int:request_id>                         - O C P S - - - -
+POST   /information-requests/<int:request_id>                         - O - P - - - - -
+GET    /information-requests/<int:request_id>/chronology              - O C P S - - - -
+GET    /information-requests/<int:request_id>/letter.<fmt>            - O C P S - - - -
 GET    /reviews/timeliness                                            - O C - - - - - -
 GET    /reviews/notify                                                - O - - - - - - -
 POST   /reviews/notify                                                - O - - - - - - -
@@ -476,6 +485,8 @@ GET    /api/v1/reviews/<int:entity_id>/history                        - O C P S 
 POST   /api/v1/reviews/<int:entity_id>/transitions                    - O C P S - - - -
 GET    /api/v1/information-requests                                   - O C P S - - - -
 GET    /api/v1/information-requests/<int:request_id>                  - O C P S - - - -
+POST   /api/v1/information-requests                                   - O - - - - - - -
+GET    /api/v1/information-requests/<int:request_id>/letter.<fmt>     - O C P S - - - -
 GET    /api/v1/information-requests/<int:entity_id>/history           - O C P S - - - -
 # Answering is the agency's; withdrawing and asking again the office's and the
 # sub-group's. The chair reads requests but fires none.

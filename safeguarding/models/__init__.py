@@ -74,6 +74,7 @@ from safeguarding.models.enums import (
 )
 from safeguarding.models.files import StoredFile
 from safeguarding.models.groups import Group, Membership, MouSignature, MouVersion
+from safeguarding.models.information_requests import InformationRequest, RequestPurpose, RequestStatus
 from safeguarding.models.interests import InterestReturn
 from safeguarding.models.jobs import Heartbeat, JobOutcome, JobRun
 from safeguarding.models.meetings import (
@@ -110,11 +111,9 @@ from safeguarding.models.reviews import (
     AlertKind,
     DeadlineKind,
     IncidentKind,
-    InformationRequest,
     Methodology,
     PanelOutcome,
     ParallelProcess,
-    RequestStatus,
     Review,
     ReviewAgency,
     ReviewDeadlineAlert,
@@ -260,6 +259,7 @@ __all__ = [
     "Methodology",
     "PanelOutcome",
     "ParallelProcess",
+    "RequestPurpose",
     "RequestStatus",
     "Review",
     "ReviewAgency",
