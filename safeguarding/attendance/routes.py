@@ -139,7 +139,7 @@ def letter_form(escalation_id: int, trigger: str):
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
-            flash(f"Done: {spec.label.lower()}", "success")
+            flash(escalation_lifecycle.done_message(e), "success")
             return redirect(url_for("attendance.escalation", escalation_id=e.id))
     summary = error_summary(form, extra) if (form.errors or extra) else None
     return render_template(

@@ -334,6 +334,14 @@ class Lifecycle:
     def state_of(self, row: Any) -> str:
         return _value(getattr(row, self.state_attr))
 
+    def done_message(self, row: Any) -> str:
+        """What a page says after a trigger fired, in plain English: "Saved. The minutes'
+        status is now ‘Approved’."."""
+        state = self.states(self.state_of(row))
+        label = getattr(state, "label", str(state).replace("_", " ").capitalize())
+        owner = f"{self.noun}'" if self.noun.endswith("s") else f"{self.noun}'s"
+        return f"Saved. The {owner} status is now ‘{label}’."
+
     def may_fire(self, row: Any, user: Any, trigger: str) -> bool:
         spec = self.transitions.get(trigger)
         if spec is None or user is None or not getattr(user, "is_authenticated", False):

@@ -225,3 +225,15 @@ def test_the_demo_asks_a_gp_practice_and_a_care_home(demo):
     assert gp.status == RequestStatus.sent and gp.sent_pdf
     audit = db.session.get(InformationRequest, demo.id("review_requests", "audit_care_home"))
     assert audit.review_id is None and audit.purpose_detail == "Multi-agency audit of self-neglect cases, 2026"
+
+
+def test_a_refusal_recorded_on_the_page_says_so_in_plain_english(client_as, demo, sar):
+    req = svc.send_information_request(sar, demo.user("office"), **GP, request="GP records", conditions=[1, 2, 3])
+    c = client_as("office")
+    r = c.post(
+        f"/workflow/information_request/{req.id}/record_refusal",
+        data={"version": req.version, "comment": "Consent needed", "confirmed": "1"},
+        follow_redirects=True,
+    )
+    assert "Saved. The information request's status is now ‘Refused’." in r.text.replace("&#39;", "'")
+    assert req.status == RequestStatus.refused and "Consent needed" in r.text
