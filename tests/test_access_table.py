@@ -1094,6 +1094,8 @@ def test_navigation_shows_only_what_the_role_may_open(client_as):
     for href in ('href="/budget"', 'href="/minutes"', 'href="/attendance/report"', 'href="/annual-reports"'):
         assert href not in admin, href
     assert 'href="/admin/users"' in admin
+    # An administrator holds accounts, not case content: no referral panel on their home page.
+    assert 'href="/reviews/refer"' not in admin and 'href="/reviews/refer"' in viewer
 
 
 HREF = re.compile(r'href="(/[^"#]*)"')

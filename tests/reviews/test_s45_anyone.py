@@ -237,3 +237,7 @@ def test_a_refusal_recorded_on_the_page_says_so_in_plain_english(client_as, demo
     )
     assert "Saved. The information request's status is now ‘Refused’." in r.text.replace("&#39;", "'")
     assert req.status == RequestStatus.refused and "Consent needed" in r.text
+    # The history names who took the step (the audit log keeps the sign-in).
+    office = demo.user("office")
+    assert f'<td class="govuk-table__cell">{office.person.name}</td>' in r.text
+    assert f'<td class="govuk-table__cell">{office.email}</td>' not in r.text
