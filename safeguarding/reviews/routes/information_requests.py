@@ -57,7 +57,7 @@ def _sent_message(req) -> str:
         if req.recipient_email
         else (" (print the letter for the post)" if req.recipient_name else "")
     )
-    return f"Request {req.reference} sent to {req.recipient}{how}, due {req.due_on.day} {req.due_on:%B %Y}"
+    return f"Request sent to {req.recipient}{how}, due {req.due_on.day} {req.due_on:%B %Y} ({req.reference})"
 
 
 @bp.route("/reviews/<int:review_id>/requests/new", methods=["GET", "POST"])
