@@ -107,7 +107,8 @@ def escalation(escalation_id: int):
     e = svc.get_escalation(escalation_id, current_user)
     options = escalation_lifecycle.options(e, current_user)
     # Approving and editing have their own page, with the draft to edit.
-    letter_options = [o for o in options if o.trigger in LETTER_TRIGGERS]
+    # The chair's main action is to approve; editing the draft comes second.
+    letter_options = sorted((o for o in options if o.trigger in LETTER_TRIGGERS), key=lambda o: o.trigger != "approve")
     return render_template(
         "attendance/escalation.html",
         e=e,

@@ -4,6 +4,8 @@ members see only their own organisation's attendance and letters."""
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 
 from safeguarding.extensions import db
@@ -192,3 +194,10 @@ def test_the_report_period_is_typed_in_gov_uk_date_inputs_and_shown_once_the_rep
     assert 'href="#from-day"' in r.get_data(as_text=True)
     r = c.get(f"/attendance/report?group={board}&from=31&from=2&from=2026")
     assert r.status_code == 400 and "The start date must be a real date" in r.get_data(as_text=True)
+
+
+def test_the_chair_s_main_action_on_a_drafted_letter_is_to_approve_it(client_as, demo):
+    page = client_as("chair").get(f"/attendance/escalations/{demo.id('escalations', 'drafted')}").text
+    buttons = re.findall(r'class="govuk-button([^"]*)" data-module="govuk-button">([^<]+)<', page)
+    assert buttons[0] == ("", "Approve and sign the letter")  # primary, and first
+    assert all("govuk-button--secondary" in classes for classes, _ in buttons[1:])

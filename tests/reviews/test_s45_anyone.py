@@ -7,6 +7,7 @@ reason."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 import pypdf
@@ -241,3 +242,13 @@ def test_a_refusal_recorded_on_the_page_says_so_in_plain_english(client_as, demo
     office = demo.user("office")
     assert f'<td class="govuk-table__cell">{office.person.name}</td>' in r.text
     assert f'<td class="govuk-table__cell">{office.email}</td>' not in r.text
+
+
+def test_withdrawing_is_never_the_main_button_on_the_request_s_page(client_as, demo, sar):
+    req = svc.send_information_request(sar, demo.user("office"), **GP, request="GP records", conditions=[1, 2, 3])
+    page = client_as("office").get(f"/reviews/{sar.id}/requests/{req.id}").text
+    buttons = dict(
+        (label, classes) for classes, label in re.findall(r'class="govuk-button ?([^"]*)"[^>]*>([^<]+)<', page)
+    )
+    assert buttons["Record a refusal"] == ""  # the main action
+    assert "govuk-button--secondary" in buttons["Withdraw the request"]
