@@ -937,17 +937,14 @@ def test_a_viewer_never_sees_case_reviews_disputes_or_complaints(client_as, api_
 def test_a_viewer_reads_the_published_record(client_as, api_as, demo):
     from safeguarding.calendar import today
     from safeguarding.models import AnnualReport
-    from safeguarding.workflows.annual import annual_report_lifecycle
+    from tests.support.annual import agree_and_publish
 
     c, a = client_as("viewer"), api_as("viewer")
     report = db.session.get(AnnualReport, demo.id("annual_reports", "2025-26"))
     # A submitted draft: not yet the viewer's.
     assert c.get(f"/annual-reports/{report.id}").status_code == 404
     assert c.get(f"/annual-reports/{report.id}.pdf").status_code == 404
-    annual_report_lifecycle.fire(report, "approve", user=demo.user("chair"), version=report.version)
-    annual_report_lifecycle.fire(
-        report, "publish", user=demo.user("office"), version=report.version, params={"sent_on": today()}
-    )
+    agree_and_publish(report, demo, today())
     db.session.flush()
     page = c.get(f"/annual-reports/{report.id}")
     assert page.status_code == 200

@@ -133,19 +133,6 @@ def narrative_missing(report: AnnualReport) -> list[AnnualReportSection]:
     return [s for s in report.sections if s.kind == SectionKind.narrative and not s.text]
 
 
-# --- publication ------------------------------------------------------------------------------
-
-
-def recipients_of(report: AnnualReport) -> list[AnnualReportRecipient]:
-    return list(
-        db.session.scalars(
-            sa.select(AnnualReportRecipient)
-            .where(AnnualReportRecipient.report_id == report.id)
-            .order_by(AnnualReportRecipient.statutory.desc(), AnnualReportRecipient.id)
-        )
-    )
-
-
 def submitted_count_select(user: Any) -> sa.Select:
     """Reports waiting for the chair (a home page count)."""
     return sa.select(sa.func.count()).select_from(AnnualReport).where(AnnualReport.state == AnnualReportState.submitted)
