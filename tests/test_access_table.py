@@ -595,6 +595,23 @@ POST   /annual-reports/<int:report_id>/refresh                        - O - - - 
 # The children's yearly report, published, is sent to the national Panel and to
 # Foundations by the office (Working Together 2023: within 7 days).
 POST   /annual-reports/<int:report_id>/send-nationally                - O - - - - - - -
+# The adults' report, approved, goes before the Board for its agreement: the office puts it
+# on the agenda. Publication sends it to each recipient through the outbox; the office keeps
+# the distribution list (recipients' addresses: contact data) and sends a failed or held
+# email again. Who received it and how it went is read with the report (addresses: the
+# office's only, by the service).
+POST   /annual-reports/<int:report_id>/board-agenda                   - O - - - - - - -
+GET    /annual-reports/<int:report_id>/recipients/<int:recipient_id>/send  - O - - - - - - -
+POST   /annual-reports/<int:report_id>/recipients/<int:recipient_id>/send  - O - - - - - - -
+GET    /annual-reports/distribution-list                              - O - - - - - - -
+GET    /annual-reports/distribution-list/<int:organisation_id>/<role_key>  - O - - - - - - -
+POST   /annual-reports/distribution-list/<int:organisation_id>/<role_key>  - O - - - - - - -
+# A published report is public (Care Act 2014 Schedule 2 para 4: the Board publishes it):
+# its PDF is the link sent to recipients who take a link; anything unpublished is a 404.
+GET    /published/annual-reports/<int:report_id>.pdf                  * O C P S V A L X
+POST   /api/v1/annual-reports/<int:report_id>/board-agenda            - O - - - - - - -
+GET    /api/v1/annual-reports/<int:report_id>/recipients              - O C P S V - L X
+POST   /api/v1/annual-reports/<int:report_id>/recipients/<int:recipient_id>/send  - O - - - - - - -
 GET    /annual-reports/<int:report_id>/return                         - - C - - - - - -
 POST   /annual-reports/<int:report_id>/return                         - - C - - - - - -
 # A section: the office, or its named writer (a member, the chair for the foreword, the
@@ -742,6 +759,8 @@ def test_public_routes_are_few_and_named():
             "GET /api/v1/openapi.json",
             "POST /api/v1/auth/token",
             "GET /calendar/<token>.ics",
+            # A published annual or yearly report's PDF (the link sent to its recipients).
+            "GET /published/annual-reports/<int:report_id>.pdf",
         ]
     )
     # What is public is every role's too.

@@ -8,9 +8,8 @@ Create Date: 2026-12-06 20:40:52.281188
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "493b107d7340"

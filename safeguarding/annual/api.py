@@ -103,6 +103,7 @@ def _board(r) -> dict[str, Any] | None:
         "meeting_id": a.meeting_id,
         "agreed_on": a.agreed_on.isoformat() if a.agreed_on else None,
         "on_agenda_for": a.on_agenda_for.isoformat() if a.on_agenda_for else None,
+        "awaiting_approval": a.before_approval,
         "text": a.text,
         "link": f"/api/v1/meetings/{a.meeting_id}" if a.meeting_id else None,
     }
@@ -143,9 +144,10 @@ class AnnualReportSchema(Schema):
     board_agreement = fields.Function(
         _board,
         metadata={
-            "description": "adults, once the chair has approved it: the Board's agreement ({agreed, decision_id, "
-            "meeting_id, agreed_on} of the standing decision) or what is awaited (on_agenda_for: the date of "
-            "the Board meeting it is before); publication is refused (422) until agreed; null for children"
+            "description": "adults: the Board's agreement ({agreed, decision_id, meeting_id, agreed_on} of the "
+            "standing decision) or what is awaited (awaiting_approval: the chair has not approved it yet; "
+            "on_agenda_for: the date of the Board meeting it is before); publication is refused (422) until "
+            "agreed; null for children"
         },
     )
     links = fields.Function(

@@ -1,4 +1,4 @@
-"""The annual report's blueprint, shared by its page modules (routes.py, sending.py)."""
+"""The annual report's blueprint, shared by its page modules (routes.py, distribution.py)."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from safeguarding import access, documents, home, nav
-from safeguarding.annual import sending  # noqa: F401  (the distribution's pages)
+from safeguarding.annual import distribution  # noqa: F401  (the Board agenda and distribution pages)
 from safeguarding.annual.common import bp
 from safeguarding.annual.forms import (
     BoardAgendaForm,

@@ -231,7 +231,9 @@ def test_publication_queues_one_email_per_recipient_once(report, demo):
 
 def test_a_recipient_with_no_address_is_recorded_and_publication_goes_ahead(report, demo, client_as):
     agree_and_publish(report, demo)
-    leader = next(r for r in annual.recipients_of(report) if r.role == "Leader of the council, North Council")
+    leader = next(
+        r for r in annual.recipients_of(report) if r.role == "Chair of the Health and Wellbeing Board, West Council"
+    )
     assert leader.email is None and leader.message_id is None
     d = next(d for d in annual.deliveries(report) if d.recipient.id == leader.id)
     assert d.status == "no_address"
@@ -240,21 +242,16 @@ def test_a_recipient_with_no_address_is_recorded_and_publication_goes_ahead(repo
     with pytest.raises(ValidationFailed):
         annual.send_to_recipient(report, leader, demo.user("office"))
     # The office adds the address; sending now queues it.
-    entry = annual.entry_for(demo.org("north").id, "leader")
-    annual.set_contact(entry, demo.user("office"), email="leader@north.demo.test", send_as="link", version=None)
+    entry = annual.entry_for(demo.org("west").id, "hwb_chair")
+    annual.set_contact(entry, demo.user("office"), email="hwb@west.demo.test", send_as="link", version=None)
     message = annual.send_to_recipient(report, leader, demo.user("office"))
-    assert message.to_addrs == ["leader@north.demo.test"] and leader.message_id == message.id
+    assert message.to_addrs == ["hwb@west.demo.test"] and leader.message_id == message.id
 
 
 def test_attachment_for_attachment_recipients_and_a_link_for_link_ones(report, demo, client):
     office = demo.user("office")
-    annual.set_contact(
-        annual.entry_for(demo.org("police").id, "pcc"),
-        office,
-        email="pcc@police.demo.test",
-        send_as="link",
-        version=None,
-    )
+    # The demo's distribution list: the commissioner takes a link, the chief executives the PDF.
+    assert annual.entry_for(demo.org("police").id, "pcc").send_as == SendAs.link
     agree_and_publish(report, demo)
     by_role = {r.role_key + ":" + str(r.organisation_id): r for r in annual.recipients_of(report)}
     pcc = by_role[f"pcc:{demo.org('police').id}"]
@@ -280,12 +277,22 @@ def test_the_distribution_list_is_the_offices(demo, client_as):
     c = client_as("office")
     page = c.get("/annual-reports/distribution-list")
     assert page.status_code == 200 and "Leader of the council, North Council" in page.text
+    assert "No address" in page.text  # West's Health and Wellbeing Board chair, in the demo
     url = f"/annual-reports/distribution-list/{demo.org('north').id}/leader"
-    bad = c.post(url, data={"email": "not an address", "send_as": "link", "version": ""})
+    form = c.get(url)
+    assert form.status_code == 200 and "leader@north-council.demo.test" in form.text
+    contact = db.session.scalar(
+        sa.select(ReportContact).where(
+            ReportContact.role_key == "leader", ReportContact.organisation_id == demo.org("north").id
+        )
+    )
+    bad = c.post(url, data={"email": "not an address", "send_as": "link", "version": str(contact.version)})
     assert bad.status_code == 400 and "Enter an email address in the correct format" in bad.text
-    r = c.post(url, data={"email": "leader@north.demo.test", "send_as": "link", "version": ""})
+    stale = c.post(url, data={"email": "leader@north.demo.test", "send_as": "link", "version": "0"})
+    assert stale.status_code in (400, 409)
+    r = c.post(url, data={"email": "leader@north.demo.test", "send_as": "link", "version": str(contact.version)})
     assert r.status_code == 302
-    contact = db.session.scalar(sa.select(ReportContact).where(ReportContact.role_key == "leader"))
+    db.session.refresh(contact)
     assert (contact.email, contact.send_as) == ("leader@north.demo.test", SendAs.link)
     with pytest.raises(StaleVersion):
         annual.set_contact(
@@ -379,3 +386,36 @@ def test_held_mail_is_sent_again_only_once_a_mail_server_is_configured(report, d
         annual.send_to_recipient(report, ce, demo.user("office"))
     assert db.session.get(OutboxMessage, ce.message_id).status == OutboxStatus.held
     assert db.session.get(AnnualReportRecipient, ce.id).message_id == ce.message_id
+
+
+# --- the demo --------------------------------------------------------------------------------
+
+
+def test_the_demos_published_report_shows_its_agreement_and_deliveries(demo, client_as, api_as):
+    from safeguarding.models import AnnualReport
+
+    report = db.session.get(AnnualReport, demo.id("annual_reports", "2024-25"))
+    assert report.state == AnnualReportState.published
+    a = annual.agreement(report)
+    decision = db.session.get(Decision, a.decision_id)
+    meeting = db.session.get(Meeting, decision.meeting_id)
+    assert meetings.decision_stands(decision) and meeting.group_id == demo.group("board").id
+    assert report.board_agreed_on == meeting.meeting_date
+    assert report.approved_on < report.board_agreed_on < report.published_on
+    deliveries = annual.deliveries(report)
+    assert {d.status for d in deliveries} == {"held", "no_address"}
+    assert [d.recipient.role for d in deliveries if d.status == "no_address"] == [
+        "Chair of the Health and Wellbeing Board, West Council"
+    ]
+    pcc = next(d for d in deliveries if d.recipient.role_key == "pcc")
+    assert pcc.recipient.send_as == SendAs.link and pcc.message is not None
+    text = _text(client_as("office").get(f"/annual-reports/{report.id}").text)
+    assert f"Decision {decision.id}" in text and "Held" in text and "No address — add one in the directory" in text
+    listed = api_as("viewer").get(f"/api/v1/annual-reports/{report.id}/recipients").json
+    assert len(listed) == len(deliveries)
+    # The 2025/26 report waits for the chair, then the Board.
+    draft = db.session.get(AnnualReport, demo.id("annual_reports", "2025-26"))
+    assert annual.agreement(draft).before_approval and draft.board_decision_id is None
+    assert "To be agreed by the Board once the chair has approved it" in _text(
+        client_as("office").get(f"/annual-reports/{draft.id}").text
+    )

@@ -48,6 +48,7 @@ class BoardAgreement:
     agreed_on: date | None
     on_agenda_for: date | None  # not yet agreed: the date of the Board meeting it is before
     undecided: list[Decision]  # decisions on the report that did not agree it
+    before_approval: bool = False  # the chair has not approved it yet: it goes to the Board after
 
     @property
     def agreed(self) -> bool:
@@ -57,14 +58,18 @@ class BoardAgreement:
     def text(self) -> str:
         if self.agreed_on is not None:
             return f"Agreed by the Board at its meeting on {long_date(self.agreed_on)}"
+        if self.before_approval:
+            return "To be agreed by the Board once the chair has approved it"
         if self.on_agenda_for is not None:
-            return f"Awaiting the Board's agreement: on the agenda of the Board meeting on {long_date(self.on_agenda_for)}"
+            return (
+                f"Awaiting the Board's agreement: on the agenda of the Board meeting on {long_date(self.on_agenda_for)}"
+            )
         return "Awaiting the Board's agreement: not yet on a Board meeting's agenda"
 
 
 def agreement(report: AnnualReport) -> BoardAgreement | None:
     """The Board's agreement of an adults' report, or what it waits for (None for the
-    children's yearly report, and for a report the chair has not yet approved)."""
+    children's yearly report)."""
     if report.kind != ReportKind.adults:
         return None
     if report.board_decision_id is not None:
@@ -73,7 +78,7 @@ def agreement(report: AnnualReport) -> BoardAgreement | None:
             decision.id, decision.meeting_id, decision.agenda_item_id, report.board_agreed_on, None, []
         )
     if report.state not in (AnnualReportState.approved, AnnualReportState.published):
-        return None
+        return BoardAgreement(None, None, None, None, None, [], before_approval=True)
     upcoming = db.session.execute(
         sa.select(AgendaItem.id, Meeting.id, Meeting.meeting_date)
         .join(Meeting, Meeting.id == AgendaItem.meeting_id)

@@ -67,7 +67,12 @@ STATUTORY_ROLES: dict[OrganisationKind, tuple[str, ...]] = {
     OrganisationKind.healthwatch: ("healthwatch",),
     OrganisationKind.icb: ("director_of_nursing",),
 }
-KIND_ORDER = (OrganisationKind.local_authority, OrganisationKind.police, OrganisationKind.healthwatch, OrganisationKind.icb)
+KIND_ORDER = (
+    OrganisationKind.local_authority,
+    OrganisationKind.police,
+    OrganisationKind.healthwatch,
+    OrganisationKind.icb,
+)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from safeguarding.calendar import financial_year_bounds, financial_year_title
 from safeguarding.extensions import db
 from safeguarding.models import (
     AnnualReport,
-    AnnualReportRecipient,
     AnnualReportSection,
     AnnualReportState,
     ReportKind,
