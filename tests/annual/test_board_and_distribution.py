@@ -69,7 +69,7 @@ def _messages(report) -> list[OutboxMessage]:
 # --- the Board's agreement -------------------------------------------------------------------
 
 
-def test_approval_puts_the_report_on_the_next_board_agenda_and_publication_waits(report, demo):
+def test_approval_puts_the_report_on_the_next_board_agenda_and_publication_waits(report, demo, client_as):
     item = db.session.scalar(
         sa.select(AgendaItem).where(AgendaItem.subject_type == "annual_report", AgendaItem.subject_id == report.id)
     )
@@ -78,6 +78,8 @@ def test_approval_puts_the_report_on_the_next_board_agenda_and_publication_waits
     assert meeting.group_id == demo.group("board").id and meeting.meeting_date >= today()
     a = annual.agreement(report)
     assert not a.agreed and a.on_agenda_for == meeting.meeting_date
+    # The meeting's agenda links to the report.
+    assert f'href="/annual-reports/{report.id}"' in client_as("office").get(f"/meetings/{meeting.id}").text
     with pytest.raises(ValidationFailed) as exc:
         _publish(report, demo)
     assert "The Board has not agreed the report yet" in exc.value.reasons[0]
