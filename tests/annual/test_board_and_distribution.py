@@ -381,13 +381,21 @@ def test_a_failed_delivery_is_retried_by_the_outbox_shown_and_sent_again_by_the_
     assert next(x for x in viewer if x["id"] == ce.id)["address"] is None
 
 
-def test_held_mail_is_sent_again_only_once_a_mail_server_is_configured(report, demo):
+def test_held_mail_is_sent_again_only_once_a_mail_server_is_configured(report, demo, client_as, app, monkeypatch):
     agree_and_publish(report, demo)
     ce = next(r for r in annual.recipients_of(report) if r.role == "Chief executive, North Council")
+    assert not next(d for d in annual.deliveries(report) if d.recipient.id == ce.id).may_send
+    assert client_as("office").get(f"/annual-reports/{report.id}/recipients/{ce.id}/send").status_code == 302
     with pytest.raises(Conflict):  # held, no mail server: the outbox refuses
         annual.send_to_recipient(report, ce, demo.user("office"))
     assert db.session.get(OutboxMessage, ce.message_id).status == OutboxStatus.held
     assert db.session.get(AnnualReportRecipient, ce.id).message_id == ce.message_id
+    # With a mail server configured, the office releases it.
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    assert next(d for d in annual.deliveries(report) if d.recipient.id == ce.id).may_send
+    message = annual.send_to_recipient(report, ce, demo.user("office"))
+    db.session.refresh(message)
+    assert message.status == OutboxStatus.pending
 
 
 # --- the demo --------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ from safeguarding.models import (
 )
 from safeguarding.models.people import PartnershipState
 from safeguarding.notify import Attachment, queue_email, send_again, service_url
+from safeguarding.notify.outbox import can_send_again
 from safeguarding.services import audit
 from safeguarding.services.annual.common import OFFICE, _require
 from safeguarding.services.annual.queries import title
@@ -269,8 +270,11 @@ class Delivery:
 
     @property
     def may_send(self) -> bool:
-        """The office may send it (again): failed or held, or never sent for want of an address."""
-        return self.status in ("failed", "held", "no_address", "not_sent")
+        """The office may send it (again): failed, or held once a mail server is configured
+        (the outbox's rule), or never sent for want of an address."""
+        if self.message is not None:
+            return can_send_again(self.message)
+        return True
 
 
 def deliveries(report: AnnualReport) -> list[Delivery]:
