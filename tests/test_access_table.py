@@ -606,6 +606,23 @@ POST   /annual-reports/<int:report_id>/refresh                        - O - - - 
 # The children's yearly report, published, is sent to the national Panel and to
 # Foundations by the office (Working Together 2023: within 7 days).
 POST   /annual-reports/<int:report_id>/send-nationally                - O - - - - - - -
+# The adults' report, approved, goes before the Board for its agreement: the office puts it
+# on the agenda. Publication sends it to each recipient through the outbox; the office keeps
+# the distribution list (recipients' addresses: contact data) and sends a failed or held
+# email again. Who received it and how it went is read with the report (addresses: the
+# office's only, by the service).
+POST   /annual-reports/<int:report_id>/board-agenda                   - O - - - - - - -
+GET    /annual-reports/<int:report_id>/recipients/<int:recipient_id>/send  - O - - - - - - -
+POST   /annual-reports/<int:report_id>/recipients/<int:recipient_id>/send  - O - - - - - - -
+GET    /annual-reports/distribution-list                              - O - - - - - - -
+GET    /annual-reports/distribution-list/<int:organisation_id>/<role_key>  - O - - - - - - -
+POST   /annual-reports/distribution-list/<int:organisation_id>/<role_key>  - O - - - - - - -
+# A published report is public (Care Act 2014 Schedule 2 para 4: the Board publishes it):
+# its PDF is the link sent to recipients who take a link; anything unpublished is a 404.
+GET    /published/annual-reports/<int:report_id>.pdf                  * O C P S V A L X
+POST   /api/v1/annual-reports/<int:report_id>/board-agenda            - O - - - - - - -
+GET    /api/v1/annual-reports/<int:report_id>/recipients              - O C P S V - L X
+POST   /api/v1/annual-reports/<int:report_id>/recipients/<int:recipient_id>/send  - O - - - - - - -
 GET    /annual-reports/<int:report_id>/return                         - - C - - - - - -
 POST   /annual-reports/<int:report_id>/return                         - - C - - - - - -
 # A section: the office, or its named writer (a member, the chair for the foreword, the
@@ -753,6 +770,8 @@ def test_public_routes_are_few_and_named():
             "GET /api/v1/openapi.json",
             "POST /api/v1/auth/token",
             "GET /calendar/<token>.ics",
+            # A published annual or yearly report's PDF (the link sent to its recipients).
+            "GET /published/annual-reports/<int:report_id>.pdf",
         ]
     )
     # What is public is every role's too.
@@ -948,17 +967,14 @@ def test_a_viewer_never_sees_case_reviews_disputes_or_complaints(client_as, api_
 def test_a_viewer_reads_the_published_record(client_as, api_as, demo):
     from safeguarding.calendar import today
     from safeguarding.models import AnnualReport
-    from safeguarding.workflows.annual import annual_report_lifecycle
+    from tests.support.annual import agree_and_publish
 
     c, a = client_as("viewer"), api_as("viewer")
     report = db.session.get(AnnualReport, demo.id("annual_reports", "2025-26"))
     # A submitted draft: not yet the viewer's.
     assert c.get(f"/annual-reports/{report.id}").status_code == 404
     assert c.get(f"/annual-reports/{report.id}.pdf").status_code == 404
-    annual_report_lifecycle.fire(report, "approve", user=demo.user("chair"), version=report.version)
-    annual_report_lifecycle.fire(
-        report, "publish", user=demo.user("office"), version=report.version, params={"sent_on": today()}
-    )
+    agree_and_publish(report, demo, today())
     db.session.flush()
     page = c.get(f"/annual-reports/{report.id}")
     assert page.status_code == 200

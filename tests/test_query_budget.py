@@ -117,6 +117,8 @@ def _workplan_pages(demo):
 def _annual_pages(demo):
     report = demo.id("annual_reports", "2025-26")
     yearly = demo.id("annual_reports", "2025-26-children")  # published, sent to the Panel and Foundations
+    published = demo.id("annual_reports", "2024-25")  # agreed by the Board, published, sent to its recipients
+    north = demo.org("north").id
     return [
         "/annual-reports",
         f"/annual-reports/{report}",
@@ -126,6 +128,11 @@ def _annual_pages(demo):
         f"/api/v1/annual-reports/{report}/history",
         f"/annual-reports/{yearly}",
         f"/api/v1/annual-reports/{yearly}",
+        f"/annual-reports/{published}",
+        f"/api/v1/annual-reports/{published}",
+        f"/api/v1/annual-reports/{published}/recipients",
+        "/annual-reports/distribution-list",
+        f"/annual-reports/distribution-list/{north}/leader",
         "/api/v1/me/queue",
     ]
 

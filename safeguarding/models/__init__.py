@@ -7,9 +7,11 @@ from safeguarding.models.annual import (
     AnnualReportRecipient,
     AnnualReportSection,
     AnnualReportState,
+    ReportContact,
     ReportKind,
     SectionKind,
     SectionState,
+    SendAs,
 )
 from safeguarding.models.arrangements import (
     Arrangements,
@@ -163,6 +165,8 @@ __all__ = [
     "AnnualReportSection",
     "AnnualReportState",
     "ReportKind",
+    "ReportContact",
+    "SendAs",
     "SectionKind",
     "SectionState",
     "INVOICE_STATUS_LABELS",
