@@ -3,7 +3,7 @@ the report, the directory's report contacts (email, sent as attachment or link),
 recipient's address and outbox message.
 
 Revision ID: 493b107d7340
-Revises: e811f5f6cc5e
+Revises: dce26b156d02
 Create Date: 2026-12-06 20:40:52.281188
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "493b107d7340"
-down_revision = "e811f5f6cc5e"
+down_revision = "dce26b156d02"
 branch_labels = None
 depends_on = None
 
