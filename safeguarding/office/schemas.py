@@ -32,7 +32,7 @@ class RiskScoreSchema(Schema):
     residual_impact = fields.Integer(dump_only=True)
     residual_score = fields.Integer(dump_only=True)
     rag = fields.Function(lambda h: svc.rag_of(h), dump_only=True)
-    note = fields.String(dump_only=True)
+    note = fields.String(dump_only=True, allow_none=True)
 
 
 class RiskSchema(Schema):
@@ -53,7 +53,7 @@ class RiskSchema(Schema):
     rag = fields.Function(lambda r: svc.rag_of(r), dump_only=True, metadata={"description": "From the residual score"})
     review_date = fields.Date(required=True)
     status = fields.String(dump_only=True)
-    closed_reason = fields.String(dump_only=True)
+    closed_reason = fields.String(dump_only=True, allow_none=True)
     version = fields.Integer(dump_only=True)
     note = fields.String(load_only=True, validate=validate.Length(max=2000), metadata={"description": "Why"})
 
@@ -100,11 +100,11 @@ class ForwardItemSchema(Schema):
     kind = fields.String(load_default="other", validate=validate.OneOf([k.value for k in ForwardKind]))
     title = fields.String(required=True, validate=validate.Length(min=1, max=300))
     month = fields.Integer(required=True, validate=validate.Range(min=1, max=12))
-    sub_group_id = fields.Integer(dump_only=True)
+    sub_group_id = fields.Integer(dump_only=True, allow_none=True)
     notes = fields.String(allow_none=True, load_default=None)
-    meeting_id = fields.Integer(dump_only=True)
-    meeting_date = fields.Date(dump_only=True)
-    agenda_item_id = fields.Integer(dump_only=True)
+    meeting_id = fields.Integer(dump_only=True, allow_none=True)
+    meeting_date = fields.Date(dump_only=True, allow_none=True)
+    agenda_item_id = fields.Integer(dump_only=True, allow_none=True)
     active = fields.Boolean(dump_only=True)
     version = fields.Integer(dump_only=True)
 

@@ -54,9 +54,12 @@ def test_the_cycle_goes_to_the_first_meeting_on_or_after_its_month(demo, board_m
         assert item.meeting_id == meeting.id, title
         assert title in _agenda_titles(meeting)
     # Two risk register reviews (June and December), each on its meeting once.
-    reviews = [i for i in items if i.kind == ForwardKind.risk_register]
+    reviews = [i for i in items if i.title == "Risk register review"]
     assert sorted(i.meeting_id for i in reviews) == sorted([jun.id, dec.id])
     assert _agenda_titles(jun).count("Risk register review") == 1
+    # The top risks go to each Board meeting: one item on each agenda, whatever the month.
+    for meeting in (jun, aug, dec):
+        assert _agenda_titles(meeting).count("Risk register: the top risks") == 1
     # February 2028 is not scheduled: the item waits.
     agreement = _by_title(items, "Strategic plan 2028/29: for agreement")
     assert (agreement.meeting_id, agreement.agenda_item_id) == (None, None)

@@ -1,7 +1,8 @@
 """The forward plan (issue 17): the Board's cycle of business for a financial year —
 terms of reference at the first meeting of the year (domain.md "Sub-group work plans"),
 the annual report, the budget, the strategic plan, the risk register's review and each
-sub-group's highlight report — placed on the Board's agendas automatically.
+sub-group's highlight report and the top risks at each meeting — placed on the Board's
+agendas automatically.
 
 Each item names a month; it goes to the Board's first meeting of the financial year on or
 after the first of that month. When that meeting is still to happen the item is added to
@@ -41,7 +42,9 @@ from safeguarding.services.meetings import add_agenda_item, board
 SUBJECT = "forward_plan"
 FY_MONTHS = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)
 MONTH_NAMES = {m: date(2000, m, 1).strftime("%B") for m in range(1, 13)}
-# The Board meets bi-monthly (constitution): highlight reports at each meeting.
+TOP_RISKS = "Risk register: the top risks"
+# The Board meets bi-monthly (constitution): the top risks and the sub-groups' highlight
+# reports at each meeting.
 BOARD_MONTHS = (4, 6, 8, 10, 12, 2)
 
 
@@ -185,8 +188,9 @@ def _take_off(item: ForwardPlanItem, user: Any, reason: str) -> None:
 
 
 def build_year(year: int, *, user: Any) -> list[ForwardPlanItem]:
-    """The year's plan from the default cycle (and a highlight report from each active
-    sub-group for each of the Board's bi-monthly meetings), placed on the agendas. Once only:
+    """The year's plan from the default cycle (and, for each of the Board's bi-monthly
+    meetings, the top risks and a highlight report from each active sub-group), placed on
+    the agendas. Once only:
     a year that has a plan is edited, not built again."""
     _require_office(user)
     group = board()
@@ -202,6 +206,12 @@ def build_year(year: int, *, user: Any) -> list[ForwardPlanItem]:
         sa.select(Group).where(Group.kind == GroupKind.subgroup, Group.active.is_(True)).order_by(Group.name)
     ).all()
     for month in BOARD_MONTHS:
+        # The top risks go to each Board meeting (services/risks `top_risks`).
+        rows.append(
+            ForwardPlanItem(
+                financial_year=year, group_id=group.id, kind=ForwardKind.risk_register, month=month, title=TOP_RISKS
+            )
+        )
         for sub in subgroups:
             rows.append(
                 ForwardPlanItem(
