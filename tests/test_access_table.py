@@ -233,6 +233,35 @@ POST   /meetings/<int:meeting_id>/agenda/<int:item_id>/withdraw       - O - - - 
 GET    /meetings/<int:meeting_id>/agenda/<int:item_id>/papers/new     - O - - - - - - -
 POST   /meetings/<int:meeting_id>/agenda/<int:item_id>/papers/new     - O - - - - - - -
 GET    /meetings/<int:meeting_id>/papers/<int:paper_id>               - O C P S - - - -
+# The agenda pack (issue 17): for those who see the meeting's papers; the public version
+# leaves restricted items out, the full version is for those who see them (the same people
+# here: members see their groups' confidential business). Cover sheets: the office enters them.
+GET    /meetings/<int:meeting_id>/pack                                - O C P S - - - -
+GET    /meetings/<int:meeting_id>/papers/<int:paper_id>/cover-sheet   - O - - - - - - -
+POST   /meetings/<int:meeting_id>/papers/<int:paper_id>/cover-sheet   - O - - - - - - -
+# The risk register (issue 17): the office keeps it; the chair and the Board's members read
+# it and its exports (viewers: not a published record).
+GET    /risks                                                         - O C P S - - - -
+GET    /risks/register.csv                                            - O C P S - - - -
+GET    /risks/register.xlsx                                           - O C P S - - - -
+GET    /risks/new                                                     - O - - - - - - -
+POST   /risks/new                                                     - O - - - - - - -
+GET    /risks/<int:risk_id>                                           - O C P S - - - -
+GET    /risks/<int:risk_id>/edit                                      - O - - - - - - -
+POST   /risks/<int:risk_id>/edit                                      - O - - - - - - -
+GET    /risks/<int:risk_id>/actions/new                               - O - - - - - - -
+POST   /risks/<int:risk_id>/actions/new                               - O - - - - - - -
+GET    /risks/<int:risk_id>/close                                     - O - - - - - - -
+POST   /risks/<int:risk_id>/close                                     - O - - - - - - -
+# The forward plan (issue 17): the office keeps the Board's cycle of business; the chair
+# and members read it.
+GET    /forward-plan                                                  - O C P S - - - -
+POST   /forward-plan/build                                            - O - - - - - - -
+GET    /forward-plan/new                                              - O - - - - - - -
+POST   /forward-plan/new                                              - O - - - - - - -
+GET    /forward-plan/<int:item_id>/edit                               - O - - - - - - -
+POST   /forward-plan/<int:item_id>/edit                               - O - - - - - - -
+POST   /forward-plan/<int:item_id>/remove                             - O - - - - - - -
 # The register: members read it; "the business office confirms the register on the day".
 GET    /meetings/<int:meeting_id>/attendance                          - O C P S - - - -
 POST   /meetings/<int:meeting_id>/attendance                          - O - - - - - - -
@@ -277,6 +306,22 @@ POST   /api/v1/meetings                                               - O - - - 
 POST   /api/v1/meetings/series                                        - O - - - - - - -
 GET    /api/v1/meetings/<int:meeting_id>                              - O C P S - - - -
 PATCH  /api/v1/meetings/<int:meeting_id>                              - O - - - - - - -
+GET    /api/v1/meetings/<int:meeting_id>/pack                         - O C P S - - - -
+GET    /api/v1/meetings/<int:meeting_id>/papers/<int:paper_id>/cover-sheet - O C P S - - - -
+PUT    /api/v1/meetings/<int:meeting_id>/papers/<int:paper_id>/cover-sheet - O - - - - - - -
+GET    /api/v1/risks                                                  - O C P S - - - -
+POST   /api/v1/risks                                                  - O - - - - - - -
+GET    /api/v1/risks/<int:risk_id>                                    - O C P S - - - -
+PATCH  /api/v1/risks/<int:risk_id>                                    - O - - - - - - -
+POST   /api/v1/risks/<int:risk_id>/close                              - O - - - - - - -
+GET    /api/v1/risks/<int:risk_id>/history                            - O C P S - - - -
+GET    /api/v1/risks/<int:risk_id>/actions                            - O C P S - - - -
+POST   /api/v1/risks/<int:risk_id>/actions                            - O - - - - - - -
+GET    /api/v1/forward-plan                                           - O C P S - - - -
+POST   /api/v1/forward-plan                                           - O - - - - - - -
+POST   /api/v1/forward-plan/items                                     - O - - - - - - -
+PATCH  /api/v1/forward-plan/items/<int:item_id>                       - O - - - - - - -
+POST   /api/v1/forward-plan/items/<int:item_id>/remove                - O - - - - - - -
 GET    /api/v1/meetings/<int:meeting_id>/agenda                       - O C P S - - - -
 POST   /api/v1/meetings/<int:meeting_id>/agenda                       - O - - - - - - -
 PUT    /api/v1/meetings/<int:meeting_id>/agenda/<int:item_id>/restricted - O - - - - - - -

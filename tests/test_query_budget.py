@@ -50,6 +50,7 @@ def _pages(demo):
         *_dispute_pages(demo),
         *_budget_pages(demo),
         *_meeting_pages(demo),
+        *_office_pages(demo),
         *_attendance_pages(demo),
         *_arrangements_pages(demo),
     ]
@@ -207,6 +208,23 @@ def _budget_pages(demo):
         "/api/v1/payments",
         "/api/v1/spend?year=2020-21",
         "/api/v1/reports/budget-monitoring?year=2020-21",
+    ]
+
+
+def _office_pages(demo):
+    upcoming, paper = demo.id("meetings", "board_upcoming"), demo.id("papers", "board_december_budget")
+    return [
+        f"/meetings/{upcoming}/papers/{paper}/cover-sheet",
+        f"/api/v1/meetings/{upcoming}/papers/{paper}/cover-sheet",
+        "/risks",
+        "/risks?status=all&rag=red",
+        f"/risks/{demo.id('risks', 'funding')}",
+        f"/risks/{demo.id('risks', 'funding')}/edit",
+        "/risks/new",
+        "/api/v1/risks",
+        f"/api/v1/risks/{demo.id('risks', 'funding')}/history",
+        "/forward-plan?year=2026-27",
+        "/api/v1/forward-plan?year=2026-27",
     ]
 
 

@@ -34,6 +34,7 @@ from safeguarding.forms import (
     VersionedForm,
 )
 from safeguarding.models import AttendanceStatus, DecisionMethod, MeetingKind
+from safeguarding.office.forms import CoverSheetFields
 
 TIME_RE = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
 
@@ -194,7 +195,9 @@ class ReasonForm(FlaskForm):
     reason = TextAreaField("Reason", widget=GovTextArea(), validators=[Required("Enter why the item is withdrawn")])
 
 
-class PaperForm(FlaskForm):
+class PaperForm(CoverSheetFields, FlaskForm):
+    """A paper, with its report cover sheet (optional here; see office.forms)."""
+
     title = StringField(
         "Title of the paper",
         widget=GovTextInput(),

@@ -105,6 +105,15 @@ from safeguarding.models.meetings import (
     Paper,
     VoteChoice,
 )
+from safeguarding.models.office import (
+    CoverSheet,
+    ForwardKind,
+    ForwardPlanItem,
+    PaperPurpose,
+    Risk,
+    RiskScore,
+    RiskStatus,
+)
 from safeguarding.models.outbox import OutboxAttachment, OutboxMessage, OutboxStatus
 from safeguarding.models.people import Organisation, Person
 from safeguarding.models.reviews import (
@@ -194,6 +203,14 @@ __all__ = [
     "MinutesSection",
     "MinutesState",
     "Paper",
+    # the meeting office
+    "CoverSheet",
+    "ForwardKind",
+    "ForwardPlanItem",
+    "PaperPurpose",
+    "Risk",
+    "RiskScore",
+    "RiskStatus",
     "VoteChoice",
     "Action",
     "AgendaResponse",
