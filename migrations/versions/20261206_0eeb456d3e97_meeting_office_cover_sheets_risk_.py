@@ -2,7 +2,7 @@
 (and "risk" actions in the action log), the forward plan
 
 Revision ID: 0eeb456d3e97
-Revises: 6be43592d4a3
+Revises: 493b107d7340
 Create Date: 2026-12-06 21:19:10.158547
 
 """
@@ -23,7 +23,7 @@ def _sources(values):
 
 # revision identifiers, used by Alembic.
 revision = "0eeb456d3e97"
-down_revision = "6be43592d4a3"
+down_revision = "493b107d7340"
 branch_labels = None
 depends_on = None
 
