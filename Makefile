@@ -8,6 +8,8 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app safeguarding
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Links in emails point at the port served (unless the environment says otherwise).
+SERVICE_BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test setup install assets fonts instance db demo chromium lint bench clean
 
@@ -17,6 +19,7 @@ PORT ?= 5000
 run: setup
 	@echo "Serving the demo partnership on http://$(HOST):$(PORT) (sign in as office@demo.test, password demo-password-2026)"
 	@echo "The scheduler runs beside it (daily jobs, email outbox); Ctrl-C stops both."
+	export SERVICE_BASE_URL="$(SERVICE_BASE_URL)"; \
 	$(FLASK) scheduler & SCHEDULER_PID=$$!; trap 'kill $$SCHEDULER_PID 2>/dev/null' EXIT; \
 	SESSION_COOKIE_SECURE=0 $(FLASK) serve --host $(HOST) --port $(PORT)
 

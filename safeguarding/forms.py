@@ -34,6 +34,7 @@ from wtforms.fields import BooleanField, IntegerField
 from wtforms.validators import StopValidation, ValidationError
 
 from safeguarding import validation
+from safeguarding.validation import EMAIL_FORMAT_MESSAGE, email_problem
 
 __all__ = [
     "GovCheckboxInput",
@@ -133,21 +134,15 @@ class Required:
 
 
 class EmailAddress:
-    """An email address in the correct format. `.test` addresses (the demo's) are allowed;
-    deliverability is not checked (the outbox reports bounces)."""
+    """An email address in the correct format (validation.email_problem: `.test`
+    addresses, the demo's, are allowed; deliverability is not checked)."""
 
-    def __init__(self, message: str = "Enter an email address in the correct format, like name@example.com"):
+    def __init__(self, message: str = EMAIL_FORMAT_MESSAGE):
         self.message = message
 
     def __call__(self, form: Any, field: Field) -> None:
-        import email_validator
-
-        if not field.data:
-            return
-        try:
-            email_validator.validate_email(field.data, check_deliverability=False, test_environment=True)
-        except email_validator.EmailNotValidError:
-            raise ValidationError(self.message) from None
+        if field.data and email_problem(field.data):
+            raise ValidationError(self.message)
 
 
 class DateField(Field):

@@ -27,6 +27,7 @@ import unicodedata
 from datetime import date
 from typing import Any
 
+import email_validator
 from flask import Flask, request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
@@ -99,6 +100,20 @@ def parse_id(raw: str) -> int | None:
         return None
     value = int(raw)
     return value if value <= INT_MAX else None
+
+
+EMAIL_FORMAT_MESSAGE = "Enter an email address in the correct format, like name@example.com"
+
+
+def email_problem(value: str) -> str | None:
+    """The GOV.UK message when `value` is not an email address in the correct format
+    (`.test` addresses, the demo's, are allowed; deliverability is not checked: the
+    outbox reports bounces)."""
+    try:
+        email_validator.validate_email(value, check_deliverability=False, test_environment=True)
+    except email_validator.EmailNotValidError:
+        return EMAIL_FORMAT_MESSAGE
+    return None
 
 
 def date_problem(value: date) -> str | None:

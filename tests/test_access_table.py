@@ -233,6 +233,35 @@ POST   /meetings/<int:meeting_id>/agenda/<int:item_id>/withdraw       - O - - - 
 GET    /meetings/<int:meeting_id>/agenda/<int:item_id>/papers/new     - O - - - - - - -
 POST   /meetings/<int:meeting_id>/agenda/<int:item_id>/papers/new     - O - - - - - - -
 GET    /meetings/<int:meeting_id>/papers/<int:paper_id>               - O C P S - - - -
+# The agenda pack (issue 17): for those who see the meeting's papers; the public version
+# leaves restricted items out, the full version is for those who see them (the same people
+# here: members see their groups' confidential business). Cover sheets: the office enters them.
+GET    /meetings/<int:meeting_id>/pack                                - O C P S - - - -
+GET    /meetings/<int:meeting_id>/papers/<int:paper_id>/cover-sheet   - O - - - - - - -
+POST   /meetings/<int:meeting_id>/papers/<int:paper_id>/cover-sheet   - O - - - - - - -
+# The risk register (issue 17): the office keeps it; the chair and the Board's members read
+# it and its exports (viewers: not a published record).
+GET    /risks                                                         - O C P S - - - -
+GET    /risks/register.csv                                            - O C P S - - - -
+GET    /risks/register.xlsx                                           - O C P S - - - -
+GET    /risks/new                                                     - O - - - - - - -
+POST   /risks/new                                                     - O - - - - - - -
+GET    /risks/<int:risk_id>                                           - O C P S - - - -
+GET    /risks/<int:risk_id>/edit                                      - O - - - - - - -
+POST   /risks/<int:risk_id>/edit                                      - O - - - - - - -
+GET    /risks/<int:risk_id>/actions/new                               - O - - - - - - -
+POST   /risks/<int:risk_id>/actions/new                               - O - - - - - - -
+GET    /risks/<int:risk_id>/close                                     - O - - - - - - -
+POST   /risks/<int:risk_id>/close                                     - O - - - - - - -
+# The forward plan (issue 17): the office keeps the Board's cycle of business; the chair
+# and members read it.
+GET    /forward-plan                                                  - O C P S - - - -
+POST   /forward-plan/build                                            - O - - - - - - -
+GET    /forward-plan/new                                              - O - - - - - - -
+POST   /forward-plan/new                                              - O - - - - - - -
+GET    /forward-plan/<int:item_id>/edit                               - O - - - - - - -
+POST   /forward-plan/<int:item_id>/edit                               - O - - - - - - -
+POST   /forward-plan/<int:item_id>/remove                             - O - - - - - - -
 # The register: members read it; "the business office confirms the register on the day".
 GET    /meetings/<int:meeting_id>/attendance                          - O C P S - - - -
 POST   /meetings/<int:meeting_id>/attendance                          - O - - - - - - -
@@ -277,6 +306,22 @@ POST   /api/v1/meetings                                               - O - - - 
 POST   /api/v1/meetings/series                                        - O - - - - - - -
 GET    /api/v1/meetings/<int:meeting_id>                              - O C P S - - - -
 PATCH  /api/v1/meetings/<int:meeting_id>                              - O - - - - - - -
+GET    /api/v1/meetings/<int:meeting_id>/pack                         - O C P S - - - -
+GET    /api/v1/meetings/<int:meeting_id>/papers/<int:paper_id>/cover-sheet - O C P S - - - -
+PUT    /api/v1/meetings/<int:meeting_id>/papers/<int:paper_id>/cover-sheet - O - - - - - - -
+GET    /api/v1/risks                                                  - O C P S - - - -
+POST   /api/v1/risks                                                  - O - - - - - - -
+GET    /api/v1/risks/<int:risk_id>                                    - O C P S - - - -
+PATCH  /api/v1/risks/<int:risk_id>                                    - O - - - - - - -
+POST   /api/v1/risks/<int:risk_id>/close                              - O - - - - - - -
+GET    /api/v1/risks/<int:risk_id>/history                            - O C P S - - - -
+GET    /api/v1/risks/<int:risk_id>/actions                            - O C P S - - - -
+POST   /api/v1/risks/<int:risk_id>/actions                            - O - - - - - - -
+GET    /api/v1/forward-plan                                           - O C P S - - - -
+POST   /api/v1/forward-plan                                           - O - - - - - - -
+POST   /api/v1/forward-plan/items                                     - O - - - - - - -
+PATCH  /api/v1/forward-plan/items/<int:item_id>                       - O - - - - - - -
+POST   /api/v1/forward-plan/items/<int:item_id>/remove                - O - - - - - - -
 GET    /api/v1/meetings/<int:meeting_id>/agenda                       - O C P S - - - -
 POST   /api/v1/meetings/<int:meeting_id>/agenda                       - O - - - - - - -
 PUT    /api/v1/meetings/<int:meeting_id>/agenda/<int:item_id>/restricted - O - - - - - - -
@@ -415,6 +460,15 @@ POST   /api/v1/complaints/<int:entity_id>/transitions                 - O C - - 
 GET    /reviews                                                       - O C P S - - - -
 GET    /reviews/all                                                   - O C P S - - - -
 GET    /reviews/requests                                              - O C P S - - - -
+# s45 to anyone for any Board function: the office sends a request for an audit or data;
+# those who read requests (need to know: the services' rule) read it and its letter; the
+# office records a reply from outside the directory, an agency answers its own.
+GET    /information-requests/new                                      - O - - - - - - -
+POST   /information-requests/new                                      - O - - - - - - -
+GET    /information-requests/<int:request_id>                         - O C P S - - - -
+POST   /information-requests/<int:request_id>                         - O - P - - - - -
+GET    /information-requests/<int:request_id>/chronology              - O C P S - - - -
+GET    /information-requests/<int:request_id>/letter.<fmt>            - O C P S - - - -
 GET    /reviews/timeliness                                            - O C - - - - - -
 GET    /reviews/notify                                                - O - - - - - - -
 POST   /reviews/notify                                                - O - - - - - - -
@@ -476,6 +530,8 @@ GET    /api/v1/reviews/<int:entity_id>/history                        - O C P S 
 POST   /api/v1/reviews/<int:entity_id>/transitions                    - O C P S - - - -
 GET    /api/v1/information-requests                                   - O C P S - - - -
 GET    /api/v1/information-requests/<int:request_id>                  - O C P S - - - -
+POST   /api/v1/information-requests                                   - O - - - - - - -
+GET    /api/v1/information-requests/<int:request_id>/letter.<fmt>     - O C P S - - - -
 GET    /api/v1/information-requests/<int:entity_id>/history           - O C P S - - - -
 # Answering is the agency's; withdrawing and asking again the office's and the
 # sub-group's. The chair reads requests but fires none.
@@ -611,6 +667,23 @@ POST   /annual-reports/<int:report_id>/refresh                        - O - - - 
 # The children's yearly report, published, is sent to the national Panel and to
 # Foundations by the office (Working Together 2023: within 7 days).
 POST   /annual-reports/<int:report_id>/send-nationally                - O - - - - - - -
+# The adults' report, approved, goes before the Board for its agreement: the office puts it
+# on the agenda. Publication sends it to each recipient through the outbox; the office keeps
+# the distribution list (recipients' addresses: contact data) and sends a failed or held
+# email again. Who received it and how it went is read with the report (addresses: the
+# office's only, by the service).
+POST   /annual-reports/<int:report_id>/board-agenda                   - O - - - - - - -
+GET    /annual-reports/<int:report_id>/recipients/<int:recipient_id>/send  - O - - - - - - -
+POST   /annual-reports/<int:report_id>/recipients/<int:recipient_id>/send  - O - - - - - - -
+GET    /annual-reports/distribution-list                              - O - - - - - - -
+GET    /annual-reports/distribution-list/<int:organisation_id>/<role_key>  - O - - - - - - -
+POST   /annual-reports/distribution-list/<int:organisation_id>/<role_key>  - O - - - - - - -
+# A published report is public (Care Act 2014 Schedule 2 para 4: the Board publishes it):
+# its PDF is the link sent to recipients who take a link; anything unpublished is a 404.
+GET    /published/annual-reports/<int:report_id>.pdf                  * O C P S V A L X
+POST   /api/v1/annual-reports/<int:report_id>/board-agenda            - O - - - - - - -
+GET    /api/v1/annual-reports/<int:report_id>/recipients              - O C P S V - L X
+POST   /api/v1/annual-reports/<int:report_id>/recipients/<int:recipient_id>/send  - O - - - - - - -
 GET    /annual-reports/<int:report_id>/return                         - - C - - - - - -
 POST   /annual-reports/<int:report_id>/return                         - - C - - - - - -
 # A section: the office, or its named writer (a member, the chair for the foreword, the
@@ -758,6 +831,8 @@ def test_public_routes_are_few_and_named():
             "GET /api/v1/openapi.json",
             "POST /api/v1/auth/token",
             "GET /calendar/<token>.ics",
+            # A published annual or yearly report's PDF (the link sent to its recipients).
+            "GET /published/annual-reports/<int:report_id>.pdf",
         ]
     )
     # What is public is every role's too.
@@ -953,17 +1028,14 @@ def test_a_viewer_never_sees_case_reviews_disputes_or_complaints(client_as, api_
 def test_a_viewer_reads_the_published_record(client_as, api_as, demo):
     from safeguarding.calendar import today
     from safeguarding.models import AnnualReport
-    from safeguarding.workflows.annual import annual_report_lifecycle
+    from tests.support.annual import agree_and_publish
 
     c, a = client_as("viewer"), api_as("viewer")
     report = db.session.get(AnnualReport, demo.id("annual_reports", "2025-26"))
     # A submitted draft: not yet the viewer's.
     assert c.get(f"/annual-reports/{report.id}").status_code == 404
     assert c.get(f"/annual-reports/{report.id}.pdf").status_code == 404
-    annual_report_lifecycle.fire(report, "approve", user=demo.user("chair"), version=report.version)
-    annual_report_lifecycle.fire(
-        report, "publish", user=demo.user("office"), version=report.version, params={"sent_on": today()}
-    )
+    agree_and_publish(report, demo, today())
     db.session.flush()
     page = c.get(f"/annual-reports/{report.id}")
     assert page.status_code == 200
@@ -1099,6 +1171,8 @@ def test_navigation_shows_only_what_the_role_may_open(client_as):
     for href in ('href="/budget"', 'href="/minutes"', 'href="/attendance/report"', 'href="/annual-reports"'):
         assert href not in admin, href
     assert 'href="/admin/users"' in admin
+    # An administrator holds accounts, not case content: no referral panel on their home page.
+    assert 'href="/reviews/refer"' not in admin and 'href="/reviews/refer"' in viewer
 
 
 HREF = re.compile(r'href="(/[^"#]*)"')

@@ -28,3 +28,17 @@ def test_series_must_match_categories():
 
     with pytest.raises(ValueError):
         bar_chart("x", ["a", "b"], [Series("s", [1])])
+
+
+def test_a_stage_with_no_data_is_not_drawn_as_zero():
+    chart = bar_chart("Median days", ["Referral to decision"], [Series("SARs", [40]), Series("CSPRs", [None])])
+    svg, table = str(chart.svg), str(chart.table_html)
+    assert "no data" in svg and ">0<" not in svg
+    assert "CSPRs no data" in chart.description
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric">–</td>' in table
+
+
+def test_a_long_category_label_wraps_rather_than_being_cut_off():
+    chart = bar_chart("Median days", ["Draft report to publication"], [Series("SARs", [12])])
+    svg = str(chart.svg)
+    assert ">Draft report to<" in svg and ">publication<" in svg

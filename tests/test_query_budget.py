@@ -50,6 +50,7 @@ def _pages(demo):
         *_dispute_pages(demo),
         *_budget_pages(demo),
         *_meeting_pages(demo),
+        *_office_pages(demo),
         *_attendance_pages(demo),
         *_arrangements_pages(demo),
     ]
@@ -117,6 +118,8 @@ def _workplan_pages(demo):
 def _annual_pages(demo):
     report = demo.id("annual_reports", "2025-26")
     yearly = demo.id("annual_reports", "2025-26-children")  # published, sent to the Panel and Foundations
+    published = demo.id("annual_reports", "2024-25")  # agreed by the Board, published, sent to its recipients
+    north = demo.org("north").id
     return [
         "/annual-reports",
         f"/annual-reports/{report}",
@@ -126,6 +129,11 @@ def _annual_pages(demo):
         f"/api/v1/annual-reports/{report}/history",
         f"/annual-reports/{yearly}",
         f"/api/v1/annual-reports/{yearly}",
+        f"/annual-reports/{published}",
+        f"/api/v1/annual-reports/{published}",
+        f"/api/v1/annual-reports/{published}/recipients",
+        "/annual-reports/distribution-list",
+        f"/annual-reports/distribution-list/{north}/leader",
         "/api/v1/me/queue",
     ]
 
@@ -211,6 +219,23 @@ def _budget_pages(demo):
         "/api/v1/budgets/2026-27-children/scheme",
         "/api/v1/reports/budget-monitoring?year=2026-27&arm=all",
         "/api/v1/reports/invoices?year=2020-21",
+    ]
+
+
+def _office_pages(demo):
+    upcoming, paper = demo.id("meetings", "board_upcoming"), demo.id("papers", "board_december_budget")
+    return [
+        f"/meetings/{upcoming}/papers/{paper}/cover-sheet",
+        f"/api/v1/meetings/{upcoming}/papers/{paper}/cover-sheet",
+        "/risks",
+        "/risks?status=all&rag=red",
+        f"/risks/{demo.id('risks', 'funding')}",
+        f"/risks/{demo.id('risks', 'funding')}/edit",
+        "/risks/new",
+        "/api/v1/risks",
+        f"/api/v1/risks/{demo.id('risks', 'funding')}/history",
+        "/forward-plan?year=2026-27",
+        "/api/v1/forward-plan?year=2026-27",
     ]
 
 

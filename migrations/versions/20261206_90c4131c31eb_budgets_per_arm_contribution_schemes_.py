@@ -7,7 +7,7 @@ and a new kind, a fixed amount within the scheme (`scheme_fixed`);
 invoices the host council's purchase order and ledger invoice number.
 
 Revision ID: 90c4131c31eb
-Revises: e811f5f6cc5e
+Revises: 0eeb456d3e97
 Create Date: 2026-12-06 20:41:30.458027
 
 """
@@ -20,7 +20,7 @@ _NEW_KINDS = (*_OLD_KINDS, "scheme_fixed")
 
 # revision identifiers, used by Alembic.
 revision = "90c4131c31eb"
-down_revision = "e811f5f6cc5e"
+down_revision = "0eeb456d3e97"
 branch_labels = None
 depends_on = None
 

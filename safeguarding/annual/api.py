@@ -93,6 +93,22 @@ def _sending(r) -> dict[str, Any] | None:
     }
 
 
+def _board(r) -> dict[str, Any] | None:
+    a = svc.agreement(r)
+    if a is None:
+        return None
+    return {
+        "agreed": a.agreed,
+        "decision_id": a.decision_id,
+        "meeting_id": a.meeting_id,
+        "agreed_on": a.agreed_on.isoformat() if a.agreed_on else None,
+        "on_agenda_for": a.on_agenda_for.isoformat() if a.on_agenda_for else None,
+        "awaiting_approval": a.before_approval,
+        "text": a.text,
+        "link": f"/api/v1/meetings/{a.meeting_id}" if a.meeting_id else None,
+    }
+
+
 class AnnualReportSchema(Schema):
     id = fields.Integer(dump_only=True)
     kind = fields.Function(
@@ -125,8 +141,18 @@ class AnnualReportSchema(Schema):
             "messages: [{to, address, outbox_message_id, status, queued_at, delivered_at}]}); null for adults"
         },
     )
+    board_agreement = fields.Function(
+        _board,
+        metadata={
+            "description": "adults: the Board's agreement ({agreed, decision_id, meeting_id, agreed_on} of the "
+            "standing decision) or what is awaited (awaiting_approval: the chair has not approved it yet; "
+            "on_agenda_for: the date of the Board meeting it is before); publication is refused (422) until "
+            "agreed; null for children"
+        },
+    )
     links = fields.Function(
         lambda r: {
+            "recipients": f"/api/v1/annual-reports/{r.id}/recipients",
             "pdf": f"/api/v1/annual-reports/{r.id}.pdf",
             "docx": f"/api/v1/annual-reports/{r.id}.docx",
             "sections": f"/api/v1/annual-reports/{r.id}/sections",
@@ -286,6 +312,62 @@ def send_nationally(body, report_id: int):
     outbox with the PDF; due within 7 days of publication, later is recorded as late."""
     r = svc.get_report(report_id, current_user)
     return svc.send_nationally(r, current_user, version=body["version"])
+
+
+class RecipientSchema(Schema):
+    id = fields.Function(lambda d: d.recipient.id)
+    role = fields.Function(lambda d: d.recipient.role)
+    role_key = fields.Function(lambda d: d.recipient.role_key)
+    statutory = fields.Function(lambda d: d.recipient.statutory)
+    organisation_id = fields.Function(lambda d: d.recipient.organisation_id)
+    address = fields.Function(
+        lambda d: d.recipient.email if current_user.has_role(*svc.OFFICE) else None,
+        metadata={"description": "The address it was sent to (the business office only; else null)"},
+    )
+    send_as = fields.Function(
+        lambda d: d.recipient.send_as.value if d.recipient.send_as else None,
+        metadata={"description": "attachment (the PDF attached) or link (a link to the published PDF)"},
+    )
+    sent_on = fields.Function(lambda d: d.recipient.sent_on.isoformat())
+    status = fields.Function(
+        lambda d: d.status,
+        metadata={"description": "queued, sent, failed, held, discarded, or no_address (nothing was sent)"},
+    )
+    outbox_message_id = fields.Function(lambda d: d.message.id if d.message else None)
+    attempts = fields.Function(lambda d: d.message.attempts if d.message else 0)
+    delivered_at = fields.Function(lambda d: d.delivered_at.isoformat() if d.delivered_at else None)
+
+
+@blp.route("/annual-reports/<int:report_id>/recipients", methods=["GET"])
+@access.roles(*READERS)
+@blp.response(200, RecipientSchema(many=True))
+def recipients(report_id: int):
+    """The published report's recipients and each one's delivery, read from the outbox."""
+    return svc.deliveries(svc.get_report(report_id, current_user))
+
+
+@blp.route("/annual-reports/<int:report_id>/recipients/<int:recipient_id>/send", methods=["POST"])
+@access.roles(*svc.OFFICE)
+@blp.response(200, RecipientSchema)
+def send_to_recipient(report_id: int, recipient_id: int):
+    """Send the report again to one recipient (business office): a failed or held email
+    goes back in the outbox's queue; a recipient that had no address is sent to at the
+    distribution list's address now (422 while it has none; 409 when queued or sent)."""
+    r = svc.get_report(report_id, current_user)
+    recipient = svc.get_recipient(r, recipient_id)
+    svc.send_to_recipient(r, recipient, current_user)
+    return next(d for d in svc.deliveries(r) if d.recipient.id == recipient.id)
+
+
+@blp.route("/annual-reports/<int:report_id>/board-agenda", methods=["POST"])
+@access.roles(*svc.OFFICE)
+@blp.response(200, AnnualReportResource)
+def board_agenda(report_id: int):
+    """Put the approved adults' report on the next Board meeting's agenda for its
+    agreement (business office; the chair's approval does it too). 409 in another state."""
+    r = svc.get_report(report_id, current_user)
+    svc.put_on_board_agenda(r, current_user)
+    return r
 
 
 add_workflow_endpoints(

@@ -1,9 +1,20 @@
 from __future__ import annotations
 
-from wtforms import SelectField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from safeguarding.forms import DateField, FlaskForm, GovSelect, GovTextArea, Required, VersionedForm
+from safeguarding.forms import (
+    DateField,
+    EmailAddress,
+    FlaskForm,
+    GovRadioInput,
+    GovSelect,
+    GovTextArea,
+    GovTextInput,
+    Required,
+    VersionedForm,
+)
+from safeguarding.models import SendAs
 
 
 class StartForm(FlaskForm):
@@ -48,3 +59,26 @@ class RefreshForm(VersionedForm):
 
 class SendNationallyForm(VersionedForm):
     """Send the children's yearly report to the Panel and Foundations (no fields)."""
+
+
+class BoardAgendaForm(VersionedForm):
+    """Put the approved report on the next Board meeting's agenda (no fields)."""
+
+
+class SendToRecipientForm(VersionedForm):
+    """Send the report to one recipient again (a confirmation, no fields)."""
+
+
+class ContactForm(VersionedForm):
+    email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        description="Leave empty when the recipient has no address of its own",
+        validators=[Optional(), Length(max=320), EmailAddress()],
+    )
+    send_as = RadioField(
+        "How the report is sent",
+        widget=GovRadioInput(),
+        choices=[(s.value, s.label) for s in SendAs],
+        validators=[Required("Select how the report is sent")],
+    )

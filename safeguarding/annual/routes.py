@@ -6,11 +6,14 @@ the PDF and DOCX downloads."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from safeguarding import access, documents, home, nav
+from safeguarding.annual import distribution  # noqa: F401  (the Board agenda and distribution pages)
+from safeguarding.annual.common import bp
 from safeguarding.annual.forms import (
+    BoardAgendaForm,
     RefreshForm,
     ReturnForm,
     SectionTextForm,
@@ -32,7 +35,6 @@ from safeguarding.services.errors import Conflict, ServiceError
 from safeguarding.web import form_failed
 from safeguarding.workflows.annual import annual_report_lifecycle as lifecycle
 
-bp = Blueprint("annual", __name__)
 lifecycle.serve(url=lambda r: url_for("annual.report", report_id=r.id))
 
 READERS = svc.READERS
@@ -139,7 +141,11 @@ def report(report_id: int):
         refresh=RefreshForm(version=str(r.version))
         if r.state in svc.EDITABLE and current_user.has_role(*OFFICE)
         else None,
-        recipients=svc.recipients_of(r) if r.state == AnnualReportState.published else [],
+        deliveries=svc.deliveries(r) if r.state == AnnualReportState.published else [],
+        agreement=svc.agreement(r),
+        board_form=BoardAgendaForm(version=str(r.version))
+        if office and not children and r.state == AnnualReportState.approved and r.board_decision_id is None
+        else None,
         office=office,
         label=financial_year_label(r.financial_year),
         children=children,

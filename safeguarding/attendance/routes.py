@@ -9,6 +9,8 @@ letters addressed to it (services/attendance.py decides)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -49,16 +51,28 @@ STATE_COLOURS = {
 }
 
 
-def _date_arg(name: str):
-    from datetime import date
-
-    raw = request.args.get(name)
-    if not raw:
+def _date_arg(name: str, what: str):
+    """A report date from the query string: the GOV.UK date input's day, month and year
+    (`?from=1&from=4&from=2026`), or an ISO date (`?from=2026-04-01`, as links and the
+    API use). (date or None, message or None)."""
+    values = [v.strip() for v in request.args.getlist(name)]
+    if not any(values):
         return None, None
+    if len(values) == 1:
+        try:
+            return date.fromisoformat(values[0]), None
+        except ValueError:
+            return None, f"{what} must be a real date"
+    day, month, year = (values + ["", "", ""])[:3]
+    missing = [n for n, v in (("day", day), ("month", month), ("year", year)) if not v]
+    if missing:
+        return None, f"{what} must include a {' and a '.join(missing)}"
     try:
-        return date.fromisoformat(raw), None
-    except ValueError:
-        return None, "The date must be a real date, like 2026-11-23"
+        if len(year) != 4 or not (day + month + year).isdigit():
+            raise ValueError
+        return date(int(year), int(month), int(day)), None
+    except (ValueError, OverflowError):
+        return None, f"{what} must be a real date"
 
 
 @bp.route("/attendance/escalations")
@@ -93,7 +107,8 @@ def escalation(escalation_id: int):
     e = svc.get_escalation(escalation_id, current_user)
     options = escalation_lifecycle.options(e, current_user)
     # Approving and editing have their own page, with the draft to edit.
-    letter_options = [o for o in options if o.trigger in LETTER_TRIGGERS]
+    # The chair's main action is to approve; editing the draft comes second.
+    letter_options = sorted((o for o in options if o.trigger in LETTER_TRIGGERS), key=lambda o: o.trigger != "approve")
     return render_template(
         "attendance/escalation.html",
         e=e,
@@ -139,7 +154,7 @@ def letter_form(escalation_id: int, trigger: str):
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:
-            flash(f"Done: {spec.label.lower()}", "success")
+            flash(escalation_lifecycle.done_message(e), "success")
             return redirect(url_for("attendance.escalation", escalation_id=e.id))
     summary = error_summary(form, extra) if (form.errors or extra) else None
     return render_template(
@@ -218,8 +233,8 @@ def report():
     group_id = int_arg("group") or (groups[0].id if groups else None)
     if group_id is None:
         abort(404)
-    start, start_error = _date_arg("from")
-    end, end_error = _date_arg("to")
+    start, start_error = _date_arg("from", "The start date")
+    end, end_error = _date_arg("to", "The end date")
     errors = {k: v for k, v in (("from", start_error), ("to", end_error)) if v}
     report = None
     if not errors:
@@ -238,7 +253,7 @@ def report():
             },
         )
     summary = (
-        {"titleText": "There is a problem", "errorList": [{"text": v, "href": f"#{k}"} for k, v in errors.items()]}
+        {"titleText": "There is a problem", "errorList": [{"text": v, "href": f"#{k}-day"} for k, v in errors.items()]}
         if errors
         else None
     )
@@ -261,11 +276,23 @@ def report():
         chart=chart,
         errors=errors,
         summary=summary,
-        args=request.args,
+        dates={
+            name: _date_parts(name, report and (report.start if name == "from" else report.end))
+            for name in ("from", "to")
+        },
         organisations=None
         if svc.sees_whole_report(current_user)
         else db.session.get(Organisation, current_user.organisation_id or 0),
     ), status
+
+
+def _date_parts(name: str, shown: date | None) -> list[str]:
+    """Day, month and year for a date input: the report's period once shown, else what
+    was typed."""
+    if shown is not None:
+        return [str(shown.day), str(shown.month), str(shown.year)]
+    values = request.args.getlist(name)
+    return (values + ["", "", ""])[:3] if len(values) != 1 else [values[0], "", ""]
 
 
 # --- home page counts -------------------------------------------------------------------------

@@ -74,12 +74,14 @@ class Letter:
     signatory_name: str | None = None
     signatory_title: str | None = None
     cc: list[str] = field(default_factory=list)
+    # Not yet approved: marked DRAFT on every page of every rendering.
+    draft: bool = False
 
     kind = "letter"
 
     @property
     def title(self) -> str:
-        return f"{self.subject} ({self.reference})"
+        return ("DRAFT: " if self.draft else "") + f"{self.subject} ({self.reference})"
 
     @property
     def body(self) -> list[Block]:
@@ -87,8 +89,14 @@ class Letter:
 
     @property
     def recipient_lines(self) -> list[str]:
-        lines = [self.recipient_name, self.recipient_title, self.recipient_organisation, *self.address_lines]
-        return [line.strip() for line in lines if line and line.strip()]
+        """Name, title, organisation and address, each once (an address that starts with the
+        organisation's name does not repeat it)."""
+        out: list[str] = []
+        for line in (self.recipient_name, self.recipient_title, self.recipient_organisation, *self.address_lines):
+            text = (line or "").strip()
+            if text and text.casefold() not in {o.casefold() for o in out}:
+                out.append(text)
+        return out
 
 
 @dataclass
@@ -116,6 +124,7 @@ class Report:
     sections: list[Section] = field(default_factory=list)
     date: date | None = None
     reference: str = ""
+    draft: bool = False
 
     kind = "report"
 

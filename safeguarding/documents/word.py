@@ -29,6 +29,7 @@ from safeguarding.formatting import long_date
 FONT = "Arial"
 BLUE = RGBColor(0x1D, 0x70, 0xB8)
 GREY = RGBColor(0x50, 0x5A, 0x5F)
+RED = RGBColor(0xD4, 0x35, 0x1C)
 
 
 def render_docx(doc: Document) -> bytes:
@@ -93,6 +94,12 @@ def _page(word: Any, head: Letterhead, doc: Document) -> None:
         r.font.size = Pt(size)
         if size < 9:
             r.font.color.rgb = GREY
+
+    if doc.draft:
+        for header in (first, section.header):
+            mark = header.add_paragraph() if header is first else header.paragraphs[0]
+            r = mark.add_run("DRAFT – not approved: not to be sent  ")
+            r.bold, r.font.size, r.font.color.rgb = True, Pt(10), RED
 
     reference = getattr(doc, "reference", "")
     later = section.header.paragraphs[0]

@@ -252,6 +252,7 @@ def record_decision(body, meeting_id: int):
         votes=body["votes"],
         casting_vote=body.get("casting_vote"),
         interim=body["interim"],
+        decided_at=body.get("decided_at"),
     )
 
 

@@ -34,6 +34,7 @@ from safeguarding.forms import (
     VersionedForm,
 )
 from safeguarding.models import AttendanceStatus, DecisionMethod, MeetingKind
+from safeguarding.office.forms import CoverSheetFields
 
 TIME_RE = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
 
@@ -194,7 +195,9 @@ class ReasonForm(FlaskForm):
     reason = TextAreaField("Reason", widget=GovTextArea(), validators=[Required("Enter why the item is withdrawn")])
 
 
-class PaperForm(FlaskForm):
+class PaperForm(CoverSheetFields, FlaskForm):
+    """A paper, with its report cover sheet (optional here; see office.forms)."""
+
     title = StringField(
         "Title of the paper",
         widget=GovTextInput(),
@@ -262,6 +265,12 @@ def register_form(seats: list[Any], people_for: dict[int, list[tuple[str, str]]]
             choices=people_for.get(m.id, [("", "Their named deputy")]),
             validators=[Optional()],
         )
+        attrs[f"arrived_{m.id}"] = TimeField(
+            f"Time {m.person.name} arrived", what=f"the time {m.person.name} arrived", validators=[Optional()]
+        )
+        attrs[f"left_{m.id}"] = TimeField(
+            f"Time {m.person.name} left", what=f"the time {m.person.name} left", validators=[Optional()]
+        )
     return type("RegisterForm", (FlaskForm,), attrs)
 
 
@@ -316,6 +325,13 @@ def decision_form(voters: list[Any]) -> type[FlaskForm]:
         ),
         "interim": BooleanField(
             "This is an interim decision, to be validated by all members after the meeting", widget=GovCheckboxInput()
+        ),
+        "decided_at": TimeField(
+            "Time of the decision (optional)",
+            what="the time of the decision",
+            description="Needed when someone arrived late or left early: quorum and the vote are checked at "
+            "that time. For example, 11:20",
+            validators=[Optional()],
         ),
     }
     for voter in voters:

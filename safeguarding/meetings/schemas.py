@@ -138,6 +138,10 @@ class AttendanceEntrySchema(Schema):
     status = fields.String(required=True, validate=validate.OneOf([s.value for s in AttendanceStatus]))
     deputy_person_id = fields.Integer(allow_none=True, load_default=None)
     note = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=500))
+    arrived_at = fields.Time(
+        allow_none=True, load_default=None, metadata={"description": "HH:MM, if they came in after the start"}
+    )
+    left_at = fields.Time(allow_none=True, load_default=None, metadata={"description": "HH:MM, if they left early"})
 
 
 class SeatSchema(Schema):
@@ -152,6 +156,8 @@ class SeatSchema(Schema):
         metadata={"description": "present, deputy_present, apologies, absent, or null (not recorded)"},
     )
     deputy_person_id = fields.Function(lambda s: s.row.deputy_person_id if s.row else None)
+    arrived_at = fields.Function(lambda s: s.row.arrived_at.isoformat() if s.row and s.row.arrived_at else None)
+    left_at = fields.Function(lambda s: s.row.left_at.isoformat() if s.row and s.row.left_at else None)
     represented = fields.Boolean()
 
 
@@ -199,6 +205,11 @@ class DecisionSchema(Schema):
         metadata={"description": "The chair's, only when the votes are tied"},
     )
     interim = fields.Boolean(load_default=False)
+    decided_at = fields.Time(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "HH:MM: quorum and the vote are checked at that time of the meeting"},
+    )
     subject_type = fields.String(dump_only=True, allow_none=True)
     subject_id = fields.Integer(dump_only=True, allow_none=True)
     quorate = fields.Boolean(dump_only=True)

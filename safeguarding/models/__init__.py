@@ -7,9 +7,11 @@ from safeguarding.models.annual import (
     AnnualReportRecipient,
     AnnualReportSection,
     AnnualReportState,
+    ReportContact,
     ReportKind,
     SectionKind,
     SectionState,
+    SendAs,
 )
 from safeguarding.models.arrangements import (
     Arrangements,
@@ -76,6 +78,7 @@ from safeguarding.models.enums import (
 )
 from safeguarding.models.files import StoredFile
 from safeguarding.models.groups import Group, Membership, MouSignature, MouVersion
+from safeguarding.models.information_requests import InformationRequest, RequestPurpose, RequestStatus
 from safeguarding.models.interests import InterestReturn
 from safeguarding.models.jobs import Heartbeat, JobOutcome, JobRun
 from safeguarding.models.meetings import (
@@ -104,6 +107,15 @@ from safeguarding.models.meetings import (
     Paper,
     VoteChoice,
 )
+from safeguarding.models.office import (
+    CoverSheet,
+    ForwardKind,
+    ForwardPlanItem,
+    PaperPurpose,
+    Risk,
+    RiskScore,
+    RiskStatus,
+)
 from safeguarding.models.outbox import OutboxAttachment, OutboxMessage, OutboxStatus
 from safeguarding.models.people import Organisation, Person
 from safeguarding.models.reviews import (
@@ -112,11 +124,9 @@ from safeguarding.models.reviews import (
     AlertKind,
     DeadlineKind,
     IncidentKind,
-    InformationRequest,
     Methodology,
     PanelOutcome,
     ParallelProcess,
-    RequestStatus,
     Review,
     ReviewAgency,
     ReviewDeadlineAlert,
@@ -166,6 +176,8 @@ __all__ = [
     "AnnualReportSection",
     "AnnualReportState",
     "ReportKind",
+    "ReportContact",
+    "SendAs",
     "SectionKind",
     "SectionState",
     "INVOICE_STATUS_LABELS",
@@ -193,6 +205,14 @@ __all__ = [
     "MinutesSection",
     "MinutesState",
     "Paper",
+    # the meeting office
+    "CoverSheet",
+    "ForwardKind",
+    "ForwardPlanItem",
+    "PaperPurpose",
+    "Risk",
+    "RiskScore",
+    "RiskStatus",
     "VoteChoice",
     "Action",
     "AgendaResponse",
@@ -264,6 +284,7 @@ __all__ = [
     "Methodology",
     "PanelOutcome",
     "ParallelProcess",
+    "RequestPurpose",
     "RequestStatus",
     "Review",
     "ReviewAgency",

@@ -24,6 +24,7 @@ class ActionSource(StrEnum):
     work_plan = "work_plan"
     dispute = "dispute"
     escalation = "escalation"
+    risk = "risk"
     other = "other"
 
     @property
@@ -35,6 +36,7 @@ class ActionSource(StrEnum):
             "work_plan": "Work plan",
             "dispute": "Dispute",
             "escalation": "Attendance escalation",
+            "risk": "Risk register",
             "other": "Other",
         }[self.value]
 

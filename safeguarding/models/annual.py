@@ -89,6 +89,11 @@ class AnnualReport(VersionedMixin, TimestampMixin, Base):
     sent_nationally_on: Mapped[date | None]
     panel_message_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outbox_messages.id"))
     foundations_message_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outbox_messages.id"))
+    # The adults' annual report is agreed by the Board (the constitution: the Partnership
+    # will "produce, authorise and agree" it): the standing decision on its agenda item at
+    # a Board meeting, and that meeting's date. Publication waits for it.
+    board_decision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("decisions.id"))
+    board_agreed_on: Mapped[date | None]
 
     sections: Mapped[list[AnnualReportSection]] = relationship(
         back_populates="report", order_by="AnnualReportSection.order", lazy="selectin"
@@ -130,8 +135,37 @@ class AnnualReportSection(TimestampMixin, Base):
         return self.text or self.generated_summary or ""
 
 
+class SendAs(StrEnum):
+    attachment = "attachment"  # the report's PDF attached to the email
+    link = "link"  # a link to the published report's PDF
+
+    @property
+    def label(self) -> str:
+        return {"attachment": "The PDF attached", "link": "A link to the report"}[self.value]
+
+
+class ReportContact(VersionedMixin, TimestampMixin, Base):
+    """The directory's address for one recipient of the annual report (a role in an
+    organisation: "leader" of North Council), and how the report is sent to it. Where no
+    row gives an email, the organisation's chief executive's email is used for the roles
+    the chief executive holds (see services/annual/distribution.py)."""
+
+    __tablename__ = "report_contacts"
+    __table_args__ = (sa.UniqueConstraint("organisation_id", "role_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
+    role_key: Mapped[str] = mapped_column(sa.String(40))
+    email: Mapped[str | None] = mapped_column(sa.String(320))
+    send_as: Mapped[SendAs] = mapped_column(
+        str_enum(SendAs, name="report_send_as"), default=SendAs.attachment, server_default="attachment"
+    )
+
+
 class AnnualReportRecipient(Base):
-    """One recipient of the published report (the statutory distribution, plus partners)."""
+    """One recipient of the published report (the statutory distribution, plus partners):
+    the address it was sent to (None: the directory had none), how, and the outbox
+    message that carries it (its status is the delivery's)."""
 
     __tablename__ = "annual_report_recipients"
 
@@ -142,5 +176,9 @@ class AnnualReportRecipient(Base):
     organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
     sent_on: Mapped[date]
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    role_key: Mapped[str | None] = mapped_column(sa.String(40))
+    email: Mapped[str | None] = mapped_column(sa.String(320))
+    send_as: Mapped[SendAs | None] = mapped_column(str_enum(SendAs, name="report_send_as"))
+    message_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outbox_messages.id"))
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")

@@ -54,3 +54,11 @@ class WorkflowHistory(Base):
     # dispute determined on Tuesday and entered on Friday: Tuesday here, Friday in `at`).
     # None: it happened when it was entered.
     occurred_on: Mapped[date | None]
+
+    # Filled in by Lifecycle.history: the actor's name (the audit keeps the sign-in).
+    actor_name = None
+
+    @property
+    def who(self) -> str:
+        """The person's name for a user's step; the job or command otherwise."""
+        return self.actor_name or self.actor_label

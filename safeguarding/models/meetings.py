@@ -244,6 +244,11 @@ class Attendance(TimestampMixin, Base):
         sa.CheckConstraint(
             "status <> 'deputy_present' OR deputy_person_id IS NOT NULL", name="deputy_present_names_deputy"
         ),
+        sa.CheckConstraint(
+            "status IN ('present', 'deputy_present') OR (arrived_at IS NULL AND left_at IS NULL)",
+            name="times_only_when_present",
+        ),
+        sa.CheckConstraint("arrived_at IS NULL OR left_at IS NULL OR left_at > arrived_at", name="left_after_arriving"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -253,6 +258,11 @@ class Attendance(TimestampMixin, Base):
     # The deputy who attended (deputy_present) or who is to attend (apologies sent in advance).
     deputy_person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"), index=True)
     note: Mapped[str | None] = mapped_column(sa.String(500))
+    # For a seat filled at the meeting: when the attendee came in late (none: from the
+    # start) and when they left early (none: stayed to the end). Quorum is checked for each
+    # decision at the time it was taken.
+    arrived_at: Mapped[time | None] = mapped_column(sa.Time)
+    left_at: Mapped[time | None] = mapped_column(sa.Time)
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     membership: Mapped[Membership] = relationship(lazy="joined", innerjoin=True)
@@ -369,8 +379,10 @@ class Decision(Base):
     text: Mapped[str] = mapped_column(sa.Text)
     subject_type: Mapped[str | None] = mapped_column(sa.String(40))
     subject_id: Mapped[int | None]
-    # Whether the meeting was quorate when the decision was recorded.
+    # Whether the meeting was quorate when the decision was taken, and when that was (none:
+    # not given, checked against the register after every recorded departure).
     quorate: Mapped[bool]
+    decided_at: Mapped[time | None] = mapped_column(sa.Time)
     interim: Mapped[bool] = mapped_column(default=False)
     votes_for: Mapped[int] = mapped_column(default=0)
     votes_against: Mapped[int] = mapped_column(default=0)

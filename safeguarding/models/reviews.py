@@ -281,16 +281,6 @@ class ReviewEventKind(StrEnum):
         }[self.value]
 
 
-class RequestStatus(StrEnum):
-    sent = "sent"
-    returned = "returned"
-    withdrawn = "withdrawn"
-
-    @property
-    def label(self) -> str:
-        return {"sent": "Awaiting return", "returned": "Returned", "withdrawn": "Withdrawn"}[self.value]
-
-
 class DeadlineKind(StrEnum):
     notify_panel = "notify_panel"
     rapid_review = "rapid_review"
@@ -501,52 +491,6 @@ class ReviewEvent(Base):
     notes: Mapped[str | None] = mapped_column(sa.Text)
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class InformationRequest(VersionedMixin, TimestampMixin, Base):
-    """A request for information to a named agency (for SARs, under Care Act s45)."""
-
-    __tablename__ = "review_information_requests"
-    __table_args__ = (
-        sa.Index("ix_review_information_requests_org_status", "organisation_id", "status"),
-        sa.Index("ix_review_information_requests_status_due", "status", "due_on"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    review_id: Mapped[int] = mapped_column(sa.ForeignKey("reviews.id"), index=True)
-    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
-    request: Mapped[str] = mapped_column(sa.Text)
-    sent_on: Mapped[date]
-    due_on: Mapped[date]
-    # s45 conditions that apply: 1 for the Board's functions; 2 likely to hold relevant
-    # information; 3 about the person, their functions or someone they serve; 4 derived
-    # from information already supplied under s45.
-    condition_1: Mapped[bool] = mapped_column(default=False)
-    condition_2: Mapped[bool] = mapped_column(default=False)
-    condition_3: Mapped[bool] = mapped_column(default=False)
-    condition_4: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[RequestStatus] = mapped_column(
-        str_enum(RequestStatus, name="request_status"), default=RequestStatus.sent
-    )
-    response: Mapped[str | None] = mapped_column(sa.Text)
-    chronology_file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_files.id"))
-    returned_on: Mapped[date | None]
-    returned_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    withdrawn_reason: Mapped[str | None] = mapped_column(sa.Text)
-    last_chased_on: Mapped[date | None]
-    chase_count: Mapped[int] = mapped_column(default=0)
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-
-    review: Mapped[Review] = relationship(lazy="joined")
-    organisation: Mapped[Organisation] = relationship(lazy="joined")
-    chronology: Mapped[StoredFile | None] = relationship(lazy="joined")
-
-    @property
-    def conditions(self) -> list[int]:
-        return [n for n in (1, 2, 3, 4) if getattr(self, f"condition_{n}")]
-
-    def is_overdue(self, on: date) -> bool:
-        return self.status == RequestStatus.sent and self.due_on < on
 
 
 class ReviewRecommendation(TimestampMixin, Base):

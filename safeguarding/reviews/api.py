@@ -23,6 +23,7 @@ recorded in the audit log.
 
 from __future__ import annotations
 
+from flask import abort
 from flask_login import current_user
 from flask_smorest import Blueprint
 
@@ -31,10 +32,12 @@ from safeguarding.actions.api import ActionResource
 from safeguarding.api.schemas import page, page_of
 from safeguarding.api.workflow import add_workflow_endpoints
 from safeguarding.calendar import parse_financial_year, today
+from safeguarding.documents import send_file
 from safeguarding.errors import ProblemSchema
 from safeguarding.models import ReviewKind, Role
 from safeguarding.reviews.schemas import (
     ActionInSchema,
+    BoardRequestSchema,
     CommissioningSchema,
     RapidReviewSchema,
     ReceiptSchema,
@@ -255,6 +258,30 @@ def list_requests(args):
         per_page=args["per_page"],
     )
     return page(rows, total, args)
+
+
+@blp.route("/information-requests", methods=["POST"])
+@access.roles(*OFFICE)
+@blp.arguments(BoardRequestSchema)
+@blp.response(201, RequestResource)
+@blp.alt_response(422, schema=ProblemSchema)
+def send_board_request(body):
+    """Send a request under s45 for another Board function (`purpose` audit or data, with
+    `purpose_detail`), to an agency (`organisation_id`) or to anyone outside the directory
+    (`recipient_name` with `recipient_email` and/or `recipient_address`). The letter is kept
+    and emailed to an outside recipient."""
+    return svc.send_board_request(current_user, **body)
+
+
+@blp.route("/information-requests/<int:request_id>/letter.<fmt>", methods=["GET"])
+@access.roles(*READERS)
+@blp.response(200, description="The request letter as sent (PDF or DOCX)")
+def request_letter(request_id: int, fmt: str):
+    if fmt not in ("pdf", "docx"):
+        abort(404)
+    req = svc.get_request(request_id, current_user)
+    data = svc.letter_pdf(req) if fmt == "pdf" else svc.letter_docx(req)
+    return send_file(data, f"{req.reference.replace('/', '-')}-letter.{fmt}")
 
 
 @blp.route("/information-requests/<int:request_id>", methods=["GET"])

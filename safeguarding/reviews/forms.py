@@ -20,6 +20,7 @@ from wtforms.validators import Length, NumberRange, Optional
 
 from safeguarding.forms import (
     DateField,
+    EmailAddress,
     FlaskForm,
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -450,9 +451,38 @@ class AgencyForm(FlaskForm):
     organisation_id = SelectField("Agency", widget=GovSelect(), validators=[Required("Select the agency")])
 
 
+S45_CONDITION_CHOICES = [
+    (1, "1: the request is for the purpose of enabling or assisting the Board to perform its functions"),
+    (2, "2: the recipient is likely to have information relevant to the Board's functions"),
+    (3, "3: the information relates to the recipient, a function it exercises or a person it serves"),
+    (4, "4: the information was derived from information already supplied under section 45"),
+]
+
+
 class RequestForm(FlaskForm):
     organisation_id = SelectField(
-        "Agency", widget=GovSelect(), validators=[Required("Select the agency the request is for")]
+        "Agency in the directory",
+        widget=GovSelect(),
+        validators=[Optional()],
+        description="Or leave this and enter someone outside the directory below",
+    )
+    recipient_name = StringField(
+        "Name of the person or body",
+        widget=GovTextInput(),
+        description="For example, The Practice Manager, Riverside Medical Practice",
+        validators=[Optional(), Length(max=200, message="The name must be 200 characters or fewer")],
+    )
+    recipient_email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        description="The letter is emailed here as a PDF",
+        validators=[Optional(), EmailAddress()],
+    )
+    recipient_address = TextAreaField(
+        "Postal address",
+        widget=GovTextArea(),
+        description="Printed on the letter",
+        validators=[Optional(), Length(max=1000, message="The address must be 1,000 characters or fewer")],
     )
     request = TextAreaField(
         "Information requested",
@@ -465,12 +495,7 @@ class RequestForm(FlaskForm):
         widget=GovCheckboxesInput(),
         coerce=int,
         validators=[Optional()],
-        choices=[
-            (1, "1: the request is for the purpose of enabling or assisting the Board to perform its functions"),
-            (2, "2: the agency is likely to have information relevant to the Board's functions"),
-            (3, "3: the information relates to the agency, a function it exercises or a person it serves"),
-            (4, "4: the information was derived from information already supplied under section 45"),
-        ],
+        choices=S45_CONDITION_CHOICES,
         description="Conditions 1 and 2, and 3 or 4, must apply",
     )
     sent_on = DateField(
@@ -484,11 +509,31 @@ class RequestForm(FlaskForm):
     )
 
 
+class BoardRequestForm(RequestForm):
+    """A request under s45 for another Board function (the fields shown first)."""
+
+    purpose = RadioField(
+        "What is the information for?",
+        widget=GovRadioInput(),
+        choices=[("audit", "A multi-agency audit"), ("data", "Performance or other data")],
+        validators=[Required("Select what the information is for")],
+    )
+    purpose_detail = StringField(
+        "Which audit or data",
+        widget=GovTextInput(),
+        description="For example, Multi-agency audit of self-neglect cases, 2026",
+        validators=[
+            Required("Enter the Board function the information is for, like the audit's name"),
+            Length(max=300, message="The Board function must be 300 characters or fewer"),
+        ],
+    )
+
+
 class AnswerForm(VersionedForm):
     response = TextAreaField(
         "The information requested", widget=GovTextArea(), validators=[Required("Enter the information requested")]
     )
-    chronology = FileField("Chronology (optional)", widget=GovFileInput(), description=FILE_HINT)
+    chronology = FileField("Chronology or other documents (optional)", widget=GovFileInput(), description=FILE_HINT)
 
 
 class RecommendationForm(FlaskForm):

@@ -3,6 +3,7 @@ bodies, with the input rules of `safeguarding.api.fields`."""
 
 from __future__ import annotations
 
+from flask import url_for
 from marshmallow import Schema, ValidationError, validate, validates_schema
 
 from safeguarding.actions.api import ActionResource
@@ -292,9 +293,21 @@ class CommissioningSchema(Schema):
 
 class RequestSchema(Schema):
     id = fields.Integer(dump_only=True)
-    review_id = fields.Integer(dump_only=True)
-    reference = fields.Function(lambda r: r.review.reference, dump_only=True)
-    organisation_id = fields.Integer(required=True)
+    review_id = fields.Integer(dump_only=True, allow_none=True)
+    reference = fields.String(dump_only=True, metadata={"description": "The letter's reference"})
+    review_reference = fields.Function(lambda r: r.review.reference if r.review else None, dump_only=True)
+    purpose = fields.Function(lambda r: r.purpose.value, dump_only=True)
+    purpose_detail = fields.String(dump_only=True, allow_none=True)
+    organisation_id = fields.Integer(
+        allow_none=True, load_default=None, metadata={"description": "An agency in the directory, or leave out"}
+    )
+    recipient_name = fields.String(
+        allow_none=True, load_default=None, metadata={"description": "A person or body outside the directory"}
+    )
+    recipient_address = fields.String(allow_none=True, load_default=None)
+    recipient_email = fields.String(
+        allow_none=True, load_default=None, metadata={"description": "The letter is emailed here (PDF)"}
+    )
     request = fields.String(required=True)
     sent_on = fields.Date(allow_none=True)
     due_on = fields.Date(allow_none=True, metadata={"description": "Default: 20 working days after sending"})
@@ -307,9 +320,21 @@ class RequestSchema(Schema):
     returned_on = fields.Date(dump_only=True, allow_none=True)
     has_chronology = fields.Function(lambda r: r.chronology_file_id is not None, dump_only=True)
     withdrawn_reason = fields.String(dump_only=True, allow_none=True)
+    refusal_reason = fields.String(dump_only=True, allow_none=True)
+    refused_on = fields.Date(dump_only=True, allow_none=True)
     overdue = fields.Function(lambda r: r.is_overdue(today()), dump_only=True)
     last_chased_on = fields.Date(dump_only=True, allow_none=True)
     chase_count = fields.Integer(dump_only=True)
+    letter_pdf = fields.Function(
+        lambda r: url_for("reviews_api.request_letter", request_id=r.id, fmt="pdf"), dump_only=True
+    )
+
+
+class BoardRequestSchema(RequestSchema):
+    """A request under s45 for another Board function."""
+
+    purpose = fields.String(required=True, validate=validate.OneOf(["audit", "data"]))
+    purpose_detail = fields.String(required=True, validate=validate.Length(min=1, max=300))
 
 
 RequestResource = Schema.from_dict(

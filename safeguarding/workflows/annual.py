@@ -1,7 +1,8 @@
 """The annual report: drafting → submitted (to the Independent Chair) → changes requested
 (the chair, with a comment on at least one section) → drafting again (the office
-redrafts) → … → approved (the chair only; the figures are frozen) → published (the office
-records the statutory distribution).
+redrafts) → … → approved (the chair only; the figures are frozen; the report goes on the
+next Board meeting's agenda) → published (the office, once a standing Board decision has
+agreed the report; the report is emailed to each statutory recipient and partner).
 
 The children's yearly report runs on the same lifecycle with the partners in the chair's
 place (Working Together 2023): once submitted, the office puts it to the safeguarding
@@ -36,6 +37,8 @@ PUBLISH = "publish"  # effect: the date sent and the statutory distribution
 PUT_TO_PARTNERS = "put_to_partners"  # effect: the joint decision put to the safeguarding partners
 NO_OPEN_QUESTION = "no_open_question"  # guard: no question is with the partners (children)
 PUBLISH_YEARLY = "publish_yearly"  # effect: the date the yearly report was published
+BOARD_AGENDA = "board_agenda"  # effect: the approved adults' report goes on the Board's agenda
+BOARD_AGREED = "board_agreed"  # guard: the Board's standing decision agreed the adults' report
 
 
 def _adults(row: AnnualReport, user: Any) -> bool:
@@ -86,6 +89,11 @@ def _sent_date_valid(ctx: TransitionContext) -> str | None:
         return "The date the report was sent must be today or in the past"
     if ctx.row.approved_on and sent < ctx.row.approved_on:
         return f"The date the report was sent must be on or after the date it was approved ({long_date(ctx.row.approved_on)})"
+    if ctx.row.board_agreed_on and sent < ctx.row.board_agreed_on:
+        return (
+            "The date the report was sent must be on or after the date the Board agreed it "
+            f"({long_date(ctx.row.board_agreed_on)})"
+        )
     return None
 
 
@@ -155,6 +163,7 @@ annual_report_lifecycle = Lifecycle(
             # their carried joint decision fires this as the system; the chair cannot.
             allowed=_adults,
             apply=_set_approved,
+            after=BOARD_AGENDA,
             confirm="Approving freezes the report's figures: later changes to the records will not alter it.",
         ),
         Transition(
@@ -162,20 +171,20 @@ annual_report_lifecycle = Lifecycle(
             "approved",
             "published",
             OFFICE,
-            "Publish and record the distribution",
+            "Publish and send to the recipients",
             params=[
                 Param(
                     "sent_on",
                     "date",
                     "Date the report was sent",
                     message="Enter the date the report was sent",
-                    hint="To the chief executive and leader of each council, the police and crime "
-                    "commissioner, Local Healthwatch and the chair of the Health and Wellbeing "
-                    "Board, and to every partner",
+                    hint="It is emailed now, through the outbox, to the chief executive and leader of each "
+                    "council, the police and crime commissioner, Local Healthwatch and the chair of the Health "
+                    "and Wellbeing Board, and to every partner, at the addresses in the distribution list",
                 )
             ],
             allowed=_adults,
-            guards=[_sent_date_valid],
+            guards=[BOARD_AGREED, _sent_date_valid],
             apply=PUBLISH,
         ),
         Transition(

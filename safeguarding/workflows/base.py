@@ -36,8 +36,10 @@ from transitions import Machine, MachineError
 from safeguarding.api import fields
 from safeguarding.calendar import today as calendar_today
 from safeguarding.extensions import db
+from safeguarding.models.accounts import User
 from safeguarding.models.audit import WorkflowHistory
 from safeguarding.models.enums import Role
+from safeguarding.models.people import Person
 from safeguarding.services import audit
 from safeguarding.services.errors import Conflict, Forbidden, StaleVersion, ValidationFailed
 
@@ -334,6 +336,14 @@ class Lifecycle:
     def state_of(self, row: Any) -> str:
         return _value(getattr(row, self.state_attr))
 
+    def done_message(self, row: Any) -> str:
+        """What a page says after a trigger fired, in plain English: "Saved. The minutes'
+        status is now ‘Approved’."."""
+        state = self.states(self.state_of(row))
+        label = getattr(state, "label", str(state).replace("_", " ").capitalize())
+        owner = f"{self.noun}'" if self.noun.endswith("s") else f"{self.noun}'s"
+        return f"Saved. The {owner} status is now ‘{label}’."
+
     def may_fire(self, row: Any, user: Any, trigger: str) -> bool:
         spec = self.transitions.get(trigger)
         if spec is None or user is None or not getattr(user, "is_authenticated", False):
@@ -502,13 +512,18 @@ class Lifecycle:
         return value if isinstance(value, date) else None
 
     def history(self, entity_id: int) -> list[WorkflowHistory]:
-        return list(
-            db.session.scalars(
-                sa.select(WorkflowHistory)
-                .where(WorkflowHistory.lifecycle == self.name, WorkflowHistory.entity_id == entity_id)
-                .order_by(WorkflowHistory.at, WorkflowHistory.id)
-            )
-        )
+        """The record's steps in order, each with the name of the person who took it (one
+        query)."""
+        rows = db.session.execute(
+            sa.select(WorkflowHistory, Person.name)
+            .outerjoin(User, User.id == WorkflowHistory.actor_id)
+            .outerjoin(Person, Person.id == User.person_id)
+            .where(WorkflowHistory.lifecycle == self.name, WorkflowHistory.entity_id == entity_id)
+            .order_by(WorkflowHistory.at, WorkflowHistory.id)
+        ).all()
+        for h, name in rows:
+            setattr(h, "actor_name", name)  # noqa: B010 - not a mapped column
+        return [h for h, _ in rows]
 
     # --- interfaces: the API schema and the page form for a trigger's fields -------------
 

@@ -71,7 +71,7 @@ def fire(lifecycle_name: str, entity_id: int, trigger: str):
         except (ValidationFailed, ServiceError) as exc:
             extra = form_failed(form, exc)
         else:
-            flash(f"Done: {spec.label.lower()}", "success")
+            flash(lifecycle.done_message(row), "success")
             return redirect(lifecycle.url(row))
     elif submitted and not spec.needs_form:
         # A one-click trigger whose version field was tampered with or lost.

@@ -25,11 +25,11 @@ from safeguarding.models import (
     MembershipRole,
     Minutes,
     MinutesState,
+    RequestStatus,
     Review,
     ReviewState,
 )
 from safeguarding.models.actions import OPEN_STATUSES
-from safeguarding.models.reviews import RequestStatus
 from tests.test_query_budget import _grow
 
 

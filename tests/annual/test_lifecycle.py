@@ -13,6 +13,7 @@ from safeguarding.services import annual
 from safeguarding.services.errors import Conflict, Forbidden, StaleVersion, ValidationFailed
 from safeguarding.workflows.annual import annual_report_lifecycle as lc
 from tests.annual.factories import ReviewFactory
+from tests.support.annual import board_agrees
 
 YEAR = 2011
 
@@ -165,6 +166,7 @@ def test_publication_records_the_statutory_distribution(report, office, chair, d
         lc.fire(report, "publish", user=office, version=report.version, params={"sent_on": today() + timedelta(days=1)})
     with pytest.raises(Forbidden):
         lc.fire(report, "publish", user=chair, version=report.version, params={"sent_on": today()})
+    board_agrees(report, demo)
     lc.fire(report, "publish", user=office, version=report.version, params={"sent_on": today()})
     assert report.state == AnnualReportState.published and report.published_on == today()
     recipients = annual.recipients_of(report)

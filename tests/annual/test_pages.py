@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from safeguarding.extensions import db
 from safeguarding.models import AnnualReport, AnnualReportState, SectionKind
 from safeguarding.services import annual
+from tests.support.annual import board_agrees
 
 YEAR = 2012
 
@@ -184,10 +185,14 @@ def test_publish_through_the_page_records_the_distribution(client_as, demo):
     r = c.post(url, data={"version": str(report.version), "confirmed": "1", "sent_on": ["", "", ""]})
     assert r.status_code == 200 and "Enter the date the report was sent" in r.text
     on = today()
-    r = c.post(
-        url,
-        data={"version": str(report.version), "confirmed": "1", "sent_on": [str(on.day), str(on.month), str(on.year)]},
-    )
+    data = {"version": str(report.version), "confirmed": "1", "sent_on": [str(on.day), str(on.month), str(on.year)]}
+    # Not before the Board has agreed it (the chair's approval put it on the next Board agenda).
+    r = c.post(url, data=data)
+    assert r.status_code == 200 and "The Board has not agreed the report yet" in _text(r.text)
+    assert report.state == AnnualReportState.approved
+    board_agrees(report, demo)
+    data["version"] = str(report.version)
+    r = c.post(url, data=data)
     assert r.status_code == 302 and report.state == AnnualReportState.published
     text = _text(client_as("viewer").get(f"/annual-reports/{report.id}").text)
     assert "Chief executive, North Council" in text and "Distribution" in text

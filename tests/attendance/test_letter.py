@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
+import pypdf
 import pytest
 import sqlalchemy as sa
 
@@ -66,3 +67,27 @@ def test_the_low_rate_letter_says_the_percentage(setup):
     svc.scan(setup.last)
     e = db.session.scalar(sa.select(Escalation).where(Escalation.group_id == setup.group.id))
     assert "represented at 25% of the 4 meetings held" in e.letter_text
+
+
+def _pdf_text(data: bytes) -> str:
+    return " ".join(page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+
+
+def test_a_letter_not_yet_approved_is_marked_draft_on_every_page_and_in_every_form(escalation, demo):
+    """A draft that leaves the service (downloaded, printed, forwarded) says what it is."""
+    from docx import Document
+
+    draft_pdf = svc.letter_pdf(escalation)
+    reader_pages = _pdf_text(draft_pdf)
+    assert reader_pages.count("DRAFT") >= 2  # the mark in the margin of each page and the banner
+    assert "DRAFT" in str(render_html(svc.build_letter(escalation)))
+    headers = Document(io.BytesIO(svc.letter_docx(escalation))).sections[0].first_page_header
+    assert "DRAFT" in " ".join(p.text for p in headers.paragraphs)
+    lifecycle.fire(escalation, "approve", user=demo.user("chair"), version=escalation.version, as_of=date(2026, 10, 20))
+    assert "DRAFT" not in _pdf_text(svc.letter_pdf(escalation))
+    assert "DRAFT" not in str(render_html(svc.build_letter(escalation)))
+
+
+def test_an_address_that_repeats_the_organisation_s_name_prints_it_once(escalation):
+    letter = svc.build_letter(escalation)
+    assert letter.recipient_lines.count("Organisation A") == 1

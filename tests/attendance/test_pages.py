@@ -4,6 +4,8 @@ members see only their own organisation's attendance and letters."""
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 
 from safeguarding.extensions import db
@@ -173,3 +175,29 @@ def test_only_the_office_edits_thresholds(client_as, demo):
         assert client_as(who).get(f"/attendance/policies/{board}").status_code == 403
     assert client_as("chair").get("/attendance/policies").status_code == 200
     assert client_as("police").get("/attendance/policies").status_code == 403
+
+
+def test_the_report_period_is_typed_in_gov_uk_date_inputs_and_shown_once_the_report_is(client_as, demo):
+    board = demo.group("board").id
+    c = client_as("office")
+    page = c.get(f"/attendance/report?group={board}&from=1&from=6&from=2026&to=31&to=10&to=2026")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "1 June 2026 to 31 October 2026" in text
+    assert 'id="from-day" name="from" type="text" inputmode="numeric" value="1"' in text
+    assert 'id="to-year" name="to" type="text" inputmode="numeric" value="2026"' in text
+    # A period given as ISO dates (links, the CSV) fills the boxes as well.
+    text = c.get(f"/attendance/report?group={board}&from=2026-06-01&to=2026-10-31").get_data(as_text=True)
+    assert 'id="from-month" name="from" type="text" inputmode="numeric" value="6"' in text
+    r = c.get(f"/attendance/report?group={board}&from=1&from=&from=2026")
+    assert r.status_code == 400 and "The start date must include a month" in r.get_data(as_text=True)
+    assert 'href="#from-day"' in r.get_data(as_text=True)
+    r = c.get(f"/attendance/report?group={board}&from=31&from=2&from=2026")
+    assert r.status_code == 400 and "The start date must be a real date" in r.get_data(as_text=True)
+
+
+def test_the_chair_s_main_action_on_a_drafted_letter_is_to_approve_it(client_as, demo):
+    page = client_as("chair").get(f"/attendance/escalations/{demo.id('escalations', 'drafted')}").text
+    buttons = re.findall(r'class="govuk-button([^"]*)" data-module="govuk-button">([^<]+)<', page)
+    assert buttons[0] == ("", "Approve and sign the letter")  # primary, and first
+    assert all("govuk-button--secondary" in classes for classes, _ in buttons[1:])

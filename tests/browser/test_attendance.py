@@ -28,6 +28,7 @@ def test_chair_approves_a_drafted_attendance_letter(browse):
     b.check()
     content = page.content()
     assert "Dear Beverley Tate" in content and "20 October 2026" in content
+    assert "not approved: not to be sent" in content  # the draft says what it is
     page.get_by_role("link", name="Back").click()
     b.check()
 
@@ -38,7 +39,7 @@ def test_chair_approves_a_drafted_attendance_letter(browse):
     text.fill(text.input_value() + "\n\nI would welcome a conversation before the December meeting.")
     page.get_by_role("button", name="Approve and sign the letter").click()
     b.check()
-    assert "approve and sign the letter" in page.locator(".govuk-notification-banner").inner_text().lower()
+    assert "status is now ‘letter approved’" in page.locator(".govuk-notification-banner").inner_text().lower()
     assert "Letter approved" in page.content()
     assert "Approve and sign the letter" not in page.content()
 

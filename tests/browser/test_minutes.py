@@ -32,7 +32,7 @@ def test_minutes_are_drafted_returned_resubmitted_and_approved(browse):
     assert "Minutes saved" in _banner(page)
     page.get_by_role("button", name="Submit to the chair").click()
     office.check()
-    assert "Done: submit to the chair" in _banner(page)
+    assert "Saved. The minutes' status is now ‘Submitted’." in _banner(page)
     minutes_url = page.url
 
     chair = browse("chair")
@@ -51,7 +51,7 @@ def test_minutes_are_drafted_returned_resubmitted_and_approved(browse):
     cpage.get_by_label("What needs to change").fill("Record the 3% rise and the councils' budget caveat.")
     cpage.get_by_role("button", name="Return for changes").click()
     chair.check()
-    assert "Done: return for changes" in _banner(cpage)
+    assert "Saved. The minutes' status is now ‘Draft’." in _banner(cpage)
 
     page.goto(minutes_url)
     office.check()
@@ -74,7 +74,7 @@ def test_minutes_are_drafted_returned_resubmitted_and_approved(browse):
     assert "can no longer be changed" in cpage.content()
     cpage.get_by_role("button", name="Approve the minutes").click()
     chair.check()
-    assert "Done: approve the minutes" in _banner(cpage)
+    assert "Saved. The minutes' status is now ‘Approved’." in _banner(cpage)
     assert "Approved by the chair on" in cpage.content()
     assert len(office.checked) >= 10 and len(chair.checked) >= 7
 

@@ -12,17 +12,13 @@ from safeguarding.calendar import working_day_before, working_days
 from safeguarding.demo import DemoContext, as_of, at, day, demo_pdf, step
 from safeguarding.demo.reviews.builder import _Demo, _pdf
 from safeguarding.demo.reviews.lcspr import _lcspr_to_sign_off, _report_to_the_panel
+from safeguarding.demo.reviews.requests import _send_request, s45_beyond_the_directory
 from safeguarding.models import Area, ReviewEventKind
 from safeguarding.services import actions as actions_svc
 from safeguarding.services import reviews as svc
 from safeguarding.services import storage
 from safeguarding.services.reviews.rules import NOTIFY_PANEL_WORKING_DAYS, RAPID_REVIEW_WORKING_DAYS
 from safeguarding.workflows.actions import action_lifecycle
-
-
-def _send_request(review, user, **kw):
-    with at(kw["sent_on"]):
-        return svc.send_information_request(review, user, **kw)
 
 
 def _return_information(request, user, **kw):
@@ -125,6 +121,7 @@ def seed_reviews(ctx: DemoContext) -> None:
         request="Adult social care assessments and the care and support plan for RJ.",
         sent_on=day(2026, 11, 16),
     )
+    requests.update(s45_beyond_the_directory(d, gathering, conditions))
 
     # Waiting for the chair's decision.
     awaiting = made["awaiting"] = d.sar(

@@ -8,8 +8,8 @@ from flask_login import current_user
 from safeguarding import access
 from safeguarding.meetings import forms as f
 from safeguarding.meetings.routes.common import OFFICE, READERS, _meeting_url, _summary, bp
+from safeguarding.services import agenda_pack, storage
 from safeguarding.services import meetings as svc
-from safeguarding.services import storage
 from safeguarding.services.errors import ServiceError
 from safeguarding.web import form_failed
 
@@ -101,13 +101,16 @@ def add_paper(meeting_id: int, item_id: int):
     m = svc.get_meeting(meeting_id, current_user)
     item = svc.get_agenda_item(m, item_id)
     form = f.PaperForm()
+    form.set_sponsors()
     extra = {}
     if form.validate_on_submit():
         try:
             stored = storage.save_upload(
                 form.file.data, purpose="meeting_paper", field="file", uploaded_by_id=current_user.id
             )
-            svc.attach_paper(item, stored, title=form.title.data, added_by_id=current_user.id)
+            p = svc.attach_paper(item, stored, title=form.title.data, added_by_id=current_user.id)
+            if form.has_sheet():
+                agenda_pack.save_cover_sheet(p, user=current_user, **form.sheet_values())
         except ServiceError as exc:
             extra = form_failed(form, exc)
         else:

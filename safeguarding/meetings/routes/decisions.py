@@ -51,6 +51,7 @@ def decide(meeting_id: int, item_id: int):
                 votes=votes,
                 casting_vote=form.casting_vote.data or None,
                 interim=form.interim.data,
+                decided_at=form.decided_at.data,
             )
         except ServiceError as exc:
             extra = form_failed(form, exc)
@@ -67,6 +68,7 @@ def decide(meeting_id: int, item_id: int):
         quorate=quorate,
         quorum_sentence=svc.quorum_sentence(missing),
         presiding=svc.presiding_chair(m, register),
+        movements=svc.movements(m, register),
         summary=_summary(form, extra),
     )
 

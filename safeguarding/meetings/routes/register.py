@@ -69,6 +69,8 @@ def attendance(meeting_id: int):
                     getattr(form, f"status_{s.membership.id}").data = s.row.status.value
                     if s.row.deputy_person_id:
                         getattr(form, f"deputy_{s.membership.id}").data = str(s.row.deputy_person_id)
+                    getattr(form, f"arrived_{s.membership.id}").data = s.row.arrived_at
+                    getattr(form, f"left_{s.membership.id}").data = s.row.left_at
         elif form.validate_on_submit():
             entries = []
             for s in register.seats:
@@ -82,6 +84,8 @@ def attendance(meeting_id: int):
                         if deputy
                         and status in (AttendanceStatus.deputy_present.value, AttendanceStatus.apologies.value)
                         else None,
+                        "arrived_at": getattr(form, f"arrived_{s.membership.id}").data,
+                        "left_at": getattr(form, f"left_{s.membership.id}").data,
                     }
                 )
             try:
@@ -105,6 +109,7 @@ def attendance(meeting_id: int):
         quorum_sentence=svc.quorum_sentence(missing),
         presiding=svc.presiding_chair(m, register),
         counts=register.counts(),
+        movements=svc.movements(m, register),
         summary=_summary(form, extra) if form else None,
         colours=STATE_COLOURS,
         statuses=AttendanceStatus,

@@ -51,7 +51,8 @@ home.count(
     key="reviews.decisions",
     kind=home.APPROVAL,
 )
-home.add({Role.viewer, Role.admin}, 95, _refer_panel)
+# Not for administrators: they hold accounts, not case content.
+home.add({Role.viewer}, 95, _refer_panel)
 home.add({Role.business_office}, 6, _office_deadlines_panel)
 home.count(
     {Role.business_office},

@@ -65,7 +65,7 @@ def all_reviews():
 def my_requests():
     """Information requests the user may see: for a partner, their organisation's."""
     status = request.args.get("status") or "sent"
-    if status not in ("sent", "returned", "withdrawn", "all"):
+    if status not in ("sent", "returned", "refused", "withdrawn", "all"):
         abort(400)
     org_id = svc.agency_organisation_id(current_user) if not svc.sees_everything(current_user) else None
     page = int_arg("page", 1) or 1

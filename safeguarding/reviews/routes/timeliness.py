@@ -32,8 +32,8 @@ def timeliness():
         "Median days for each stage (paused time left out)",
         [m[1] for m in measures],
         [
-            charts.Series("SARs", [overall[m]["sar"]["median_days"] or 0 for m, _ in measures]),
-            charts.Series("CSPRs", [overall[m]["cspr"]["median_days"] or 0 for m, _ in measures]),
+            charts.Series("SARs", [overall[m]["sar"]["median_days"] for m, _ in measures]),
+            charts.Series("CSPRs", [overall[m]["cspr"]["median_days"] for m, _ in measures]),
         ],
         value_format=lambda v: f"{v:g} days",
     )

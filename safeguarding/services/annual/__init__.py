@@ -19,8 +19,9 @@ area named in `breakdown`; its output is stored as JSON when the report starts, 
 refreshed while drafting, and is frozen once the chair approves.
 
 The package: `common` (roles and states; guards), `queries` (reading reports and their
-stored figures; the distribution list; home page counts), `commands` (starting,
-refreshing, editing, assigning, the chair's comments, emails, distribution) and
+stored figures; home page counts), `commands` (starting, refreshing, editing, assigning,
+the chair's comments, emails), `board` (the Board's agreement of the adults' report),
+`distribution` (the distribution list, sending on publication, deliveries) and
 `rendering` (figures as shown; the report as a document), `yearly` (the children's
 yearly report: the partners' joint sign-off, sending it to the Panel and Foundations);
 `lifecycle` registers what the
@@ -36,14 +37,19 @@ one way, from the report to its sections.
 
 from safeguarding.services import annual_sections  # noqa: F401  (registers the built-in sections)
 from safeguarding.services.annual import lifecycle  # noqa: F401  (registers the lifecycle's rules)
+from safeguarding.services.annual.board import (
+    SUBJECT,
+    BoardAgreement,
+    agreement,
+    board_decided,
+    put_on_board_agenda,
+)
 from safeguarding.services.annual.commands import (
     assign_writer,
     comment_on_sections,
     edit_section,
-    record_distribution,
     refresh_figures,
     start_report,
-    statutory_recipients,
     tell,
 )
 from safeguarding.services.annual.common import (
@@ -53,6 +59,19 @@ from safeguarding.services.annual.common import (
     OFFICE,
     READERS,
     WRITERS,
+)
+from safeguarding.services.annual.distribution import (
+    ROLES,
+    Delivery,
+    Entry,
+    deliveries,
+    distribute,
+    distribution_list,
+    entry_for,
+    get_recipient,
+    recipients_of,
+    send_to_recipient,
+    set_contact,
 )
 from safeguarding.services.annual.queries import (
     breakdown_rows,
@@ -64,7 +83,6 @@ from safeguarding.services.annual.queries import (
     may_read,
     may_see_draft,
     narrative_missing,
-    recipients_of,
     section_by_key,
     sections_due_select,
     sections_with_comments,
@@ -154,9 +172,22 @@ __all__ = [
     "sections_with_comments",
     "narrative_missing",
     "tell",
-    "statutory_recipients",
-    "record_distribution",
     "recipients_of",
+    "SUBJECT",
+    "BoardAgreement",
+    "agreement",
+    "board_decided",
+    "put_on_board_agenda",
+    "ROLES",
+    "Delivery",
+    "Entry",
+    "deliveries",
+    "distribute",
+    "distribution_list",
+    "entry_for",
+    "get_recipient",
+    "send_to_recipient",
+    "set_contact",
     "submitted_count_select",
     "sections_due_select",
     "year_bounds",

@@ -1,6 +1,6 @@
 """The annual report: starting a report and refreshing its figures, editing and assigning
-sections, the chair's comments, the emails about the report, and the statutory
-distribution on publication."""
+sections, the chair's comments, and the emails about the report. (Publication and the
+distribution: distribution.py; the Board's agreement: board.py.)"""
 
 from __future__ import annotations
 
@@ -14,11 +14,8 @@ from safeguarding.calendar import financial_year_start, financial_year_title, to
 from safeguarding.extensions import db
 from safeguarding.models import (
     AnnualReport,
-    AnnualReportRecipient,
     AnnualReportSection,
     AnnualReportState,
-    Organisation,
-    OrganisationKind,
     Person,
     ReportKind,
     Role,
@@ -26,7 +23,6 @@ from safeguarding.models import (
     SectionState,
 )
 from safeguarding.models.base import utcnow
-from safeguarding.models.people import PartnershipState
 from safeguarding.services import audit
 from safeguarding.services.annual.common import CHAIR, EDITABLE, FROZEN, OFFICE, _check_version, _require
 from safeguarding.services.annual.queries import may_edit, sections_with_comments, title
@@ -257,64 +253,3 @@ def tell(report: AnnualReport, event: str, *, section: AnnualReportSection | Non
             kind=f"annual_report_{event}",
             dedupe_key=f"annual-report:{report.id}:{event}:{report.version}:{section.id if section else ''}",
         )
-
-
-# --- publication ------------------------------------------------------------------------------
-
-
-def statutory_recipients() -> list[tuple[str, int | None]]:
-    """(role, organisation id) for the statutory distribution (Care Act 2014 Schedule 2
-    para 4(2)): the chief executive and leader of each council, the chair of each
-    council's Health and Wellbeing Board, the police and crime commissioner (and the chief
-    constable), Local Healthwatch, and the director of nursing of the integrated care board."""
-    orgs = list(
-        db.session.scalars(
-            sa.select(Organisation).where(Organisation.state == PartnershipState.active).order_by(Organisation.name)
-        )
-    )
-    out: list[tuple[str, int | None]] = []
-    for o in orgs:
-        if o.kind == OrganisationKind.local_authority:
-            out += [
-                (f"Chief executive, {o.name}", o.id),
-                (f"Leader of the council, {o.name}", o.id),
-                (f"Chair of the Health and Wellbeing Board, {o.name}", o.id),
-            ]
-    for o in orgs:
-        if o.kind == OrganisationKind.police:
-            out += [
-                (f"Police and crime commissioner for the area of {o.name}", o.id),
-                (f"Chief constable, {o.name}", o.id),
-            ]
-    for o in orgs:
-        if o.kind == OrganisationKind.healthwatch:
-            out.append((f"Local Healthwatch, {o.name}", o.id))
-    for o in orgs:
-        if o.kind == OrganisationKind.icb:
-            out.append((f"Director of nursing, {o.name}", o.id))
-    return out
-
-
-def record_distribution(report: AnnualReport, sent_on: date) -> list[AnnualReportRecipient]:
-    """The statutory recipients and every other active partner, with the date sent."""
-    rows = [
-        AnnualReportRecipient(report_id=report.id, role=role, organisation_id=org_id, statutory=True, sent_on=sent_on)
-        for role, org_id in statutory_recipients()
-    ]
-    statutory_orgs = {org_id for _, org_id in statutory_recipients()}
-    for o in db.session.scalars(
-        sa.select(Organisation).where(Organisation.state == PartnershipState.active).order_by(Organisation.name)
-    ):
-        if o.id not in statutory_orgs:
-            rows.append(
-                AnnualReportRecipient(
-                    report_id=report.id,
-                    role=f"Partner: {o.name}",
-                    organisation_id=o.id,
-                    statutory=False,
-                    sent_on=sent_on,
-                )
-            )
-    db.session.add_all(rows)
-    db.session.flush()
-    return rows

@@ -1,6 +1,6 @@
 """What the annual report's lifecycle (workflows/annual.py) needs from this service,
 registered under the names it declares: which narrative sections are unwritten and which
-sections the chair commented on, the emails, the statutory distribution on publication;
+sections the chair commented on, the emails, the distribution on publication (the Board's agreement: board.py);
 and how its pages and API load a report."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from safeguarding.models import AnnualReport, ReportKind, SectionState
-from safeguarding.services.annual.commands import record_distribution, tell
+from safeguarding.services.annual.commands import tell
+from safeguarding.services.annual.distribution import distribute
 from safeguarding.services.annual.queries import get_report, narrative_missing, sections_with_comments
 from safeguarding.workflows.annual import (
     A_SECTION_COMMENTED,
@@ -57,7 +58,7 @@ def _tell_returned(ctx: TransitionContext) -> None:
 @annual_report_lifecycle.effect(PUBLISH)
 def _set_published(ctx: TransitionContext) -> None:
     ctx.row.published_on = ctx.params["sent_on"]
-    record_distribution(ctx.row, ctx.params["sent_on"])
+    distribute(ctx.row, ctx.params["sent_on"])
 
 
 def _load(report_id: int, user: Any) -> AnnualReport:

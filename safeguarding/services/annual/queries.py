@@ -12,7 +12,6 @@ from safeguarding.calendar import financial_year_bounds, financial_year_title
 from safeguarding.extensions import db
 from safeguarding.models import (
     AnnualReport,
-    AnnualReportRecipient,
     AnnualReportSection,
     AnnualReportState,
     ReportKind,
@@ -131,19 +130,6 @@ def sections_with_comments(report: AnnualReport) -> list[AnnualReportSection]:
 
 def narrative_missing(report: AnnualReport) -> list[AnnualReportSection]:
     return [s for s in report.sections if s.kind == SectionKind.narrative and not s.text]
-
-
-# --- publication ------------------------------------------------------------------------------
-
-
-def recipients_of(report: AnnualReport) -> list[AnnualReportRecipient]:
-    return list(
-        db.session.scalars(
-            sa.select(AnnualReportRecipient)
-            .where(AnnualReportRecipient.report_id == report.id)
-            .order_by(AnnualReportRecipient.statutory.desc(), AnnualReportRecipient.id)
-        )
-    )
 
 
 def submitted_count_select(user: Any) -> sa.Select:

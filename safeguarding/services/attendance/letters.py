@@ -13,7 +13,7 @@ from safeguarding.documents import Letter, Table
 from safeguarding.documents.letterhead import letterhead
 from safeguarding.extensions import db
 from safeguarding.formatting import long_date
-from safeguarding.models import Attendance, Escalation, EscalationTrigger, Meeting, Membership
+from safeguarding.models import Attendance, Escalation, EscalationState, EscalationTrigger, Meeting, Membership
 from safeguarding.services.attendance.common import _RANK, CELL_LABELS, CONSTITUTION, SUBJECT_TYPE, months_before
 from safeguarding.services.attendance.policy import policy_for
 
@@ -102,6 +102,7 @@ def build_letter(e: Escalation, on: date | None = None) -> Letter:
         subject=f"Attendance at {group.name} meetings",
         salutation=f"Dear {org.chief_executive_name}" if org.chief_executive_name else "Dear Chief Executive",
         paragraphs=paragraphs,
+        draft=e.state in (EscalationState.detected, EscalationState.letter_drafted),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import time
 from typing import Any
 
 import sqlalchemy as sa
@@ -39,6 +40,7 @@ from safeguarding.services.meetings.register import (
     Register,
     is_quorate,
     load_register,
+    movements,
     presiding_chair,
     quorum_sentence,
 )
@@ -126,6 +128,7 @@ def record_decision(
     votes: list[dict[str, Any]] | None = None,
     casting_vote: VoteChoice | str | None = None,
     interim: bool = False,
+    decided_at: time | None = None,
     system: bool = False,
 ) -> Decision:
     """Record a decision on an agenda item while the meeting is in session and quorate.
@@ -139,8 +142,13 @@ def record_decision(
     `interim` decisions stand once every organisation asked has validated them; only an
     interim decision may be recorded at a meeting that is, or has become, inquorate (the
     constitution: the members present may agree one, and it stands once every voting
-    organisation has validated it)."""
-    meeting, register, quorate = _meeting_open_for_decisions(agenda_item, user=user, system=system, interim=interim)
+    organisation has validated it).
+    Quorum and who may vote are taken at `decided_at`, the time of the decision, from the
+    register's recorded arrivals and departures; without it, after every recorded
+    departure."""
+    meeting, register, quorate = _meeting_open_for_decisions(
+        agenda_item, user=user, system=system, interim=interim, decided_at=decided_at
+    )
     errors: dict[str, str] = {}
     try:
         method = DecisionMethod(method)
@@ -173,6 +181,7 @@ def record_decision(
         subject_type=agenda_item.subject_type,
         subject_id=agenda_item.subject_id,
         quorate=quorate,
+        decided_at=decided_at,
         interim=bool(interim),
         votes_for=counts[VoteChoice.for_],
         votes_against=counts[VoteChoice.against],
@@ -194,12 +203,12 @@ DECIDING_STATES = (MeetingState.in_session, MeetingState.inquorate)
 
 
 def _meeting_open_for_decisions(
-    agenda_item: AgendaItem, *, user: Any, system: bool, interim: bool
+    agenda_item: AgendaItem, *, user: Any, system: bool, interim: bool, decided_at: time | None = None
 ) -> tuple[Meeting, Register, bool]:
     """The item's meeting, its register and whether it is quorate, if `user` may record a
     decision on the item now: the meeting is in session and quorate, or — for an interim
     decision only — in session or recorded inquorate without quorum; the item is still on
-    the agenda."""
+    the agenda. The register is taken at `decided_at` (see `Register.at`)."""
     if not system and (user is None or not user.has_role(Role.business_office, Role.independent_chair)):
         raise Forbidden("Only the business office or the chair can record decisions")
     meeting = db.session.get(Meeting, agenda_item.meeting_id)
@@ -214,13 +223,31 @@ def _meeting_open_for_decisions(
         )
     if agenda_item.withdrawn:
         raise Conflict("This item has been withdrawn from the agenda")
-    register = load_register(meeting)
+    if decided_at is not None and not isinstance(decided_at, time):
+        raise ValidationFailed(errors={"decided_at": "Enter the time of the decision as a time of day, like 11:20"})
+    if decided_at is not None and decided_at < meeting.starts_at:
+        raise ValidationFailed(
+            errors={
+                "decided_at": f"The time of the decision must be after the meeting started at "
+                f"{meeting.starts_at.strftime('%H:%M')}"
+            }
+        )
+    whole = load_register(meeting)
+    register = whole.at(decided_at)
     quorate, missing = is_quorate(meeting, register)
     if not quorate and not interim:
+        when = f" at {decided_at.strftime('%H:%M')}" if decided_at else ""
+        moves = [m for m in movements(meeting, whole) if decided_at is None or m.at <= decided_at]
         raise ValidationFailed(
-            "The meeting is not quorate",
-            reasons=[
-                quorum_sentence(missing),
+            f"The meeting was not quorate{when}" if decided_at else "The meeting is not quorate",
+            reasons=[quorum_sentence(missing) + when]
+            + [f"{m.sentence}." for m in moves]
+            + (
+                ["If the decision was taken earlier, record the time it was taken"]
+                if moves and decided_at is None
+                else []
+            )
+            + [
                 "The members present may agree an interim decision instead: it stands once every voting "
                 "organisation has validated it",
             ],

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,7 +29,7 @@ from safeguarding.models import (
     Role,
 )
 from safeguarding.models.enums import STATUTORY_KINDS
-from safeguarding.models.meetings import UPCOMING_STATES
+from safeguarding.models.meetings import REPRESENTED, UPCOMING_STATES
 from safeguarding.services.errors import Conflict, Forbidden, ValidationFailed
 from safeguarding.services.meetings.common import KIND_PHRASES, _current, _require_office
 
@@ -42,14 +42,17 @@ class Seat:
 
     membership: Membership
     row: Attendance | None = None
+    # In a register seen at a moment of the meeting (`Register.at`): the attendee had not
+    # yet arrived or had already left, so the seat is empty then.
+    away: bool = False
 
     @property
     def status(self) -> AttendanceStatus | None:
-        return self.row.status if self.row else None
+        return self.row.status if self.row and not self.away else None
 
     @property
     def represented(self) -> bool:
-        return self.row is not None and self.row.represented
+        return self.row is not None and self.row.represented and not self.away
 
     @property
     def attendee_id(self) -> int | None:
@@ -97,12 +100,28 @@ class Register:
                 out.add(s.row.deputy_person_id)
         return out
 
+    def at(self, moment: time | None) -> Register:
+        """The register as it stood at `moment` of the meeting: whoever had not yet arrived
+        or had already left is away. `None`: after every recorded movement (whoever left
+        early is away)."""
+        return Register(self.meeting, [Seat(s.membership, s.row, _away(s.row, moment)) for s in self.seats])
+
     def counts(self) -> dict[str, int]:
         out = {s.value: 0 for s in AttendanceStatus}
         out["not_recorded"] = 0
         for s in self.seats:
             out[s.status.value if s.status else "not_recorded"] += 1
         return out
+
+
+def _away(row: Attendance | None, moment: time | None) -> bool:
+    if row is None or not row.represented:
+        return False
+    if moment is None:
+        return row.left_at is not None
+    return (row.arrived_at is not None and row.arrived_at > moment) or (
+        row.left_at is not None and row.left_at <= moment
+    )
 
 
 _ROLE_ORDER = {
@@ -198,6 +217,45 @@ def quorum_sentence(missing: list[str]) -> str:
     return f"Not quorate: {missing_phrase(missing)}" if missing else "Quorate"
 
 
+@dataclass
+class Movement:
+    """An arrival after the start or a departure before the end, and the quorum after it."""
+
+    at: time
+    seat: Seat
+    arrived: bool
+    quorate: bool
+    missing: list[str]
+
+    @property
+    def sentence(self) -> str:
+        """ "Police (deputy) left at 11:05" — organisations, not names, for reasons and logs."""
+        org = self.seat.organisation.name if self.seat.organisation else "The independent chair"
+        return f"{org} {'arrived' if self.arrived else 'left'} at {self.at.strftime('%H:%M')}"
+
+    @property
+    def quorum(self) -> str:
+        return quorum_sentence(self.missing)
+
+
+def movements(meeting: Meeting, register: Register | None = None) -> list[Movement]:
+    """The recorded arrivals and departures in time order, each with whether the meeting
+    was quorate just after it (what the register page shows and a refusal explains)."""
+    register = register or load_register(meeting)
+    moves = [
+        (t, arrived, seat)
+        for seat in register.seats
+        if seat.represented and seat.row is not None
+        for t, arrived in ((seat.row.arrived_at, True), (seat.row.left_at, False))
+        if t is not None
+    ]
+    out = []
+    for t, arrived, seat in sorted(moves, key=lambda m: (m[0], not m[1])):
+        quorate, missing = is_quorate(meeting, register.at(t))
+        out.append(Movement(t, seat, arrived, quorate, missing))
+    return out
+
+
 # --- recording attendance -----------------------------------------------------------------
 
 
@@ -222,6 +280,10 @@ def _deputy_problem(membership: Membership, deputy: Person | None, meeting: Meet
     return None
 
 
+# A checked register entry: the seat, status, deputy, note and (arrived_at, left_at).
+_Change = tuple[Seat, AttendanceStatus, int | None, str | None, tuple[time | None, time | None]]
+
+
 def record_attendance(
     meeting: Meeting, entries: list[dict[str, Any]], *, user: Any, as_of: date | None = None
 ) -> Register:
@@ -230,7 +292,11 @@ def record_attendance(
     `apologies` (optionally the deputy who is to come) or `absent`. Before the day of the
     meeting only apologies can be recorded. Returns the register as it now stands.
 
-    Field errors are keyed `status_<membership_id>` and `deputy_<membership_id>`."""
+    Someone who came in after the start or left before the end has `arrived_at` /
+    `left_at` (times of day): quorum is checked for each decision at its time.
+
+    Field errors are keyed `status_<membership_id>`, `deputy_<membership_id>`,
+    `arrived_<membership_id>` and `left_<membership_id>`."""
     _require_office(user, "record the register")
     if meeting.state == MeetingState.cancelled:
         raise Conflict("The meeting was cancelled: there is no register to record")
@@ -238,7 +304,7 @@ def record_attendance(
     register = load_register(meeting)
     deputies = people_by_id(e.get("deputy_person_id") for e in entries if isinstance(e.get("deputy_person_id"), int))
     errors: dict[str, str] = {}
-    changes: list[tuple[Seat, AttendanceStatus, int | None, str | None]] = []
+    changes: list[_Change] = []
     seen: set[int] = set()
     for e in entries:
         mid = e.get("membership_id")
@@ -250,44 +316,100 @@ def record_attendance(
             errors[f"membership_{mid}"] = "Each membership can appear only once in the register"
             continue
         seen.add(mid)
-        who = seat.membership.person.name
-        try:
-            status = AttendanceStatus(e.get("status")) if e.get("status") else None
-        except ValueError:
-            status = None
-        if status is None:
-            errors[f"status_{mid}"] = f"Select whether {who} attended"
-            continue
-        if status != AttendanceStatus.apologies and as_of < meeting.meeting_date:
-            errors[f"status_{mid}"] = (
-                f"The register can be recorded on or after {long_date(meeting.meeting_date)}: "
-                f"until then record only apologies ({who})"
-            )
-            continue
-        deputy_id = e.get("deputy_person_id")
-        if status == AttendanceStatus.deputy_present and not deputy_id:
-            deputy_id = (seat.row.deputy_person_id if seat.row else None) or seat.membership.deputy_person_id
-            if deputy_id:
-                deputies.update(people_by_id([deputy_id]))
-            else:
-                errors[f"deputy_{mid}"] = f"Select the deputy who attended for {who}"
-                continue
-        if status in (AttendanceStatus.present, AttendanceStatus.absent) and deputy_id:
-            errors[f"deputy_{mid}"] = f"Name a deputy for {who} only when a deputy attended or is to attend"
-            continue
-        if deputy_id:
-            problem = _deputy_problem(seat.membership, deputies.get(deputy_id), meeting)
-            if problem:
-                errors[f"deputy_{mid}"] = f"{problem} ({who}'s deputy)"
-                continue
-        note = (e.get("note") or "").strip() or None
-        changes.append((seat, status, deputy_id or None, note))
+        change = _check_entry(meeting, seat, e, deputies, as_of, errors)
+        if change is not None:
+            changes.append(change)
     if errors:
         raise ValidationFailed(errors=errors)
-    for seat, status, deputy_id, note in changes:
+    for seat, status, deputy_id, note, (arrived_at, left_at) in changes:
         _set_row(meeting, seat, status, deputy_id, note, user)
+        seat.row.arrived_at, seat.row.left_at = arrived_at, left_at
     db.session.flush()
     return register
+
+
+def _check_entry(
+    meeting: Meeting,
+    seat: Seat,
+    e: dict[str, Any],
+    deputies: dict[int, Person],
+    as_of: date,
+    errors: dict[str, str],
+) -> _Change | None:
+    """One register entry checked: what to record, or None with its messages in `errors`."""
+    mid = seat.membership.id
+    who = seat.membership.person.name
+    try:
+        status = AttendanceStatus(e.get("status")) if e.get("status") else None
+    except ValueError:
+        status = None
+    if status is None:
+        errors[f"status_{mid}"] = f"Select whether {who} attended"
+        return None
+    if status != AttendanceStatus.apologies and as_of < meeting.meeting_date:
+        errors[f"status_{mid}"] = (
+            f"The register can be recorded on or after {long_date(meeting.meeting_date)}: "
+            f"until then record only apologies ({who})"
+        )
+        return None
+    deputy_id = e.get("deputy_person_id")
+    if status == AttendanceStatus.deputy_present and not deputy_id:
+        deputy_id = (seat.row.deputy_person_id if seat.row else None) or seat.membership.deputy_person_id
+        if deputy_id:
+            deputies.update(people_by_id([deputy_id]))
+        else:
+            errors[f"deputy_{mid}"] = f"Select the deputy who attended for {who}"
+            return None
+    if status in (AttendanceStatus.present, AttendanceStatus.absent) and deputy_id:
+        errors[f"deputy_{mid}"] = f"Name a deputy for {who} only when a deputy attended or is to attend"
+        return None
+    if deputy_id:
+        problem = _deputy_problem(seat.membership, deputies.get(deputy_id), meeting)
+        if problem:
+            errors[f"deputy_{mid}"] = f"{problem} ({who}'s deputy)"
+            return None
+    times = _times(meeting, seat, status, e, errors)
+    if times is None:
+        return None
+    note = (e.get("note") or "").strip() or None
+    return seat, status, deputy_id or None, note, times
+
+
+def _times(
+    meeting: Meeting, seat: Seat, status: AttendanceStatus, entry: dict[str, Any], errors: dict[str, str]
+) -> tuple[time | None, time | None] | None:
+    """An entry's arrival and departure times, checked (None, with the message in `errors`,
+    when they are wrong): only for someone who attended, not before the meeting started,
+    and leaving after arriving."""
+    mid, who = seat.membership.id, seat.membership.person.name
+    arrived_at, left_at = entry.get("arrived_at"), entry.get("left_at")
+    start = meeting.starts_at.strftime("%H:%M")
+    for key, value in (("arrived", arrived_at), ("left", left_at)):
+        if value is not None and not isinstance(value, time):
+            errors[f"{key}_{mid}"] = f"Enter the time {who} {key} as a time of day, like 11:05"
+            return None
+    problem = None
+    if (arrived_at is not None or left_at is not None) and status not in REPRESENTED:
+        key, problem = (
+            ("arrived" if arrived_at else "left"),
+            (f"Record when someone arrived or left only if they attended ({who})"),
+        )
+    elif arrived_at is not None and arrived_at <= meeting.starts_at:
+        key, problem = (
+            "arrived",
+            (
+                f"The time {who} arrived must be after the meeting started at {start}: leave it blank if they "
+                "were there from the start"
+            ),
+        )
+    elif left_at is not None and left_at <= meeting.starts_at:
+        key, problem = "left", f"The time {who} left must be after the meeting started at {start}"
+    elif arrived_at is not None and left_at is not None and left_at <= arrived_at:
+        key, problem = "left", f"The time {who} left must be after the time they arrived"
+    if problem:
+        errors[f"{key}_{mid}"] = problem
+        return None
+    return arrived_at, left_at
 
 
 def _set_row(
@@ -297,6 +419,8 @@ def _set_row(
         seat.row = Attendance(meeting_id=meeting.id, membership_id=seat.membership.id, membership=seat.membership)
         db.session.add(seat.row)
     seat.row.status = status
+    if status not in REPRESENTED:
+        seat.row.arrived_at = seat.row.left_at = None
     seat.row.deputy_person_id = deputy_id
     seat.row.deputy = db.session.get(Person, deputy_id) if deputy_id else None
     if note is not None:

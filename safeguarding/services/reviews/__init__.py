@@ -102,6 +102,7 @@ from safeguarding.services.reviews.information_requests import (
     requests_of,
     return_information,
     s45_refusal,
+    send_board_request,
     send_information_request,
 )
 from safeguarding.services.reviews.notification import (
@@ -149,6 +150,7 @@ from safeguarding.services.reviews.reports import (
     record_quality_check,
     report_file,
 )
+from safeguarding.services.reviews.request_letters import letter_docx, letter_pdf
 from safeguarding.services.reviews.rules import (
     DEFAULTS,
     FULL_ROLES,
@@ -276,6 +278,9 @@ __all__ = [
     "s45_refusal",
     "sees_everything",
     "send_information_request",
+    "send_board_request",
+    "letter_pdf",
+    "letter_docx",
     "setting",
     "tell_chair_decision_waiting",
     "timeliness",

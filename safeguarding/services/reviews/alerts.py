@@ -21,6 +21,7 @@ from safeguarding.models import (
     User,
 )
 from safeguarding.models.reviews import OPEN_STATES
+from safeguarding.services.reviews import request_letters
 from safeguarding.services.reviews.deadlines import Deadline, deadlines
 from safeguarding.services.reviews.rules import setting
 
@@ -139,23 +140,29 @@ def chase_information_requests(as_of: date) -> dict[str, int]:
 
 
 def _after_chase(req: InformationRequest, as_of: date) -> None:
-    """Email the agency's partner members (once per chase)."""
+    """Email the agency's partner members (once per chase); a recipient outside the
+    directory gets the letter again."""
     from safeguarding.formatting import long_date
-    from safeguarding.notify import queue_email, service_url
+    from safeguarding.notify import queue_email
 
+    if req.organisation_id is None:
+        request_letters.email_letter(req, reminder_on=as_of)
+        return
     to = agency_emails(req.organisation_id)
     if not to:
         return
-    reference = req.review.reference
+    reference = req.review.reference if req.review is not None else req.reference
     queue_email(
         to,
-        f"Overdue information request for case review {reference}",
+        f"Overdue information request for case review {reference}"
+        if req.review is not None
+        else f"Overdue information request {reference}",
         "review_request_chase",
         {
             "reference": reference,
             "organisation": req.organisation.name,
             "due": long_date(req.due_on),
-            "link": service_url("reviews.information_request", review_id=req.review_id, request_id=req.id),
+            "link": request_letters.request_link(req),
         },
         kind="review_request_chase",
         dedupe_key=f"review-request-chase:{req.id}:{as_of.isoformat()}",

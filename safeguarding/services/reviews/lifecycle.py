@@ -14,6 +14,7 @@ from safeguarding.models import (
     Review,
     ReviewKind,
     ReviewOutcome,
+    Role,
 )
 from safeguarding.services.errors import ValidationFailed
 from safeguarding.services.reviews.alerts import tell_chair_decision_waiting
@@ -229,6 +230,9 @@ request_lifecycle.permission(ANSWERER_PERMISSION)(may_answer)
 
 @request_lifecycle.permission(REQUEST_WORKER_PERMISSION)
 def _request_worker(req: InformationRequest, user) -> bool:
+    """A review's workers; for a request for another Board function, the office."""
+    if req.review is None:
+        return bool(user is not None and user.has_role(Role.business_office))
     return may_work_on(req.review, user)
 
 

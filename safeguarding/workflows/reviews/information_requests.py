@@ -1,5 +1,5 @@
-"""The "information_request" lifecycle: sent → returned (by the agency) or withdrawn, and
-asked again. Who may answer or work on a request, how a request is loaded and its page's
+"""The "information_request" lifecycle: sent → returned (by the agency), refused (with the
+recipient's reason: the Board may then seek a court order) or withdrawn, and asked again. Who may answer or work on a request, how a request is loaded and its page's
 address are registered by the feature (services/reviews/lifecycle.py, reviews/routes/)."""
 
 from __future__ import annotations
@@ -35,6 +35,11 @@ def _withdrawn(ctx: TransitionContext) -> None:
     ctx.row.withdrawn_reason = ctx.comment
 
 
+def _refused(ctx: TransitionContext) -> None:
+    ctx.row.refusal_reason = ctx.comment
+    ctx.row.refused_on = ctx.as_of
+
+
 def _asked_again(ctx: TransitionContext) -> None:
     req: InformationRequest = ctx.row
     req.due_on = ctx.params["due_on"]
@@ -56,6 +61,17 @@ request_lifecycle = Lifecycle(
             params=[Param("response", "textarea", "The information requested")],
             apply=_returned,
             comment=None,
+        ),
+        Transition(
+            "record_refusal",
+            "sent",
+            "refused",
+            WORKERS,
+            "Record a refusal",
+            allowed=REQUEST_WORKER_PERMISSION,
+            comment="required",
+            comment_label="The reason given for refusing",
+            apply=_refused,
         ),
         Transition(
             "withdraw",

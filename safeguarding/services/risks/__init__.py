@@ -1,0 +1,48 @@
+"""The risk register (issue 17). See `register` for the rules and the RAG bands."""
+
+from safeguarding.services.risks.export import register_csv, register_xlsx
+from safeguarding.services.risks.register import (
+    AMBER_FROM,
+    RAGS,
+    RED_FROM,
+    SCORES,
+    SOURCE,
+    RiskFilters,
+    actions_of,
+    add_mitigation,
+    bands,
+    close_risk,
+    counts_by_rag,
+    create_risk,
+    get_risk,
+    history_of,
+    list_risks,
+    rag_for,
+    rag_of,
+    top_risks,
+    update_risk,
+)
+
+__all__ = [
+    "AMBER_FROM",
+    "RAGS",
+    "RED_FROM",
+    "SCORES",
+    "SOURCE",
+    "RiskFilters",
+    "actions_of",
+    "add_mitigation",
+    "bands",
+    "close_risk",
+    "counts_by_rag",
+    "create_risk",
+    "get_risk",
+    "history_of",
+    "list_risks",
+    "rag_for",
+    "rag_of",
+    "register_csv",
+    "register_xlsx",
+    "top_risks",
+    "update_risk",
+]

@@ -1,0 +1,57 @@
+"""WCAG 1.4.10 reflow: at 320 CSS pixels wide no page scrolls sideways; a wide table
+scrolls inside its own box, which can be reached and scrolled with the keyboard (axe's
+`scrollable-region-focusable` runs on every page visited)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+# What sticks out past the right edge, outside a table's own scroll box.
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const out = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    if (el.closest('.app-table-scroll')) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width && r.right > width + 1) out.push(el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ').join('.') : '') + ' ' + Math.round(r.right));
+  }
+  return {scroll: document.documentElement.scrollWidth, width, out: out.slice(0, 8)};
+}"""
+
+PAGES = {
+    "office": [
+        "/home",
+        "/meetings",
+        "/workplans",
+        "/reviews",
+        "/reviews/requests",
+        "/reviews/timeliness",
+        "/actions",
+        "/disputes",
+        "/budget",
+        "/annual-reports",
+        "/attendance/report",
+        "/attendance/escalations",
+        "/organisations",
+        "/audit",
+        "/outbox",
+        "/jobs",
+    ],
+    "admin": ["/home", "/admin/users"],
+    "police": ["/home", "/actions", "/reviews/requests"],
+}
+
+
+@pytest.mark.parametrize("who", sorted(PAGES))
+def test_no_page_scrolls_sideways_at_320_pixels(browse, who):
+    b = browse(who)
+    b.page.set_viewport_size({"width": 320, "height": 640})
+    problems = []
+    for path in PAGES[who]:
+        b.goto(path)
+        found = b.page.evaluate(OVERFLOW)
+        if found["scroll"] > found["width"] + 1:
+            problems.append(f"{path}: {found['scroll']}px wide: {found['out']}")
+    assert not problems, "\n".join(problems)
