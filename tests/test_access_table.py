@@ -604,6 +604,18 @@ POST   /budget/spend/<int:entry_id>/end                               - O - - - 
 # Monitoring (budget, committed, actual, forecast per line) goes to the Board's members.
 GET    /budget/<year>/monitoring                                      - O C P - - - - -
 GET    /budget/<year>/monitoring.<fmt>                                - O C P - - - - -
+# Each arm's budget of a year side by side (the budgets' own visibility: partners see no drafts).
+GET    /budget/combined/<year>/monitoring                             - O C P - - - - -
+GET    /budget/combined/<year>/monitoring.<fmt>                       - O C P - - - - -
+# The contribution scheme names every partner's share: the office (who changes it) and the chair
+# ("sees everything"); a partner sees their own contribution and how it was worked out.
+GET    /budget/<year>/scheme                                          - O C - - - - - -
+POST   /budget/<year>/scheme                                          - O - - - - - - -
+# A budget's invoices with the host council's finance reference (partners: their own).
+GET    /budget/<year>/invoices.<fmt>                                  - O C P - - - - -
+# The finance reference is entered by the office, who raises the invoices.
+GET    /budget/invoices/<int:invoice_id>/reference                    - O - - - - - - -
+POST   /budget/invoices/<int:invoice_id>/reference                    - O - - - - - - -
 GET    /api/v1/budgets                                                - O C P - V - - -
 POST   /api/v1/budgets                                                - O - - - - - - -
 GET    /api/v1/budgets/<budget_ref>                                   - O C P - V - - -
@@ -614,6 +626,8 @@ PATCH  /api/v1/budgets/<budget_ref>/lines/<int:line_id>               - O - - - 
 GET    /api/v1/budgets/<budget_ref>/income                            - O C P - V - - -
 POST   /api/v1/budgets/<budget_ref>/income                            - O - - - - - - -
 PATCH  /api/v1/budgets/<budget_ref>/income/<int:income_id>            - O - - - - - - -
+GET    /api/v1/budgets/<budget_ref>/scheme                            - O C - - - - - -
+PUT    /api/v1/budgets/<budget_ref>/scheme                            - O - - - - - - -
 GET    /api/v1/budgets/<int:entity_id>/history                        - O C P - - - - -
 # Proposing and closing the year are the office's; approving the office's or the chair's.
 POST   /api/v1/budgets/<int:entity_id>/transitions                    - O C - - - - - -
@@ -624,6 +638,7 @@ PATCH  /api/v1/contribution-agreements/<int:agreement_id>             - O - - - 
 GET    /api/v1/invoices                                               - O C P - - - - -
 POST   /api/v1/invoices                                               - O - - - - - - -
 GET    /api/v1/invoices/<int:invoice_id>                              - O C P - - - - -
+PATCH  /api/v1/invoices/<int:invoice_id>                              - O - - - - - - -
 GET    /api/v1/invoices/<int:invoice_id>/pdf                          - O C P - - - - -
 POST   /api/v1/invoices/<int:invoice_id>/cancel                       - O - - - - - - -
 GET    /api/v1/payments                                               - O C P - - - - -
@@ -632,6 +647,7 @@ GET    /api/v1/payments/<int:payment_id>                              - O C P - 
 POST   /api/v1/payments/<int:payment_id>/reverse                      - O - - - - - - -
 GET    /api/v1/reports/budget-monitoring                              - O C P - - - - -
 GET    /api/v1/reports/contributions                                  - O C P - - - - -
+GET    /api/v1/reports/invoices                                       - O C P - - - - -
 GET    /api/v1/spend                                                  - O C - - - - - -
 POST   /api/v1/spend                                                  - O - - - - - - -
 GET    /api/v1/spend/<int:entry_id>                                   - O C - - - - - -

@@ -208,6 +208,17 @@ def _budget_pages(demo):
         "/api/v1/payments",
         "/api/v1/spend?year=2020-21",
         "/api/v1/reports/budget-monitoring?year=2020-21",
+        "/budget/2026-27-children",
+        "/budget/2026-27-children/contributions",
+        "/budget/2026-27-children/scheme",
+        "/budget/2020-21/scheme",
+        "/budget/combined/2026-27/monitoring",
+        "/budget/combined/2020-21/monitoring.csv",
+        "/budget/2020-21/invoices.xlsx",
+        f"/budget/invoices/{west_invoice}/reference",
+        "/api/v1/budgets/2026-27-children/scheme",
+        "/api/v1/reports/budget-monitoring?year=2026-27&arm=all",
+        "/api/v1/reports/invoices?year=2020-21",
     ]
 
 

@@ -1,4 +1,4 @@
-"""Budgets for the 10 financial years: ten lines each, a contribution from each of the 60
+"""The adults' budgets for the 10 financial years (equal-share scheme): ten lines each, a contribution from each of the 60
 partners (the statutory three share a target equally, the rest pay fixed amounts), an
 invoice per contribution with payments (some partial, some overdue), and 5,000 spend
 records (commitments, and actuals against them or not). Closed years carry their
@@ -209,8 +209,10 @@ def generate(ctx) -> None:
         budgets.append(
             {
                 "id": bid,
+                "arm": "adults",  # one budget per arm per year: these are the adults' Board's
                 "financial_year": year,
                 "state": "closed" if closed else "approved",
+                "contribution_scheme": "equal_share",
                 "equal_share_target_pence": target,
                 "reserves_brought_forward_pence": reserves,
                 "reserves_carried_in": i > 0,

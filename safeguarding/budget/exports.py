@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 from safeguarding.formatting import pounds
-from safeguarding.models import ContributionAgreement
+from safeguarding.models import INVOICE_STATUS_LABELS, ContributionAgreement, Invoice
 from safeguarding.services import budget as svc
 
 MONEY_FORMAT = '"£"#,##0.00;-"£"#,##0.00'
@@ -124,6 +124,87 @@ def contributions_table(
         sum(balances[a.id].overdue_pence for a in agreements),
     ]
     return Table(f"Partner contributions {budget_title}", cols, rows, total)
+
+
+def combined_table(c: svc.Combined) -> Table:
+    """Every arm's budget of a year, their total, then each arm with its share of the
+    joint budget (the joint budget split by the shares recorded on it)."""
+    cols = [
+        Column("Budget"),
+        Column("State"),
+        Column("Budget", True),
+        Column("Committed", True),
+        Column("Actual", True),
+        Column("Forecast outturn", True),
+        Column("Variance", True),
+        Column("Note"),
+    ]
+
+    def row(r: svc.CombinedRow, state: str = "") -> list[str | int | None]:
+        return [
+            r.label,
+            state,
+            r.budget_pence,
+            r.committed_pence,
+            r.actual_pence,
+            r.forecast_pence,
+            r.variance_pence,
+            r.note,
+        ]
+
+    rows = [row(r, r.budget.state.label if r.budget is not None else "") for r in c.rows]
+    rows += [row(r) for r in c.with_joint]
+    return Table(
+        f"Budget monitoring, all arms {c.title.removeprefix('All budgets ')}",
+        cols,
+        rows,
+        row(c.total) if c.total else None,
+    )
+
+
+def invoices_table(title: str, invoices: Sequence[Invoice], on: date) -> Table:
+    """A budget's invoices with the host council's finance reference."""
+    cols = [
+        Column("Invoice"),
+        Column("Partner"),
+        Column("Issued"),
+        Column("Due"),
+        Column("Amount", True),
+        Column("Paid", True),
+        Column("Outstanding", True),
+        Column("Status"),
+        Column("Purchase order"),
+        Column("Ledger invoice number"),
+    ]
+    rows: list[list[str | int | None]] = [
+        [
+            inv.number,
+            inv.organisation.name,
+            inv.issued_on.isoformat(),
+            inv.due_on.isoformat(),
+            inv.amount_pence,
+            inv.paid_pence,
+            inv.outstanding_pence,
+            INVOICE_STATUS_LABELS[inv.status(on)],
+            inv.purchase_order or "",
+            inv.ledger_invoice_number or "",
+        ]
+        for inv in invoices
+    ]
+    live = [inv for inv in invoices if not inv.cancelled_on]
+    total: list[str | int | None] = [
+        "Total",
+        "",
+        "",
+        "",
+        sum(i.amount_pence for i in live),
+        sum(i.paid_pence for i in live),
+        sum(i.outstanding_pence for i in live),
+        "",
+        "",
+        "",
+    ]
+    return Table(f"Invoices {title}", cols, rows, total)
 
 
 def to_csv(table: Table) -> bytes:

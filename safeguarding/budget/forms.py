@@ -20,7 +20,7 @@ from safeguarding.forms import (
     Required,
     VersionedForm,
 )
-from safeguarding.models import AgreementKind, IncomeKind, LineCategory
+from safeguarding.models import AgreementKind, ContributionScheme, IncomeKind, LineCategory
 from safeguarding.services import budget as svc
 
 
@@ -89,7 +89,36 @@ class PercentageField(StringField):
             raise StopValidation(self._error)
 
 
-class NewYearForm(FlaskForm):
+ARM_CHOICES = [("adults", "Adults"), ("children", "Children"), ("joint", "Joint (shared costs of both arms)")]
+
+
+class JointSharesFields:
+    """A joint budget's split between the arms (both required for a joint budget)."""
+
+    adults_share = PercentageField(
+        "Adults' share of the joint budget (percent)",
+        what="the adults' share",
+        allow_zero=True,
+        validators=[Optional()],
+        description="Only for a joint budget; for example 60",
+    )
+    children_share = PercentageField(
+        "Children's share of the joint budget (percent)",
+        what="the children's share",
+        allow_zero=True,
+        validators=[Optional()],
+        description="Only for a joint budget; the two shares total 100",
+    )
+
+
+class NewYearForm(JointSharesFields, FlaskForm):
+    arm = RadioField(
+        "Arm",
+        choices=ARM_CHOICES,
+        default="adults",
+        widget=GovRadioInput(),
+        validators=[Required("Select the arm")],
+    )
     financial_year = StringField(
         "Financial year",
         widget=GovTextInput(),
@@ -119,13 +148,14 @@ def _enum_choices(enum_cls) -> list[tuple[str, str]]:
     return [(m.value, m.label) for m in enum_cls]
 
 
-class SettingsForm(VariationFields):
+class SettingsForm(JointSharesFields, VariationFields):
     equal_share_target = MoneyField(
-        "Amount the statutory agencies share equally (optional)",
+        "Amount the partners contribute through the scheme (optional)",
         what="the amount shared equally",
         validators=[Optional()],
-        description="Divided equally among the local authorities, the police and the "
-        "integrated care board; in pounds, for example 116922.00",
+        description="Fixed amounts come out of it; the rest is divided by the budget's contribution "
+        "scheme (equal shares among the local authorities, the police and the integrated care board "
+        "unless the scheme says otherwise); in pounds, for example 116922.00",
         render_kw={"inputmode": "decimal"},
     )
     reserves_brought_forward = MoneyField(
@@ -218,7 +248,7 @@ class AgreementForm(VariationFields):
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)
         if (
-            self.kind.data == AgreementKind.fixed.value
+            self.kind.data in (AgreementKind.fixed.value, AgreementKind.scheme_fixed.value)
             and self.fixed_amount.data is None
             and not self.fixed_amount.errors
         ):
@@ -253,6 +283,31 @@ class InvoiceForm(FlaskForm):
         render_kw={"inputmode": "decimal"},
     )
     description = StringField("Description (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=300)])
+    purchase_order = StringField(
+        "Purchase order number (optional)",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=40, message="The purchase order number must be 40 characters or fewer")],
+    )
+    ledger_invoice_number = StringField(
+        "Host council's ledger invoice number (optional)",
+        widget=GovTextInput(),
+        description="The invoice's number in the host council's finance system",
+        validators=[Optional(), Length(max=40, message="The ledger's invoice number must be 40 characters or fewer")],
+    )
+
+
+class FinanceReferenceForm(VersionedForm):
+    purchase_order = StringField(
+        "Purchase order number (optional)",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=40, message="The purchase order number must be 40 characters or fewer")],
+    )
+    ledger_invoice_number = StringField(
+        "Host council's ledger invoice number (optional)",
+        widget=GovTextInput(),
+        description="The invoice's number in the host council's finance system",
+        validators=[Optional(), Length(max=40, message="The ledger's invoice number must be 40 characters or fewer")],
+    )
 
 
 class PaymentForm(VersionedForm):
@@ -303,3 +358,90 @@ class SpendForm(FlaskForm):
     )
     dated_on = DateField("Date", what="the date", validators=[Required("Enter the date")])
     description = TextAreaField("Description (optional)", widget=GovTextArea(), validators=[Optional()])
+
+
+PART_CHOICES = [("", "Not in the scheme"), ("share", "A share under the scheme"), ("fixed", "A fixed amount")]
+
+
+class SchemeForm(VariationFields):
+    """The scheme, the amount the partners contribute through it, and one row of fields
+    per partner (`part_<id>`, `pct_<id>`, `figure_<id>`, `fixed_<id>`), added by
+    `scheme_form` for the partners offered."""
+
+    scheme = RadioField(
+        "How the partners share the amount",
+        choices=_enum_choices(ContributionScheme),
+        widget=GovRadioInput(),
+        validators=[Required("Select how the contributions are shared")],
+    )
+    target = MoneyField(
+        "Amount the partners contribute through the scheme",
+        what="the amount the partners share",
+        validators=[Optional()],
+        description="Fixed amounts come out of it; the rest is shared by the scheme. In pounds, for example 160000.00",
+        render_kw={"inputmode": "decimal"},
+    )
+    figure_label = StringField(
+        "What the figure is (by a figure only)",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=60, message="What the figure is must be 60 characters or fewer")],
+        description="For example Population",
+    )
+
+    def partners(self, org_ids: list[int]) -> list[svc.PartnerShare] | None:
+        """The partners' rows as the service takes them; None (with errors on the fields)
+        when a figure is not a whole number."""
+        out, ok = [], True
+        for oid in org_ids:
+            part = getattr(self, f"part_{oid}").data or ""
+            if not part:
+                continue
+            figure_field = getattr(self, f"figure_{oid}")
+            raw = (figure_field.data or "").replace(",", "").strip()
+            figure = None
+            if raw:
+                if not raw.isdigit() or not raw.isascii():
+                    figure_field.errors = [*figure_field.errors, "The figure must be a whole number, like 204350"]
+                    ok = False
+                else:
+                    figure = int(raw)
+            out.append(
+                svc.PartnerShare(
+                    oid,
+                    part,
+                    percentage_bp=getattr(self, f"pct_{oid}").data,
+                    figure=figure,
+                    fixed_pence=getattr(self, f"fixed_{oid}").data,
+                )
+            )
+        return out if ok else None
+
+
+def scheme_form(orgs: list[Any], **kw: Any) -> SchemeForm:
+    """A SchemeForm with a row of fields for each partner offered."""
+
+    class _Form(SchemeForm):
+        pass
+
+    for org in orgs:
+        setattr(
+            _Form,
+            f"part_{org.id}",
+            SelectField(f"{org.name}: takes part", choices=PART_CHOICES, widget=GovSelect(), validators=[Optional()]),
+        )
+        setattr(
+            _Form,
+            f"pct_{org.id}",
+            PercentageField(f"{org.name}: percentage", what=f"{org.name}'s percentage", validators=[Optional()]),
+        )
+        setattr(
+            _Form,
+            f"figure_{org.id}",
+            StringField(f"{org.name}: figure", widget=GovTextInput(), validators=[Optional(), Length(max=15)]),
+        )
+        setattr(
+            _Form,
+            f"fixed_{org.id}",
+            MoneyField(f"{org.name}: fixed amount", what=f"{org.name}'s fixed amount", validators=[Optional()]),
+        )
+    return _Form(**kw)

@@ -8,14 +8,21 @@ The source had one county council; the demo partnership has two (North and West)
 local-authority share is the councils' joint contribution, split equally between them:
 £19,487 each. The source does not say how the £28,418 splits between other partners and
 reserves: the demo funds it from reserves, with £28,418 brought forward (a demo figure).
+
+The children's partnership has its own budget for the current year (2026/27 on the story
+day), agreed by the safeguarding partners with a percentage scheme: the local authorities
+50% (split equally between North and West, 25% each, as the adults' equal share splits the
+councils' share), the ICB 25% and the police 25% of £160,000.00 — £40,000.00 each. Its
+lines are demo figures (no source gives a children's budget).
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from safeguarding.demo import DemoContext, step
-from safeguarding.models import SAR_AUTHORS_LINE, AgreementKind, IncomeKind, LineCategory
+from safeguarding.calendar import financial_year_start
+from safeguarding.demo import DemoContext, as_of, at, history_day, step
+from safeguarding.models import SAR_AUTHORS_LINE, AgreementKind, Arm, ContributionScheme, IncomeKind, LineCategory
 from safeguarding.services import budget as svc
 from safeguarding.workflows.budget import budget_lifecycle
 
@@ -96,10 +103,60 @@ def seed_budget(ctx: DemoContext) -> None:
 
     spend = _seed_spend(office.id)
     b21 = svc.start_year(financial_year=2021, copy_from=b20, uplift_bp=UPLIFT_2021_BP, user=office)
-    ctx.extra["budgets"] = {"2020": b20, "2021": b21}
+    children = _seed_children(ctx)
+    ctx.extra["budgets"] = {"2020": b20, "2021": b21, "children": children}
     ctx.extra["agreements"] = agreements
     ctx.extra["invoices"] = invoices
     ctx.extra["spend"] = spend
+
+
+LINES_CHILDREN = [
+    ("Partnership business manager and officers", LineCategory.staffing, 96_000_00),
+    ("Independent scrutineer", LineCategory.other, 18_000_00),
+    ("Child safeguarding practice reviews – independent reviewers", LineCategory.case_reviews, 30_000_00),
+    ("Multi-agency safeguarding training", LineCategory.learning, 12_000_00),
+    ("Listening to children and families", LineCategory.engagement, 4_000_00),
+]
+CHILDREN_TARGET = 160_000_00
+# organisation key, percentage in hundredths: the councils' 50% split equally between them.
+CHILDREN_SHARES = [("north", 2500), ("west", 2500), ("icb", 2500), ("police", 2500)]
+
+
+def _seed_children(ctx: DemoContext):
+    """The children's partnership's budget for the story's year, by a percentage scheme."""
+    office, chair = ctx.users["office"], ctx.users["chair"]
+    year = financial_year_start(as_of())
+    agreed_on = history_day(date(2026, 3, 18))
+    with at(history_day(date(2026, 2, 20))):
+        b = svc.start_year(financial_year=year, arm=Arm.children, lines=LINES_CHILDREN, user=office)
+        svc.set_scheme(
+            b,
+            version=b.version,
+            scheme=ContributionScheme.percentage,
+            target_pence=CHILDREN_TARGET,
+            partners=[svc.PartnerShare(ctx.orgs[key].id, "share", percentage_bp=bp) for key, bp in CHILDREN_SHARES],
+            user=office,
+        )
+        for a in svc.agreements_of(b):
+            key = next(k for k, _ in CHILDREN_SHARES if ctx.orgs[k].id == a.organisation_id)
+            svc.update_agreement(
+                a,
+                version=a.version,
+                kind=a.kind,
+                contact_name="Accounts payable",
+                contact_email=f"accounts.payable@{key}.demo.test",
+            )
+        budget_lifecycle.fire(b, "propose", user=office, version=b.version, comment="The safeguarding partners' budget")
+    with at(agreed_on):
+        budget_lifecycle.fire(
+            b,
+            "approve",
+            user=chair,
+            version=b.version,
+            params={"board_meeting_on": agreed_on, "minute_reference": "SCP/2026/03/4"},
+            comment="Agreed by the three safeguarding partners",
+        )
+    return b
 
 
 def _seed_spend(by: int) -> dict:

@@ -34,6 +34,7 @@ from safeguarding.models.attendance import (
 from safeguarding.models.audit import AuditEntry, WorkflowHistory
 from safeguarding.models.base import Base
 from safeguarding.models.budget import (
+    ARM_SLUGS,
     INVOICE_STATUS_LABELS,
     SAR_AUTHORS_LINE,
     ActualSpend,
@@ -45,6 +46,7 @@ from safeguarding.models.budget import (
     BudgetVariation,
     Commitment,
     ContributionAgreement,
+    ContributionScheme,
     IncomeKind,
     Invoice,
     LineCategory,
@@ -219,7 +221,9 @@ __all__ = [
     "ActionStatus",
     "ActionUpdate",
     "ActualSpend",
+    "ARM_SLUGS",
     "AgreementKind",
+    "ContributionScheme",
     "ApiToken",
     "Area",
     "Arm",

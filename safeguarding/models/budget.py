@@ -1,4 +1,5 @@
-"""The partnership's budget: one per financial year, with expenditure lines, income
+"""The partnership's budgets: one per arm (adults, children, or joint for shared costs:
+`Arm.both`) per financial year, each with expenditure lines, income
 (partner contributions through agreements, other income, reserves applied), in-year
 variations after the Board's approval, invoices and payments for contributions, and
 spend (commitments and actuals) against the lines.
@@ -15,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from safeguarding.models.base import Base, TimestampMixin, VersionedMixin, str_enum, utcnow
+from safeguarding.models.enums import Arm
 from safeguarding.models.people import Organisation
 
 # The line the case-reviews feature records reviewers' contracts against (en dash).
@@ -70,17 +72,48 @@ class IncomeKind(StrEnum):
 
 
 class AgreementKind(StrEnum):
+    """`equal_share` is a share under the budget's contribution scheme (equal shares,
+    percentages or a figure per partner); `scheme_fixed` a set sum taken out of the amount
+    the scheme shares (the rest is shared); `fixed` a set sum and `percentage` a
+    percentage of the budget's expenditure, both in addition to the scheme (as always)."""
+
     fixed = "fixed"
     equal_share = "equal_share"
     percentage = "percentage"
+    scheme_fixed = "scheme_fixed"
 
     @property
     def label(self) -> str:
         return {
             "fixed": "Fixed amount",
-            "equal_share": "Equal share among the statutory agencies",
-            "percentage": "Percentage of the budget",
+            "equal_share": "A share under the budget's contribution scheme",
+            "percentage": "Percentage of the budget's expenditure",
+            "scheme_fixed": "Fixed amount within the scheme (the rest is shared)",
         }[self.value]
+
+    @property
+    def is_fixed(self) -> bool:
+        return self in (AgreementKind.fixed, AgreementKind.scheme_fixed)
+
+
+class ContributionScheme(StrEnum):
+    """How a budget divides the amount its partners share (after any fixed sums)."""
+
+    equal_share = "equal_share"
+    percentage = "percentage"
+    by_figure = "by_figure"
+
+    @property
+    def label(self) -> str:
+        return {
+            "equal_share": "Equal shares among the statutory agencies",
+            "percentage": "Fixed percentages totalling 100%",
+            "by_figure": "In proportion to a figure per partner (such as population)",
+        }[self.value]
+
+
+ARM_SLUGS = {Arm.adults: "adults", Arm.children: "children", Arm.both: "joint"}
+ARM_BUDGET_LABELS = {Arm.adults: "Adults", Arm.children: "Children", Arm.both: "Joint"}
 
 
 class SpendKind(StrEnum):
@@ -100,15 +133,35 @@ class VariationSubject(StrEnum):
 
 
 class Budget(VersionedMixin, TimestampMixin, Base):
-    """A financial year's budget (1 April – 31 March), known by its start year."""
+    """An arm's budget for a financial year (1 April – 31 March), known by its start year:
+    one per arm per year (adults, children, or `both` = a joint budget for shared costs)."""
 
     __tablename__ = "budgets"
+    __table_args__ = (
+        sa.UniqueConstraint("arm", "financial_year"),
+        sa.CheckConstraint(
+            "(adults_share_bp IS NULL AND children_share_bp IS NULL) OR "
+            "(adults_share_bp >= 0 AND children_share_bp >= 0 AND adults_share_bp + children_share_bp = 10000)",
+            name="arm_shares_total_100",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    financial_year: Mapped[int] = mapped_column(unique=True)  # 2020 = 2020/21
+    arm: Mapped[Arm] = mapped_column(str_enum(Arm, name="budget_arm"), default=Arm.adults, server_default="adults")
+    financial_year: Mapped[int]  # 2020 = 2020/21
     state: Mapped[BudgetState] = mapped_column(str_enum(BudgetState, name="budget_state"), default=BudgetState.draft)
-    # What the statutory agencies share equally (each agreement of kind equal_share).
+    # The amount the partners contribute through the scheme: fixed sums come out of it, the
+    # rest is shared by the scheme among the agreements of kind equal_share.
     equal_share_target_pence: Mapped[int | None]
+    contribution_scheme: Mapped[ContributionScheme] = mapped_column(
+        str_enum(ContributionScheme, name="contribution_scheme"),
+        default=ContributionScheme.equal_share,
+        server_default="equal_share",
+    )
+    figure_label: Mapped[str | None] = mapped_column(sa.String(60))  # "Population" (by_figure only)
+    # A joint budget's split between the arms (hundredths of a percent, totalling 10000).
+    adults_share_bp: Mapped[int | None]
+    children_share_bp: Mapped[int | None]
     # Reserves at the start of the year: set by the office for the first year, carried
     # forward by the previous year's close afterwards.
     reserves_brought_forward_pence: Mapped[int] = mapped_column(default=0)
@@ -128,7 +181,15 @@ class Budget(VersionedMixin, TimestampMixin, Base):
     reserves_carried_forward_pence: Mapped[int | None]
 
     def __repr__(self) -> str:
-        return f"<Budget {self.financial_year}>"
+        return f"<Budget {self.arm} {self.financial_year}>"
+
+    @property
+    def arm_slug(self) -> str:
+        return ARM_SLUGS[Arm(self.arm)]
+
+    @property
+    def arm_label(self) -> str:
+        return ARM_BUDGET_LABELS[Arm(self.arm)]
 
 
 class BudgetLine(VersionedMixin, TimestampMixin, Base):
@@ -189,6 +250,9 @@ class ContributionAgreement(VersionedMixin, TimestampMixin, Base):
     kind: Mapped[AgreementKind] = mapped_column(str_enum(AgreementKind, name="agreement_kind"))
     fixed_pence: Mapped[int | None]
     percentage_bp: Mapped[int | None]  # hundredths of a percent: 1250 = 12.5%
+    # A share under a percentage scheme (hundredths of a percent) or a by-figure scheme.
+    share_bp: Mapped[int | None]
+    share_figure: Mapped[int | None] = mapped_column(sa.BigInteger)
     amount_pence: Mapped[int] = mapped_column(default=0)
     original_pence: Mapped[int | None]
     # Pence added to this partner's share from what an equal division left over.
@@ -255,6 +319,9 @@ class Invoice(VersionedMixin, TimestampMixin, Base):
     amount_pence: Mapped[int]
     paid_pence: Mapped[int] = mapped_column(default=0)
     description: Mapped[str | None] = mapped_column(sa.String(300))
+    # The host council's finance reference: the purchase order and its ledger's invoice number.
+    purchase_order: Mapped[str | None] = mapped_column(sa.String(40))
+    ledger_invoice_number: Mapped[str | None] = mapped_column(sa.String(40))
     sent_to: Mapped[str | None] = mapped_column(sa.String(320))
     cancelled_on: Mapped[date | None]
     cancel_reason: Mapped[str | None] = mapped_column(sa.Text)

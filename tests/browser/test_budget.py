@@ -95,3 +95,14 @@ def test_the_budget_forms_are_accessible(browse):
     b.goto("/budget/2020-21/contributions")
     page.get_by_role("link", name="Change County Police's contribution").click()
     b.check()
+    # Budgets per arm: the children's scheme (its form and a refusal), the combined monitoring.
+    b.goto("/budget/2026-27-children")
+    page.get_by_role("link", name="Contribution scheme").click()
+    b.check()
+    page.get_by_label("County Police: percentage").fill("30")
+    page.get_by_role("button", name="Save the scheme").click()
+    b.check()
+    # The children's budget is approved: a change is an in-year variation, asked for first.
+    assert "Enter the reason for the change" in page.locator(".govuk-error-summary").inner_text()
+    b.goto("/budget/combined/2026-27/monitoring")
+    b.check()

@@ -35,8 +35,9 @@ def test_budgets_by_id_and_by_financial_year(api_as, demo):
     }
     assert b["available_triggers"] == ["close_year"]
     listing = office.get("/api/v1/budgets").json
-    assert [x["financial_year"] for x in listing["items"]] == ["2021-22", "2020-21"]
-    assert listing["items"][0]["totals"]["gap"] == "568.36"
+    assert [x["label"] for x in listing["items"]] == ["2026-27-children", "2021-22", "2020-21"]
+    assert [x["arm"] for x in listing["items"]] == ["children", "adults", "adults"]
+    assert listing["items"][1]["totals"]["gap"] == "568.36"
     assert office.get("/api/v1/budgets/2099-00").status_code == 404
     assert office.get("/api/v1/budgets/twenty").status_code == 404
     assert api_as("viewer").get("/api/v1/budgets/2021-22").status_code == 404
@@ -139,6 +140,12 @@ def test_partners_see_only_their_own_finances_through_the_api(api_as, demo):
     payments = police.get("/api/v1/payments").json
     assert {p["organisation_id"] for p in payments["items"]} == {demo.org("police").id}
     agreements = police.get("/api/v1/contribution-agreements").json
+    # Their own organisation's agreements in every arm: the children's 2026/27, the adults' 2020/21.
+    assert [(a["organisation"], a["financial_year"], a["arm"]) for a in agreements["items"]] == [
+        ("County Police", "2026-27", "children"),
+        ("County Police", "2020-21", "adults"),
+    ]
+    agreements = police.get("/api/v1/contribution-agreements?arm=adults").json
     assert [a["organisation"] for a in agreements["items"]] == ["County Police"]
     assert agreements["items"][0]["balance"]["paid"] == "38974.00"
     assert police.get(f"/api/v1/invoices/{demo.id('invoices', 'west')}").status_code == 404

@@ -21,7 +21,7 @@ order of the paths in the OpenAPI document; hence no sorting).
 
 # isort: off
 from safeguarding.budget.api.blueprint import blp
-from safeguarding.budget.api import budgets, contributions, invoices, spend, reports  # noqa: F401
+from safeguarding.budget.api import budgets, contributions, invoices, spend, reports, schemes  # noqa: F401
 # isort: on
 
 __all__ = ["blp"]

@@ -25,6 +25,7 @@ from safeguarding.budget.api.schemas import (
     _variation,
 )
 from safeguarding.calendar import financial_year_title
+from safeguarding.models import ARM_SLUGS, Arm
 from safeguarding.services import budget as svc
 from safeguarding.services.errors import ValidationFailed
 from safeguarding.workflows.budget import budget_lifecycle
@@ -53,16 +54,24 @@ def list_budgets(args):
 @blp.arguments(BudgetCreate)
 @blp.response(201, BudgetResource)
 def create_budget(body):
-    """Start a year in draft: blank, or a copy of another year with an uplift."""
+    """Start an arm's year in draft (`arm`: adults by default, children, or joint with
+    `adults_share` and `children_share` totalling 100): blank, or a copy of another budget
+    (`copy_from`, of `copy_from_arm`, by default the same arm) with an uplift."""
     copy_from = None
+    arm = body.get("arm") or Arm.adults
     if body.get("copy_from") is not None:
-        copy_from = svc.budget_for_year(body["copy_from"])
+        copy_arm = body.get("copy_from_arm") or arm
+        copy_from = svc.budget_for_year(body["copy_from"], copy_arm)
         if copy_from is None:
+            whose = "" if copy_arm == Arm.adults else f" ({ARM_SLUGS[copy_arm]})"
             raise ValidationFailed(
-                errors={"copy_from": f"There is no budget for {financial_year_title(body['copy_from'])}"}
+                errors={"copy_from": f"There is no budget for {financial_year_title(body['copy_from'])}{whose}"}
             )
     return svc.start_year(
         financial_year=body["financial_year"],
+        arm=arm,
+        adults_share_bp=body.get("adults_share_bp"),
+        children_share_bp=body.get("children_share_bp"),
         copy_from=copy_from,
         uplift_bp=body.get("uplift_percent") or 0,
         user=current_user,
@@ -73,7 +82,8 @@ def create_budget(body):
 @access.roles(*READERS)
 @blp.response(200, BudgetDetail)
 def get_budget(budget_ref: str):
-    """One budget by id (`7`) or financial year (`2020-21`), with its lines, income, what
+    """One budget by id (`7`) or label (`2020-21`: the adults'; `2026-27-children`,
+    `2026-27-joint`), with its lines, income, what
     each partner contributes and (for the office and chair) its variations."""
     b = svc.get_budget(budget_ref, current_user)
     s = svc.summary(b)
@@ -100,6 +110,8 @@ def update_budget(body, budget_ref: str):
         notes=body.get("notes", b.notes),
         variation=_variation(body),
         user=current_user,
+        adults_share_bp=body.get("adults_share_bp"),
+        children_share_bp=body.get("children_share_bp"),
     )
 
 

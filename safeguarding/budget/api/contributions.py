@@ -9,6 +9,7 @@ from safeguarding.api.schemas import page, page_of
 from safeguarding.budget.api.blueprint import FINANCE, OFFICE, blp
 from safeguarding.budget.api.schemas import AgreementArgs, AgreementCreate, AgreementSchema, AgreementUpdate, _variation
 from safeguarding.calendar import financial_year_title
+from safeguarding.models import ARM_SLUGS, Arm
 from safeguarding.services import budget as svc
 from safeguarding.services.errors import ValidationFailed
 
@@ -22,6 +23,7 @@ def list_agreements(args):
     rows, total = svc.list_agreements(
         current_user,
         financial_year=args.get("year"),
+        arm=args.get("arm"),
         organisation_id=args.get("organisation_id"),
         page=args["page"],
         per_page=args["per_page"],
@@ -37,13 +39,17 @@ def list_agreements(args):
 @blp.arguments(AgreementCreate)
 @blp.response(201, AgreementSchema)
 def create_agreement(body):
-    """A partner's contribution for a year: `fixed` (with `fixed_amount`), `equal_share` (of
-    the budget's equal-share target, statutory agencies only) or `percentage` (of the
-    budget's expenditure, with `percentage`)."""
+    """A partner's contribution to an arm's budget for a year (`arm`: adults by default):
+    `fixed` (with `fixed_amount`, in addition to the scheme), `scheme_fixed` (a fixed amount
+    out of what the scheme shares), `equal_share` (a share under an equal-share scheme,
+    statutory agencies only; partners of a percentage or by-figure scheme are set with
+    `PUT /budgets/{ref}/scheme`) or `percentage` (of the budget's expenditure)."""
     year = body["budget"]["financial_year"]
-    budget = svc.budget_for_year(year)
+    arm = body["budget"].get("arm") or Arm.adults
+    budget = svc.budget_for_year(year, arm)
     if budget is None:
-        raise ValidationFailed(errors={"financial_year": f"There is no budget for {financial_year_title(year)}"})
+        whose = "" if arm == Arm.adults else f" ({ARM_SLUGS[arm]})"
+        raise ValidationFailed(errors={"financial_year": f"There is no budget for {financial_year_title(year)}{whose}"})
     return svc.add_agreement(
         budget,
         organisation_id=body["organisation_id"],

@@ -7,7 +7,14 @@ from flask_login import current_user
 from safeguarding import access
 from safeguarding.api.schemas import page, page_of
 from safeguarding.budget.api.blueprint import FINANCE, OFFICE, blp
-from safeguarding.budget.api.schemas import InvoiceArgs, InvoiceSchema, PaymentArgs, PaymentSchema, ReasonSchema
+from safeguarding.budget.api.schemas import (
+    FinanceReferenceUpdate,
+    InvoiceArgs,
+    InvoiceSchema,
+    PaymentArgs,
+    PaymentSchema,
+    ReasonSchema,
+)
 from safeguarding.services import budget as svc
 from safeguarding.services.errors import NotFound, ValidationFailed
 
@@ -23,6 +30,7 @@ def list_invoices(args):
         current_user,
         svc.InvoiceFilters(
             financial_year=args.get("year"),
+            arm=args.get("arm"),
             organisation_id=args.get("organisation_id"),
             status=args.get("status"),
             page=args["page"],
@@ -46,6 +54,8 @@ def create_invoice(body):
         amount_pence=body.get("amount_pence"),
         description=body.get("description"),
         user=current_user,
+        purchase_order=body.get("purchase_order"),
+        ledger_invoice_number=body.get("ledger_invoice_number"),
     )
 
 
@@ -54,6 +64,22 @@ def create_invoice(body):
 @blp.response(200, InvoiceSchema)
 def get_invoice(invoice_id: int):
     return svc.get_invoice(invoice_id, current_user)
+
+
+@blp.route("/invoices/<int:invoice_id>", methods=["PATCH"])
+@access.roles(*OFFICE)
+@blp.arguments(FinanceReferenceUpdate)
+@blp.response(200, InvoiceSchema)
+def update_invoice(body, invoice_id: int):
+    """The host council's finance reference: `purchase_order` and `ledger_invoice_number`
+    (each optional, at most 40 characters; fields left out keep their values; null clears)."""
+    inv = svc.get_invoice(invoice_id, current_user)
+    return svc.set_finance_reference(
+        inv,
+        version=body["version"],
+        purchase_order=body.get("purchase_order", inv.purchase_order),
+        ledger_invoice_number=body.get("ledger_invoice_number", inv.ledger_invoice_number),
+    )
 
 
 @blp.route("/invoices/<int:invoice_id>/pdf", methods=["GET"])
@@ -87,6 +113,7 @@ def list_payments(args):
         current_user,
         svc.PaymentFilters(
             financial_year=args.get("year"),
+            arm=args.get("arm"),
             organisation_id=args.get("organisation_id"),
             invoice_id=args.get("invoice_id"),
             page=args["page"],

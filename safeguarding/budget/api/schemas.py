@@ -10,10 +10,18 @@ from marshmallow import Schema, ValidationError, validate
 from safeguarding import validation
 from safeguarding.api import fields
 from safeguarding.api.schemas import PageArgs, workflow_fields
-from safeguarding.calendar import financial_year_label, financial_year_title, parse_financial_year, today
+from safeguarding.calendar import financial_year_label, parse_financial_year, today
 from safeguarding.formatting import pounds
 from safeguarding.forms import parse_money
-from safeguarding.models import INVOICE_STATUS_LABELS, AgreementKind, IncomeKind, LineCategory, SpendKind
+from safeguarding.models import (
+    ARM_SLUGS,
+    INVOICE_STATUS_LABELS,
+    AgreementKind,
+    Arm,
+    IncomeKind,
+    LineCategory,
+    SpendKind,
+)
 from safeguarding.services import budget as svc
 from safeguarding.workflows.budget import budget_lifecycle
 
@@ -80,6 +88,26 @@ class Year(fields.String):
             raise ValidationError("Give a financial year like 2020-21") from None
 
 
+class ArmField(fields.String):
+    """An arm: "adults", "children" or "joint" (a joint budget for shared costs) ↔ `Arm`."""
+
+    def __init__(self, **kw: Any) -> None:
+        kw.setdefault("metadata", {}).setdefault("description", "adults, children or joint")
+        super().__init__(**kw)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kw: Any) -> str | None:
+        return None if value is None else ARM_SLUGS[Arm(value)]
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kw: Any) -> Arm:
+        try:
+            arm = svc.parse_arm(str(value) if isinstance(value, str) else None, default=None)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+        if arm is None:
+            raise ValidationError("Choose the arm: adults, children or joint")
+        return arm
+
+
 def _money_pair(attr: str, what: str, **kw: Any) -> dict[str, fields.Field]:
     """`name` (pounds string) and `name_pence` (integer, read-only) for a `*_pence` attribute."""
     name = attr.removesuffix("_pence")
@@ -134,7 +162,17 @@ BudgetResource = Schema.from_dict(
     {
         "id": fields.Integer(dump_only=True),
         "financial_year": Year(dump_only=True),
-        "title": fields.Function(lambda b: financial_year_title(b.financial_year)),
+        "arm": ArmField(dump_only=True),
+        "label": fields.Function(
+            lambda b: svc.label(b), metadata={"description": "2020-21 (the adults'), 2026-27-children, 2026-27-joint"}
+        ),
+        "title": fields.Function(lambda b: svc.title(b)),
+        "contribution_scheme": fields.Function(
+            lambda b: b.contribution_scheme.value,
+            metadata={"description": "equal_share, percentage or by_figure: see /budgets/{ref}/scheme"},
+        ),
+        "adults_share": Percentage(attribute="adults_share_bp", dump_only=True, allow_none=True),
+        "children_share": Percentage(attribute="children_share_bp", dump_only=True, allow_none=True),
         **_money_pair("equal_share_target_pence", "the amount shared equally", allow_none=True),
         **_money_pair("reserves_brought_forward_pence", "the reserves brought forward"),
         "reserves_carried_in": fields.Boolean(dump_only=True),
@@ -247,7 +285,23 @@ BudgetDetail = Schema.from_dict(
 
 class BudgetCreate(Schema):
     financial_year = Year(required=True, metadata={"description": "Like 2021-22"})
+    arm = ArmField(load_default=Arm.adults, metadata={"description": "adults (the default), children or joint"})
+    adults_share = Percentage(
+        attribute="adults_share_bp",
+        allow_none=True,
+        allow_zero=True,
+        what="the adults' share",
+        metadata={"description": 'A joint budget only: the adults\' share, like "60"'},
+    )
+    children_share = Percentage(
+        attribute="children_share_bp",
+        allow_none=True,
+        allow_zero=True,
+        what="the children's share",
+        metadata={"description": 'A joint budget only: the children\'s share, like "40"'},
+    )
     copy_from = Year(allow_none=True, metadata={"description": "A year to copy, like 2020-21"})
+    copy_from_arm = ArmField(allow_none=True, metadata={"description": "The arm of the budget to copy (default: arm)"})
     uplift_percent = Percentage(
         allow_none=True,
         allow_zero=True,
@@ -263,6 +317,10 @@ class BudgetUpdate(Schema):
         attribute="reserves_brought_forward_pence", what="the reserves brought forward", allow_none=True
     )
     notes = fields.String(allow_none=True)
+    adults_share = Percentage(attribute="adults_share_bp", allow_none=True, allow_zero=True, what="the adults' share")
+    children_share = Percentage(
+        attribute="children_share_bp", allow_none=True, allow_zero=True, what="the children's share"
+    )
     reason = VARIATION_FIELDS["reason"]
     approver = VARIATION_FIELDS["approver"]
     approved_on = VARIATION_FIELDS["approved_on"]
@@ -280,6 +338,11 @@ def _balance(a) -> dict[str, Any]:
 class AgreementSchema(Schema):
     id = fields.Integer(dump_only=True)
     financial_year = Year(attribute="budget.financial_year", required=True)
+    arm = ArmField(
+        attribute="budget.arm", metadata={"description": "The budget's arm: adults (the default), children or joint"}
+    )
+    share_percentage = Percentage(attribute="share_bp", dump_only=True, allow_none=True)
+    share_figure = fields.Integer(dump_only=True, allow_none=True)
     organisation_id = fields.Integer(required=True)
     organisation = fields.String(attribute="organisation.name", dump_only=True)
     kind = fields.Enum(AgreementKind, by_value=True, required=True)
@@ -316,6 +379,7 @@ class AgreementUpdate(Schema):
 
 class AgreementArgs(PageArgs):
     year = Year()
+    arm = ArmField()
     organisation_id = fields.Integer()
 
 
@@ -323,9 +387,20 @@ class InvoiceSchema(Schema):
     id = fields.Integer(dump_only=True)
     number = fields.String(dump_only=True)
     agreement_id = fields.Integer(required=True)
-    financial_year = Year(attribute="budget.financial_year", dump_only=True)
+    financial_year = Year(attribute="agreement.budget.financial_year", dump_only=True)
+    arm = ArmField(attribute="agreement.budget.arm", dump_only=True)
     organisation_id = fields.Integer(dump_only=True)
     organisation = fields.String(attribute="organisation.name", dump_only=True)
+    purchase_order = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=40),
+        metadata={"description": "The host council's finance reference: the partner's purchase order number"},
+    )
+    ledger_invoice_number = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=40),
+        metadata={"description": "The host council's finance reference: the invoice's number in its ledger"},
+    )
     issued_on = fields.Date(required=True)
     due_on = fields.Date(allow_none=True, metadata={"description": "Default: 30 days after issued_on"})
     amount = Money(
@@ -351,8 +426,15 @@ class InvoiceSchema(Schema):
     version = fields.Integer(dump_only=True)
 
 
+class FinanceReferenceUpdate(Schema):
+    version = fields.Integer(required=True, strict=True)
+    purchase_order = fields.String(allow_none=True, validate=validate.Length(max=40))
+    ledger_invoice_number = fields.String(allow_none=True, validate=validate.Length(max=40))
+
+
 class InvoiceArgs(PageArgs):
     year = Year()
+    arm = ArmField()
     organisation_id = fields.Integer()
     status = fields.String(validate=validate.OneOf(svc.INVOICE_FILTERS))
 
@@ -383,6 +465,7 @@ class PaymentSchema(Schema):
 
 class PaymentArgs(PageArgs):
     year = Year()
+    arm = ArmField()
     organisation_id = fields.Integer()
     invoice_id = fields.Integer()
 
@@ -391,6 +474,7 @@ class SpendSchema(Schema):
     id = fields.Integer(dump_only=True)
     kind = fields.Enum(SpendKind, by_value=True, required=True)
     financial_year = Year(attribute="line.budget.financial_year", required=True)
+    arm = ArmField(attribute="line.budget.arm", metadata={"description": "The budget's arm (default adults)"})
     line_id = fields.Integer(dump_only=True)
     line_name = fields.String(attribute="line.name", required=True)
     amount = Money(attribute="amount_pence", what="the amount", allow_zero=False, required=True)
@@ -411,6 +495,7 @@ class SpendSchema(Schema):
 
 class SpendArgs(PageArgs):
     year = Year()
+    arm = ArmField()
     line_id = fields.Integer()
     kind = fields.Enum(SpendKind, by_value=True)
     source_type = fields.String()
@@ -419,6 +504,10 @@ class SpendArgs(PageArgs):
 
 class ReportArgs(Schema):
     year = Year(required=True)
+    arm = fields.String(
+        validate=validate.OneOf(["adults", "children", "joint", "all"]),
+        metadata={"description": "adults (the default), children, joint; all: every arm's budget of the year"},
+    )
     format = fields.String(validate=validate.OneOf(["json", "csv", "xlsx"]))
 
 
@@ -443,6 +532,7 @@ class MonitoringRowSchema(Schema):
 
 class MonitoringSchema(Schema):
     financial_year = Year(attribute="budget.financial_year")
+    arm = ArmField(attribute="budget.arm")
     state = fields.String(attribute="budget.state.value")
     rows = fields.List(fields.Nested(MonitoringRowSchema))
     total = fields.Function(

@@ -8,7 +8,7 @@ from safeguarding import access
 from safeguarding.api.schemas import page, page_of
 from safeguarding.budget.api.blueprint import OFFICE, SEE_ALL, blp
 from safeguarding.budget.api.schemas import ReasonSchema, SpendArgs, SpendSchema
-from safeguarding.models import SpendKind
+from safeguarding.models import Arm, SpendKind
 from safeguarding.services import budget as svc
 from safeguarding.services.errors import ValidationFailed
 
@@ -24,6 +24,7 @@ def list_spend(args):
         current_user,
         svc.SpendFilters(
             financial_year=args.get("year"),
+            arm=args.get("arm"),
             line_id=args.get("line_id"),
             kind=kind.value if kind else None,
             source_type=args.get("source_type"),
@@ -40,9 +41,11 @@ def list_spend(args):
 @blp.arguments(SpendSchema)
 @blp.response(201, SpendSchema)
 def create_spend(body):
-    """Record a commitment or an actual against a line of a year's budget (by the line's name)."""
+    """Record a commitment or an actual against a line of an arm's budget for a year (by the
+    line's name; `arm`: adults by default)."""
     common = dict(
         financial_year=body["line"]["budget"]["financial_year"],
+        arm=body["line"]["budget"].get("arm") or Arm.adults,
         line_name=body["line"]["name"],
         amount_pence=body["amount_pence"],
         supplier=body["supplier"],

@@ -8,7 +8,7 @@ on `bp` when imported, in the order they have always been registered (hence no s
 
 # isort: off
 from safeguarding.budget.routes.blueprint import bp
-from safeguarding.budget.routes import years, contributions, invoices, spend, monitoring, home_panels  # noqa: F401
+from safeguarding.budget.routes import years, contributions, invoices, spend, monitoring, home_panels, schemes  # noqa: F401
 # isort: on
 
 __all__ = ["bp"]

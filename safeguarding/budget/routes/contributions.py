@@ -11,7 +11,7 @@ from safeguarding import access
 from safeguarding.budget import exports
 from safeguarding.budget.forms import AgreementForm, InvoiceForm
 from safeguarding.budget.routes.blueprint import FINANCE, OFFICE, _budget, _download, _summary, _year_url, bp
-from safeguarding.calendar import financial_year_label, today
+from safeguarding.calendar import today
 from safeguarding.charts import Series, bar_chart
 from safeguarding.extensions import db
 from safeguarding.formatting import money
@@ -52,6 +52,8 @@ def contributions(year: str):
         agreements=agreements,
         balances=balances,
         chart=_contributions_chart(b, agreements, balances) if agreements else None,
+        scheme=svc.describe(svc.scheme_of(b)),
+        sees_all=svc.sees_all(current_user),
         manages=svc.manages(current_user),
         today=today(),
     )
@@ -65,7 +67,7 @@ def contributions_download(year: str, fmt: str):
         abort(404)
     agreements, balances = _contributions(b)
     table = exports.contributions_table(svc.title(b), agreements, balances)
-    name = f"contributions-{financial_year_label(b.financial_year)}.{fmt}"
+    name = f"contributions-{svc.label(b)}.{fmt}"
     if fmt == "csv":
         return _download(exports.to_csv(table), name, "text/csv")
     return _download(exports.to_xlsx(table, generated_on=today()), name, exports.XLSX_MIMETYPE)
@@ -162,6 +164,8 @@ def raise_invoice(agreement_id: int):
                 amount_pence=form.amount.data,
                 description=form.description.data,
                 user=current_user,
+                purchase_order=form.purchase_order.data,
+                ledger_invoice_number=form.ledger_invoice_number.data,
             )
         except ServiceError as exc:
             extra = form_failed(form, exc)

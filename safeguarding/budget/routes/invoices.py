@@ -24,8 +24,13 @@ def invoices():
     status = request.args.get("status") or None
     if status and status not in svc.INVOICE_FILTERS:
         abort(400)
+    year, arm = _year_arg()
     f = svc.InvoiceFilters(
-        financial_year=_year_arg(), organisation_id=int_arg("organisation"), status=status, page=int_arg("page", 1) or 1
+        financial_year=year,
+        arm=arm,
+        organisation_id=int_arg("organisation"),
+        status=status,
+        page=int_arg("page", 1) or 1,
     )
     rows, total = svc.list_invoices(current_user, f)
     orgs = (

@@ -9,7 +9,7 @@ from flask_login import current_user
 from safeguarding import access
 from safeguarding.budget import exports
 from safeguarding.budget.routes.blueprint import FINANCE, _budget, _download, bp
-from safeguarding.calendar import financial_year_label, today
+from safeguarding.calendar import today
 from safeguarding.charts import Series, bar_chart
 from safeguarding.formatting import money
 from safeguarding.services import budget as svc
@@ -51,7 +51,7 @@ def monitoring_download(year: str, fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     table = exports.monitoring_table(svc.monitoring(b))
-    name = f"budget-monitoring-{financial_year_label(b.financial_year)}.{fmt}"
+    name = f"budget-monitoring-{svc.label(b)}.{fmt}"
     if fmt == "csv":
         return _download(exports.to_csv(table), name, "text/csv")
     return _download(exports.to_xlsx(table, generated_on=today()), name, exports.XLSX_MIMETYPE)

@@ -24,7 +24,7 @@ def spend(year: str):
     if kind and kind not in SpendKind.__members__:
         abort(400)
     f = svc.SpendFilters(
-        financial_year=b.financial_year, line_id=int_arg("line"), kind=kind, page=int_arg("page", 1) or 1
+        financial_year=b.financial_year, arm=b.arm, line_id=int_arg("line"), kind=kind, page=int_arg("page", 1) or 1
     )
     rows, total = svc.list_spend(current_user, f)
     remaining = svc.commitment_remaining([r.id for r in rows if r.kind == SpendKind.commitment])
@@ -66,6 +66,7 @@ def new_spend(year: str):
                 raise ValidationFailed(errors={"line_id": "Select the budget line"})
             common = dict(
                 financial_year=b.financial_year,
+                arm=b.arm,
                 line_name=line.name,
                 amount_pence=form.amount.data,
                 supplier=form.supplier.data,

@@ -9,7 +9,7 @@ from safeguarding import access
 from safeguarding.budget.forms import ForecastForm, IncomeForm, LineForm, NewYearForm, SettingsForm
 from safeguarding.budget.routes.blueprint import FINANCE, OFFICE, READERS, _budget, _summary, _year_url, bp
 from safeguarding.calendar import financial_year_label
-from safeguarding.models import AgreementKind, BudgetState, IncomeKind
+from safeguarding.models import AgreementKind, Arm, BudgetState, IncomeKind
 from safeguarding.services import budget as svc
 from safeguarding.services.errors import ServiceError
 from safeguarding.web import form_failed
@@ -24,8 +24,15 @@ def index():
     budgets = svc.list_budgets(current_user)
     totals = svc.totals_for([b.id for b in budgets])
     overdue = svc.overdue_summary(current_user) if svc.sees_all(current_user) else None
+    by_arm = [(arm, [b for b in budgets if b.arm == arm]) for arm in (Arm.adults, Arm.children, Arm.both)]
+    years_with_several = sorted(
+        {b.financial_year for b in budgets if sum(1 for x in budgets if x.financial_year == b.financial_year) > 1},
+        reverse=True,
+    )
     return render_template(
         "budget/index.html",
+        by_arm=[(arm, rows) for arm, rows in by_arm if rows],
+        combined_years=years_with_several if current_user.has_role(*FINANCE) else [],
         budgets=budgets,
         totals=totals,
         overdue=overdue,
@@ -40,14 +47,21 @@ def new_year():
     years = svc.list_budgets(current_user)
     form.copy_from.choices = [("", "A blank budget")] + [(str(b.id), f"A copy of {svc.title(b)}") for b in years]
     if request.method == "GET" and years:
-        form.copy_from.data = str(years[0].id)
-        form.financial_year.data = financial_year_label(years[0].financial_year + 1)
+        latest = next((b for b in years if b.arm == Arm.adults), years[0])
+        form.copy_from.data = str(latest.id)
+        form.financial_year.data = financial_year_label(latest.financial_year + 1)
     extra = {}
     if form.validate_on_submit():
         copy_from = next((b for b in years if str(b.id) == form.copy_from.data), None)
         try:
             budget = svc.start_year(
-                financial_year=form.year_value, copy_from=copy_from, uplift_bp=form.uplift.data or 0, user=current_user
+                financial_year=form.year_value,
+                arm=form.arm.data,
+                adults_share_bp=form.adults_share.data,
+                children_share_bp=form.children_share.data,
+                copy_from=copy_from,
+                uplift_bp=form.uplift.data or 0,
+                user=current_user,
             )
         except ServiceError as exc:
             extra = form_failed(form, exc)
@@ -80,6 +94,8 @@ def budget(year: str):
         own_org=svc.partner_organisation_id(current_user),
         AgreementKind=AgreementKind,
         IncomeKind=IncomeKind,
+        scheme=svc.describe(svc.scheme_of(b)) if current_user.has_role(*FINANCE) else None,
+        Arm=Arm,
     )
 
 
@@ -92,6 +108,8 @@ def settings(year: str):
         form.version.data = str(b.version)
         form.equal_share_target.data = b.equal_share_target_pence
         form.reserves_brought_forward.data = b.reserves_brought_forward_pence
+        form.adults_share.data = b.adults_share_bp
+        form.children_share.data = b.children_share_bp
     extra = {}
     if form.validate_on_submit():
         try:
@@ -103,6 +121,8 @@ def settings(year: str):
                 notes=form.notes.data,
                 variation=form.variation(),
                 user=current_user,
+                adults_share_bp=form.adults_share.data if b.arm == Arm.both else None,
+                children_share_bp=form.children_share.data if b.arm == Arm.both else None,
             )
         except ServiceError as exc:
             extra = form_failed(form, exc)

@@ -26,11 +26,20 @@ Other features call `record_commitment` (a case review's reviewer contract, agai
 "Safeguarding Adult Reviews – Independent Authors") and later `record_spend_against_commitment`
 or `record_spend` for what is actually paid. See docs/developing.md, "Budget for other features".
 
+Budgets are per arm (adults, children, joint: `Arm.both`) per financial year; the adults'
+budget is the default everywhere a year alone is given (`budget_for_year(2026)`,
+`record_commitment(financial_year=2026, ...)`, the label "2026-27"); `arm=` picks another.
+Each budget's contribution scheme (`schemes`) shares what the partners contribute: equal
+shares (the rule above), fixed percentages totalling 100% or in proportion to a figure
+per partner, both to the penny by the largest remainder (`split_by_weights`), with any
+fixed amounts taken out first.
+
 The package: `queries` (who may see what, and reading), `figures` (totals, the summary,
 balances and accounts), `outturn` (spend per line, monitoring, the year-end position),
 `home` (the home page's counts), `arithmetic` (integer money), `rules` (editing rules by
 state); the writers `commands` (years, settings, lines, income, approval, close),
-`contributions` (agreements and `recalculate`), `invoices` (invoices, payments, the daily
+`contributions` (agreements and `recalculate`), `schemes` (the contribution scheme),
+`combined` (the monitoring of every arm of a year), `invoices` (invoices, payments, the daily
 chase) and `spend` (commitments and actuals); `lifecycle` registers what the budget's
 lifecycle needs from them (guards, effects, the loader) when imported here. Callers import
 from here.
@@ -42,9 +51,11 @@ from safeguarding.services.budget.arithmetic import (
     format_percentage,
     parse_percentage,
     percentage_of,
+    split_by_weights,
     split_equally,
     with_uplift,
 )
+from safeguarding.services.budget.combined import Combined, CombinedRow, combined_monitoring
 from safeguarding.services.budget.commands import (
     add_income,
     add_line,
@@ -84,9 +95,11 @@ from safeguarding.services.budget.invoices import (
     BUSINESS_OFFICE_SIGNATORY,
     DEFAULT_CHASE_INTERVAL_DAYS,
     DEFAULT_PAYMENT_DAYS,
+    FINANCE_REFERENCE_MAX,
     ChaseResult,
     cancel_invoice,
     chase_overdue,
+    finance_reference_text,
     invoice_letter,
     invoice_pdf,
     invoices_to_chase,
@@ -95,6 +108,7 @@ from safeguarding.services.budget.invoices import (
     record_payment,
     reverse_payment,
     send_invoice,
+    set_finance_reference,
 )
 from safeguarding.services.budget.outturn import (
     Monitoring,
@@ -106,6 +120,7 @@ from safeguarding.services.budget.outturn import (
     year_end_position,
 )
 from safeguarding.services.budget.queries import (
+    ARM_BY_SLUG,
     INVOICE_FILTERS,
     PARTNER_STATES,
     SEE_ALL,
@@ -116,8 +131,10 @@ from safeguarding.services.budget.queries import (
     agreements_of,
     budget_for_year,
     budget_visibility,
+    budgets_for_year,
     commitments_for_source,
     finance_visibility,
+    full_title,
     get_agreement,
     get_budget,
     get_income,
@@ -127,6 +144,7 @@ from safeguarding.services.budget.queries import (
     get_spend,
     income_of,
     invoiced_by_agreement,
+    invoices_of,
     is_statutory_agency,
     label,
     lines_of,
@@ -139,6 +157,8 @@ from safeguarding.services.budget.queries import (
     may_see_finances,
     open_commitments,
     overdue_invoices,
+    parse_arm,
+    parse_budget_ref,
     partner_organisation_id,
     payments_of,
     sees_all,
@@ -146,6 +166,14 @@ from safeguarding.services.budget.queries import (
     variations_of,
 )
 from safeguarding.services.budget.rules import Variation
+from safeguarding.services.budget.schemes import (
+    PartnerShare,
+    SchemeView,
+    describe,
+    has_live_invoices,
+    scheme_of,
+    set_scheme,
+)
 from safeguarding.services.budget.spend import (
     end_spend,
     record_commitment,
@@ -155,21 +183,27 @@ from safeguarding.services.budget.spend import (
 
 __all__ = [
     "AGENCY_NAMES",
+    "ARM_BY_SLUG",
     "Account",
     "AccountYear",
     "BUSINESS_OFFICE_SIGNATORY",
     "Balance",
     "ChaseResult",
+    "Combined",
+    "CombinedRow",
     "DEFAULT_CHASE_INTERVAL_DAYS",
     "DEFAULT_PAYMENT_DAYS",
+    "FINANCE_REFERENCE_MAX",
     "INVOICE_FILTERS",
     "InvoiceFilters",
     "Monitoring",
     "MonitoringRow",
     "PARTNER_STATES",
     "PERCENT_RE",
+    "PartnerShare",
     "PaymentFilters",
     "SEE_ALL",
+    "SchemeView",
     "SpendFilters",
     "Summary",
     "Totals",
@@ -184,15 +218,20 @@ __all__ = [
     "balances_by_agreement",
     "budget_for_year",
     "budget_visibility",
+    "budgets_for_year",
     "cancel_invoice",
     "chase_overdue",
     "close",
     "close_guard",
+    "combined_monitoring",
     "commitment_remaining",
     "commitments_for_source",
+    "describe",
     "end_spend",
+    "finance_reference_text",
     "finance_visibility",
     "format_percentage",
+    "full_title",
     "get_agreement",
     "get_budget",
     "get_income",
@@ -200,11 +239,13 @@ __all__ = [
     "get_line",
     "get_payment",
     "get_spend",
+    "has_live_invoices",
     "home_selects",
     "income_of",
     "invoice_letter",
     "invoice_pdf",
     "invoiced_by_agreement",
+    "invoices_of",
     "invoices_to_chase",
     "is_statutory_agency",
     "label",
@@ -222,6 +263,8 @@ __all__ = [
     "outstanding_summary",
     "overdue_invoices",
     "overdue_summary",
+    "parse_arm",
+    "parse_budget_ref",
     "parse_percentage",
     "partner_organisation_id",
     "payments_of",
@@ -234,10 +277,14 @@ __all__ = [
     "record_spend",
     "record_spend_against_commitment",
     "reverse_payment",
+    "scheme_of",
     "sees_all",
     "send_invoice",
+    "set_finance_reference",
     "set_forecast",
+    "set_scheme",
     "spend_by_line",
+    "split_by_weights",
     "split_equally",
     "start_year",
     "summary",

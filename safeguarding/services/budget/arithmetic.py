@@ -16,6 +16,26 @@ def split_equally(total_pence: int, parts: int) -> list[int]:
     return [base + (1 if i >= parts - left_over else 0) for i in range(parts)]
 
 
+def split_by_weights(total_pence: int, weights: list[int]) -> list[int]:
+    """`total_pence` in proportion to `weights` (percentages in hundredths, populations, …),
+    to the penny by the **largest remainder** rule: each part is its exact share rounded
+    down; the pence left over (fewer than the number of parts) go one each to the parts
+    whose exact shares lost the most in rounding down, a tie going to the *later* part in
+    order — so equal weights give exactly `split_equally`'s answer. Integer arithmetic
+    only. split_by_weights(10000, [1, 1, 1]) == [3333, 3333, 3334];
+    split_by_weights(100, [5000, 2500, 2500]) == [50, 25, 25]."""
+    whole = sum(weights)
+    if not weights or whole <= 0:
+        return [0 for _ in weights]
+    parts = [total_pence * w // whole for w in weights]
+    lost = [total_pence * w % whole for w in weights]  # the remainders, in units of 1/whole penny
+    left_over = total_pence - sum(parts)
+    order = sorted(range(len(weights)), key=lambda i: (lost[i], i), reverse=True)
+    for i in order[:left_over]:
+        parts[i] += 1
+    return parts
+
+
 def percentage_of(amount_pence: int, basis_points: int) -> int:
     """`basis_points` hundredths of a percent of an amount, to the nearest penny (halves up)."""
     return (amount_pence * basis_points + 5000) // 10000

@@ -19,6 +19,7 @@ from safeguarding.extensions import db
 from safeguarding.models import (
     SAR_AUTHORS_LINE,
     AgreementKind,
+    Arm,
     Budget,
     BudgetIncome,
     BudgetLine,
@@ -32,11 +33,32 @@ from safeguarding.models import (
 from safeguarding.services.budget.arithmetic import with_uplift
 from safeguarding.services.budget.contributions import recalculate
 from safeguarding.services.budget.outturn import YearEnd, year_end_position
-from safeguarding.services.budget.queries import agreements_of, budget_for_year, income_of, lines_of, title
+from safeguarding.services.budget.queries import agreements_of, budget_for_year, income_of, lines_of, parse_arm, title
 from safeguarding.services.budget.rules import Variation, _check_version, _editable, _money_error, _record_variation
 from safeguarding.services.errors import Conflict, ValidationFailed
 
 # --- years -----------------------------------------------------------------------------
+
+
+def _arm_shares(arm: Arm, adults_share_bp: Any, children_share_bp: Any) -> tuple[int | None, int | None]:
+    """A joint budget's split between the arms: both given, each 0–100%, totalling 100%.
+    Other budgets have none."""
+    if arm != Arm.both:
+        if adults_share_bp is not None or children_share_bp is not None:
+            raise ValidationFailed(errors={"adults_share": "Only a joint budget is split between the arms"})
+        return None, None
+    errors = {}
+    for name, value in (("adults_share", adults_share_bp), ("children_share", children_share_bp)):
+        what = "the adults' share" if name == "adults_share" else "the children's share"
+        if value is None:
+            errors[name] = f"Enter {what} of the joint budget"
+        elif isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10000:
+            errors[name] = f"{what[0].upper() + what[1:]} must be between 0% and 100%"
+    if not errors and adults_share_bp + children_share_bp != 10000:
+        errors["adults_share"] = "The adults' and children's shares of a joint budget must total exactly 100%"
+    if errors:
+        raise ValidationFailed(errors=errors)
+    return adults_share_bp, children_share_bp
 
 
 def start_year(
@@ -46,22 +68,41 @@ def start_year(
     uplift_bp: int = 0,
     lines: Sequence[tuple[str, LineCategory, int]] = (),
     user: Any = None,
+    arm: Arm | str = Arm.adults,
+    adults_share_bp: int | None = None,
+    children_share_bp: int | None = None,
 ) -> Budget:
-    """A new year's budget in draft: blank (or with the given (name, category, pence)
-    lines), or a copy of another year with every line, other income, fixed contribution
-    and the equal-share target raised by `uplift_bp` (hundredths of a percent; reserves
-    applied and percentages are copied as they are). Every budget has the line
+    """A new budget in draft for an arm's year (the adults' unless `arm` says otherwise; a
+    joint budget, `Arm.both`, with each arm's share in hundredths of a percent): blank (or
+    with the given (name, category, pence) lines), or a copy of another budget with every
+    line, other income, fixed contribution and the scheme's target raised by `uplift_bp`
+    (hundredths of a percent; reserves applied, percentages, figures and the scheme are
+    copied as they are). Every budget has the line
     "Safeguarding Adult Reviews – Independent Authors" (at £0 if nothing else sets it)."""
+    try:
+        the_arm = parse_arm(arm) or Arm.adults
+    except ValueError as exc:
+        raise ValidationFailed(errors={"arm": str(exc)}) from None
     if not isinstance(financial_year, int) or not 2000 <= financial_year <= 2100:
         raise ValidationFailed(errors={"financial_year": "Enter a financial year, like 2021-22"})
-    if budget_for_year(financial_year) is not None:
+    if budget_for_year(financial_year, the_arm) is not None:
+        # The adults' message is the one it has always been.
+        whose = {Arm.adults: "a", Arm.children: "a children's", Arm.both: "a joint"}[the_arm]
         raise ValidationFailed(
-            errors={"financial_year": f"There is already a budget for {financial_year_title(financial_year)}"}
+            errors={"financial_year": f"There is already {whose} budget for {financial_year_title(financial_year)}"}
         )
     if uplift_bp < 0:
         raise ValidationFailed(errors={"uplift": "The uplift must be 0 or more"})
-    previous = budget_for_year(financial_year - 1)
-    budget = Budget(financial_year=financial_year, state=BudgetState.draft, reserves_brought_forward_pence=0)
+    shares = _arm_shares(the_arm, adults_share_bp, children_share_bp)
+    previous = budget_for_year(financial_year - 1, the_arm)
+    budget = Budget(
+        financial_year=financial_year,
+        arm=the_arm,
+        state=BudgetState.draft,
+        reserves_brought_forward_pence=0,
+        adults_share_bp=shares[0],
+        children_share_bp=shares[1],
+    )
     if previous is not None and previous.state == BudgetState.closed:
         budget.reserves_brought_forward_pence = previous.reserves_carried_forward_pence or 0
         budget.reserves_carried_in = True
@@ -70,6 +111,8 @@ def start_year(
         budget.uplift_bp = uplift_bp
         if copy_from.equal_share_target_pence is not None:
             budget.equal_share_target_pence = with_uplift(copy_from.equal_share_target_pence, uplift_bp)
+        budget.contribution_scheme = copy_from.contribution_scheme
+        budget.figure_label = copy_from.figure_label
         budget.notes = None
     db.session.add(budget)
     db.session.flush()
@@ -105,6 +148,8 @@ def start_year(
                     kind=a.kind,
                     fixed_pence=with_uplift(a.fixed_pence, uplift_bp) if a.fixed_pence is not None else None,
                     percentage_bp=a.percentage_bp,
+                    share_bp=a.share_bp,
+                    share_figure=a.share_figure,
                     contact_name=a.contact_name,
                     contact_email=a.contact_email,
                     notes=a.notes,
@@ -134,11 +179,18 @@ def update_settings(
     notes: str | None = None,
     variation: Variation | None = None,
     user: Any = None,
+    adults_share_bp: int | None = None,
+    children_share_bp: int | None = None,
 ) -> Budget:
-    """The equal-share target, the opening reserves (first year only: later years are
-    carried in by the previous year's close) and notes."""
+    """The scheme's target (what the partners contribute through it), the opening reserves
+    (first year only: later years are carried in by the previous year's close), notes,
+    and a joint budget's split between the arms (None, None: unchanged)."""
     _check_version(budget, version)
     v = _editable(budget, variation)
+    if budget.arm == Arm.both and (adults_share_bp is not None or children_share_bp is not None):
+        budget.adults_share_bp, budget.children_share_bp = _arm_shares(Arm.both, adults_share_bp, children_share_bp)
+    elif adults_share_bp is not None or children_share_bp is not None:
+        _arm_shares(Arm(budget.arm), adults_share_bp, children_share_bp)
     errors = {}
     if equal_share_target_pence is not None and (
         err := _money_error("target", equal_share_target_pence, "the amount shared equally")
@@ -401,7 +453,7 @@ def close_guard(budget: Budget, on: date) -> str | None:
     _, end = financial_year_bounds(budget.financial_year)
     if on <= end:
         return f"The {title(budget)} financial year ends on {end.day} {end:%B %Y}: close it after that date"
-    previous = budget_for_year(budget.financial_year - 1)
+    previous = budget_for_year(budget.financial_year - 1, budget.arm)
     if previous is not None and previous.state != BudgetState.closed:
         return f"Close {title(previous)} first: its reserves are carried into {title(budget)}"
     return None
@@ -416,7 +468,7 @@ def close(budget: Budget, on: date) -> YearEnd:
     budget.outturn_spend_pence = position.spend_pence
     budget.surplus_pence = position.surplus_pence
     budget.reserves_carried_forward_pence = position.reserves_carried_forward_pence
-    following = budget_for_year(budget.financial_year + 1)
+    following = budget_for_year(budget.financial_year + 1, budget.arm)
     if following is not None:
         following.reserves_brought_forward_pence = position.reserves_carried_forward_pence
         following.reserves_carried_in = True

@@ -52,6 +52,8 @@ def raise_invoice(
     description: str | None = None,
     user: Any = None,
     send: bool = True,
+    purchase_order: str | None = None,
+    ledger_invoice_number: str | None = None,
 ) -> Invoice:
     """Invoice a partner for (the rest of) their contribution. Defaults: the amount not yet
     invoiced, due 30 days after issue (INVOICE_PAYMENT_DAYS). With `send`, the invoice
@@ -87,6 +89,7 @@ def raise_invoice(
             f"The amount must be {money(remaining)} or less: {money(invoiced)} of "
             f"{agreement.organisation.name}'s {money(agreement.amount_pence)} has already been invoiced"
         )
+    references = _finance_reference(purchase_order, ledger_invoice_number, errors)
     if errors:
         raise ValidationFailed(errors=errors)
     invoice = Invoice(
@@ -102,6 +105,8 @@ def raise_invoice(
         or f"Contribution to the partnership's budget for {title(budget)}",
         sent_to=agreement.invoice_email,
         raised_by_id=getattr(user, "id", None),
+        purchase_order=references[0],
+        ledger_invoice_number=references[1],
     )
     try:
         with db.session.begin_nested():
@@ -112,6 +117,54 @@ def raise_invoice(
     if send:
         send_invoice(invoice)
     return invoice
+
+
+FINANCE_REFERENCE_MAX = 40
+
+
+def _finance_reference(
+    purchase_order: str | None, ledger_invoice_number: str | None, errors: dict[str, str]
+) -> tuple[str | None, str | None]:
+    """The host council's finance reference, both optional: trimmed, at most 40 characters."""
+    out: list[str | None] = []
+    for name, value, what in (
+        ("purchase_order", purchase_order, "The purchase order number"),
+        ("ledger_invoice_number", ledger_invoice_number, "The ledger's invoice number"),
+    ):
+        text = " ".join((value or "").split()) or None
+        if text is not None and len(text) > FINANCE_REFERENCE_MAX:
+            errors[name] = f"{what} must be {FINANCE_REFERENCE_MAX} characters or fewer"
+        out.append(text)
+    return out[0], out[1]
+
+
+def set_finance_reference(
+    invoice: Invoice, *, version: int | None, purchase_order: str | None, ledger_invoice_number: str | None
+) -> Invoice:
+    """Record the host council's finance reference on an invoice (the partner's purchase
+    order number, and the invoice number in the host council's ledger): entered when the
+    invoice is raised or later, when the ledger has numbered it. Not on a cancelled invoice."""
+    _check_version(invoice, version)
+    if invoice.cancelled_on:
+        raise Conflict(f"Invoice {invoice.number} was cancelled: its finance reference cannot change")
+    errors: dict[str, str] = {}
+    po, ledger = _finance_reference(purchase_order, ledger_invoice_number, errors)
+    if errors:
+        raise ValidationFailed(errors=errors)
+    invoice.purchase_order, invoice.ledger_invoice_number = po, ledger
+    db.session.flush()
+    return invoice
+
+
+def finance_reference_text(invoice: Invoice) -> str:
+    """ "Purchase order PO-1; ledger invoice 900123" (or "" when neither is known)."""
+    parts = []
+    if invoice.purchase_order:
+        parts.append(f"purchase order {invoice.purchase_order}")
+    if invoice.ledger_invoice_number:
+        parts.append(f"ledger invoice {invoice.ledger_invoice_number}")
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:]
 
 
 # --- the invoice document and its emails -----------------------------------------------
@@ -128,6 +181,7 @@ def invoice_letter(invoice: Invoice) -> Any:
     a, org = invoice.agreement, invoice.organisation
     year = title(invoice.agreement.budget)
     rows = [[invoice.description or f"Contribution for {year}", money(invoice.amount_pence)]]
+    reference = finance_reference_text(invoice)
     return Letter(
         reference=invoice.number,
         date=invoice.issued_on,
@@ -146,7 +200,7 @@ def invoice_letter(invoice: Invoice) -> Any:
                 [*rows, ["Amount due", money(invoice.amount_pence)]],
             ),
             f"Please pay {money(invoice.amount_pence)} by {invoice.due_on.day} {invoice.due_on:%B %Y}, quoting "
-            f"{invoice.number}.",
+            f"{invoice.number}{' and the host council’s finance reference (' + reference + ')' if reference else ''}.",
             "If you have any questions about this invoice, please contact the partnership's business office.",
         ],
         closing="Yours faithfully",

@@ -19,6 +19,8 @@ from safeguarding.calendar import (
 )
 from safeguarding.extensions import db
 from safeguarding.models import (
+    ARM_SLUGS,
+    Arm,
     Budget,
     BudgetIncome,
     BudgetLine,
@@ -83,21 +85,55 @@ def finance_visibility(user: Any, organisation_column: Any) -> sa.ColumnElement[
     return sa.and_(organisation_column == org_id, Budget.state.in_(PARTNER_STATES))
 
 
-def list_budgets(user: Any) -> list[Budget]:
-    return list(
-        db.session.scalars(sa.select(Budget).where(budget_visibility(user)).order_by(Budget.financial_year.desc()))
-    )
+ARM_ORDER = sa.case({Arm.adults.value: 0, Arm.children.value: 1}, value=Budget.arm, else_=2)
+ARM_BY_SLUG = {**{slug: arm for arm, slug in ARM_SLUGS.items()}, "both": Arm.both}
+
+
+def parse_arm(raw: Any, *, default: Arm | None = Arm.adults) -> Arm | None:
+    """ "adults", "children", "joint" (or "both") → the Arm; None/"" → `default`;
+    ValueError otherwise."""
+    if raw is None or raw == "":
+        return default
+    if isinstance(raw, Arm):
+        return raw
+    arm = ARM_BY_SLUG.get(str(raw).strip().lower())
+    if arm is None:
+        raise ValueError("Choose the arm: adults, children or joint")
+    return arm
+
+
+def parse_budget_ref(text: str) -> tuple[int, Arm]:
+    """A budget's label → (start year, arm): "2020-21" (the adults'), "2026-27-children",
+    "2026-27-joint" ("/" for "-" in the year too). ValueError otherwise."""
+    raw = (text or "").strip()
+    arm = Arm.adults
+    for slug, candidate in ARM_BY_SLUG.items():
+        if raw.lower().endswith("-" + slug):
+            raw, arm = raw[: -len(slug) - 1], candidate
+            break
+    return parse_financial_year(raw), arm
+
+
+def list_budgets(user: Any, *, arm: Arm | None = None, financial_year: int | None = None) -> list[Budget]:
+    """Newest year first; within a year adults, children, joint."""
+    stmt = sa.select(Budget).where(budget_visibility(user))
+    if arm is not None:
+        stmt = stmt.where(Budget.arm == arm)
+    if financial_year is not None:
+        stmt = stmt.where(Budget.financial_year == financial_year)
+    return list(db.session.scalars(stmt.order_by(Budget.financial_year.desc(), ARM_ORDER)))
 
 
 def get_budget(ref: int | str, user: Any) -> Budget:
-    """By id, or by financial year label ("2020-21", "2020/21")."""
+    """By id, or by label ("2020-21" or "2020/21": the adults'; "2026-27-children",
+    "2026-27-joint")."""
     budget_id = validation.parse_id(ref) if isinstance(ref, str) else ref
     if budget_id is None:
         try:
-            year = parse_financial_year(ref)
+            year, arm = parse_budget_ref(str(ref))
         except ValueError:
             raise NotFound("Budget not found") from None
-        clause = Budget.financial_year == year
+        clause = sa.and_(Budget.financial_year == year, Budget.arm == arm)
     else:
         clause = Budget.id == budget_id
     budget = db.session.scalar(sa.select(Budget).where(clause, budget_visibility(user)))
@@ -106,16 +142,35 @@ def get_budget(ref: int | str, user: Any) -> Budget:
     return budget
 
 
-def budget_for_year(financial_year: int) -> Budget | None:
-    return db.session.scalar(sa.select(Budget).where(Budget.financial_year == financial_year))
+def budget_for_year(financial_year: int, arm: Arm | str = Arm.adults) -> Budget | None:
+    """The arm's budget for a year (the adults' unless `arm` says otherwise)."""
+    return db.session.scalar(sa.select(Budget).where(Budget.financial_year == financial_year, Budget.arm == Arm(arm)))
+
+
+def budgets_for_year(financial_year: int) -> list[Budget]:
+    """Every arm's budget for a year: adults, children, joint."""
+    return list(
+        db.session.scalars(sa.select(Budget).where(Budget.financial_year == financial_year).order_by(ARM_ORDER))
+    )
 
 
 def label(budget: Budget) -> str:
-    return financial_year_label(budget.financial_year)
+    """The budget's label in URLs and the API: "2020-21" for the adults' (as always),
+    "2026-27-children", "2026-27-joint"."""
+    year = financial_year_label(budget.financial_year)
+    return year if budget.arm == Arm.adults else f"{year}-{budget.arm_slug}"
 
 
 def title(budget: Budget) -> str:
-    return financial_year_title(budget.financial_year)
+    """ "2020/21" for the adults' budget (as always), "2026/27 (children)", "2026/27 (joint)"."""
+    year = financial_year_title(budget.financial_year)
+    return year if budget.arm == Arm.adults else f"{year} ({budget.arm_slug})"
+
+
+def full_title(budget: Budget) -> str:
+    """ "Adults' budget 2020/21", "Children's budget 2026/27", "Joint budget 2026/27"."""
+    name = {Arm.adults: "Adults' budget", Arm.children: "Children's budget"}.get(Arm(budget.arm), "Joint budget")
+    return f"{name} {financial_year_title(budget.financial_year)}"
 
 
 # --- lines, income and variations ------------------------------------------------------
@@ -196,6 +251,7 @@ def list_agreements(
     organisation_id: int | None = None,
     page: int = 1,
     per_page: int = 50,
+    arm: Arm | None = None,
 ) -> tuple[list[ContributionAgreement], int]:
     stmt = (
         sa.select(ContributionAgreement)
@@ -205,11 +261,15 @@ def list_agreements(
     )
     if financial_year is not None:
         stmt = stmt.where(Budget.financial_year == financial_year)
+    if arm is not None:
+        stmt = stmt.where(Budget.arm == arm)
     if organisation_id is not None:
         stmt = stmt.where(ContributionAgreement.organisation_id == organisation_id)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
     rows = db.session.scalars(
-        stmt.order_by(Budget.financial_year.desc(), Organisation.name).limit(per_page).offset((page - 1) * per_page)
+        stmt.order_by(Budget.financial_year.desc(), ARM_ORDER, Organisation.name)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     )
     return list(rows), total
 
@@ -242,6 +302,7 @@ def get_invoice(invoice_id: int, user: Any) -> Invoice:
 @dataclass
 class InvoiceFilters:
     financial_year: int | None = None
+    arm: Arm | None = None  # None: every arm
     organisation_id: int | None = None
     status: str | None = None  # outstanding, overdue, paid, cancelled
     page: int = 1
@@ -259,6 +320,8 @@ def _invoice_query(user: Any, f: InvoiceFilters, on: date) -> sa.Select:
     )
     if f.financial_year is not None:
         stmt = stmt.where(Budget.financial_year == f.financial_year)
+    if f.arm is not None:
+        stmt = stmt.where(Budget.arm == f.arm)
     if f.organisation_id is not None:
         stmt = stmt.where(Invoice.organisation_id == f.organisation_id)
     live = Invoice.cancelled_on.is_(None)
@@ -280,6 +343,18 @@ def list_invoices(user: Any, f: InvoiceFilters, on: date | None = None) -> tuple
         stmt.order_by(Invoice.issued_on.desc(), Invoice.id.desc()).limit(f.per_page).offset((f.page - 1) * f.per_page)
     )
     return list(rows), total
+
+
+def invoices_of(budget: Budget, user: Any) -> list[Invoice]:
+    """A budget's invoices the user may see (partners: their own organisation's), in number order."""
+    return list(
+        db.session.scalars(
+            sa.select(Invoice)
+            .join(Budget, Budget.id == Invoice.budget_id)
+            .where(Invoice.budget_id == budget.id, finance_visibility(user, Invoice.organisation_id))
+            .order_by(Invoice.number)
+        )
+    )
 
 
 def overdue_invoices(on: date) -> list[Invoice]:
@@ -310,6 +385,7 @@ def get_payment(payment_id: int, user: Any) -> Payment:
 @dataclass
 class PaymentFilters:
     financial_year: int | None = None
+    arm: Arm | None = None  # None: every arm
     organisation_id: int | None = None
     invoice_id: int | None = None
     page: int = 1
@@ -324,6 +400,8 @@ def list_payments(user: Any, f: PaymentFilters) -> tuple[list[Payment], int]:
     )
     if f.financial_year is not None:
         stmt = stmt.where(Budget.financial_year == f.financial_year)
+    if f.arm is not None:
+        stmt = stmt.where(Budget.arm == f.arm)
     if f.organisation_id is not None:
         stmt = stmt.where(Payment.organisation_id == f.organisation_id)
     if f.invoice_id is not None:
@@ -358,6 +436,7 @@ def get_spend(entry_id: int, user: Any) -> SpendEntry:
 @dataclass
 class SpendFilters:
     financial_year: int | None = None
+    arm: Arm | None = None  # None: every arm
     line_id: int | None = None
     kind: str | None = None
     source_type: str | None = None
@@ -372,6 +451,8 @@ def list_spend(user: Any, f: SpendFilters) -> tuple[list[SpendEntry], int]:
     stmt = sa.select(SpendEntry).join(Budget, Budget.id == SpendEntry.budget_id)
     if f.financial_year is not None:
         stmt = stmt.where(Budget.financial_year == f.financial_year)
+    if f.arm is not None:
+        stmt = stmt.where(Budget.arm == f.arm)
     if f.line_id is not None:
         stmt = stmt.where(SpendEntry.line_id == f.line_id)
     if f.kind:

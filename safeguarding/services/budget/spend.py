@@ -14,7 +14,9 @@ from safeguarding.calendar import (
 )
 from safeguarding.extensions import db
 from safeguarding.models import (
+    ARM_SLUGS,
     ActualSpend,
+    Arm,
     Budget,
     BudgetLine,
     BudgetState,
@@ -22,17 +24,23 @@ from safeguarding.models import (
     SpendEntry,
     SpendKind,
 )
-from safeguarding.services.budget.queries import budget_for_year, title
+from safeguarding.services.budget.queries import budget_for_year, parse_arm, title
 from safeguarding.services.budget.rules import _check_version, _money_error
 from safeguarding.services.errors import Conflict, NotFound, ValidationFailed
 
 
-def _spend_budget(financial_year: int, line_name: str | None) -> tuple[Budget, BudgetLine]:
-    budget = budget_for_year(financial_year) if isinstance(financial_year, int) else None
+def _spend_budget(financial_year: int, line_name: str | None, arm: Arm | str = Arm.adults) -> tuple[Budget, BudgetLine]:
+    try:
+        the_arm = parse_arm(arm)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), errors={"arm": str(exc)}) from None
+    budget = budget_for_year(financial_year, the_arm or Arm.adults) if isinstance(financial_year, int) else None
     if budget is None:
         year = financial_year_title(financial_year) if isinstance(financial_year, int) else repr(financial_year)
+        whose = "" if the_arm in (None, Arm.adults) else f" ({ARM_SLUGS[the_arm]})"
         raise ValidationFailed(
-            f"There is no budget for {year}", errors={"financial_year": f"There is no budget for {year}"}
+            f"There is no budget for {year}{whose}",
+            errors={"financial_year": f"There is no budget for {year}{whose}"},
         )
     if budget.state == BudgetState.closed:
         raise ValidationFailed(
@@ -89,16 +97,18 @@ def record_commitment(
     source_type: str | None = None,
     source_id: int | None = None,
     recorded_by_id: int | None = None,
+    arm: Arm | str = Arm.adults,
 ) -> Commitment:
     """Commit money against a budget line: a contract or order whose cost will be paid
     later (the case-reviews feature records a reviewer's contract value against
     "Safeguarding Adult Reviews – Independent Authors" with source_type="review").
 
-    `financial_year` is the start year (2020 for 2020/21). Raises `ValidationFailed` when
+    `financial_year` is the start year (2020 for 2020/21); `arm` the budget's arm ("adults",
+    the default: SAR authors are the adults' arm; "children"; "joint"). Raises `ValidationFailed` when
     that year has no budget, its budget is closed, the line does not exist, or a value is
     missing or wrong (amount must be a positive whole number of pence). Record what is
     actually paid with `record_spend_against_commitment` (or `record_spend`)."""
-    budget, line = _spend_budget(financial_year, line_name)
+    budget, line = _spend_budget(financial_year, line_name, arm)
     _spend_values(amount_pence, supplier, reference, committed_on, "committed_on", "the date of the commitment")
     c = Commitment(
         budget_id=budget.id,
@@ -130,10 +140,11 @@ def record_spend(
     source_type: str | None = None,
     source_id: int | None = None,
     recorded_by_id: int | None = None,
+    arm: Arm | str = Arm.adults,
 ) -> ActualSpend:
     """Record money actually spent against a line (optionally paying off a commitment of
     the same line and year). Raises `ValidationFailed` as `record_commitment` does."""
-    budget, line = _spend_budget(financial_year, line_name)
+    budget, line = _spend_budget(financial_year, line_name, arm)
     _spend_values(amount_pence, supplier, reference, spent_on, "spent_on", "the date of the spend")
     if commitment_id is not None:
         c = db.session.get(Commitment, commitment_id)
@@ -179,6 +190,7 @@ def record_spend_against_commitment(
         raise NotFound("Commitment not found")
     return record_spend(
         financial_year=c.line.budget.financial_year,
+        arm=c.line.budget.arm,
         line_name=c.line.name,
         amount_pence=amount_pence,
         supplier=c.supplier,
