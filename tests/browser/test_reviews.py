@@ -68,7 +68,7 @@ def test_a_sar_from_referral_to_the_chairs_decision(browse):
     sub.check()
     page.get_by_role("link", name="Send an information request").click()
     sub.check()
-    page.get_by_label("Agency", exact=True).select_option(label="County Police")
+    page.get_by_label("Agency in the directory", exact=True).select_option(label="County Police")
     page.get_by_label("Information requested").fill("A chronology of police contact since January 2025")
     for n in ("1", "2", "3"):
         page.locator(f"input[name=conditions][value='{n}']").check()
