@@ -145,6 +145,28 @@ class EmailAddress:
             raise ValidationError(self.message)
 
 
+def parse_date_parts(values: list[str], what: str) -> tuple[date | None, str | None]:
+    """A GOV.UK date input's day, month and year as typed: (the date, None), (None, None)
+    when all are blank, or (None, the GOV.UK message) — a missing part, not a real date,
+    or outside the dates the service accepts (validation.date_problem)."""
+    day, month, year = ([(v or "").strip() for v in values] + ["", "", ""])[:3]
+    what_cap = what[0].upper() + what[1:]
+    if not any([day, month, year]):
+        return None, None
+    missing = [n for n, v in (("day", day), ("month", month), ("year", year)) if not v]
+    if missing:
+        return None, f"{what_cap} must include a {' and a '.join(missing)}"
+    try:
+        if not (day + month + year).isascii() or len(year) != 4:
+            raise ValueError
+        parsed = date(int(year), int(month), int(day))
+    except (ValueError, OverflowError):  # OverflowError: a day or month of 20 digits
+        return None, f"{what_cap} must be a real date"
+    if problem := validation.date_problem(parsed):
+        return None, f"{what_cap} {problem}"
+    return parsed, None
+
+
 class DateField(Field):
     """A GOV.UK date input (day, month, year) with the design system's messages.
 
@@ -167,31 +189,7 @@ class DateField(Field):
             self.raw_data = None  # the widget then shows .data (or empty boxes)
             return
         self.raw_data = (list(valuelist) + ["", "", ""])[:3]
-        parts = [(v or "").strip() for v in valuelist] + ["", "", ""]
-        day, month, year = parts[:3]
-        what_cap = self.what[0].upper() + self.what[1:]
-        if not any([day, month, year]):
-            self.data = None
-            return
-        missing = [n for n, v in (("day", day), ("month", month), ("year", year)) if not v]
-        if missing:
-            self._error = f"{what_cap} must include a {' and a '.join(missing)}"
-            self.data = None
-            return
-        try:
-            if not (day + month + year).isascii():
-                raise ValueError
-            d, m, y = int(day), int(month), int(year)
-            if len(year) != 4:
-                raise ValueError
-            self.data = date(y, m, d)
-        except (ValueError, OverflowError):  # OverflowError: a day or month of 20 digits
-            self._error = f"{what_cap} must be a real date"
-            self.data = None
-            return
-        if problem := validation.date_problem(self.data):
-            self._error = f"{what_cap} {problem}"
-            self.data = None
+        self.data, self._error = parse_date_parts(valuelist, self.what)
 
     def pre_validate(self, form: Any) -> None:
         if self._error:

@@ -19,7 +19,7 @@ from safeguarding import access, charts, documents, home, nav
 from safeguarding.attendance.forms import LetterForm, PolicyForm
 from safeguarding.calendar import today
 from safeguarding.extensions import db
-from safeguarding.forms import error_summary
+from safeguarding.forms import error_summary, parse_date_parts
 from safeguarding.models import EscalationState, Group, Organisation, Role
 from safeguarding.services import attendance as svc
 from safeguarding.services.errors import Forbidden, ServiceError, ValidationFailed
@@ -54,25 +54,15 @@ STATE_COLOURS = {
 def _date_arg(name: str, what: str):
     """A report date from the query string: the GOV.UK date input's day, month and year
     (`?from=1&from=4&from=2026`), or an ISO date (`?from=2026-04-01`, as links and the
-    API use). (date or None, message or None)."""
+    API use), with the same rules as every date field. (date or None, message or None)."""
     values = [v.strip() for v in request.args.getlist(name)]
-    if not any(values):
-        return None, None
-    if len(values) == 1:
+    if len(values) == 1 and values[0]:
         try:
-            return date.fromisoformat(values[0]), None
+            iso = date.fromisoformat(values[0])
         except ValueError:
             return None, f"{what} must be a real date"
-    day, month, year = (values + ["", "", ""])[:3]
-    missing = [n for n, v in (("day", day), ("month", month), ("year", year)) if not v]
-    if missing:
-        return None, f"{what} must include a {' and a '.join(missing)}"
-    try:
-        if len(year) != 4 or not (day + month + year).isdigit():
-            raise ValueError
-        return date(int(year), int(month), int(day)), None
-    except (ValueError, OverflowError):
-        return None, f"{what} must be a real date"
+        return parse_date_parts([str(iso.day), str(iso.month), f"{iso.year:04d}"], what.lower())
+    return parse_date_parts(values, what.lower())
 
 
 @bp.route("/attendance/escalations")

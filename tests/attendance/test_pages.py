@@ -194,6 +194,10 @@ def test_the_report_period_is_typed_in_gov_uk_date_inputs_and_shown_once_the_rep
     assert 'href="#from-day"' in r.get_data(as_text=True)
     r = c.get(f"/attendance/report?group={board}&from=31&from=2&from=2026")
     assert r.status_code == 400 and "The start date must be a real date" in r.get_data(as_text=True)
+    # The same limits as every date field, typed or in a link.
+    for period in ("from=1&from=1&from=0001", "from=0001-01-01"):
+        r = c.get(f"/attendance/report?group={board}&{period}")
+        assert r.status_code == 400 and "The start date must be between 1900 and 2100" in r.get_data(as_text=True)
 
 
 def test_the_chair_s_main_action_on_a_drafted_letter_is_to_approve_it(client_as, demo):
