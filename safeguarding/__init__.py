@@ -302,6 +302,7 @@ def _register_hooks(app: Flask) -> None:
         return {
             "cspNonce": g.get("csp_nonce"),
             "nav_items": nav.items_for(current_user),
+            "section_nav_items": nav.section_items_for(current_user),
             "nav_section": nav.section_label() if current_user and current_user.is_authenticated else None,
             "partnership_name": app.config["PARTNERSHIP_NAME"],
             "phase": app.config["PHASE"],

@@ -28,7 +28,7 @@ OFFICE = (Role.business_office,)
 # (domain.md, "Actions"; the service checks the organisation).
 UPDATERS = (Role.business_office, Role.partner_member)
 
-nav.add("Actions", "actions.log", order=40)
+nav.add("Actions", "actions.log", order=40, group="Plans and actions")
 
 
 def _summary(form, extra=None):

@@ -18,7 +18,7 @@ from safeguarding.web import choices, form_failed
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 ADMIN = (Role.admin,)
 
-nav.add("User accounts", "admin.users", order=90)
+nav.add("User accounts", "admin.users", order=90, group="Administration")
 
 
 def _get_user(user_id: int) -> User:

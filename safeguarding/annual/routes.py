@@ -41,7 +41,7 @@ READERS = svc.READERS
 OFFICE = svc.OFFICE
 CHAIR = svc.CHAIR
 
-nav.add("Annual report", "annual.index", order=70)
+nav.add("Annual report", "annual.index", order=70, group="Reports and budget")
 
 STATE_COLOURS = {
     "drafting": "blue",

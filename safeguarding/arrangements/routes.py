@@ -31,7 +31,7 @@ READERS = (
     Role.scrutineer,
 )
 
-nav.add("Children's arrangements", "arrangements.index", order=65)
+nav.add("Children's arrangements", "arrangements.index", order=65, group="Partnership")
 
 
 def _summary(form, extra=None):

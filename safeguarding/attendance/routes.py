@@ -37,7 +37,7 @@ STAFF = (Role.business_office, Role.independent_chair)
 REPORT_READERS = (*READERS, Role.viewer)
 OFFICE = (Role.business_office,)
 
-nav.add("Attendance", "attendance.report", order=56)
+nav.add("Attendance", "attendance.report", order=56, group="Meetings")
 
 STATE_COLOURS = {
     "detected": "blue",

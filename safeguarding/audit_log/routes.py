@@ -15,7 +15,7 @@ from safeguarding.web import int_arg
 
 bp = Blueprint("audit_log", __name__)
 
-nav.add("Audit log", "audit_log.entries", order=95)
+nav.add("Audit log", "audit_log.entries", order=95, group="Administration")
 
 
 @bp.route("/audit")

@@ -21,7 +21,7 @@ from safeguarding.services.reviews import partners as review_partners
 from safeguarding.web import form_failed
 
 bp = Blueprint("joint_decisions", __name__)
-nav.add("Joint decisions", "joint_decisions.index", order=34)
+nav.add("Joint decisions", "joint_decisions.index", order=34, group="Meetings")
 
 READERS = (Role.business_office, Role.independent_chair, Role.scrutineer, Role.safeguarding_partner)
 COMMENTERS = (Role.independent_chair, Role.scrutineer)

@@ -22,7 +22,7 @@ bp = Blueprint("notify", __name__)
 OFFICE = (Role.business_office,)
 PER_PAGE = 50
 
-nav.add("Jobs and email", "notify.outbox", order=85, section=("notify", "jobs"))
+nav.add("Jobs and email", "notify.outbox", order=85, section=("notify", "jobs"), group="Administration")
 
 
 def _failed_emails(user) -> sa.Select:

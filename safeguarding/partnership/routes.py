@@ -33,7 +33,7 @@ partnership_lifecycle.serve(url=lambda org: url_for("partnership.organisation", 
 OFFICE = (Role.business_office,)
 READERS = (Role.business_office, Role.independent_chair, Role.partner_member, Role.subgroup_chair, Role.admin)
 
-nav.add("Organisations", "partnership.organisations", order=60, section=("partnership",))
+nav.add("Organisations", "partnership.organisations", order=60, section=("partnership",), group="Partnership")
 
 
 def _summary(form, extra=None):

@@ -12,7 +12,8 @@ pytestmark = pytest.mark.browser
 def test_chair_approves_a_drafted_attendance_letter(browse):
     b = browse("chair")
     page = b.page
-    page.get_by_role("link", name="Attendance", exact=True).first.click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Meetings").click()
+    page.get_by_role("navigation", name="In this section").get_by_role("link", name="Attendance").click()
     b.check()
     page.get_by_role("link", name="Escalations", exact=True).click()
     b.check()
@@ -43,7 +44,8 @@ def test_chair_approves_a_drafted_attendance_letter(browse):
     assert "Letter approved" in page.content()
     assert "Approve and sign the letter" not in page.content()
 
-    page.get_by_role("link", name="Attendance", exact=True).first.click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Meetings").click()
+    page.get_by_role("navigation", name="In this section").get_by_role("link", name="Attendance").click()
     b.check()
     assert "Attendance at each meeting" in page.content() and "Apologies" in page.content()
     assert len(b.checked) >= 8

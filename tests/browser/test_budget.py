@@ -14,7 +14,8 @@ def test_office_records_a_payment(browse):
     b = browse("office")
     page = b.page
     assert "Overdue contributions" in page.content()
-    page.get_by_role("link", name="Budget", exact=True).first.click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports and budget").click()
+    page.get_by_role("navigation", name="In this section").get_by_role("link", name="Budget").click()
     b.check()
     page.get_by_role("link", name="2020/21").click()
     b.check()

@@ -12,7 +12,8 @@ pytestmark = pytest.mark.browser
 def test_sub_group_chair_posts_an_update_and_sees_the_rag_change(browse):
     b = browse("sarchair")
     page = b.page
-    page.get_by_role("link", name="Work plans", exact=True).first.click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Plans and actions").click()
+    page.get_by_role("navigation", name="In this section").get_by_role("link", name="Work plans").click()
     b.check()
     b.goto("/workplans?year=2026-27")
     b.check()

@@ -21,7 +21,7 @@ SEE_ALL = (Role.business_office, Role.independent_chair)
 FINANCE = (Role.business_office, Role.independent_chair, Role.partner_member)
 READERS = (*FINANCE, Role.viewer)
 
-nav.add("Budget", "budget.index", order=70)
+nav.add("Budget", "budget.index", order=72, group="Reports and budget")
 
 
 @bp.app_template_filter("fy_title")

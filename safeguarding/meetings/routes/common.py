@@ -23,8 +23,8 @@ MEMBERS = (Role.partner_member, Role.subgroup_chair)
 READERS = (*OFFICE_OR_CHAIR, *MEMBERS)
 MINUTES_READERS = (*READERS, Role.viewer)
 
-nav.add("Meetings", "meetings.index", order=30, section=("meetings",))
-nav.add("Minutes", "meetings.minutes_list", order=35, section=("meetings.minutes",))
+nav.add("Meetings", "meetings.index", order=30, section=("meetings",), group="Meetings")
+nav.add("Minutes", "meetings.minutes_list", order=35, section=("meetings.minutes",), group="Meetings")
 
 STATE_COLOURS = {
     "scheduled": "blue",

@@ -14,8 +14,8 @@ PAPER_READERS = (Role.business_office, Role.independent_chair, Role.partner_memb
 # The risk register: kept by the office, read by the chair and the Board's members.
 RISK_READERS = PAPER_READERS
 
-nav.add("Risks", "office.risks", order=37)
-nav.add("Forward plan", "office.forward_plan", order=36)
+nav.add("Risks", "office.risks", order=58, group="Plans and actions")
+nav.add("Forward plan", "office.forward_plan", order=36, group="Meetings")
 
 
 def form_version() -> int | None:

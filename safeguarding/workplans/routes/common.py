@@ -24,7 +24,7 @@ UPDATERS = (Role.business_office, Role.subgroup_chair, Role.partner_member)
 OFFICE = (Role.business_office,)
 
 
-nav.add("Work plans", "workplans.index", order=55)
+nav.add("Work plans", "workplans.index", order=55, group="Plans and actions")
 
 
 STATE_COLOURS = {"draft": "grey", "submitted": "yellow", "approved": "green", "closed": "blue"}
