@@ -38,10 +38,30 @@ PAGES = {
         "/audit",
         "/outbox",
         "/jobs",
+        "/risks",
+        "/forward-plan",
+        "/minutes",
+        "/joint-decisions",
+        "/arrangements",
     ],
     "admin": ["/home", "/admin/users"],
     "police": ["/home", "/actions", "/reviews/requests"],
+    "chair": ["/home", "/reviews", "/disputes"],
+    "viewer": ["/home", "/minutes"],
 }
+
+# Status tags and references that break inside a word ("Informatio/n", "DSP-2026-/003"):
+# a tag may wrap only between words, and a reference in a table never wraps.
+BROKEN_WORDS = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll('.govuk-tag')) {
+    if (getComputedStyle(el).overflowWrap !== 'normal' || el.scrollWidth > el.clientWidth + 1) out.push('tag ' + el.textContent.trim());
+  }
+  for (const el of document.querySelectorAll('td.app-nowrap, th.app-nowrap')) {
+    if (getComputedStyle(el).whiteSpace !== 'nowrap') out.push('reference ' + el.textContent.trim());
+  }
+  return out;
+}"""
 
 
 @pytest.mark.parametrize("who", sorted(PAGES))
@@ -54,4 +74,6 @@ def test_no_page_scrolls_sideways_at_320_pixels(browse, who):
         found = b.page.evaluate(OVERFLOW)
         if found["scroll"] > found["width"] + 1:
             problems.append(f"{path}: {found['scroll']}px wide: {found['out']}")
+        if broken := b.page.evaluate(BROKEN_WORDS):
+            problems.append(f"{path}: words broken: {broken[:5]}")
     assert not problems, "\n".join(problems)
