@@ -22,6 +22,8 @@ from safeguarding.models import (
     LineCategory,
 )
 from safeguarding.services import budget as svc
+from safeguarding.services.annual_sections import budget_section
+from safeguarding.services.annual_sections.children import funding_section
 from safeguarding.services.errors import Conflict, StaleVersion, ValidationFailed
 from safeguarding.workflows.budget import budget_lifecycle as lifecycle
 
@@ -440,3 +442,34 @@ def test_combined_monitoring_shows_each_arm_and_splits_joint_by_its_shares(demo)
     ]
     # A viewer sees only approved budgets: none of these drafts.
     assert svc.combined_monitoring(2030, demo.user("viewer")).rows == []
+
+
+# --- each arm's report reports its own budget --------------------------------------------
+
+
+def test_each_arms_report_reports_its_own_budget_and_its_share_of_the_joint_one(demo):
+    svc.start_year(financial_year=2030, lines=[("A", LineCategory.other, 1_000_00)])
+    _new(2030)
+    svc.start_year(
+        financial_year=2030,
+        arm=Arm.both,
+        adults_share_bp=6000,
+        children_share_bp=4000,
+        lines=[("Website", LineCategory.office, 100_01)],
+    )
+    adults = {f.key: f.value for f in budget_section(2030, arm=None, area=None).figures}
+    children = {f.key: f.value for f in funding_section(2030, arm=None, area=None).figures}
+    assert adults["expenditure_budget"] == 1_000_00  # the adults' own, not the children's
+    assert children["expenditure_budget"] == 100_000_00  # the children's own, not the adults'
+    # The joint £100.01 split 60/40 to the penny, as the combined monitoring splits it.
+    assert (adults["joint_share_budget"], children["joint_share_budget"]) == (60_01, 40_00)
+    section = funding_section(2030, arm=None, area=None)
+    assert "children's partnership's income" in section.summary
+    assert "Share of the joint budget for shared costs (40%)" in [t.caption for t in section.tables]
+
+
+def test_a_year_without_the_arms_own_budget_says_so(demo):
+    svc.start_year(financial_year=2031, lines=[("A", LineCategory.other, 1_000_00)])  # adults' only
+    section = funding_section(2031, arm=None, area=None)
+    assert section.summary.startswith("No budget of the children's partnership's own was recorded for 2031/32")
+    assert {f.key: f.value for f in section.figures} == {"income": None}

@@ -8,9 +8,9 @@ partners' contributions). The narrative sections are `registry.CHILDREN_NARRATIV
 from __future__ import annotations
 
 from safeguarding.calendar import financial_year_bounds, financial_year_title
-from safeguarding.models import ReviewKind, ReviewOutcome
+from safeguarding.models import Arm, ReviewKind, ReviewOutcome
 from safeguarding.services.annual_sections.common import _plural, _scope
-from safeguarding.services.annual_sections.partnership import budget_section
+from safeguarding.services.annual_sections.partnership import arm_budget_section
 from safeguarding.services.annual_sections.registry import Figure, SectionData, Table, section
 from safeguarding.services.annual_sections.reviews import (
     _action_status_by_review,
@@ -154,6 +154,7 @@ def cspr_learning_section(year: int, *, arm: str | None, area: str | None) -> Se
 
 @section("funding", 80, "Funding", breakdown=(), reports=CHILDREN)
 def funding_section(year: int, *, arm: str | None, area: str | None) -> SectionData:
-    """The year's budget and each partner's contribution: the same figures as the adults'
-    report's budget section (one joint budget funds both arms)."""
-    return budget_section(year, arm=arm, area=area)
+    """The children's partnership's own budget for the year and each partner's
+    contribution (Working Together 2023: the yearly report sets out the funding), with its
+    share of any joint budget."""
+    return arm_budget_section(year, Arm.children)

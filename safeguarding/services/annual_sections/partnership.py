@@ -13,6 +13,8 @@ from safeguarding.formatting import money
 from safeguarding.models import (
     Action,
     ActionStatus,
+    Arm,
+    Budget,
     Complaint,
     ComplaintKind,
     ComplaintState,
@@ -25,6 +27,7 @@ from safeguarding.services import budget as budget_svc
 from safeguarding.services.annual_sections.common import _pct, _plural
 from safeguarding.services.annual_sections.meetings import _held_meetings, _org_names, attendance_by_organisation
 from safeguarding.services.annual_sections.registry import ChartData, Figure, SectionData, Table, section
+from safeguarding.services.budget.arithmetic import split_by_weights
 
 # --- what each member organisation did (Schedule 2 (c)) ----------------------------------------------
 
@@ -98,12 +101,44 @@ def members_section(year: int, *, arm: str | None, area: str | None) -> SectionD
 
 @section("budget", 70, "Budget and contributions", breakdown=())
 def budget_section(year: int, *, arm: str | None, area: str | None) -> SectionData:
-    b = budget_svc.budget_for_year(year)
+    """The adults' Board's budget of the year, with its share of any joint budget."""
+    return arm_budget_section(year, Arm.adults)
+
+
+def _joint_share(year: int, which: Arm) -> tuple[Budget, int, dict[str, int]] | None:
+    """The arm's share of the year's joint budget: (the joint budget, the share in basis
+    points, its figures split to the penny by the largest remainder rule as the combined
+    monitoring report splits them). None without a joint budget with shares."""
+    joint = budget_svc.budget_for_year(year, Arm.both)
+    if joint is None or joint.adults_share_bp is None:
+        return None
+    weights = [joint.adults_share_bp, joint.children_share_bp or 0]
+    index = 0 if which == Arm.adults else 1
+    m = budget_svc.monitoring(joint)
+    figures = {
+        f: split_by_weights(getattr(m, f), weights)[index] for f in ("budget_pence", "actual_pence", "forecast_pence")
+    }
+    return joint, weights[index], figures
+
+
+def arm_budget_section(year: int, which: Arm) -> SectionData:
+    """An arm's budget and contributions for the year (the adults' Board's for the annual
+    report, the children's partnership's for its yearly report), and the arm's share of a
+    joint budget for shared costs, which is reported beside it and never counted twice."""
+    b = budget_svc.budget_for_year(year, which)
+    whose = "the Board's" if which == Arm.adults else "the children's partnership's"
+    joint = _joint_share(year, which)
     if b is None:
-        return SectionData(
-            [Figure("income", "Income", None, "money")],
-            summary=f"No budget was recorded for {financial_year_title(year)}.",
-        )
+        summary = f"No budget of {whose} own was recorded for {financial_year_title(year)}."
+        figures = [Figure("income", "Income", None, "money")]
+        tables: list[Table] = []
+        if joint is not None:
+            figures.append(
+                Figure("joint_share_budget", "Its share of the joint budget", joint[2]["budget_pence"], "money")
+            )
+            tables.append(_joint_table(joint))
+            summary += f" Its share of the joint budget for shared costs was {money(joint[2]['budget_pence'])}."
+        return SectionData(figures, tables, summary=summary)
     s = budget_svc.summary(b)
     m = budget_svc.monitoring(b)
     position = budget_svc.year_end_position(b, s)
@@ -154,14 +189,32 @@ def budget_section(year: int, *, arm: str | None, area: str | None) -> SectionDa
         if spend_rows
         else []
     )
+    who = "The partnership's" if which == Arm.adults else "The children's partnership's"
     summary = (
-        f"The partnership's income in {financial_year_title(year)} was {money(position.income_pence)}, of "
+        f"{who} income in {financial_year_title(year)} was {money(position.income_pence)}, of "
         f"which {money(s.totals.contributions_pence)} came from partners' contributions. It spent "
         f"{money(m.actual_pence)} against a budget of {money(m.budget_pence)} (forecast outturn "
         f"{money(m.forecast_pence)}). Reserves brought forward were "
         f"{money(position.reserves_brought_forward_pence)}."
     )
+    if joint is not None:
+        figures.append(Figure("joint_share_budget", "Its share of the joint budget", joint[2]["budget_pence"], "money"))
+        tables.append(_joint_table(joint))
+        summary += (
+            f" Its share ({joint[1] / 100:g}%) of the joint budget for shared costs was "
+            f"{money(joint[2]['budget_pence'])}, reported separately."
+        )
     return SectionData(figures, tables, charts, summary)
+
+
+def _joint_table(joint: tuple[Budget, int, dict[str, int]]) -> Table:
+    _, share_bp, f = joint
+    return Table(
+        f"Share of the joint budget for shared costs ({share_bp / 100:g}%)",
+        ["Budget", "Actual", "Forecast outturn"],
+        [[f["budget_pence"], f["actual_pence"], f["forecast_pence"]]],
+        ["money", "money", "money"],
+    )
 
 
 # --- disputes and complaints ----------------------------------------------------------------------
