@@ -682,6 +682,8 @@ POST   /annual-reports/distribution-list/<int:organisation_id>/<role_key>  - O -
 # its PDF is the link sent to recipients who take a link; anything unpublished is a 404.
 GET    /published/annual-reports/<int:report_id>.pdf                  * O C P S V A L X
 POST   /api/v1/annual-reports/<int:report_id>/board-agenda            - O - - - - - - -
+GET    /api/v1/annual-reports/distribution-list                       - O - - - - - - -
+PUT    /api/v1/annual-reports/distribution-list/<int:organisation_id>/<role_key>  - O - - - - - - -
 GET    /api/v1/annual-reports/<int:report_id>/recipients              - O C P S V - L X
 POST   /api/v1/annual-reports/<int:report_id>/recipients/<int:recipient_id>/send  - O - - - - - - -
 GET    /annual-reports/<int:report_id>/return                         - - C - - - - - -
@@ -1155,7 +1157,9 @@ def test_a_partner_sees_a_case_review_only_where_their_organisation_is_named(cli
 
 
 def test_navigation_shows_only_what_the_role_may_open(client_as):
-    viewer = client_as("viewer").get("/home").text
+    # The header and, on a section's pages, the row of its pages ("In this section").
+    v = client_as("viewer")
+    viewer = v.get("/home").text + v.get("/minutes").text + v.get("/annual-reports").text
     for href in (
         'href="/attendance/escalations',
         'href="/workplans"',

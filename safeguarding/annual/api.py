@@ -15,6 +15,7 @@ from safeguarding.api import fields
 from safeguarding.api.schemas import PageArgs, page, page_of, workflow_fields
 from safeguarding.api.workflow import add_workflow_endpoints
 from safeguarding.calendar import financial_year_label, parse_financial_year
+from safeguarding.models import SendAs
 from safeguarding.services import annual as svc
 from safeguarding.services.errors import NotFound, ValidationFailed
 from safeguarding.workflows.annual import annual_report_lifecycle
@@ -378,3 +379,55 @@ add_workflow_endpoints(
     readers=access.roles(*READERS),
     history_readers=access.roles(*svc.WRITERS),
 )
+
+
+# --- the distribution list ------------------------------------------------------------------
+
+
+class DistributionEntrySchema(Schema):
+    organisation_id = fields.Function(lambda e: e.organisation.id)
+    organisation = fields.Function(lambda e: e.organisation.name)
+    role_key = fields.String(metadata={"description": "The recipient's role in the organisation (e.g. leader)"})
+    role = fields.String(metadata={"description": "The recipient, in words"})
+    statutory = fields.Boolean(metadata={"description": "A recipient the Care Act names (else another partner)"})
+    email = fields.String(allow_none=True, metadata={"description": "Where the report goes (None: nowhere yet)"})
+    from_chief_executive = fields.Boolean(
+        metadata={"description": "The address is the chief executive's from the organisation's record"}
+    )
+    send_as = fields.Function(lambda e: e.send_as.value, metadata={"description": "attachment or link"})
+    version = fields.Function(
+        lambda e: e.contact.version if e.contact is not None else None,
+        metadata={"description": "The entry's version for a PUT (null while it has no address of its own)"},
+    )
+
+
+class DistributionContactSchema(Schema):
+    email = fields.String(
+        allow_none=True, load_default=None, metadata={"description": "Empty or null: none of its own"}
+    )
+    send_as = fields.String(required=True, validate=validate.OneOf([s.value for s in SendAs]))
+    version = fields.Integer(allow_none=True, load_default=None, metadata={"description": "null for a new entry"})
+
+
+@blp.route("/annual-reports/distribution-list", methods=["GET"])
+@access.roles(*svc.OFFICE)
+@blp.response(200, DistributionEntrySchema(many=True))
+def distribution_list():
+    """Who the published annual report goes to (business office): the statutory
+    recipients, then every other active partner, with each one's address and how it gets
+    the report."""
+    return svc.distribution_list()
+
+
+@blp.route("/annual-reports/distribution-list/<int:organisation_id>/<role_key>", methods=["PUT"])
+@access.roles(*svc.OFFICE)
+@blp.arguments(DistributionContactSchema)
+@blp.response(200, DistributionEntrySchema)
+def set_distribution_contact(body, organisation_id: int, role_key: str):
+    """Record a recipient's address and how it gets the report (business office); 404 for
+    a recipient not on the list, 409 for a stale version."""
+    if role_key not in svc.ROLES:
+        raise NotFound("That recipient is not on the distribution list")
+    entry = svc.entry_for(organisation_id, role_key)
+    svc.set_contact(entry, current_user, email=body["email"], send_as=body["send_as"], version=body["version"])
+    return svc.entry_for(organisation_id, role_key)

@@ -315,6 +315,34 @@ def test_the_distribution_list_is_the_offices(demo, client_as):
     assert c.get(f"/annual-reports/distribution-list/{demo.org('north').id}/nobody").status_code == 404
 
 
+def test_the_distribution_list_by_api(demo, api_as):
+    api = api_as("office")
+    entries = api.get("/api/v1/annual-reports/distribution-list").json
+    north = demo.org("north").id
+    leader = next(e for e in entries if e["organisation_id"] == north and e["role_key"] == "leader")
+    assert leader["role"] == "Leader of the council, North Council" and leader["statutory"] is True
+    assert leader["email"] == "leader@north-council.demo.test" and leader["send_as"] == "attachment"
+    assert any(e["email"] is None for e in entries)  # West's Health and Wellbeing Board chair
+    url = f"/api/v1/annual-reports/distribution-list/{north}/leader"
+    version = leader["version"]
+    bad = api.put(url, json={"email": "not an address", "send_as": "link", "version": version})
+    assert bad.status_code == 422 and bad.content_type == "application/problem+json"
+    assert api.put(url, json={"email": "x@north.demo.test", "send_as": "pigeon", "version": version}).status_code == 422
+    stale = api.put(url, json={"email": "leader@north.demo.test", "send_as": "link", "version": (version or 0) - 1})
+    assert stale.status_code == 409
+    ok = api.put(url, json={"email": "leader@north.demo.test", "send_as": "link", "version": version})
+    assert ok.status_code == 200
+    assert (ok.json["email"], ok.json["send_as"], ok.json["from_chief_executive"]) == (
+        "leader@north.demo.test",
+        "link",
+        False,
+    )
+    assert (
+        api.put(f"/api/v1/annual-reports/distribution-list/{north}/nobody", json={"send_as": "link"}).status_code == 404
+    )
+    assert api_as("chair").get("/api/v1/annual-reports/distribution-list").status_code == 403
+
+
 @pytest.fixture
 def mail(app, monkeypatch):
     port = free_port()
