@@ -118,6 +118,42 @@ POST   /calendar/closure-days                                         - O - - - 
 GET    /calendar/closure-days/<int:closure_id>/remove                 - O - - - - - - -
 POST   /calendar/closure-days/<int:closure_id>/remove                 - O - - - - - - -
 
+# --- Information governance (domain.md "Information governance"). Subject access requests
+# name the person asking and what to look for: the business office's alone (it answers
+# them, with the DPO). Holds name case reviews: the office's. The retention schedule is
+# read by the independent chair too (the annual report states the schedule in force and
+# the chair approves the report); only the office changes it.
+GET    /subject-access-requests                                       - O - - - - - - -
+GET    /subject-access-requests/new                                   - O - - - - - - -
+POST   /subject-access-requests/new                                   - O - - - - - - -
+GET    /subject-access-requests/<int:request_id>                      - O - - - - - - -
+GET    /subject-access-requests/<int:request_id>/edit                 - O - - - - - - -
+POST   /subject-access-requests/<int:request_id>/edit                 - O - - - - - - -
+GET    /subject-access-requests/<int:request_id>/extend               - O - - - - - - -
+POST   /subject-access-requests/<int:request_id>/extend               - O - - - - - - -
+GET    /subject-access-requests/<int:request_id>/answer               - O - - - - - - -
+POST   /subject-access-requests/<int:request_id>/answer               - O - - - - - - -
+GET    /subject-access-requests/<int:request_id>/withdraw             - O - - - - - - -
+POST   /subject-access-requests/<int:request_id>/withdraw             - O - - - - - - -
+GET    /retention                                                     - O C - - - - - -
+GET    /retention/<key>/edit                                          - O - - - - - - -
+POST   /retention/<key>/edit                                          - O - - - - - - -
+GET    /holds                                                         - O - - - - - - -
+GET    /holds/new                                                     - O - - - - - - -
+POST   /holds/new                                                     - O - - - - - - -
+GET    /holds/<int:hold_id>/lift                                      - O - - - - - - -
+POST   /holds/<int:hold_id>/lift                                      - O - - - - - - -
+GET    /api/v1/subject-access-requests                                - O - - - - - - -
+POST   /api/v1/subject-access-requests                                - O - - - - - - -
+GET    /api/v1/subject-access-requests/<int:request_id>               - O - - - - - - -
+PATCH  /api/v1/subject-access-requests/<int:request_id>               - O - - - - - - -
+POST   /api/v1/subject-access-requests/<int:request_id>/extension     - O - - - - - - -
+POST   /api/v1/subject-access-requests/<int:request_id>/answer        - O - - - - - - -
+GET    /api/v1/retention/classes                                      - O C - - - - - -
+PUT    /api/v1/retention/classes/<key>                                - O - - - - - - -
+GET    /api/v1/holds                                                  - O - - - - - - -
+POST   /api/v1/holds                                                  - O - - - - - - -
+POST   /api/v1/holds/<int:hold_id>/lift                               - O - - - - - - -
 # --- The children's safeguarding arrangements (domain.md "Children's safeguarding
 # arrangements"). Decided here, not in domain.md's "Who uses it": the arrangements are
 # published by law (Working Together 2023), so every role of the partnership reads them —

@@ -236,6 +236,18 @@ def _office_pages(demo):
         f"/api/v1/risks/{demo.id('risks', 'funding')}/history",
         "/forward-plan?year=2026-27",
         "/api/v1/forward-plan?year=2026-27",
+        "/subject-access-requests",
+        "/subject-access-requests?state=all",
+        f"/subject-access-requests/{demo.id('access_requests', 'extended')}",
+        f"/subject-access-requests/{demo.id('access_requests', 'open')}/extend",
+        "/api/v1/subject-access-requests?state=all",
+        "/retention",
+        "/retention/finance/edit",
+        "/api/v1/retention/classes",
+        "/holds?show=all",
+        "/holds/new",
+        f"/holds/{demo.id('holds', 'iicsa')}/lift",
+        "/api/v1/holds?show=all",
     ]
 
 

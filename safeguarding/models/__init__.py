@@ -118,6 +118,15 @@ from safeguarding.models.office import (
 )
 from safeguarding.models.outbox import OutboxAttachment, OutboxMessage, OutboxStatus
 from safeguarding.models.people import Organisation, Person
+from safeguarding.models.records import (
+    AccessRequest,
+    AccessRequestState,
+    FinalAction,
+    Hold,
+    HoldScope,
+    RetentionRule,
+    RetentionTrigger,
+)
 from safeguarding.models.reviews import (
     AbuseOrNeglect,
     AgeBand,
@@ -205,6 +214,14 @@ __all__ = [
     "MinutesSection",
     "MinutesState",
     "Paper",
+    # information governance
+    "AccessRequest",
+    "AccessRequestState",
+    "FinalAction",
+    "Hold",
+    "HoldScope",
+    "RetentionRule",
+    "RetentionTrigger",
     # the meeting office
     "CoverSheet",
     "ForwardKind",

@@ -1,0 +1,148 @@
+"""Information governance (domain.md, "Information governance"): requests of the right of
+access (UK GDPR Art. 15), the retention schedule's record classes as the office has set
+them, and holds that stop disposal."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from safeguarding.models.base import Base, TimestampMixin, VersionedMixin, str_enum
+
+
+class AccessRequestState(StrEnum):
+    open = "open"
+    answered = "answered"
+    withdrawn = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return {"open": "Open", "answered": "Answered", "withdrawn": "Withdrawn"}[self.value]
+
+
+class AccessRequest(VersionedMixin, TimestampMixin, Base):
+    """A subject access request: who asked, when, when their identity was checked, the
+    names and email addresses to look for, any extension (once, by two months, with the
+    reason and the date the person was told) and the answer. Its reference (DSAR-2026-001)
+    is what pages, URLs and emails use, never the requester's name."""
+
+    __tablename__ = "access_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    number: Mapped[int]
+    year: Mapped[int]
+    requester_name: Mapped[str] = mapped_column(sa.String(200))
+    requester_email: Mapped[str | None] = mapped_column(sa.String(320))
+    received_on: Mapped[date]
+    identity_checked_on: Mapped[date | None]
+    search_names: Mapped[str] = mapped_column(sa.Text, default="")
+    search_emails: Mapped[str] = mapped_column(sa.Text, default="")
+    state: Mapped[AccessRequestState] = mapped_column(
+        str_enum(AccessRequestState, name="access_request_state"), default=AccessRequestState.open
+    )
+    # Worked out by the service from the dates above (services/records/access.py) and kept
+    # so that lists and the home page can sort and count by them.
+    due_on: Mapped[date] = mapped_column(index=True)
+    extended_to: Mapped[date | None]
+    extended_on: Mapped[date | None]
+    extension_reason: Mapped[str | None] = mapped_column(sa.Text)
+    person_told_on: Mapped[date | None]
+    answered_on: Mapped[date | None]
+    outcome: Mapped[str | None] = mapped_column(sa.Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    __table_args__ = (sa.UniqueConstraint("year", "number", name="uq_access_requests_year_number"),)
+
+    @property
+    def deadline(self) -> date:
+        """The date the answer is due: the extended date once extended."""
+        return self.extended_to or self.due_on
+
+
+class RetentionTrigger(StrEnum):
+    closed = "closed"  # the review closed or its report published
+    meeting = "meeting"  # the meeting's date
+    financial_year_end = "financial_year_end"
+    person_left = "person_left"
+    created = "created"  # the record's own date
+
+    @property
+    def label(self) -> str:
+        return {
+            "closed": "Review closed or report published",
+            "meeting": "Date of the meeting",
+            "financial_year_end": "End of the financial year",
+            "person_left": "Person left the partnership",
+            "created": "Date of the record",
+        }[self.value]
+
+
+class FinalAction(StrEnum):
+    keep = "keep"
+    dispose = "dispose"
+    review = "review"
+
+    @property
+    def label(self) -> str:
+        return {"keep": "Keep permanently", "dispose": "Dispose of", "review": "Review"}[self.value]
+
+
+class RetentionRule(VersionedMixin, TimestampMixin, Base):
+    """The office's setting for one record class of the retention schedule (the classes
+    and their defaults are in services/records/schedule.py): the period in years (None:
+    permanent), the trigger, the final action, and whether the office has confirmed it
+    (an unconfirmed class disposes of nothing)."""
+
+    __tablename__ = "retention_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_key: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    period_years: Mapped[int | None]
+    trigger: Mapped[RetentionTrigger] = mapped_column(str_enum(RetentionTrigger, name="retention_trigger"))
+    final_action: Mapped[FinalAction] = mapped_column(str_enum(FinalAction, name="retention_final_action"))
+    confirmed: Mapped[bool] = mapped_column(default=False)
+    confirmed_on: Mapped[date | None]
+    note: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class HoldScope(StrEnum):
+    record = "record"
+    review = "review"
+    record_class = "class"
+
+    @property
+    def label(self) -> str:
+        return {
+            "record": "One record",
+            "review": "A case review and everything attached to it",
+            "class": "A whole class",
+        }[self.value]
+
+
+class Hold(VersionedMixin, TimestampMixin, Base):
+    """A hold that stops disposal (an inquiry's instruction, a claim, a complaint): on one
+    record (its type and id), a case review with everything attached to it, or a whole
+    record class; with the reason and who placed it; lifted with a reason, never deleted."""
+
+    __tablename__ = "holds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[HoldScope] = mapped_column(str_enum(HoldScope, name="hold_scope"))
+    record_type: Mapped[str | None] = mapped_column(sa.String(40))
+    record_id: Mapped[int | None]
+    review_id: Mapped[int | None] = mapped_column(sa.ForeignKey("reviews.id"))
+    class_key: Mapped[str | None] = mapped_column(sa.String(40))
+    reason: Mapped[str] = mapped_column(sa.Text)
+    placed_on: Mapped[date]
+    placed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    lifted_on: Mapped[date | None]
+    lifted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    lift_reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    @property
+    def active(self) -> bool:
+        return self.lifted_on is None

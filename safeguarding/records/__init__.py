@@ -1,0 +1,2 @@
+"""Information governance pages and API: subject access requests, the retention schedule
+and holds (domain.md, "Information governance")."""

@@ -1,0 +1,6 @@
+"""Information governance: subject access requests (`access`), the retention schedule and
+holds (`schedule`). See domain.md, "Information governance"."""
+
+from safeguarding.services.records import access, schedule
+
+__all__ = ["access", "schedule"]
