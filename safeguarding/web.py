@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import abort, request
+from flask import abort, flash, redirect, render_template, request
 from flask_wtf import FlaskForm
 
 from safeguarding import validation
 from safeguarding.extensions import db
-from safeguarding.forms import apply_service_errors
+from safeguarding.forms import apply_service_errors, error_summary
 from safeguarding.services.errors import ServiceError, ValidationFailed
 
 
@@ -53,3 +54,29 @@ def choices(rows: Any, label: Any = lambda r: r.name, blank: str | None = None) 
     out = [("", blank)] if blank is not None else []
     out += [(str(r.id), label(r)) for r in rows]
     return out
+
+
+def form_page(
+    form: FlaskForm,
+    save: Callable[[], Any],
+    *,
+    done: Callable[[Any], str] | str,
+    then: Callable[[Any], str] | str,
+    template: str,
+    **context: Any,
+) -> Any:
+    """The pattern of every form page: on a valid POST call `save()` (one service call);
+    on success flash `done` (a sentence, or `fn(result)`) and redirect to `then` (a URL, or
+    `fn(result)`); on a service error put its messages on the fields. Otherwise render
+    `template` with the form and its GOV.UK error summary (status 400 when there is one)."""
+    extra: dict[str, str] = {}
+    if form.validate_on_submit():
+        try:
+            result = save()
+        except ServiceError as exc:
+            extra = form_failed(form, exc)
+        else:
+            flash(done(result) if callable(done) else done, "success")
+            return redirect(then(result) if callable(then) else then)
+    summary = error_summary(form, extra) if (form.errors or extra) else None
+    return render_template(template, form=form, summary=summary, **context), 400 if summary else 200

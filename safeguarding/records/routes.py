@@ -6,20 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 
 from safeguarding import access, home, nav
 from safeguarding.calendar import today
 from safeguarding.extensions import db
 from safeguarding.formatting import long_date
-from safeguarding.forms import error_summary
 from safeguarding.models import Review, Role
 from safeguarding.records.forms import AccessRequestForm, AnswerForm, ExtendForm, HoldForm, ReasonForm, RuleForm
-from safeguarding.services.errors import ServiceError
 from safeguarding.services.records import access as requests_svc
 from safeguarding.services.records import schedule as schedule_svc
-from safeguarding.web import form_failed
+from safeguarding.web import form_page
 
 bp = Blueprint("records", __name__)
 
@@ -27,15 +25,6 @@ OFFICE = (Role.business_office,)
 
 nav.add("Subject access", "records.access_requests", order=92, group="Administration")
 nav.add("Retention", "records.retention", order=93, group="Administration")
-
-
-def _summary(form: Any, extra: dict[str, str]) -> dict[str, Any] | None:
-    return error_summary(form, extra) if (form.errors or extra) else None
-
-
-def _render(template: str, form: Any, extra: dict[str, str], **context: Any):
-    summary = _summary(form, extra)
-    return render_template(template, form=form, summary=summary, **context), 400 if summary else 200
 
 
 # --- subject access requests -----------------------------------------------------------------
@@ -56,16 +45,14 @@ def access_requests():
 @access.roles(*OFFICE)
 def new_access_request():
     form = AccessRequestForm()
-    extra: dict[str, str] = {}
-    if form.validate_on_submit():
-        try:
-            r = requests_svc.log_request(user=current_user, **form.values())
-        except ServiceError as exc:
-            extra = form_failed(form, exc)
-        else:
-            flash(f"Request {r.reference} is logged: the answer is due by {long_date(r.due_on)}", "success")
-            return redirect(url_for("records.access_request", request_id=r.id))
-    return _render("records/access_request_form.html", form, extra, r=None)
+    return form_page(
+        form,
+        lambda: requests_svc.log_request(user=current_user, **form.values()),
+        done=lambda r: f"Request {r.reference} is logged: the answer is due by {long_date(r.due_on)}",
+        then=lambda r: url_for("records.access_request", request_id=r.id),
+        template="records/access_request_form.html",
+        r=None,
+    )
 
 
 @bp.route("/subject-access-requests/<int:request_id>")
@@ -75,51 +62,49 @@ def access_request(request_id: int):
     return render_template("records/access_request.html", r=r, clock=requests_svc.clock(r))
 
 
+def _request_form(form_class: type, request_id: int) -> tuple[Any, Any]:
+    """The request and a form carrying the version it was read at."""
+    r = requests_svc.get_request(request_id, current_user)
+    form = form_class(obj=r) if form_class is AccessRequestForm else form_class()
+    if request.method == "GET":
+        form.version.data = str(r.version)
+    return r, form
+
+
+def _back_to(r: Any) -> str:
+    return url_for("records.access_request", request_id=r.id)
+
+
 @bp.route("/subject-access-requests/<int:request_id>/edit", methods=["GET", "POST"])
 @access.roles(*OFFICE)
 def edit_access_request(request_id: int):
-    r = requests_svc.get_request(request_id, current_user)
-    form = AccessRequestForm(obj=r)
-    if request.method == "GET":
-        form.version.data = str(r.version)
-    extra: dict[str, str] = {}
-    if form.validate_on_submit():
-        try:
-            requests_svc.update_request(r, user=current_user, version=form.version_value, **form.values())
-        except ServiceError as exc:
-            extra = form_failed(form, exc)
-        else:
-            flash(f"Request {r.reference} is updated: the answer is due by {long_date(r.deadline)}", "success")
-            return redirect(url_for("records.access_request", request_id=r.id))
-    return _render("records/access_request_form.html", form, extra, r=r)
+    r, form = _request_form(AccessRequestForm, request_id)
+    return form_page(
+        form,
+        lambda: requests_svc.update_request(r, user=current_user, version=form.version_value, **form.values()),
+        done=lambda _: f"Request {r.reference} is updated: the answer is due by {long_date(r.deadline)}",
+        then=_back_to,
+        template="records/access_request_form.html",
+        r=r,
+    )
 
 
 @bp.route("/subject-access-requests/<int:request_id>/extend", methods=["GET", "POST"])
 @access.roles(*OFFICE)
 def extend_access_request(request_id: int):
-    r = requests_svc.get_request(request_id, current_user)
-    form = ExtendForm()
-    if request.method == "GET":
-        form.version.data = str(r.version)
-    extra: dict[str, str] = {}
-    if form.validate_on_submit():
-        try:
-            requests_svc.extend(
-                r,
-                user=current_user,
-                version=form.version_value,
-                reason=form.reason.data,
-                person_told_on=form.person_told_on.data,
-            )
-        except ServiceError as exc:
-            extra = form_failed(form, exc)
-        else:
-            flash(f"Request {r.reference} is extended: the answer is due by {long_date(r.deadline)}", "success")
-            return redirect(url_for("records.access_request", request_id=r.id))
-    return _render(
-        "records/access_request_step.html",
+    r, form = _request_form(ExtendForm, request_id)
+    return form_page(
         form,
-        extra,
+        lambda: requests_svc.extend(
+            r,
+            user=current_user,
+            version=form.version_value,
+            reason=form.reason.data,
+            person_told_on=form.person_told_on.data,
+        ),
+        done=lambda _: f"Request {r.reference} is extended: the answer is due by {long_date(r.deadline)}",
+        then=_back_to,
+        template="records/access_request_step.html",
         r=r,
         heading="Extend the time to answer by two months",
         button="Extend the request",
@@ -130,29 +115,19 @@ def extend_access_request(request_id: int):
 @bp.route("/subject-access-requests/<int:request_id>/answer", methods=["GET", "POST"])
 @access.roles(*OFFICE)
 def answer_access_request(request_id: int):
-    r = requests_svc.get_request(request_id, current_user)
-    form = AnswerForm()
-    if request.method == "GET":
-        form.version.data = str(r.version)
-    extra: dict[str, str] = {}
-    if form.validate_on_submit():
-        try:
-            requests_svc.answer(
-                r,
-                user=current_user,
-                version=form.version_value,
-                answered_on=form.answered_on.data,
-                outcome=form.outcome.data,
-            )
-        except ServiceError as exc:
-            extra = form_failed(form, exc)
-        else:
-            flash(f"The answer to request {r.reference} is recorded", "success")
-            return redirect(url_for("records.access_request", request_id=r.id))
-    return _render(
-        "records/access_request_step.html",
+    r, form = _request_form(AnswerForm, request_id)
+    return form_page(
         form,
-        extra,
+        lambda: requests_svc.answer(
+            r,
+            user=current_user,
+            version=form.version_value,
+            answered_on=form.answered_on.data,
+            outcome=form.outcome.data,
+        ),
+        done=f"The answer to request {r.reference} is recorded",
+        then=_back_to,
+        template="records/access_request_step.html",
         r=r,
         heading="Record the answer sent",
         button="Record the answer",
@@ -163,23 +138,13 @@ def answer_access_request(request_id: int):
 @bp.route("/subject-access-requests/<int:request_id>/withdraw", methods=["GET", "POST"])
 @access.roles(*OFFICE)
 def withdraw_access_request(request_id: int):
-    r = requests_svc.get_request(request_id, current_user)
-    form = ReasonForm()
-    if request.method == "GET":
-        form.version.data = str(r.version)
-    extra: dict[str, str] = {}
-    if form.validate_on_submit():
-        try:
-            requests_svc.withdraw(r, user=current_user, version=form.version_value, reason=form.reason.data)
-        except ServiceError as exc:
-            extra = form_failed(form, exc)
-        else:
-            flash(f"Request {r.reference} is withdrawn", "success")
-            return redirect(url_for("records.access_request", request_id=r.id))
-    return _render(
-        "records/access_request_step.html",
+    r, form = _request_form(ReasonForm, request_id)
+    return form_page(
         form,
-        extra,
+        lambda: requests_svc.withdraw(r, user=current_user, version=form.version_value, reason=form.reason.data),
+        done=f"Request {r.reference} is withdrawn",
+        then=_back_to,
+        template="records/access_request_step.html",
         r=r,
         heading="Record that the request was withdrawn",
         button="Record the withdrawal",
@@ -212,25 +177,23 @@ def edit_retention(key: str):
         form.confirmed.data = e.confirmed
         form.note.data = e.rule.note if e.rule else None
         form.version.data = str(e.rule.version) if e.rule else ""
-    extra: dict[str, str] = {}
-    if form.validate_on_submit():
-        try:
-            schedule_svc.set_rule(
-                key,
-                user=current_user,
-                version=form.version_value,
-                period_years=form.period_years.data,
-                trigger=form.trigger.data,
-                final_action=form.final_action.data,
-                confirmed=bool(form.confirmed.data),
-                note=form.note.data,
-            )
-        except ServiceError as exc:
-            extra = form_failed(form, exc)
-        else:
-            flash(f"The retention of ‘{e.name}’ is saved", "success")
-            return redirect(url_for("records.retention"))
-    return _render("records/retention_form.html", form, extra, e=e)
+    return form_page(
+        form,
+        lambda: schedule_svc.set_rule(
+            key,
+            user=current_user,
+            version=form.version_value,
+            period_years=form.period_years.data,
+            trigger=form.trigger.data,
+            final_action=form.final_action.data,
+            confirmed=bool(form.confirmed.data),
+            note=form.note.data,
+        ),
+        done=f"The retention of ‘{e.name}’ is saved",
+        then=url_for("records.retention"),
+        template="records/retention_form.html",
+        e=e,
+    )
 
 
 # --- holds -----------------------------------------------------------------------------------
@@ -264,24 +227,21 @@ def _int(raw: str | None) -> int | None:
 def new_hold():
     form = HoldForm()
     form.review_id.choices = _review_choices()
-    extra: dict[str, str] = {}
-    if form.validate_on_submit():
-        try:
-            schedule_svc.place_hold(
-                user=current_user,
-                scope=form.scope.data,
-                reason=form.reason.data,
-                class_key=form.class_key.data or None,
-                review_id=_int(form.review_id.data),
-                record_type=form.record_type.data or None,
-                record_id=_int(form.record_id.data),
-            )
-        except ServiceError as exc:
-            extra = form_failed(form, exc)
-        else:
-            flash("The hold is placed: nothing it covers will be offered for disposal", "success")
-            return redirect(url_for("records.holds"))
-    return _render("records/hold_form.html", form, extra)
+    return form_page(
+        form,
+        lambda: schedule_svc.place_hold(
+            user=current_user,
+            scope=form.scope.data,
+            reason=form.reason.data,
+            class_key=form.class_key.data or None,
+            review_id=_int(form.review_id.data),
+            record_type=form.record_type.data or None,
+            record_id=_int(form.record_id.data),
+        ),
+        done="The hold is placed: nothing it covers will be offered for disposal",
+        then=url_for("records.holds"),
+        template="records/hold_form.html",
+    )
 
 
 @bp.route("/holds/<int:hold_id>/lift", methods=["GET", "POST"])
@@ -291,17 +251,15 @@ def lift_hold(hold_id: int):
     form = ReasonForm()
     if request.method == "GET":
         form.version.data = str(h.version)
-    extra: dict[str, str] = {}
-    if form.validate_on_submit():
-        try:
-            schedule_svc.lift_hold(h, user=current_user, version=form.version_value, reason=form.reason.data)
-        except ServiceError as exc:
-            extra = form_failed(form, exc)
-        else:
-            flash("The hold is lifted", "success")
-            return redirect(url_for("records.holds"))
-    refs = schedule_svc.review_references([h])
-    return _render("records/hold_lift.html", form, extra, h=h, what=schedule_svc.describe(h, refs))
+    return form_page(
+        form,
+        lambda: schedule_svc.lift_hold(h, user=current_user, version=form.version_value, reason=form.reason.data),
+        done="The hold is lifted",
+        then=url_for("records.holds"),
+        template="records/hold_lift.html",
+        h=h,
+        what=schedule_svc.describe(h, schedule_svc.review_references([h])),
+    )
 
 
 # --- home page -------------------------------------------------------------------------------
