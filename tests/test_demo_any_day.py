@@ -54,6 +54,7 @@ from safeguarding.services.reviews import deadlines
 ROOT = Path(__file__).resolve().parents[1]
 DAYS = [
     date(2026, 12, 3),  # the suite's day (a Thursday)
+    date(2026, 12, 7),  # a Monday: the story's weekdays land on weekends (rapid reviews' 15 working days)
     date(2026, 12, 22),  # the Board's next meeting falls after Christmas and New Year
     date(2027, 3, 27),  # a Saturday: Easter, then the new financial year, lie ahead
 ]

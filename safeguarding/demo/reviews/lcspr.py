@@ -5,17 +5,24 @@ earliest publication date is still to come."""
 
 from __future__ import annotations
 
-from safeguarding.calendar import working_day_before
+from safeguarding.calendar import working_day_before, working_days
 from safeguarding.demo import DemoContext, as_of, at, day
 from safeguarding.demo.reviews.builder import _Demo, _pdf
 from safeguarding.models import Area
 from safeguarding.services import reviews as svc
+from safeguarding.services.reviews.rules import RAPID_REVIEW_WORKING_DAYS
 
 
 def _lcspr_to_sign_off(d: _Demo, ctx: DemoContext):
     """An LCSPR from autumn 2025, paused for an inquest (which moved its report's due date
     past the statutory 6 months), its draft passed and going to the Board with the SARs."""
-    with at(day(2025, 9, 10)):
+    # Working days, whatever the load day: the council aware on a working day, the Panel
+    # told two working days later, the rapid review done inside its 15 working days.
+    cal = working_days()
+    aware = cal.add(day(2025, 9, 8), 0)
+    notified = cal.add(aware, 2)
+    rapid_done = cal.add(notified, RAPID_REVIEW_WORKING_DAYS - 1)
+    with at(notified):
         review = svc.notify_serious_incident(
             d.office,
             initials="TM",
@@ -23,24 +30,24 @@ def _lcspr_to_sign_off(d: _Demo, ctx: DemoContext):
             area=Area.north,
             harm_date=day(2025, 9, 6),
             summary="Died by suicide while in foster care; had been reported missing three times that summer.",
-            la_aware_on=day(2025, 9, 8),
-            notified_on=day(2025, 9, 10),
+            la_aware_on=aware,
+            notified_on=notified,
             looked_after=True,
             incident="death",
             abuse_or_neglect="suspected",
-            ofsted_notified_on=day(2025, 9, 10),
-            secretary_of_state_notified_on=day(2025, 9, 10),
-            partners_told_on=day(2025, 9, 9),
+            ofsted_notified_on=notified,
+            secretary_of_state_notified_on=notified,
+            partners_told_on=cal.add(aware, 1),
             referral_source="North Council children's services",
             agency_ids=[ctx.orgs["north"].id, ctx.orgs["police"].id, ctx.orgs["icb"].id],
         )
-    d.fire(review, "start_rapid_review", d.office, day(2025, 9, 10))
-    _rapid_review(review, d, day(2025, 9, 30))
+    d.fire(review, "start_rapid_review", d.office, notified)
+    _rapid_review(review, d, rapid_done)
     d.fire(
         review,
         "complete_rapid_review",
         d.office,
-        day(2025, 9, 30),
+        rapid_done,
         recommendation="lcspr",
         recommendation_reason="Recurrent learning about children missing from care",
     )

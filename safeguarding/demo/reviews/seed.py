@@ -367,6 +367,12 @@ def seed_reviews(ctx: DemoContext) -> None:
         )
 
     # CSPR: a local review under way.
+    # Working days, whatever the load day: the council aware on a working day, the Panel
+    # told two working days later, the rapid review sent inside its 15 working days.
+    cal = working_days()
+    la_aware = cal.add(day(2026, 6, 22), 0)
+    notified = cal.add(la_aware, 2)
+    rapid_sent = cal.add(notified, RAPID_REVIEW_WORKING_DAYS - 1)
     lcspr = made["cspr_review"] = svc.notify_serious_incident(
         d.office,
         initials="JF",
@@ -374,22 +380,22 @@ def seed_reviews(ctx: DemoContext) -> None:
         area=Area.west,
         harm_date=day(2026, 6, 20),
         summary="Sudden unexpected death in infancy with concerns about neglect.",
-        la_aware_on=day(2026, 6, 22),
-        notified_on=day(2026, 6, 24),
+        la_aware_on=la_aware,
+        notified_on=notified,
         referral_source="West Council children's services",
         agency_ids=[ctx.orgs["west"].id, ctx.orgs["icb"].id, ctx.orgs["acute"].id],
         incident="death",
         abuse_or_neglect="suspected",
-        partners_told_on=day(2026, 6, 24),
+        partners_told_on=notified,
     )
-    d.fire(lcspr, "start_rapid_review", d.office, day(2026, 6, 24))
+    d.fire(lcspr, "start_rapid_review", d.office, notified)
     svc.record_rapid_review(
         lcspr,
         d.office,
         version=lcspr.version,
         criteria=["improvements_needed", "agencies_working_together"],
         reasons="Health visiting and early help did not share concerns about home conditions",
-        sent_on=day(2026, 7, 14),
+        sent_on=rapid_sent,
         panel_outcome="agrees",
         panel_response="The panel agrees a local review is appropriate",
         panel_response_on=day(2026, 8, 4),
@@ -398,7 +404,7 @@ def seed_reviews(ctx: DemoContext) -> None:
         lcspr,
         "complete_rapid_review",
         d.office,
-        day(2026, 7, 14),
+        rapid_sent,
         recommendation="lcspr",
         recommendation_reason="Learning about information sharing between health visiting and early help",
     )
