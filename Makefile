@@ -11,7 +11,7 @@ PORT ?= 5000
 # Links in emails point at the port served (unless the environment says otherwise).
 SERVICE_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test setup install assets fonts instance db demo chromium lint bench clean
+.PHONY: run test setup install assets fonts instance db demo chromium lint bench load clean
 
 # Served as in production (gunicorn: 2 workers × 4 threads, no debugger), with the
 # scheduler (daily jobs, the email outbox) beside it; both stop on Ctrl-C. Plain HTTP on
@@ -98,6 +98,12 @@ bench: install assets
 	  echo "== again on PostgreSQL ($$BENCH_DATABASE_URL) =="; \
 	  $(BIN)/python -m bench.run --database-url "$$BENCH_DATABASE_URL" $(if $(REGENERATE),--regenerate) || status=1; \
 	fi; exit $$status
+
+# The load test (bench/load.py): gunicorn with 4 workers over LOAD_DATABASE_URL (the
+# benchmark's PostgreSQL data), 50 users for 60 s; never part of `make test`.
+load: install assets
+	@test -n "$(LOAD_DATABASE_URL)" || { echo "make load LOAD_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench"; exit 2; }
+	$(BIN)/python -m bench.load --postgres "$(LOAD_DATABASE_URL)"
 
 clean:
 	rm -rf $(VENV) node_modules safeguarding/static/build .pytest_cache

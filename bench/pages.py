@@ -74,6 +74,8 @@ def pages(session) -> list[tuple[Role, str]]:
         *attendance_pages(session),
         *_workplans(session),
         *home_pages(session),
+        *role_pages(session),
+        *office_pages(session),
     ]
 
 
@@ -230,6 +232,75 @@ def attendance_pages(session) -> list[tuple[Role, str]]:
     ]
 
 
-# Daily jobs bench/run.py times over the generated data (name, budget in ms): each runs
-# once for today in a transaction that is rolled back.
-JOBS = [("attendance_scan", 2000.0)]
+def role_pages(session) -> list[tuple[Role, str]]:
+    """The pages each of the other roles lives in: a partner member's reviews and actions,
+    the viewer's home, the chair's minutes, the audit log and the administrator's pages."""
+    from safeguarding.models import Meeting as M
+
+    minutes = session.scalar(
+        sa.select(Minutes.id).join(M, M.id == Minutes.meeting_id).order_by(M.meeting_date.desc()).limit(1)
+    )
+    return [
+        (PARTNER, "/reviews"),
+        (PARTNER, "/actions"),
+        (PARTNER, "/actions?status=all"),
+        (PARTNER, "/api/v1/actions?per_page=100"),
+        (Role.viewer, "/home"),
+        (Role.viewer, "/api/v1/me/queue"),
+        (Role.subgroup_chair, "/actions"),
+        (CHAIR, "/minutes"),
+        (CHAIR, f"/minutes/{minutes}"),
+        (CHAIR, "/actions?status=all"),
+        (OFFICE, "/audit"),
+        (OFFICE, "/audit?page=50"),
+        (Role.admin, "/home"),
+        (Role.admin, "/admin/users"),
+        (OFFICE, "/jobs"),
+        (OFFICE, "/outbox"),
+    ]
+
+
+def office_pages(session) -> list[tuple[Role, str]]:
+    """The pages later features added: the risk register, the forward plan, information
+    requests, budgets per arm (combined monitoring), the annual report's distribution,
+    joint decisions, interests, arrangements, terms of reference and highlight reports."""
+    from safeguarding.models import InformationRequest, Risk
+
+    risk = session.scalar(sa.select(Risk.id).where(Risk.status == "open").order_by(Risk.id)) or 1
+    request, review = session.execute(
+        sa.select(InformationRequest.id, InformationRequest.review_id).order_by(InformationRequest.id.desc()).limit(1)
+    ).one()
+    subgroup = session.scalar(sa.select(Group.id).where(Group.kind == "subgroup").order_by(Group.id))
+    board_meeting = session.scalar(
+        sa.select(Meeting.id)
+        .join(Group, Group.id == Meeting.group_id)
+        .where(Group.kind == "board", Meeting.meeting_date >= today())
+        .order_by(Meeting.meeting_date)
+        .limit(1)
+    )
+    year = session.scalar(sa.select(sa.func.max(Budget.financial_year)))
+    label = financial_year_label(year) if year else "2025-26"
+    return [
+        (OFFICE, "/risks"),
+        (OFFICE, f"/risks/{risk}"),
+        (CHAIR, "/risks"),
+        (OFFICE, "/api/v1/risks"),
+        (OFFICE, f"/api/v1/risks/{risk}/history"),
+        (OFFICE, "/forward-plan"),
+        (OFFICE, "/api/v1/forward-plan"),
+        (OFFICE, f"/reviews/{review}/requests/{request}"),
+        (OFFICE, f"/budget/combined/{label}/monitoring"),
+        (OFFICE, "/api/v1/budgets"),
+        (OFFICE, "/api/v1/payments?per_page=100"),
+        (OFFICE, "/annual-reports/distribution-list"),
+        (OFFICE, "/joint-decisions"),
+        (OFFICE, "/interests"),
+        (OFFICE, "/arrangements"),
+        (OFFICE, "/memorandum"),
+        (PARTNER, "/decisions/awaiting-validation"),
+        (OFFICE, "/workplans/tor-reviews"),
+        (OFFICE, f"/workplans/highlight?group={subgroup}&meeting={board_meeting}"),
+        (OFFICE, "/attendance/policies"),
+        (OFFICE, "/api/v1/chair-actions"),
+        (OFFICE, "/api/v1/declarations"),
+    ]

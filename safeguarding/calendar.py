@@ -10,6 +10,7 @@ a Saturday, is made up on Monday 28 December. The tests pin cases like this one.
 from __future__ import annotations
 
 import os
+from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -93,13 +94,36 @@ def bank_holidays(years: Iterable[int]) -> set[date]:
 
 
 class WorkingDays:
-    """Working-day arithmetic with optional extra closure days."""
+    """Working-day arithmetic with optional extra closure days.
+
+    Counting is arithmetic, not a walk day by day: the weekdays up to a date come from its
+    ordinal (day 1, 1 January of year 1, is a Monday), less the bank holidays and closure
+    days that fall on weekdays (a sorted list per year, bisected), so `between` and `add`
+    cost the same for a week or a decade."""
 
     def __init__(self, closures: Iterable[date] = ()) -> None:
         self.closures = frozenset(closures)
+        self._off: dict[int, list[int]] = {}
 
     def is_working_day(self, d: date) -> bool:
         return d.weekday() < 5 and d not in _bank_holidays(d.year) and d not in self.closures
+
+    def _days_off(self, year: int) -> list[int]:
+        """The ordinals of the year's weekdays that are not working days, sorted."""
+        off = self._off.get(year)
+        if off is None:
+            days = _bank_holidays(year) | {c for c in self.closures if c.year == year}
+            off = self._off[year] = sorted(d.toordinal() for d in days if d.weekday() < 5)
+        return off
+
+    def _count(self, start: date, end: date) -> int:
+        """Working days in (start, end], for start <= end."""
+        a, b = start.toordinal(), end.toordinal()
+        weekdays = _weekdays_to(b) - _weekdays_to(a)
+        for year in range(start.year, end.year + 1):
+            off = self._days_off(year)
+            weekdays -= bisect_right(off, b) - bisect_right(off, a)
+        return weekdays
 
     def add(self, start: date, days: int) -> date:
         """The date `days` working days after `start` (start itself not counted).
@@ -111,25 +135,33 @@ class WorkingDays:
             while not self.is_working_day(d):
                 d += timedelta(days=1)
             return d
-        counted = 0
-        while counted < days:
-            d += timedelta(days=1)
-            if self.is_working_day(d):
-                counted += 1
-        return d
+        # An upper bound (a week holds five working days at most), then the first day of
+        # (start, hi] with `days` working days after start: the count only grows on a
+        # working day, so that day is one.
+        hi = start + timedelta(days=days * 7 // 5 + 7)
+        while (found := self._count(start, hi)) < days:
+            hi += timedelta(days=(days - found) * 7 // 5 + 7)
+        lo_n, hi_n = start.toordinal() + 1, hi.toordinal()
+        while lo_n < hi_n:
+            mid = (lo_n + hi_n) // 2
+            if self._count(start, date.fromordinal(mid)) >= days:
+                hi_n = mid
+            else:
+                lo_n = mid + 1
+        return date.fromordinal(lo_n)
 
     def between(self, start: date, end: date) -> int:
         """Working days after `start` up to and including `end` (0 if end <= start);
         so `between(d, add(d, n)) == n`."""
         if end <= start:
             return 0
-        count = 0
-        d = start
-        while d < end:
-            d += timedelta(days=1)
-            if self.is_working_day(d):
-                count += 1
-        return count
+        return self._count(start, end)
+
+
+def _weekdays_to(ordinal: int) -> int:
+    """Monday to Friday days among ordinals 1..ordinal (ordinal 1 is a Monday)."""
+    weeks, rest = divmod(ordinal, 7)
+    return weeks * 5 + min(rest, 5)
 
 
 def working_day_before(d: date, days: int, closures: Iterable[date] | None = None) -> date:

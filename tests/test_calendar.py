@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -98,3 +98,43 @@ def test_financial_year_labels():
     for bad in ("2020", "2020-22", "20-21", "abcd-ef", ""):
         with pytest.raises(ValueError):
             parse_financial_year(bad)
+
+
+def _walk_add(cal, start, days):
+    """The day-by-day definition `WorkingDays.add` computes arithmetically."""
+    d = start
+    if days == 0:
+        while not cal.is_working_day(d):
+            d += timedelta(days=1)
+        return d
+    counted = 0
+    while counted < days:
+        d += timedelta(days=1)
+        counted += cal.is_working_day(d)
+    return d
+
+
+def _walk_between(cal, start, end):
+    count, d = 0, start
+    while d < end:
+        d += timedelta(days=1)
+        count += cal.is_working_day(d)
+    return count
+
+
+def test_working_day_arithmetic_agrees_with_counting_day_by_day():
+    """`add` and `between` count without walking the days; they give what walking gives,
+    across bank holidays, weekends, closure days (one on a weekend) and year ends."""
+    import random
+
+    rng = random.Random(18)
+    closures = [date(2024, 12, 27), date(2024, 12, 30), date(2025, 5, 3), date(2026, 12, 29), date(2026, 12, 30)]
+    for c in (WorkingDays(), WorkingDays(closures)):
+        for _ in range(400):
+            start = date(2023, 1, 1) + timedelta(days=rng.randint(0, 1500))
+            days = rng.choice([0, 1, 2, 5, 15, 20, rng.randint(1, 400)])
+            end = start + timedelta(days=rng.randint(-10, 800))
+            assert c.add(start, days) == _walk_add(c, start, days), (start, days)
+            assert c.between(start, end) == _walk_between(c, start, end), (start, end)
+            if days:
+                assert c.between(start, c.add(start, days)) == days

@@ -41,6 +41,10 @@ def _pages(demo):
         f"/actions/{demo.id('actions', 'icb_progress')}",
         "/api/v1/actions?status=open",
         "/audit",
+        "/audit?page=2",
+        "/joint-decisions",
+        "/memorandum",
+        "/api/v1/chair-actions",
         *[
             url
             for url in _review_pages(demo)
@@ -557,6 +561,47 @@ def test_review_pages_stay_within_the_budget_for_the_sub_group_and_agencies(clie
     for url, (small, large) in counts.items():
         assert large <= BUDGET, f"{url}: {large} queries"
         assert large == small, f"{url}: {small} queries with the demo, {large} with 25 more reviews"
+
+
+def _role_pages(demo, who: str) -> list[str]:
+    """The pages bench/pages.py times for the roles other than the office's: a partner
+    member's reviews and actions, the viewer's home, the chair's minutes, a sub-group chair's
+    actions (each role's home and queue too)."""
+    minutes = demo.id("minutes", "approved")
+    common = ["/home", "/api/v1/me/queue"]
+    return {
+        "police": [
+            *common,
+            "/reviews",
+            "/actions",
+            "/actions?status=all",
+            "/api/v1/actions?per_page=100",
+            "/meetings?when=past",
+            "/disputes?status=all",
+            "/decisions/awaiting-validation",
+        ],
+        "viewer": [*common, "/minutes", "/workplans/business-plans"],
+        "chair": [*common, "/minutes", "/actions?status=all", "/reviews", "/risks", f"/minutes/{minutes}"],
+        "sarchair": [*common, "/actions", "/reviews"],
+        "admin": [*common, "/admin/users"],
+    }[who]
+
+
+@pytest.mark.parametrize("who", ["police", "viewer", "chair", "sarchair", "admin"])
+def test_each_role_s_pages_stay_within_the_budget_as_data_grows(client_as, demo, count_queries, who):
+    c = client_as(who)
+    counts: dict[str, list[int]] = {}
+    for size in (0, 25):
+        if size:
+            _grow(demo, size)
+        for url in _role_pages(demo, who):
+            with count_queries() as q:
+                r = c.get(url)
+            assert r.status_code == 200, url
+            counts.setdefault(url, []).append(q.count)
+    for url, (small, large) in counts.items():
+        assert large <= BUDGET, f"{url}: {large} queries"
+        assert large == small, f"{url}: {small} queries with the demo, {large} with 25 more of everything"
 
 
 def test_readyz_costs_a_few_statements_whatever_the_data(client, demo, count_queries):

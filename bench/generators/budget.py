@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from safeguarding.calendar import today
 from safeguarding.models import (
     SAR_AUTHORS_LINE,
     Budget,
@@ -42,6 +43,7 @@ def generate(ctx) -> None:
 
     rng = ctx.rng
     now = utcnow()
+    as_of = today()
     org_ids = ctx.ids["organisations"]
     office = ctx.ids["users"][0]
     stamp = {"version": 1, "created_at": now, "updated_at": now}
@@ -114,6 +116,12 @@ def generate(ctx) -> None:
             # Most pay in full; every seventh pays part; every eleventh nothing (overdue).
             paid = 0 if k % 11 == 5 else (amount // 2 if k % 7 == 3 else amount)
             iid = len(invoices) + 1
+            # An invoice overdue for a while has been chased every 14 days by the daily job,
+            # the last time 1–14 days ago (so about a fourteenth are due a reminder today).
+            due = issued + timedelta(days=30)
+            chased = (
+                as_of - timedelta(days=iid % 14 + 1) if paid < amount and due < as_of - timedelta(days=14) else None
+            )
             invoices.append(
                 {
                     "id": iid,
@@ -129,8 +137,8 @@ def generate(ctx) -> None:
                     "sent_to": None,
                     "cancelled_on": None,
                     "cancel_reason": None,
-                    "last_chased_on": None,
-                    "chase_count": 0,
+                    "last_chased_on": chased,
+                    "chase_count": max(1, (as_of - due).days // 14) if chased else 0,
                     "raised_by_id": office,
                     **stamp,
                 }

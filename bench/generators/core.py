@@ -132,7 +132,7 @@ def generate(ctx) -> None:
         by_org.setdefault(p["organisation_id"], []).append(p["id"])
     mid = 0
     for g in groups:
-        seats = org_ids[:3] + rng.sample(org_ids[3:], k=min(len(org_ids) - 3, rng.randint(5, 15)))
+        seats = org_ids[:3] + rng.sample(org_ids[3:], k=min(len(org_ids) - 3, rng.randint(12, 24)))
         for j, org_id in enumerate(seats):
             staff = by_org[org_id]
             begin = start

@@ -74,7 +74,8 @@ def workflow_fields(lifecycle: Lifecycle) -> dict[str, fields.Field]:
         "state": fields.Function(lambda obj: lifecycle.state_of(obj)),
         "version": fields.Integer(),
         "available_triggers": fields.Function(
-            lambda obj: lifecycle.available_triggers(obj, current_user),
+            # The user behind the proxy, once per row (not once per trigger and check).
+            lambda obj: lifecycle.available_triggers(obj, current_user._get_current_object()),
             metadata={"description": "Triggers the requesting user may fire now"},
         ),
     }

@@ -26,6 +26,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -127,11 +128,11 @@ class Transition:
     def dests(self) -> tuple[str, ...]:
         return (self.dest, *self.alternatives)
 
-    @property
+    @cached_property  # the transition is frozen: worked out once, not per row and user
     def sources(self) -> tuple[str, ...]:
         return (self.source,) if isinstance(self.source, str) else tuple(self.source)
 
-    @property
+    @cached_property
     def role_set(self) -> frozenset[Role]:
         return frozenset(self.roles)
 
@@ -355,10 +356,15 @@ class Lifecycle:
         return spec.allowed is None or bool(self._permission(spec.allowed)(row, user))
 
     def options(self, row: Any, user: Any) -> list[TriggerOption]:
+        if user is None or not getattr(user, "is_authenticated", False):
+            return []
+        state, roles = self.state_of(row), user.roles  # once, not once per trigger
         return [
             TriggerOption(t.trigger, t.label, t.needs_form, t.destructive)
             for t in self.transitions.values()
-            if self.may_fire(row, user, t.trigger)
+            if state in t.sources
+            and t.role_set.intersection(roles)
+            and (t.allowed is None or bool(self._permission(t.allowed)(row, user)))
         ]
 
     def available_triggers(self, row: Any, user: Any) -> list[str]:

@@ -108,6 +108,20 @@ def office_attention(user: Any, on: date | None = None) -> Attention:
     return _per_request(("review_attention", getattr(user, "id", None), on), lambda: _office_attention(user, on))
 
 
+DEADLINE_COLUMNS = (
+    Review.kind,
+    Review.state,
+    Review.received_on,
+    Review.notified_on,
+    Review.rapid_review_sent_on,
+    Review.report_due_on,
+    Review.paused_since,
+    Review.paused_days,
+    Review.decision,
+    Review.signed_off_on,
+)
+
+
 def _office_attention(user: Any, on: date) -> Attention:
     from safeguarding.models import ClosureDay
 
@@ -125,8 +139,9 @@ def _office_attention(user: Any, on: date) -> Attention:
         .where(ClosureDay.active.is_(True))
         .scalar_subquery()
     )
+    # Only the columns `deadlines` reads (not whole reviews with their group).
     rows = db.session.execute(
-        sa.select(Review, overdue.label("overdue"), closures.label("closures")).where(
+        sa.select(*DEADLINE_COLUMNS, overdue.label("overdue"), closures.label("closures")).where(
             visibility(user), Review.state.in_(OPEN_STATES)
         )
     ).all()
@@ -137,7 +152,7 @@ def _office_attention(user: Any, on: date) -> Attention:
     due = 0
     week_end: date | None = None
     for row in rows:
-        for d in deadlines(row.Review, on, cal):
+        for d in deadlines(row, on, cal):
             if not d.is_open:
                 continue
             if d.due_on < on + timedelta(days=5):  # within 5 working days for sure

@@ -85,6 +85,8 @@ def timeliness_by_area(
 ) -> dict[Area | None, dict[str, Any]]:
     """`timeliness` for several areas at once (None: all areas), from one set of queries."""
     start, end = financial_year_bounds(financial_year)
+    # Only the reviews that count in the year: an event in it, or commissioned and still
+    # going at its end (not all ten years' history).
     rows = list(
         db.session.execute(
             sa.select(
@@ -97,7 +99,20 @@ def timeliness_by_area(
                 Review.draft_received_on,
                 Review.publication_decided_on,
                 Review.published_on,
-            ).where(Review.received_on <= end)
+            ).where(
+                Review.received_on <= end,
+                sa.or_(
+                    Review.received_on.between(start, end),
+                    Review.decided_on.between(start, end),
+                    Review.draft_received_on.between(start, end),
+                    Review.publication_decided_on.between(start, end),
+                    sa.and_(
+                        Review.decision.is_not(None),
+                        Review.decided_on <= end,
+                        sa.or_(Review.publication_decided_on.is_(None), Review.publication_decided_on > end),
+                    ),
+                ),
+            )
         )
     )
     pauses = pauses_of([r.id for r in rows])
