@@ -3,7 +3,7 @@
 status and completion date, and an organisation's by status and source.
 
 Revision ID: bfc980cd1031
-Revises: 90c4131c31eb
+Revises: f596eb58dee5
 Create Date: 2026-12-07 00:17:21.030122
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "bfc980cd1031"
-down_revision = "90c4131c31eb"
+down_revision = "f596eb58dee5"
 branch_labels = None
 depends_on = None
 
