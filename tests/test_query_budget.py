@@ -236,6 +236,7 @@ def _office_pages(demo):
         f"/api/v1/risks/{demo.id('risks', 'funding')}/history",
         "/forward-plan?year=2026-27",
         "/api/v1/forward-plan?year=2026-27",
+        "/imports",
     ]
 
 

@@ -183,9 +183,9 @@ def read_rows(kind: Kind, sheet: reading.Sheet, found: dict[str, int], report: R
                         f"({cell}) could be day first or month first, and other dates in this sheet are month "
                         "first: write it like 3 Apr 2026"
                     )
-                value = column.parse(cell)
                 if us_order and column.field in date_fields and values.day_month_swapped(cell):
                     raise values.CellProblem(f"({cell}) is month first: write it day first, like 23/11/2026")
+                value = column.parse(cell)
             except values.CellProblem as exc:
                 report.problem(sheet.name, number, column.heading, f"{column.heading} {exc}")
                 row.failed = True

@@ -83,9 +83,10 @@ def _checked(d: date) -> date:
 
 def _real(year: int, month: int, day: int) -> date:
     try:
-        return _checked(date(year, month, day))
+        d = date(year, month, day)
     except ValueError:
         raise CellProblem("must be a real date, like 23/11/2026 or 23 Nov 2026") from None
+    return _checked(d)
 
 
 def _year(raw: str) -> int:
