@@ -6,9 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 from flask import Flask
 
 from safeguarding.extensions import db
+from safeguarding.models import Role, User
 from safeguarding.services import audit
 from safeguarding.services import imports as svc
 from safeguarding.services.errors import ServiceError, ValidationFailed
@@ -27,18 +29,22 @@ def register(app: Flask) -> None:
     @click.argument("kind", type=click.Choice(sorted(svc.KINDS)))
     @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     @click.option("--commit", "apply", is_flag=True, help="Apply the file when the dry run finds no problems.")
-    def import_command(kind: str, path: Path, apply: bool) -> None:
+    @click.option("--as", "as_email", required=True, help="The business office account the import is recorded as.")
+    def import_command(kind: str, path: Path, apply: bool, as_email: str) -> None:
         """Check a spreadsheet (CSV or XLSX) of KIND whole and, with --commit, import it."""
         k = svc.get_kind(kind)
         data = path.read_bytes()
-        with audit.acting_as("system: import command"):
+        user = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == as_email.strip().lower()))
+        if user is None or not user.active or not user.has_role(Role.business_office):
+            raise click.UsageError(f"{as_email} is not an active business office account")
+        with audit.acting_as(user.email, user.id):
             try:
                 total = len(reading.read(path.name, data).rows) * len(k.steps)
                 with click.progressbar(length=total, label="Checking") as bar:
-                    run = svc.check(k, path.name, data, None, progress=bar.update)
+                    run = svc.check(k, path.name, data, user, progress=bar.update)
                 if run.status == "checked" and apply:
                     with click.progressbar(length=total, label="Importing") as bar:
-                        svc.commit(run, run.sha256, None, progress=bar.update)
+                        svc.commit(run, run.sha256, user, progress=bar.update)
             except ValidationFailed as exc:
                 db.session.rollback()
                 raise click.ClickException("; ".join(exc.messages)) from None

@@ -11,7 +11,7 @@ import openpyxl
 import sqlalchemy as sa
 
 from safeguarding.extensions import db
-from safeguarding.models import ImportMapping, ImportRun, Organisation
+from safeguarding.models import ImportMapping, ImportRun, Organisation, User
 from tests.imports.helpers import count, csv_bytes, xlsx_bytes
 
 HEAD = ["Name", "Kind", "Area"]
@@ -180,19 +180,23 @@ def test_the_command_dry_runs_then_commits_with_a_non_zero_exit_on_problems(app,
     runner = app.test_cli_runner()
     bad = tmp_path / "bad.csv"
     bad.write_bytes(csv_bytes(BAD))
-    result = runner.invoke(args=["import", "organisations", str(bad), "--commit"])
+    result = runner.invoke(args=["import", "organisations", str(bad), "--commit", "--as", "office@demo.test"])
     assert result.exit_code == 1
     assert "CSV row 3, Kind: Kind must be one of" in result.output and "nothing was imported" in result.output
     good = tmp_path / "good.csv"
     good.write_bytes(csv_bytes(GOOD))
     before = count(Organisation)
-    dry = runner.invoke(args=["import", "organisations", str(good)])
+    dry = runner.invoke(args=["import", "organisations", str(good), "--as", "office@demo.test"])
     assert dry.exit_code == 0 and "2 would be created" in dry.output and count(Organisation) == before
-    done = runner.invoke(args=["import", "organisations", str(good), "--commit"])
+    done = runner.invoke(args=["import", "organisations", str(good), "--commit", "--as", "office@demo.test"])
     assert done.exit_code == 0 and "2 created" in done.output
     assert count(Organisation) == before + 2
-    again = runner.invoke(args=["import", "organisations", str(good), "--commit"])
+    again = runner.invoke(args=["import", "organisations", str(good), "--commit", "--as", "office@demo.test"])
     assert again.exit_code == 0 and "2 left unchanged" in again.output and count(Organisation) == before + 2
+    run = db.session.scalar(sa.select(ImportRun).order_by(ImportRun.id.desc()).limit(1))
+    assert run.committed_by_id == db.session.scalar(sa.select(User.id).where(User.email == "office@demo.test"))
+    refused = runner.invoke(args=["import", "organisations", str(good), "--as", "viewer@demo.test"])
+    assert refused.exit_code != 0 and "not an active business office account" in refused.output
 
 
 def test_the_run_page_stays_within_the_query_budget(client_as, count_queries):
