@@ -31,6 +31,7 @@ def test_files_that_are_not_spreadsheets_are_refused_plainly(demo):
     assert refused("orgs.xlsx", b"PK\x03\x04 not a zip", demo).startswith("The selected file must be a CSV or Excel")
     assert refused("orgs.csv", b"", demo) == "The selected file is empty"
     assert refused("orgs.csv", b"\n\n,,\n", demo) == "The selected file is empty"
+    assert refused("orgs.csv", b"A title\nA Ltd\n", demo).startswith("The selected file has no row of headings")
     assert refused("orgs.csv", csv_bytes([HEAD]), demo) == "The selected file has headings but no rows"
     assert "UTF-8" in refused("orgs.csv", "Name,Kind\nCafé Ltd,other\n".encode("latin-1"), demo)
     assert "password-protected" in refused("orgs.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, demo)
@@ -191,3 +192,11 @@ def test_a_dry_run_with_problems_writes_nothing_but_the_run(demo):
     run = imports.check(imports.get_kind("organisations"), "o.xlsx", xlsx_bytes(rows), demo.user("office"))
     assert run.status == "problems" and run.created == 1
     assert count(Organisation) == before
+
+
+def test_headings_below_a_title_row_are_found_and_reported_at_their_row(demo):
+    rows = [["Membership list 2026"], [], ["Name", "Sort"], ["Title Row Ltd", "other"]]
+    run = imports.check(imports.get_kind("organisations"), "o.xlsx", xlsx_bytes(rows), demo.user("office"))
+    assert run.problems == [
+        {"sheet": "Sheet1", "row": 3, "column": "Kind", "message": "There is no column for ‘Kind’: add it or map it"}
+    ]

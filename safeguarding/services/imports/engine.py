@@ -137,7 +137,7 @@ def resolve_mapping(kind: Kind, headings: list[str], wanted: dict[str, str]) -> 
 
 
 def _heading_problems(kind: Kind, sheet: reading.Sheet, found: dict[str, int], report: Report) -> None:
-    header_row = sheet.rows[0][0] - 1 if sheet.rows else 1
+    header_row = sheet.heading_row
     for index, heading in enumerate(sheet.headings):
         if not heading:
             report.problem(

@@ -1,6 +1,7 @@
 """Reading an uploaded file into rows: CSV (UTF-8, with or without a byte-order mark) or
 Excel XLSX (openpyxl, read-only; formulas give their cached values). The first worksheet
-holds the data; its first non-empty row is the headings. A file that cannot be read raises
+holds the data; its first row with two or more cells filled is the headings (a title
+above the table is skipped). A file that cannot be read raises
 `ValidationFailed` on the `file` field with a plain message, never a 500."""
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, or an encrypted (password
 class Sheet:
     name: str
     headings: list[str]
+    heading_row: int = 1
+    filled: bool = False  # any cell filled at all
     # (the row's number in the spreadsheet, its cells)
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)
 
@@ -66,6 +69,8 @@ def read(name: str, data: bytes) -> Sheet:
     kind = file_type(name, data)
     sheet = _read_csv(data) if kind == "csv" else _read_xlsx(data)
     if not sheet.headings:
+        if sheet.filled:
+            raise refuse("The selected file has no row of headings: name each column in the row above the table")
         raise refuse("The selected file is empty")
     if not sheet.rows:
         raise refuse("The selected file has headings but no rows")
@@ -81,8 +86,12 @@ def _table(name: str, rows: Iterator[list[Any]]) -> Sheet:
     for number, cells in enumerate(rows, start=1):
         if not any(c is not None and str(c).strip() for c in cells):
             continue
+        sheet.filled = True
         if not sheet.headings:
+            if sum(1 for c in cells if c is not None and str(c).strip()) < 2:
+                continue  # a title above the table: every kind has at least two columns
             sheet.headings = [str(c).strip() if c is not None else "" for c in cells]
+            sheet.heading_row = number
             while sheet.headings and not sheet.headings[-1]:
                 sheet.headings.pop()
             continue
