@@ -12,6 +12,7 @@ from marshmallow import Schema, validate
 
 from safeguarding import access
 from safeguarding.api import fields
+from safeguarding.errors import ProblemSchema
 from safeguarding.models import Role
 from safeguarding.services import imports as svc
 from safeguarding.services.errors import Conflict, ValidationFailed
@@ -88,6 +89,9 @@ def get_import(run_id: int):
 @access.roles(*OFFICE)
 @blp.arguments(CommitSchema)
 @blp.response(200, ImportSchema)
+@blp.alt_response(
+    409, schema=ProblemSchema, description="Had problems, already imported, another file, or records changed"
+)
 def commit_import(body, run_id: int):
     """Apply exactly the checked file; 409 when it had problems, was committed already, or
     the records changed since the check (the report then lists why)."""
