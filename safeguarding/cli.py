@@ -13,6 +13,7 @@ from flask import Flask
 from safeguarding import backup
 from safeguarding.extensions import db
 from safeguarding.formatting import long_date
+from safeguarding.imports import cli as imports_cli
 from safeguarding.models import Organisation, Person, Role
 from safeguarding.services import accounts, audit
 from safeguarding.services.errors import ValidationFailed
@@ -25,6 +26,7 @@ def register(app: Flask) -> None:
     jobs_cli.register(app)  # jobs list, jobs run, scheduler
     notify_cli.register(app)  # outbox deliver
     backup.register(app)  # backup, restore
+    imports_cli.register(app)  # import KIND FILE [--commit]
 
     @app.cli.command("serve")
     @click.option("--host", default="127.0.0.1", show_default=True)

@@ -44,6 +44,9 @@ class Config:
 
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     UPLOAD_MAX_BYTES = 15 * 1024 * 1024
+    # Imports of the office's spreadsheets (issue 21): the largest file and the most rows.
+    IMPORT_MAX_BYTES = 15 * 1024 * 1024
+    IMPORT_MAX_ROWS = 50_000
     UPLOAD_FOLDER: str | None = None  # default instance/uploads (outside the web root)
 
     # OpenAPI (flask-smorest)

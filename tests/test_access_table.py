@@ -102,6 +102,18 @@ POST   /admin/users/<int:user_id>/reactivate                          - - - - - 
 # answer the records manager and the DPO). The scheduled jobs, the email outbox (which
 # holds letters and case emails) and the closure days are the office's to run.
 GET    /audit                                                         - O - - - - - - -
+# Imports of the office's spreadsheets (issue 21): the business office runs everything,
+# and a spreadsheet may hold any of the partnership's records.
+GET    /imports                                                       - O - - - - - - -
+POST   /imports                                                       - O - - - - - - -
+GET    /imports/templates/<kind>.xlsx                                 - O - - - - - - -
+GET    /imports/<int:run_id>                                          - O - - - - - - -
+POST   /imports/<int:run_id>/commit                                   - O - - - - - - -
+GET    /imports/<int:run_id>/mapping                                  - O - - - - - - -
+POST   /imports/<int:run_id>/mapping                                  - O - - - - - - -
+POST   /api/v1/imports                                                - O - - - - - - -
+GET    /api/v1/imports/<int:run_id>                                   - O - - - - - - -
+POST   /api/v1/imports/<int:run_id>/commit                            - O - - - - - - -
 GET    /jobs                                                          - O - - - - - - -
 GET    /outbox                                                        - O - - - - - - -
 GET    /outbox/<int:message_id>                                       - O - - - - - - -

@@ -252,6 +252,7 @@ def _office_pages(demo):
         "/holds/new",
         f"/holds/{demo.id('holds', 'iicsa')}/lift",
         "/api/v1/holds?show=all",
+        "/imports",
     ]
 
 

@@ -78,6 +78,7 @@ from safeguarding.models.enums import (
 )
 from safeguarding.models.files import StoredFile
 from safeguarding.models.groups import Group, Membership, MouSignature, MouVersion
+from safeguarding.models.imports import ImportMapping, ImportRun
 from safeguarding.models.information_requests import InformationRequest, RequestPurpose, RequestStatus
 from safeguarding.models.interests import InterestReturn
 from safeguarding.models.jobs import Heartbeat, JobOutcome, JobRun
@@ -163,6 +164,8 @@ from safeguarding.models.workplans import (
 )
 
 __all__ = [
+    "ImportMapping",
+    "ImportRun",
     # children's arrangements
     "Arrangements",
     "ArrangementsChange",

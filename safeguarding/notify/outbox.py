@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from email.utils import make_msgid, parseaddr
@@ -119,6 +121,20 @@ def _by_key(dedupe_key: str) -> OutboxMessage | None:
     return db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
 
 
+_quiet: ContextVar[bool] = ContextVar("outbox_quiet", default=False)
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    """Queue nothing inside the block: for events of the past entered now (an import of
+    last year's meetings), which were announced when they happened."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
+
+
 def queue_email(
     to: list[str],
     subject: str,
@@ -136,6 +152,8 @@ def queue_email(
     already in the outbox, the message already queued is returned and nothing new is
     written. No personal names of case-review subjects in `subject` or `context` (see the
     package docstring)."""
+    if _quiet.get():
+        return None  # type: ignore[return-value]
     recipients = _addresses(to, "to")
     copies = [a for a in _addresses(cc, "cc") if a.lower() not in {r.lower() for r in recipients}]
     if not recipients:

@@ -78,18 +78,27 @@ def save_upload(
     kind = _kind_from_content(data[:8], data)
     if kind is None or kind not in kinds or extension != kind:
         raise ValidationFailed(errors={field: f"The selected file must be a {allowed}"})
-    key = f"{today():%Y/%m}/{secrets.token_hex(16)}.{kind}"
+    return store_bytes(
+        data, extension=kind, content_type=KINDS[kind], purpose=purpose, name=upload.filename, by_id=uploaded_by_id
+    )
+
+
+def store_bytes(
+    data: bytes, *, extension: str, content_type: str, purpose: str, name: str, by_id: int | None
+) -> StoredFile:
+    """Store bytes already checked by the caller."""
+    key = f"{today():%Y/%m}/{secrets.token_hex(16)}.{extension}"
     path = Path(current_app.config["UPLOAD_FOLDER"]) / key
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     stored = StoredFile(
         purpose=purpose,
-        original_name=safe_name(upload.filename),
-        content_type=KINDS[kind],
+        original_name=safe_name(name),
+        content_type=content_type,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
         storage_key=key,
-        uploaded_by_id=uploaded_by_id,
+        uploaded_by_id=by_id,
     )
     db.session.add(stored)
     db.session.flush()

@@ -1,0 +1,1 @@
+"""Pages and API of imports of the office's spreadsheets (issue 21)."""
