@@ -236,6 +236,16 @@ def _office_pages(demo):
         f"/api/v1/risks/{demo.id('risks', 'funding')}/history",
         "/forward-plan?year=2026-27",
         "/api/v1/forward-plan?year=2026-27",
+        "/strategic-plans",
+        "/strategic-plans/new",
+        f"/strategic-plans/{demo.id('strategic_plans', '2026')}",
+        f"/strategic-plans/{demo.id('strategic_plans', '2026')}/objectives",
+        f"/strategic-plans/{demo.id('strategic_plans', '2026')}/commitments",
+        f"/strategic-plans/{demo.id('strategic_plans', '2026')}/consultations",
+        f"/strategic-plans/{demo.id('strategic_plans', '2026')}/agree",
+        f"/strategic-plans/{demo.id('strategic_plans', '2026')}/publish",
+        "/api/v1/strategic-plans",
+        f"/api/v1/strategic-plans/{demo.id('strategic_plans', '2026')}",
     ]
 
 
