@@ -84,7 +84,9 @@ class ObjectiveForm(FlaskForm):
 
 
 class LinkForm(FlaskForm):
-    objective_id = SelectField("Objective", widget=GovSelect(), validators=[Required("Select an objective")])
+    objective_id = SelectField(
+        "Objective", widget=GovSelect(), validate_choice=False, validators=[Required("Select an objective")]
+    )
     priority_ids = SelectMultipleField(
         "Business plan priorities that derive from it",
         widget=GovCheckboxesInput(),
@@ -94,9 +96,14 @@ class LinkForm(FlaskForm):
 
 
 class CommitmentForm(FlaskForm):
-    objective_id = SelectField("Objective", widget=GovSelect(), validators=[Required("Select an objective")])
+    objective_id = SelectField(
+        "Objective", widget=GovSelect(), validate_choice=False, validators=[Required("Select an objective")]
+    )
     organisation_id = SelectField(
-        "Member organisation", widget=GovSelect(), validators=[Required("Select a member organisation")]
+        "Member organisation",
+        widget=GovSelect(),
+        validate_choice=False,
+        validators=[Required("Select a member organisation")],
     )
     text = TextAreaField(
         "What the organisation will do",

@@ -134,3 +134,18 @@ def test_the_api(api_as, demo):
     assert [o["number"] for o in got["objectives"]] == [1, 2, 3] and got["objectives"][0]["priority_ids"]
     assert police.post("/api/v1/strategic-plans", json={"financial_year": "2034-35", "title": "P"}).status_code == 403
     assert police.patch(f"/api/v1/strategic-plans/{published.id}", json={"version": 1, "title": "P"}).status_code == 403
+
+
+def test_a_made_up_objective_or_organisation_is_refused_with_a_message(client_as, demo):
+    plan = strategic.create_plan(demo.user("office"), financial_year=2035, title="Plan")
+    strategic.add_objective(plan, demo.user("office"), title="One")
+    r = client_as("office").post(
+        f"/strategic-plans/{plan.id}/commitments",
+        data={"objective_id": "999999", "organisation_id": "abc", "text": "Something"},
+    )
+    assert r.status_code == 200
+    assert "Select an objective of this plan" in r.text and "Select a member organisation" in r.text
+    r = client_as("office").post(
+        f"/strategic-plans/{plan.id}/objectives", data={"link-objective_id": "999999", "link-priority_ids": "5"}
+    )
+    assert r.status_code == 200 and "Select an objective of this plan" in r.text
