@@ -250,6 +250,35 @@ POST   /api/v1/groups/<int:group_id>/memberships                      - O - - - 
 GET    /api/v1/memberships/<int:membership_id>                        - O C P S - A - -
 PATCH  /api/v1/memberships/<int:membership_id>                        - O - - - - - - -
 
+# --- The strategic plan (Care Act 2014 Schedule 2 para 3): kept by the office; drafts
+# read by the office and the chair (services: 404 for others); the published plan is read
+# by members and viewers ("the published strategic and business plans"). The Board agrees
+# it by a decision at a meeting, so the chair has no separate approval here.
+GET    /strategic-plans                                               - O C P S V - - -
+GET    /strategic-plans/new                                           - O - - - - - - -
+POST   /strategic-plans/new                                           - O - - - - - - -
+GET    /strategic-plans/<int:plan_id>                                 - O C P S V - - -
+GET    /strategic-plans/<int:plan_id>/edit                            - O - - - - - - -
+POST   /strategic-plans/<int:plan_id>/edit                            - O - - - - - - -
+GET    /strategic-plans/<int:plan_id>/objectives                      - O - - - - - - -
+POST   /strategic-plans/<int:plan_id>/objectives                      - O - - - - - - -
+GET    /strategic-plans/<int:plan_id>/commitments                     - O - - - - - - -
+POST   /strategic-plans/<int:plan_id>/commitments                     - O - - - - - - -
+GET    /strategic-plans/<int:plan_id>/consultations                   - O - - - - - - -
+POST   /strategic-plans/<int:plan_id>/consultations                   - O - - - - - - -
+GET    /strategic-plans/<int:plan_id>/agree                           - O - - - - - - -
+POST   /strategic-plans/<int:plan_id>/agree                           - O - - - - - - -
+GET    /strategic-plans/<int:plan_id>/publish                         - O - - - - - - -
+POST   /strategic-plans/<int:plan_id>/publish                         - O - - - - - - -
+GET    /strategic-plans/<int:plan_id>/plan.pdf                        - O C P S V - - -
+GET    /api/v1/strategic-plans                                        - O C P S V - - -
+POST   /api/v1/strategic-plans                                        - O - - - - - - -
+GET    /api/v1/strategic-plans/<int:plan_id>                          - O C P S V - - -
+PATCH  /api/v1/strategic-plans/<int:plan_id>                          - O - - - - - - -
+GET    /api/v1/strategic-plans/<int:plan_id>/consultations            - O C P S V - - -
+POST   /api/v1/strategic-plans/<int:plan_id>/consultations            - O - - - - - - -
+GET    /api/v1/strategic-plans/<int:plan_id>/pdf                      - O C P S V - - -
+
 # --- Meetings ("Meetings"): the office schedules them, builds agendas, confirms the
 # register and writes the minutes; members see their groups' meetings and papers, log
 # their own apologies and deputies, declare interests (in writing to the Chair) and

@@ -253,6 +253,16 @@ def _office_pages(demo):
         f"/holds/{demo.id('holds', 'iicsa')}/lift",
         "/api/v1/holds?show=all",
         "/imports",
+        "/strategic-plans",
+        "/strategic-plans/new",
+        f"/strategic-plans/{demo.id('strategic_plans', '2026')}",
+        f"/strategic-plans/{demo.id('strategic_plans', '2026')}/objectives",
+        f"/strategic-plans/{demo.id('strategic_plans', '2026')}/commitments",
+        f"/strategic-plans/{demo.id('strategic_plans', '2026')}/consultations",
+        f"/strategic-plans/{demo.id('strategic_plans', '2026')}/agree",
+        f"/strategic-plans/{demo.id('strategic_plans', '2026')}/publish",
+        "/api/v1/strategic-plans",
+        f"/api/v1/strategic-plans/{demo.id('strategic_plans', '2026')}",
     ]
 
 

@@ -149,6 +149,15 @@ from safeguarding.models.reviews import (
     ReviewState,
     ScreeningOutcome,
 )
+from safeguarding.models.strategic import (
+    ConsultationKind,
+    StrategicCommitment,
+    StrategicConsultation,
+    StrategicObjective,
+    StrategicPlan,
+    StrategicPlanState,
+    strategic_objective_priorities,
+)
 from safeguarding.models.workplans import (
     INCOMPLETE_STATUSES,
     OVERRIDE_RAGS,
@@ -317,6 +326,14 @@ __all__ = [
     "ReviewRecommendation",
     "ReviewState",
     "ScreeningOutcome",
+    # the strategic plan
+    "ConsultationKind",
+    "StrategicCommitment",
+    "StrategicConsultation",
+    "StrategicObjective",
+    "StrategicPlan",
+    "StrategicPlanState",
+    "strategic_objective_priorities",
     # work plans
     "INCOMPLETE_STATUSES",
     "OVERRIDE_RAGS",

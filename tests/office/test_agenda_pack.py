@@ -101,6 +101,10 @@ def test_the_full_pack_has_each_paper_in_order_with_bookmarks_and_page_numbers(d
     outline = _outline(reader)
     assert [(t, p) for t, p, _ in outline[:2]] == [("Cover", 0), ("Agenda", 1)]
     items = {t: (p, [(c, q) for c, q, _ in kids]) for t, p, kids in outline[2:]}
+    # The standing reports the service writes (attendance, the top risks) follow the agenda.
+    reports = {t: v for t, v in items.items() if t.endswith((svc.ATTENDANCE_REPORT_TITLE, svc.TOP_RISKS_TITLE))}
+    assert sorted(reports.values()) == [(2, []), (3, [])]
+    items = {t: v for t, v in items.items() if t not in reports}
     assert items == {
         f"Item {meeting['n_performance']}: Quarterly performance report": (
             perf,

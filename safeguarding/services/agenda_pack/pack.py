@@ -46,17 +46,26 @@ from flask import current_app, render_template
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 
+from safeguarding.calendar import today
 from safeguarding.documents import letterhead
 from safeguarding.documents.render import PDF_FONT
 from safeguarding.extensions import db
 from safeguarding.formatting import long_date
 from safeguarding.models import CoverSheet, Meeting, Paper
-from safeguarding.services import audit
+from safeguarding.services import attendance, audit, risks
 from safeguarding.services.errors import Forbidden, ValidationFailed
-from safeguarding.services.meetings import agenda_of, may_see_papers, papers_of, sees_restricted
+from safeguarding.services.meetings import (
+    ATTENDANCE_REPORT,
+    TOP_RISKS,
+    agenda_of,
+    may_see_papers,
+    papers_of,
+    sees_restricted,
+)
 
 # Bump when the pack's layout changes, so cached packs are rebuilt.
-PACK_FORMAT = 1
+PACK_FORMAT = 2
+TOP_RISKS_COUNT = 5
 VERSIONS = ("public", "full")
 KIND_NAMES = {"docx": "a Word document (DOCX)", "xlsx": "an Excel spreadsheet (XLSX)", "pdf": "a PDF"}
 
@@ -81,6 +90,16 @@ class PackPaper:
 
 
 @dataclass
+class PackReport:
+    """A paper the service writes itself: the attendance report, the top risks."""
+
+    heading: str
+    note: str
+    head: list[str]
+    rows: list[list[str]]
+
+
+@dataclass
 class PackItem:
     number: int
     title: str
@@ -88,6 +107,7 @@ class PackItem:
     description: str
     private: bool
     papers: list[PackPaper] = field(default_factory=list)
+    report: PackReport | None = None
 
 
 @dataclass
@@ -152,6 +172,7 @@ def pack_spec(meeting: Meeting, version: str) -> PackSpec:
         )
         if not private:
             entry.papers = [_pack_paper(p, sheets.get(p.id)) for p in by_item.get(item.id, [])]
+            entry.report = _report(meeting, item.subject_type)
         out.append(entry)
     head = letterhead()
     return PackSpec(
@@ -166,6 +187,47 @@ def pack_spec(meeting: Meeting, version: str) -> PackSpec:
         location=meeting.location or "",
         items=out,
     )
+
+
+def _report(meeting: Meeting, subject_type: str | None) -> PackReport | None:
+    """The standing reports of a Board meeting, attached (two queries each)."""
+    if subject_type == ATTENDANCE_REPORT:
+        end = min(meeting.meeting_date, today())
+        report = attendance.group_report(meeting.group_id, end=end)
+        return PackReport(
+            heading="Attendance report",
+            note=f"Each organisation's attendance at the {meeting.group.name}'s meetings held from "
+            f"{long_date(report.start)} to {long_date(report.end)} (present, or a deputy present).",
+            head=["Organisation", "Meetings", "Represented", "Attendance"],
+            rows=[
+                [
+                    r.organisation.name,
+                    str(r.held),
+                    str(r.represented),
+                    "" if r.percent is None else f"{r.percent}%",
+                ]
+                for r in report.rows
+            ],
+        )
+    if subject_type == TOP_RISKS:
+        top = risks.board_top_risks(TOP_RISKS_COUNT)
+        return PackReport(
+            heading="Risk register: the top risks",
+            note=f"The {TOP_RISKS_COUNT} open risks with the highest current score (likelihood × impact after "
+            f"mitigations), as at {long_date(today())}.",
+            head=["Risk", "Owner", "Score", "RAG", "Review date"],
+            rows=[
+                [
+                    f"{r.reference}: {r.title}",
+                    r.owner_organisation.name if r.owner_organisation else "",
+                    str(r.residual_score),
+                    risks.rag_of(r).capitalize(),
+                    long_date(r.review_date),
+                ]
+                for r in top
+            ],
+        )
+    return None
 
 
 def _pack_paper(paper: Paper, sheet: CoverSheet | None) -> PackPaper:
@@ -285,6 +347,10 @@ def build_pack(spec: PackSpec) -> bytes:
     writer.add_outline_item(title="Cover", page_number=0)
     writer.add_outline_item(title="Agenda", page_number=anchors.get("agenda", 0))
     for item in spec.items:
+        if item.report is not None:
+            writer.add_outline_item(
+                title=f"Item {item.number}: {item.title}", page_number=anchors[f"report-{item.number}"]
+            )
         if not item.papers:
             continue
         parent = writer.add_outline_item(

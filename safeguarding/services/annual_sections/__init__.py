@@ -7,7 +7,8 @@ The package: `registry` (what a section function returns, the registry of data s
 the narrative sections, the arms and areas; `safeguarding.services.annual` re-exports it),
 `common` (phrasing helpers), `meetings` (meetings; the attendance figures other sections
 reuse), `reviews` (SARs and CSPRs) and `partnership` (members, budget, disputes and
-complaints, work plans, attendance escalations) and `children` (the children's yearly
+complaints, work plans, attendance escalations), `strategy` (reporting against the strategic
+plan: Schedule 2 para 4(1)(b) and (c)) and `children` (the children's yearly
 report's reviews, learning and funding). Importing a module registers its
 sections; they are imported in the single module's order, so the registry fills in the
 same order as before. Nothing here imports `safeguarding.services.annual`: the report
@@ -29,6 +30,9 @@ from safeguarding.services.annual_sections.partnership import (
 )
 
 # isort: split
+from safeguarding.services.annual_sections.strategy import strategy_section
+
+# isort: split
 from safeguarding.services.annual_sections.children import (
     cspr_decisions_section,
     cspr_learning_section,
@@ -45,6 +49,7 @@ __all__ = [
     "disputes_section",
     "workplans_section",
     "escalations_section",
+    "strategy_section",
     "cspr_decisions_section",
     "cspr_learning_section",
     "funding_section",

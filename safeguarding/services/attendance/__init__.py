@@ -77,6 +77,7 @@ from safeguarding.services.attendance.report import (
     OrgRow,
     attendance_report,
     counts_by_organisation,
+    group_report,
     report_csv,
     report_period,
 )
@@ -124,6 +125,7 @@ __all__ = [
     "AttendanceReport",
     "report_period",
     "attendance_report",
+    "group_report",
     "report_csv",
     "default_letter_text",
     "attendance_record",

@@ -50,6 +50,20 @@ def attendance_report(user: Any, group_id: int, start: date | None = None, end: 
     """Each organisation's attendance at the group's held meetings from `start` to `end`
     (default: the last 12 months). A partner member sees only their own organisation.
     Two queries whatever the size."""
+    if sees_whole_report(user):
+        only = None
+    elif user.has_role(Role.partner_member) and user.organisation_id:
+        only = user.organisation_id
+    else:
+        only = -1
+    return group_report(group_id, start, end, only_organisation=only)
+
+
+def group_report(
+    group_id: int, start: date | None = None, end: date | None = None, *, only_organisation: int | None = None
+) -> AttendanceReport:
+    """The report for every organisation (or `only_organisation`: one; -1: none): the
+    Board's paper in the agenda pack uses it whole. Two queries whatever the size."""
     group = get_group(group_id)
     start, end = report_period(start, end)
     if start > end:
@@ -70,11 +84,10 @@ def attendance_report(user: Any, group_id: int, start: date | None = None, end: 
         .group_by(Meeting.id, Meeting.meeting_date, Membership.organisation_id)
         .order_by(Meeting.meeting_date, Meeting.id)
     )
-    if not sees_whole_report(user):
-        if not (user.has_role(Role.partner_member) and user.organisation_id):
-            stmt = stmt.where(sa.false())
-        else:
-            stmt = stmt.where(Membership.organisation_id == user.organisation_id)
+    if only_organisation == -1:
+        stmt = stmt.where(sa.false())
+    elif only_organisation is not None:
+        stmt = stmt.where(Membership.organisation_id == only_organisation)
     meetings: dict[int, date] = {}
     by_org: dict[int, dict[int, int]] = {}
     for mid, on, org_id, r in db.session.execute(stmt):

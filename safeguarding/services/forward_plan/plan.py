@@ -37,12 +37,13 @@ from safeguarding.models import (
 )
 from safeguarding.models.meetings import UPCOMING_STATES
 from safeguarding.services.errors import Conflict, Forbidden, NotFound, StaleVersion, ValidationFailed
-from safeguarding.services.meetings import add_agenda_item, board
+from safeguarding.services.meetings import TOP_RISKS_TITLE, add_agenda_item, board
 
 SUBJECT = "forward_plan"
 FY_MONTHS = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)
 MONTH_NAMES = {m: date(2000, m, 1).strftime("%B") for m in range(1, 13)}
-TOP_RISKS = "Risk register: the top risks"
+# The standing item each ordinary Board meeting has (services/meetings): linked, not added twice.
+TOP_RISKS = TOP_RISKS_TITLE
 # The Board meets bi-monthly (constitution): the top risks and the sub-groups' highlight
 # reports at each meeting.
 BOARD_MONTHS = (4, 6, 8, 10, 12, 2)

@@ -79,12 +79,16 @@ from safeguarding.services.meetings.commands import (
     working_days_before,
 )
 from safeguarding.services.meetings.common import (
+    ATTENDANCE_REPORT,
+    ATTENDANCE_REPORT_TITLE,
     CHAIR_ACTION,
     KIND_PHRASES,
     MEMBER_ROLES,
     MINUTES,
     PAPERS_WORKING_DAYS,
     SEE_ALL,
+    TOP_RISKS,
+    TOP_RISKS_TITLE,
 )
 from safeguarding.services.meetings.decisions import (
     DECIDING_STATES,
@@ -202,6 +206,10 @@ __all__ = [
     "MEMBER_ROLES",
     "PAPERS_WORKING_DAYS",
     "KIND_PHRASES",
+    "ATTENDANCE_REPORT",
+    "ATTENDANCE_REPORT_TITLE",
+    "TOP_RISKS",
+    "TOP_RISKS_TITLE",
     "CHAIR_ACTION",
     "MINUTES",
     "meeting_visibility",

@@ -27,8 +27,16 @@ from safeguarding.models import (
 from safeguarding.models.meetings import HELD_STATES
 from safeguarding.services import actions as action_service
 from safeguarding.services.errors import Conflict, ValidationFailed
-from safeguarding.services.meetings.agenda import _place_waiting_requests
-from safeguarding.services.meetings.common import PAPERS_WORKING_DAYS, _check_version, _require_office
+from safeguarding.services.meetings.agenda import _place_waiting_requests, add_agenda_item
+from safeguarding.services.meetings.common import (
+    ATTENDANCE_REPORT,
+    ATTENDANCE_REPORT_TITLE,
+    PAPERS_WORKING_DAYS,
+    TOP_RISKS,
+    TOP_RISKS_TITLE,
+    _check_version,
+    _require_office,
+)
 
 # --- scheduling ---------------------------------------------------------------------------
 
@@ -148,6 +156,18 @@ def _add_standing_items(meeting: Meeting, group: Group) -> None:
     for position, (title, kind, group_id) in enumerate(items, start=1):
         db.session.add(AgendaItem(meeting_id=meeting.id, position=position, title=title, kind=kind, group_id=group_id))
     db.session.flush()
+    if group.kind == GroupKind.board and meeting.kind == MeetingKind.ordinary:
+        _add_board_reports(meeting)
+
+
+def _add_board_reports(meeting: Meeting) -> None:
+    """The attendance report and the top risks go to each ordinary Board meeting (once:
+    an item per subject per meeting)."""
+    for title, subject, description in (
+        (ATTENDANCE_REPORT_TITLE, ATTENDANCE_REPORT, "For information: the attendance report, attached"),
+        (TOP_RISKS_TITLE, TOP_RISKS, "For assurance: the top risks by current score, attached"),
+    ):
+        add_agenda_item(meeting, title=title, subject_type=subject, subject_id=meeting.id, description=description)
 
 
 def series_dates(first_date: date, count: int, interval_months: int) -> list[date]:

@@ -21,6 +21,13 @@ KIND_PHRASES = {
 }
 CHAIR_ACTION = "chair_action"
 MINUTES = "minutes"
+# Standing items of each ordinary Board meeting (issue 17), each about the meeting itself
+# (`subject_id` = the meeting's id): the attendance report and the risk register's top
+# risks. The forward plan's "top risks" business links to the item of the same title.
+ATTENDANCE_REPORT = "attendance_report"
+TOP_RISKS = "top_risks"
+ATTENDANCE_REPORT_TITLE = "Attendance report: attendance at Board meetings by organisation"
+TOP_RISKS_TITLE = "Risk register: the top risks"
 
 
 def _check_version(row: Any, version: int | None) -> None:

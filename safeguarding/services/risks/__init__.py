@@ -11,6 +11,7 @@ from safeguarding.services.risks.register import (
     actions_of,
     add_mitigation,
     bands,
+    board_top_risks,
     close_risk,
     counts_by_rag,
     create_risk,
@@ -43,6 +44,7 @@ __all__ = [
     "rag_of",
     "register_csv",
     "register_xlsx",
+    "board_top_risks",
     "top_risks",
     "update_risk",
 ]

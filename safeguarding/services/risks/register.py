@@ -110,7 +110,22 @@ def list_risks(user: Any, f: RiskFilters | None = None) -> list[Risk]:
 
 def top_risks(user: Any, n: int = 5) -> list[Risk]:
     """The open risks with the highest residual scores (for each Board meeting)."""
-    return list_risks(user, RiskFilters())[:n]
+    _require_reader(user)
+    return board_top_risks(n)
+
+
+def board_top_risks(n: int = 5) -> list[Risk]:
+    """The top risks as the Board's paper gives them (the agenda pack, for those who see the
+    meeting's papers: its callers check access). One query."""
+    score = Risk.residual_likelihood * Risk.residual_impact
+    return list(
+        db.session.scalars(
+            sa.select(Risk)
+            .where(Risk.status == RiskStatus.open)
+            .order_by(score.desc(), Risk.review_date, Risk.id)
+            .limit(n)
+        )
+    )
 
 
 def get_risk(risk_id: int, user: Any) -> Risk:

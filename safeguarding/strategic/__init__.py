@@ -1,0 +1,1 @@
+"""The strategic plan's pages (`routes`) and API (`api`)."""
