@@ -538,6 +538,22 @@ GET    /api/v1/information-requests/<int:entity_id>/history           - O C P S 
 POST   /api/v1/information-requests/<int:entity_id>/transitions       - O - P S - - - -
 GET    /api/v1/reports/review-timeliness                              - O C - - - - - -
 
+# --- The learning library ("Learning from reviews"): findings are learning meant to be
+# shared, so every role but the administrator (no case content) reads the library — the
+# viewer too, who never reads "findings' non-public text": a finding's statement is shown
+# only to whoever may see its source (the services; tests/library/), the others read the
+# anonymised public statement and the tags. Only the business office records findings.
+GET    /findings                                                      - O C P S V - L X
+GET    /findings/<int:finding_id>                                     - O C P S V - L X
+GET    /findings/<int:finding_id>/edit                                - O - - - - - - -
+POST   /findings/<int:finding_id>/edit                                - O - - - - - - -
+GET    /reviews/<int:review_id>/findings/new                          - O - - - - - - -
+POST   /reviews/<int:review_id>/findings/new                          - O - - - - - - -
+GET    /api/v1/findings                                               - O C P S V - L X
+POST   /api/v1/findings                                               - O - - - - - - -
+GET    /api/v1/findings/<int:finding_id>                              - O C P S V - L X
+PATCH  /api/v1/findings/<int:finding_id>                              - O - - - - - - -
+
 # --- Joint decisions of the children's safeguarding partners ("Children's safeguarding
 # arrangements"): decided by the partners (LSP or DSP) only, each answering for their own
 # organisation; the office puts the case questions and may withdraw one; the Independent

@@ -53,6 +53,22 @@ def _pages(demo):
         *_office_pages(demo),
         *_attendance_pages(demo),
         *_arrangements_pages(demo),
+        *_library_pages(demo),
+    ]
+
+
+def _library_pages(demo):
+    finding, review = demo.id("findings", "closed_0"), demo.id("reviews", "closed")
+    return [
+        "/findings",
+        "/findings?q=hoarding&theme=self_neglect&arm=adults&from=2017-01-01&to=2026-12-31",
+        "/findings?page=2",
+        f"/findings/{finding}",
+        f"/findings/{finding}/edit",
+        f"/reviews/{review}/findings/new",
+        "/api/v1/findings?per_page=200",
+        "/api/v1/findings?q=information+sharing&domain=team_around_person",
+        f"/api/v1/findings/{finding}",
     ]
 
 

@@ -81,6 +81,20 @@ from safeguarding.models.groups import Group, Membership, MouSignature, MouVersi
 from safeguarding.models.information_requests import InformationRequest, RequestPurpose, RequestStatus
 from safeguarding.models.interests import InterestReturn
 from safeguarding.models.jobs import Heartbeat, JobOutcome, JobRun
+from safeguarding.models.learning import (
+    Finding,
+    FindingAgency,
+    FindingTag,
+    ImpactRating,
+    LearningReview,
+    LearningReviewKind,
+    MultiAgencyAudit,
+    Reaudit,
+    ReauditState,
+    RecommendationFinding,
+    SourceKind,
+    Taxonomy,
+)
 from safeguarding.models.meetings import (
     AgendaItem,
     AgendaItemKind,
@@ -297,6 +311,19 @@ __all__ = [
     "ReviewRecommendation",
     "ReviewState",
     "ScreeningOutcome",
+    # learning from reviews
+    "Finding",
+    "FindingAgency",
+    "FindingTag",
+    "ImpactRating",
+    "LearningReview",
+    "LearningReviewKind",
+    "MultiAgencyAudit",
+    "Reaudit",
+    "ReauditState",
+    "RecommendationFinding",
+    "SourceKind",
+    "Taxonomy",
     # work plans
     "INCOMPLETE_STATUSES",
     "OVERRIDE_RAGS",
