@@ -553,6 +553,19 @@ GET    /api/v1/findings                                               - O C P S 
 POST   /api/v1/findings                                               - O - - - - - - -
 GET    /api/v1/findings/<int:finding_id>                              - O C P S V - L X
 PATCH  /api/v1/findings/<int:finding_id>                              - O - - - - - - -
+# From recommendation to impact: re-audits concern case reviews' recommendations, run by
+# the office and overseen by the chair; which findings a recommendation answers is the
+# office's to record. The learning report holds counts only (no case content), read as
+# the library is.
+GET    /reaudits                                                      - O C - - - - - -
+GET    /reaudits/<int:reaudit_id>                                     - O C - - - - - -
+POST   /reaudits/<int:reaudit_id>                                     - O - - - - - - -
+GET    /reviews/<int:review_id>/recommendations/<int:recommendation_id>/findings  - O - - - - - - -
+POST   /reviews/<int:review_id>/recommendations/<int:recommendation_id>/findings  - O - - - - - - -
+PUT    /api/v1/recommendations/<int:recommendation_id>/findings      - O - - - - - - -
+GET    /api/v1/reaudits                                               - O C - - - - - -
+POST   /api/v1/reaudits/<int:reaudit_id>/result                       - O - - - - - - -
+GET    /api/v1/reports/learning                                       - O C P S V - L X
 
 # --- Joint decisions of the children's safeguarding partners ("Children's safeguarding
 # arrangements"): decided by the partners (LSP or DSP) only, each answering for their own

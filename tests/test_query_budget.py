@@ -69,7 +69,22 @@ def _library_pages(demo):
         "/api/v1/findings?per_page=200",
         "/api/v1/findings?q=information+sharing&domain=team_around_person",
         f"/api/v1/findings/{finding}",
+        "/reaudits",
+        "/reaudits?state=all",
+        f"/reaudits/{demo.id('reaudits', 'none')}",
+        f"/reaudits/{demo.id('reaudits', 'clear')}",
+        f"/reviews/{demo.id('reviews_older', 'sar_2024')}/recommendations/{_first_recommendation(demo)}/findings",
+        "/api/v1/reaudits",
+        "/api/v1/reports/learning?year=2024-25",
+        "/api/v1/reports/learning?year=2024-25&format=csv",
     ]
+
+
+def _first_recommendation(demo):
+    from safeguarding.extensions import db
+    from safeguarding.models import Reaudit
+
+    return db.session.get(Reaudit, demo.id("reaudits", "clear")).recommendation_id
 
 
 def _arrangements_pages(demo):

@@ -7,8 +7,14 @@ from __future__ import annotations
 
 from datetime import date
 
+import sqlalchemy as sa
+
 from safeguarding.demo import DemoContext, at, day, step
+from safeguarding.demo.reviews.builder import _Demo
+from safeguarding.extensions import db
+from safeguarding.models import Area, Reaudit, ReauditState, ReviewRecommendation
 from safeguarding.services import learning
+from safeguarding.services.learning import reaudits
 
 # (source key, found on, statement, public statement, tags, keywords, agencies)
 REVIEW_FINDINGS = [
@@ -233,5 +239,106 @@ def seed_learning(ctx: DemoContext) -> None:
                     keywords=keywords,
                 )
             made[f"{reference}_{len(made)}"] = f
+    older = _followed_to_impact(ctx)
+    ctx.extra["reviews_older"] = {"sar_2024": older["review"]}
+    ctx.extra["reaudits"] = older["reaudits"]
     ctx.extra["findings"] = made
     ctx.extra["learning_sources"] = {ref: s.row for ref, s in sources.items()}
+
+
+# An older SAR followed to impact: its action plan done in 2025, each recommendation
+# re-audited six months on, one in each rating (no evidence of impact — a further
+# re-audit scheduled —, some, clear).
+OLDER_PLAN = [
+    (
+        "Self-neglect cases are discussed at a multi-agency risk meeting before closure",
+        [("Set up the multi-agency risk meeting for self-neglect", "north", (2025, 7, 31))],
+        (2025, 7, 21),
+        "clear",
+        "Ten closed self-neglect cases sampled: every one went to the risk meeting first.",
+    ),
+    (
+        "Fire risk is assessed where hoarding is found",
+        [("Add the fire risk referral to the hoarding protocol", "fire", (2025, 8, 29))],
+        (2025, 8, 18),
+        "some",
+        "Referrals to the fire service rose; two of six cases still had no fire safety visit.",
+    ),
+    (
+        "Mental capacity about living conditions is assessed and recorded",
+        [("Train practitioners in capacity assessments for self-neglect", "north", (2025, 9, 30))],
+        (2025, 9, 15),
+        "none",
+        "Eight of ten records still assumed capacity; the training reached a third of the teams.",
+    ),
+]
+
+
+def _followed_to_impact(ctx: DemoContext) -> dict:
+    d = _Demo(ctx)
+    review = d.sar(
+        "JW",
+        "65_74",
+        Area.north,
+        day(2024, 9, 2),
+        day(2024, 9, 23),
+        "Died in a house fire; lived alone with severe hoarding and had declined support.",
+        "County Fire and Rescue Service",
+        "fire",
+        ["north", "fire", "icb"],
+    )
+    d.screen(review, day(2024, 9, 30))
+    d.to_decision(review, day(2024, 10, 14))
+    d.decide(review, day(2024, 10, 28))
+    d.commission(review, day(2024, 11, 11), value=650_000)
+    d.to_draft(review, day(2025, 3, 17))
+    d.board_signs_off([review], day(2025, 3, 24), day(2025, 4, 14))
+    d.publish(review, day(2025, 5, 6))
+    actions = d.plan(review, [(text, [(t, org, day(*due)) for t, org, due in acts]) for text, acts, *_ in OLDER_PLAN])
+    d.fire(review, "start_monitoring", d.office, day(2025, 5, 12))
+    office = ctx.users["office"]
+    with at(day(2025, 5, 6)):
+        f = learning.record_finding(
+            learning.Source(review),
+            office,
+            statement="Each agency closed the case when the man declined help; none assessed the fire risk of the hoarding.",
+            public_statement="Agencies closed the case of an adult who hoarded when he declined help, without assessing fire risk.",
+            found_on=day(2025, 5, 6),
+            tags=["self_neglect", "team_around_person", "organisational_features"],
+            keywords="hoarding, fire risk, disengagement",
+            agency_ids=[ctx.orgs["north"].id, ctx.orgs["fire"].id],
+        )
+    made = {}
+    for action, (_, _, done, _rating, _evidence) in zip(actions, OLDER_PLAN, strict=True):
+        d.complete(action, day(*done), "Done, with evidence sent to the business office")
+    recommendations = {a.source_id for a in actions}
+    for rec_id in sorted(recommendations):
+        learning.link_findings(_rec(rec_id), [f.id], office)
+    with at(day(2025, 9, 16)):
+        reaudits.schedule_reaudits(day(2025, 9, 16))
+    d.fire(review, "close", d.office, day(2025, 9, 22))
+    for action, (_, _, _done, rating, evidence) in zip(actions, OLDER_PLAN, strict=True):
+        row = _scheduled_for(action.source_id)
+        on = row.due_on
+        with at(on):
+            reaudits.record_reaudit(
+                row,
+                office,
+                version=row.version,
+                completed_on=on,
+                checked="A sample of cases closed since the action was completed, and the practitioners' records",
+                rating=rating,
+                evidence=evidence,
+            )
+        made[rating] = row
+    return {"review": review, "reaudits": made}
+
+
+def _rec(rec_id: int):
+    return db.session.get(ReviewRecommendation, rec_id)
+
+
+def _scheduled_for(rec_id: int):
+    return db.session.scalar(
+        sa.select(Reaudit).where(Reaudit.recommendation_id == rec_id, Reaudit.state == ReauditState.scheduled)
+    )

@@ -6,6 +6,11 @@
                                                                recurrence of each theme
     /api/v1/findings (POST)                                    record a finding (the office)
     /api/v1/findings/<id>                                      one finding (+ PATCH, the office)
+    /api/v1/recommendations/<id>/findings (PUT)                the findings a recommendation
+                                                               answers (the office)
+    /api/v1/reaudits?state=                                    re-audits (the office, the chair)
+    /api/v1/reaudits/<id>/result (POST)                        record a re-audit (the office)
+    /api/v1/reports/learning?year=2026-27[&format=csv]         the year's learning figures
 
 Need-to-know: `statement` is null unless you may see the finding's source; everyone with
 the library reads `public_statement` and the tags.
@@ -13,6 +18,7 @@ the library reads `public_statement` and the tags.
 
 from __future__ import annotations
 
+from flask import Response, request
 from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, validate, validates_schema
@@ -20,12 +26,24 @@ from marshmallow import Schema, ValidationError, validate, validates_schema
 from safeguarding import access
 from safeguarding.api import fields
 from safeguarding.api.schemas import PageArgs, PatchSchema
+from safeguarding.calendar import parse_financial_year
 from safeguarding.errors import ProblemSchema
 from safeguarding.extensions import db
-from safeguarding.models import Area, Arm, LearningReview, MultiAgencyAudit, Review, SourceKind
+from safeguarding.models import (
+    Area,
+    Arm,
+    ImpactRating,
+    LearningReview,
+    MultiAgencyAudit,
+    Review,
+    ReviewRecommendation,
+    Role,
+    SourceKind,
+)
 from safeguarding.models.learning import PRACTICE_DOMAINS, TAG_LABELS, THEMES
 from safeguarding.services import learning
 from safeguarding.services.errors import NotFound, ValidationFailed
+from safeguarding.services.learning import reaudits as reaudit_svc
 
 from .rules import LIBRARY_READERS, OFFICE
 
@@ -262,4 +280,116 @@ def patch_finding(body, finding_id: int):
     return _one(finding)
 
 
-__all__ = ["blp", "NotFound"]
+# --- from recommendation to impact ------------------------------------------------------------------
+
+OFFICE_OR_CHAIR = (Role.business_office, Role.independent_chair)
+
+
+class AnsweredSchema(Schema):
+    finding_ids = fields.List(fields.Integer(), required=True)
+
+
+@blp.route("/recommendations/<int:recommendation_id>/findings", methods=["PUT"])
+@access.roles(*OFFICE)
+@blp.arguments(AnsweredSchema)
+@blp.response(200, AnsweredSchema)
+@blp.alt_response(422, schema=ProblemSchema)
+def put_answered_findings(body, recommendation_id: int):
+    """The findings (of its own review) a recommendation answers; replaces the set."""
+    rec = db.session.get(ReviewRecommendation, recommendation_id)
+    if rec is None:
+        raise NotFound("Recommendation not found")
+    return {"finding_ids": learning.link_findings(rec, body["finding_ids"], current_user)}
+
+
+class ReauditSchema(Schema):
+    id = fields.Integer()
+    version = fields.Integer()
+    recommendation_id = fields.Integer()
+    state = fields.Function(lambda a: a.state.value)
+    scheduled_on = fields.Date()
+    due_on = fields.Date()
+    reminded_on = fields.Date(allow_none=True)
+    completed_on = fields.Date(allow_none=True)
+    checked = fields.String(allow_none=True)
+    rating = fields.Function(lambda a: a.rating.value if a.rating else None, allow_none=True)
+    evidence = fields.String(allow_none=True)
+
+
+class ReauditArgs(Schema):
+    state = fields.String(load_default=None, validate=validate.OneOf(["scheduled", "completed"]))
+
+
+class ReauditResultSchema(Schema):
+    version = fields.Integer(required=True)
+    completed_on = fields.Date(required=True)
+    checked = fields.String(required=True)
+    rating = fields.String(required=True, validate=validate.OneOf([r.value for r in ImpactRating]))
+    evidence = fields.String(required=True)
+
+
+@blp.route("/reaudits", methods=["GET"])
+@access.roles(*OFFICE_OR_CHAIR)
+@blp.arguments(ReauditArgs, location="query")
+@blp.response(200, ReauditSchema(many=True))
+def list_reaudits(args):
+    """Re-audits of recommendations, soonest due first (at most 200)."""
+    return [a for a, _, _ in reaudit_svc.list_reaudits(args["state"])]
+
+
+@blp.route("/reaudits/<int:reaudit_id>/result", methods=["POST"])
+@access.roles(*OFFICE)
+@blp.arguments(ReauditResultSchema)
+@blp.response(200, ReauditSchema)
+@blp.alt_response(409, schema=ProblemSchema)
+@blp.alt_response(422, schema=ProblemSchema)
+def record_reaudit(body, reaudit_id: int):
+    """Record what the re-audit checked and its impact rating with the evidence."""
+    row = reaudit_svc.get_reaudit(reaudit_id)
+    return reaudit_svc.record_reaudit(row, current_user, **body)
+
+
+class LearningReportArgs(Schema):
+    year = fields.String(required=True, metadata={"description": "Financial year, like 2026-27"})
+    format = fields.String(load_default=None, validate=validate.OneOf(["json", "csv"]))
+
+    @validates_schema
+    def _year(self, data, **kwargs):
+        try:
+            parse_financial_year(data.get("year", ""))
+        except ValueError as exc:
+            raise ValidationError(str(exc), field_name="year") from None
+
+
+class LearningReportSchema(Schema):
+    year = fields.String(attribute="label")
+    findings = fields.Integer()
+    by_theme = fields.Dict(keys=fields.String(), values=fields.Integer())
+    since = fields.Integer()
+    recurrence = fields.List(fields.Nested(RecurrenceSchema))
+    stages = fields.Dict(
+        keys=fields.String(), values=fields.Integer(), metadata={"description": "open, complete, re_audited, embedded"}
+    )
+    ratings = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={"description": "none, some, clear"})
+
+
+@blp.route("/reports/learning", methods=["GET"])
+@access.roles(*LIBRARY_READERS)
+@blp.arguments(LearningReportArgs, location="query")
+@blp.response(200, LearningReportSchema)
+def learning_report(args):
+    """The year's learning: findings by theme, recurrence, recommendations by stage and the
+    re-audits' impact ratings (counts only). JSON, or CSV with `format=csv` or `Accept: text/csv`."""
+    report = learning.learning_report(parse_financial_year(args["year"]))
+    wants_csv = args["format"] == "csv" or (
+        args["format"] is None
+        and request.accept_mimetypes.best_match(["application/json", "text/csv"], default="application/json")
+        == "text/csv"
+    )
+    if wants_csv:
+        return Response(
+            learning.report_csv(report),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="learning-{report.label}.csv"'},
+        )
+    return report

@@ -8,6 +8,7 @@ from wtforms.validators import Optional
 
 from safeguarding.forms import (
     DateField,
+    FlaskForm,
     GovCheckboxesInput,
     GovRadioInput,
     GovTextArea,
@@ -15,6 +16,7 @@ from safeguarding.forms import (
     Required,
     VersionedForm,
 )
+from safeguarding.models import ImpactRating
 from safeguarding.models.learning import ABUSE_TYPES, PANEL_THEMES, PRACTICE_DOMAINS
 
 
@@ -74,3 +76,34 @@ class FindingForm(VersionedForm):
     @property
     def tags(self) -> list[str]:
         return [*(self.abuse_types.data or []), *(self.domains.data or []), *(self.panel_themes.data or [])]
+
+
+class ReauditForm(VersionedForm):
+    completed_on = DateField(
+        "Date of the re-audit",
+        what="the date of the re-audit",
+        validators=[Required("Enter the date of the re-audit")],
+    )
+    checked = TextAreaField(
+        "What the re-audit checked",
+        widget=GovTextArea(),
+        description="For example, the cases sampled and the records read",
+        validators=[Required("Enter what the re-audit checked")],
+    )
+    rating = RadioField(
+        "Impact rating",
+        widget=GovRadioInput(),
+        choices=[(r.value, r.label) for r in ImpactRating],
+        validators=[Required("Select the impact rating")],
+    )
+    evidence = TextAreaField(
+        "Evidence for the rating",
+        widget=GovTextArea(),
+        validators=[Required("Enter the evidence for the rating")],
+    )
+
+
+class AnsweredFindingsForm(FlaskForm):
+    finding_ids = SelectMultipleField(
+        "Findings this recommendation answers", widget=GovCheckboxesInput(), coerce=int, validators=[Optional()]
+    )

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from safeguarding import access, nav
+from safeguarding import access
 from safeguarding.charts import Series, bar_chart
 from safeguarding.extensions import db
 from safeguarding.forms import error_summary
@@ -21,12 +21,10 @@ from safeguarding.services.errors import ServiceError
 from safeguarding.validation import parse_id
 from safeguarding.web import choices, form_failed
 
+from . import impact  # noqa: F401  (the impact pages join the blueprint)
+from .blueprint import bp
 from .forms import FindingForm
 from .rules import LIBRARY_READERS, OFFICE
-
-bp = Blueprint("library", __name__)
-
-nav.add("Learning library", "library.index", order=22, section=("library",))
 
 CHART_THEMES = 6  # the chart draws the most frequent themes; its table beside it has them all
 
@@ -126,6 +124,7 @@ def finding(finding_id: int):
         tags=tags[row.id],
         agencies=agencies[row.id],
         source_url=source_url,
+        recommendations=learning.recommendations_answering(row.id) if full else [],
         office=current_user.has_role(*OFFICE),
     )
 

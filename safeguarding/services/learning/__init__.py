@@ -3,14 +3,18 @@ and recommendations followed to impact (re-audits, impact ratings)."""
 
 from __future__ import annotations
 
+from safeguarding.services.learning import reaudits
 from safeguarding.services.learning.findings import (
     Source,
+    answered_findings,
     findings_of,
     findings_with_tags,
     full_text_visible,
     get_finding,
+    link_findings,
     may_read_statement,
     parse_keywords,
+    recommendations_answering,
     record_finding,
     source_of,
     tags_and_agencies,
@@ -26,9 +30,17 @@ from safeguarding.services.learning.library import (
     recurrence,
     search,
 )
+from safeguarding.services.learning.report import LearningReport, learning_report, report_csv
 from safeguarding.services.learning.sources import AUDIT_GRADES, record_audit, record_learning_review
 
 __all__ = [
+    "LearningReport",
+    "learning_report",
+    "report_csv",
+    "answered_findings",
+    "link_findings",
+    "recommendations_answering",
+    "reaudits",
     "AUDIT_GRADES",
     "record_audit",
     "record_learning_review",

@@ -22,9 +22,11 @@ from safeguarding.models import (
     LearningReview,
     MultiAgencyAudit,
     Organisation,
+    RecommendationFinding,
     Review,
     ReviewKind,
     ReviewOutcome,
+    ReviewRecommendation,
     Role,
     SourceKind,
 )
@@ -339,3 +341,56 @@ def findings_with_tags(source: Source) -> list[tuple[Finding, list[FindingTag]]]
         if tag is not None:
             entry[1].append(tag)
     return list(out.values())
+
+
+# --- recommendations answer findings ------------------------------------------------------------------
+
+
+def answered_findings(recommendation_id: int) -> list[int]:
+    return list(
+        db.session.scalars(
+            sa.select(RecommendationFinding.finding_id)
+            .where(RecommendationFinding.recommendation_id == recommendation_id)
+            .order_by(RecommendationFinding.finding_id)
+        )
+    )
+
+
+def link_findings(recommendation: ReviewRecommendation, finding_ids: list[int], user: Any) -> list[int]:
+    """The findings of the recommendation's own review that it answers (the office);
+    replaces the set given before."""
+    _require_office(user)
+    wanted = sorted(set(finding_ids))
+    if wanted:
+        found = set(
+            db.session.scalars(
+                sa.select(Finding.id).where(Finding.id.in_(wanted), Finding.review_id == recommendation.review_id)
+            )
+        )
+        if found != set(wanted):
+            raise ValidationFailed(errors={"finding_ids": "Select findings of this recommendation's review"})
+    existing = {
+        row.finding_id: row
+        for row in db.session.scalars(
+            sa.select(RecommendationFinding).where(RecommendationFinding.recommendation_id == recommendation.id)
+        )
+    }
+    for fid, row in existing.items():
+        if fid not in wanted:
+            db.session.delete(row)
+    for fid in wanted:
+        if fid not in existing:
+            db.session.add(RecommendationFinding(recommendation_id=recommendation.id, finding_id=fid))
+    db.session.flush()
+    return wanted
+
+
+def recommendations_answering(finding_id: int) -> list[ReviewRecommendation]:
+    return list(
+        db.session.scalars(
+            sa.select(ReviewRecommendation)
+            .join(RecommendationFinding, RecommendationFinding.recommendation_id == ReviewRecommendation.id)
+            .where(RecommendationFinding.finding_id == finding_id)
+            .order_by(ReviewRecommendation.number)
+        )
+    )
