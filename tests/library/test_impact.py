@@ -258,3 +258,27 @@ def test_actions_of_other_sources_are_not_counted(demo):
     )
     assert n > 0  # the demo's audit actions exist and do not make recommendations
     assert all(s.recommendation.review_id for s in reaudits.standings())
+
+
+def test_the_annual_reports_impact_section_reads_reaudits_and_ratings(demo):
+    from safeguarding.services.learning.annual_section import learning_impact_section
+
+    # The demo's older SAR: three re-audits in 2025-26 (six months after actions done in 2025), one per rating.
+    done = list(
+        db.session.scalars(
+            sa.select(Reaudit).where(
+                Reaudit.state == ReauditState.completed,
+                Reaudit.completed_on >= date(2025, 4, 1),
+                Reaudit.completed_on <= date(2026, 3, 31),
+            )
+        )
+    )
+    data = learning_impact_section(2025, arm=None, area=None)
+    figures = {f.key: f.value for f in data.figures}
+    assert figures["reaudits"] == len(done) >= 3
+    for rating in ImpactRating:
+        assert figures[rating.value] == sum(1 for r in done if r.rating is rating)
+    assert figures["embedded"] == sum(1 for s in reaudits.standings() if s.stage == "embedded")
+    assert len(data.tables[0].rows) == len(done)
+    children = {f.key: f.value for f in learning_impact_section(2025, arm="children", area=None).figures}
+    assert children["reaudits"] == 0  # the re-audited recommendations are a SAR's

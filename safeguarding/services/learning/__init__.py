@@ -3,7 +3,7 @@ and recommendations followed to impact (re-audits, impact ratings)."""
 
 from __future__ import annotations
 
-from safeguarding.services.learning import reaudits
+from safeguarding.services.learning import annual_section, reaudits
 from safeguarding.services.learning.findings import (
     Source,
     answered_findings,
@@ -34,6 +34,7 @@ from safeguarding.services.learning.report import LearningReport, learning_repor
 from safeguarding.services.learning.sources import AUDIT_GRADES, record_audit, record_learning_review
 
 __all__ = [
+    "annual_section",
     "LearningReport",
     "learning_report",
     "report_csv",
