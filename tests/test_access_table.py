@@ -566,6 +566,12 @@ PUT    /api/v1/recommendations/<int:recommendation_id>/findings      - O - - - -
 GET    /api/v1/reaudits                                               - O C - - - - - -
 POST   /api/v1/reaudits/<int:reaudit_id>/result                       - O - - - - - - -
 GET    /api/v1/reports/learning                                       - O C P S V - L X
+# The other sources (learning reviews, multi-agency audits): entered by the office, listed
+# for the office and the chair (their findings reach everyone through the library).
+GET    /api/v1/learning-reviews                                       - O C - - - - - -
+POST   /api/v1/learning-reviews                                       - O - - - - - - -
+GET    /api/v1/audits                                                 - O C - - - - - -
+POST   /api/v1/audits                                                 - O - - - - - - -
 
 # --- Joint decisions of the children's safeguarding partners ("Children's safeguarding
 # arrangements"): decided by the partners (LSP or DSP) only, each answering for their own

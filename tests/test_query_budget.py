@@ -77,6 +77,8 @@ def _library_pages(demo):
         "/api/v1/reaudits",
         "/api/v1/reports/learning?year=2024-25",
         "/api/v1/reports/learning?year=2024-25&format=csv",
+        "/api/v1/learning-reviews",
+        "/api/v1/audits",
     ]
 
 

@@ -11,6 +11,7 @@
     /api/v1/reaudits?state=                                    re-audits (the office, the chair)
     /api/v1/reaudits/<id>/result (POST)                        record a re-audit (the office)
     /api/v1/reports/learning?year=2026-27[&format=csv]         the year's learning figures
+    /api/v1/learning-reviews, /api/v1/audits                   the other sources (sources_api.py)
 
 Need-to-know: `statement` is null unless you may see the finding's source; everyone with
 the library reads `public_statement` and the tags.
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 from flask import Response, request
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, validate, validates_schema
 
 from safeguarding import access
@@ -45,14 +45,9 @@ from safeguarding.services import learning
 from safeguarding.services.errors import NotFound, ValidationFailed
 from safeguarding.services.learning import reaudits as reaudit_svc
 
+from . import sources_api  # noqa: F401  (learning reviews and audits join the blueprint)
+from .api_blueprint import blp
 from .rules import LIBRARY_READERS, OFFICE
-
-blp = Blueprint(
-    "library_api",
-    __name__,
-    url_prefix="/api/v1",
-    description="The learning library: findings from reviews, learning reviews and audits",
-)
 
 
 class TagSchema(Schema):

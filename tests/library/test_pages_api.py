@@ -139,3 +139,75 @@ def test_a_stale_edit_through_the_page_changes_nothing(client_as, demo):
 def test_bad_filters_on_the_page_are_said_never_a_500(client_as):
     r = client_as("viewer").get("/findings?theme=nope&from=31-02-2026&to=x&page=abc&since=99999&arm=zzz")
     assert r.status_code == 200 and "Some filters were left out" in r.text
+
+
+def test_the_office_records_learning_reviews_and_audits_and_their_findings(api_as, demo):
+    c = api_as("office")
+    body = {
+        "reference": "LR-T1",
+        "kind": "dardr",
+        "title": "A death review",
+        "arm": "adults",
+        "area": "west",
+        "concluded_on": "2025-01-10",
+    }
+    lr = c.post("/api/v1/learning-reviews", json=body)
+    assert lr.status_code == 201, lr.json
+    again = c.post("/api/v1/learning-reviews", json=body)
+    assert again.status_code == 422 and "reference" in again.json["errors"]
+    audit = c.post(
+        "/api/v1/audits",
+        json={
+            "reference": "MAA-T1",
+            "topic": "Front door",
+            "arm": "children",
+            "area": "both",
+            "audited_on": "2025-02-01",
+            "cases_audited": 5,
+            "grades": {"good": 3, "inadequate": 2},
+            "group_id": demo.group("qp").id,
+        },
+    )
+    assert audit.status_code == 201, audit.json
+    too_many = c.post(
+        "/api/v1/audits",
+        json={
+            "reference": "MAA-T2",
+            "topic": "x",
+            "arm": "children",
+            "area": "both",
+            "audited_on": "2025-02-01",
+            "cases_audited": 1,
+            "grades": {"good": 3},
+        },
+    )
+    assert too_many.status_code == 422
+    no_group = c.post(
+        "/api/v1/audits",
+        json={
+            "reference": "MAA-T3",
+            "topic": "x",
+            "arm": "children",
+            "area": "both",
+            "audited_on": "2025-02-01",
+            "cases_audited": 1,
+            "group_id": 999999,
+        },
+    )
+    assert no_group.status_code == 422
+    f = c.post(
+        "/api/v1/findings",
+        json={
+            "audit_id": audit.json["id"],
+            "statement": "Audit statement",
+            "public_statement": "Audit public",
+            "found_on": "2025-02-01",
+            "tags": ["information_sharing"],
+        },
+    )
+    assert f.status_code == 201 and f.json["source_kind"] == "audit" and f.json["arm"] == "children"
+    # The QP sub-group's members read the audit's findings in full; a partner not on it does not.
+    assert api_as("chair").get(f"/api/v1/findings/{f.json['id']}").json["statement"] == "Audit statement"
+    assert api_as("police").get(f"/api/v1/findings/{f.json['id']}").json["statement"] is None
+    assert api_as("chair").get("/api/v1/audits").status_code == 200
+    assert api_as("sarchair").post("/api/v1/learning-reviews", json=body).status_code == 403

@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from safeguarding.extensions import db
-from safeguarding.models import Area, Arm, LearningReview, LearningReviewKind, MultiAgencyAudit, Role
+from safeguarding.models import Area, Arm, Group, LearningReview, LearningReviewKind, MultiAgencyAudit, Role
 from safeguarding.services.errors import Forbidden, ValidationFailed
 from safeguarding.validation import date_problem
 
@@ -22,7 +22,18 @@ def _require_office(user: Any) -> None:
         raise Forbidden("Only the business office can record learning reviews and audits")
 
 
-def _common(errors: dict[str, str], *, reference: str, arm: str, area: str, on: date | None, on_field: str) -> None:
+def _common(
+    errors: dict[str, str],
+    *,
+    reference: str,
+    arm: str,
+    area: str,
+    on: date | None,
+    on_field: str,
+    group_id: int | None = None,
+) -> None:
+    if group_id is not None and db.session.get(Group, group_id) is None:
+        errors["group_id"] = "Select a group from the list"
     if not (reference or "").strip():
         errors["reference"] = "Enter the reference"
     elif len(reference.strip()) > 40:
@@ -55,7 +66,9 @@ def record_learning_review(
 ) -> LearningReview:
     _require_office(user)
     errors: dict[str, str] = {}
-    _common(errors, reference=reference, arm=arm, area=area, on=concluded_on, on_field="concluded_on")
+    _common(
+        errors, reference=reference, arm=arm, area=area, on=concluded_on, on_field="concluded_on", group_id=group_id
+    )
     if kind not in {k.value for k in LearningReviewKind}:
         errors["kind"] = "Select the kind of learning review"
     if not (title or "").strip():
@@ -95,7 +108,7 @@ def record_audit(
 ) -> MultiAgencyAudit:
     _require_office(user)
     errors: dict[str, str] = {}
-    _common(errors, reference=reference, arm=arm, area=area, on=audited_on, on_field="audited_on")
+    _common(errors, reference=reference, arm=arm, area=area, on=audited_on, on_field="audited_on", group_id=group_id)
     if not (topic or "").strip():
         errors["topic"] = "Enter the audit's topic"
     grades = dict(grades or {})
