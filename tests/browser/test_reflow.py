@@ -38,9 +38,11 @@ PAGES = {
         "/audit",
         "/outbox",
         "/jobs",
+        "/findings",
+        "/reaudits",
     ],
     "admin": ["/home", "/admin/users"],
-    "police": ["/home", "/actions", "/reviews/requests"],
+    "police": ["/home", "/actions", "/reviews/requests", "/findings"],
 }
 
 

@@ -211,3 +211,22 @@ def test_the_office_records_learning_reviews_and_audits_and_their_findings(api_a
     assert api_as("police").get(f"/api/v1/findings/{f.json['id']}").json["statement"] is None
     assert api_as("chair").get("/api/v1/audits").status_code == 200
     assert api_as("sarchair").post("/api/v1/learning-reviews", json=body).status_code == 403
+
+
+def test_reading_a_findings_statement_is_recorded_in_the_audit_log(client_as, demo):
+    from safeguarding.models import AuditEntry
+
+    f = _finding(demo)
+
+    def views():
+        return db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.entity_type == "findings", AuditEntry.entity_id == str(f.id), AuditEntry.action == "view")
+        )
+
+    before = views()
+    client_as("viewer").get(f"/findings/{f.id}")  # the public statement only: not a view of case content
+    assert views() == before
+    client_as("sarchair").get(f"/findings/{f.id}")
+    assert views() == before + 1

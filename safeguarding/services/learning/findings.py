@@ -31,6 +31,7 @@ from safeguarding.models import (
     SourceKind,
 )
 from safeguarding.models.learning import TAG_LABELS, TAG_TAXONOMY
+from safeguarding.services import audit
 from safeguarding.services.errors import Forbidden, NotFound, StaleVersion, ValidationFailed
 from safeguarding.services.reviews.queries import _group_ids, sees_everything
 from safeguarding.validation import date_problem
@@ -110,9 +111,14 @@ def full_text_visible(user: Any) -> sa.ColumnElement[bool]:
 
 
 def may_read_statement(finding: Finding, user: Any) -> bool:
-    if sees_everything(user):
-        return True
-    return bool(db.session.scalar(sa.select(Finding.id).where(Finding.id == finding.id, full_text_visible(user))))
+    """Whether `user` reads the finding's statement; each such read of one finding is
+    recorded in the audit log (case content, like a review's page)."""
+    full = sees_everything(user) or bool(
+        db.session.scalar(sa.select(Finding.id).where(Finding.id == finding.id, full_text_visible(user)))
+    )
+    if full:
+        audit.record_view("findings", finding.id)
+    return full
 
 
 def _require_office(user: Any) -> None:
