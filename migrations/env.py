@@ -46,6 +46,13 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def include_name(name, type_, parent_names):
+    """Objects written by hand in their migration, which autogenerate leaves alone: the
+    findings' full-text index (SQLite FTS5 table and its shadow tables, PostgreSQL GIN
+    indexes)."""
+    return not (name or "").startswith("findings_fts")
+
+
 def get_metadata():
     if hasattr(target_db, "metadatas"):
         return target_db.metadatas[None]
@@ -91,6 +98,7 @@ def run_migrations_online():
 
     conf_args = current_app.extensions["migrate"].configure_args
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_name", include_name)
     # One transaction per revision: a full downgrade or upgrade does not hold every
     # table's lock at once (PostgreSQL's lock table is finite).
     conf_args.setdefault("transaction_per_migration", True)

@@ -32,7 +32,7 @@ class NavEntry:
 # of a group not listed here come after these, each group alone under its own name.
 GROUPS = (
     "Home",
-    "Case reviews",
+    "Reviews and learning",
     "Meetings",
     "Plans and actions",
     "Disputes",

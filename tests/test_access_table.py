@@ -615,6 +615,41 @@ GET    /api/v1/information-requests/<int:entity_id>/history           - O C P S 
 POST   /api/v1/information-requests/<int:entity_id>/transitions       - O - P S - - - -
 GET    /api/v1/reports/review-timeliness                              - O C - - - - - -
 
+# --- The learning library ("Learning from reviews"): findings are learning meant to be
+# shared, so every role but the administrator (no case content) reads the library — the
+# viewer too, who never reads "findings' non-public text": a finding's statement is shown
+# only to whoever may see its source (the services; tests/library/), the others read the
+# anonymised public statement and the tags. Only the business office records findings.
+GET    /findings                                                      - O C P S V - L X
+GET    /findings/<int:finding_id>                                     - O C P S V - L X
+GET    /findings/<int:finding_id>/edit                                - O - - - - - - -
+POST   /findings/<int:finding_id>/edit                                - O - - - - - - -
+GET    /reviews/<int:review_id>/findings/new                          - O - - - - - - -
+POST   /reviews/<int:review_id>/findings/new                          - O - - - - - - -
+GET    /api/v1/findings                                               - O C P S V - L X
+POST   /api/v1/findings                                               - O - - - - - - -
+GET    /api/v1/findings/<int:finding_id>                              - O C P S V - L X
+PATCH  /api/v1/findings/<int:finding_id>                              - O - - - - - - -
+# From recommendation to impact: re-audits concern case reviews' recommendations, run by
+# the office and overseen by the chair; which findings a recommendation answers is the
+# office's to record. The learning report holds counts only (no case content), read as
+# the library is.
+GET    /reaudits                                                      - O C - - - - - -
+GET    /reaudits/<int:reaudit_id>                                     - O C - - - - - -
+POST   /reaudits/<int:reaudit_id>                                     - O - - - - - - -
+GET    /reviews/<int:review_id>/recommendations/<int:recommendation_id>/findings  - O - - - - - - -
+POST   /reviews/<int:review_id>/recommendations/<int:recommendation_id>/findings  - O - - - - - - -
+PUT    /api/v1/recommendations/<int:recommendation_id>/findings      - O - - - - - - -
+GET    /api/v1/reaudits                                               - O C - - - - - -
+POST   /api/v1/reaudits/<int:reaudit_id>/result                       - O - - - - - - -
+GET    /api/v1/reports/learning                                       - O C P S V - L X
+# The other sources (learning reviews, multi-agency audits): entered by the office, listed
+# for the office and the chair (their findings reach everyone through the library).
+GET    /api/v1/learning-reviews                                       - O C - - - - - -
+POST   /api/v1/learning-reviews                                       - O - - - - - - -
+GET    /api/v1/audits                                                 - O C - - - - - -
+POST   /api/v1/audits                                                 - O - - - - - - -
+
 # --- Joint decisions of the children's safeguarding partners ("Children's safeguarding
 # arrangements"): decided by the partners (LSP or DSP) only, each answering for their own
 # organisation; the office puts the case questions and may withdraw one; the Independent

@@ -15,9 +15,15 @@ def _render_item(type_, obj, autogen_context):
     return False
 
 
+def _not_hand_written(name, type_, parent_names):
+    """The findings' full-text index is written by hand in its migration (FTS5 on SQLite,
+    GIN on PostgreSQL), as migrations/env.py tells autogenerate."""
+    return not (name or "").startswith("findings_fts")
+
+
 def test_models_and_migrations_agree(app):
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": _not_hand_written})
         diff = compare_metadata(context, Base.metadata)
     assert diff == []
 

@@ -56,7 +56,7 @@ def test_a_minutes_page_is_in_minutes_not_meetings(client_as):
 # Written from the design, not from nav.py: the header's sections, and which pages are
 # under which. Each role sees at most eight sections (issue: 13 items wrapped onto two rows).
 SECTIONS = {
-    "Case reviews": {"/reviews"},
+    "Reviews and learning": {"/reviews", "/findings"},
     "Meetings": {"/meetings", "/minutes", "/joint-decisions", "/forward-plan", "/attendance"},
     "Plans and actions": {"/actions", "/workplans", "/risks", "/strategic-plans"},
     "Partnership": {"/organisations", "/arrangements"},
@@ -85,7 +85,7 @@ def test_each_role_sees_at_most_eight_sections_and_the_sections_pages_under_them
     office = _header(client_as("office").get("/home").text)
     assert [label for label, _ in office] == [
         "Home",
-        "Case reviews",
+        "Reviews and learning",
         "Meetings",
         "Plans and actions",
         "Disputes",

@@ -57,7 +57,40 @@ def _pages(demo):
         *_office_pages(demo),
         *_attendance_pages(demo),
         *_arrangements_pages(demo),
+        *_library_pages(demo),
     ]
+
+
+def _library_pages(demo):
+    finding, review = demo.id("findings", "closed_0"), demo.id("reviews", "closed")
+    return [
+        "/findings",
+        "/findings?q=hoarding&theme=self_neglect&arm=adults&from=2017-01-01&to=2026-12-31",
+        "/findings?page=2",
+        f"/findings/{finding}",
+        f"/findings/{finding}/edit",
+        f"/reviews/{review}/findings/new",
+        "/api/v1/findings?per_page=200",
+        "/api/v1/findings?q=information+sharing&domain=team_around_person",
+        f"/api/v1/findings/{finding}",
+        "/reaudits",
+        "/reaudits?state=all",
+        f"/reaudits/{demo.id('reaudits', 'none')}",
+        f"/reaudits/{demo.id('reaudits', 'clear')}",
+        f"/reviews/{demo.id('reviews_older', 'sar_2024')}/recommendations/{_first_recommendation(demo)}/findings",
+        "/api/v1/reaudits",
+        "/api/v1/reports/learning?year=2024-25",
+        "/api/v1/reports/learning?year=2024-25&format=csv",
+        "/api/v1/learning-reviews",
+        "/api/v1/audits",
+    ]
+
+
+def _first_recommendation(demo):
+    from safeguarding.extensions import db
+    from safeguarding.models import Reaudit
+
+    return db.session.get(Reaudit, demo.id("reaudits", "clear")).recommendation_id
 
 
 def _arrangements_pages(demo):

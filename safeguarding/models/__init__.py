@@ -82,6 +82,20 @@ from safeguarding.models.imports import ImportMapping, ImportRun
 from safeguarding.models.information_requests import InformationRequest, RequestPurpose, RequestStatus
 from safeguarding.models.interests import InterestReturn
 from safeguarding.models.jobs import Heartbeat, JobOutcome, JobRun
+from safeguarding.models.learning import (
+    Finding,
+    FindingAgency,
+    FindingTag,
+    ImpactRating,
+    LearningReview,
+    LearningReviewKind,
+    MultiAgencyAudit,
+    Reaudit,
+    ReauditState,
+    RecommendationFinding,
+    SourceKind,
+    Taxonomy,
+)
 from safeguarding.models.meetings import (
     AgendaItem,
     AgendaItemKind,
@@ -334,6 +348,19 @@ __all__ = [
     "StrategicPlan",
     "StrategicPlanState",
     "strategic_objective_priorities",
+    # learning from reviews
+    "Finding",
+    "FindingAgency",
+    "FindingTag",
+    "ImpactRating",
+    "LearningReview",
+    "LearningReviewKind",
+    "MultiAgencyAudit",
+    "Reaudit",
+    "ReauditState",
+    "RecommendationFinding",
+    "SourceKind",
+    "Taxonomy",
     # work plans
     "INCOMPLETE_STATUSES",
     "OVERRIDE_RAGS",

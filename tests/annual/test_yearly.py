@@ -87,6 +87,7 @@ def test_the_yearly_report_has_the_sections_working_together_asks_for(yearly, of
         "little_progress",
         "cspr_decisions",
         "cspr_learning",
+        "learning_impact",
         "voice",
         "scrutiny",
         "agencies",

@@ -43,9 +43,11 @@ PAGES = {
         "/minutes",
         "/joint-decisions",
         "/arrangements",
+        "/findings",
+        "/reaudits",
     ],
     "admin": ["/home", "/admin/users"],
-    "police": ["/home", "/actions", "/reviews/requests"],
+    "police": ["/home", "/actions", "/reviews/requests", "/findings"],
     "chair": ["/home", "/reviews", "/disputes"],
     "viewer": ["/home", "/minutes"],
 }

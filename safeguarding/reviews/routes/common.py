@@ -26,7 +26,7 @@ WORKERS = (Role.business_office, Role.partner_member, Role.subgroup_chair)
 # A request is answered by the agency's partner members, or entered by the office.
 ANSWERERS = (Role.business_office, Role.partner_member)
 
-nav.add("Case reviews", "reviews.dashboard", order=20, section=("reviews",))
+nav.add("Case reviews", "reviews.dashboard", order=20, section=("reviews",), group="Reviews and learning")
 
 
 def _summary(form, extra=None):

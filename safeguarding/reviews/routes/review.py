@@ -13,6 +13,7 @@ from safeguarding.models import Group, ParallelProcess, ReviewKind, Role
 from safeguarding.models.actions import OPEN_STATUSES as ACTION_OPEN
 from safeguarding.reviews import forms as f
 from safeguarding.reviews.routes.common import OFFICE, READERS, _back, _organisations, _review, _summary, bp
+from safeguarding.services import learning
 from safeguarding.services import reviews as svc
 from safeguarding.services.errors import ServiceError
 from safeguarding.web import choices, form_failed
@@ -49,6 +50,7 @@ def review(review_id: int):
         requests=svc.requests_of(r, current_user),
         events=svc.events_of(r),
         recommendations=svc.recommendations_with_actions(r),
+        findings=learning.findings_with_tags(learning.Source(r)),
         history=review_lifecycle.history(r.id),
         options=[o for o in options if o.trigger != "decide"],
         can_decide=any(o.trigger == "decide" for o in options),

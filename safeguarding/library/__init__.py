@@ -1,0 +1,1 @@
+"""The learning library: findings from every source, searched and followed to impact."""
