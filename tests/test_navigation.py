@@ -97,5 +97,10 @@ def test_each_role_sees_at_most_eight_sections_and_the_sections_pages_under_them
 
 def test_a_section_with_one_page_for_the_user_has_no_row_under_the_header(client_as):
     office = client_as("office")
-    assert [label for label, _ in _section(office.get("/risks").text)] == ["Actions", "Strategic plans", "Work plans", "Risks"]
+    assert [label for label, _ in _section(office.get("/risks").text)] == [
+        "Actions",
+        "Strategic plans",
+        "Work plans",
+        "Risks",
+    ]
     assert _section(office.get("/disputes").text) == []
