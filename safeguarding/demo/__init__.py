@@ -195,7 +195,8 @@ def _settle() -> None:
     """What makes the demo's first start quiet, honestly:
 
     - the daily jobs ran every morning of the story, so they are run (for real) for the
-      day before the load day, as at that morning: each breach, warning and chaser of the
+      day before the load day (and for the last working day before it, when that is
+      another day), as at that morning: each breach, warning and chaser of the
       story is then recorded once, with its date, and the jobs' dedupe rows exist, so the
       first start's run for the load day only does that day's work (nothing "missed" again);
     - the emails the story queued went out, in the story, when they were written: they are
@@ -203,8 +204,11 @@ def _settle() -> None:
     """
     eve = _story.as_of - timedelta(days=1)
     daily_at = datetime.strptime(current_app.config.get("SCHEDULER_DAILY_AT", "06:30"), "%H:%M").time()
-    with calendar.clock_at(datetime.combine(eve, daily_at, tzinfo=calendar.LONDON)):
-        jobs.run_due(eve)
+    # The last working day too, when the eve is a weekend or a bank holiday: jobs that work
+    # on working days only (chasing agencies) did that day's work then, not on the load day.
+    for morning in sorted({calendar.working_day_before(_story.as_of, 1), eve}):
+        with calendar.clock_at(datetime.combine(morning, daily_at, tzinfo=calendar.LONDON)):
+            jobs.run_due(morning)
     with audit.acting_as("system: demo data"):
         db.session.execute(
             sa.update(OutboxMessage)
