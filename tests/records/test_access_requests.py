@@ -195,3 +195,26 @@ def test_the_api(demo, api_as):
     assert any(r["id"] == rid for r in listed)
     assert api_as("chair").get("/api/v1/subject-access-requests").status_code == 403
     assert api_as("admin").get(f"/api/v1/subject-access-requests/{rid}").status_code == 403
+
+
+def test_answering_and_withdrawing_by_page_with_their_refusals(demo, client_as):
+    c = client_as("office")
+    r = _request(demo)
+    answer = f"/subject-access-requests/{r.id}/answer"
+    bad = c.post(answer, data={"version": str(r.version), "answered_on": ["1", "1", "2027"], "outcome": ""})
+    assert bad.status_code == 400 and "Enter what was disclosed, withheld or redacted" in bad.text
+    early = c.post(answer, data={"version": str(r.version), "answered_on": ["1", "11", "2026"], "outcome": "Sent"})
+    assert early.status_code == 400 and "on or after the date received" in early.text
+    stale = c.post(answer, data={"version": str(r.version - 1), "answered_on": ["2", "12", "2026"], "outcome": "Sent"})
+    assert stale.status_code in (400, 409)
+    assert r.state == AccessRequestState.open
+    other = _request(demo)
+    withdraw = f"/subject-access-requests/{other.id}/withdraw"
+    assert c.post(withdraw, data={"version": str(other.version), "reason": ""}).status_code == 400
+    ok = c.post(withdraw, data={"version": str(other.version), "reason": "The person withdrew the request"})
+    assert ok.status_code == 302
+    db.session.refresh(other)
+    assert other.state == AccessRequestState.withdrawn
+    with pytest.raises(Conflict):
+        svc.withdraw(other, user=demo.user("office"), version=other.version, reason="Again")
+    assert client_as("chair").get(withdraw).status_code == 403
