@@ -6,6 +6,8 @@ import sqlalchemy as sa
 
 from safeguarding.calendar import financial_year_label, today
 from safeguarding.models import (
+    AccessRequest,
+    AccessRequestState,
     Budget,
     Complaint,
     Dispute,
@@ -285,6 +287,9 @@ def office_pages(session) -> list[tuple[Role, str]]:
     )
     year = session.scalar(sa.select(sa.func.max(Budget.financial_year)))
     label = financial_year_label(year) if year else "2025-26"
+    open_request = session.scalar(
+        sa.select(AccessRequest.id).where(AccessRequest.state == AccessRequestState.open).order_by(AccessRequest.id)
+    )
     return [
         (OFFICE, "/risks"),
         (OFFICE, f"/risks/{risk}"),
@@ -295,6 +300,8 @@ def office_pages(session) -> list[tuple[Role, str]]:
         (OFFICE, "/api/v1/forward-plan"),
         (OFFICE, "/subject-access-requests?state=all"),
         (OFFICE, "/api/v1/subject-access-requests?state=all"),
+        (OFFICE, f"/subject-access-requests/{open_request}/items"),
+        (OFFICE, f"/api/v1/subject-access-requests/{open_request}"),
         (OFFICE, "/retention"),
         (OFFICE, "/holds?show=all"),
         (OFFICE, f"/reviews/{review}/requests/{request}"),

@@ -1,11 +1,11 @@
 """Information governance at scale: subject access requests over the ten years (about 30
-a year, a few open, some extended) and holds on classes and records (a few lifted)."""
+a year, a few open with about 150 records found each, some extended) and holds on classes and records (a few lifted)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from safeguarding.models import AccessRequest, AccessRequestState, Hold, HoldScope
+from safeguarding.models import AccessRequest, AccessRequestState, DisclosureItem, Hold, HoldScope
 from safeguarding.models.base import utcnow
 from safeguarding.services.records.access import EXTENSION_MONTHS, due_after
 
@@ -51,6 +51,25 @@ def generate(ctx) -> None:
             }
         )
     ctx.insert(AccessRequest.__table__, rows, "subject access requests")
+    # What we hold for each open request: a partner member's ten years of email (about 150).
+    items = [
+        {
+            "id": n * 150 + k + 1,
+            "access_request_id": r["id"],
+            "record_type": "email",
+            "record_id": k + 1,
+            "title": f"Email {k + 1} (attendance reminder)",
+            "occurred_on": r["received_on"] - timedelta(days=k * 20),
+            "found_by": "recipient",
+            "decision": ("disclose" if k % 3 else "pending"),
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for n, r in enumerate(x for x in rows if x["state"] == AccessRequestState.open.value)
+        for k in range(150)
+    ]
+    ctx.insert(DisclosureItem.__table__, items, "disclosure items")
     holds = [
         {
             "id": k + 1,

@@ -1,4 +1,6 @@
-"""Information governance in the demo: a subject access request with 9 working days left,
+"""Information governance in the demo: a subject access request with 9 working days left
+(from a partner member: "find what we hold" run, his own records marked to disclose, the
+emails still to decide),
 one extended by two months, one answered; the retention schedule confirmed for every class
 but two (the audit log and user accounts, which the office is still agreeing with the host
 council); and the IICSA hold on the children's partnership's review records."""
@@ -8,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from safeguarding.demo import DemoContext, as_of, at, day, step
-from safeguarding.services.records import access, schedule
+from safeguarding.services.records import access, disclosure, schedule
 
 UNCONFIRMED = ("audit_log", "user_accounts")
 
@@ -31,13 +33,21 @@ def seed_records(ctx: DemoContext) -> None:
     with at(received):
         open_request = access.log_request(
             user=office,
-            requester_name="Susan Palmer",
-            requester_email="s.palmer@example.demo.test",
+            requester_name="Owen Pritchard",
+            requester_email="owen.pritchard@home.demo.test",
             received_on=received,
             identity_checked_on=received,
-            search_names="Susan Palmer\nSusan Wright",
-            search_emails="s.palmer@example.demo.test",
+            search_names="Owen Pritchard\nOwen Pritchard-Evans",
+            search_emails="vcs.lead@people.demo.test\nowen.pritchard@home.demo.test",
         )
+    # Two days later the office ran "find what we hold" and began deciding: the person's
+    # own records to disclose, the register of another group withheld for now; the emails
+    # are still to be read.
+    with at(access._STATUTORY_DAYS.add(received, 2)):
+        disclosure.find_what_we_hold(open_request, user=office)
+        for item in disclosure.items(open_request):
+            if item.record_type in ("person", "user", "membership", "action", "declaration"):
+                disclosure.decide(open_request, item, user=office, version=item.version, decision="disclose")
     extended_received = today - timedelta(days=45)
     with at(extended_received + timedelta(days=3)):  # logged when the identity was checked
         extended = access.log_request(

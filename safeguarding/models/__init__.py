@@ -136,6 +136,8 @@ from safeguarding.models.people import Organisation, Person
 from safeguarding.models.records import (
     AccessRequest,
     AccessRequestState,
+    DisclosureDecision,
+    DisclosureItem,
     FinalAction,
     Hold,
     HoldScope,
@@ -243,6 +245,8 @@ __all__ = [
     # information governance
     "AccessRequest",
     "AccessRequestState",
+    "DisclosureDecision",
+    "DisclosureItem",
     "FinalAction",
     "Hold",
     "HoldScope",

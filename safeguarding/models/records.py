@@ -54,6 +54,14 @@ class AccessRequest(VersionedMixin, TimestampMixin, Base):
     answered_on: Mapped[date | None]
     outcome: Mapped[str | None] = mapped_column(sa.Text)
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # "Find what we hold": when the search for the person last ran (its items are
+    # DisclosureItem rows); the disclosure bundle built from the decisions, as a stored ZIP
+    # with its sha256, and the date it was sent (the date of the answer).
+    searched_on: Mapped[date | None]
+    bundle_file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_files.id"))
+    bundle_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    bundle_built_on: Mapped[date | None]
+    bundle_sent_on: Mapped[date | None]
 
     __table_args__ = (sa.UniqueConstraint("year", "number", name="uq_access_requests_year_number"),)
 
@@ -61,6 +69,48 @@ class AccessRequest(VersionedMixin, TimestampMixin, Base):
     def deadline(self) -> date:
         """The date the answer is due: the extended date once extended."""
         return self.extended_to or self.due_on
+
+
+class DisclosureDecision(StrEnum):
+    pending = "pending"
+    disclose = "disclose"
+    redact = "redact"
+    withhold = "withhold"
+
+    @property
+    def label(self) -> str:
+        return {
+            "pending": "Not decided",
+            "disclose": "Disclose",
+            "redact": "Disclose with redactions",
+            "withhold": "Withhold",
+        }[self.value]
+
+
+class DisclosureItem(VersionedMixin, TimestampMixin, Base):
+    """One record found for a subject access request ("find what we hold"): what it is
+    (its type and id, a title without personal names, how it was found) and the office's
+    decision — disclose, disclose with redactions (the phrases to blank out, or for a file
+    the redacted copy the office uploads), or withhold — with the reason."""
+
+    __tablename__ = "disclosure_items"
+    __table_args__ = (sa.UniqueConstraint("access_request_id", "record_type", "record_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    access_request_id: Mapped[int] = mapped_column(sa.ForeignKey("access_requests.id"), index=True)
+    record_type: Mapped[str] = mapped_column(sa.String(40))
+    record_id: Mapped[int]
+    title: Mapped[str] = mapped_column(sa.String(300))
+    occurred_on: Mapped[date | None]
+    found_by: Mapped[str] = mapped_column(sa.String(60))
+    decision: Mapped[DisclosureDecision] = mapped_column(
+        str_enum(DisclosureDecision, name="disclosure_decision"), default=DisclosureDecision.pending
+    )
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    redactions: Mapped[str | None] = mapped_column(sa.Text)
+    redacted_file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_files.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_on: Mapped[date | None]
 
 
 class RetentionTrigger(StrEnum):

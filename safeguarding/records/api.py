@@ -4,7 +4,6 @@ retention schedule's classes, and holds."""
 from __future__ import annotations
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import Schema
 
 from safeguarding import access
@@ -14,9 +13,8 @@ from safeguarding.calendar import today
 from safeguarding.services.records import access as requests_svc
 from safeguarding.services.records import schedule as schedule_svc
 
-blp = Blueprint(
-    "records_api", __name__, url_prefix="/api/v1", description="Subject access requests, retention and holds"
-)
+from . import disclosure_api
+from .api_blueprint import blp
 
 OFFICE = requests_svc.OFFICE
 
@@ -87,9 +85,21 @@ def log_request(body):
     return requests_svc.log_request(user=current_user, **body)
 
 
+class AccessRequestDetailSchema(AccessRequestSchema):
+    searched_on = fields.Date(dump_only=True, allow_none=True)
+    bundle_sha256 = fields.String(dump_only=True, allow_none=True)
+    bundle_built_on = fields.Date(dump_only=True, allow_none=True)
+    bundle_sent_on = fields.Date(dump_only=True, allow_none=True)
+    items = fields.Function(
+        lambda r: disclosure_api.DisclosureItemSchema(many=True).dump(disclosure_api.items_of(r)),
+        dump_only=True,
+        metadata={"description": "What we hold: the records found and the decision on each"},
+    )
+
+
 @blp.route("/subject-access-requests/<int:request_id>", methods=["GET"])
 @access.roles(*OFFICE)
-@blp.response(200, AccessRequestSchema)
+@blp.response(200, AccessRequestDetailSchema)
 def get_request(request_id: int):
     return requests_svc.get_request(request_id, current_user)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
@@ -163,4 +165,34 @@ class HoldForm(VersionedForm):
         widget=GovTextArea(),
         description="For example, the Independent Inquiry into Child Sexual Abuse's instruction of 2015",
         validators=[Required("Enter why the records must be kept (for example, the inquiry's instruction)"), LONG],
+    )
+
+
+class DecisionForm(VersionedForm):
+    decision = RadioField(
+        "What should happen to this record?",
+        widget=GovRadioInput(),
+        choices=[
+            ("disclose", "Disclose it"),
+            ("redact", "Disclose it with redactions"),
+            ("withhold", "Withhold it"),
+        ],
+        validators=[Required("Select whether to disclose, redact or withhold the record")],
+    )
+    reason = TextAreaField(
+        "Reason (required to redact or withhold)",
+        widget=GovTextArea(),
+        description="For example, the exemption relied on, or whose information is removed",
+        validators=[Optional(), LONG],
+    )
+    redactions = TextAreaField(
+        "Words to blank out (to redact a record the service holds)",
+        widget=GovTextArea(),
+        description="One word or phrase per line, such as another person's name",
+        validators=[Optional(), LONG],
+    )
+    redacted_file = FileField(
+        "Redacted copy (to redact a letter or a paper)",
+        widget=GovFileInput(),
+        description="A PDF or Word document (DOCX), smaller than 15MB",
     )

@@ -6,25 +6,24 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_login import current_user
 
-from safeguarding import access, home, nav
+from safeguarding import access, home
 from safeguarding.calendar import today
 from safeguarding.extensions import db
 from safeguarding.formatting import long_date
 from safeguarding.models import Review, Role
 from safeguarding.records.forms import AccessRequestForm, AnswerForm, ExtendForm, HoldForm, ReasonForm, RuleForm
 from safeguarding.services.records import access as requests_svc
+from safeguarding.services.records import disclosure as disclosure_svc
 from safeguarding.services.records import schedule as schedule_svc
 from safeguarding.web import form_page
 
-bp = Blueprint("records", __name__)
+from . import disclosure  # noqa: F401  (the disclosure pages join the blueprint)
+from .blueprint import bp
 
 OFFICE = (Role.business_office,)
-
-nav.add("Subject access", "records.access_requests", order=92, group="Administration")
-nav.add("Retention", "records.retention", order=93, group="Administration")
 
 
 # --- subject access requests -----------------------------------------------------------------
@@ -59,7 +58,8 @@ def new_access_request():
 @access.roles(*OFFICE)
 def access_request(request_id: int):
     r = requests_svc.get_request(request_id, current_user)
-    return render_template("records/access_request.html", r=r, clock=requests_svc.clock(r))
+    found = disclosure_svc.counts(r)
+    return render_template("records/access_request.html", r=r, clock=requests_svc.clock(r), found=found)
 
 
 def _request_form(form_class: type, request_id: int) -> tuple[Any, Any]:

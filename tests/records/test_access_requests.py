@@ -137,7 +137,9 @@ def test_the_demo_and_the_offices_home_page(demo, client_as):
     extended = db.session.get(AccessRequest, demo.id("access_requests", "extended"))
     assert extended.extended_to is not None
     page = c.get(f"/subject-access-requests/{open_request.id}").text
-    assert "Susan Wright" in page  # the names to look for
+    assert "Owen Pritchard-Evans" in page  # the names to look for
+    items = c.get(f"/subject-access-requests/{open_request.id}/items").text
+    assert "Person record" in items and "Disclose" in items and "Not decided" in items
     assert open_request.requester_name not in c.get("/subject-access-requests").text  # never in lists
 
 

@@ -54,7 +54,7 @@ def clock_start(received_on: date, identity_checked_on: date | None) -> date:
     return max(received_on, identity_checked_on or received_on)
 
 
-def _require_office(user: Any) -> None:
+def require_office(user: Any) -> None:
     if user is None or not user.has_role(*OFFICE):
         raise Forbidden("Only the business office handles subject access requests")
 
@@ -84,7 +84,7 @@ def clock(r: AccessRequest, on: date | None = None) -> Clock:
 
 
 def list_requests(user: Any, *, state: str | None = "open") -> list[AccessRequest]:
-    _require_office(user)
+    require_office(user)
     stmt = sa.select(AccessRequest)
     if state in {s.value for s in AccessRequestState}:
         stmt = stmt.where(AccessRequest.state == AccessRequestState(state))
@@ -96,7 +96,7 @@ def list_requests(user: Any, *, state: str | None = "open") -> list[AccessReques
 
 
 def get_request(request_id: int, user: Any) -> AccessRequest:
-    _require_office(user)
+    require_office(user)
     r = db.session.get(AccessRequest, request_id)
     if r is None:
         raise NotFound("Subject access request not found")
@@ -163,7 +163,7 @@ def log_request(
     search_emails: str = "",
 ) -> AccessRequest:
     """The office logs a request; its due date follows from the dates."""
-    _require_office(user)
+    require_office(user)
     errors: dict[str, str] = {}
     texts = _texts(
         {
@@ -204,7 +204,7 @@ def _check(r: AccessRequest, version: int | None) -> None:
 def update_request(r: AccessRequest, *, user: Any, version: int | None, **values: Any) -> AccessRequest:
     """Correct the request's details or record the identity check; the due date follows
     (an extension already granted keeps its three months from the new start)."""
-    _require_office(user)
+    require_office(user)
     _check(r, version)
     if r.state != AccessRequestState.open:
         raise Conflict("An answered or withdrawn request cannot be changed")
@@ -237,7 +237,7 @@ def extend(
 ) -> AccessRequest:
     """Extend by two further months: once, while the first month runs, with the reason and
     the date the person was told (within the first month too)."""
-    _require_office(user)
+    require_office(user)
     _check(r, version)
     on = on or today()
     if r.state != AccessRequestState.open:
@@ -268,7 +268,7 @@ def answer(
     r: AccessRequest, *, user: Any, version: int | None, answered_on: date | None, outcome: str | None
 ) -> AccessRequest:
     """Record the answer sent (on time or late: the clock says which)."""
-    _require_office(user)
+    require_office(user)
     _check(r, version)
     if r.state != AccessRequestState.open:
         raise Conflict("The request is not open")
@@ -284,12 +284,14 @@ def answer(
     if errors:
         raise ValidationFailed(errors=errors)
     r.answered_on, r.outcome, r.state = answered_on, (outcome or "").strip(), AccessRequestState.answered
+    if r.bundle_file_id is not None:
+        r.bundle_sent_on = answered_on  # the disclosure bundle goes with the answer
     db.session.flush()
     return r
 
 
 def withdraw(r: AccessRequest, *, user: Any, version: int | None, reason: str | None) -> AccessRequest:
-    _require_office(user)
+    require_office(user)
     _check(r, version)
     if r.state != AccessRequestState.open:
         raise Conflict("The request is not open")
