@@ -83,12 +83,15 @@ def raise_dispute(
         errors["raised_on"] = "The date the dispute was raised must be today or in the past"
     if errors:
         raise ValidationFailed(errors=errors)
-    dispute = Dispute(subject=subject, summary=summary, raised_on=on, raised_by_id=user.id, state=DisputeState.raised)
+    dispute = Dispute(
+        subject=subject,
+        summary=summary,
+        raised_on=on,
+        raised_by_id=user.id,
+        state=DisputeState.raised,
+        parties=[DisputeParty(organisation_id=org_id) for org_id in ids],  # inserted with it
+    )
     insert_with_reference(dispute, on.year)
-    for org_id in ids:
-        db.session.add(DisputeParty(dispute_id=dispute.id, organisation_id=org_id))
-    db.session.flush()
-    db.session.refresh(dispute, ["parties"])
     return dispute
 
 
