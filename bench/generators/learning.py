@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from safeguarding.extensions import db
-from safeguarding.models import Finding, FindingAgency, FindingTag, Review
+from safeguarding.models import Finding, FindingAgency, FindingTag, Reaudit, Review
 from safeguarding.models.base import utcnow
 from safeguarding.models.learning import ABUSE_TYPES, PANEL_THEMES, PRACTICE_DOMAINS, TAG_LABELS, TAG_TAXONOMY
 
@@ -73,3 +73,63 @@ def generate(ctx) -> None:
     ctx.insert(Finding.__table__, findings, "findings")
     ctx.insert(FindingTag.__table__, tags, "finding tags")
     ctx.insert(FindingAgency.__table__, agencies, "finding agencies")
+    _reaudits(ctx, now)
+
+
+def _reaudits(ctx, now) -> None:
+    """Re-audits as ten years of the daily job and the office would have left them: each
+    recommendation complete for a while has its re-audit — done and rated when it fell due
+    more than two months ago (now and then with no evidence of impact, and its follow-up
+    scheduled), reminded when it fell due since, scheduled when it is still to come — so
+    the job's daily work is a day's, not ten years' at once."""
+    from dateutil.relativedelta import relativedelta
+
+    from safeguarding.calendar import today
+    from safeguarding.services.learning import reaudits
+
+    on, rows, next_id = today(), [], 1
+    for k, s in enumerate(reaudits.standings()):
+        if s.stage != "complete" or s.completed_on is None or s.completed_on > on:
+            continue
+        due = s.completed_on + relativedelta(months=reaudits.months())
+        rated = due < on - relativedelta(months=2)
+        rating = ("clear", "some", "some", "none")[k % 4] if rated else None
+        rows.append(
+            {
+                "id": next_id,
+                "recommendation_id": s.recommendation.id,
+                "state": "completed" if rated else "scheduled",
+                "scheduled_on": s.completed_on,
+                "due_on": due,
+                "reminded_on": due if due <= on else None,
+                "completed_on": due + relativedelta(days=20) if rated else None,
+                "checked": "Case files sampled" if rated else None,
+                "rating": rating,
+                "evidence": "Audit of ten cases" if rated else None,
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+        next_id += 1
+        if rating == "none":
+            follow = due + relativedelta(months=reaudits.months())
+            rows.append(
+                {
+                    "id": next_id,
+                    "recommendation_id": s.recommendation.id,
+                    "state": "scheduled",
+                    "scheduled_on": due,
+                    "due_on": follow,
+                    "reminded_on": follow if follow <= on else None,
+                    "completed_on": None,
+                    "checked": None,
+                    "rating": None,
+                    "evidence": None,
+                    "version": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+            next_id += 1
+    ctx.insert(Reaudit.__table__, rows, "re-audits")

@@ -20,7 +20,7 @@ one of them → escalated to the Board.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -69,30 +69,83 @@ class ScanResult:
         }
 
 
-def _held_history(
-    as_of: date, *, group_id: int | None = None, organisation_id: int | None = None
-) -> dict[tuple[int, int], list[Held]]:
-    """(group, organisation) → its held meetings up to `as_of`, oldest first, and whether it
-    was represented: one query, aggregated over the organisation's seats."""
+def _per_meeting(as_of: date) -> sa.Select:
+    """(group, organisation, meeting, date, represented) for the held meetings up to
+    `as_of`, aggregated over the organisation's seats."""
     represented = sa.func.max(sa.case((Attendance.status.in_([s.value for s in _represented()]), 1), else_=0))
-    stmt = (
-        sa.select(Meeting.group_id, Membership.organisation_id, Meeting.id, Meeting.meeting_date, represented)
+    return (
+        sa.select(
+            Meeting.group_id,
+            Membership.organisation_id,
+            Meeting.id.label("meeting_id"),
+            Meeting.meeting_date,
+            represented.label("represented"),
+        )
         .select_from(Attendance)
         .join(Meeting, Meeting.id == Attendance.meeting_id)
         .join(Membership, Membership.id == Attendance.membership_id)
         .where(Meeting.is_held, Meeting.meeting_date <= as_of, Membership.organisation_id.is_not(None))
+        .group_by(Meeting.group_id, Membership.organisation_id, Meeting.id, Meeting.meeting_date)
     )
+
+
+def _held_history(
+    as_of: date,
+    *,
+    group_id: int | None = None,
+    organisation_id: int | None = None,
+    pairs: set[tuple[int, int]] | None = None,
+) -> dict[tuple[int, int], list[Held]]:
+    """(group, organisation) → its held meetings up to `as_of`, oldest first, and whether it
+    was represented: one query, aggregated over the organisation's seats (only for `pairs`
+    when given)."""
+    stmt = _per_meeting(as_of)
     if group_id is not None:
         stmt = stmt.where(Meeting.group_id == group_id)
     if organisation_id is not None:
         stmt = stmt.where(Membership.organisation_id == organisation_id)
-    stmt = stmt.group_by(Meeting.group_id, Membership.organisation_id, Meeting.id, Meeting.meeting_date).order_by(
-        Meeting.group_id, Membership.organisation_id, Meeting.meeting_date, Meeting.id
-    )
+    if pairs is not None:
+        if not pairs:
+            return {}
+        stmt = stmt.where(sa.tuple_(Meeting.group_id, Membership.organisation_id).in_(sorted(pairs)))
+    stmt = stmt.order_by(Meeting.group_id, Membership.organisation_id, Meeting.meeting_date, Meeting.id)
     out: dict[tuple[int, int], list[Held]] = {}
     for g, o, mid, on, rep in db.session.execute(stmt):
-        out.setdefault((g, o), []).append(Held(mid, on, bool(rep)))
+        if pairs is None or (g, o) in pairs:
+            out.setdefault((g, o), []).append(Held(mid, on, bool(rep)))
     return out
+
+
+# A pair whose latest held meeting is older than this was assessed by the scans of the
+# days after that meeting (the job runs every day), and its history has not changed since.
+RECENT_DAYS = 400
+
+
+def _not_represented_last(as_of: date) -> set[tuple[int, int]]:
+    """The (group, organisation) pairs with a meeting held in the last `RECENT_DAYS` and not
+    represented at some meeting on the date of their latest: only they can be in a new or
+    continuing episode of non-attendance (a superset: `assess` decides from their whole
+    history). Aggregates in the database instead of ten years of registers in Python."""
+    per = _per_meeting(as_of).where(Meeting.meeting_date > as_of - timedelta(days=RECENT_DAYS)).subquery()
+    last = (
+        sa.select(per.c.group_id, per.c.organisation_id, sa.func.max(per.c.meeting_date).label("last_on"))
+        .group_by(per.c.group_id, per.c.organisation_id)
+        .subquery()
+    )
+    stmt = (
+        sa.select(per.c.group_id, per.c.organisation_id)
+        .join(
+            last,
+            sa.and_(
+                last.c.group_id == per.c.group_id,
+                last.c.organisation_id == per.c.organisation_id,
+                last.c.last_on == per.c.meeting_date,
+            ),
+        )
+        .group_by(per.c.group_id, per.c.organisation_id)
+        .having(sa.func.min(per.c.represented) == 0)
+    )
+    return {(g, o) for g, o in db.session.execute(stmt)}
 
 
 def _represented() -> tuple[AttendanceStatus, ...]:
@@ -158,7 +211,9 @@ def scan(as_of: date) -> ScanResult:
     """Find non-attendance up to `as_of`; queue reminders and escalations; move sent
     letters on (see the module docstring). Idempotent."""
     result = ScanResult()
-    history = _held_history(as_of)
+    escalations = db.session.scalars(sa.select(Escalation)).all()
+    waiting = {(e.group_id, e.organisation_id) for e in escalations if e.state == EscalationState.response_received}
+    history = _held_history(as_of, pairs=_not_represented_last(as_of) | waiting)
     policies = policies_by_group()
     reminded = {
         tuple(r)
@@ -170,7 +225,6 @@ def scan(as_of: date) -> ScanResult:
             )
         )
     }
-    escalations = db.session.scalars(sa.select(Escalation)).all()
     episodes = {(e.group_id, e.organisation_id, e.episode_start_meeting_id) for e in escalations}
     open_for = {(e.group_id, e.organisation_id) for e in escalations if e.state in OPEN_ESCALATION_STATES}
 

@@ -158,11 +158,12 @@ def schedule_reaudits(as_of: date) -> dict[str, int]:
     has none (due `months()` after the last completion), and remind the office of each
     re-audit that has fallen due (once). Idempotent."""
     counts = {"scheduled": 0, "reminded": 0}
-    for s in standings():
+    # Only recommendations with no re-audit yet (a completed re-audit rated no impact
+    # schedules its own follow-up): a day's work, not every recommendation of ten years.
+    never = ~sa.exists().where(Reaudit.recommendation_id == ReviewRecommendation.id)
+    for s in standings(never):
         if s.stage != "complete" or s.scheduled or s.completed_on is None or s.completed_on > as_of:
             continue
-        if _has_reaudit(s.recommendation.id):
-            continue  # a completed re-audit rated no impact schedules its own follow-up
         db.session.add(
             Reaudit(
                 recommendation_id=s.recommendation.id,
@@ -185,10 +186,6 @@ def schedule_reaudits(as_of: date) -> dict[str, int]:
         counts["reminded"] += 1
     db.session.flush()
     return counts
-
-
-def _has_reaudit(recommendation_id: int) -> bool:
-    return db.session.scalar(sa.select(Reaudit.id).where(Reaudit.recommendation_id == recommendation_id)) is not None
 
 
 def _office_emails() -> list[str]:
