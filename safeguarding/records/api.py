@@ -8,7 +8,7 @@ from marshmallow import Schema
 
 from safeguarding import access
 from safeguarding.api import fields
-from safeguarding.api.schemas import PatchSchema, patched
+from safeguarding.api.schemas import PageArgs, PatchSchema, patched
 from safeguarding.calendar import today
 from safeguarding.services.records import access as requests_svc
 from safeguarding.services.records import schedule as schedule_svc
@@ -65,7 +65,7 @@ class AnswerSchema(Schema):
     outcome = fields.String(required=True)
 
 
-class ListArgs(Schema):
+class ListArgs(PageArgs):
     state = fields.String(load_default="open", metadata={"description": "open, answered, withdrawn or all"})
 
 
@@ -74,7 +74,10 @@ class ListArgs(Schema):
 @blp.arguments(ListArgs, location="query")
 @blp.response(200, AccessRequestSchema(many=True))
 def list_requests(args):
-    return requests_svc.list_requests(current_user, state=None if args["state"] == "all" else args["state"])
+    """One page of the requests (`page`, `per_page`; the soonest due first)."""
+    state = None if args["state"] == "all" else args["state"]
+    rows, _total = requests_svc.list_requests(current_user, state=state, page=args["page"], per_page=args["per_page"])
+    return rows
 
 
 @blp.route("/subject-access-requests", methods=["POST"])

@@ -18,12 +18,13 @@ from safeguarding.records.forms import AccessRequestForm, AnswerForm, ExtendForm
 from safeguarding.services.records import access as requests_svc
 from safeguarding.services.records import disclosure as disclosure_svc
 from safeguarding.services.records import schedule as schedule_svc
-from safeguarding.web import form_page
+from safeguarding.web import form_page, int_arg
 
 from . import disclosure  # noqa: F401  (the disclosure pages join the blueprint)
 from .blueprint import bp
 
 OFFICE = (Role.business_office,)
+PER_PAGE = 50
 
 
 # --- subject access requests -----------------------------------------------------------------
@@ -33,10 +34,19 @@ OFFICE = (Role.business_office,)
 @access.roles(*OFFICE)
 def access_requests():
     state = request.args.get("state", "open")
-    rows = requests_svc.list_requests(current_user, state=None if state == "all" else state)
+    page = int_arg("page", 1) or 1
+    rows, total = requests_svc.list_requests(
+        current_user, state=None if state == "all" else state, page=page, per_page=PER_PAGE
+    )
     on = today()
     return render_template(
-        "records/access_requests.html", rows=rows, state=state, clock=lambda r: requests_svc.clock(r, on)
+        "records/access_requests.html",
+        rows=rows,
+        state=state,
+        clock=lambda r: requests_svc.clock(r, on),
+        page=page,
+        per_page=PER_PAGE,
+        total=total,
     )
 
 

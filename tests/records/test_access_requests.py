@@ -220,3 +220,20 @@ def test_answering_and_withdrawing_by_page_with_their_refusals(demo, client_as):
     with pytest.raises(Conflict):
         svc.withdraw(other, user=demo.user("office"), version=other.version, reason="Again")
     assert client_as("chair").get(withdraw).status_code == 403
+
+
+def test_the_list_is_paged_on_the_page_and_in_the_api(demo, client_as, api_as):
+    office = demo.user("office")
+    for i in range(52):
+        svc.log_request(user=office, requester_name=f"Person {i}", received_on=date(2026, 11, 2))
+    total = db.session.scalar(sa.select(sa.func.count(AccessRequest.id)))
+    c = client_as("office")
+    first = c.get("/subject-access-requests?state=all").text
+    assert first.count('<a class="govuk-link" href="/subject-access-requests/') == 50
+    assert f"1 of {(total + 49) // 50}" in first
+    second = c.get("/subject-access-requests?state=all&page=2").text
+    assert "2 of" in second and "DSAR-" in second
+    assert c.get("/subject-access-requests?page=abc").status_code == 400
+    api = api_as("office")
+    assert len(api.get("/api/v1/subject-access-requests?state=all&per_page=10").json) == 10
+    assert api.get("/api/v1/subject-access-requests?per_page=1000").status_code == 422

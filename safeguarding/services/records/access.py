@@ -83,16 +83,22 @@ def clock(r: AccessRequest, on: date | None = None) -> Clock:
     return Clock(r.deadline, working_days_left(r.deadline, on), end > r.deadline)
 
 
-def list_requests(user: Any, *, state: str | None = "open") -> list[AccessRequest]:
+def list_requests(
+    user: Any, *, state: str | None = "open", page: int = 1, per_page: int = 50
+) -> tuple[list[AccessRequest], int]:
+    """One page of the requests in `state` (None: all), the soonest due first, and how many
+    there are."""
     require_office(user)
-    stmt = sa.select(AccessRequest)
-    if state in {s.value for s in AccessRequestState}:
-        stmt = stmt.where(AccessRequest.state == AccessRequestState(state))
-    return list(
-        db.session.scalars(
-            stmt.order_by(sa.func.coalesce(AccessRequest.extended_to, AccessRequest.due_on), AccessRequest.id)
-        )
+    where = [AccessRequest.state == AccessRequestState(state)] if state in {s.value for s in AccessRequestState} else []
+    total = db.session.scalar(sa.select(sa.func.count(AccessRequest.id)).where(*where)) or 0
+    rows = db.session.scalars(
+        sa.select(AccessRequest)
+        .where(*where)
+        .order_by(sa.func.coalesce(AccessRequest.extended_to, AccessRequest.due_on), AccessRequest.id)
+        .limit(per_page)
+        .offset((max(page, 1) - 1) * per_page)
     )
+    return list(rows), total
 
 
 def get_request(request_id: int, user: Any) -> AccessRequest:
