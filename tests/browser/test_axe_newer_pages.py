@@ -51,3 +51,20 @@ def test_a_safeguarding_partner_and_the_scrutineer_pass_axe(browse):
     _visit(scrutineer, "/home")
     _visit(scrutineer, "/arrangements")
     assert len(partner.checked) >= 4 and len(scrutineer.checked) >= 2
+
+
+def test_subject_access_find_what_we_hold_passes_axe(browse):
+    """The office's path through a subject access request: the list, the request, what we
+    hold, and the decision on one record (its error summary too)."""
+    b = browse("office")
+    _visit(
+        b,
+        "/subject-access-requests",
+        r"/subject-access-requests/\d+",
+        r"/subject-access-requests/\d+/items",
+        r"/subject-access-requests/\d+/items/\d+",
+    )
+    b.page.click("button:has-text('Save the decision')")  # nothing chosen: the error summary
+    assert b.page.locator(".govuk-error-summary").is_visible()
+    b.check()
+    assert len(b.checked) >= 5
