@@ -3,8 +3,6 @@ income."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_login import current_user
 
 from safeguarding import access
@@ -29,10 +27,6 @@ from safeguarding.models import ARM_SLUGS, Arm
 from safeguarding.services import budget as svc
 from safeguarding.services.errors import ValidationFailed
 from safeguarding.workflows.budget import budget_lifecycle
-
-
-def _load_budget(ref: Any, user: Any):
-    return svc.get_budget(ref, user)
 
 
 @blp.route("/budgets", methods=["GET"])

@@ -76,7 +76,6 @@ from safeguarding.services.attendance.report import (
     AttendanceReport,
     OrgRow,
     attendance_report,
-    counts_by_organisation,
     group_report,
     report_csv,
     report_period,
@@ -135,5 +134,4 @@ __all__ = [
     "letter_docx",
     "send_letter",
     "put_before_board",
-    "counts_by_organisation",
 ]

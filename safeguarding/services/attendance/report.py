@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from safeguarding.calendar import today
 from safeguarding.extensions import db
-from safeguarding.models import Attendance, Escalation, Group, Meeting, Membership, Organisation, Role
+from safeguarding.models import Attendance, Group, Meeting, Membership, Organisation, Role
 from safeguarding.services.attendance.common import _RANK, CELL_LABELS, months_before
 from safeguarding.services.attendance.policy import get_group
 from safeguarding.services.attendance.queries import sees_whole_report
@@ -131,13 +131,3 @@ def report_csv(report: AttendanceReport) -> str:
             ]
         )
     return out.getvalue()
-
-
-def counts_by_organisation(start: date, end: date) -> dict[int, int]:
-    """Escalations detected from `start` to `end`, per organisation id (for annual reports)."""
-    rows = db.session.execute(
-        sa.select(Escalation.organisation_id, sa.func.count())
-        .where(Escalation.detected_on >= start, Escalation.detected_on <= end)
-        .group_by(Escalation.organisation_id)
-    )
-    return {org_id: n for org_id, n in rows}

@@ -88,7 +88,6 @@ from safeguarding.services.budget.figures import (
 )
 from safeguarding.services.budget.home import (
     home_selects,
-    outstanding_summary,
     overdue_summary,
 )
 from safeguarding.services.budget.invoices import (
@@ -260,7 +259,6 @@ __all__ = [
     "may_see_finances",
     "monitoring",
     "open_commitments",
-    "outstanding_summary",
     "overdue_invoices",
     "overdue_summary",
     "parse_arm",

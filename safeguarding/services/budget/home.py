@@ -35,18 +35,3 @@ def overdue_summary(user: Any, on: date | None = None) -> tuple[int, int]:
         sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(stmt.c.amount_pence - stmt.c.paid_pence), 0))
     ).one()
     return int(count or 0), int(total or 0)
-
-
-def outstanding_summary(user: Any, on: date | None = None) -> tuple[int, int, int]:
-    """(number of unpaid invoices, total outstanding, of which overdue) that `user` may see."""
-    on = on or today()
-    stmt = _invoice_query(user, InvoiceFilters(status="outstanding"), on).subquery()
-    owed = stmt.c.amount_pence - stmt.c.paid_pence
-    count, total, overdue = db.session.execute(
-        sa.select(
-            sa.func.count(),
-            sa.func.coalesce(sa.func.sum(owed), 0),
-            sa.func.coalesce(sa.func.sum(sa.case((stmt.c.due_on < on, owed), else_=0)), 0),
-        )
-    ).one()
-    return int(count or 0), int(total or 0), int(overdue or 0)

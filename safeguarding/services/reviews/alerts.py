@@ -11,7 +11,6 @@ from safeguarding.calendar import working_days
 from safeguarding.extensions import db
 from safeguarding.models import (
     AlertKind,
-    DeadlineKind,
     InformationRequest,
     Organisation,
     RequestStatus,
@@ -26,20 +25,6 @@ from safeguarding.services.reviews.deadlines import Deadline, deadlines
 from safeguarding.services.reviews.rules import setting
 
 # --- the daily job: deadline warnings and breaches, chasing requests -------------------------------
-
-
-def _alert_exists(review_id: int, deadline: DeadlineKind, kind: AlertKind, due_on: date) -> bool:
-    return (
-        db.session.scalar(
-            sa.select(ReviewDeadlineAlert.id).where(
-                ReviewDeadlineAlert.review_id == review_id,
-                ReviewDeadlineAlert.deadline == deadline,
-                ReviewDeadlineAlert.kind == kind,
-                ReviewDeadlineAlert.due_on == due_on,
-            )
-        )
-        is not None
-    )
 
 
 def check_deadlines(as_of: date) -> dict[str, int]:

@@ -42,7 +42,6 @@ from safeguarding.services.workplans.common import (
 from safeguarding.services.workplans.figures import (
     RAG_ORDER,
     PartnershipView,
-    count_red,
     partnership_view,
     rating_count_select,
     year_summary,
@@ -160,6 +159,5 @@ __all__ = [
     "attach_highlight",
     "board_meetings_for_year",
     "year_summary",
-    "count_red",
     "rating_count_select",
 ]

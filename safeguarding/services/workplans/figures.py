@@ -112,10 +112,6 @@ def year_summary(year: int) -> dict[int, dict[str, int]]:
     return out
 
 
-def count_red(year: int) -> int:
-    return db.session.scalar(rating_count_select(year, (Rag.red,))) or 0
-
-
 def rating_count_select(year: int, ratings, *, group_ids: sa.Select | None = None) -> sa.Select:
     """A COUNT of items rated (the override when set) one of `ratings` in the year's
     approved plans, optionally of the sub-groups in `group_ids` (a subquery): for the home
