@@ -22,6 +22,7 @@ from safeguarding.models import (
     Review,
     ReviewRecommendation,
     Role,
+    StrategicPlan,
     User,
 )
 
@@ -287,6 +288,7 @@ def office_pages(session) -> list[tuple[Role, str]]:
     )
     year = session.scalar(sa.select(sa.func.max(Budget.financial_year)))
     label = financial_year_label(year) if year else "2025-26"
+    plan = session.scalar(sa.select(sa.func.max(StrategicPlan.id)))
     open_request = session.scalar(
         sa.select(AccessRequest.id).where(AccessRequest.state == AccessRequestState.open).order_by(AccessRequest.id)
     )
@@ -300,6 +302,10 @@ def office_pages(session) -> list[tuple[Role, str]]:
         (OFFICE, "/api/v1/forward-plan"),
         (OFFICE, "/subject-access-requests?state=all"),
         (OFFICE, "/api/v1/subject-access-requests?state=all"),
+        (OFFICE, "/strategic-plans"),
+        (OFFICE, f"/strategic-plans/{plan}"),
+        (OFFICE, f"/api/v1/strategic-plans/{plan}"),
+        (Role.viewer, "/strategic-plans"),
         (OFFICE, f"/subject-access-requests/{open_request}/items"),
         (OFFICE, f"/api/v1/subject-access-requests/{open_request}"),
         (OFFICE, "/retention"),

@@ -14,11 +14,12 @@ from safeguarding.services.errors import ServiceError
 from safeguarding.services.records import access as requests_svc
 from safeguarding.services.records import bundle as bundle_svc
 from safeguarding.services.records import disclosure as svc
-from safeguarding.web import form_page
+from safeguarding.web import form_page, int_arg
 
 from .blueprint import bp
 
 OFFICE = (Role.business_office,)
+PER_PAGE = 50
 
 
 def _items_url(request_id: int) -> str:
@@ -50,11 +51,13 @@ def find_what_we_hold(request_id: int):
 @access.roles(*OFFICE)
 def disclosure_items(request_id: int):
     r = requests_svc.get_request(request_id, current_user)
-    rows = svc.items(r)
+    page = int_arg("page", 1) or 1
     return render_template(
         "records/disclosure_items.html",
         r=r,
-        rows=rows,
+        rows=svc.items(r, page=page, per_page=PER_PAGE),
+        page=page,
+        per_page=PER_PAGE,
         counts=svc.counts(r),
         type_name=svc.type_name,
         file_types=svc.FILE_TYPES,

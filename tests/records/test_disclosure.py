@@ -234,3 +234,19 @@ def test_the_api(demo, subject, api_as):
     assert api.get(base).json["bundle_sha256"] == built.json["sha256"]
     assert api_as("chair").post(f"{base}/find").status_code == 403
     assert api_as("viewer").get(f"{base}/bundle").status_code == 403
+
+
+def test_the_items_are_paged(demo, client_as):
+    """The demo's open request has a partner member's years of email: 50 a page."""
+    from safeguarding.models import AccessRequest
+
+    r = db.session.get(AccessRequest, demo.id("access_requests", "open"))
+    total = svc.counts(r)["total"]
+    assert total > 50
+    c = client_as("office")
+    first = c.get(f"/subject-access-requests/{r.id}/items").text
+    assert first.count(f'href="/subject-access-requests/{r.id}/items/') == 50
+    last_page = (total + 49) // 50
+    last = c.get(f"/subject-access-requests/{r.id}/items?page={last_page}").text
+    assert last.count(f'href="/subject-access-requests/{r.id}/items/') == total - 50 * (last_page - 1)
+    assert f"{last_page} of {last_page}" in last

@@ -263,14 +263,16 @@ def find_what_we_hold(r: AccessRequest, *, user: Any) -> int:
 # --- the items and their decisions -------------------------------------------------------------------
 
 
-def items(r: AccessRequest) -> list[DisclosureItem]:
-    return list(
-        db.session.scalars(
-            sa.select(DisclosureItem)
-            .where(DisclosureItem.access_request_id == r.id)
-            .order_by(DisclosureItem.record_type, DisclosureItem.occurred_on.desc(), DisclosureItem.id)
-        )
+def items(r: AccessRequest, *, page: int | None = None, per_page: int = 50) -> list[DisclosureItem]:
+    """The request's items by type, newest first (one page of them when `page` is given)."""
+    stmt = (
+        sa.select(DisclosureItem)
+        .where(DisclosureItem.access_request_id == r.id)
+        .order_by(DisclosureItem.record_type, DisclosureItem.occurred_on.desc(), DisclosureItem.id)
     )
+    if page is not None:
+        stmt = stmt.limit(per_page).offset((max(page, 1) - 1) * per_page)
+    return list(db.session.scalars(stmt))
 
 
 def counts(r: AccessRequest) -> dict[str, int]:
