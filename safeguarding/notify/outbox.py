@@ -145,15 +145,16 @@ def queue_email(
     dedupe_key: str | None = None,
     cc: Iterable[str] = (),
     attachments: Iterable[Attachment] = (),
-) -> OutboxMessage:
-    """Write an email to the outbox in the caller's transaction (flush only).
+) -> OutboxMessage | None:
+    """Write an email to the outbox in the caller's transaction (flush only); None inside
+    `quiet()` (nothing is queued).
 
     The body is rendered now from templates/email/<template>.txt. With a `dedupe_key`
     already in the outbox, the message already queued is returned and nothing new is
     written. No personal names of case-review subjects in `subject` or `context` (see the
     package docstring)."""
     if _quiet.get():
-        return None  # type: ignore[return-value]
+        return None
     recipients = _addresses(to, "to")
     copies = [a for a in _addresses(cc, "cc") if a.lower() not in {r.lower() for r in recipients}]
     if not recipients:

@@ -222,6 +222,7 @@ def send_nationally(report: AnnualReport, user: Any, *, version: int | None) -> 
             dedupe_key=f"yearly-report:{report.id}:{key}",
             attachments=[Attachment(file_name(report, "pdf"), "application/pdf", pdf)],
         )
+        assert message is not None  # never sent quietly
         ids[key] = message.id
     report.panel_message_id, report.foundations_message_id = ids["panel"], ids["foundations"]
     report.sent_nationally_on = on
