@@ -35,7 +35,7 @@ from safeguarding.strategic.forms import (
     PlanForm,
     selected_id,
 )
-from safeguarding.web import choices, form_failed
+from safeguarding.web import choices, form_failed, form_page
 
 bp = Blueprint("strategic", __name__)
 nav.add("Strategic plans", "strategic.index", order=54, group="Plans and actions")
@@ -60,17 +60,20 @@ def _priorities(plan: StrategicPlan) -> list[Priority]:
     )
 
 
-def _form_page(title: str, form: Any, plan: StrategicPlan | None, *, button: str, extra=None, intro: str = ""):
-    return render_template(
-        "strategic/form.html",
-        title=title,
-        form=form,
-        plan=plan,
-        back=url_for("strategic.plan", plan_id=plan.id) if plan else url_for("strategic.index"),
-        button=button,
-        intro=intro,
-        summary=_summary(form, extra),
-    )
+def _plan_url(plan: StrategicPlan) -> str:
+    return url_for("strategic.plan", plan_id=plan.id)
+
+
+def _form_context(title: str, plan: StrategicPlan | None, *, button: str, intro: str = "") -> dict[str, Any]:
+    """What `web.form_page` renders strategic/form.html with."""
+    return {
+        "template": "strategic/form.html",
+        "title": title,
+        "plan": plan,
+        "back": _plan_url(plan) if plan else url_for("strategic.index"),
+        "button": button,
+        "intro": intro,
+    }
 
 
 @bp.route("/strategic-plans")
@@ -83,21 +86,18 @@ def index():
 @access.roles(*svc.OFFICE)
 def new():
     form = PlanForm()
-    extra: dict[str, str] = {}
-    if form.validate_on_submit():
-        try:
-            plan = svc.create_plan(
-                current_user,
-                financial_year=parse_financial_year(form.financial_year.data),
-                title=form.title.data,
-                vision=form.vision.data,
-            )
-        except ServiceError as exc:
-            extra = form_failed(form, exc)
-        else:
-            flash(f"{svc.title_of(plan)} recorded: add its objectives", "success")
-            return redirect(url_for("strategic.plan", plan_id=plan.id))
-    return _form_page("Record a strategic plan", form, None, button="Record the plan", extra=extra)
+    return form_page(
+        form,
+        lambda: svc.create_plan(
+            current_user,
+            financial_year=parse_financial_year(form.financial_year.data),
+            title=form.title.data,
+            vision=form.vision.data,
+        ),
+        done=lambda plan: f"{svc.title_of(plan)} recorded: add its objectives",
+        then=_plan_url,
+        **_form_context("Record a strategic plan", None, button="Record the plan"),
+    )
 
 
 @bp.route("/strategic-plans/<int:plan_id>")
@@ -126,16 +126,15 @@ def edit(plan_id: int):
     form = PlanEditForm(obj=p)
     if request.method == "GET":
         form.version.data = str(p.version)
-    extra: dict[str, str] = {}
-    if form.validate_on_submit():
-        try:
-            svc.update_plan(p, current_user, version=form.version_value, title=form.title.data, vision=form.vision.data)
-        except ServiceError as exc:
-            extra = form_failed(form, exc)
-        else:
-            flash("Strategic plan saved", "success")
-            return redirect(url_for("strategic.plan", plan_id=p.id))
-    return _form_page(f"Change the {svc.title_of(p).lower()}", form, p, button="Save", extra=extra)
+    return form_page(
+        form,
+        lambda: svc.update_plan(
+            p, current_user, version=form.version_value, title=form.title.data, vision=form.vision.data
+        ),
+        done="Strategic plan saved",
+        then=_plan_url(p),
+        **_form_context(f"Change the {svc.title_of(p).lower()}", p, button="Save"),
+    )
 
 
 @bp.route("/strategic-plans/<int:plan_id>/objectives", methods=["GET", "POST"])
@@ -204,29 +203,22 @@ def commitments(plan_id: int):
     form.organisation_id.choices = choices(
         db.session.scalars(sa.select(Organisation).order_by(Organisation.name)), blank="Select an organisation"
     )
-    extra: dict[str, str] = {}
-    if form.validate_on_submit():
-        try:
-            svc.save_commitment(
-                p,
-                current_user,
-                objective_id=selected_id(form.objective_id.data),
-                organisation_id=selected_id(form.organisation_id.data),
-                text=form.text.data,
-            )
-        except ServiceError as exc:
-            extra = form_failed(form, exc)
-        else:
-            flash("What the organisation will do is recorded", "success")
-            return redirect(url_for("strategic.commitments", plan_id=p.id))
-    return render_template(
-        "strategic/commitments.html",
+    return form_page(
+        form,
+        lambda: svc.save_commitment(
+            p,
+            current_user,
+            objective_id=selected_id(form.objective_id.data),
+            organisation_id=selected_id(form.organisation_id.data),
+            text=form.text.data,
+        ),
+        done="What the organisation will do is recorded",
+        then=url_for("strategic.commitments", plan_id=p.id),
+        template="strategic/commitments.html",
         plan=p,
         title=svc.title_of(p),
         objectives=objectives,
         commitments=svc.commitments_of(p),
-        form=form,
-        summary=_summary(form, extra),
         draft=p.state == StrategicPlanState.draft,
     )
 
@@ -236,30 +228,23 @@ def commitments(plan_id: int):
 def consultations(plan_id: int):
     p = _plan(plan_id)
     form = ConsultationForm()
-    extra: dict[str, str] = {}
-    if form.validate_on_submit():
-        try:
-            svc.add_consultation(
-                p,
-                current_user,
-                kind=form.kind.data,
-                consulted_on=form.consulted_on.data,
-                consulted=form.consulted.data,
-                response=form.response.data,
-                changes=form.changes.data,
-            )
-        except ServiceError as exc:
-            extra = form_failed(form, exc)
-        else:
-            flash("Consultation recorded", "success")
-            return redirect(url_for("strategic.consultations", plan_id=p.id))
-    return render_template(
-        "strategic/consultations.html",
+    return form_page(
+        form,
+        lambda: svc.add_consultation(
+            p,
+            current_user,
+            kind=form.kind.data,
+            consulted_on=form.consulted_on.data,
+            consulted=form.consulted.data,
+            response=form.response.data,
+            changes=form.changes.data,
+        ),
+        done="Consultation recorded",
+        then=url_for("strategic.consultations", plan_id=p.id),
+        template="strategic/consultations.html",
         plan=p,
         title=svc.title_of(p),
         consultations=svc.consultations_of(p),
-        form=form,
-        summary=_summary(form, extra),
         open=p.state != StrategicPlanState.published,
     )
 
@@ -271,27 +256,19 @@ def agree(plan_id: int):
     meeting's agenda; the decision recorded there agrees it."""
     p = _plan(plan_id)
     form = ConfirmForm()
-    extra: dict[str, str] = {}
-    if form.validate_on_submit():
-        try:
-            meeting = svc.put_before_board(p, current_user)
-        except ServiceError as exc:
-            extra = form_failed(form, exc)
-        else:
-            flash(
-                f"On the agenda of the Board meeting on {long_date(meeting.meeting_date)}"
-                if meeting
-                else "The plan goes on the next Board meeting's agenda when one is scheduled",
-                "success",
-            )
-            return redirect(url_for("strategic.plan", plan_id=p.id))
-    return render_template(
-        "strategic/agree.html",
+    return form_page(
+        form,
+        lambda: svc.put_before_board(p, current_user),
+        done=lambda meeting: (
+            f"On the agenda of the Board meeting on {long_date(meeting.meeting_date)}"
+            if meeting
+            else "The plan goes on the next Board meeting's agenda when one is scheduled"
+        ),
+        then=_plan_url(p),
+        template="strategic/agree.html",
         plan=p,
         title=svc.title_of(p),
-        form=form,
         missing=svc.missing_for_board(p) if p.state == StrategicPlanState.draft else [],
-        summary=_summary(form, extra),
     )
 
 
@@ -302,17 +279,14 @@ def publish(plan_id: int):
     form = ConfirmForm()
     if request.method == "GET":
         form.version.data = str(p.version)
-    extra: dict[str, str] = {}
-    if form.validate_on_submit():
-        try:
-            svc.publish(p, current_user, version=form.version_value)
-        except ServiceError as exc:
-            extra = form_failed(form, exc)
-        else:
-            flash(f"{svc.title_of(p)} published", "success")
-            return redirect(url_for("strategic.plan", plan_id=p.id))
-    return render_template(
-        "strategic/publish.html", plan=p, title=svc.title_of(p), form=form, summary=_summary(form, extra)
+    return form_page(
+        form,
+        lambda: svc.publish(p, current_user, version=form.version_value),
+        done=f"{svc.title_of(p)} published",
+        then=_plan_url(p),
+        template="strategic/publish.html",
+        plan=p,
+        title=svc.title_of(p),
     )
 
 

@@ -42,7 +42,7 @@ def test_the_demo_plan_is_published_with_its_consultations_and_agreement(demo, c
 def test_the_office_builds_a_plan_through_the_pages(client_as, demo):
     c = client_as("office")
     r = c.post("/strategic-plans/new", data={"financial_year": "2031", "title": ""})
-    assert r.status_code == 200
+    assert r.status_code == 400
     assert "Enter the financial year, like 2026-27" in r.text and "Enter the title of the plan" in r.text
     assert "govuk-error-summary" in r.text
     r = c.post("/strategic-plans/new", data={"financial_year": "2031-32", "title": "Safe together"})
@@ -70,7 +70,7 @@ def test_the_office_builds_a_plan_through_the_pages(client_as, demo):
     assert "must be a real date" in r.text and "Enter who was consulted" in r.text
     # Before the consultations, the Board cannot be asked: the reasons are shown.
     r = c.post(f"/strategic-plans/{plan.id}/agree", data={})
-    assert r.status_code == 200 and "Record the consultation of Local Healthwatch" in r.text
+    assert r.status_code == 400 and "Record the consultation of Local Healthwatch" in r.text
     for kind in ("healthwatch", "community"):
         r = c.post(
             f"/strategic-plans/{plan.id}/consultations",
@@ -84,7 +84,7 @@ def test_the_office_builds_a_plan_through_the_pages(client_as, demo):
     )
     # Not agreed yet: publication is refused with the reason.
     r = c.post(f"/strategic-plans/{plan.id}/publish", data={"version": str(plan.version)})
-    assert r.status_code == 200 and "The Board has not agreed the plan yet" in r.text
+    assert r.status_code == 400 and "The Board has not agreed the plan yet" in r.text
     # A draft is not for members or viewers.
     assert client_as("police").get(f"/strategic-plans/{plan.id}").status_code == 404
     assert client_as("viewer").get(f"/strategic-plans/{plan.id}/plan.pdf").status_code == 404
@@ -96,7 +96,7 @@ def test_the_edit_page_refuses_a_stale_version(client_as, demo):
     c = client_as("office")
     plan = strategic.create_plan(demo.user("office"), financial_year=2032, title="Old")
     r = c.post(f"/strategic-plans/{plan.id}/edit", data={"version": str(plan.version - 1), "title": "New"})
-    assert r.status_code == 200 and "changed by someone else" in r.text
+    assert r.status_code == 400 and "changed by someone else" in r.text
     assert client_as("police").post(f"/strategic-plans/{plan.id}/edit", data={"title": "New"}).status_code == 403
 
 
@@ -143,7 +143,7 @@ def test_a_made_up_objective_or_organisation_is_refused_with_a_message(client_as
         f"/strategic-plans/{plan.id}/commitments",
         data={"objective_id": "999999", "organisation_id": "abc", "text": "Something"},
     )
-    assert r.status_code == 200
+    assert r.status_code == 400
     assert "Select an objective of this plan" in r.text and "Select a member organisation" in r.text
     r = client_as("office").post(
         f"/strategic-plans/{plan.id}/objectives", data={"link-objective_id": "999999", "link-priority_ids": "5"}
