@@ -321,8 +321,8 @@ def approve(batch: DisposalBatch, *, user: Any, version: int | None, on: date | 
                 item.not_disposed_reason = reason
                 continue
             row = rows[item.record_id]
-            src.dispose(row, text)
             audit.mark_action(row, "dispose")
+            src.dispose(row, text)
             item.disposed_on, item.approved_by_id = on, user.id
             item.period_years, item.trigger, item.final_action = e.period_years or 0, e.trigger, e.final_action
             disposed.append((src, item))

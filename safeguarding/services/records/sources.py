@@ -94,11 +94,11 @@ class Source:
 
 
 def _dispose_outbox(m: OutboxMessage, text: str) -> None:
+    for a in db.session.scalars(sa.select(OutboxAttachment).where(OutboxAttachment.outbox_message_id == m.id)):
+        db.session.delete(a)
     m.to_addrs, m.cc_addrs, m.subject, m.body, m.last_error = [], [], text, text, None
     if m.status not in (OutboxStatus.sent, OutboxStatus.discarded):
         m.status, m.next_attempt_at = OutboxStatus.discarded, None
-    for a in db.session.scalars(sa.select(OutboxAttachment).where(OutboxAttachment.outbox_message_id == m.id)):
-        db.session.delete(a)
 
 
 def _dispose_request(r: AccessRequest, text: str) -> None:
