@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from safeguarding.extensions import db
+from safeguarding.formatting import long_date
 from safeguarding.jobs import get as get_job
 from safeguarding.jobs.records import retention_review
 from safeguarding.models import (
@@ -19,6 +20,8 @@ from safeguarding.models import (
     AuditEntry,
     DisposalRecord,
     DisposalState,
+    Dispute,
+    DisputeState,
     OutboxAttachment,
     OutboxMessage,
     OutboxStatus,
@@ -289,3 +292,20 @@ def test_the_annual_report_states_the_schedule_in_force(demo):
     assert ["The email outbox", "2 years after: date of the record", "Dispose of", "Yes"] in table.rows
     assert ["The audit log", "7 years after: date of the record", "Review", "Not yet"] in table.rows
     assert governance_section(2025, arm=None, area=None).figures[2].value == 0
+
+
+def test_a_closed_dispute_keeps_its_reference_parties_and_dates_and_loses_its_text(demo, office, officer):
+    d = db.session.scalars(sa.select(Dispute).where(Dispute.state == DisputeState.resolved)).first()
+    subject, summary, closed_on, reference = d.subject, d.summary, d.closed_on, d.reference
+    later = sources.due_date(closed_on, 6)  # the demo's dispute closed in 2026: due six years on
+    assert _by_key(disposal.dry_run(office, TODAY))["disputes"].past == 0
+    batch = disposal.propose(user=office, class_key="disputes", on=later)
+    assert [i.reference for i in disposal.items(batch)] == [reference]
+    disposal.approve(batch, user=officer, version=batch.version, on=later)
+    db.session.expire_all()
+    d = db.session.get(Dispute, d.id)
+    assert d.subject == d.summary == f"Disposed of on {long_date(later)}"
+    assert d.outcome is None and d.resolution is None and d.agenda is None
+    assert (d.reference, d.closed_on, d.state) == (reference, closed_on, DisputeState.resolved)
+    for e in _entries("disputes", d.id):
+        assert subject not in str(e.changes) and summary not in str(e.changes)
