@@ -24,7 +24,7 @@ def test_office_proposes_and_a_second_office_user_approves_a_disposal(browse):
 
     o = browse("officer")
     o.goto(f"/disposals/{batch}")
-    o.page.get_by_role("link", name="Approve and dispose of the records").click()
+    o.page.get_by_role("button", name="Approve and dispose of the records").click()  # a link styled as a button
     o.check()
     o.page.get_by_role("button", name="Approve and dispose of the records").click()
     o.check()
