@@ -178,6 +178,26 @@ PUT    /api/v1/retention/classes/<key>                                - O - - - 
 GET    /api/v1/holds                                                  - O - - - - - - -
 POST   /api/v1/holds                                                  - O - - - - - - -
 POST   /api/v1/holds/<int:hold_id>/lift                               - O - - - - - - -
+# Disposal review: the office's alone, four eyes within it (the proposer cannot approve;
+# the service refuses them). The chair reads the schedule (above), not the disposals.
+GET    /disposals                                                     - O - - - - - - -
+GET    /disposals/new                                                 - O - - - - - - -
+POST   /disposals/new                                                 - O - - - - - - -
+GET    /disposals/<int:batch_id>                                      - O - - - - - - -
+GET    /disposals/<int:batch_id>/approve                              - O - - - - - - -
+POST   /disposals/<int:batch_id>/approve                              - O - - - - - - -
+GET    /disposals/<int:batch_id>/reject                               - O - - - - - - -
+POST   /disposals/<int:batch_id>/reject                               - O - - - - - - -
+GET    /disposals/<int:batch_id>/cancel                               - O - - - - - - -
+POST   /disposals/<int:batch_id>/cancel                               - O - - - - - - -
+GET    /api/v1/disposals                                              - O - - - - - - -
+GET    /api/v1/disposals/due                                          - O - - - - - - -
+GET    /api/v1/disposal-batches                                       - O - - - - - - -
+POST   /api/v1/disposal-batches                                       - O - - - - - - -
+GET    /api/v1/disposal-batches/<int:batch_id>                        - O - - - - - - -
+POST   /api/v1/disposal-batches/<int:batch_id>/approve                - O - - - - - - -
+POST   /api/v1/disposal-batches/<int:batch_id>/reject                 - O - - - - - - -
+POST   /api/v1/disposal-batches/<int:batch_id>/cancel                 - O - - - - - - -
 # --- The children's safeguarding arrangements (domain.md "Children's safeguarding
 # arrangements"). Decided here, not in domain.md's "Who uses it": the arrangements are
 # published by law (Working Together 2023), so every role of the partnership reads them —

@@ -80,7 +80,7 @@ def test_granting_a_role_that_sees_case_content_is_emailed_to_the_business_offic
     )
     assert r.status_code == 302
     [message] = _granted_emails()
-    assert message.to_addrs == ["office@demo.test"]
+    assert message.to_addrs == ["office@demo.test", "officer@demo.test"]  # the business office's two accounts
     assert message.subject == "A role that can see case content was granted"  # no names in the subject
     assert "viewer@demo.test" in message.body and "partner member" in message.body
     assert "admin@demo.test" in message.body

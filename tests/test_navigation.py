@@ -61,7 +61,7 @@ SECTIONS = {
     "Plans and actions": {"/actions", "/workplans", "/risks", "/strategic-plans"},
     "Partnership": {"/organisations", "/arrangements"},
     "Reports and budget": {"/annual-reports", "/budget"},
-    "Administration": {"/outbox", "/admin/users", "/audit", "/subject-access-requests", "/retention"},
+    "Administration": {"/outbox", "/admin/users", "/audit", "/subject-access-requests", "/retention", "/disposals"},
 }
 
 

@@ -196,3 +196,76 @@ class Hold(VersionedMixin, TimestampMixin, Base):
     @property
     def active(self) -> bool:
         return self.lifted_on is None
+
+
+class DisposalState(StrEnum):
+    proposed = "proposed"
+    approved = "approved"
+    rejected = "rejected"
+    cancelled = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return {
+            "proposed": "Waiting for approval",
+            "approved": "Approved and disposed of",
+            "rejected": "Rejected",
+            "cancelled": "Cancelled",
+        }[self.value]
+
+    @property
+    def colour(self) -> str:
+        return {"proposed": "blue", "approved": "green", "rejected": "red", "cancelled": "grey"}[self.value]
+
+
+class DisposalBatch(VersionedMixin, TimestampMixin, Base):
+    """Records past their date proposed for disposal by one business-office user and
+    approved (or rejected) by another; the approval disposes of them in the same
+    transaction (services/records/disposal.py)."""
+
+    __tablename__ = "disposal_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # None: every class due when proposed; otherwise the one class proposed.
+    class_key: Mapped[str | None] = mapped_column(sa.String(40))
+    state: Mapped[DisposalState] = mapped_column(
+        str_enum(DisposalState, name="disposal_state"), default=DisposalState.proposed
+    )
+    proposed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    proposed_on: Mapped[date]
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    approved_on: Mapped[date | None]
+    # Why it was rejected or cancelled.
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    @property
+    def reference(self) -> str:
+        return f"DISP-{self.id:04d}"
+
+
+class DisposalRecord(TimestampMixin, Base):
+    """One record of a disposal batch, and after approval the evidence that it was
+    destroyed under the schedule: its class, type, id and reference (never a name), the
+    dates, the rule applied as it then stood, and who proposed and approved. Kept for ever
+    (the certificate of destruction, GET /api/v1/disposals)."""
+
+    __tablename__ = "disposal_records"
+    __table_args__ = (sa.Index("ix_disposal_records_record", "record_table", "record_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(sa.ForeignKey("disposal_batches.id"), index=True)
+    class_key: Mapped[str] = mapped_column(sa.String(40))
+    record_type: Mapped[str] = mapped_column(sa.String(40))  # as holds name it: "outbox_message"
+    record_table: Mapped[str] = mapped_column(sa.String(60))  # as the audit log names it
+    record_id: Mapped[int]
+    reference: Mapped[str] = mapped_column(sa.String(60))
+    trigger_on: Mapped[date]
+    due_on: Mapped[date]
+    period_years: Mapped[int]
+    trigger: Mapped[RetentionTrigger] = mapped_column(str_enum(RetentionTrigger, name="retention_trigger"))
+    final_action: Mapped[FinalAction] = mapped_column(str_enum(FinalAction, name="retention_final_action"))
+    disposed_on: Mapped[date | None]
+    # Why an approved batch left the record alone (a hold placed since it was proposed).
+    not_disposed_reason: Mapped[str | None] = mapped_column(sa.Text)
+    proposed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

@@ -223,4 +223,4 @@ def test_emails_tell_the_chair_the_office_and_the_writer(report, office, chair, 
     assert [m.to_addrs for m in sent("annual_report_submitted")] == [["chair@demo.test"]]
     annual.comment_on_sections(report, chair, {s.id: "More, please"})
     lc.fire(report, "request_changes", user=chair, version=report.version)
-    assert [m.to_addrs for m in sent("annual_report_returned")] == [["office@demo.test"]]
+    assert [m.to_addrs for m in sent("annual_report_returned")] == [["office@demo.test", "officer@demo.test"]]

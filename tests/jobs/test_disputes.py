@@ -62,7 +62,7 @@ def test_the_alert_goes_once_when_7_days_remain_and_no_meeting_is_convened(dispu
     for later in (1, 2, 7):  # the days after, up to the deadline
         assert dispute_deadlines(day + timedelta(days=later))["alerts"] == 0
     (message,) = _alerts(dispute)
-    assert sorted(message.to_addrs) == ["chair@demo.test", "office@demo.test"]
+    assert sorted(message.to_addrs) == ["chair@demo.test", "office@demo.test", "officer@demo.test"]
     assert message.subject == f"Dispute {dispute.reference}: joint meeting not yet convened, 7 days left"
     assert "Paul Haynes" not in message.subject and "Paul Haynes" not in message.body
     assert "must take place by 29 March 2027 (7 days left)" in message.body

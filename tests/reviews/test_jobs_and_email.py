@@ -37,7 +37,7 @@ def test_the_deadline_job_warns_once_and_records_breaches(demo):
     assert len(warnings) == 1
     [w] = warnings
     assert w.subject == f"Deadline coming for case review {review.reference}: notify the national panel"
-    assert set(w.to_addrs) == {"office@demo.test", "chair@demo.test"}
+    assert set(w.to_addrs) == {"office@demo.test", "officer@demo.test", "chair@demo.test"}
     assert f"/reviews/{review.id}" in w.body and "23 November 2026" in w.body
     _no_case_details(w, review)
     jobs.run_job("review_deadlines", date(2026, 11, 24))

@@ -39,6 +39,9 @@ from safeguarding.services.annual_sections.children import (
     funding_section,
 )
 
+# isort: split
+from safeguarding.services.annual_sections.governance import governance_section
+
 __all__ = [
     "attendance_by_organisation",
     "meetings_section",
@@ -53,4 +56,5 @@ __all__ = [
     "cspr_decisions_section",
     "cspr_learning_section",
     "funding_section",
+    "governance_section",
 ]

@@ -1,0 +1,172 @@
+"""Which records each class of the retention schedule holds, the date its period runs from,
+and what disposing of one removes (domain.md, "Information governance").
+
+A record is **due** when its trigger date plus the class's period (whole years; a 29
+February anniversary in a common year falls on 1 March) is today or earlier, it is
+closed (an answered request, a closed dispute), and it has not been disposed of or
+proposed already. Whether it is *offered* (class confirmed, no hold) is decided in
+`disposal.py`.
+
+The service can dispose of these classes so far (the others are listed on the disposals
+page as "not handled by the service yet", so nothing of theirs is ever offered):
+
+- **outbox** (`outbox_message`, trigger: the day the email was queued): recipients
+  (to, cc) emptied; subject and body replaced by "Disposed of on <date>"; the last
+  delivery error cleared; attachments (the files) deleted; a message not yet sent is
+  discarded so that it is never sent blank.
+- **access_requests** (`access_request`, trigger: the day it was answered; a withdrawn
+  request has no such date, so its deadline is used, which is never earlier): the
+  requester's name replaced by "Disposed of on <date>"; their email, the names and email
+  addresses to look for, the extension's reason and the outcome emptied. The reference
+  (DSAR-2026-001), the dates and the state stay.
+- **disputes** (`dispute`, trigger: the day it closed — resolved, escalated or
+  withdrawn): subject and summary replaced by "Disposed of on <date>"; every free-text
+  field (chair's reason, lateness, agenda, meeting place, outcome, resolution, escalation
+  and withdrawal reasons, breach note, the parties' agenda responses) emptied. The
+  reference, the parties (organisations), dates and state stay.
+
+Rows stay where they are, with their ids (other rows refer to them); only their personal
+columns change. The audit entries of the row keep table, id, action, who and when; the
+values they stored for the columns listed in `personal` are replaced by "(disposed of)"
+(`disposal.redact_audit`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from safeguarding.extensions import db
+from safeguarding.models import (
+    AccessRequest,
+    AccessRequestState,
+    AgendaResponse,
+    Dispute,
+    DisputeState,
+    OutboxAttachment,
+    OutboxMessage,
+    OutboxStatus,
+)
+
+REDACTED = "(disposed of)"
+
+
+def due_date(trigger_on: date, years: int) -> date:
+    """The day the period ends: the anniversary (29 February → 1 March in a common year)."""
+    try:
+        return trigger_on.replace(year=trigger_on.year + years)
+    except ValueError:
+        return date(trigger_on.year + years, 3, 1)
+
+
+def cutoff(on: date, years: int) -> date:
+    """The latest trigger date whose period has ended by `on`."""
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:  # 29 February → 28 February: a trigger on the 29th is due on 1 March
+        return date(on.year - years, 2, 28)
+
+
+@dataclass(frozen=True)
+class Source:
+    class_key: str
+    record_type: str  # as holds name it
+    model: Any
+    closed: tuple[Any, ...]  # SQL conditions: the record can be disposed of at all
+    trigger_column: Any  # SQL expression (date or datetime)
+    personal: tuple[str, ...]  # columns removed; their values are redacted in the audit log
+    reference: Callable[[Any], str]
+    trigger_on: Callable[[Any], date]
+    dispose: Callable[[Any, str], None]
+    is_datetime: bool = False
+
+    @property
+    def table(self) -> str:
+        return self.model.__tablename__
+
+    def due_filter(self, last: date) -> Any:
+        if self.is_datetime:
+            return self.trigger_column < datetime.combine(last + timedelta(days=1), time(), UTC)
+        return self.trigger_column <= last
+
+
+def _dispose_outbox(m: OutboxMessage, text: str) -> None:
+    for a in db.session.scalars(sa.select(OutboxAttachment).where(OutboxAttachment.outbox_message_id == m.id)):
+        db.session.delete(a)
+    m.to_addrs, m.cc_addrs, m.subject, m.body, m.last_error = [], [], text, text, None
+    if m.status not in (OutboxStatus.sent, OutboxStatus.discarded):
+        m.status, m.next_attempt_at = OutboxStatus.discarded, None
+
+
+def _dispose_request(r: AccessRequest, text: str) -> None:
+    r.requester_name, r.requester_email = text, None
+    r.search_names, r.search_emails = "", ""
+    r.extension_reason = None if r.extension_reason is None else ""
+    r.outcome = None if r.outcome is None else text
+
+
+DISPUTE_TEXTS = (
+    "chair_reason",
+    "late_reason",
+    "agenda",
+    "meeting_location",
+    "outcome",
+    "resolution",
+    "escalation_reason",
+    "withdrawal_reason",
+    "breach_note",
+)
+
+
+def _dispose_dispute(d: Dispute, text: str) -> None:
+    d.subject, d.summary = text, text
+    for column in DISPUTE_TEXTS:
+        if getattr(d, column) is not None:
+            setattr(d, column, None)
+    db.session.execute(sa.update(AgendaResponse).where(AgendaResponse.dispute_id == d.id).values(changes=None))
+
+
+SOURCES: tuple[Source, ...] = (
+    Source(
+        "outbox",
+        "outbox_message",
+        OutboxMessage,
+        (),
+        OutboxMessage.created_at,
+        ("to_addrs", "cc_addrs", "subject", "body", "last_error"),
+        lambda m: f"Email {m.id} ({m.kind})",
+        lambda m: m.created_at.date(),
+        _dispose_outbox,
+        is_datetime=True,
+    ),
+    Source(
+        "access_requests",
+        "access_request",
+        AccessRequest,
+        (AccessRequest.state != AccessRequestState.open,),
+        sa.func.coalesce(AccessRequest.answered_on, AccessRequest.extended_to, AccessRequest.due_on),
+        ("requester_name", "requester_email", "search_names", "search_emails", "extension_reason", "outcome"),
+        lambda r: r.reference,
+        lambda r: r.answered_on or r.extended_to or r.due_on,
+        _dispose_request,
+    ),
+    Source(
+        "disputes",
+        "dispute",
+        Dispute,
+        (
+            Dispute.state.in_((DisputeState.resolved, DisputeState.escalated, DisputeState.withdrawn)),
+            Dispute.closed_on.is_not(None),
+        ),
+        Dispute.closed_on,
+        ("subject", "summary", *DISPUTE_TEXTS),
+        lambda d: d.reference,
+        lambda d: d.closed_on,
+        _dispose_dispute,
+    ),
+)
+BY_CLASS = {s.class_key: s for s in SOURCES}
+BY_TYPE = {s.record_type: s for s in SOURCES}
