@@ -12,6 +12,8 @@ import zipfile
 from pathlib import Path
 
 from flask import current_app, send_file
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 
 from safeguarding.calendar import today
@@ -123,3 +125,27 @@ def send_stored(stored: StoredFile, download_name: str | None = None):
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- disposal: files removed once the transaction that removed their rows commits -------------
+
+_DOOMED = "storage_doomed_paths"
+
+
+def discard_stored(stored: StoredFile) -> None:
+    """Delete a stored file's row now and its file when the transaction commits (a rolled
+    back disposal leaves the file where it was). The caller clears references to it."""
+    path = Path(current_app.config["UPLOAD_FOLDER"]) / stored.storage_key
+    db.session.info.setdefault(_DOOMED, []).append(path)
+    db.session.delete(stored)
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _unlink_after_commit(session: Session) -> None:
+    for path in session.info.pop(_DOOMED, []):
+        path.unlink(missing_ok=True)
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _keep_after_rollback(session: Session) -> None:
+    session.info.pop(_DOOMED, None)

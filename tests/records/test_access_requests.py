@@ -139,7 +139,11 @@ def test_the_demo_and_the_offices_home_page(demo, client_as):
     page = c.get(f"/subject-access-requests/{open_request.id}").text
     assert "Owen Pritchard-Evans" in page  # the names to look for
     items = c.get(f"/subject-access-requests/{open_request.id}/items").text
-    assert "Person record" in items and "Disclose" in items and "Not decided" in items
+    assert "Attendance and apologies" in items and "Disclose" in items and "Not decided" in items
+    from safeguarding.services.records import disclosure
+
+    person = [i for i in disclosure.items(open_request) if i.record_type == "person"]
+    assert len(person) == 1 and person[0].decision.value == "disclose"
     assert open_request.requester_name not in c.get("/subject-access-requests").text  # never in lists
 
 

@@ -309,3 +309,40 @@ def test_a_closed_dispute_keeps_its_reference_parties_and_dates_and_loses_its_te
     assert (d.reference, d.closed_on, d.state) == (reference, closed_on, DisputeState.resolved)
     for e in _entries("disputes", d.id):
         assert subject not in str(e.changes) and summary not in str(e.changes)
+
+
+def test_a_disposed_request_loses_its_findings_reasons_and_its_disclosure_bundle(demo, office, officer):
+    """What was found for a request is part of it: the office's reasons and redactions are
+    emptied and the bundle (the person's records in a ZIP) deleted; its sha256 stays."""
+    from safeguarding.models import DisclosureItem, StoredFile
+    from safeguarding.services import storage
+
+    request = db.session.get(AccessRequest, demo.id("disposal_requests", "due_2024"))
+    stored = storage.store_bytes(
+        b"PK zip",
+        extension="zip",
+        content_type="application/zip",
+        purpose="disclosure_bundle",
+        name="b.zip",
+        by_id=None,
+    )
+    item = DisclosureItem(
+        access_request_id=request.id,
+        record_type="email",
+        record_id=1,
+        title="Email 1",
+        found_by="recipient",
+        reason="Names Alison Croft's neighbour",
+        redactions="Neighbour Name",
+    )
+    db.session.add(item)
+    request.bundle_file_id, request.bundle_sha256 = stored.id, stored.sha256
+    db.session.flush()
+    batch = disposal.propose(user=office, class_key="access_requests", on=TODAY)
+    disposal.approve(batch, user=officer, version=batch.version, on=TODAY)
+    db.session.expire_all()
+    item = db.session.get(DisclosureItem, item.id)
+    assert item.reason == "" and item.redactions is None
+    request = db.session.get(AccessRequest, request.id)
+    assert request.bundle_file_id is None and request.bundle_sha256 == stored.sha256
+    assert db.session.get(StoredFile, stored.id) is None

@@ -17,8 +17,10 @@ page as "not handled by the service yet", so nothing of theirs is ever offered):
 - **access_requests** (`access_request`, trigger: the day it was answered; a withdrawn
   request has no such date, so its deadline is used, which is never earlier): the
   requester's name replaced by "Disposed of on <date>"; their email, the names and email
-  addresses to look for, the extension's reason and the outcome emptied. The reference
-  (DSAR-2026-001), the dates and the state stay.
+  addresses to look for, the extension's reason and the outcome emptied; the reasons and
+  redactions of what was found for it emptied, the redacted copies and the disclosure
+  bundle (files) deleted. The reference (DSAR-2026-001), the dates, the state and the
+  bundle's sha256 stay.
 - **disputes** (`dispute`, trigger: the day it closed — resolved, escalated or
   withdrawn): subject and summary replaced by "Disposed of on <date>"; every free-text
   field (chair's reason, lateness, agenda, meeting place, outcome, resolution, escalation
@@ -44,12 +46,15 @@ from safeguarding.models import (
     AccessRequest,
     AccessRequestState,
     AgendaResponse,
+    DisclosureItem,
     Dispute,
     DisputeState,
     OutboxAttachment,
     OutboxMessage,
     OutboxStatus,
+    StoredFile,
 )
+from safeguarding.services import storage
 
 REDACTED = "(disposed of)"
 
@@ -106,6 +111,19 @@ def _dispose_request(r: AccessRequest, text: str) -> None:
     r.search_names, r.search_emails = "", ""
     r.extension_reason = None if r.extension_reason is None else ""
     r.outcome = None if r.outcome is None else text
+    # What was found for it: the office's reasons and redactions emptied, the redacted
+    # copies and the disclosure bundle (the ZIP of the person's records) deleted; the
+    # bundle's sha256 and dates stay as the record of what was sent.
+    files = [r.bundle_file_id] if r.bundle_file_id is not None else []
+    for item in db.session.scalars(sa.select(DisclosureItem).where(DisclosureItem.access_request_id == r.id)):
+        item.reason, item.redactions = (None if item.reason is None else ""), None
+        if item.redacted_file_id is not None:
+            files.append(item.redacted_file_id)
+            item.redacted_file_id = None
+    r.bundle_file_id = None
+    db.session.flush()  # nothing refers to the files any more
+    for stored in db.session.scalars(sa.select(StoredFile).where(StoredFile.id.in_(files))) if files else []:
+        storage.discard_stored(stored)
 
 
 DISPUTE_TEXTS = (
