@@ -15,6 +15,7 @@ from safeguarding.extensions import db
 from safeguarding.formatting import long_date
 from safeguarding.imports import cli as imports_cli
 from safeguarding.models import Organisation, Person, Role
+from safeguarding.search import cli as search_cli
 from safeguarding.services import accounts, audit
 from safeguarding.services.errors import ValidationFailed
 
@@ -27,6 +28,7 @@ def register(app: Flask) -> None:
     notify_cli.register(app)  # outbox deliver
     backup.register(app)  # backup, restore
     imports_cli.register(app)  # import KIND FILE [--commit]
+    search_cli.register(app)  # search reindex
 
     @app.cli.command("serve")
     @click.option("--host", default="127.0.0.1", show_default=True)

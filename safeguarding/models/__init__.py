@@ -163,6 +163,7 @@ from safeguarding.models.reviews import (
     ReviewState,
     ScreeningOutcome,
 )
+from safeguarding.models.search import SearchEntry
 from safeguarding.models.strategic import (
     ConsultationKind,
     StrategicCommitment,
@@ -187,6 +188,7 @@ from safeguarding.models.workplans import (
 )
 
 __all__ = [
+    "SearchEntry",
     "ImportMapping",
     "ImportRun",
     # children's arrangements
