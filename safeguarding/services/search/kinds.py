@@ -242,19 +242,16 @@ def _visible_minutes_sections(user: Any) -> Condition:
     (meetings.sees_restricted: the office, the chair, those who see the meeting)."""
     if user.has_role(*SEE_ALL):
         return sa.true()
-    visible = (
+    minutes = E.link_id.in_(sa.select(Minutes.id).where(minutes_visibility(user)))
+    restricted = (
         sa.select(MinutesSection.id)
-        .join(Minutes, Minutes.id == MinutesSection.minutes_id)
         .join(AgendaItem, AgendaItem.id == MinutesSection.agenda_item_id)
-        .where(
-            minutes_visibility(user),
-            sa.or_(
-                AgendaItem.restricted.is_(False),
-                Minutes.meeting_id.in_(sa.select(Meeting.id).where(meeting_visibility(user))),
-            ),
-        )
+        .where(AgendaItem.restricted.is_(True))
     )
-    return E.record_id.in_(visible)
+    sees_restricted = E.link_id.in_(
+        sa.select(Minutes.id).where(Minutes.meeting_id.in_(sa.select(Meeting.id).where(meeting_visibility(user))))
+    )
+    return sa.and_(minutes, sa.or_(E.record_id.not_in(restricted), sees_restricted))
 
 
 # --- actions, reviews, findings, letters, disputes, work plans, the directory -----------------

@@ -100,45 +100,57 @@ def _fts_expression(q: str) -> str | None:
     return " ".join('"' + w.replace('"', "") + '"' for w in words)
 
 
-def _postgres_vectors() -> tuple[Any, Any]:
-    english = sa.literal_column("'english'::regconfig")
-    everything = sa.func.to_tsvector(english, E.title + " " + E.public_text + " " + E.body)
-    public = sa.func.to_tsvector(english, E.title + " " + E.public_text)
-    return everything, public
+@dataclass
+class Match:
+    source: Any  # what the query selects from: the entries (joined to the FTS5 table on SQLite)
+    everything: Any  # every word of the query in any of the entry's text
+    public: Any  # … in its title or public text
+    title: Any  # … in its title ("by relevance" puts these first)
 
 
-def _matches(q: str) -> tuple[Any, Any, Any] | None:
-    """(every word of `q` in any column, … in the title or public text, relevance), or
-    None when `q` has no words."""
+def _match(q: str) -> Match | None:
+    """The full-text conditions for `q`, or None when it has no words."""
     expression = _fts_expression(q)
     if expression is None:
         return None
     if db.engine.dialect.name == "postgresql":
         english = sa.literal_column("'english'::regconfig")
-        query = sa.func.websearch_to_tsquery(english, " ".join(words_of(q)))
-        everything, public = _postgres_vectors()
-        return everything.op("@@")(query), public.op("@@")(query), sa.func.ts_rank(everything, query).desc()
-    matched = sa.select(FTS.c.rowid).where(FTS.c.search_fts.op("MATCH")(expression))
-    public_only = sa.select(FTS.c.rowid).where(
-        FTS.c.search_fts.op("MATCH")("{title public_text} : (" + expression + ")")
+        # The query's text parsed as the records' text is (a reference like SAR-2026-003
+        # gives the same lexemes on both sides), every lexeme required; no operators.
+        query = sa.func.plainto_tsquery(english, q)
+        everything = sa.func.to_tsvector(english, E.title + " " + E.public_text + " " + E.body)
+        public = sa.func.to_tsvector(english, E.title + " " + E.public_text)
+        title = sa.func.to_tsvector(english, E.title)
+        return Match(E, everything.op("@@")(query), public.op("@@")(query), title.op("@@")(query))
+    # SQLite: the FTS5 table drives the query (joined to the entries by rowid), so only the
+    # matching entries are read; the column filters are small sets looked up once.
+    public = sa.select(FTS.c.rowid).where(FTS.c.search_fts.op("MATCH")("{title public_text} : (" + expression + ")"))
+    title = sa.select(FTS.c.rowid).where(FTS.c.search_fts.op("MATCH")("{title} : (" + expression + ")"))
+    return Match(
+        FTS.join(E, E.id == FTS.c.rowid),
+        FTS.c.search_fts.op("MATCH")(expression),
+        E.id.in_(public),
+        E.id.in_(title),
     )
-    rank = sa.select(FTS.c.rank).where(FTS.c.search_fts.op("MATCH")(expression), FTS.c.rowid == E.id).scalar_subquery()
-    return E.id.in_(matched), E.id.in_(public_only), rank.asc()
 
 
 # --- the search ---------------------------------------------------------------------------------
 
 
-def _visible(user: Any, kinds: list[Kind], everything: Any, public: Any) -> tuple[Any, Any]:
-    """(the rows `user` may find, whether they read each row's body)."""
+def _visible(user: Any, kinds: list[Kind], public: Any) -> tuple[Any, Any]:
+    """(which of the matching rows `user` may find, whether they read each row's body).
+    A row of a kind whose body is need-to-know is found through its body's words only by
+    whoever may read it, by the words of its title and public text by whoever may open it."""
     found, reads = [], []
     for kind in kinds:
-        opens, body = kind.opens(user), kind.reads(user)
-        same = kind.readable is None
-        match = everything if same else sa.or_(sa.and_(body, everything), sa.and_(opens, public))
-        found.append(sa.and_(E.kind == kind.key, opens, match))
-        reads.append((E.kind == kind.key, sa.true() if same else body))
-    return sa.or_(*found) if found else sa.false(), sa.case(*reads, else_=sa.false())
+        opens = kind.opens(user)
+        if kind.readable is None:
+            found.append(sa.and_(E.kind == kind.key, opens))
+            continue
+        body = kind.reads(user)
+        found.append(sa.and_(E.kind == kind.key, sa.or_(body, sa.and_(opens, public))))
+        reads.append((E.kind == kind.key, body))
+    return sa.or_(*found) if found else sa.false(), sa.case(*reads, else_=sa.true()) if reads else sa.true()
 
 
 def find(
@@ -161,34 +173,41 @@ def find(
         raise ValidationFailed(errors=errors)
     kinds = kinds_for(user)
     found = Found(q=q, counts={k.key: 0 for k in kinds}, page=max(1, page), per_page=per_page)
-    matches = _matches(q)
-    if matches is None or not kinds:
+    match = _match(q)
+    if match is None or not kinds:
         return found
-    everything, public, relevance = matches
-    visible, reads = _visible(user, kinds, everything, public)
-    where = [visible]
+    visible, reads = _visible(user, kinds, match.public)
+    where = [match.everything, visible]
     if date_from:
         where.append(E.occurred_on >= date_from)
     if date_to:
         where.append(E.occurred_on <= date_to)
     if area:
         where.append(E.area.in_((area, Area.both.value)) if area != Area.both.value else E.area == area)
-    counts = db.session.execute(sa.select(E.kind, sa.func.count()).where(*where).group_by(E.kind)).all()
+    counts = db.session.execute(
+        sa.select(E.kind, sa.func.count()).select_from(match.source).where(*where).group_by(E.kind)
+    ).all()
     found.counts.update({kind: n for kind, n in counts})
     selected = [t for t in types or [] if t in found.counts]
     found.total = sum(found.counts[t] for t in selected) if selected else sum(found.counts.values())
     if selected:
         where.append(E.kind.in_(selected))
-    ordering = [relevance] if order == "relevance" else []
+    # By relevance: the records whose title holds the words first, then the others; newest
+    # first within each (cheap at any size, and the same on both databases).
+    ordering = [sa.case((match.title, 0), else_=1)] if order == "relevance" else []
     ordering += [E.occurred_on.desc().nulls_last(), E.id.desc()]
-    rows = db.session.execute(
-        sa.select(E, reads.label("reads"))
+    # The page's ids sorted (narrow rows), then their entries (text and all).
+    page_ids = db.session.execute(
+        sa.select(E.id, reads.label("reads"))
+        .select_from(match.source)
         .where(*where)
         .order_by(*ordering)
         .limit(per_page)
         .offset((found.page - 1) * per_page)
     ).all()
-    found.items = [_result(row.SearchEntry, bool(row.reads), q) for row in rows]
+    if page_ids:
+        entries = {e.id: e for e in db.session.scalars(sa.select(E).where(E.id.in_([r.id for r in page_ids])))}
+        found.items = [_result(entries[r.id], bool(r.reads), q) for r in page_ids]
     return found
 
 
