@@ -121,8 +121,12 @@ def reindex(conn: sa.Connection, kinds: Iterable[Kind] = KINDS) -> dict[str, int
         conn.execute(sa.delete(t).where(t.c.record_type == kind.record_type))
         ids = list(conn.scalars(sa.select(kind.model.id).order_by(kind.model.id)))  # type: ignore[attr-defined]
         counts[kind.key] = write(conn, kind, ids)
+    # Fresh statistics for the planner (a rebuilt table's are stale until autovacuum) and a
+    # merged FTS5 index.
     if conn.dialect.name == "sqlite":
         conn.execute(sa.text("INSERT INTO search_fts(search_fts) VALUES ('optimize')"))
+    elif conn.dialect.name == "postgresql":
+        conn.execute(sa.text("ANALYZE search_entries"))
     return counts
 
 
