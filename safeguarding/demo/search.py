@@ -1,7 +1,8 @@
 """The demo's search index: the services index what they write as the story is built;
 this last step rebuilds the index once more, so whatever a step wrote in bulk is found
-too. Try "safeguarding" or "attendance" as the office: meetings, papers, minutes,
-actions, letters and work plans come up together."""
+too. Try "self-neglect" as the office: agenda items, a decision, minutes, actions, case
+reviews, findings and work plans come up together (a viewer finds the ratified minutes and
+the findings' public text only); "safeguarding" finds twelve kinds."""
 
 from __future__ import annotations
 
