@@ -84,6 +84,7 @@ def pages(session) -> list[tuple[Role, str]]:
         *home_pages(session),
         *role_pages(session),
         *office_pages(session),
+        *search_pages(),
     ]
 
 
@@ -265,6 +266,24 @@ def role_pages(session) -> list[tuple[Role, str]]:
         (Role.admin, "/admin/users"),
         (OFFICE, "/jobs"),
         (OFFICE, "/outbox"),
+    ]
+
+
+def search_pages() -> list[tuple[Role, str]]:
+    """One search across the records (issue 25), for each role that searches: common words
+    (thousands of matches to count, a page to rank), filters, a later page, the API."""
+    return [
+        (OFFICE, "/search?q=safeguarding"),
+        (OFFICE, "/search?q=board+meeting&order=relevance"),
+        (OFFICE, "/search?q=review&type=actions&from=2020-04-01&to=2024-03-31&area=north"),
+        (OFFICE, "/search?q=safeguarding&page=20"),
+        (OFFICE, "/api/v1/search?q=action&per_page=100"),
+        (CHAIR, "/search?q=minutes"),
+        (PARTNER, "/search?q=review"),
+        (PARTNER, "/api/v1/search?q=safeguarding&type=reviews&type=actions"),
+        (Role.subgroup_chair, "/search?q=work+plan"),
+        (Role.viewer, "/search?q=board"),
+        (Role.viewer, "/search?q=safeguarding&order=relevance"),
     ]
 
 

@@ -48,9 +48,9 @@ def render_item(type_, obj, autogen_context):
 
 def include_name(name, type_, parent_names):
     """Objects written by hand in their migration, which autogenerate leaves alone: the
-    findings' full-text index (SQLite FTS5 table and its shadow tables, PostgreSQL GIN
+    findings' and the search's full-text indexes (SQLite FTS5 tables and their shadow tables, PostgreSQL GIN
     indexes)."""
-    return not (name or "").startswith("findings_fts")
+    return not (name or "").startswith(("findings_fts", "search_fts"))
 
 
 def get_metadata():

@@ -152,7 +152,7 @@ def _sqlite_begin(conn: Any) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from safeguarding.extensions import Session, api, csrf, db, login_manager, migrate
-    from safeguarding.services import audit
+    from safeguarding.services import audit, search
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
@@ -171,6 +171,7 @@ def _init_extensions(app: Flask) -> None:
             event.listen(engine, "connect", _postgresql_lock_timeout(int(app.config["DATABASE_LOCK_TIMEOUT"] * 1000)))
     if not event.contains(Session, "after_flush", audit._after_flush):
         audit.install(Session)
+    search.install(Session)  # the search index follows every flush
 
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)

@@ -16,6 +16,7 @@ from safeguarding.formatting import long_date
 from safeguarding.imports import cli as imports_cli
 from safeguarding.models import Organisation, Person, Role
 from safeguarding.records import cli as records_cli
+from safeguarding.search import cli as search_cli
 from safeguarding.services import accounts, audit
 from safeguarding.services.errors import ValidationFailed
 
@@ -29,6 +30,7 @@ def register(app: Flask) -> None:
     backup.register(app)  # backup, restore
     imports_cli.register(app)  # import KIND FILE [--commit]
     records_cli.register(app)  # retention review [--dry-run]
+    search_cli.register(app)  # search reindex
 
     @app.cli.command("serve")
     @click.option("--host", default="127.0.0.1", show_default=True)

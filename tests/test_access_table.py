@@ -913,6 +913,14 @@ GET    /api/v1/work-plans/<int:entity_id>/history                     - O C P S 
 # Submitting and closing: the office or the sub-group's chair; returning: they or the
 # chair; approving: the office, from the Board's decision.
 POST   /api/v1/work-plans/<int:entity_id>/transitions                 - O C - S - - - -
+# --- One search across the records (issue 25; domain.md "Information governance": "find
+# every record that mentions a person or a subject, across years, within need-to-know").
+# Every role that opens some record: the office, the chair, partner members, sub-group
+# chairs, viewers (ratified minutes, public findings), the safeguarding partners and the
+# scrutineer (the learning library). Never the administrator (no case content). Which
+# records each finds is each record's own rule (tests/search/test_need_to_know.py).
+GET    /search                                                        - O C P S V - L X
+GET    /api/v1/search                                                 - O C P S V - L X
 """
 
 # Walked for anonymous only: signing out would end the role's session mid-walk (signing

@@ -58,7 +58,19 @@ def _pages(demo):
         *_attendance_pages(demo),
         *_arrangements_pages(demo),
         *_library_pages(demo),
+        *SEARCH_PAGES,
     ]
+
+
+# The search (issue 25): a word in many kinds of record, filtered, by relevance, a page on.
+SEARCH_PAGES = [
+    "/search",
+    "/search?q=safeguarding",
+    "/search?q=board+meeting&type=meetings&type=minutes&area=north&from=2020-01-01&to=2026-12-31",
+    "/search?q=safeguarding&order=relevance&page=2",
+    "/api/v1/search?q=safeguarding&per_page=100",
+    "/api/v1/search?q=police&type=reviews&type=actions",
+]
 
 
 def _library_pages(demo):
@@ -635,10 +647,19 @@ def _role_pages(demo, who: str) -> list[str]:
             "/meetings?when=past",
             "/disputes?status=all",
             "/decisions/awaiting-validation",
+            *SEARCH_PAGES,
         ],
-        "viewer": [*common, "/minutes", "/workplans/business-plans"],
-        "chair": [*common, "/minutes", "/actions?status=all", "/reviews", "/risks", f"/minutes/{minutes}"],
-        "sarchair": [*common, "/actions", "/reviews"],
+        "viewer": [*common, "/minutes", "/workplans/business-plans", *SEARCH_PAGES],
+        "chair": [
+            *common,
+            "/minutes",
+            "/actions?status=all",
+            "/reviews",
+            "/risks",
+            f"/minutes/{minutes}",
+            *SEARCH_PAGES,
+        ],
+        "sarchair": [*common, "/actions", "/reviews", *SEARCH_PAGES],
         "admin": [*common, "/admin/users"],
     }[who]
 

@@ -168,6 +168,7 @@ from safeguarding.models.reviews import (
     ReviewState,
     ScreeningOutcome,
 )
+from safeguarding.models.search import SearchEntry
 from safeguarding.models.strategic import (
     ConsultationKind,
     StrategicCommitment,
@@ -192,6 +193,7 @@ from safeguarding.models.workplans import (
 )
 
 __all__ = [
+    "SearchEntry",
     "ImportMapping",
     "ImportRun",
     # children's arrangements
