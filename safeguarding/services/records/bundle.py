@@ -30,20 +30,28 @@ from safeguarding.models import (
     AccessRequest,
     AccessRequestState,
     Action,
+    AgendaItem,
     Attendance,
     AuditEntry,
+    Decision,
     Declaration,
     DisclosureDecision,
     DisclosureItem,
+    Dispute,
     Escalation,
+    Finding,
     InterestReturn,
     Meeting,
     Membership,
+    MinutesSection,
+    Organisation,
     OutboxMessage,
     Paper,
     Person,
+    Review,
     StoredFile,
     User,
+    WorkPlan,
 )
 from safeguarding.services.errors import Conflict, NotFound
 from safeguarding.services.records.access import require_office
@@ -144,6 +152,16 @@ def _paper(paper_id: int) -> tuple[str, bytes] | None:
 
 
 RENDERERS: dict[str, Callable[[int], tuple[str, bytes] | None]] = {
+    # found by the search across the records: the record's own fields
+    "meeting": _record(Meeting),
+    "agenda_item": _record(AgendaItem),
+    "decision": _record(Decision),
+    "minutes_section": _record(MinutesSection),
+    "review": _record(Review),
+    "finding": _record(Finding),
+    "dispute": _record(Dispute),
+    "work_plan": _record(WorkPlan),
+    "organisation": _record(Organisation),
     "person": _record(Person),
     "user": _record(User),
     "membership": _record(Membership),
