@@ -83,6 +83,25 @@ def _library_pages(demo):
         "/api/v1/reports/learning?year=2024-25&format=csv",
         "/api/v1/learning-reviews",
         "/api/v1/audits",
+        *_briefing_pages(demo),
+    ]
+
+
+def _briefing_pages(demo):
+    published, draft = demo.id("briefings", "audit"), demo.id("briefings", "draft")
+    return [
+        "/briefings",
+        "/briefings?state=draft&page=1",
+        f"/briefings/{published}",
+        f"/briefings/{draft}",
+        f"/briefings/{draft}/edit",
+        f"/briefings/{draft}/publish",
+        f"/briefings/{published}/confirm",
+        f"/briefings/new?review={demo.id('reviews', 'published')}",
+        f"/briefings/new?audit={demo.id('learning_sources', 'MAA 2023/01')}",
+        "/api/v1/briefings?per_page=200",
+        f"/api/v1/briefings/{published}",
+        f"/api/v1/briefings/{published}/confirmations",
     ]
 
 
@@ -627,7 +646,13 @@ def _role_pages(demo, who: str) -> list[str]:
             "/disputes?status=all",
             "/decisions/awaiting-validation",
         ],
-        "viewer": [*common, "/minutes", "/workplans/business-plans"],
+        "viewer": [
+            *common,
+            "/minutes",
+            "/workplans/business-plans",
+            "/briefings",
+            f"/briefings/{demo.id('briefings', 'audit')}",
+        ],
         "chair": [*common, "/minutes", "/actions?status=all", "/reviews", "/risks", f"/minutes/{minutes}"],
         "sarchair": [*common, "/actions", "/reviews"],
         "admin": [*common, "/admin/users"],
