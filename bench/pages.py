@@ -335,7 +335,7 @@ def _briefings(session) -> list[tuple[Role, str]]:
         .limit(1)
     )
     if newest is None:
-        return [(OFFICE, "/briefings")]
+        return [(OFFICE, "/briefings"), (OFFICE, "/learning-reviews"), (OFFICE, "/audits")]
     return [
         (OFFICE, "/briefings"),
         (OFFICE, "/briefings?page=3"),
@@ -344,4 +344,6 @@ def _briefings(session) -> list[tuple[Role, str]]:
         (Role.viewer, f"/briefings/{newest}"),
         (OFFICE, "/api/v1/briefings?per_page=100"),
         (OFFICE, f"/api/v1/briefings/{newest}/confirmations"),
+        (OFFICE, "/learning-reviews"),
+        (OFFICE, "/audits"),
     ]

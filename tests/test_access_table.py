@@ -661,6 +661,20 @@ GET    /api/v1/learning-reviews                                       - O C - - 
 POST   /api/v1/learning-reviews                                       - O - - - - - - -
 GET    /api/v1/audits                                                 - O C - - - - - -
 POST   /api/v1/audits                                                 - O - - - - - - -
+GET    /learning-reviews                                              - O C - - - - - -
+GET    /learning-reviews/new                                          - O - - - - - - -
+POST   /learning-reviews/new                                          - O - - - - - - -
+GET    /learning-reviews/<int:review_id>/edit                         - O - - - - - - -
+POST   /learning-reviews/<int:review_id>/edit                         - O - - - - - - -
+GET    /learning-reviews/<int:review_id>/findings/new                 - O - - - - - - -
+POST   /learning-reviews/<int:review_id>/findings/new                 - O - - - - - - -
+GET    /audits                                                        - O C - - - - - -
+GET    /audits/new                                                    - O - - - - - - -
+POST   /audits/new                                                    - O - - - - - - -
+GET    /audits/<int:audit_id>/edit                                    - O - - - - - - -
+POST   /audits/<int:audit_id>/edit                                    - O - - - - - - -
+GET    /audits/<int:audit_id>/findings/new                            - O - - - - - - -
+POST   /audits/<int:audit_id>/findings/new                            - O - - - - - - -
 # Learning briefings (issue 20): "published learning briefings" are the viewers' to read
 # (roles table), and every role's that uses the library but the administrator; a draft is
 # the office's, the chair's and the source's sub-group's (the service's need-to-know: 404

@@ -84,6 +84,14 @@ def _library_pages(demo):
         "/api/v1/learning-reviews",
         "/api/v1/audits",
         *_briefing_pages(demo),
+        "/learning-reviews",
+        f"/learning-reviews/{demo.id('learning_sources', 'LR 2021/01')}/edit",
+        f"/learning-reviews/{demo.id('learning_sources', 'LR 2021/01')}/findings/new",
+        "/learning-reviews/new",
+        "/audits",
+        f"/audits/{demo.id('learning_sources', 'MAA 2026/01')}/edit",
+        f"/audits/{demo.id('learning_sources', 'MAA 2026/01')}/findings/new",
+        "/audits/new",
     ]
 
 
@@ -151,6 +159,7 @@ def _workplan_pages(demo):
         "/workplans",
         "/workplans?year=all",
         f"/workplans/{plan}",
+        f"/workplans/{demo.id('work_plans', 'qp_2026')}",
         f"/workplans/items/{item}",
         "/workplans/business-plans",
         f"/workplans/business-plans/{bp}",

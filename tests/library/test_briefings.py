@@ -5,6 +5,8 @@ confirmed per organisation (a partner for their own only), the one-page PDF and 
 
 from __future__ import annotations
 
+import html as html_lib
+import re
 from io import BytesIO
 
 import pytest
@@ -100,9 +102,6 @@ def test_a_generated_draft_reads_the_public_statements_never_the_case_content(cl
 
 
 def _field(html: str, name: str) -> str:
-    import html as html_lib
-    import re
-
     m = re.search(rf'<textarea[^>]*name="{name}"[^>]*>(.*?)</textarea>', html, re.S) or re.search(
         rf'<input[^>]*name="{name}"[^>]*value="([^"]*)"', html
     )
