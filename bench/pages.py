@@ -8,12 +8,14 @@ from safeguarding.calendar import financial_year_label, today
 from safeguarding.models import (
     AccessRequest,
     AccessRequestState,
+    BriefingState,
     Budget,
     Complaint,
     Dispute,
     DisputeState,
     Group,
     Invoice,
+    LearningBriefing,
     Meeting,
     MeetingState,
     Minutes,
@@ -76,6 +78,7 @@ def pages(session) -> list[tuple[Role, str]]:
         (Role.viewer, "/findings?q=hoarding"),
         (OFFICE, "/api/v1/findings?per_page=100&q=risk+assessment"),
         (OFFICE, "/api/v1/reports/learning?year=2024-25"),
+        *_briefings(session),
         *_disputes(session),
         *_budget(session),
         *meeting_pages(session),
@@ -347,4 +350,28 @@ def office_pages(session) -> list[tuple[Role, str]]:
         (OFFICE, "/attendance/policies"),
         (OFFICE, "/api/v1/chair-actions"),
         (OFFICE, "/api/v1/declarations"),
+    ]
+
+
+def _briefings(session) -> list[tuple[Role, str]]:
+    """The learning briefings: the list (the office's, a viewer's), the newest published
+    one with its dissemination table, its confirmations."""
+    newest = session.scalar(
+        sa.select(LearningBriefing.id)
+        .where(LearningBriefing.state == BriefingState.published)
+        .order_by(LearningBriefing.published_on.desc(), LearningBriefing.id)
+        .limit(1)
+    )
+    if newest is None:
+        return [(OFFICE, "/briefings"), (OFFICE, "/learning-reviews"), (OFFICE, "/audits")]
+    return [
+        (OFFICE, "/briefings"),
+        (OFFICE, "/briefings?page=3"),
+        (Role.viewer, "/briefings"),
+        (OFFICE, f"/briefings/{newest}"),
+        (Role.viewer, f"/briefings/{newest}"),
+        (OFFICE, "/api/v1/briefings?per_page=100"),
+        (OFFICE, f"/api/v1/briefings/{newest}/confirmations"),
+        (OFFICE, "/learning-reviews"),
+        (OFFICE, "/audits"),
     ]

@@ -681,6 +681,44 @@ GET    /api/v1/learning-reviews                                       - O C - - 
 POST   /api/v1/learning-reviews                                       - O - - - - - - -
 GET    /api/v1/audits                                                 - O C - - - - - -
 POST   /api/v1/audits                                                 - O - - - - - - -
+GET    /learning-reviews                                              - O C - - - - - -
+GET    /learning-reviews/new                                          - O - - - - - - -
+POST   /learning-reviews/new                                          - O - - - - - - -
+GET    /learning-reviews/<int:review_id>/edit                         - O - - - - - - -
+POST   /learning-reviews/<int:review_id>/edit                         - O - - - - - - -
+GET    /learning-reviews/<int:review_id>/findings/new                 - O - - - - - - -
+POST   /learning-reviews/<int:review_id>/findings/new                 - O - - - - - - -
+GET    /audits                                                        - O C - - - - - -
+GET    /audits/new                                                    - O - - - - - - -
+POST   /audits/new                                                    - O - - - - - - -
+GET    /audits/<int:audit_id>/edit                                    - O - - - - - - -
+POST   /audits/<int:audit_id>/edit                                    - O - - - - - - -
+GET    /audits/<int:audit_id>/findings/new                            - O - - - - - - -
+POST   /audits/<int:audit_id>/findings/new                            - O - - - - - - -
+# Learning briefings (issue 20): "published learning briefings" are the viewers' to read
+# (roles table), and every role's that uses the library but the administrator; a draft is
+# the office's, the chair's and the source's sub-group's (the service's need-to-know: 404
+# for the others). The office writes, edits and publishes them; a partner member (a
+# sub-group chair is one) confirms their own organisation shared one, the office any.
+GET    /briefings                                                     - O C P S V - L X
+GET    /briefings/new                                                 - O - - - - - - -
+POST   /briefings/new                                                 - O - - - - - - -
+GET    /briefings/<int:briefing_id>                                   - O C P S V - L X
+GET    /briefings/<int:briefing_id>/edit                              - O - - - - - - -
+POST   /briefings/<int:briefing_id>/edit                              - O - - - - - - -
+GET    /briefings/<int:briefing_id>/publish                           - O - - - - - - -
+POST   /briefings/<int:briefing_id>/publish                           - O - - - - - - -
+GET    /briefings/<int:briefing_id>/confirm                           - O - P S - - - -
+POST   /briefings/<int:briefing_id>/confirm                           - O - P S - - - -
+GET    /briefings/<int:briefing_id>.pdf                               - O C P S V - L X
+GET    /briefings/<int:briefing_id>.docx                              - O C P S V - L X
+GET    /api/v1/briefings                                              - O C P S V - L X
+POST   /api/v1/briefings                                              - O - - - - - - -
+GET    /api/v1/briefings/<int:briefing_id>                            - O C P S V - L X
+PATCH  /api/v1/briefings/<int:briefing_id>                            - O - - - - - - -
+POST   /api/v1/briefings/<int:briefing_id>/publish                    - O - - - - - - -
+GET    /api/v1/briefings/<int:briefing_id>/confirmations              - O C P S V - L X
+POST   /api/v1/briefings/<int:briefing_id>/confirmations              - O - P S - - - -
 
 # --- Joint decisions of the children's safeguarding partners ("Children's safeguarding
 # arrangements"): decided by the partners (LSP or DSP) only, each answering for their own

@@ -56,7 +56,7 @@ def test_a_minutes_page_is_in_minutes_not_meetings(client_as):
 # Written from the design, not from nav.py: the header's sections, and which pages are
 # under which. Each role sees at most eight sections (issue: 13 items wrapped onto two rows).
 SECTIONS = {
-    "Reviews and learning": {"/reviews", "/findings"},
+    "Reviews and learning": {"/reviews", "/findings", "/briefings"},
     "Meetings": {"/meetings", "/minutes", "/joint-decisions", "/forward-plan", "/attendance"},
     "Plans and actions": {"/actions", "/workplans", "/risks", "/strategic-plans"},
     "Partnership": {"/organisations", "/arrangements"},

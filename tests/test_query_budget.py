@@ -95,6 +95,33 @@ def _library_pages(demo):
         "/api/v1/reports/learning?year=2024-25&format=csv",
         "/api/v1/learning-reviews",
         "/api/v1/audits",
+        *_briefing_pages(demo),
+        "/learning-reviews",
+        f"/learning-reviews/{demo.id('learning_sources', 'LR 2021/01')}/edit",
+        f"/learning-reviews/{demo.id('learning_sources', 'LR 2021/01')}/findings/new",
+        "/learning-reviews/new",
+        "/audits",
+        f"/audits/{demo.id('learning_sources', 'MAA 2026/01')}/edit",
+        f"/audits/{demo.id('learning_sources', 'MAA 2026/01')}/findings/new",
+        "/audits/new",
+    ]
+
+
+def _briefing_pages(demo):
+    published, draft = demo.id("briefings", "audit"), demo.id("briefings", "draft")
+    return [
+        "/briefings",
+        "/briefings?state=draft&page=1",
+        f"/briefings/{published}",
+        f"/briefings/{draft}",
+        f"/briefings/{draft}/edit",
+        f"/briefings/{draft}/publish",
+        f"/briefings/{published}/confirm",
+        f"/briefings/new?review={demo.id('reviews', 'published')}",
+        f"/briefings/new?audit={demo.id('learning_sources', 'MAA 2023/01')}",
+        "/api/v1/briefings?per_page=200",
+        f"/api/v1/briefings/{published}",
+        f"/api/v1/briefings/{published}/confirmations",
     ]
 
 
@@ -144,6 +171,7 @@ def _workplan_pages(demo):
         "/workplans",
         "/workplans?year=all",
         f"/workplans/{plan}",
+        f"/workplans/{demo.id('work_plans', 'qp_2026')}",
         f"/workplans/items/{item}",
         "/workplans/business-plans",
         f"/workplans/business-plans/{bp}",
@@ -649,7 +677,14 @@ def _role_pages(demo, who: str) -> list[str]:
             "/decisions/awaiting-validation",
             *SEARCH_PAGES,
         ],
-        "viewer": [*common, "/minutes", "/workplans/business-plans", *SEARCH_PAGES],
+        "viewer": [
+            *common,
+            "/minutes",
+            "/workplans/business-plans",
+            "/briefings",
+            f"/briefings/{demo.id('briefings', 'audit')}",
+            *SEARCH_PAGES,
+        ],
         "chair": [
             *common,
             "/minutes",

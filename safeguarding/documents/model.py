@@ -125,6 +125,8 @@ class Report:
     date: date | None = None
     reference: str = ""
     draft: bool = False
+    # A short document (a one-page briefing): no contents list, compact print type.
+    compact: bool = False
 
     kind = "report"
 

@@ -188,9 +188,10 @@ def _report(word: Any, report: Report) -> None:
     meta = " · ".join(x for x in (long_date(report.date) if report.date else "", report.reference) if x)
     if meta:
         word.add_paragraph(meta)
-    word.add_heading("Contents", level=1)
-    for entry in report.contents():
-        _tight(word.add_paragraph(f"{entry.number}. {entry.heading}"))
+    if not report.compact:
+        word.add_heading("Contents", level=1)
+        for entry in report.contents():
+            _tight(word.add_paragraph(f"{entry.number}. {entry.heading}"))
     for entry, section, figures, tables in report.numbered():
         word.add_heading(f"{entry.number}. {section.heading}", level=1)
         for text in section.paragraphs:

@@ -19,9 +19,9 @@ from safeguarding.services import learning
 from safeguarding.services import reviews as reviews_svc
 from safeguarding.services.errors import ServiceError
 from safeguarding.validation import parse_id
-from safeguarding.web import choices, form_failed
+from safeguarding.web import choices, form_failed, form_page
 
-from . import impact  # noqa: F401  (the impact pages join the blueprint)
+from . import impact, sources  # noqa: F401  (the impact and source pages join the blueprint)
 from .blueprint import bp
 from .forms import FindingForm
 from .rules import LIBRARY_READERS, OFFICE
@@ -220,3 +220,32 @@ def edit(finding_id: int):
         summary=error_summary(form, extra) if (form.errors or extra) else None,
         cspr=False,
     )
+
+
+def _new_source_finding(source: learning.Source, back: str):
+    form = _form_for(source)
+    return form_page(
+        form,
+        lambda: _save(form, source),
+        done="Finding recorded",
+        then=back,
+        template="library/form.html",
+        title="Add a finding",
+        caption=f"{source.reference} · {source.default_kind().label}",
+        back=back,
+        cspr=False,
+    )
+
+
+@bp.route("/learning-reviews/<int:review_id>/findings/new", methods=["GET", "POST"])
+@access.roles(*OFFICE)
+def new_learning_review_finding(review_id: int):
+    source = learning.Source(learning.get_learning_review(review_id))
+    return _new_source_finding(source, url_for("library.learning_reviews"))
+
+
+@bp.route("/audits/<int:audit_id>/findings/new", methods=["GET", "POST"])
+@access.roles(*OFFICE)
+def new_audit_finding(audit_id: int):
+    source = learning.Source(learning.get_audit(audit_id))
+    return _new_source_finding(source, url_for("library.audits"))

@@ -33,6 +33,7 @@ from safeguarding.models.attendance import (
 )
 from safeguarding.models.audit import AuditEntry, WorkflowHistory
 from safeguarding.models.base import Base
+from safeguarding.models.briefings import BRIEFING_SECTIONS, BriefingConfirmation, BriefingState, LearningBriefing
 from safeguarding.models.budget import (
     ARM_SLUGS,
     INVOICE_STATUS_LABELS,
@@ -361,6 +362,10 @@ __all__ = [
     "StrategicPlanState",
     "strategic_objective_priorities",
     # learning from reviews
+    "BRIEFING_SECTIONS",
+    "BriefingConfirmation",
+    "BriefingState",
+    "LearningBriefing",
     "Finding",
     "FindingAgency",
     "FindingTag",

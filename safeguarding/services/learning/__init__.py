@@ -31,7 +31,18 @@ from safeguarding.services.learning.library import (
     search,
 )
 from safeguarding.services.learning.report import LearningReport, learning_report, report_csv
-from safeguarding.services.learning.sources import AUDIT_GRADES, record_audit, record_learning_review
+from safeguarding.services.learning.sources import (
+    AUDIT_GRADES,
+    audit_programme,
+    get_audit,
+    get_learning_review,
+    list_audits,
+    list_learning_reviews,
+    record_audit,
+    record_learning_review,
+    update_audit,
+    update_learning_review,
+)
 
 __all__ = [
     "annual_section",
@@ -45,6 +56,13 @@ __all__ = [
     "AUDIT_GRADES",
     "record_audit",
     "record_learning_review",
+    "audit_programme",
+    "get_audit",
+    "get_learning_review",
+    "list_audits",
+    "list_learning_reviews",
+    "update_audit",
+    "update_learning_review",
     "PER_PAGE",
     "Library",
     "LibraryFilters",

@@ -9,9 +9,19 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from safeguarding.calendar import financial_year_bounds
 from safeguarding.extensions import db
-from safeguarding.models import Area, Arm, Group, LearningReview, LearningReviewKind, MultiAgencyAudit, Role
-from safeguarding.services.errors import Forbidden, ValidationFailed
+from safeguarding.models import (
+    Area,
+    Arm,
+    Finding,
+    Group,
+    LearningReview,
+    LearningReviewKind,
+    MultiAgencyAudit,
+    Role,
+)
+from safeguarding.services.errors import Forbidden, NotFound, StaleVersion, ValidationFailed
 from safeguarding.validation import date_problem
 
 AUDIT_GRADES = ("outstanding", "good", "requires_improvement", "inadequate")
@@ -48,8 +58,42 @@ def _common(
         errors[on_field] = problem
 
 
-def _reference_taken(model: Any, reference: str) -> bool:
-    return db.session.scalar(sa.select(model.id).where(model.reference == reference.strip())) is not None
+def _reference_taken(model: Any, reference: str, exclude_id: int | None = None) -> bool:
+    query = sa.select(model.id).where(model.reference == reference.strip())
+    if exclude_id is not None:
+        query = query.where(model.id != exclude_id)
+    return db.session.scalar(query) is not None
+
+
+def _learning_review_errors(values: dict[str, Any], exclude_id: int | None = None) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    _common(
+        errors,
+        reference=values["reference"],
+        arm=values["arm"],
+        area=values["area"],
+        on=values["concluded_on"],
+        on_field="concluded_on",
+        group_id=values.get("group_id"),
+    )
+    if values["kind"] not in {k.value for k in LearningReviewKind}:
+        errors["kind"] = "Select the kind of learning review"
+    if not (values["title"] or "").strip():
+        errors["title"] = "Enter a title (no names)"
+    if "reference" not in errors and _reference_taken(LearningReview, values["reference"], exclude_id):
+        errors["reference"] = "A learning review already has this reference"
+    return errors
+
+
+def _set_learning_review(row: LearningReview, values: dict[str, Any]) -> None:
+    row.reference = values["reference"].strip()
+    row.kind = LearningReviewKind(values["kind"])
+    row.title = values["title"].strip()[:200]
+    row.arm = Arm(values["arm"])
+    row.area = Area(values["area"])
+    row.concluded_on = values["concluded_on"]
+    row.group_id = values.get("group_id")
+    row.summary = (values.get("summary") or "").strip() or None
 
 
 def record_learning_review(
@@ -65,32 +109,76 @@ def record_learning_review(
     summary: str | None = None,
 ) -> LearningReview:
     _require_office(user)
-    errors: dict[str, str] = {}
-    _common(
-        errors, reference=reference, arm=arm, area=area, on=concluded_on, on_field="concluded_on", group_id=group_id
-    )
-    if kind not in {k.value for k in LearningReviewKind}:
-        errors["kind"] = "Select the kind of learning review"
-    if not (title or "").strip():
-        errors["title"] = "Enter a title (no names)"
-    if "reference" not in errors and _reference_taken(LearningReview, reference):
-        errors["reference"] = "A learning review already has this reference"
-    if errors:
-        raise ValidationFailed(errors=errors)
-    row = LearningReview(
-        reference=reference.strip(),
-        kind=LearningReviewKind(kind),
-        title=title.strip()[:200],
-        arm=Arm(arm),
-        area=Area(area),
+    values = dict(
+        reference=reference,
+        kind=kind,
+        title=title,
+        arm=arm,
+        area=area,
         concluded_on=concluded_on,
         group_id=group_id,
-        summary=(summary or "").strip() or None,
-        created_by_id=user.id,
+        summary=summary,
     )
+    errors = _learning_review_errors(values)
+    if errors:
+        raise ValidationFailed(errors=errors)
+    row = LearningReview(created_by_id=user.id)
+    _set_learning_review(row, values)
     db.session.add(row)
     db.session.flush()
     return row
+
+
+def update_learning_review(row: LearningReview, user: Any, *, version: int | None, **values: Any) -> LearningReview:
+    """Edit a learning review (the office); a stale version is refused. Its findings keep
+    the reference they were recorded with."""
+    _require_office(user)
+    if version is None or version != row.version:
+        raise StaleVersion()
+    errors = _learning_review_errors(values, exclude_id=row.id)
+    if errors:
+        raise ValidationFailed(errors=errors)
+    _set_learning_review(row, values)
+    db.session.flush()
+    return row
+
+
+def _audit_errors(values: dict[str, Any], exclude_id: int | None = None) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    _common(
+        errors,
+        reference=values["reference"],
+        arm=values["arm"],
+        area=values["area"],
+        on=values["audited_on"],
+        on_field="audited_on",
+        group_id=values.get("group_id"),
+    )
+    if not (values["topic"] or "").strip():
+        errors["topic"] = "Enter the audit's topic"
+    grades = values["grades"]
+    cases = values["cases_audited"]
+    if cases is None or cases < 0:
+        errors["cases_audited"] = "Enter the number of cases audited"
+    elif any(g not in AUDIT_GRADES or not isinstance(n, int) or n < 0 for g, n in grades.items()):
+        errors["grades"] = "Give each grade (outstanding, good, requires improvement, inadequate) a number of cases"
+    elif sum(grades.values()) > cases:
+        errors["grades"] = "The graded cases cannot be more than the cases audited"
+    if "reference" not in errors and _reference_taken(MultiAgencyAudit, values["reference"], exclude_id):
+        errors["reference"] = "An audit already has this reference"
+    return errors
+
+
+def _set_audit(row: MultiAgencyAudit, values: dict[str, Any]) -> None:
+    row.reference = values["reference"].strip()
+    row.topic = values["topic"].strip()[:200]
+    row.arm = Arm(values["arm"])
+    row.area = Area(values["area"])
+    row.audited_on = values["audited_on"]
+    row.cases_audited = values["cases_audited"]
+    row.grades = dict(values["grades"])
+    row.group_id = values.get("group_id")
+    row.summary = (values.get("summary") or "").strip() or None
 
 
 def record_audit(
@@ -107,33 +195,84 @@ def record_audit(
     summary: str | None = None,
 ) -> MultiAgencyAudit:
     _require_office(user)
-    errors: dict[str, str] = {}
-    _common(errors, reference=reference, arm=arm, area=area, on=audited_on, on_field="audited_on", group_id=group_id)
-    if not (topic or "").strip():
-        errors["topic"] = "Enter the audit's topic"
-    grades = dict(grades or {})
-    if any(g not in AUDIT_GRADES or not isinstance(n, int) or n < 0 for g, n in grades.items()):
-        errors["grades"] = "Give each grade (outstanding, good, requires improvement, inadequate) a number of cases"
-    elif sum(grades.values()) > cases_audited:
-        errors["grades"] = "The graded cases cannot be more than the cases audited"
-    if cases_audited < 0:
-        errors["cases_audited"] = "Enter the number of cases audited"
-    if "reference" not in errors and _reference_taken(MultiAgencyAudit, reference):
-        errors["reference"] = "An audit already has this reference"
-    if errors:
-        raise ValidationFailed(errors=errors)
-    row = MultiAgencyAudit(
-        reference=reference.strip(),
-        topic=topic.strip()[:200],
-        arm=Arm(arm),
-        area=Area(area),
+    values = dict(
+        reference=reference,
+        topic=topic,
+        arm=arm,
+        area=area,
         audited_on=audited_on,
         cases_audited=cases_audited,
-        grades=grades,
+        grades=dict(grades or {}),
         group_id=group_id,
-        summary=(summary or "").strip() or None,
-        created_by_id=user.id,
+        summary=summary,
     )
+    errors = _audit_errors(values)
+    if errors:
+        raise ValidationFailed(errors=errors)
+    row = MultiAgencyAudit(created_by_id=user.id)
+    _set_audit(row, values)
     db.session.add(row)
     db.session.flush()
     return row
+
+
+def update_audit(row: MultiAgencyAudit, user: Any, *, version: int | None, **values: Any) -> MultiAgencyAudit:
+    """Edit a multi-agency audit (the office); a stale version is refused."""
+    _require_office(user)
+    if version is None or version != row.version:
+        raise StaleVersion()
+    values["grades"] = dict(values.get("grades") or {})
+    errors = _audit_errors(values, exclude_id=row.id)
+    if errors:
+        raise ValidationFailed(errors=errors)
+    _set_audit(row, values)
+    db.session.flush()
+    return row
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+def get_learning_review(review_id: int) -> LearningReview:
+    row = db.session.get(LearningReview, review_id)
+    if row is None:
+        raise NotFound("Learning review not found")
+    return row
+
+
+def get_audit(audit_id: int) -> MultiAgencyAudit:
+    row = db.session.get(MultiAgencyAudit, audit_id)
+    if row is None:
+        raise NotFound("Audit not found")
+    return row
+
+
+def _with_counts(model: Any, column: Any, order: Any, limit: int) -> list[tuple[Any, int]]:
+    """Rows newest first with their findings counted (one query)."""
+    count = sa.select(sa.func.count()).where(column == model.id).correlate(model).scalar_subquery()
+    return [(row, n) for row, n in db.session.execute(sa.select(model, count).order_by(order, model.id).limit(limit))]
+
+
+def list_learning_reviews(limit: int = 500) -> list[tuple[LearningReview, int]]:
+    return _with_counts(LearningReview, Finding.learning_review_id, LearningReview.concluded_on.desc(), limit)
+
+
+def list_audits(limit: int = 500) -> list[tuple[MultiAgencyAudit, int]]:
+    return _with_counts(MultiAgencyAudit, Finding.audit_id, MultiAgencyAudit.audited_on.desc(), limit)
+
+
+def audit_programme(group_id: int, financial_year: int) -> list[MultiAgencyAudit]:
+    """A sub-group's multi-agency audits of a financial year (its work plan shows them):
+    the audits of that group dated 1 April `financial_year` – 31 March the next year."""
+    start, end = financial_year_bounds(financial_year)
+    return list(
+        db.session.scalars(
+            sa.select(MultiAgencyAudit)
+            .where(
+                MultiAgencyAudit.group_id == group_id,
+                MultiAgencyAudit.audited_on >= start,
+                MultiAgencyAudit.audited_on <= end,
+            )
+            .order_by(MultiAgencyAudit.audited_on, MultiAgencyAudit.id)
+        )
+    )

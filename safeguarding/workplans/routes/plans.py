@@ -11,6 +11,7 @@ from safeguarding import access
 from safeguarding.calendar import financial_year_label, financial_year_start, financial_year_title, today
 from safeguarding.extensions import db
 from safeguarding.models import ItemStatus, Role, User, WorkPlanState
+from safeguarding.services import learning
 from safeguarding.services import workplans as svc
 from safeguarding.services.errors import ServiceError, ValidationFailed
 from safeguarding.web import choices, form_failed
@@ -244,6 +245,8 @@ def plan(plan_id: int):
         unsettled=svc.unsettled_items(p) if p.state == WorkPlanState.approved else 0,
         board_meetings=svc.board_meetings_for_year(p.financial_year),
         year_label=financial_year_label,
+        audits=learning.audit_programme(p.group_id, p.financial_year),
+        sees_audits=current_user.has_role(Role.business_office, Role.independent_chair),
     )
 
 
