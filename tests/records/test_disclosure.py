@@ -64,6 +64,29 @@ def _reminder_context() -> dict:
     return {"text": "The papers are ready."}
 
 
+def test_the_search_across_the_records_finds_what_the_links_do_not(demo, subject):
+    """A dispute whose summary names the person is found by the partnership's search, once,
+    and goes into the bundle with its own fields."""
+    from safeguarding.services.disputes import commands
+
+    r, *_ = subject
+    office = demo.user("office")
+    dispute = commands.raise_dispute(
+        office,
+        subject="Who leads the training review",
+        summary="Raised after Zoë Hartley-Quinn asked the Board",
+        party_organisation_ids=[demo.org("icb").id, demo.org("police").id],
+    )
+    svc.find_what_we_hold(r, user=office)
+    hits = [i for i in svc.items(r) if (i.record_type, i.record_id) == ("dispute", dispute.id)]
+    assert len(hits) == 1 and hits[0].found_by == "search" and "Hartley" not in hits[0].title
+    svc.disclose_pending(r, user=office)
+    data = bundle_svc.read_stored(bundle_svc.build_bundle(r, user=office))
+    z = zipfile.ZipFile(io.BytesIO(data))
+    dispute_file = next(n for n in z.namelist() if n.endswith(f"-dispute-{dispute.id}.csv"))
+    assert "Who leads the training review" in z.read(dispute_file).decode("utf-8-sig")
+
+
 def _found(r):
     return {(i.record_type, i.record_id) for i in svc.items(r)}
 
