@@ -27,6 +27,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.globals import request_ctx
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, ExceptionContext
 from sqlalchemy.exc import DBAPIError
@@ -173,7 +174,18 @@ def stale(exc: StaleDataError):
     return service_error(StaleVersion())
 
 
+def _forget_session_changes() -> None:
+    """Nothing of a request that could not be saved is kept — its cookie session included:
+    the session is opened again from the request's own cookie, unchanged (a sign-in that
+    failed to save must not leave the browser signed in, nor without its form token)."""
+    ctx = request_ctx._get_current_object()
+    reopened = current_app.session_interface.open_session(current_app, request)
+    if reopened is not None:
+        ctx._session = reopened
+
+
 def database_error(exc: DBAPIError):
+    _forget_session_changes()
     if database_unwritable(exc.orig):
         return storage_fault(exc)
     if not database_busy(exc):

@@ -34,14 +34,21 @@ def _invoke(app, *args: str):
         return app.test_cli_runner().invoke(args=list(args))
 
 
+# SQLite's full-text indexes: derived from their tables (which are compared), and their
+# internal segments are rewritten as the writer goes on, so they are not compared row by row.
+DERIVED = ("search_fts", "findings_fts")
+
+
 def _rows(app) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, in primary-key order."""
+    """Every row of every table but the full-text indexes', in primary-key order."""
     with app.app_context():
         with db.engine.connect() as conn:
             meta = sa.MetaData()
             meta.reflect(conn)
             out = {}
             for table in meta.sorted_tables:
+                if table.name.startswith(DERIVED):
+                    continue
                 order = list(table.primary_key.columns) or list(table.columns)
                 out[table.name] = [tuple(r) for r in conn.execute(sa.select(table).order_by(*order))]
         db.engine.dispose()
@@ -103,7 +110,9 @@ def test_a_backup_taken_while_the_service_writes_restores_row_by_row(tmp_path):
         )
 
     # The manifest's counts are the restored database's.
-    assert {t: len(rows) for t, rows in restored.items()} == manifest["tables"]
+    assert {t: len(rows) for t, rows in restored.items()} == {
+        t: n for t, n in manifest["tables"].items() if not t.startswith(DERIVED)
+    }
     # Row by row, what was restored is what the service had at one instant: every
     # table's rows are the source's first rows, unchanged.
     for table, rows in restored.items():
