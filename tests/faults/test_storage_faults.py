@@ -264,6 +264,6 @@ def test_a_database_that_cannot_be_written_answers_503_and_the_service_recovers_
     api = _call(_opener(), f"{server.url}/api/v1/disputes", method="POST", body=dispute, headers=auth)
     assert api.status == 201, api.body
     page = _call(browser, f"{server.url}/sign-in", method="POST", form=form)
-    assert page.status == 302 and page.headers["Location"].endswith("/home"), re.findall(r"<title>.*?</title>|<h1.*?</h1>|<p class=\"govuk-body.*?</p>", page.body, re.S)[:4]
+    assert page.status == 302 and page.headers["Location"].endswith("/home")
     assert _call(browser, f"{server.url}/home").status == 200
     assert _count(server, "disputes") == disputes + 1
