@@ -11,6 +11,7 @@ nothing the second time."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ import sqlalchemy as sa
 from safeguarding.clock import now
 from safeguarding.extensions import db
 from safeguarding.models import ImportMapping, ImportRun
-from safeguarding.services import storage
+from safeguarding.services import audit, storage
 from safeguarding.services.errors import Conflict, NotFound, ServiceError
 from safeguarding.services.imports import reading, values
 
@@ -252,8 +253,11 @@ def run(
         return report, sheet.headings
     rows = read_rows(kind, sheet, found, report)
     savepoint = db.session.begin_nested()
+    # Every change is audited as the person importing, from a page, the API or the CLI.
+    acting = audit.acting_as(user.email, user.id) if user is not None else contextlib.nullcontext()
     try:
-        _apply(kind, rows, Context(user), report, progress)
+        with acting:
+            _apply(kind, rows, Context(user), report, progress)
     except BaseException:
         savepoint.rollback()
         raise
