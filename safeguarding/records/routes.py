@@ -18,6 +18,7 @@ from safeguarding.records.forms import AccessRequestForm, AnswerForm, ExtendForm
 from safeguarding.services.records import access as requests_svc
 from safeguarding.services.records import disclosure as disclosure_svc
 from safeguarding.services.records import schedule as schedule_svc
+from safeguarding.validation import parse_id
 from safeguarding.web import form_page, int_arg
 
 from . import disclosure  # noqa: F401  (the disclosure pages join the blueprint)
@@ -228,8 +229,9 @@ def _review_choices() -> list[tuple[str, str]]:
 
 
 def _int(raw: str | None) -> int | None:
+    """An id typed in a form: None when left empty; -1 (found nowhere) when not an id."""
     raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 12 else (-1 if raw else None)
+    return (parse_id(raw) or -1) if raw else None
 
 
 @bp.route("/holds/new", methods=["GET", "POST"])

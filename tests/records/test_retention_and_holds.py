@@ -138,6 +138,11 @@ def test_pages(demo, client_as):
     assert "Child safeguarding practice review working papers" in holds
     bad = office.post("/holds/new", data={"scope": "class", "class_key": "", "reason": "Audit"})
     assert bad.status_code == 400 and "Select the record class the hold covers" in bad.text
+    for typed in ("²", "12345678901234567890", "abc"):  # not an id: a message, never an error page
+        odd = office.post(
+            "/holds/new", data={"scope": "record", "record_type": "dispute", "record_id": typed, "reason": "Claim"}
+        )
+        assert odd.status_code == 400 and "govuk-error-summary" in odd.text, typed
     ok = office.post("/holds/new", data={"scope": "class", "class_key": "finance", "reason": "External audit"})
     assert ok.status_code == 302
     edit = office.post(
