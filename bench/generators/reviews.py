@@ -108,6 +108,7 @@ def generate(ctx) -> None:
         else:
             row.update(
                 notified_on=received + timedelta(days=rng.randint(1, 6)),
+                partners_told_on=received + timedelta(days=rng.randint(0, 4)),
                 rapid_review_sent_on=received + timedelta(days=rng.randint(14, 25)),
                 rapid_review_reasons="Benchmark",
                 lcspr_criteria=["improvements_needed"],

@@ -283,6 +283,7 @@ class ReviewEventKind(StrEnum):
 
 class DeadlineKind(StrEnum):
     notify_panel = "notify_panel"
+    tell_partners = "tell_partners"
     rapid_review = "rapid_review"
     report = "report"
 
@@ -290,6 +291,7 @@ class DeadlineKind(StrEnum):
     def label(self) -> str:
         return {
             "notify_panel": "Notify the national panel",
+            "tell_partners": "Tell the safeguarding partners",
             "rapid_review": "Rapid review to the national panel",
             "report": "Final report",
         }[self.value]

@@ -65,8 +65,11 @@ def test_the_office_records_a_notification(api_as):
     )
     assert r.status_code == 201 and r.json["reference"].startswith("CSPR-2026-")
     detail = api_as("office").get(f"/api/v1/reviews/{r.json['id']}").json
-    [d] = detail["deadlines"]
-    assert (d["kind"], d["due_on"], d["working"]) == ("notify_panel", "2026-11-26", True)
+    # The Panel and the safeguarding partners are each told within 5 working days of awareness.
+    assert sorted((d["kind"], d["due_on"], d["working"]) for d in detail["deadlines"]) == [
+        ("notify_panel", "2026-11-26", True),
+        ("tell_partners", "2026-11-26", True),
+    ]
 
 
 def test_transitions_through_the_api(api_as, demo):

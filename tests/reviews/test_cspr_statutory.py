@@ -504,3 +504,48 @@ def test_the_demo_has_an_lcspr_report_sent_to_the_panel(client_as, demo):
     assert "Earliest publication date" in page
     assert "moved by pauses; the statutory target is 6 months from the decision" in page
     assert review.looked_after and review.ofsted_notified_on and review.secretary_of_state_notified_on
+
+
+# --- the partners not told within 5 working days: a deadline like the Panel's -------------------
+
+
+def _deadline(review, kind: str, on: date):
+    return next(d for d in svc.deadlines(review, on) if d.kind.value == kind)
+
+
+def test_partners_not_told_within_5_working_days_is_a_breach_alerted_once(demo):
+    from safeguarding import jobs
+
+    db.session.execute(sa.delete(SafeguardingPartner))  # nobody to email: the service cannot tell them
+    review = new_cspr(demo, harm_date=date(2026, 11, 13), la_aware_on=date(2026, 11, 16), notified_on=None)
+    assert review.partners_told_on is None
+    # Aware Monday 16 November: the partners must be told by Monday 23 November.
+    told = _deadline(review, "tell_partners", date(2026, 11, 18))
+    assert (told.due_on, told.status, told.label) == (date(2026, 11, 23), "due_soon", "Tell the safeguarding partners")
+    assert _deadline(review, "tell_partners", date(2026, 11, 24)).status == "breached"
+    jobs.run_job("review_deadlines", date(2026, 11, 24))
+    jobs.run_job("review_deadlines", date(2026, 11, 25))
+    missed = [
+        m
+        for m in db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.kind == "review_deadline_breach"))
+        if m.subject == f"Deadline missed for case review {review.reference}: tell the safeguarding partners"
+    ]
+    assert len(missed) == 1 and "23 November 2026" in missed[0].body
+    assert "CD" not in missed[0].subject
+    assert [(a.deadline.value, a.kind.value) for a in svc.alerts_of(review) if a.deadline.value == "tell_partners"] == [
+        ("tell_partners", "breach")
+    ]
+
+
+def test_partners_told_in_time_is_met_and_told_late_is_met_late(demo):
+    _partners(demo)
+    review = new_cspr(demo, la_aware_on=date(2026, 11, 30), notified_on=None)  # told today, 3 December
+    assert _deadline(review, "tell_partners", date(2026, 12, 3)).status == "met"
+    late = new_cspr(demo, la_aware_on=date(2026, 11, 2), notified_on=None)
+    d = _deadline(late, "tell_partners", date(2026, 12, 3))
+    assert (d.due_on, d.met_on, d.status) == (date(2026, 11, 9), date(2026, 12, 3), "met_late")
+
+
+def test_a_sar_has_no_partners_to_tell(demo):
+    review = new_sar(demo)
+    assert all(d.kind.value != "tell_partners" for d in svc.deadlines(review, date(2026, 12, 3)))

@@ -113,6 +113,7 @@ DEADLINE_COLUMNS = (
     Review.state,
     Review.received_on,
     Review.notified_on,
+    Review.partners_told_on,
     Review.rapid_review_sent_on,
     Review.report_due_on,
     Review.paused_since,

@@ -163,8 +163,9 @@ def _deadline(
 
 
 def deadlines(review: Review, on: date, cal: Any = None) -> list[Deadline]:
-    """The review's deadlines as of `on`: a CSPR's notification to the national panel (5
-    working days after the local authority became aware) and rapid review (15 working
+    """The review's deadlines as of `on`: a CSPR's notification to the national panel and
+    to the safeguarding partners of the child's area (each 5 working days after the local
+    authority became aware) and rapid review (15 working
     days after the notification), and the final report (6 calendar months after the
     decision for an LCSPR; the configured target for a SAR; moved on by any pause)."""
     cal = cal or LazyWorkingDays()
@@ -176,6 +177,20 @@ def deadlines(review: Review, on: date, cal: Any = None) -> list[Deadline]:
                 DeadlineKind.notify_panel,
                 cal.add(review.received_on, NOTIFY_PANEL_WORKING_DAYS),
                 review.notified_on,
+                on,
+                cal,
+                True,
+                warn,
+            )
+        )
+        # Each safeguarding partner of the child's area is told within 5 working days of
+        # the council becoming aware, like the Panel (domain.md, "Children's safeguarding
+        # arrangements"); the service emails them when the notification is recorded.
+        out.append(
+            _deadline(
+                DeadlineKind.tell_partners,
+                cal.add(review.received_on, NOTIFY_PANEL_WORKING_DAYS),
+                review.partners_told_on,
                 on,
                 cal,
                 True,
