@@ -1,7 +1,13 @@
 """Imports of the office's spreadsheets (issue 21): the engine (`engine`), reading files
 (`reading`) and cells (`values`), the kinds (`directory`) and their templates."""
 
-from safeguarding.services.imports import directory, disputes, meetings, recommendations  # noqa: F401  (registers the kinds)
+from safeguarding.services.imports import (  # noqa: F401  (registers the kinds)
+    directory,
+    disputes,
+    meetings,
+    recommendations,
+    reviews,
+)
 from safeguarding.services.imports.engine import (
     KINDS,
     Kind,

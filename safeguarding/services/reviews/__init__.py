@@ -49,6 +49,7 @@ from safeguarding.services.reviews.alerts import (
     chase_information_requests,
     check_deadlines,
     office_and_chair_emails,
+    record_breaches,
     tell_chair_decision_waiting,
 )
 from safeguarding.services.reviews.case_details import CASE_FIELDS, update_case_details
@@ -248,6 +249,7 @@ __all__ = [
     "name_agency",
     "notify_serious_incident",
     "office_and_chair_emails",
+    "record_breaches",
     "office_attention",
     "ongoing_at",
     "open_action_count",

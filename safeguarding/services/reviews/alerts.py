@@ -59,6 +59,28 @@ def check_deadlines(as_of: date) -> dict[str, int]:
     return counts
 
 
+def record_breaches(review: Review, as_of: date) -> int:
+    """Record at once, without email, each deadline of `review` already missed on `as_of`:
+    for a review entered after the fact (an import of the office's tracker), whose missed
+    deadlines are breaches from the start but not news to tell (the daily job, finding
+    them recorded, sends nothing for them). Returns how many were recorded."""
+    if review.state not in OPEN_STATES:
+        return 0
+    existing = {(a.deadline, a.due_on) for a in alerts_of(review) if a.kind is AlertKind.breach}
+    recorded = 0
+    for d in deadlines(review, as_of):
+        if d.status != "breached" or (d.kind, d.due_on) in existing:
+            continue
+        db.session.add(
+            ReviewDeadlineAlert(
+                review_id=review.id, deadline=d.kind, kind=AlertKind.breach, due_on=d.due_on, recorded_on=as_of
+            )
+        )
+        recorded += 1
+    db.session.flush()
+    return recorded
+
+
 def _after_alert(review: Review, deadline: Deadline, kind: AlertKind, as_of: date) -> None:
     """Email the business office and the chair (once: the dedupe key)."""
     from safeguarding.formatting import long_date

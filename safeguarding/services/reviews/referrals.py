@@ -3,6 +3,7 @@ notification (CSPR, entered by the business office), numbered by kind and year."
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -57,8 +58,38 @@ def reference_for(kind: ReviewKind, year: int, sequence: int) -> str:
     return f"{kind.short}-{year}-{sequence:03d}"
 
 
-def _insert_with_reference(review: Review) -> Review:
-    """Give the review the next reference of its kind and year, and insert it."""
+REFERENCE_RE = re.compile(r"^(SAR|CSPR)-(\d{4})-(\d{1,6})$")
+
+
+def kept_reference(kind: ReviewKind, reference: str | None, errors: dict[str, str]) -> tuple[int, int] | None:
+    """The year and number of a reference the office gave the case before the service
+    (an imported tracker keeps its references): `SAR-2024-002` for a SAR, `CSPR-…` for
+    a CSPR, not in the future, not already used."""
+    if reference is None:
+        return None
+    m = REFERENCE_RE.match(reference.strip().upper())
+    if m is None or m.group(1) != kind.short:
+        errors["reference"] = f"The reference must be like {kind.short}-2024-002"
+        return None
+    year, sequence = int(m.group(2)), int(m.group(3))
+    if not 2000 <= year <= today().year or sequence < 1:
+        errors["reference"] = f"The reference's year must be from 2000 to {today().year}, and its number 1 or more"
+        return None
+    if db.session.scalar(sa.select(Review.id).where(Review.reference == reference_for(kind, year, sequence))):
+        errors["reference"] = "Another review already has this reference"
+        return None
+    return year, sequence
+
+
+def _insert_with_reference(review: Review, kept: tuple[int, int] | None = None) -> Review:
+    """Give the review the next reference of its kind and year (or the one it kept), and
+    insert it."""
+    if kept is not None:
+        review.year, review.sequence = kept
+        review.reference = reference_for(review.kind, *kept)
+        db.session.add(review)
+        db.session.flush()
+        return review
 
     def number() -> None:
         review.sequence = next_number(
@@ -87,12 +118,14 @@ def refer_sar(
     agency_ids: Iterable[int] = (),
     received_on: date | None = None,
     received_by_email: bool = False,
+    reference: str | None = None,
 ) -> Review:
     """A SAR referral. Anyone with an account may refer; the business office may enter a
-    referral received by email (with the date it arrived)."""
+    referral received by email (with the date it arrived), or one received before the
+    service with the reference it was given then (`reference`)."""
     on = today()
     office = user is not None and user.has_role(Role.business_office)
-    if not office and (received_by_email or (received_on is not None and received_on != on)):
+    if not office and (received_by_email or reference is not None or (received_on is not None and received_on != on)):
         raise Forbidden("Only the business office can enter a referral received by email")
     received_on = received_on or on
     errors: dict[str, str] = {}
@@ -122,6 +155,7 @@ def refer_sar(
     group = default_group(ReviewKind.sar)
     if group is None:
         errors["_"] = "There is no SAR sub-group to screen referrals: the business office must set one up"
+    kept = kept_reference(ReviewKind.sar, reference, errors)
     if errors:
         raise ValidationFailed(errors=errors)
     review = Review(
@@ -140,7 +174,7 @@ def refer_sar(
         received_by_email=bool(received_by_email),
         referred_by_id=user.id if user else None,
     )
-    _insert_with_reference(review)
+    _insert_with_reference(review, kept)
     _name_agencies(review, agency_ids, on)
     return review
 
@@ -159,6 +193,7 @@ def notify_serious_incident(
     looked_after: bool = False,
     referral_source: str | None = None,
     agency_ids: Iterable[int] = (),
+    reference: str | None = None,
     **facts: Any,
 ) -> Review:
     """Record a serious incident notification (CSPR): the date the local authority became
@@ -166,7 +201,8 @@ def notify_serious_incident(
     the notification; the notification's facts (`notification.NOTIFICATION_FIELDS`:
     death or serious harm, abuse or neglect, Ofsted and the Secretary of State told for a
     looked-after child, harmed siblings). The safeguarding partners of the child's area
-    are emailed (`notification.tell_partners`)."""
+    are emailed (`notification.tell_partners`). A notification recorded before the
+    service keeps the reference it was given then (`reference`)."""
     _require_office(user)
     on = today()
     errors: dict[str, str] = {}
@@ -207,6 +243,7 @@ def notify_serious_incident(
     group = default_group(ReviewKind.cspr)
     if group is None:
         errors["_"] = "There is no CSPR group: the business office must set one up"
+    kept = kept_reference(ReviewKind.cspr, reference, errors)
     if errors:
         raise ValidationFailed(errors=errors)
     review = Review(
@@ -228,7 +265,7 @@ def notify_serious_incident(
         partners_told=[],
         **fact_values,
     )
-    _insert_with_reference(review)
+    _insert_with_reference(review, kept)
     _name_agencies(review, agency_ids, on)
     tell_partners(review)
     return review
