@@ -36,7 +36,13 @@ class JointAnswerSchema(Schema):
     agree = fields.Boolean(allow_none=True)
     reason = fields.String(allow_none=True)
     answered_by = fields.String(allow_none=True, metadata={"description": "The LSP or DSP who answered"})
-    capacity = fields.String(allow_none=True, metadata={"description": "lead or delegate"})
+    capacity = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "lead, delegate, or recorded (by the office, from the minutes of a decision taken "
+            "before the service held the case)"
+        },
+    )
     answered_at = fields.DateTime(allow_none=True)
 
 
@@ -58,6 +64,10 @@ class JointDecisionSchema(Schema):
     version = fields.Integer()
     put_on = fields.Date()
     due_on = fields.Date()
+    recorded_from = fields.String(
+        allow_none=True,
+        metadata={"description": "For a decision taken before the service held the case: where it is minuted"},
+    )
     decided_on = fields.Date(allow_none=True)
     review_id = fields.Integer(allow_none=True)
     review_reference = fields.String(allow_none=True)
@@ -138,6 +148,7 @@ def _out(
         "review_reference": refs.get(d.review_id) if d.review_id else None,
         "annual_report_id": d.annual_report_id,
         "dispute_id": d.dispute_id,
+        "recorded_from": d.recorded_from,
         "proposal": d.proposal or {},
         "answers": out_answers,
         "comments": [

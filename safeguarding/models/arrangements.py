@@ -106,6 +106,9 @@ class JointDecision(VersionedMixin, TimestampMixin, Base):
     put_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     dispute_id: Mapped[int | None] = mapped_column(sa.ForeignKey("disputes.id"))
     withdrawn_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # A decision the partners took before the service held the case, recorded by the
+    # office (an import): where it is minuted. None for decisions answered in the service.
+    recorded_from: Mapped[str | None] = mapped_column(sa.Text)
 
     answers: Mapped[list[JointDecisionAnswer]] = relationship(
         back_populates="decision", lazy="raise", order_by="JointDecisionAnswer.id"

@@ -426,3 +426,80 @@ def withdraw(decision: JointDecision, *, reason: str | None, user: Any, version:
     decision.withdrawn_reason = reason
     db.session.flush()
     return decision
+
+
+# --- a decision the partners took before the service held the case ------------------------------
+
+
+def record_taken(
+    subject: JointDecisionSubject,
+    *,
+    question: str,
+    area: Area,
+    decided_on: date | None,
+    recorded_from: str | None,
+    user: Any,
+    review_id: int | None = None,
+    proposal: dict[str, Any] | None = None,
+) -> JointDecision:
+    """The business office records a joint decision the safeguarding partners took before
+    their records came into the service (an import of the office's tracker): every partner
+    of `area` agreed on `decided_on`, as minuted in `recorded_from`. The office records; it
+    does not decide: the decision must be in the past, its source named, and each answer
+    shows it was recorded by the office (capacity "recorded"), not given in the service.
+    A question on the same matter still open in the service is settled by it."""
+    if not user.has_role(Role.business_office):
+        raise Forbidden("Only the business office can record a decision the partners took outside the service")
+    errors: dict[str, str] = {}
+    recorded_from = (recorded_from or "").strip()
+    if not recorded_from:
+        errors["recorded_from"] = "Enter where the partners' decision is recorded, such as the minutes of their meeting"
+    if decided_on is None:
+        errors["decided_on"] = "Enter the date the safeguarding partners decided"
+    elif decided_on >= today():
+        errors["decided_on"] = (
+            "A decision taken today or later is made in the service by the partners themselves, not recorded"
+        )
+    partners = partners_for(area)
+    if not partners:
+        errors["area"] = "Record the safeguarding partners in the arrangements first"
+    if errors:
+        raise ValidationFailed(errors=errors)
+    assert decided_on is not None
+    decision = db.session.scalar(
+        sa.select(JointDecision).where(
+            JointDecision.subject == subject,
+            JointDecision.state.in_(OPEN_STATES),
+            JointDecision.review_id.is_(None) if review_id is None else JointDecision.review_id == review_id,
+        )
+    )
+    if decision is None:
+        decision = JointDecision(
+            subject=subject,
+            question=question,
+            area=area,
+            proposal=dict(proposal or {}),
+            review_id=review_id,
+            put_on=decided_on,
+            due_on=decided_on,
+            put_by_id=getattr(user, "id", None),
+        )
+        db.session.add(decision)
+    decision.recorded_from = recorded_from
+    db.session.flush()
+    existing = {a.organisation_id: a for a in answers_of(decision)}
+    for p in partners:
+        row = existing.get(p.organisation_id)
+        if row is None:
+            row = JointDecisionAnswer(decision_id=decision.id, organisation_id=p.organisation_id)
+            db.session.add(row)
+        row.agree, row.reason, row.person_id = True, None, None
+        row.capacity, row.answered_by_id, row.answered_at = "recorded", user.id, utcnow()
+    decision.state = JointDecisionState.carried
+    decision.decided_on = decided_on
+    db.session.flush()
+    effect = _on_carried.get(subject)
+    if effect is not None:
+        effect(decision, user)
+    db.session.flush()
+    return decision

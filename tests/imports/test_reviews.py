@@ -18,6 +18,7 @@ from safeguarding.extensions import db
 from safeguarding.models import (
     DeadlineKind,
     JointDecision,
+    JointDecisionAnswer,
     OutboxMessage,
     Review,
     ReviewDeadlineAlert,
@@ -26,8 +27,9 @@ from safeguarding.models import (
     Role,
     UserRole,
 )
-from safeguarding.services import imports, reviews
+from safeguarding.services import imports, joint_decisions, reviews
 from safeguarding.services.imports.review_columns import COLUMNS
+from safeguarding.workflows.reviews import review_lifecycle
 from tests.imports.helpers import count, csv_bytes, xlsx_bytes
 
 HEAD = [c.heading for c in COLUMNS]
@@ -189,6 +191,20 @@ def good_rows() -> list[dict[str, Any]]:
             delay_explanation="The police chronology came late",
         ),
         cspr("CSPR-2024-101", "45300", notified_on=datetime(2024, 1, 10)),
+        # The partners' joint decision, taken before the service, recorded from their minutes.
+        cspr(
+            "CSPR-2025-105",
+            "02/06/2025",
+            notified_on="06/06/2025",
+            **RAPID,
+            rapid_review_sent_on="25/06/2025",
+            recommendation="lcspr",
+            recommendation_reason="Improvements are needed",
+            recommended_on="25/06/2025",
+            decision="lcspr",
+            decided_on="30/06/2025",
+            decision_recorded_in="Safeguarding partners' meeting minutes, item 4",
+        ),
     ]
 
 
@@ -260,7 +276,7 @@ def _breach_emails() -> int:
 
 def test_the_tracker_dry_run_reports_each_bad_row(demo):
     user = _office_and_chair(demo)
-    assert len(good_rows() + bad_rows()) == 21
+    assert len(good_rows() + bad_rows()) == 22
     before = count(Review)
     run = imports.check(imports.get_kind("reviews"), "tracker.xlsx", xlsx_bytes(sheet(good_rows(), bad_rows())), user)
     assert run.status == "problems" and count(Review) == before
@@ -276,7 +292,7 @@ def test_the_tracker_dry_run_reports_each_bad_row(demo):
     order = by_row[first_bad + 2][0]
     assert order["column"] == "Recommended on" and "on or after information requested on" in order["message"]
     partners = by_row[first_bad + 3][0]
-    assert partners["column"] == "Decided on" and "record the partners' joint decision" in partners["message"]
+    assert partners["column"] == "Decision recorded in" and "the partners decide a local review" in partners["message"]
     assert by_row[first_bad + 4][0]["column"] == "Screening started on"
     assert "could be day first or month first" in by_row[first_bad + 4][0]["message"]
     assert "month first" in by_row[first_bad + 5][0]["message"]
@@ -290,9 +306,9 @@ def test_the_tracker_imported_with_its_dates_and_deadlines_then_nothing_changes(
     emails, before = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)), count(Review)
     run = imports.check(imports.get_kind("reviews"), "tracker.xlsx", xlsx_bytes(sheet(good_rows())), user)
     assert run.status == "checked", run.problems
-    assert (run.created, run.updated, run.unchanged) == (14, 0, 0)
+    assert (run.created, run.updated, run.unchanged) == (15, 0, 0)
     imports.commit(run, run.sha256, user)
-    assert run.status == "committed" and count(Review) == before + 14
+    assert run.status == "committed" and count(Review) == before + 15
     cal = working_days()
     states = {ref: _by_ref(ref).state for ref in (r["reference"] for r in good_rows())}
     assert states == {
@@ -310,6 +326,7 @@ def test_the_tracker_imported_with_its_dates_and_deadlines_then_nothing_changes(
         "CSPR-2025-103": ReviewState.awaiting_decision,
         "CSPR-2025-104": ReviewState.awaiting_decision,
         "CSPR-2024-101": ReviewState.notified,
+        "CSPR-2025-105": ReviewState.lcspr_commissioned,
     }
     screened = _by_ref("SAR-2024-103")
     assert screened.received_on == date(2024, 1, 8) and screened.screened_on == date(2024, 1, 17)
@@ -344,6 +361,17 @@ def test_the_tracker_imported_with_its_dates_and_deadlines_then_nothing_changes(
     assert {d.kind: d.status for d in reviews.deadlines(on_time, date(2026, 12, 3))}[DeadlineKind.rapid_review] == "met"
     question = db.session.scalar(sa.select(JointDecision).where(JointDecision.review_id == on_time.id))
     assert question is not None and question.proposal == {"outcome": "lcspr"}  # with the partners
+    # Recorded, not decided, by the office: every partner of the area agreed on that date.
+    recorded = _by_ref("CSPR-2025-105")
+    assert (recorded.decision, recorded.decided_on) == (ReviewOutcome.lcspr, date(2025, 6, 30))
+    assert recorded.report_due_on == date(2025, 12, 30)  # 6 months from the real decision
+    jd = db.session.scalar(sa.select(JointDecision).where(JointDecision.review_id == recorded.id))
+    assert jd.state.value == "carried" and jd.decided_on == date(2025, 6, 30)
+    assert jd.recorded_from == "Safeguarding partners' meeting minutes, item 4"
+    answers = db.session.scalars(sa.select(JointDecisionAnswer).where(JointDecisionAnswer.decision_id == jd.id))
+    assert sorted((a.organisation.name, a.agree, a.capacity) for a in answers) == sorted(
+        (p.organisation.name, True, "recorded") for p in joint_decisions.partners_for(recorded.area)
+    )
     delayed = _by_ref("CSPR-2025-104")
     assert delayed.delay_explanation == "The police chronology came late"
     assert _by_ref("CSPR-2024-101").received_on == date(2024, 1, 9)  # an Excel serial date
@@ -365,14 +393,28 @@ def test_the_tracker_imported_with_its_dates_and_deadlines_then_nothing_changes(
     imported_breaches = [s for s in subjects if "missed" in s and any(ref in s for ref in states)]
     assert imported_breaches == [], subjects
     again = imports.check(imports.get_kind("reviews"), "tracker.csv", csv_bytes(text_sheet(good_rows())), user)
-    assert (again.created, again.updated, again.unchanged) == (0, 0, 14), again.problems
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 15), again.problems
 
 
-def test_a_sar_decision_is_the_chairs(demo):
+def test_a_sar_decision_is_the_chairs_and_the_office_records_it_from_where_it_is_recorded(demo):
+    office, kind = demo.user("office"), imports.get_kind("reviews")
     row = sar("SAR-2024-301", "08/01/2024", **DECIDED)
-    run = imports.check(imports.get_kind("reviews"), "t.csv", csv_bytes(text_sheet([row])), demo.user("office"))
-    assert run.status == "problems"
-    assert run.problems[0]["column"] == "Decided on" and "permission" in run.problems[0]["message"]
+    run = imports.check(kind, "t.csv", csv_bytes(text_sheet([row])), office)
+    assert run.status == "problems" and run.problems[0]["column"] == "Decision recorded in"
+    assert "the chair decides" in run.problems[0]["message"]
+    today = sar("SAR-2026-301", "02/11/2026", **{**DECIDED, "screening_started_on": "03/11/2026"})
+    today.update(screened_on="04/11/2026", information_requested_on="05/11/2026", recommended_on="06/11/2026")
+    today.update(decided_on="03/12/2026", decision_recorded_in="Letter")
+    run = imports.check(kind, "t.csv", csv_bytes(text_sheet([today])), office)
+    assert run.problems[0]["column"] == "Decided on" and "the Independent Chair's to make" in run.problems[0]["message"]
+    row["decision_recorded_in"] = "The chair's decision letter of 1 March 2024"
+    run = imports.check(kind, "t.csv", csv_bytes(text_sheet([row])), office)
+    assert run.status == "checked", run.problems
+    imports.commit(run, run.sha256, office)
+    review = _by_ref("SAR-2024-301")
+    assert (review.state, review.decided_on) == (ReviewState.commissioned, date(2024, 3, 1))
+    decided = next(h for h in review_lifecycle.history(review.id) if h.trigger == "decide")
+    assert decided.comment == "Recorded by the business office from: The chair's decision letter of 1 March 2024"
 
 
 def test_a_draft_report_is_uploaded_on_the_page_first(demo):
@@ -422,11 +464,13 @@ def test_the_command_imports_the_tracker(app, tmp_path, demo):
     path = tmp_path / "tracker.xlsx"
     path.write_bytes(xlsx_bytes(sheet(rows, bad_rows()[:1])))
     bad = runner.invoke(args=["import", "reviews", str(path), "--commit", "--as", "office@demo.test"])
-    assert bad.exit_code == 1 and "row 8, Area: Area must be one of" in bad.output
+    assert bad.exit_code == 1 and "row 9, Area: Area must be one of" in bad.output
     path.write_bytes(xlsx_bytes(sheet(rows)))
     before = count(Review)
     done = runner.invoke(args=["import", "reviews", str(path), "--commit", "--as", "office@demo.test"])
-    assert done.exit_code == 0 and "6 created" in done.output, done.output
-    assert count(Review) == before + 6 and _by_ref("CSPR-2025-103").state == ReviewState.awaiting_decision
+    assert done.exit_code == 0 and "7 created" in done.output, done.output
+    assert count(Review) == before + 7 and _by_ref("CSPR-2025-103").state == ReviewState.awaiting_decision
+    # The office (not a partner) records the partners' decision from their minutes.
+    assert _by_ref("CSPR-2025-105").state == ReviewState.lcspr_commissioned
     again = runner.invoke(args=["import", "reviews", str(path), "--commit", "--as", "office@demo.test"])
-    assert again.exit_code == 0 and "6 left unchanged" in again.output
+    assert again.exit_code == 0 and "7 left unchanged" in again.output

@@ -90,3 +90,52 @@ def test_the_list_costs_the_same_queries_however_many_decisions(demo, api_as, co
     with count_queries() as more:
         r = office.get("/api/v1/joint-decisions?per_page=200")
     assert r.json["total"] > 1 and len(more.statements) <= len(one.statements) + 1
+
+
+# --- a decision the partners took before the service held the case, recorded by the office ------
+
+
+def _record(demo: Demo, user: str, **kw):
+    from datetime import date
+
+    from safeguarding.models import Review, ReviewOutcome
+    from safeguarding.services.reviews import partners as review_partners
+
+    review = db.session.get(Review, demo.id("reviews", "cspr_rapid"))
+    values = {"outcome": ReviewOutcome.lcspr, "decided_on": date(2026, 11, 20), "recorded_from": "Partners' minutes"}
+    values.update(kw)
+    return review, review_partners.record_rapid_review_decision(review, demo.user(user), **values)
+
+
+def test_the_office_records_a_decision_the_partners_took_and_it_settles_the_open_question(demo, client_as):
+    from datetime import date
+
+    from safeguarding.models import ReviewState
+
+    open_question = _rapid(demo)
+    review, d = _record(demo, "office")
+    assert d.id == open_question.id and d.state == JointDecisionState.carried and d.decided_on == date(2026, 11, 20)
+    assert {a.capacity for a in joint_decisions.answers_of(d)} == {"recorded"}
+    assert all(a.agree for a in joint_decisions.answers_of(d))
+    assert review.state == ReviewState.lcspr_commissioned and review.decided_on == date(2026, 11, 20)
+    page = client_as("office").get(f"/joint-decisions/{d.id}").get_data(as_text=True)
+    assert "before the case was held in this service" in page and "Partners&#39; minutes" in page
+    assert "Recorded by the business office" in page
+
+
+def test_only_the_office_records_and_only_a_past_decision_with_its_source(demo):
+    from datetime import date
+
+    import pytest
+
+    from safeguarding.services.errors import Forbidden, ValidationFailed
+
+    with pytest.raises(Forbidden):
+        _record(demo, "chair")  # the chair neither decides nor records a CSPR's decision
+    with pytest.raises(ValidationFailed) as exc:
+        _record(demo, "office", decided_on=date(2026, 12, 3))  # today: the partners answer in the service
+    assert "made in the service by the partners themselves" in exc.value.errors["decided_on"]
+    with pytest.raises(ValidationFailed) as exc:
+        _record(demo, "office", recorded_from="  ")
+    assert "where the partners' decision is recorded" in exc.value.errors["recorded_from"]
+    assert _rapid(demo).state == JointDecisionState.open

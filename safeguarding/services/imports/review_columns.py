@@ -179,6 +179,14 @@ COLUMNS = (
     Column("decision_reason", "Decision reason", "The reasons for the decision", "Mandatory: the criteria are met"),
     Column("alternative_learning", "Alternative learning", "When not commissioned: any other learning activity", ""),
     _date("decided_on", "Decided on", "The day of the decision (the final report's target runs from it)", "01/03/2024"),
+    Column(
+        "decision_recorded_in",
+        "Decision recorded in",
+        "Where the decision is recorded (SAR: the Independent Chair's decision letter or minute; CSPR: the "
+        "safeguarding partners' minutes): they decide; the office records it. Needed unless the SAR's "
+        "importer is the chair",
+        "",
+    ),
     # Commissioning and the review.
     Column("terms_of_reference", "Terms of reference", "The review's terms of reference", "Agencies' work, 2023"),
     _choice("methodology", "Methodology", "The review's route or methodology", "learning_together", Methodology),

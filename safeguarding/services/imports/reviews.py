@@ -9,9 +9,11 @@ council becoming aware, the rapid review's 15 from the notification, the report'
 from the decision). A deadline missed before the import is recorded as a breach at once,
 without the "deadline missed" email; nothing dated in the past emails anyone (it was
 announced at the time). The lifecycle's rules hold: a SAR is decided by the Independent
-Chair (an importer who is not the chair is refused the decision), a CSPR's decision is the
-safeguarding partners' joint decision, which only they record in the service (reported:
-record it on the review's page), a draft report is uploaded on the page before it is
+Chair (an office importer records a decision the chair took before the service held the
+case, from where it is recorded — *Decision recorded in* — never one dated today), a CSPR's decision is the
+safeguarding partners' joint decision: the office records one they took before the case
+came into the service from where it is minuted (*Decision recorded in*; the decision page
+says so), never one dated today, which the partners give in the service; a draft report is uploaded on the page before it is
 submitted — a stage that cannot be reached is reported, not forced."""
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import sqlalchemy as sa
 
 from safeguarding.calendar import today
 from safeguarding.extensions import db
-from safeguarding.models import Review, ReviewKind, ReviewState
+from safeguarding.models import Review, ReviewKind, ReviewState, Role
 from safeguarding.notify.outbox import quiet
 from safeguarding.services import reviews
 from safeguarding.services.errors import ServiceError, ValidationFailed
@@ -38,6 +40,7 @@ from safeguarding.services.imports.review_columns import (
     SAR_ONLY,
     SAR_ORDER,
 )
+from safeguarding.services.reviews import partners as review_partners
 from safeguarding.services.reviews.deadlines import pauses_of
 from safeguarding.workflows.reviews import review_lifecycle
 
@@ -169,12 +172,30 @@ def _update_case(review: Review, v: dict[str, Any], ctx: Context) -> bool:
 # --- the stages ---------------------------------------------------------------------------------------------
 
 
-def _fire(review: Review, trigger: str, field: str, on: date, ctx: Context, **params: Any) -> None:
-    """Fire a transition on the stage's date; a refusal is reported on the stage's column."""
+def _fire(
+    review: Review,
+    trigger: str,
+    field: str,
+    on: date,
+    ctx: Context,
+    *,
+    recorded_from: str | None = None,
+    **params: Any,
+) -> None:
+    """Fire a transition on the stage's date; a refusal is reported on the stage's column.
+    `recorded_from`: the office records a decision someone else took before the service
+    held the case, from where it is recorded (the history says so)."""
     try:
         with _dated(on):
             review_lifecycle.fire(
-                review, trigger, user=ctx.user, version=review.version, params=params or None, as_of=on
+                review,
+                trigger,
+                user=ctx.user,
+                version=review.version,
+                params=params or None,
+                as_of=on,
+                system=recorded_from is not None,
+                comment=f"Recorded by the business office from: {recorded_from}" if recorded_from else None,
             )
     except ValidationFailed as exc:
         if exc.errors:
@@ -243,26 +264,62 @@ def _decide(review: Review, v: dict[str, Any], ctx: Context) -> bool:
         if decision is not None and review.decision != decision:
             raise _problem("decision", f"The review's decision is already: {review.decision.label.lower()}")
         return False
-    if review.kind == ReviewKind.cspr:
-        raise _problem(
-            "decided_on",
-            "A local review is the safeguarding partners' joint decision, recorded by the partners in the "
-            "service: leave the decision columns blank to import the review up to its rapid review, then record "
-            "the partners' joint decision on the review's page",
-        )
     if decision is None or v.get("decided_on") is None:
         raise _problem("decision" if decision is None else "decided_on", "Enter both the decision and its date")
+    if review.kind == ReviewKind.cspr:
+        return _record_partners_decision(review, v, ctx)
+    recorded_from = None
+    if not ctx.user.has_role(Role.independent_chair):
+        # The Independent Chair decided; the office records a decision taken before the
+        # service held the case, from where it is recorded, never one dated today.
+        recorded_from = v.get("decision_recorded_in")
+        if not recorded_from:
+            raise _problem(
+                "decision_recorded_in",
+                "Enter where the Independent Chair's decision is recorded, such as the decision letter: the chair "
+                "decides a Safeguarding Adults Review; the office records the decision",
+            )
+        if v["decided_on"] >= today():
+            raise _problem("decided_on", "A decision taken today is the Independent Chair's to make in the service")
     _fire(
         review,
         "decide",
         "decided_on",
         v["decided_on"],
         ctx,
+        recorded_from=recorded_from,
         outcome=decision.value,
         decision_reason=v.get("decision_reason"),
         alternative_learning=v.get("alternative_learning"),
         decided_on=v["decided_on"],
     )
+    return True
+
+
+def _record_partners_decision(review: Review, v: dict[str, Any], ctx: Context) -> bool:
+    """A CSPR's decision is the safeguarding partners' joint decision: the office records
+    one they took before the case came into the service, from where it is minuted (a
+    decision taken today is theirs to give in the service)."""
+    if not v.get("decision_recorded_in"):
+        raise _problem(
+            "decision_recorded_in",
+            "Enter where the safeguarding partners' joint decision is recorded, such as the minutes of their "
+            "meeting: the partners decide a local review; the office records their decision",
+        )
+    try:
+        with _dated(v["decided_on"]):
+            review_partners.record_rapid_review_decision(
+                review,
+                ctx.user,
+                outcome=v["decision"],
+                decided_on=v["decided_on"],
+                recorded_from=v["decision_recorded_in"],
+            )
+    except ValidationFailed as exc:
+        field = {"recorded_from": "decision_recorded_in", "area": "area"}.get(next(iter(exc.errors), ""), "decided_on")
+        raise _problem(field, next(iter(exc.errors.values()), None) or "; ".join(exc.reasons) or exc.message) from None
+    except ServiceError as exc:
+        raise _problem("decided_on", exc.message) from None
     return True
 
 

@@ -51,20 +51,45 @@ def put_rapid_review(review: Review, user: Any, *, due_on: date | None = None) -
     outcome = review.recommendation
     if outcome is None:
         raise ValidationFailed(errors={"recommendation": "Record the rapid review's recommendation first"})
+    return joint_decisions.put_question(
+        JointDecisionSubject.rapid_review,
+        question=_rapid_review_question(review, outcome),
+        area=review.area,
+        due_on=due_on or _default_due(review),
+        user=user,
+        review_id=review.id,
+        proposal={"outcome": outcome.value},
+    )
+
+
+def _rapid_review_question(review: Review, outcome: ReviewOutcome) -> str:
     route = (
         "commission a local child safeguarding practice review"
         if outcome is not ReviewOutcome.not_commissioned
         else "not commission a local child safeguarding practice review"
     )
-    question = (
+    return (
         f"Do you sign off the rapid review of {review.reference} and agree to {route}? "
         f"The rapid review recommends this because: {review.recommendation_reason}"
     )
-    return joint_decisions.put_question(
+
+
+def record_rapid_review_decision(
+    review: Review, user: Any, *, outcome: ReviewOutcome, decided_on: date | None, recorded_from: str | None
+) -> JointDecision:
+    """The office records the partners' joint decision on a rapid review taken before the
+    case came into the service (an import of the office's tracker), as minuted: the review
+    is decided on that date, as if the partners had answered in the service."""
+    _require_office(user)
+    _require_cspr(review)
+    if review.state != ReviewState.awaiting_decision:
+        raise Conflict("Only a review waiting for the partners' decision can have it recorded")
+    return joint_decisions.record_taken(
         JointDecisionSubject.rapid_review,
-        question=question,
+        question=_rapid_review_question(review, outcome),
         area=review.area,
-        due_on=due_on or _default_due(review),
+        decided_on=decided_on,
+        recorded_from=recorded_from,
         user=user,
         review_id=review.id,
         proposal={"outcome": outcome.value},
