@@ -2,8 +2,10 @@
 (`reading`) and cells (`values`), the kinds (`directory`) and their templates."""
 
 from safeguarding.services.imports import (  # noqa: F401  (registers the kinds)
+    budgets,
     directory,
     disputes,
+    findings,
     meetings,
     recommendations,
     reviews,

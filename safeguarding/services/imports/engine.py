@@ -67,6 +67,10 @@ class Kind:
     steps: tuple[Step, ...]
     # A service's error field → the column it is about.
     error_columns: dict[str, str] = field(default_factory=dict)
+    # A row's natural key (None: the row has none), and what it is called: a second row
+    # with the same key in one file is reported, not applied twice.
+    key: Callable[[dict[str, Any]], tuple[Any, ...] | None] | None = None
+    key_label: str = ""
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.field == name), None)
@@ -199,6 +203,30 @@ def read_rows(kind: Kind, sheet: reading.Sheet, found: dict[str, int], report: R
     return rows
 
 
+def _duplicates(kind: Kind, rows: list[Row], report: Report) -> None:
+    """A row whose natural key an earlier row of the file has is reported (each record
+    appears once in a file)."""
+    if kind.key is None:
+        return
+    seen: dict[tuple[Any, ...], int] = {}
+    for row in rows:
+        if row.failed:
+            continue
+        key = kind.key(row.values)
+        if key is None:
+            continue
+        if key in seen:
+            report.problem(
+                row.sheet,
+                row.number,
+                "",
+                f"This row repeats row {seen[key]} ({kind.key_label}): give each one row only",
+            )
+            row.failed = True
+        else:
+            seen[key] = row.number
+
+
 # --- applying -----------------------------------------------------------------------------------
 
 
@@ -252,6 +280,7 @@ def run(
     if report.problems:
         return report, sheet.headings
     rows = read_rows(kind, sheet, found, report)
+    _duplicates(kind, rows, report)
     savepoint = db.session.begin_nested()
     # Every change is audited as the person importing, from a page, the API or the CLI.
     acting = audit.acting_as(user.email, user.id) if user is not None else contextlib.nullcontext()
