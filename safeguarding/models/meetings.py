@@ -279,7 +279,11 @@ class AgendaItem(TimestampMixin, Base):
     `subject_id`), at most one per subject per meeting."""
 
     __tablename__ = "agenda_items"
-    __table_args__ = (sa.UniqueConstraint("meeting_id", "subject_type", "subject_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("meeting_id", "subject_type", "subject_id"),
+        # The few confidential items (the search's need-to-know on minutes sections).
+        sa.Index("ix_agenda_items_restricted", "restricted"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id"), index=True)
@@ -475,7 +479,7 @@ class MinutesSection(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     minutes_id: Mapped[int] = mapped_column(sa.ForeignKey("minutes.id"), index=True)
-    agenda_item_id: Mapped[int] = mapped_column(sa.ForeignKey("agenda_items.id"))
+    agenda_item_id: Mapped[int] = mapped_column(sa.ForeignKey("agenda_items.id"), index=True)
     text: Mapped[str] = mapped_column(sa.Text, default="")
 
 

@@ -10,6 +10,8 @@ agencies, learning.full_text_visible, actions.visibility, …), as SQL on the en
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -87,6 +89,39 @@ class Kind:
         if not user.has_role(*self.roles):
             return sa.false()
         return (self.readable or self.visible)(user)
+
+
+# --- sets shared by the kinds' rules ----------------------------------------------------------
+
+# Within one search (`sharing()`), a set several kinds' rules read — the meetings the user
+# sees (meetings, agenda items, decisions, papers, minutes), the reviews they read in full —
+# is one named subquery (a CTE) of each statement, evaluated once, not once per kind.
+_SHARED: ContextVar[dict[str, Any] | None] = ContextVar("search_shared", default=None)
+
+
+@contextmanager
+def sharing() -> Iterator[None]:
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def _ids(name: str, build: Callable[[], sa.Select]) -> sa.Select:
+    """`SELECT id FROM <name>`, the CTE of `build()` shared within the search (or the
+    query itself outside one)."""
+    cache = _SHARED.get()
+    if cache is None:
+        return build()
+    if name not in cache:
+        cache[name] = build().cte(name)
+    cte = cache[name]
+    return sa.select(cte.c[0])
+
+
+def _seen_meetings(user: Any) -> sa.Select:
+    return _ids("seen_meetings", lambda: sa.select(Meeting.id).where(meeting_visibility(user)))
 
 
 def _text(*parts: Any) -> str:
@@ -223,7 +258,15 @@ def _build_minutes_sections(conn: sa.Connection, ids: list[int]) -> Iterator[Row
 
 
 def _visible_meetings(user: Any) -> Condition:
-    return E.link_id.in_(sa.select(Meeting.id).where(meeting_visibility(user)))
+    if user.has_role(*SEE_ALL):
+        return sa.true()
+    return E.link_id.in_(_seen_meetings(user))
+
+
+def _visible_meeting_records(user: Any) -> Condition:
+    if user.has_role(*SEE_ALL):
+        return sa.true()
+    return E.record_id.in_(_seen_meetings(user))
 
 
 def _visible_papers(user: Any) -> Condition:
@@ -232,7 +275,7 @@ def _visible_papers(user: Any) -> Condition:
     if user.has_role(*SEE_ALL):
         return sa.true()
     return E.link_id.in_(
-        sa.select(Meeting.id).where(meeting_visibility(user), Meeting.papers_published_on.is_not(None))
+        sa.select(Meeting.id).where(Meeting.id.in_(_seen_meetings(user)), Meeting.papers_published_on.is_not(None))
     )
 
 
@@ -248,9 +291,7 @@ def _visible_minutes_sections(user: Any) -> Condition:
         .join(AgendaItem, AgendaItem.id == MinutesSection.agenda_item_id)
         .where(AgendaItem.restricted.is_(True))
     )
-    sees_restricted = E.link_id.in_(
-        sa.select(Minutes.id).where(Minutes.meeting_id.in_(sa.select(Meeting.id).where(meeting_visibility(user))))
-    )
+    sees_restricted = E.link_id.in_(sa.select(Minutes.id).where(Minutes.meeting_id.in_(_seen_meetings(user))))
     return sa.and_(minutes, sa.or_(E.record_id.not_in(restricted), sees_restricted))
 
 
@@ -329,7 +370,7 @@ def _visible_reviews(user: Any) -> Condition:
 def _full_reviews(user: Any) -> Condition:
     if reviews_q.sees_everything(user):
         return sa.true()
-    return E.record_id.in_(sa.select(Review.id).where(reviews_q.visibility(user)))
+    return E.record_id.in_(_ids("full_reviews", lambda: sa.select(Review.id).where(reviews_q.visibility(user))))
 
 
 def _build_findings(conn: sa.Connection, ids: list[int]) -> Iterator[Row]:
@@ -477,7 +518,7 @@ def _in(model: type, rule: Callable[[Any], Condition]) -> Callable[[Any], Condit
 
 KINDS: tuple[Kind, ...] = (
     Kind("meetings", "Meetings", "meeting", Meeting, MEMBERS, _build_meetings,
-         _in(Meeting, meeting_visibility), "meetings.meeting", lambda i, _l: {"meeting_id": i}),
+         _visible_meeting_records, "meetings.meeting", lambda i, _l: {"meeting_id": i}),
     Kind("agenda_items", "Agenda items", "agenda_item", AgendaItem, MEMBERS, _build_agenda_items,
          _visible_meetings, "meetings.meeting", lambda _i, m: {"meeting_id": m or 0}),
     Kind("decisions", "Decisions", "decision", Decision, MEMBERS, _build_decisions,

@@ -24,7 +24,7 @@ from markupsafe import Markup
 from safeguarding.extensions import db
 from safeguarding.models import Area, SearchEntry
 from safeguarding.services.errors import Forbidden, ValidationFailed
-from safeguarding.services.search.kinds import BY_KEY, BY_RECORD_TYPE, KINDS, SEARCHERS, Kind
+from safeguarding.services.search.kinds import BY_KEY, BY_RECORD_TYPE, KINDS, SEARCHERS, Kind, sharing
 from safeguarding.services.search.text import MAX_QUERY, snippet, words_of
 
 PER_PAGE = 20
@@ -124,12 +124,17 @@ def _match(q: str) -> Match | None:
         return Match(E, everything.op("@@")(query), public.op("@@")(query), title.op("@@")(query))
     # SQLite: the FTS5 table drives the query (joined to the entries by rowid), so only the
     # matching entries are read; the column filters are small sets looked up once.
-    public = sa.select(FTS.c.rowid).where(FTS.c.search_fts.op("MATCH")("{title public_text} : (" + expression + ")"))
+    # The rows whose title or public text match: one CTE, read by each kind that has a body.
+    public = (
+        sa.select(FTS.c.rowid)
+        .where(FTS.c.search_fts.op("MATCH")("{title public_text} : (" + expression + ")"))
+        .cte("public_match")
+    )
     title = sa.select(FTS.c.rowid).where(FTS.c.search_fts.op("MATCH")("{title} : (" + expression + ")"))
     return Match(
         FTS.join(E, E.id == FTS.c.rowid),
         FTS.c.search_fts.op("MATCH")(expression),
-        E.id.in_(public),
+        E.id.in_(sa.select(public.c.rowid)),
         E.id.in_(title),
     )
 
@@ -171,6 +176,21 @@ def find(
     q = (q or "").strip()
     if errors := check(q, types, date_from, date_to, area, order):
         raise ValidationFailed(errors=errors)
+    with sharing():
+        return _find(q, user, types, date_from, date_to, area, page, per_page, order)
+
+
+def _find(
+    q: str,
+    user: Any,
+    types: list[str] | None,
+    date_from: date | None,
+    date_to: date | None,
+    area: str | None,
+    page: int,
+    per_page: int,
+    order: str,
+) -> Found:
     kinds = kinds_for(user)
     found = Found(q=q, counts={k.key: 0 for k in kinds}, page=max(1, page), per_page=per_page)
     match = _match(q)
