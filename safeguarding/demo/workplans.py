@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 import sqlalchemy as sa
 
 from safeguarding.calendar import today
-from safeguarding.demo import DemoContext, step
+from safeguarding.demo import DemoContext, at, step
 from safeguarding.extensions import db
 from safeguarding.models import (
     AgendaItem,
@@ -31,6 +31,7 @@ from safeguarding.models import (
     Meeting,
     WorkPlan,
 )
+from safeguarding.services import learning
 from safeguarding.services import workplans as svc
 from safeguarding.workflows.workplans import work_plan_lifecycle as lifecycle
 
@@ -468,8 +469,48 @@ def seed_workplans(ctx: DemoContext) -> None:
     )
     rows26.update(rows_qp26)
     rows26.update(rows_ld26)
+    # The audit programme: two multi-agency audits planned in Quality and Performance's
+    # plan, one carried out in September by MAA 2026/01, one still to come.
+    audits26 = {
+        key: svc.add_item(
+            qp26,
+            office,
+            priority_id=y26.priorities[priority - 1].id,
+            title=title,
+            lead_organisation_id=ctx.orgs[org].id,
+            lead_person_id=ctx.people[person].id,
+            due_date=due,
+            success_measure=measure,
+            is_audit=True,
+        )
+        for key, priority, title, org, person, due, measure in (
+            (
+                "qp_2026_audit_self_neglect",
+                4,
+                "Multi-agency audit of self-neglect cases",
+                "north",
+                "north_deputy",
+                date(2026, 9, 30),
+                "Ten cases audited; findings and actions to the Board",
+            ),
+            (
+                "qp_2026_audit_transitions",
+                3,
+                "Multi-agency audit of transitions to adult services",
+                "west",
+                "west_deputy",
+                date(2027, 2, 26),
+                "Cases audited with children's and adults' services; findings to the Board",
+            ),
+        )
+    }
     for p in (sar26, qp26, ld26):
         y26.submit_and_approve(p)
+    audit = ctx.extra.get("learning_sources", {}).get("MAA 2026/01")
+    if audit is not None:
+        with at(audit.audited_on):
+            learning.link_audit(audit, audits26["qp_2026_audit_self_neglect"].id, office)
+    items.update(audits26)
     owner = {"sar": sar26, "qp": qp26, "ld": ld26}
     for key, it in rows26.items():
         p = owner[key.split("_")[0]]

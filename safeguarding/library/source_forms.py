@@ -119,6 +119,13 @@ class AuditForm(_Source):
     grade_good = _cases("Cases graded good (optional)")
     grade_requires_improvement = _cases("Cases graded requires improvement (optional)")
     grade_inadequate = _cases("Cases graded inadequate (optional)")
+    work_plan_item_id = SelectField(
+        "Planned audit it carries out (optional)",
+        widget=GovSelect(),
+        description="A planned audit of a sub-group's approved work plan (the audit programme): it is completed "
+        "on the audit's date. Once linked, the link stays.",
+        validators=[Optional()],
+    )
 
     def values(self) -> dict:
         grades = {g: getattr(self, f"grade_{g}").data for g, _ in GRADES}
@@ -128,7 +135,15 @@ class AuditForm(_Source):
             "audited_on": self.audited_on.data,
             "cases_audited": self.cases_audited.data,
             "grades": {g: n for g, n in grades.items() if n},
-        }
+        } | self.planned()
+
+    def planned(self) -> dict:
+        """The planned audit chosen (none when the field was taken away: the audit carries
+        out one already, and that link stays)."""
+        field = self._fields.get("work_plan_item_id")
+        if field is None:
+            return {}
+        return {"work_plan_item_id": int(field.data) if field.data else None}
 
     def fill_grades(self, grades: dict) -> None:
         for g, _ in GRADES:

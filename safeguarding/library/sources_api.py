@@ -54,6 +54,14 @@ class AuditSchema(Schema):
         load_default=dict,
     )
     summary = fields.String(load_default=None, allow_none=True)
+    work_plan_item_id = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "The planned audit of a sub-group's approved work plan it carries out (the audit "
+            "programme): that item is completed on `audited_on`"
+        },
+    )
 
 
 def _dump(row) -> dict:

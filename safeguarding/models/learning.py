@@ -164,6 +164,8 @@ class MultiAgencyAudit(VersionedMixin, TimestampMixin, Base):
     area: Mapped[Area] = mapped_column(str_enum(Area))
     group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("groups.id"), index=True)
     audited_on: Mapped[date]
+    # The planned audit of a sub-group's work plan (the audit programme) it carries out.
+    work_plan_item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("work_plan_items.id"), unique=True)
     cases_audited: Mapped[int] = mapped_column(default=0)
     grades: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     summary: Mapped[str | None] = mapped_column(sa.Text)

@@ -156,6 +156,9 @@ class WorkPlanItem(VersionedMixin, TimestampMixin, Base):
     lead_organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     due_date: Mapped[date]
     success_measure: Mapped[str] = mapped_column(sa.Text, default="")
+    # A multi-agency audit of the sub-group's audit programme: done when the office records
+    # the audit that carries it out (`MultiAgencyAudit.work_plan_item_id`).
+    is_audit: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     status: Mapped[ItemStatus] = mapped_column(
         str_enum(ItemStatus, name="work_plan_item_status"), default=ItemStatus.not_started
     )

@@ -107,6 +107,13 @@ class ItemSchema(Schema):
     lead_organisation_id = fields.Integer(required=True, allow_none=True)
     due_date = fields.Date(required=True)
     success_measure = fields.String(required=True)
+    is_audit = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "A planned multi-agency audit (the audit programme): completed by the audit that "
+            "carries it out (`work_plan_item_id` of POST /api/v1/audits)"
+        },
+    )
     status = fields.String(dump_only=True)
     status_reason = fields.String(dump_only=True, allow_none=True)
     at_risk = fields.Boolean(dump_only=True)

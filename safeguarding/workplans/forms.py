@@ -113,6 +113,11 @@ class ItemForm(VersionedForm):
     success_measure = TextAreaField(
         "Success measure", widget=GovTextArea(), validators=[Required("Enter how success will be measured")]
     )
+    is_audit = BooleanField(
+        "A multi-agency audit in the sub-group's audit programme",
+        widget=GovCheckboxInput(),
+        description="Completed when the business office records the audit that carries it out.",
+    )
 
 
 class UpdateForm(FlaskForm):

@@ -30,10 +30,18 @@ from safeguarding.services.learning.library import (
     recurrence,
     search,
 )
+from safeguarding.services.learning.programme import (
+    Planned,
+    Programme,
+    audit_programme,
+    carried_out_by,
+    link_audit,
+    open_planned_audits,
+    overdue_count_select,
+)
 from safeguarding.services.learning.report import LearningReport, learning_report, report_csv
 from safeguarding.services.learning.sources import (
     AUDIT_GRADES,
-    audit_programme,
     get_audit,
     get_learning_review,
     list_audits,
@@ -57,6 +65,12 @@ __all__ = [
     "record_audit",
     "record_learning_review",
     "audit_programme",
+    "open_planned_audits",
+    "overdue_count_select",
+    "carried_out_by",
+    "link_audit",
+    "Planned",
+    "Programme",
     "get_audit",
     "get_learning_review",
     "list_audits",

@@ -9,7 +9,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from safeguarding.calendar import financial_year_bounds
 from safeguarding.extensions import db
 from safeguarding.models import (
     Area,
@@ -22,6 +21,7 @@ from safeguarding.models import (
     Role,
 )
 from safeguarding.services.errors import Forbidden, NotFound, StaleVersion, ValidationFailed
+from safeguarding.services.learning import programme
 from safeguarding.validation import date_problem
 
 AUDIT_GRADES = ("outstanding", "good", "requires_improvement", "inadequate")
@@ -143,8 +143,10 @@ def update_learning_review(row: LearningReview, user: Any, *, version: int | Non
     return row
 
 
-def _audit_errors(values: dict[str, Any], exclude_id: int | None = None) -> dict[str, str]:
-    errors: dict[str, str] = {}
+def _audit_errors(values: dict[str, Any], row: MultiAgencyAudit | None = None) -> tuple[dict[str, str], Any]:
+    """The problems, and the planned audit of a work plan it newly carries out (or None)."""
+    errors, item = programme.link_errors(values, row)
+    exclude_id = row.id if row is not None else None
     _common(
         errors,
         reference=values["reference"],
@@ -166,7 +168,7 @@ def _audit_errors(values: dict[str, Any], exclude_id: int | None = None) -> dict
         errors["grades"] = "The graded cases cannot be more than the cases audited"
     if "reference" not in errors and _reference_taken(MultiAgencyAudit, values["reference"], exclude_id):
         errors["reference"] = "An audit already has this reference"
-    return errors
+    return errors, item
 
 
 def _set_audit(row: MultiAgencyAudit, values: dict[str, Any]) -> None:
@@ -193,7 +195,10 @@ def record_audit(
     grades: dict[str, int] | None = None,
     group_id: int | None = None,
     summary: str | None = None,
+    work_plan_item_id: int | None = None,
 ) -> MultiAgencyAudit:
+    """Record a multi-agency audit; with `work_plan_item_id`, the planned audit of a work
+    plan it carries out (services/learning/programme.py), which is then completed."""
     _require_office(user)
     values = dict(
         reference=reference,
@@ -205,14 +210,17 @@ def record_audit(
         grades=dict(grades or {}),
         group_id=group_id,
         summary=summary,
+        work_plan_item_id=work_plan_item_id,
     )
-    errors = _audit_errors(values)
+    errors, item = _audit_errors(values)
     if errors:
         raise ValidationFailed(errors=errors)
     row = MultiAgencyAudit(created_by_id=user.id)
     _set_audit(row, values)
     db.session.add(row)
     db.session.flush()
+    if item is not None:
+        programme.carry_out(row, item, user)
     return row
 
 
@@ -222,11 +230,14 @@ def update_audit(row: MultiAgencyAudit, user: Any, *, version: int | None, **val
     if version is None or version != row.version:
         raise StaleVersion()
     values["grades"] = dict(values.get("grades") or {})
-    errors = _audit_errors(values, exclude_id=row.id)
+    values.setdefault("work_plan_item_id", row.work_plan_item_id)
+    errors, item = _audit_errors(values, row)
     if errors:
         raise ValidationFailed(errors=errors)
     _set_audit(row, values)
     db.session.flush()
+    if item is not None:
+        programme.carry_out(row, item, user)
     return row
 
 
@@ -259,20 +270,3 @@ def list_learning_reviews(limit: int = 500) -> list[tuple[LearningReview, int]]:
 
 def list_audits(limit: int = 500) -> list[tuple[MultiAgencyAudit, int]]:
     return _with_counts(MultiAgencyAudit, Finding.audit_id, MultiAgencyAudit.audited_on.desc(), limit)
-
-
-def audit_programme(group_id: int, financial_year: int) -> list[MultiAgencyAudit]:
-    """A sub-group's multi-agency audits of a financial year (its work plan shows them):
-    the audits of that group dated 1 April `financial_year` – 31 March the next year."""
-    start, end = financial_year_bounds(financial_year)
-    return list(
-        db.session.scalars(
-            sa.select(MultiAgencyAudit)
-            .where(
-                MultiAgencyAudit.group_id == group_id,
-                MultiAgencyAudit.audited_on >= start,
-                MultiAgencyAudit.audited_on <= end,
-            )
-            .order_by(MultiAgencyAudit.audited_on, MultiAgencyAudit.id)
-        )
-    )

@@ -207,6 +207,7 @@ def _item_fields(
     lead_organisation_id: Any,
     due_date: date | None,
     success_measure: str | None,
+    is_audit: Any = False,
 ) -> dict[str, Any]:
     errors: dict[str, str] = {}
     priority = db.session.get(Priority, priority_id) if priority_id else None
@@ -236,6 +237,8 @@ def _item_fields(
         "lead_organisation_id": org.id,
         "due_date": due_date,
         "success_measure": _text(success_measure),
+        # A planned multi-agency audit (the audit programme).
+        "is_audit": bool(is_audit),
     }
 
 

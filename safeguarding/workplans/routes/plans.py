@@ -245,8 +245,9 @@ def plan(plan_id: int):
         unsettled=svc.unsettled_items(p) if p.state == WorkPlanState.approved else 0,
         board_meetings=svc.board_meetings_for_year(p.financial_year),
         year_label=financial_year_label,
-        audits=learning.audit_programme(p.group_id, p.financial_year),
+        programme=learning.audit_programme(p.group_id, p.financial_year),
         sees_audits=current_user.has_role(Role.business_office, Role.independent_chair),
+        records_audits=current_user.has_role(Role.business_office),
     )
 
 
@@ -296,6 +297,7 @@ def _item_values(form) -> dict:
         "lead_organisation_id": num(form.lead_organisation_id.data),
         "due_date": form.due_date.data,
         "success_measure": form.success_measure.data,
+        "is_audit": bool(form.is_audit.data),
     }
 
 
@@ -318,6 +320,9 @@ def item(item_id: int):
         form=UpdateForm(),
         open_statuses=(ItemStatus.not_started, ItemStatus.in_progress),
         override_by=db.session.get(User, it.override_by_id) if it.override_by_id else None,
+        carried_out_by=learning.carried_out_by(it),
+        sees_audits=current_user.has_role(Role.business_office, Role.independent_chair),
+        records_audits=current_user.has_role(Role.business_office),
     )
 
 
