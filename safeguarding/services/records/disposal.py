@@ -56,7 +56,7 @@ from safeguarding.models import (
 from safeguarding.services import audit
 from safeguarding.services.errors import Conflict, Forbidden, NotFound, StaleVersion, ValidationFailed
 from safeguarding.services.records.schedule import CLASS_KEYS, CLASSES, ScheduleEntry
-from safeguarding.services.records.sources import BY_CLASS, REDACTED, Source, cutoff, due_date
+from safeguarding.services.records.sources import BY_CLASS, BY_TYPE, REDACTED, Source, cutoff, due_date
 
 OFFICE = (Role.business_office,)
 
@@ -144,17 +144,21 @@ def summary(on: date | None = None) -> list[ClassDue]:
     entries = _entries()
     columns = []
     for e in entries:
-        src = BY_CLASS.get(e.key)
-        if src is None or e.period_years is None or e.final_action == FinalAction.keep:
+        if e.period_years is None or e.final_action == FinalAction.keep:
             continue
-        due = _due(src, e.period_years, on)
-        base = sa.select(sa.func.count()).select_from(src.model)
-        columns += [
-            base.where(*due).scalar_subquery().label(f"{e.key}_past"),
-            base.where(*due, _held(src)).scalar_subquery().label(f"{e.key}_held"),
-        ]
+        for src in BY_CLASS.get(e.key, ()):
+            due = _due(src, e.period_years, on)
+            base = sa.select(sa.func.count()).select_from(src.model)
+            columns += [
+                base.where(*due).scalar_subquery().label(f"{src.record_type}_past"),
+                base.where(*due, _held(src)).scalar_subquery().label(f"{src.record_type}_held"),
+            ]
     counts = db.session.execute(sa.select(*columns)).mappings().one() if columns else {}
-    return [ClassDue(e, counts.get(f"{e.key}_past", 0) or 0, counts.get(f"{e.key}_held", 0) or 0) for e in entries]
+
+    def total(key: str, what: str) -> int:
+        return sum(counts.get(f"{src.record_type}_{what}", 0) or 0 for src in BY_CLASS.get(key, ()))
+
+    return [ClassDue(e, total(e.key, "past"), total(e.key, "held")) for e in entries]
 
 
 @dataclass(frozen=True)
@@ -193,9 +197,14 @@ def due_count(on: date | None = None) -> int:
 # --- batches ------------------------------------------------------------------------------------
 
 
-def _rows_due(src: Source, years: int, on: date) -> list[Any]:
-    stmt = sa.select(src.model).where(*_due(src, years, on), ~_held(src)).order_by(src.model.id)
-    return list(db.session.scalars(stmt))
+def _rows_due(src: Source, years: int, on: date) -> list[tuple[Any, date]]:
+    """The due records not held, each with its trigger date."""
+    stmt = (
+        sa.select(src.model, src.trigger_column.label("trigger_value"))
+        .where(*_due(src, years, on), ~_held(src))
+        .order_by(src.model.id)
+    )
+    return [(row, src.trigger_on(value)) for row, value in db.session.execute(stmt)]
 
 
 def propose(*, user: Any, class_key: str | None, on: date | None = None) -> DisposalBatch:
@@ -213,10 +222,8 @@ def propose(*, user: Any, class_key: str | None, on: date | None = None) -> Disp
     batch = DisposalBatch(class_key=class_key or None, proposed_by_id=user.id, proposed_on=on)
     items = []
     for e in chosen:
-        src = BY_CLASS[e.key]
         years = e.period_years or 0
-        for row in _rows_due(src, years, on):
-            trigger_on = src.trigger_on(row)
+        for src, (row, trigger_on) in ((s, r) for s in BY_CLASS[e.key] for r in _rows_due(s, years, on)):
             items.append(
                 DisposalRecord(
                     class_key=e.key,
@@ -302,21 +309,22 @@ def approve(batch: DisposalBatch, *, user: Any, version: int | None, on: date | 
     entries = {e.key: e for e in _entries()}
     holds = list(db.session.scalars(sa.select(Hold).where(Hold.lifted_on.is_(None))))
     text = f"Disposed of on {long_date(on)}"
-    by_table: dict[str, list[DisposalRecord]] = defaultdict(list)
+    by_type: dict[str, list[DisposalRecord]] = defaultdict(list)
     for item in items(batch):
-        by_table[item.record_table].append(item)
+        by_type[item.record_type].append(item)
     disposed: list[tuple[Source, DisposalRecord]] = []
-    for group in by_table.values():
-        src = BY_CLASS[group[0].class_key]
-        rows = {
-            r.id: r
-            for r in db.session.scalars(sa.select(src.model).where(src.model.id.in_([i.record_id for i in group])))
-        }
+    for record_type, group in by_type.items():
+        src = BY_TYPE[record_type]
+        ids = [i.record_id for i in group]
+        rows = {r.id: r for r in db.session.scalars(sa.select(src.model).where(src.model.id.in_(ids)))}
+        still = _still_due(src, ids, entries[group[0].class_key], on)
         for item in group:
             e = entries[item.class_key]
             reason = _reason_left_alone(item, e, holds, on)
             if reason is None and item.record_id not in rows:
                 reason = "The record no longer exists"
+            if reason is None and item.record_id not in still:
+                reason = "It is no longer closed, or its date has moved: not due today"
             if reason:
                 item.not_disposed_reason = reason
                 continue
@@ -330,7 +338,18 @@ def approve(batch: DisposalBatch, *, user: Any, version: int | None, on: date | 
     db.session.flush()  # the audit entries of the changes above are written now: redact them too
     for src, ids in _ids_by_source(disposed).items():
         redact_audit(src.table, ids, src.personal)
+        for table, related_ids, columns in src.related_audit(ids) if src.related_audit else ():
+            redact_audit(table, related_ids, columns)
     return batch
+
+
+def _still_due(src: Source, ids: list[int], e: ScheduleEntry, on: date) -> set[int]:
+    """Of the proposed records, those still closed and past their date today (a person
+    given a seat again since the proposal is not)."""
+    if e.period_years is None:
+        return set()
+    stmt = sa.select(src.model.id).where(src.model.id.in_(ids), *src.closed, src.due_filter(cutoff(on, e.period_years)))
+    return set(db.session.scalars(stmt))
 
 
 def _ids_by_source(disposed: list[tuple[Source, DisposalRecord]]) -> dict[Source, list[int]]:

@@ -27,6 +27,7 @@ from safeguarding.calendar import today
 from safeguarding.extensions import db
 from safeguarding.models import (
     AccessRequest,
+    Complaint,
     Dispute,
     FinalAction,
     Hold,
@@ -78,6 +79,7 @@ RECORD_TYPES: dict[str, tuple[Any, str]] = {
     "review": (Review, "case review"),
     "meeting": (Meeting, "meeting"),
     "dispute": (Dispute, "dispute"),
+    "complaint": (Complaint, "complaint"),
     "person": (Person, "person"),
     "outbox_message": (OutboxMessage, "email"),
     "access_request": (AccessRequest, "subject access request"),
