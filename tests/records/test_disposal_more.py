@@ -1,18 +1,33 @@
 """Disposal of the record classes added after the first three (issue 25): complaints in
-the class "Disputes and complaints" (a class with more than one kind of record). Each is
+the class "Disputes and complaints" (a class with more than one kind of record) and the
+people who left with their user accounts ("User accounts of people who left"). Each is
 offered when due and not a day before, never when its class is unconfirmed or a hold
 covers it, only with a second office user's approval; after disposal its personal content
 is gone from its table and its audit entries, and the disposal record remains."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from safeguarding.extensions import db
-from safeguarding.models import AuditEntry, Complaint, ComplaintKind, ComplaintState, DisposalRecord, ResponseMethod
+from safeguarding.models import (
+    ApiToken,
+    AuditEntry,
+    Complaint,
+    ComplaintKind,
+    ComplaintState,
+    DisposalRecord,
+    LoginSession,
+    Membership,
+    Person,
+    ResponseMethod,
+    SearchEntry,
+    User,
+)
+from safeguarding.services import accounts, partnership
 from safeguarding.services import complaints as complaints_svc
 from safeguarding.services.errors import Forbidden, ValidationFailed
 from safeguarding.services.records import disposal, schedule
@@ -174,3 +189,187 @@ def test_four_eyes_then_the_complaint_loses_its_personal_content_and_keeps_its_r
     assert (record.proposed_by_id, record.approved_by_id) == (office.id, officer.id)
     # Disposed of: never offered again.
     assert _by_key(disposal.dry_run(office, TODAY))["disputes"].past == 0
+
+
+# --- people who left and their user accounts -----------------------------------------------------
+
+LEFT = date(2025, 12, 3)  # a year on: due today
+
+
+def _leave(demo, key="west", on=LEFT, *, account=True):
+    """The person leaves on `on` (their seats end that day) and, with `account`, their
+    user account is deactivated."""
+    user = demo.user(key)
+    partnership.deactivate_person(user.person, version=user.person.version, on=on)
+    if account:
+        accounts.deactivate_user(user, demo.user("admin"))
+    return user.person
+
+
+def _search_text(person_id):
+    rows = db.session.execute(
+        sa.select(SearchEntry.title, SearchEntry.body, SearchEntry.public_text).where(
+            SearchEntry.record_type == "person", SearchEntry.record_id == person_id
+        )
+    ).all()
+    return " ".join(" ".join(r) for r in rows)
+
+
+@pytest.fixture
+def accounts_confirmed(office):
+    return _set(office, "user_accounts", confirmed=True)
+
+
+def test_a_person_who_left_is_due_a_year_after_their_last_seat_ended(demo, office, accounts_confirmed):
+    person = _leave(demo)
+    seats = db.session.scalars(sa.select(Membership).where(Membership.person_id == person.id)).all()
+    assert seats and all(m.end_date is not None and m.end_date <= LEFT for m in seats)
+
+    def past(on):
+        return _by_key(disposal.dry_run(office, on))["user_accounts"].past
+
+    assert past(date(2026, 12, 2)) == 0
+    assert past(TODAY) == 1
+    batch = disposal.propose(user=office, class_key="user_accounts", on=TODAY)
+    (item,) = disposal.items(batch)
+    assert (item.record_type, item.record_table, item.record_id) == ("person", "people", person.id)
+    assert item.reference == f"Person {person.id}"  # never a name
+    assert (item.trigger_on, item.due_on, item.period_years, item.trigger.value) == (
+        max(m.end_date for m in seats),
+        date(2026, 12, 3),
+        1,
+        "person_left",
+    )
+
+
+def test_someone_still_serving_or_able_to_sign_in_is_never_offered(demo, office, officer, accounts_confirmed):
+    far = date(2040, 1, 1)
+
+    def offered(on=far):
+        return _by_key(disposal.dry_run(office, on))["user_accounts"].would_dispose
+
+    # Deactivated, seats ended, but the account can still sign in: not offered.
+    west = _leave(demo, "west", account=False)
+    assert offered() == 0
+    # The account deactivated, the person still active with their seats: not offered.
+    north = demo.user("north")
+    accounts.deactivate_user(north, demo.user("admin"))
+    assert offered() == 0
+    # A deactivated person who still holds a seat without an end date: not offered.
+    accounts.deactivate_user(demo.user("west"), demo.user("admin"))
+    assert offered() == 1
+    seat = Membership(
+        group_id=demo.group("board").id, person_id=west.id, organisation_id=west.organisation_id, start_date=LEFT
+    )
+    db.session.add(seat)
+    db.session.flush()
+    assert offered() == 0
+    seat.end_date = LEFT
+    db.session.flush()
+    assert offered() == 1
+    # As a deputy on a seat still held: not offered either.
+    other = db.session.scalars(sa.select(Membership).where(Membership.end_date.is_(None))).first()
+    other.deputy_person_id = west.id
+    db.session.flush()
+    assert offered() == 0
+    other.deputy_person_id = None
+    db.session.flush()
+    # A person who never held a seat has no date of leaving: never offered.
+    loner = partnership.create_person(name="Pat Nobody", email="pat@example.test")
+    partnership.deactivate_person(loner, version=loner.version, on=LEFT)
+    assert offered() == 1
+    # Given an account again between the proposal and the approval: left alone.
+    batch = disposal.propose(user=office, class_key="user_accounts", on=TODAY)
+    accounts.reactivate_user(demo.user("west"))
+    disposal.approve(batch, user=officer, version=batch.version, on=TODAY)
+    (item,) = disposal.items(batch)
+    assert item.disposed_on is None and item.not_disposed_reason.startswith("It is no longer closed")
+    assert db.session.get(Person, west.id).name == "Mark Holloway"
+
+
+def test_people_are_offered_only_when_the_class_is_confirmed_and_no_hold_covers_them(demo, office, officer):
+    person = _leave(demo)
+    run = _by_key(disposal.dry_run(office, TODAY))["user_accounts"]
+    # The demo leaves the class unconfirmed.
+    assert (run.past, run.would_dispose, run.status) == (1, 0, "Not confirmed: nothing is offered")
+    with pytest.raises(ValidationFailed) as refused:
+        disposal.propose(user=office, class_key="user_accounts", on=TODAY)
+    assert "Not confirmed" in refused.value.errors["class_key"]
+    _set(office, "user_accounts", confirmed=True)
+    schedule.place_hold(user=office, scope="record", record_type="person", record_id=person.id, reason="Tribunal")
+    run = _by_key(disposal.dry_run(office, TODAY))["user_accounts"]
+    assert (run.past, run.held, run.would_dispose) == (1, 1, 0)
+    with pytest.raises(ValidationFailed) as nothing:
+        disposal.propose(user=office, class_key="user_accounts", on=TODAY)
+    assert "nothing to propose" in nothing.value.errors["class_key"]
+
+
+def test_disposing_of_a_person_removes_their_details_and_shuts_their_accounts_for_good(
+    demo, office, officer, accounts_confirmed
+):
+    user = demo.user("west")
+    person = user.person
+    person.phone = "07700 900789"
+    accounts.rotate_calendar_token(user)
+    accounts.start_session(user, timedelta(hours=1))
+    accounts.issue_token(user, timedelta(days=1))
+    db.session.flush()
+    _leave(demo)
+    seats = {
+        (m.id, m.group_id, m.start_date, m.end_date)
+        for m in db.session.scalars(sa.select(Membership).where(Membership.person_id == person.id))
+    }
+    assert any("Mark Holloway" in str(e.changes) for e in _entries("people", person.id))
+    assert "Holloway" in _search_text(person.id)
+    assert any("west@demo.test" in str(e.changes) for e in _entries("users", user.id))
+    batch = disposal.propose(user=office, class_key="user_accounts", on=TODAY)
+    with pytest.raises(Forbidden, match="another member of the business office must approve it"):
+        disposal.approve(batch, user=office, version=batch.version, on=TODAY)
+    disposal.approve(batch, user=officer, version=batch.version, on=TODAY)
+    db.session.expire_all()
+
+    person = db.session.get(Person, person.id)
+    assert person.name == "Disposed of on 3 December 2026"
+    assert (person.job_title, person.email, person.phone, person.active) == (None, None, None, False)
+    assert person.organisation_id == demo.org("west").id
+    user = db.session.get(User, user.id)
+    assert (user.email, user.password_hash, user.calendar_token, user.active) == (
+        f"disposed-{user.id}@invalid",
+        "",
+        None,
+        False,
+    )
+    assert user.person_id == person.id and user.roles  # the ids and roles stay
+    assert accounts.authenticate(f"disposed-{user.id}@invalid", "") is None
+    assert accounts.authenticate("west@demo.test", "demo-password-2026") is None
+    for model in (LoginSession, ApiToken):
+        assert not db.session.scalar(sa.select(sa.func.count()).where(model.user_id == user.id))
+    # The seats and their dates stay (the records need them).
+    assert seats == {
+        (m.id, m.group_id, m.start_date, m.end_date)
+        for m in db.session.scalars(sa.select(Membership).where(Membership.person_id == person.id))
+    }
+    # The audit entries of the person and the account keep who and when, not the values.
+    people_entries, user_entries = _entries("people", person.id), _entries("users", user.id)
+    assert people_entries[-1].action == "dispose"
+    for e in [*people_entries, *user_entries]:
+        assert "Holloway" not in str(e.changes) and "west@demo.test" not in str(e.changes)
+        assert "07700" not in str(e.changes)
+    assert people_entries[0].changes["name"] == "(disposed of)"
+    # Search finds the person no more by name.
+    assert "Holloway" not in _search_text(person.id)
+    record = db.session.scalars(
+        sa.select(DisposalRecord).where(DisposalRecord.record_table == "people", DisposalRecord.record_id == person.id)
+    ).one()
+    assert (record.class_key, record.disposed_on, record.approved_by_id) == ("user_accounts", TODAY, officer.id)
+    # The account has a disposal record of its own, in the same batch, with the person's dates.
+    account = db.session.scalars(
+        sa.select(DisposalRecord).where(DisposalRecord.record_table == "users", DisposalRecord.record_id == user.id)
+    ).one()
+    assert (account.batch_id, account.record_type, account.reference) == (
+        batch.id,
+        "user_account",
+        f"User account {user.id}",
+    )
+    assert (account.trigger_on, account.due_on, account.disposed_on) == (record.trigger_on, record.due_on, TODAY)
+    assert _by_key(disposal.dry_run(office, TODAY))["user_accounts"].past == 0

@@ -16,11 +16,12 @@ One business-office user **proposes** a batch (one class, or every class due); a
 **second** one approves it (the proposer cannot: they may cancel it) or rejects it with a
 reason. The approval disposes of the records in the same transaction: each record's
 personal content and files are removed (what that means per record type is in
-`sources.py`), a `DisposalRecord` per item stays as the certificate of destruction, and
-the values the audit log stored for the record's personal columns are redacted
-(`redact_audit`). At approval each item is checked again: one a hold now covers, or whose
-class is no longer confirmed or no longer due under the schedule in force, is left alone
-with the reason in `not_disposed_reason`.
+`sources.py`), a `DisposalRecord` per item stays as the certificate of destruction (and
+one per row disposed of with it: a person's user accounts), and the values the audit log
+stored for the record's personal columns are redacted (`redact_audit`). At approval each
+item is checked again: one a hold now covers, whose class is no longer confirmed or no
+longer due under the schedule in force, or that is no longer closed (a person given a
+seat or an account again), is left alone with the reason in `not_disposed_reason`.
 
 The audit log is append-only (ORM guard and database triggers). The migration of this
 feature narrows the database's refusal by one case: an UPDATE that changes only `changes`
@@ -56,7 +57,7 @@ from safeguarding.models import (
 from safeguarding.services import audit
 from safeguarding.services.errors import Conflict, Forbidden, NotFound, StaleVersion, ValidationFailed
 from safeguarding.services.records.schedule import CLASS_KEYS, CLASSES, ScheduleEntry
-from safeguarding.services.records.sources import BY_CLASS, BY_TYPE, REDACTED, Source, cutoff, due_date
+from safeguarding.services.records.sources import BY_CLASS, BY_TYPE, REDACTED, Related, Source, cutoff, due_date
 
 OFFICE = (Role.business_office,)
 
@@ -336,11 +337,41 @@ def approve(batch: DisposalBatch, *, user: Any, version: int | None, on: date | 
             disposed.append((src, item))
     batch.state, batch.approved_by_id, batch.approved_on = DisposalState.approved, user.id, on
     db.session.flush()  # the audit entries of the changes above are written now: redact them too
-    for src, ids in _ids_by_source(disposed).items():
-        redact_audit(src.table, ids, src.personal)
-        for table, related_ids, columns in src.related_audit(ids) if src.related_audit else ():
-            redact_audit(table, related_ids, columns)
+    for src, done in _by_source(disposed).items():
+        redact_audit(src.table, [i.record_id for i in done], src.personal)
+        for related in src.related:
+            _dispose_related(related, done)
     return batch
+
+
+def _dispose_related(related: Related, done: list[DisposalRecord]) -> None:
+    """A disposal record for each row disposed of with the records (in the same batch,
+    with the record's dates and rule), then the audit log's values about them redacted."""
+    parents = {i.record_id: i for i in done}
+    pairs = related.rows(list(parents))
+    for parent_id, row_id in pairs:
+        p = parents[parent_id]
+        db.session.add(
+            DisposalRecord(
+                batch_id=p.batch_id,
+                class_key=p.class_key,
+                record_type=related.record_type,
+                record_table=related.table,
+                record_id=row_id,
+                reference=related.reference(row_id)[:60],
+                trigger_on=p.trigger_on,
+                due_on=p.due_on,
+                period_years=p.period_years,
+                trigger=p.trigger,
+                final_action=p.final_action,
+                disposed_on=p.disposed_on,
+                proposed_by_id=p.proposed_by_id,
+                approved_by_id=p.approved_by_id,
+            )
+        )
+    if pairs:
+        db.session.flush()
+        redact_audit(related.table, [row_id for _, row_id in pairs], related.personal)
 
 
 def _still_due(src: Source, ids: list[int], e: ScheduleEntry, on: date) -> set[int]:
@@ -352,10 +383,10 @@ def _still_due(src: Source, ids: list[int], e: ScheduleEntry, on: date) -> set[i
     return set(db.session.scalars(stmt))
 
 
-def _ids_by_source(disposed: list[tuple[Source, DisposalRecord]]) -> dict[Source, list[int]]:
-    out: dict[Source, list[int]] = defaultdict(list)
+def _by_source(disposed: list[tuple[Source, DisposalRecord]]) -> dict[Source, list[DisposalRecord]]:
+    out: dict[Source, list[DisposalRecord]] = defaultdict(list)
     for src, item in disposed:
-        out[src].append(item.record_id)
+        out[src].append(item)
     return out
 
 

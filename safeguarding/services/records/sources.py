@@ -32,6 +32,7 @@ page as "not handled by the service yet", so nothing of theirs is ever offered):
   complainant's name replaced by "Disposed of on <date>"; their contact details, the
   summary and the outcome emptied. The reference (CMP-2026-001), the kind, the
   organisation it was about, the dates, the state and how the outcome was sent stay.
+- **user_accounts** (`person`, trigger: the day the person left): see `sources_people.py`.
 
 Rows stay where they are, with their ids (other rows refer to them); only their personal
 columns change. The audit entries of the row keep table, id, action, who and when; the
@@ -58,9 +59,10 @@ from safeguarding.models import (
     StoredFile,
 )
 from safeguarding.services import storage
-from safeguarding.services.records.sources_base import REDACTED, Source, cutoff, due_date
+from safeguarding.services.records.sources_base import REDACTED, Related, Source, cutoff, due_date
+from safeguarding.services.records.sources_people import PEOPLE_SOURCES
 
-__all__ = ["BY_CLASS", "BY_TYPE", "REDACTED", "SOURCES", "Source", "cutoff", "due_date"]
+__all__ = ["BY_CLASS", "BY_TYPE", "REDACTED", "SOURCES", "Related", "Source", "cutoff", "due_date"]
 
 
 def _dispose_outbox(m: OutboxMessage, text: str) -> None:
@@ -162,6 +164,7 @@ SOURCES: tuple[Source, ...] = (
         lambda c: c.reference,
         _dispose_complaint,
     ),
+    *PEOPLE_SOURCES,
 )
 # A class maps to every kind of record it holds (disputes and complaints: one class).
 BY_CLASS: dict[str, tuple[Source, ...]] = {}

@@ -10,10 +10,6 @@ from typing import Any
 
 REDACTED = "(disposed of)"
 
-# Other tables a disposal changes, for the audit log: given the ids of the disposed
-# records, (table, ids of its rows, the columns whose stored values are redacted).
-RelatedAudit = Callable[[list[int]], list[tuple[str, list[int], tuple[str, ...]]]]
-
 
 def due_date(trigger_on: date, years: int) -> date:
     """The day the period ends: the anniversary (29 February → 1 March in a common year)."""
@@ -32,6 +28,19 @@ def cutoff(on: date, years: int) -> date:
 
 
 @dataclass(frozen=True)
+class Related:
+    """Rows of another table disposed of with a record (a person's user accounts): each
+    gets a disposal record of its own, which lets the audit log's values about it be
+    redacted (the database allows that only for a record with a disposal record)."""
+
+    record_type: str
+    table: str
+    personal: tuple[str, ...]
+    rows: Callable[[list[int]], list[tuple[int, int]]]  # record ids → (record id, row id)
+    reference: Callable[[int], str]
+
+
+@dataclass(frozen=True)
 class Source:
     """One kind of record of a class (a class may hold several: disputes and complaints)."""
 
@@ -44,7 +53,7 @@ class Source:
     reference: Callable[[Any], str]
     dispose: Callable[[Any, str], None]
     is_datetime: bool = False
-    related_audit: RelatedAudit | None = None
+    related: tuple[Related, ...] = ()
 
     @property
     def table(self) -> str:
