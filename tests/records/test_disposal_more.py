@@ -1,6 +1,7 @@
 """Disposal of the record classes added after the first three (issue 25): complaints in
-the class "Disputes and complaints" (a class with more than one kind of record) and the
-people who left with their user accounts ("User accounts of people who left"). Each is
+the class "Disputes and complaints" (a class with more than one kind of record), the
+people who left with their user accounts ("User accounts of people who left"), and the
+attendance registers' rows and escalation letters. Each is
 offered when due and not a day before, never when its class is unconfirmed or a hold
 covers it, only with a second office user's approval; after disposal its personal content
 is gone from its table and its audit entries, and the disposal record remains."""
@@ -15,22 +16,28 @@ import sqlalchemy as sa
 from safeguarding.extensions import db
 from safeguarding.models import (
     ApiToken,
+    Attendance,
     AuditEntry,
     Complaint,
     ComplaintKind,
     ComplaintState,
     DisposalRecord,
+    Escalation,
+    EscalationState,
+    EscalationTrigger,
     LoginSession,
+    Meeting,
     Membership,
     Person,
     ResponseMethod,
     SearchEntry,
     User,
 )
+from safeguarding.models.meetings import HELD_STATES
 from safeguarding.services import accounts, partnership
 from safeguarding.services import complaints as complaints_svc
 from safeguarding.services.errors import Forbidden, ValidationFailed
-from safeguarding.services.records import disposal, schedule
+from safeguarding.services.records import disposal, schedule, sources
 from safeguarding.workflows.disputes import complaint_lifecycle
 
 TODAY = date(2026, 12, 3)
@@ -373,3 +380,150 @@ def test_disposing_of_a_person_removes_their_details_and_shuts_their_accounts_fo
     )
     assert (account.trigger_on, account.due_on, account.disposed_on) == (record.trigger_on, record.due_on, TODAY)
     assert _by_key(disposal.dry_run(office, TODAY))["user_accounts"].past == 0
+
+
+# --- attendance registers and escalation letters -----------------------------------------------
+
+
+def _old_meeting():
+    """The latest meeting held six years or more before today (the demo's history goes back
+    further), and its register."""
+    meeting = db.session.scalars(
+        sa.select(Meeting)
+        .where(Meeting.state.in_(HELD_STATES), Meeting.meeting_date <= date(2020, 12, 3))
+        .order_by(Meeting.meeting_date.desc(), Meeting.id.desc())
+        .limit(1)
+    ).one()
+    rows = db.session.scalars(sa.select(Attendance).where(Attendance.meeting_id == meeting.id)).all()
+    assert rows
+    return meeting, rows
+
+
+def _old_escalation(meeting, closed=date(2020, 6, 1)):
+    e = Escalation(
+        organisation_id=_any_org_id(),
+        group_id=meeting.group_id,
+        episode_start_meeting_id=meeting.id,
+        detected_on=date(2020, 3, 2),
+        trigger_reason=EscalationTrigger.consecutive,
+        missed_meetings=[{"meeting_id": meeting.id, "date": meeting.meeting_date.isoformat()}],
+        state=EscalationState.resolved,
+        letter_text="Dear Ms Gwen Pryce, your deputy Tom Allsop has missed three meetings",
+        sent_on=date(2020, 3, 9),
+        sent_pdf=b"%PDF letter to Gwen Pryce",
+        sent_docx=b"PK letter to Gwen Pryce",
+        response_received_on=date(2020, 4, 1),
+        response_summary="Gwen Pryce replied that Tom Allsop was on long-term sick leave",
+        closed_on=closed,
+    )
+    db.session.add(e)
+    db.session.flush()
+    return e
+
+
+def _any_org_id():
+    return db.session.scalars(
+        sa.select(Membership.organisation_id).where(Membership.organisation_id.is_not(None))
+    ).first()
+
+
+def test_a_register_row_is_due_six_years_after_its_meeting_and_not_a_day_before(office):
+    meeting, rows = _old_meeting()
+    due = sources.due_date(meeting.meeting_date, 6)
+
+    def proposed(on):
+        batch = disposal.propose(user=office, class_key="attendance", on=on)
+        ids = {i.record_id for i in _items(batch, "attendance")}
+        disposal.cancel(batch, user=office, version=batch.version, reason="Only looking")
+        return ids
+
+    assert not {r.id for r in rows} & proposed(due - timedelta(days=1))
+    assert {r.id for r in rows} <= proposed(due)
+    batch = disposal.propose(user=office, class_key="attendance", on=due)
+    item = next(i for i in disposal.items(batch) if i.record_id == rows[0].id)
+    assert (item.record_table, item.trigger_on, item.due_on, item.trigger.value) == (
+        "attendance",
+        meeting.meeting_date,
+        due,
+        "meeting",
+    )
+    assert item.reference == f"Attendance {rows[0].id} (meeting {meeting.id})"
+
+
+def test_a_hold_on_the_meeting_covers_its_register_and_an_unconfirmed_class_offers_nothing(office, officer):
+    meeting, rows = _old_meeting()
+    batch = disposal.propose(user=office, class_key="attendance", on=TODAY)
+    assert {r.id for r in rows} <= {i.record_id for i in disposal.items(batch)}
+    schedule.place_hold(user=office, scope="record", record_type="meeting", record_id=meeting.id, reason="Inquiry")
+    disposal.approve(batch, user=officer, version=batch.version, on=TODAY)
+    left = {i.record_id: i for i in disposal.items(batch) if i.disposed_on is None}
+    assert set(left) == {r.id for r in rows}
+    assert {i.not_disposed_reason for i in left.values()} == {"A hold covers it"}
+    run = _by_key(disposal.dry_run(office, TODAY))["attendance"]
+    assert run.past == run.held == len(rows)
+    # The class unconfirmed: nothing offered.
+    _set(office, "attendance", confirmed=False)
+    assert _by_key(disposal.dry_run(office, TODAY))["attendance"].would_dispose == 0
+    with pytest.raises(ValidationFailed) as refused:
+        disposal.propose(user=office, class_key="attendance", on=TODAY)
+    assert "Not confirmed" in refused.value.errors["class_key"]
+
+
+def test_an_open_escalation_is_never_due_and_a_closed_one_six_years_after_it_closed(office):
+    meeting, _ = _old_meeting()
+    e = _old_escalation(meeting)
+
+    def escalations(on):
+        batch = disposal.propose(user=office, class_key="attendance", on=on)
+        found = [i for i in _items(batch, "escalation")]
+        disposal.cancel(batch, user=office, version=batch.version, reason="Only looking")
+        return found
+
+    assert escalations(date(2026, 5, 31)) == []
+    (item,) = escalations(date(2026, 6, 1))
+    assert (item.record_id, item.reference, item.trigger_on) == (e.id, e.reference, date(2020, 6, 1))
+    e.state = EscalationState.response_received
+    db.session.flush()
+    assert escalations(TODAY) == []
+    # A hold on the escalation itself.
+    e.state = EscalationState.resolved
+    db.session.flush()
+    schedule.place_hold(user=office, scope="record", record_type="escalation", record_id=e.id, reason="Complaint")
+    assert escalations(TODAY) == []
+
+
+def test_disposal_empties_the_register_notes_and_the_letters_and_keeps_who_and_when(office, officer):
+    meeting, rows = _old_meeting()
+    row = rows[0]
+    row.note = "Apologies: Gwen Pryce is caring for her mother after a fall"
+    db.session.flush()
+    e = _old_escalation(meeting)
+    kept = (row.membership_id, row.status, row.deputy_person_id, row.meeting_id)
+    assert any("Gwen Pryce" in str(x.changes) for x in _entries("attendance", row.id))
+    batch = disposal.propose(user=office, class_key="attendance", on=TODAY)
+    with pytest.raises(Forbidden, match="another member of the business office must approve it"):
+        disposal.approve(batch, user=office, version=batch.version, on=TODAY)
+    disposal.approve(batch, user=officer, version=batch.version, on=TODAY)
+    db.session.expire_all()
+
+    row = db.session.get(Attendance, row.id)
+    assert row.note is None and (row.membership_id, row.status, row.deputy_person_id, row.meeting_id) == kept
+    e = db.session.get(Escalation, e.id)
+    assert e.letter_text == "Disposed of on 3 December 2026"
+    assert (e.sent_pdf, e.sent_docx, e.response_summary) == (None, None, None)
+    assert (e.state, e.sent_on, e.closed_on, e.group_id, e.missed_meetings[0]["meeting_id"]) == (
+        EscalationState.resolved,
+        date(2020, 3, 9),
+        date(2020, 6, 1),
+        meeting.group_id,
+        meeting.id,
+    )
+    for x in [*_entries("attendance", row.id), *_entries("escalations", e.id)]:
+        assert "Gwen" not in str(x.changes) and "Allsop" not in str(x.changes)
+    assert _entries("escalations", e.id)[0].changes["sent_pdf"] == "(disposed of)"
+    records = {
+        (r.record_type, r.record_id)
+        for r in db.session.scalars(sa.select(DisposalRecord).where(DisposalRecord.disposed_on == TODAY))
+    }
+    assert {("attendance", row.id), ("escalation", e.id)} <= records
+    assert _by_key(disposal.dry_run(office, TODAY))["attendance"].past == 0

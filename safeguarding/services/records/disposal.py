@@ -92,11 +92,15 @@ def _handled(src: Source) -> Any:
 
 
 def _held(src: Source) -> Any:
+    """A hold on the class, on the record, or on the record it belongs to (a register row's
+    meeting: `Source.held_with`)."""
     active = Hold.lifted_on.is_(None)
+    on_record = [(src.record_type, src.model.id)] + [(t, getattr(src.model, c)) for t, c in src.held_with]
     return sa.or_(
         sa.exists().where(active, Hold.scope == HoldScope.record_class, Hold.class_key == src.class_key),
-        sa.exists().where(
-            active, Hold.scope == HoldScope.record, Hold.record_type == src.record_type, Hold.record_id == src.model.id
+        *(
+            sa.exists().where(active, Hold.scope == HoldScope.record, Hold.record_type == kind, Hold.record_id == key)
+            for kind, key in on_record
         ),
     )
 
@@ -319,9 +323,12 @@ def approve(batch: DisposalBatch, *, user: Any, version: int | None, on: date | 
         ids = [i.record_id for i in group]
         rows = {r.id: r for r in db.session.scalars(sa.select(src.model).where(src.model.id.in_(ids)))}
         still = _still_due(src, ids, entries[group[0].class_key], on)
+        held = _ids_where(src, ids, _held(src))
         for item in group:
             e = entries[item.class_key]
             reason = _reason_left_alone(item, e, holds, on)
+            if reason is None and item.record_id in held:
+                reason = "A hold covers it"
             if reason is None and item.record_id not in rows:
                 reason = "The record no longer exists"
             if reason is None and item.record_id not in still:
@@ -379,8 +386,11 @@ def _still_due(src: Source, ids: list[int], e: ScheduleEntry, on: date) -> set[i
     given a seat again since the proposal is not)."""
     if e.period_years is None:
         return set()
-    stmt = sa.select(src.model.id).where(src.model.id.in_(ids), *src.closed, src.due_filter(cutoff(on, e.period_years)))
-    return set(db.session.scalars(stmt))
+    return _ids_where(src, ids, *src.closed, src.due_filter(cutoff(on, e.period_years)))
+
+
+def _ids_where(src: Source, ids: list[int], *conditions: Any) -> set[int]:
+    return set(db.session.scalars(sa.select(src.model.id).where(src.model.id.in_(ids), *conditions)))
 
 
 def _by_source(disposed: list[tuple[Source, DisposalRecord]]) -> dict[Source, list[DisposalRecord]]:

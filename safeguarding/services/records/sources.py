@@ -33,6 +33,8 @@ page as "not handled by the service yet", so nothing of theirs is ever offered):
   summary and the outcome emptied. The reference (CMP-2026-001), the kind, the
   organisation it was about, the dates, the state and how the outcome was sent stay.
 - **user_accounts** (`person`, trigger: the day the person left): see `sources_people.py`.
+- **attendance** (`attendance`, a register row, trigger: the meeting's date; `escalation`,
+  the Chair's letter, trigger: the day it closed): see `sources_attendance.py`.
 
 Rows stay where they are, with their ids (other rows refer to them); only their personal
 columns change. The audit entries of the row keep table, id, action, who and when; the
@@ -59,6 +61,7 @@ from safeguarding.models import (
     StoredFile,
 )
 from safeguarding.services import storage
+from safeguarding.services.records.sources_attendance import ATTENDANCE_SOURCES
 from safeguarding.services.records.sources_base import REDACTED, Related, Source, cutoff, due_date
 from safeguarding.services.records.sources_people import PEOPLE_SOURCES
 
@@ -165,6 +168,7 @@ SOURCES: tuple[Source, ...] = (
         _dispose_complaint,
     ),
     *PEOPLE_SOURCES,
+    *ATTENDANCE_SOURCES,
 )
 # A class maps to every kind of record it holds (disputes and complaints: one class).
 BY_CLASS: dict[str, tuple[Source, ...]] = {}

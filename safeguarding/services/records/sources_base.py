@@ -54,6 +54,9 @@ class Source:
     dispose: Callable[[Any, str], None]
     is_datetime: bool = False
     related: tuple[Related, ...] = ()
+    # Holds on another record that cover this one too: (record type, this model's column
+    # holding that record's id) — a hold on a meeting covers its register.
+    held_with: tuple[tuple[str, str], ...] = ()
 
     @property
     def table(self) -> str:
