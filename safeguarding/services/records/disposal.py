@@ -16,11 +16,12 @@ One business-office user **proposes** a batch (one class, or every class due); a
 **second** one approves it (the proposer cannot: they may cancel it) or rejects it with a
 reason. The approval disposes of the records in the same transaction: each record's
 personal content and files are removed (what that means per record type is in
-`sources.py`), a `DisposalRecord` per item stays as the certificate of destruction, and
-the values the audit log stored for the record's personal columns are redacted
-(`redact_audit`). At approval each item is checked again: one a hold now covers, or whose
-class is no longer confirmed or no longer due under the schedule in force, is left alone
-with the reason in `not_disposed_reason`.
+`sources.py`), a `DisposalRecord` per item stays as the certificate of destruction (and
+one per row disposed of with it: a person's user accounts), and the values the audit log
+stored for the record's personal columns are redacted (`redact_audit`). At approval each
+item is checked again: one a hold now covers, whose class is no longer confirmed or no
+longer due under the schedule in force, or that is no longer closed (a person given a
+seat or an account again), is left alone with the reason in `not_disposed_reason`.
 
 The audit log is append-only (ORM guard and database triggers). The migration of this
 feature narrows the database's refusal by one case: an UPDATE that changes only `changes`
@@ -56,7 +57,7 @@ from safeguarding.models import (
 from safeguarding.services import audit
 from safeguarding.services.errors import Conflict, Forbidden, NotFound, StaleVersion, ValidationFailed
 from safeguarding.services.records.schedule import CLASS_KEYS, CLASSES, ScheduleEntry
-from safeguarding.services.records.sources import BY_CLASS, REDACTED, Source, cutoff, due_date
+from safeguarding.services.records.sources import BY_CLASS, BY_TYPE, REDACTED, Related, Source, cutoff, due_date
 
 OFFICE = (Role.business_office,)
 
@@ -91,11 +92,15 @@ def _handled(src: Source) -> Any:
 
 
 def _held(src: Source) -> Any:
+    """A hold on the class, on the record, or on the record it belongs to (a register row's
+    meeting: `Source.held_with`)."""
     active = Hold.lifted_on.is_(None)
+    on_record = [(src.record_type, src.model.id)] + [(t, getattr(src.model, c)) for t, c in src.held_with]
     return sa.or_(
         sa.exists().where(active, Hold.scope == HoldScope.record_class, Hold.class_key == src.class_key),
-        sa.exists().where(
-            active, Hold.scope == HoldScope.record, Hold.record_type == src.record_type, Hold.record_id == src.model.id
+        *(
+            sa.exists().where(active, Hold.scope == HoldScope.record, Hold.record_type == kind, Hold.record_id == key)
+            for kind, key in on_record
         ),
     )
 
@@ -144,17 +149,21 @@ def summary(on: date | None = None) -> list[ClassDue]:
     entries = _entries()
     columns = []
     for e in entries:
-        src = BY_CLASS.get(e.key)
-        if src is None or e.period_years is None or e.final_action == FinalAction.keep:
+        if e.period_years is None or e.final_action == FinalAction.keep:
             continue
-        due = _due(src, e.period_years, on)
-        base = sa.select(sa.func.count()).select_from(src.model)
-        columns += [
-            base.where(*due).scalar_subquery().label(f"{e.key}_past"),
-            base.where(*due, _held(src)).scalar_subquery().label(f"{e.key}_held"),
-        ]
+        for src in BY_CLASS.get(e.key, ()):
+            due = _due(src, e.period_years, on)
+            base = sa.select(sa.func.count()).select_from(src.model)
+            columns += [
+                base.where(*due).scalar_subquery().label(f"{src.record_type}_past"),
+                base.where(*due, _held(src)).scalar_subquery().label(f"{src.record_type}_held"),
+            ]
     counts = db.session.execute(sa.select(*columns)).mappings().one() if columns else {}
-    return [ClassDue(e, counts.get(f"{e.key}_past", 0) or 0, counts.get(f"{e.key}_held", 0) or 0) for e in entries]
+
+    def total(key: str, what: str) -> int:
+        return sum(counts.get(f"{src.record_type}_{what}", 0) or 0 for src in BY_CLASS.get(key, ()))
+
+    return [ClassDue(e, total(e.key, "past"), total(e.key, "held")) for e in entries]
 
 
 @dataclass(frozen=True)
@@ -193,9 +202,14 @@ def due_count(on: date | None = None) -> int:
 # --- batches ------------------------------------------------------------------------------------
 
 
-def _rows_due(src: Source, years: int, on: date) -> list[Any]:
-    stmt = sa.select(src.model).where(*_due(src, years, on), ~_held(src)).order_by(src.model.id)
-    return list(db.session.scalars(stmt))
+def _rows_due(src: Source, years: int, on: date) -> list[tuple[Any, date]]:
+    """The due records not held, each with its trigger date."""
+    stmt = (
+        sa.select(src.model, src.trigger_column.label("trigger_value"))
+        .where(*_due(src, years, on), ~_held(src))
+        .order_by(src.model.id)
+    )
+    return [(row, src.trigger_on(value)) for row, value in db.session.execute(stmt)]
 
 
 def propose(*, user: Any, class_key: str | None, on: date | None = None) -> DisposalBatch:
@@ -213,10 +227,8 @@ def propose(*, user: Any, class_key: str | None, on: date | None = None) -> Disp
     batch = DisposalBatch(class_key=class_key or None, proposed_by_id=user.id, proposed_on=on)
     items = []
     for e in chosen:
-        src = BY_CLASS[e.key]
         years = e.period_years or 0
-        for row in _rows_due(src, years, on):
-            trigger_on = src.trigger_on(row)
+        for src, (row, trigger_on) in ((s, r) for s in BY_CLASS[e.key] for r in _rows_due(s, years, on)):
             items.append(
                 DisposalRecord(
                     class_key=e.key,
@@ -302,21 +314,25 @@ def approve(batch: DisposalBatch, *, user: Any, version: int | None, on: date | 
     entries = {e.key: e for e in _entries()}
     holds = list(db.session.scalars(sa.select(Hold).where(Hold.lifted_on.is_(None))))
     text = f"Disposed of on {long_date(on)}"
-    by_table: dict[str, list[DisposalRecord]] = defaultdict(list)
+    by_type: dict[str, list[DisposalRecord]] = defaultdict(list)
     for item in items(batch):
-        by_table[item.record_table].append(item)
+        by_type[item.record_type].append(item)
     disposed: list[tuple[Source, DisposalRecord]] = []
-    for group in by_table.values():
-        src = BY_CLASS[group[0].class_key]
-        rows = {
-            r.id: r
-            for r in db.session.scalars(sa.select(src.model).where(src.model.id.in_([i.record_id for i in group])))
-        }
+    for record_type, group in by_type.items():
+        src = BY_TYPE[record_type]
+        ids = [i.record_id for i in group]
+        rows = {r.id: r for r in db.session.scalars(sa.select(src.model).where(src.model.id.in_(ids)))}
+        still = _still_due(src, ids, entries[group[0].class_key], on)
+        held = _ids_where(src, ids, _held(src))
         for item in group:
             e = entries[item.class_key]
             reason = _reason_left_alone(item, e, holds, on)
+            if reason is None and item.record_id in held:
+                reason = "A hold covers it"
             if reason is None and item.record_id not in rows:
                 reason = "The record no longer exists"
+            if reason is None and item.record_id not in still:
+                reason = "It is no longer closed, or its date has moved: not due today"
             if reason:
                 item.not_disposed_reason = reason
                 continue
@@ -328,15 +344,59 @@ def approve(batch: DisposalBatch, *, user: Any, version: int | None, on: date | 
             disposed.append((src, item))
     batch.state, batch.approved_by_id, batch.approved_on = DisposalState.approved, user.id, on
     db.session.flush()  # the audit entries of the changes above are written now: redact them too
-    for src, ids in _ids_by_source(disposed).items():
-        redact_audit(src.table, ids, src.personal)
+    for src, done in _by_source(disposed).items():
+        redact_audit(src.table, [i.record_id for i in done], src.personal)
+        for related in src.related:
+            _dispose_related(related, done)
     return batch
 
 
-def _ids_by_source(disposed: list[tuple[Source, DisposalRecord]]) -> dict[Source, list[int]]:
-    out: dict[Source, list[int]] = defaultdict(list)
+def _dispose_related(related: Related, done: list[DisposalRecord]) -> None:
+    """A disposal record for each row disposed of with the records (in the same batch,
+    with the record's dates and rule), then the audit log's values about them redacted."""
+    parents = {i.record_id: i for i in done}
+    pairs = related.rows(list(parents))
+    for parent_id, row_id in pairs:
+        p = parents[parent_id]
+        db.session.add(
+            DisposalRecord(
+                batch_id=p.batch_id,
+                class_key=p.class_key,
+                record_type=related.record_type,
+                record_table=related.table,
+                record_id=row_id,
+                reference=related.reference(row_id)[:60],
+                trigger_on=p.trigger_on,
+                due_on=p.due_on,
+                period_years=p.period_years,
+                trigger=p.trigger,
+                final_action=p.final_action,
+                disposed_on=p.disposed_on,
+                proposed_by_id=p.proposed_by_id,
+                approved_by_id=p.approved_by_id,
+            )
+        )
+    if pairs:
+        db.session.flush()
+        redact_audit(related.table, [row_id for _, row_id in pairs], related.personal)
+
+
+def _still_due(src: Source, ids: list[int], e: ScheduleEntry, on: date) -> set[int]:
+    """Of the proposed records, those still closed and past their date today (a person
+    given a seat again since the proposal is not)."""
+    if e.period_years is None:
+        return set()
+    return _ids_where(src, ids, *src.closed, src.due_filter(cutoff(on, e.period_years)))
+
+
+def _ids_where(src: Source, ids: list[int], *conditions: Any) -> set[int]:
+    return set(db.session.scalars(sa.select(src.model.id).where(src.model.id.in_(ids), *conditions)))
+
+
+def _by_source(disposed: list[tuple[Source, DisposalRecord]]) -> dict[Source, list[DisposalRecord]]:
+    out: dict[Source, list[DisposalRecord]] = defaultdict(list)
     for src, item in disposed:
-        out[src].append(item.record_id)
+        out[src].append(item)
     return out
 
 

@@ -27,7 +27,9 @@ from safeguarding.calendar import today
 from safeguarding.extensions import db
 from safeguarding.models import (
     AccessRequest,
+    Complaint,
     Dispute,
+    Escalation,
     FinalAction,
     Hold,
     HoldScope,
@@ -78,6 +80,8 @@ RECORD_TYPES: dict[str, tuple[Any, str]] = {
     "review": (Review, "case review"),
     "meeting": (Meeting, "meeting"),
     "dispute": (Dispute, "dispute"),
+    "complaint": (Complaint, "complaint"),
+    "escalation": (Escalation, "attendance escalation"),
     "person": (Person, "person"),
     "outbox_message": (OutboxMessage, "email"),
     "access_request": (AccessRequest, "subject access request"),

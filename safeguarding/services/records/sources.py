@@ -3,8 +3,9 @@ and what disposing of one removes (domain.md, "Information governance").
 
 A record is **due** when its trigger date plus the class's period (whole years; a 29
 February anniversary in a common year falls on 1 March) is today or earlier, it is
-closed (an answered request, a closed dispute), and it has not been disposed of or
-proposed already. Whether it is *offered* (class confirmed, no hold) is decided in
+closed (an answered request, a closed dispute or complaint), and it has not been disposed
+of or proposed already. A class may hold more than one kind of record (`BY_CLASS` maps it
+to its sources: disputes and complaints are one class). Whether it is *offered* (class confirmed, no hold) is decided in
 `disposal.py`.
 
 The service can dispose of these classes so far (the others are listed on the disposals
@@ -26,6 +27,14 @@ page as "not handled by the service yet", so nothing of theirs is ever offered):
   field (chair's reason, lateness, agenda, meeting place, outcome, resolution, escalation
   and withdrawal reasons, breach note, the parties' agenda responses) emptied. The
   reference, the parties (organisations), dates and state stay.
+- **disputes** also holds complaints (`complaint`, trigger: the day it closed — closed
+  after the response, or referred to the organisation's own complaints process): the
+  complainant's name replaced by "Disposed of on <date>"; their contact details, the
+  summary and the outcome emptied. The reference (CMP-2026-001), the kind, the
+  organisation it was about, the dates, the state and how the outcome was sent stay.
+- **user_accounts** (`person`, trigger: the day the person left): see `sources_people.py`.
+- **attendance** (`attendance`, a register row, trigger: the meeting's date; `escalation`,
+  the Chair's letter, trigger: the day it closed): see `sources_attendance.py`.
 
 Rows stay where they are, with their ids (other rows refer to them); only their personal
 columns change. The audit entries of the row keep table, id, action, who and when; the
@@ -34,11 +43,6 @@ values they stored for the columns listed in `personal` are replaced by "(dispos
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
-
 import sqlalchemy as sa
 
 from safeguarding.extensions import db
@@ -46,6 +50,8 @@ from safeguarding.models import (
     AccessRequest,
     AccessRequestState,
     AgendaResponse,
+    Complaint,
+    ComplaintState,
     DisclosureItem,
     Dispute,
     DisputeState,
@@ -55,47 +61,11 @@ from safeguarding.models import (
     StoredFile,
 )
 from safeguarding.services import storage
+from safeguarding.services.records.sources_attendance import ATTENDANCE_SOURCES
+from safeguarding.services.records.sources_base import REDACTED, Related, Source, cutoff, due_date
+from safeguarding.services.records.sources_people import PEOPLE_SOURCES
 
-REDACTED = "(disposed of)"
-
-
-def due_date(trigger_on: date, years: int) -> date:
-    """The day the period ends: the anniversary (29 February → 1 March in a common year)."""
-    try:
-        return trigger_on.replace(year=trigger_on.year + years)
-    except ValueError:
-        return date(trigger_on.year + years, 3, 1)
-
-
-def cutoff(on: date, years: int) -> date:
-    """The latest trigger date whose period has ended by `on`."""
-    try:
-        return on.replace(year=on.year - years)
-    except ValueError:  # 29 February → 28 February: a trigger on the 29th is due on 1 March
-        return date(on.year - years, 2, 28)
-
-
-@dataclass(frozen=True)
-class Source:
-    class_key: str
-    record_type: str  # as holds name it
-    model: Any
-    closed: tuple[Any, ...]  # SQL conditions: the record can be disposed of at all
-    trigger_column: Any  # SQL expression (date or datetime)
-    personal: tuple[str, ...]  # columns removed; their values are redacted in the audit log
-    reference: Callable[[Any], str]
-    trigger_on: Callable[[Any], date]
-    dispose: Callable[[Any, str], None]
-    is_datetime: bool = False
-
-    @property
-    def table(self) -> str:
-        return self.model.__tablename__
-
-    def due_filter(self, last: date) -> Any:
-        if self.is_datetime:
-            return self.trigger_column < datetime.combine(last + timedelta(days=1), time(), UTC)
-        return self.trigger_column <= last
+__all__ = ["BY_CLASS", "BY_TYPE", "REDACTED", "SOURCES", "Related", "Source", "cutoff", "due_date"]
 
 
 def _dispose_outbox(m: OutboxMessage, text: str) -> None:
@@ -147,6 +117,11 @@ def _dispose_dispute(d: Dispute, text: str) -> None:
     db.session.execute(sa.update(AgendaResponse).where(AgendaResponse.dispute_id == d.id).values(changes=None))
 
 
+def _dispose_complaint(c: Complaint, text: str) -> None:
+    c.complainant_name, c.complainant_contact, c.summary = text, "", ""
+    c.outcome = None
+
+
 SOURCES: tuple[Source, ...] = (
     Source(
         "outbox",
@@ -156,7 +131,6 @@ SOURCES: tuple[Source, ...] = (
         OutboxMessage.created_at,
         ("to_addrs", "cc_addrs", "subject", "body", "last_error"),
         lambda m: f"Email {m.id} ({m.kind})",
-        lambda m: m.created_at.date(),
         _dispose_outbox,
         is_datetime=True,
     ),
@@ -168,7 +142,6 @@ SOURCES: tuple[Source, ...] = (
         sa.func.coalesce(AccessRequest.answered_on, AccessRequest.extended_to, AccessRequest.due_on),
         ("requester_name", "requester_email", "search_names", "search_emails", "extension_reason", "outcome"),
         lambda r: r.reference,
-        lambda r: r.answered_on or r.extended_to or r.due_on,
         _dispose_request,
     ),
     Source(
@@ -182,9 +155,23 @@ SOURCES: tuple[Source, ...] = (
         Dispute.closed_on,
         ("subject", "summary", *DISPUTE_TEXTS),
         lambda d: d.reference,
-        lambda d: d.closed_on,
         _dispose_dispute,
     ),
+    Source(
+        "disputes",
+        "complaint",
+        Complaint,
+        (Complaint.state == ComplaintState.closed, Complaint.closed_on.is_not(None)),
+        Complaint.closed_on,
+        ("complainant_name", "complainant_contact", "summary", "outcome"),
+        lambda c: c.reference,
+        _dispose_complaint,
+    ),
+    *PEOPLE_SOURCES,
+    *ATTENDANCE_SOURCES,
 )
-BY_CLASS = {s.class_key: s for s in SOURCES}
+# A class maps to every kind of record it holds (disputes and complaints: one class).
+BY_CLASS: dict[str, tuple[Source, ...]] = {}
+for _src in SOURCES:
+    BY_CLASS[_src.class_key] = (*BY_CLASS.get(_src.class_key, ()), _src)
 BY_TYPE = {s.record_type: s for s in SOURCES}
