@@ -13,6 +13,7 @@ Both come from a view or from the request's commit (see `_commit_and_headers`)."
 from __future__ import annotations
 
 import contextlib
+from types import SimpleNamespace
 from typing import Any
 
 from flask import (
@@ -162,6 +163,10 @@ def service_error(exc: ServiceError):
         return render_template("errors/404.html"), 404
     if exc.status == 403:
         return render_template("errors/403.html"), 403
+    if exc.status == 410:
+        return render_template(
+            "errors/generic.html", error=SimpleNamespace(name=exc.title, description=exc.message)
+        ), 410
     # Pages normally catch ValidationFailed and Conflict to re-show their form; one that
     # escapes goes back where the user came from with the message.
     messages = exc.messages if isinstance(exc, ValidationFailed) else [exc.message]

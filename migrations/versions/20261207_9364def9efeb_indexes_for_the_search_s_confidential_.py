@@ -7,8 +7,6 @@ Create Date: 2026-12-07 12:46:55.221271
 """
 
 from alembic import op
-import sqlalchemy as sa
-
 
 # revision identifiers, used by Alembic.
 revision = "9364def9efeb"

@@ -161,6 +161,7 @@ def letter_form(escalation_id: int, trigger: str):
 @access.roles(*READERS)
 def letter(escalation_id: int):
     e = svc.get_escalation(escalation_id, current_user)
+    svc.require_letter(e)
     return render_template(
         "documents/preview.html",
         title=f"Letter {e.reference}",

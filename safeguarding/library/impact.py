@@ -32,9 +32,7 @@ def reaudits():
     if state not in ("scheduled", "completed", "all"):
         state = "scheduled"
     rows = reaudit_svc.list_reaudits(None if state == "all" else state)
-    counts: dict[str, int] = {}
-    for s in reaudit_svc.standings():
-        counts[s.stage] = counts.get(s.stage, 0) + 1
+    counts = {stage: n for stage, n in reaudit_svc.stage_counts().items() if n}
     return render_template(
         "library/reaudits.html",
         rows=rows,

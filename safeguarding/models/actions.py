@@ -71,7 +71,9 @@ class Action(VersionedMixin, TimestampMixin, Base):
     __table_args__ = (
         # An organisation's actions by status, and by source (a partner's open review actions).
         sa.Index("ix_actions_owner_status", "owner_organisation_id", "status", "source_type"),
-        sa.Index("ix_actions_source", "source_type", "source_id"),
+        # …and each source's actions with what their figures read (a recommendation's stage:
+        # services/learning/reaudits.py), so those figures come from the index alone.
+        sa.Index("ix_actions_source", "source_type", "source_id", "status", "completed_on"),
         sa.Index("ix_actions_status_due", "status", "due_date"),
         # The log's order (due date, then id): a page of "all" reads the index, not a sort.
         sa.Index("ix_actions_due", "due_date", "id"),

@@ -156,6 +156,8 @@ class MultiAgencyAudit(VersionedMixin, TimestampMixin, Base):
     cases audited and their grades (`{"good": 3, "requires_improvement": 2, ...}`)."""
 
     __tablename__ = "multi_agency_audits"
+    # One audit per planned item (a unique index: it is added to a table others refer to).
+    __table_args__ = (sa.Index("uq_multi_agency_audits_work_plan_item_id", "work_plan_item_id", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(sa.String(40), unique=True)
@@ -165,7 +167,7 @@ class MultiAgencyAudit(VersionedMixin, TimestampMixin, Base):
     group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("groups.id"), index=True)
     audited_on: Mapped[date]
     # The planned audit of a sub-group's work plan (the audit programme) it carries out.
-    work_plan_item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("work_plan_items.id"), unique=True)
+    work_plan_item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("work_plan_items.id"))
     cases_audited: Mapped[int] = mapped_column(default=0)
     grades: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     summary: Mapped[str | None] = mapped_column(sa.Text)

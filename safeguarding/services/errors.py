@@ -21,6 +21,13 @@ class NotFound(ServiceError):
     title = "Not found"
 
 
+class Gone(ServiceError):
+    """It existed and was removed for good (disposed of under the retention schedule)."""
+
+    status = 410
+    title = "Gone"
+
+
 class Forbidden(ServiceError):
     status = 403
     title = "Forbidden"

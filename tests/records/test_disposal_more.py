@@ -492,7 +492,7 @@ def test_an_open_escalation_is_never_due_and_a_closed_one_six_years_after_it_clo
     assert escalations(TODAY) == []
 
 
-def test_disposal_empties_the_register_notes_and_the_letters_and_keeps_who_and_when(office, officer):
+def test_disposal_empties_the_register_notes_and_the_letters_and_keeps_who_and_when(office, officer, client_as):
     meeting, rows = _old_meeting()
     row = rows[0]
     row.note = "Apologies: Gwen Pryce is caring for her mother after a fall"
@@ -527,3 +527,10 @@ def test_disposal_empties_the_register_notes_and_the_letters_and_keeps_who_and_w
     }
     assert {("attendance", row.id), ("escalation", e.id)} <= records
     assert _by_key(disposal.dry_run(office, TODAY))["attendance"].past == 0
+    # The letter is gone: never rendered again (its preview, PDF and Word), with a reason.
+    c = client_as("office")
+    assert c.get(f"/attendance/escalations/{e.id}").status_code == 200
+    for suffix in ("", ".pdf", ".docx"):
+        gone = c.get(f"/attendance/escalations/{e.id}/letter{suffix}")
+        assert gone.status_code == 410, suffix
+    assert "was disposed of on 3 December 2026" in c.get(f"/attendance/escalations/{e.id}/letter").text

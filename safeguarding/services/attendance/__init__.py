@@ -48,6 +48,7 @@ from safeguarding.services.attendance.letters import (
     letter_docx,
     letter_pdf,
     put_before_board,
+    require_letter,
     response_due,
     send_letter,
 )
@@ -132,6 +133,7 @@ __all__ = [
     "build_letter",
     "letter_pdf",
     "letter_docx",
+    "require_letter",
     "send_letter",
     "put_before_board",
 ]

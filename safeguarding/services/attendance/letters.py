@@ -13,9 +13,18 @@ from safeguarding.documents import Letter, Table
 from safeguarding.documents.letterhead import letterhead
 from safeguarding.extensions import db
 from safeguarding.formatting import long_date
-from safeguarding.models import Attendance, Escalation, EscalationState, EscalationTrigger, Meeting, Membership
+from safeguarding.models import (
+    Attendance,
+    DisposalRecord,
+    Escalation,
+    EscalationState,
+    EscalationTrigger,
+    Meeting,
+    Membership,
+)
 from safeguarding.services.attendance.common import _RANK, CELL_LABELS, CONSTITUTION, SUBJECT_TYPE, months_before
 from safeguarding.services.attendance.policy import policy_for
+from safeguarding.services.errors import Gone
 
 
 def default_letter_text(e: Escalation) -> str:
@@ -106,15 +115,31 @@ def build_letter(e: Escalation, on: date | None = None) -> Letter:
     )
 
 
+def require_letter(e: Escalation) -> None:
+    """A letter disposed of under the retention schedule is gone: it is not rendered again
+    (its text would say "Disposed of", addressed to today's chief executive)."""
+    disposed_on = db.session.scalar(
+        sa.select(DisposalRecord.disposed_on).where(
+            DisposalRecord.record_table == Escalation.__tablename__,
+            DisposalRecord.record_id == e.id,
+            DisposalRecord.disposed_on.is_not(None),
+        )
+    )
+    if disposed_on is not None:
+        raise Gone(f"The letter {e.reference} was disposed of on {long_date(disposed_on)} under the retention schedule")
+
+
 def letter_pdf(e: Escalation) -> bytes:
     from safeguarding.documents import render_pdf
 
+    require_letter(e)
     return e.sent_pdf if e.sent_pdf else render_pdf(build_letter(e))
 
 
 def letter_docx(e: Escalation) -> bytes:
     from safeguarding.documents import render_docx
 
+    require_letter(e)
     return e.sent_docx if e.sent_docx else render_docx(build_letter(e))
 
 

@@ -13,7 +13,7 @@ from safeguarding.models import ReviewRecommendation as Rec
 from safeguarding.services.annual_sections.common import _plural, _scope
 from safeguarding.services.annual_sections.registry import Figure, SectionData, Table, section
 from safeguarding.services.learning.library import recurrence
-from safeguarding.services.learning.reaudits import standings
+from safeguarding.services.learning.reaudits import stage_counts
 
 KIND_OF_ARM = {"adults": ReviewKind.sar, "children": ReviewKind.cspr}
 
@@ -56,7 +56,7 @@ def learning_impact_section(year: int, *, arm: str | None, area: str | None) -> 
     ).all()
     ratings = {r: sum(1 for a, _, _ in rows if a.rating is r) for r in ImpactRating}
     where = sa.and_(*_review_filter(arm, area)) if (arm or area) else None
-    stages = [s.stage for s in standings(where)]
+    stages = stage_counts(where)
     since = end.year - 4
     recurring = [r for r in recurrence(since) if r.sources > 1]
     figures = [
@@ -65,8 +65,8 @@ def learning_impact_section(year: int, *, arm: str | None, area: str | None) -> 
         Figure("clear", "Re-audits finding clear impact", ratings[ImpactRating.clear]),
         Figure("some", "Re-audits finding some impact", ratings[ImpactRating.some]),
         Figure("none", "Re-audits finding no evidence of impact", ratings[ImpactRating.none]),
-        Figure("embedded", "Recommendations embedded (some or clear impact)", stages.count("embedded")),
-        Figure("awaiting", "Recommendations complete, awaiting re-audit", stages.count("complete")),
+        Figure("embedded", "Recommendations embedded (some or clear impact)", stages["embedded"]),
+        Figure("awaiting", "Recommendations complete, awaiting re-audit", stages["complete"]),
     ]
     tables = [
         Table(
@@ -86,7 +86,7 @@ def learning_impact_section(year: int, *, arm: str | None, area: str | None) -> 
         f"In {financial_year_title(year)}{_scope(arm, area)} {_plural(findings, 'finding')} of reviews and audits "
         f"{'was' if findings == 1 else 'were'} recorded and {_plural(len(rows), 're-audit')} tested whether "
         f"practice had changed: {ratings[ImpactRating.clear]} found clear impact, {ratings[ImpactRating.some]} some "
-        f"and {ratings[ImpactRating.none]} no evidence of impact. {_plural(stages.count('embedded'), 'recommendation')} "
+        f"and {ratings[ImpactRating.none]} no evidence of impact. {_plural(stages['embedded'], 'recommendation')} "
         "so far shows the change embedded."
     )
     return SectionData(figures, tables, [], summary)

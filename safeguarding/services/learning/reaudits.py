@@ -92,14 +92,44 @@ def _reaudit_figures() -> sa.Subquery:
     )
 
 
-def _stage(actions: int | None, blocking: int | None, completed: int | None, done: int | None, embeds: int | None):
-    if embeds:
-        return "embedded"
-    if done:
-        return "re_audited"
-    if actions and not blocking and completed:
-        return "complete"
-    return "open"
+def _stage(a: sa.Subquery, r: sa.Subquery) -> sa.ColumnElement[str]:
+    """A recommendation's stage, in SQL: embedded (a completed re-audit found some or clear
+    impact), re-audited (a re-audit completed), complete (it has actions, all completed or
+    cancelled and at least one completed), otherwise open."""
+    zero = sa.literal(0)
+    return sa.case(
+        (sa.func.coalesce(r.c.embeds, zero) > 0, "embedded"),
+        (sa.func.coalesce(r.c.done, zero) > 0, "re_audited"),
+        (
+            sa.and_(
+                sa.func.coalesce(a.c.actions, zero) > 0,
+                sa.func.coalesce(a.c.blocking, zero) == 0,
+                sa.func.coalesce(a.c.completed, zero) > 0,
+            ),
+            "complete",
+        ),
+        else_="open",
+    )
+
+
+def stage_counts(where: Any = None) -> dict[str, int]:
+    """How many recommendations (of the reviews `where` selects) are at each stage: one
+    grouped query, whatever the number of recommendations."""
+    a, r = _action_figures(), _reaudit_figures()
+    stage = _stage(a, r).label("stage")
+    stmt = (
+        sa.select(stage, sa.func.count())
+        .select_from(ReviewRecommendation)
+        .join(Review, Review.id == ReviewRecommendation.review_id)
+        .outerjoin(a, a.c.recommendation_id == ReviewRecommendation.id)
+        .outerjoin(r, r.c.recommendation_id == ReviewRecommendation.id)
+        .group_by(stage)
+    )
+    if where is not None:
+        stmt = stmt.where(where)
+    counts = dict.fromkeys(STAGES, 0)
+    counts.update({name: n for name, n in db.session.execute(stmt)})
+    return counts
 
 
 @dataclass
@@ -119,17 +149,7 @@ def standings(where: Any = None) -> list[RecommendationStanding]:
     """Every recommendation (of the reviews `where` selects) and its stage, in one query."""
     a, r = _action_figures(), _reaudit_figures()
     stmt = (
-        sa.select(
-            ReviewRecommendation,
-            Review.reference,
-            a.c.actions,
-            a.c.blocking,
-            a.c.completed,
-            a.c.completed_on,
-            r.c.done,
-            r.c.embeds,
-            r.c.scheduled,
-        )
+        sa.select(ReviewRecommendation, Review.reference, _stage(a, r), a.c.completed_on, r.c.scheduled)
         .join(Review, Review.id == ReviewRecommendation.review_id)
         .outerjoin(a, a.c.recommendation_id == ReviewRecommendation.id)
         .outerjoin(r, r.c.recommendation_id == ReviewRecommendation.id)
@@ -138,10 +158,8 @@ def standings(where: Any = None) -> list[RecommendationStanding]:
     if where is not None:
         stmt = stmt.where(where)
     return [
-        RecommendationStanding(
-            rec, ref, _stage(actions, blocking, completed, done, embeds), completed_on, int(scheduled or 0)
-        )
-        for rec, ref, actions, blocking, completed, completed_on, done, embeds, scheduled in db.session.execute(stmt)
+        RecommendationStanding(rec, ref, stage, completed_on, int(scheduled or 0))
+        for rec, ref, stage, completed_on, scheduled in db.session.execute(stmt)
     ]
 
 

@@ -16,7 +16,7 @@ from safeguarding.extensions import db
 from safeguarding.models import Finding, FindingTag, ImpactRating, Reaudit, ReauditState
 from safeguarding.models.learning import TAG_LABELS
 from safeguarding.services.learning.library import Recurrence, recurrence
-from safeguarding.services.learning.reaudits import STAGE_LABELS, STAGES, standings
+from safeguarding.services.learning.reaudits import STAGE_LABELS, stage_counts
 
 RECURRENCE_YEARS = 5  # recurrence counts sources in the five calendar years to the year's end
 
@@ -46,9 +46,7 @@ def learning_report(year: int) -> LearningReport:
             .group_by(FindingTag.code)
         )
     }
-    stages = dict.fromkeys(STAGES, 0)
-    for s in standings():
-        stages[s.stage] += 1
+    stages = stage_counts()
     ratings = dict.fromkeys((r.value for r in ImpactRating), 0)
     for rating, n in db.session.execute(
         sa.select(Reaudit.rating, sa.func.count())
