@@ -68,10 +68,11 @@ def create_app(config: Any = None) -> Flask:
     _register_blueprints(app)
     _register_hooks(app)
 
-    from safeguarding import cli, errors, formatting
+    from safeguarding import cli, errors, formatting, tables
 
     errors.register(app)
     formatting.register(app)
+    tables.register(app)
     cli.register(app)
     return app
 

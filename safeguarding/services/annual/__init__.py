@@ -92,10 +92,12 @@ from safeguarding.services.annual.queries import (
     year_bounds,
 )
 from safeguarding.services.annual.rendering import (
+    breakdown_cells,
     chart_of,
     document,
     file_name,
     format_value,
+    table_cells,
     taken_on,
 )
 from safeguarding.services.annual.yearly import (
@@ -192,6 +194,8 @@ __all__ = [
     "sections_due_select",
     "year_bounds",
     "format_value",
+    "table_cells",
+    "breakdown_cells",
     "chart_of",
     "taken_on",
     "document",

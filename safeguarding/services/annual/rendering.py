@@ -33,6 +33,43 @@ def format_value(value: Any, fmt: str = "number") -> str:
     return str(value)
 
 
+NOT_NUMERIC = ("text", "date")
+
+
+def table_cells(
+    head: list[str], rows: list[list[Any]], formats: list[str] | None
+) -> tuple[list[dict], list[list[dict]]]:
+    """A stored table's head and rows as the page's cells (the `app_table` macro): each value
+    as the report shows it, right-aligned unless it is text or a date. Built here, not in the
+    template: a report holds thousands of cells."""
+
+    def fmt(i: int) -> str:
+        return formats[i] if formats and i < len(formats) else "text"
+
+    head_cells = [
+        {"text": h, "format": "numeric" if formats and fmt(i) not in NOT_NUMERIC else None} for i, h in enumerate(head)
+    ]
+    body = [
+        [
+            {"text": format_value(v, fmt(i)), "format": "numeric" if fmt(i) not in NOT_NUMERIC else None}
+            for i, v in enumerate(row)
+        ]
+        for row in rows
+    ]
+    return head_cells, body
+
+
+def breakdown_cells(labels: list[str], rows: list[tuple[str, list[Any], str]]) -> tuple[list[dict], list[list[dict]]]:
+    """The section's figures by arm and council area as the page's cells: the measure, then
+    a right-aligned value per column."""
+    head = [{"text": "Measure"}, *({"text": label, "format": "numeric"} for label in labels)]
+    body = [
+        [{"text": label}, *({"text": format_value(v, fmt), "format": "numeric"} for v in values)]
+        for label, values, fmt in rows
+    ]
+    return head, body
+
+
 def chart_of(c: dict[str, Any]) -> Any:
     """A stored chart as an accessible SVG chart (`charts.bar_chart`)."""
     from safeguarding import charts
