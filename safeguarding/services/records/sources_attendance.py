@@ -17,6 +17,8 @@ with the others in `sources.py`), six years after the meeting by default.
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 
 from safeguarding.models import Attendance, Escalation, Meeting, MeetingState
@@ -29,9 +31,12 @@ ESCALATION_TEXTS = ("response_summary", "escalation_reason", "withdrawal_reason"
 MEETING_DATE = (
     sa.select(Meeting.meeting_date).where(Meeting.id == Attendance.meeting_id).correlate(Attendance).scalar_subquery()
 )
-MEETING_OVER = sa.exists().where(
-    Meeting.id == Attendance.meeting_id, Meeting.state.in_((*HELD_STATES, MeetingState.cancelled))
-)
+OVER = (*HELD_STATES, MeetingState.cancelled)
+
+
+def _register_due(last: date) -> sa.ColumnElement[bool]:
+    """The register rows of meetings held or cancelled on or before `last`."""
+    return Attendance.meeting_id.in_(sa.select(Meeting.id).where(Meeting.meeting_date <= last, Meeting.state.in_(OVER)))
 
 
 def _dispose_attendance(a: Attendance, text: str) -> None:
@@ -50,12 +55,13 @@ ATTENDANCE_SOURCES: tuple[Source, ...] = (
         "attendance",
         "attendance",
         Attendance,
-        (MEETING_OVER,),
+        (),  # the meeting took place or was cancelled: in `_register_due`
         MEETING_DATE,
         ("note",),
         lambda a: f"Attendance {a.id} (meeting {a.meeting_id})",
         _dispose_attendance,
         held_with=(("meeting", "meeting_id"),),
+        due_where=_register_due,
     ),
     Source(
         "attendance",

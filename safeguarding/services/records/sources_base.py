@@ -57,12 +57,18 @@ class Source:
     # Holds on another record that cover this one too: (record type, this model's column
     # holding that record's id) — a hold on a meeting covers its register.
     held_with: tuple[tuple[str, str], ...] = ()
+    # The due condition, where a better one than `trigger_column <= last` exists: a register
+    # row's meeting date is another table's, so the rows are found through the meetings
+    # (an index range), not by a subquery per row of the register.
+    due_where: Callable[[date], Any] | None = None
 
     @property
     def table(self) -> str:
         return self.model.__tablename__
 
     def due_filter(self, last: date) -> Any:
+        if self.due_where is not None:
+            return self.due_where(last)
         if self.is_datetime:
             return self.trigger_column < datetime.combine(last + timedelta(days=1), time(), UTC)
         return self.trigger_column <= last
