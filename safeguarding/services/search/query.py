@@ -7,7 +7,7 @@ body's words match, and its snippet is taken from it, only where the user may re
 elsewhere only its title and public text do. The same condition makes the counts and
 the page, so a count never tells of a record the user may not open.
 
-Queries: the counts (one), the page (one), and the features' own lookups their rules
+Queries: the counts and the page's ids (one), the page's entries (one), and the features' own lookups their rules
 make (the user's groups, the groups whose minutes are restricted) — the same few however
 many records there are."""
 
@@ -204,30 +204,57 @@ def _find(
         where.append(E.occurred_on <= date_to)
     if area:
         where.append(E.area.in_((area, Area.both.value)) if area != Area.both.value else E.area == area)
-    counts = db.session.execute(
-        sa.select(E.kind, sa.func.count()).select_from(match.source).where(*where).group_by(E.kind)
-    ).all()
-    found.counts.update({kind: n for kind, n in counts})
-    selected = [t for t in types or [] if t in found.counts]
-    found.total = sum(found.counts[t] for t in selected) if selected else sum(found.counts.values())
-    if selected:
-        where.append(E.kind.in_(selected))
-    # By relevance: the records whose title holds the words first, then the others; newest
-    # first within each (cheap at any size, and the same on both databases).
-    ordering = [sa.case((match.title, 0), else_=1)] if order == "relevance" else []
-    ordering += [E.occurred_on.desc().nulls_last(), E.id.desc()]
-    # The page's ids sorted (narrow rows), then their entries (text and all).
-    page_ids = db.session.execute(
-        sa.select(E.id, reads.label("reads"))
+    # One statement: the matching rows the user may find, read once (a CTE used twice, so
+    # both databases materialise it), counted per kind and, in the same statement, sorted for
+    # the page (by relevance: the records whose title holds the words first, then the
+    # others; newest first within each — cheap at any size, and the same on both databases).
+    hits = (
+        sa.select(
+            E.id,
+            E.kind,
+            E.occurred_on,
+            reads.label("reads"),
+            (sa.case((match.title, 0), else_=1) if order == "relevance" else sa.literal(0)).label("rank"),
+        )
         .select_from(match.source)
         .where(*where)
+        .cte("hits")
+    )
+    selected = [t for t in types or [] if t in found.counts]
+    ordering = [hits.c.rank, hits.c.occurred_on.desc().nulls_last(), hits.c.id.desc()]
+    page_rows = (
+        sa.select(
+            sa.cast(sa.null(), sa.String).label("kind"),
+            sa.cast(sa.null(), sa.Integer).label("n"),
+            hits.c.id,
+            hits.c.reads,
+            sa.func.row_number().over(order_by=ordering).label("position"),
+        )
+        .where(hits.c.kind.in_(selected) if selected else sa.true())
         .order_by(*ordering)
         .limit(per_page)
         .offset((found.page - 1) * per_page)
+        .subquery("page_rows")
+    )
+    rows = db.session.execute(
+        sa.union_all(
+            sa.select(
+                hits.c.kind,
+                sa.func.count(),
+                sa.cast(sa.null(), sa.Integer),
+                sa.cast(sa.null(), sa.Boolean),
+                sa.cast(sa.null(), sa.Integer),
+            ).group_by(hits.c.kind),
+            sa.select(page_rows),
+        )
     ).all()
+    found.counts.update({r[0]: r[1] for r in rows if r[0] is not None})
+    found.total = sum(found.counts[t] for t in selected) if selected else sum(found.counts.values())
+    # The page's entries (text and all), in the page's order.
+    page_ids = sorted((r for r in rows if r[0] is None), key=lambda r: r[4])
     if page_ids:
-        entries = {e.id: e for e in db.session.scalars(sa.select(E).where(E.id.in_([r.id for r in page_ids])))}
-        found.items = [_result(entries[r.id], bool(r.reads), q) for r in page_ids]
+        entries = {e.id: e for e in db.session.scalars(sa.select(E).where(E.id.in_([r[2] for r in page_ids])))}
+        found.items = [_result(entries[r[2]], bool(r[3]), q) for r in page_ids]
     return found
 
 
