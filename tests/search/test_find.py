@@ -36,6 +36,25 @@ def test_the_demo_is_indexed_and_a_word_finds_records_of_several_kinds(demo):
     assert dates == sorted(dates, reverse=True)  # newest first
 
 
+@pytest.mark.parametrize("order", ["newest", "relevance"])
+def test_pages_follow_one_order_without_gaps_or_repeats_and_undated_records_come_last(demo, order):
+    office = demo.user("office")
+    everything = search.find("safeguarding", office, per_page=1000, order=order)
+    keys = [(r.record_type, r.record_id) for r in everything.items]
+    assert len(keys) == everything.total == len(set(keys)) > 12
+    dated = [r.occurred_on is not None for r in everything.items]
+    if order == "newest":
+        assert dated == sorted(dated, reverse=True)  # no date: last
+        dates = [r.occurred_on for r in everything.items if r.occurred_on]
+        assert dates == sorted(dates, reverse=True)
+    paged = []
+    for page in (1, 2, 3):
+        found = search.find("safeguarding", office, per_page=4, page=page, order=order)
+        assert found.total == everything.total
+        paged += [(r.record_type, r.record_id) for r in found.items]
+    assert paged == keys[:12]
+
+
 @pytest.mark.parametrize("kind", [k.key for k in search.KINDS])
 def test_each_kind_is_found_by_the_words_of_its_title_and_links_to_its_page(demo, client_as, kind):
     row = db.session.scalars(sa.select(SearchEntry).where(SearchEntry.kind == kind).order_by(SearchEntry.id)).first()

@@ -228,7 +228,8 @@ def _find(
             sa.cast(sa.null(), sa.Integer).label("n"),
             hits.c.id,
             hits.c.reads,
-            sa.func.row_number().over(order_by=ordering).label("position"),
+            hits.c.rank,
+            hits.c.occurred_on,
         )
         .where(hits.c.kind.in_(selected) if selected else sa.true())
         .order_by(*ordering)
@@ -244,18 +245,26 @@ def _find(
                 sa.cast(sa.null(), sa.Integer),
                 sa.cast(sa.null(), sa.Boolean),
                 sa.cast(sa.null(), sa.Integer),
+                sa.cast(sa.null(), sa.Date),
             ).group_by(hits.c.kind),
             sa.select(page_rows),
         )
     ).all()
     found.counts.update({r[0]: r[1] for r in rows if r[0] is not None})
     found.total = sum(found.counts[t] for t in selected) if selected else sum(found.counts.values())
-    # The page's entries (text and all), in the page's order.
-    page_ids = sorted((r for r in rows if r[0] is None), key=lambda r: r[4])
+    # The page's entries (text and all), in the page's order (a UNION ALL keeps no order:
+    # sorted again here, as the SQL sorted them; a window's row number would cost more).
+    page_ids = sorted((r for r in rows if r[0] is None), key=_page_order)
     if page_ids:
         entries = {e.id: e for e in db.session.scalars(sa.select(E).where(E.id.in_([r[2] for r in page_ids])))}
         found.items = [_result(entries[r[2]], bool(r[3]), q) for r in page_ids]
     return found
+
+
+def _page_order(row: Any) -> tuple[int, int, int, int]:
+    """rank, then newest first with no date last, then the newest entry first."""
+    on = row[5]
+    return (row[4], on is None, -(on.toordinal() if on else 0), -row[2])
 
 
 def _result(entry: SearchEntry, reads: bool, q: str) -> Result:
