@@ -98,6 +98,14 @@ def render_print_html(doc: Document) -> str:
     return _env().get_template("documents/print.html").render(ctx)
 
 
+def load_pdf_engine() -> None:
+    """Import WeasyPrint now (about 0.8 s: its C libraries and stylesheets) rather than in
+    the first job or request that renders a PDF. The scheduler does it as it starts: it is a
+    long-running process, and its daily jobs (the invoice chase attaches PDFs) should not pay
+    a process's start-up cost."""
+    import weasyprint  # noqa: F401
+
+
 def render_pdf(doc: Document) -> bytes:
     """An A4 PDF with the letterhead, page numbers and the signature block; tagged for
     screen readers (PDF/UA structure from the HTML)."""

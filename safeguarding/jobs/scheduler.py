@@ -51,6 +51,7 @@ from flask import Flask
 
 from safeguarding import notify
 from safeguarding.calendar import today
+from safeguarding.documents.render import load_pdf_engine
 from safeguarding.extensions import db
 from safeguarding.jobs import health
 from safeguarding.jobs.runner import Stopped, retry_failed, run_due, take_over_dead_runs
@@ -229,6 +230,7 @@ def run_forever(app: Flask) -> None:
     # APScheduler logs every minute's "Running job"; keep its warnings and errors (a job
     # that raised, a run missed) and say what matters ourselves.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    load_pdf_engine()
     scheduler = build_scheduler(app)
     main: MainThreadExecutor = scheduler._executors[MAIN]  # type: ignore[attr-defined]
     stopping = threading.Event()
