@@ -7,12 +7,14 @@ body's words match, and its snippet is taken from it, only where the user may re
 elsewhere only its title and public text do. The same condition makes the counts and
 the page, so a count never tells of a record the user may not open.
 
-Queries: the counts and the page's ids (one), the page's entries (one), and the features' own lookups their rules
+Queries: the counts and the page's ids (one statement on SQLite, two queries on
+PostgreSQL: each database's faster way), the page's entries (one), and the features' own lookups their rules
 make (the user's groups, the groups whose minutes are restricted) — the same few however
 many records there are."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -104,7 +106,7 @@ def _fts_expression(q: str) -> str | None:
 class Match:
     source: Any  # what the query selects from: the entries (joined to the FTS5 table on SQLite)
     everything: Any  # every word of the query in any of the entry's text
-    public: Any  # … in its title or public text
+    public: Callable[[str], Any]  # … in its title or public text (given the entry's kind)
     title: Any  # … in its title ("by relevance" puts these first)
 
 
@@ -119,9 +121,19 @@ def _match(q: str) -> Match | None:
         # gives the same lexemes on both sides), every lexeme required; no operators.
         query = sa.func.plainto_tsquery(english, q)
         everything = sa.func.to_tsvector(english, E.title + " " + E.public_text + " " + E.body)
-        public = sa.func.to_tsvector(english, E.title + " " + E.public_text)
-        title = sa.func.to_tsvector(english, E.title)
-        return Match(E, everything.op("@@")(query), public.op("@@")(query), title.op("@@")(query))
+        # The title and public-text conditions as the ids their GIN indexes find (read
+        # once), not a vector computed for every matching row: ordering 5,600 matches by
+        # relevance computed 5,600 title vectors (30 ms).
+        other = sa.orm.aliased(SearchEntry)
+        public = sa.func.to_tsvector(english, other.title + " " + other.public_text).op("@@")(query)
+        title = sa.func.to_tsvector(english, other.title).op("@@")(query)
+        return Match(
+            E,
+            everything.op("@@")(query),
+            # Only the kind's own entries: a common word's public matches are thousands.
+            lambda kind: E.id.in_(sa.select(other.id).where(other.kind == kind, public)),
+            E.id.in_(sa.select(other.id).where(title)),
+        )
     # SQLite: the FTS5 table drives the query (joined to the entries by rowid), so only the
     # matching entries are read; the column filters are small sets looked up once.
     # The rows whose title or public text match: one CTE, read by each kind that has a body.
@@ -134,7 +146,7 @@ def _match(q: str) -> Match | None:
     return Match(
         FTS.join(E, E.id == FTS.c.rowid),
         FTS.c.search_fts.op("MATCH")(expression),
-        E.id.in_(sa.select(public.c.rowid)),
+        lambda kind: E.id.in_(sa.select(public.c.rowid)),
         E.id.in_(title),
     )
 
@@ -142,7 +154,7 @@ def _match(q: str) -> Match | None:
 # --- the search ---------------------------------------------------------------------------------
 
 
-def _visible(user: Any, kinds: list[Kind], public: Any) -> tuple[Any, Any]:
+def _visible(user: Any, kinds: list[Kind], public: Callable[[str], Any]) -> tuple[Any, Any]:
     """(which of the matching rows `user` may find, whether they read each row's body).
     A row of a kind whose body is need-to-know is found through its body's words only by
     whoever may read it, by the words of its title and public text by whoever may open it."""
@@ -153,7 +165,7 @@ def _visible(user: Any, kinds: list[Kind], public: Any) -> tuple[Any, Any]:
             found.append(sa.and_(E.kind == kind.key, opens))
             continue
         body = kind.reads(user)
-        found.append(sa.and_(E.kind == kind.key, sa.or_(body, sa.and_(opens, public))))
+        found.append(sa.and_(E.kind == kind.key, sa.or_(body, sa.and_(opens, public(kind.key)))))
         reads.append((E.kind == kind.key, body))
     return sa.or_(*found) if found else sa.false(), sa.case(*reads, else_=sa.true()) if reads else sa.true()
 
@@ -204,24 +216,57 @@ def _find(
         where.append(E.occurred_on <= date_to)
     if area:
         where.append(E.area.in_((area, Area.both.value)) if area != Area.both.value else E.area == area)
-    # One statement: the matching rows the user may find, read once (a CTE used twice, so
-    # both databases materialise it), counted per kind and, in the same statement, sorted for
-    # the page (by relevance: the records whose title holds the words first, then the
-    # others; newest first within each — cheap at any size, and the same on both databases).
+    selected = [t for t in types or [] if t in found.counts]
+    rank = sa.case((match.title, 0), else_=1) if order == "relevance" else sa.literal(0)
+    counts, page_rows = (_one_statement if db.engine.dialect.name == "sqlite" else _two_queries)(
+        match, where, reads, rank, selected, per_page, (found.page - 1) * per_page
+    )
+    found.counts.update(counts)
+    found.total = sum(found.counts[t] for t in selected) if selected else sum(found.counts.values())
+    if page_rows:
+        entries = {e.id: e for e in db.session.scalars(sa.select(E).where(E.id.in_([r[0] for r in page_rows])))}
+        found.items = [_result(entries[i], bool(r), q) for i, r in page_rows]
+    return found
+
+
+# The counts per kind and the page's (id, reads), in the page's order. By relevance: the
+# records whose title holds the words first, then the others; newest first within each
+# (cheap at any size, and the same on both databases). Measured at full size, each database
+# is fastest its own way.
+PageRows = tuple[dict[str, int], list[tuple[int, Any]]]
+
+
+def _two_queries(
+    match: Match, where: list, reads: Any, rank: Any, selected: list[str], limit: int, offset: int
+) -> PageRows:
+    """PostgreSQL: two queries (the page's plan walks the newest entries first and stops
+    early; in one statement with the counts it read every match: 40 → 380 ms)."""
+    counts = db.session.execute(
+        sa.select(E.kind, sa.func.count()).select_from(match.source).where(*where).group_by(E.kind)
+    ).all()
+    rows = db.session.execute(
+        sa.select(E.id, reads.label("reads"))
+        .select_from(match.source)
+        .where(*where, E.kind.in_(selected) if selected else sa.true())
+        .order_by(rank, E.occurred_on.desc().nulls_last(), E.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return {kind: n for kind, n in counts}, [(r.id, r.reads) for r in rows]
+
+
+def _one_statement(
+    match: Match, where: list, reads: Any, rank: Any, selected: list[str], limit: int, offset: int
+) -> PageRows:
+    """SQLite: one statement over the matches read once (a materialised CTE), counted and
+    sorted (half the time of two queries for a partner's common word: 94 → 45 ms)."""
     hits = (
-        sa.select(
-            E.id,
-            E.kind,
-            E.occurred_on,
-            reads.label("reads"),
-            (sa.case((match.title, 0), else_=1) if order == "relevance" else sa.literal(0)).label("rank"),
-        )
+        sa.select(E.id, E.kind, E.occurred_on, reads.label("reads"), rank.label("rank"))
         .select_from(match.source)
         .where(*where)
         .cte("hits")
+        .prefix_with("MATERIALIZED")
     )
-    selected = [t for t in types or [] if t in found.counts]
-    ordering = [hits.c.rank, hits.c.occurred_on.desc().nulls_last(), hits.c.id.desc()]
     page_rows = (
         sa.select(
             sa.cast(sa.null(), sa.String).label("kind"),
@@ -232,9 +277,9 @@ def _find(
             hits.c.occurred_on,
         )
         .where(hits.c.kind.in_(selected) if selected else sa.true())
-        .order_by(*ordering)
-        .limit(per_page)
-        .offset((found.page - 1) * per_page)
+        .order_by(hits.c.rank, hits.c.occurred_on.desc().nulls_last(), hits.c.id.desc())
+        .limit(limit)
+        .offset(offset)
         .subquery("page_rows")
     )
     rows = db.session.execute(
@@ -250,15 +295,10 @@ def _find(
             sa.select(page_rows),
         )
     ).all()
-    found.counts.update({r[0]: r[1] for r in rows if r[0] is not None})
-    found.total = sum(found.counts[t] for t in selected) if selected else sum(found.counts.values())
-    # The page's entries (text and all), in the page's order (a UNION ALL keeps no order:
-    # sorted again here, as the SQL sorted them; a window's row number would cost more).
-    page_ids = sorted((r for r in rows if r[0] is None), key=_page_order)
-    if page_ids:
-        entries = {e.id: e for e in db.session.scalars(sa.select(E).where(E.id.in_([r[2] for r in page_ids])))}
-        found.items = [_result(entries[r[2]], bool(r[3]), q) for r in page_ids]
-    return found
+    # A UNION ALL keeps no order: the page sorted again as the SQL sorted it (a window's row
+    # number over every match would cost more).
+    page = sorted((r for r in rows if r[0] is None), key=_page_order)
+    return {r[0]: r[1] for r in rows if r[0] is not None}, [(r[2], r[3]) for r in page]
 
 
 def _page_order(row: Any) -> tuple[int, int, int, int]:
