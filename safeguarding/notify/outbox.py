@@ -135,6 +135,11 @@ def quiet() -> Iterator[None]:
         _quiet.reset(token)
 
 
+def is_quiet() -> bool:
+    """Inside `quiet()`: what is being recorded happened in the past."""
+    return _quiet.get()
+
+
 def queue_email(
     to: list[str],
     subject: str,

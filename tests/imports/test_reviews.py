@@ -166,7 +166,7 @@ def good_rows() -> list[dict[str, Any]]:
             expected_resume_on="01/02/2027",
         ),
         # CSPRs
-        cspr("CSPR-2025-101", "01/05/2025", notified_on="12/05/2025"),
+        cspr("CSPR-2025-101", "01/05/2025", notified_on="12/05/2025", partners_told_on="07/05/2025"),
         cspr("CSPR-2026-101", "27/11/2026"),
         cspr("CSPR-2025-102", "02/06/2025", notified_on="06/06/2025", **RAPID),
         cspr(
@@ -351,6 +351,13 @@ def test_the_tracker_imported_with_its_dates_and_deadlines_then_nothing_changes(
     assert found[DeadlineKind.notify_panel].status == "met_late"  # notified 12 May, due 9 May
     assert found[DeadlineKind.rapid_review].due_on == cal.add(date(2025, 5, 12), 15)
     assert found[DeadlineKind.rapid_review].status == "breached"
+    # The partners told on the sheet's date (the import emails no one), not "today".
+    assert late.partners_told_on == date(2025, 5, 7) and late.partners_told
+    assert {t["on"] for t in late.partners_told} == {"2025-05-07"}
+    assert found[DeadlineKind.tell_partners].status == "met"
+    # No date on the sheet: nothing recorded (the deadline shows it), no "told today".
+    untold = _by_ref("CSPR-2025-102")
+    assert untold.partners_told_on is None and untold.partners_told == []
     fresh = {d.kind: d for d in reviews.deadlines(_by_ref("CSPR-2026-101"), date(2026, 12, 3))}
     assert fresh[DeadlineKind.notify_panel].due_on == date(2026, 12, 4)
     on_time = _by_ref("CSPR-2025-103")

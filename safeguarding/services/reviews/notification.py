@@ -17,6 +17,7 @@ from safeguarding.formatting import long_date
 from safeguarding.models import AbuseOrNeglect, Arm, IncidentKind, Review, ReviewKind, ReviewState
 from safeguarding.models.arrangements import SafeguardingPartner
 from safeguarding.notify import queue_email, service_url
+from safeguarding.notify.outbox import is_quiet
 from safeguarding.services import audit
 from safeguarding.services.errors import Conflict, ValidationFailed
 from safeguarding.services.reviews.checks import _check_version, _enum, _require_office
@@ -179,12 +180,19 @@ def tell_partners(review: Review) -> int:
     """Email each safeguarding partner of the child's area (its delegate, else its lead)
     that the notification is recorded: once per partner (the dedupe key and the record in
     `partners_told`). Partners without anyone to email are skipped. Returns how many
-    were emailed now."""
+    were emailed now (or, for a notification of the past, recorded as told then)."""
     if review.kind != ReviewKind.cspr:
         return 0
+    # A notification of the past entered now (the import: `quiet()`, nothing is emailed):
+    # the partners were told when it happened, on the date the office gives; with no date
+    # nothing is recorded (the deadline shows it), rather than "told today" by an email
+    # that was never sent.
+    past = is_quiet()
+    if past and review.partners_told_on is None:
+        return 0
+    on = review.partners_told_on if past and review.partners_told_on else today()
     told = list(review.partners_told or [])
     already = {t.get("organisation_id") for t in told}
-    on = today()
     sent = 0
     for partner in partners_of(review):
         person = partner.delegate or partner.lead
