@@ -510,10 +510,12 @@ class Lifecycle:
 
     def occurred_on(self, ctx: TransitionContext) -> date | None:
         """The day the transition's event happened (`Transition.occurred`), when its trigger
-        says; None otherwise (it happened as it was entered)."""
+        says (None when it says the event happened as it was entered); for a trigger that
+        does not say, the day it was fired as of when that is past (an import of a stage
+        reached in 2024, a job backfilled for last Tuesday); None otherwise."""
         occurred = self.transitions[ctx.trigger].occurred
         if occurred is None:
-            return None
+            return ctx.as_of if ctx.as_of < calendar_today() else None
         value = ctx.params.get(occurred) if isinstance(occurred, str) else occurred(ctx)
         return value if isinstance(value, date) else None
 

@@ -330,6 +330,12 @@ def test_the_tracker_imported_with_its_dates_and_deadlines_then_nothing_changes(
     }
     screened = _by_ref("SAR-2024-103")
     assert screened.received_on == date(2024, 1, 8) and screened.screened_on == date(2024, 1, 17)
+    # Each stage's history step says the day it happened (and keeps when it was entered).
+    steps = review_lifecycle.history(screened.id)
+    assert steps and all(h.occurred_on is not None and h.occurred_on.year == 2024 for h in steps), [
+        (h.trigger, h.occurred_on) for h in steps
+    ]
+    assert {h.occurred_on for h in steps} == {date(2024, 1, 10), date(2024, 1, 18)}  # screening, information
     assert screened.year == 2024 and screened.sequence == 103 and screened.initials == "JS"
     waiting = _by_ref("SAR-2024-104")
     assert waiting.recommended_on == date(2024, 2, 20) and waiting.recommendation == ReviewOutcome.mandatory
