@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.exc import DatabaseError
 
 from safeguarding.extensions import db
 from safeguarding.models import (
@@ -32,6 +33,7 @@ from safeguarding.models import (
     ResponseMethod,
     SearchEntry,
     User,
+    WorkflowHistory,
 )
 from safeguarding.models.meetings import HELD_STATES
 from safeguarding.services import accounts, partnership
@@ -165,6 +167,8 @@ def test_a_held_complaint_or_an_unconfirmed_class_offers_nothing(office, officer
 def test_four_eyes_then_the_complaint_loses_its_personal_content_and_keeps_its_record(office, officer, old_complaint):
     c = old_complaint
     assert any("Eleanor Rigby" in str(e.changes) for e in _entries("complaints", c.id))
+    steps_before = [(h.trigger, h.occurred_on, h.at) for h in complaint_lifecycle.history(c.id)]
+    assert "Upheld" in str([h.data for h in complaint_lifecycle.history(c.id)])
     batch = disposal.propose(user=office, class_key="disputes", on=TODAY)
     with pytest.raises(Forbidden, match="another member of the business office must approve it"):
         disposal.approve(batch, user=office, version=batch.version, on=TODAY)
@@ -194,6 +198,27 @@ def test_four_eyes_then_the_complaint_loses_its_personal_content_and_keeps_its_r
     ).one()
     assert (record.class_key, record.reference, record.disposed_on) == ("disputes", "CMP-2020-001", TODAY)
     assert (record.proposed_by_id, record.approved_by_id) == (office.id, officer.id)
+    # Its workflow steps stay (what, when, who); the words given with them go.
+    steps = complaint_lifecycle.history(c.id)
+    assert [(h.trigger, h.occurred_on, h.at) for h in steps] == steps_before
+    assert "Upheld" not in str([(h.data, h.comment) for h in steps])
+    respond = next(h for h in steps if h.trigger == "respond")
+    assert respond.data["outcome"] == "(disposed of)" and respond.data["responded_on"] == "2020-06-01"
+    # The database allows only that: another column of those steps, or a step of a record
+    # not disposed of, is still refused.
+    for statement, step_id in (
+        ("UPDATE workflow_history SET trigger = 'tampered' WHERE id = :id", respond.id),
+        ("UPDATE workflow_history SET at = CURRENT_TIMESTAMP WHERE id = :id", respond.id),
+        ("DELETE FROM workflow_history WHERE id = :id", respond.id),
+        (
+            "UPDATE workflow_history SET comment = 'x' WHERE id = :id",
+            db.session.scalars(sa.select(WorkflowHistory.id).where(WorkflowHistory.lifecycle == "dispute")).first(),
+        ),
+    ):
+        savepoint = db.session.begin_nested()
+        with pytest.raises(DatabaseError, match="append-only"):
+            db.session.execute(sa.text(statement), {"id": step_id})
+        savepoint.rollback()
     # Disposed of: never offered again.
     assert _by_key(disposal.dry_run(office, TODAY))["disputes"].past == 0
 

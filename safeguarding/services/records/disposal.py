@@ -44,7 +44,6 @@ from safeguarding.calendar import today
 from safeguarding.extensions import db
 from safeguarding.formatting import long_date
 from safeguarding.models import (
-    AuditEntry,
     DisposalBatch,
     DisposalRecord,
     DisposalState,
@@ -57,8 +56,9 @@ from safeguarding.models import (
 )
 from safeguarding.services import audit
 from safeguarding.services.errors import Conflict, Forbidden, NotFound, StaleVersion, ValidationFailed
+from safeguarding.services.records.redaction import redact_audit, redact_history
 from safeguarding.services.records.schedule import CLASS_KEYS, CLASSES, ScheduleEntry
-from safeguarding.services.records.sources import BY_CLASS, BY_TYPE, REDACTED, Related, Source, cutoff, due_date
+from safeguarding.services.records.sources import BY_CLASS, BY_TYPE, Related, Source, cutoff, due_date
 
 OFFICE = (Role.business_office,)
 
@@ -390,6 +390,7 @@ def approve(batch: DisposalBatch, *, user: Any, version: int | None, on: date | 
     db.session.flush()  # the audit entries of the changes above are written now: redact them too
     for src, done in _by_source(disposed).items():
         redact_audit(src.table, [i.record_id for i in done], src.personal)
+        redact_history(src.record_type, [i.record_id for i in done])
         for related in src.related:
             _dispose_related(related, done)
     return batch
@@ -471,40 +472,6 @@ def _close(batch: DisposalBatch, state: DisposalState, *, user: Any, version: in
 
 
 # --- the audit log ------------------------------------------------------------------------------
-
-
-def _redacted(value: Any) -> Any:
-    if isinstance(value, dict) and set(value) <= {"before", "after"}:
-        return {k: (None if v in (None, "", []) else REDACTED) for k, v in value.items()}
-    return None if value in (None, "", []) else REDACTED
-
-
-def redact_audit(table: str, record_ids: list[int], columns: tuple[str, ...]) -> int:
-    """Replace the values the audit log stored for the records' personal columns; table,
-    record id, action, who and when stay. Returns the number of entries changed."""
-    changed = 0
-    for start in range(0, len(record_ids), 500):
-        chunk = [str(i) for i in record_ids[start : start + 500]]
-        rows = db.session.execute(
-            sa.select(AuditEntry.id, AuditEntry.changes).where(
-                AuditEntry.entity_type == table, AuditEntry.entity_id.in_(chunk)
-            )
-        ).all()
-        updates = []
-        for entry_id, changes in rows:
-            new = {k: (_redacted(v) if k in columns else v) for k, v in (changes or {}).items()}
-            if new != changes:
-                updates.append({"entry_id": entry_id, "changes": new})
-        if updates:
-            table_ = AuditEntry.__table__
-            db.session.execute(
-                sa.update(table_)
-                .where(table_.c.id == sa.bindparam("entry_id"))
-                .values(changes=sa.bindparam("changes")),
-                updates,
-            )
-            changed += len(updates)
-    return changed
 
 
 # --- the certificate of destruction -------------------------------------------------------------

@@ -39,7 +39,7 @@ page as "not handled by the service yet", so nothing of theirs is ever offered):
 Rows stay where they are, with their ids (other rows refer to them); only their personal
 columns change. The audit entries of the row keep table, id, action, who and when; the
 values they stored for the columns listed in `personal` are replaced by "(disposed of)"
-(`disposal.redact_audit`)."""
+(`redaction.redact_audit`)."""
 
 from __future__ import annotations
 
