@@ -158,7 +158,9 @@ def _conditions(f: LibraryFilters, user: Any) -> list[sa.ColumnElement[bool]]:
     return where
 
 
-def search(f: LibraryFilters, user: Any) -> Library:
+def search(f: LibraryFilters, user: Any, *, chart: bool = True) -> Library:
+    """A page of the findings `f` selects, their facets and the recurrence; with `chart`,
+    the findings per theme per year too (the page's chart; the API has none)."""
     where = _conditions(f, user)
     visible = full_text_visible(user)
     page = max(1, f.page)
@@ -179,7 +181,7 @@ def search(f: LibraryFilters, user: Any) -> Library:
         arms=arms,
         recurrence=recurrence(f.since_year()),
         since=f.since_year(),
-        by_year=by_year(),
+        by_year=by_year() if chart else {},
     )
 
 
