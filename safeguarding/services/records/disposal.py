@@ -23,10 +23,15 @@ item is checked again: one a hold now covers, whose class is no longer confirmed
 longer due under the schedule in force, or that is no longer closed (a person given a
 seat or an account again), is left alone with the reason in `not_disposed_reason`.
 
-The audit log is append-only (ORM guard and database triggers). The migration of this
-feature narrows the database's refusal by one case: an UPDATE that changes only `changes`
-of entries about a record that has a disposal record with a disposal date. Every other
-update, and every delete, is still refused (tests/records/test_disposal_audit.py)."""
+The workflow history of each record disposed of keeps its steps, dates and who took them;
+the words given with them are redacted (`redact_history`; both in `redaction.py`).
+
+The audit log and the history are append-only (ORM guard and database triggers). The
+migrations of this feature narrow the database's refusal by one case each: an UPDATE that
+changes only `changes` of audit entries, or only `comment` and `data` of history steps,
+about a record that has a disposal record with a disposal date. Every other update, and
+every delete, is still refused (tests/records/test_disposal_audit.py,
+test_disposal_more.py)."""
 
 from __future__ import annotations
 
@@ -469,9 +474,6 @@ def _close(batch: DisposalBatch, state: DisposalState, *, user: Any, version: in
     audit.mark_action(batch, state.value)
     db.session.flush()
     return batch
-
-
-# --- the audit log ------------------------------------------------------------------------------
 
 
 # --- the certificate of destruction -------------------------------------------------------------
