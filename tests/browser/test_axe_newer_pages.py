@@ -65,6 +65,8 @@ def test_subject_access_find_what_we_hold_passes_axe(browse):
         r"/subject-access-requests/\d+/items/\d+",
     )
     b.page.click("button:has-text('Save the decision')")  # nothing chosen: the error summary
-    assert b.page.locator(".govuk-error-summary").is_visible()
+    summary = b.page.locator(".govuk-error-summary")
+    summary.wait_for(state="visible")  # the form's answer is a new page: wait for it
+    assert "Select" in summary.inner_text()
     b.check()
     assert len(b.checked) >= 5

@@ -95,6 +95,7 @@ def test_the_meeting_pages_are_accessible(browse):
         office.goto(path)
     office.goto("/meetings/new")
     page.get_by_role("button", name="Schedule the meeting").click()
+    page.locator(".govuk-error-summary").wait_for(state="visible")  # the answer is a new page
     office.check()
     assert page.locator(".govuk-error-summary").is_visible()
     office.goto("/meetings")
